@@ -1,0 +1,11 @@
+"""InstaInstru Desktop core: everything but the Qt front end.
+
+The core never imports PySide6 or :mod:`ui`, so the bundled server, the sync engine and the
+command-line tools run on machines without a display.
+"""
+
+__version__ = "0.1.0"
+
+#: Version of the client/server sync protocol. The server refuses clients older than its
+#: minimum with ``update_required``; bump it when the wire format changes incompatibly.
+PROTOCOL_VERSION = 1

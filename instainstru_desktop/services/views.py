@@ -1,0 +1,96 @@
+"""Read models the services hand to the front end.
+
+They are plain frozen dataclasses so the Qt views can be built, tested and benchmarked without a
+database, and so a worker thread can pass them to the UI thread without sharing mutable state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class SyncMark(StrEnum):
+    """How a piece of local state relates to the server, for the pending/conflict markers."""
+
+    SYNCED = "synced"
+    PENDING = "pending"  # changed here, not yet accepted by the server
+    CONFLICT = "conflict"  # the server recorded a clash that needs the instructor's decision
+    REJECTED = "rejected"  # the server refused the change for good; shown with its reason
+
+
+@dataclass(frozen=True, slots=True)
+class HoursRange:
+    """Wall-clock teaching hours inside one day, in minutes after midnight (end may be 1440)."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class DayHours:
+    """One date's effective teaching hours as the week view paints them."""
+
+    date: date
+    ranges: tuple[HoursRange, ...]
+    from_override: bool  # True when the date has its own hours instead of the usual week
+    time_off: bool  # an override with no hours: the day is shown as time off
+    mark: SyncMark = SyncMark.SYNCED
+
+
+@dataclass(frozen=True, slots=True)
+class LessonCard:
+    """A booked lesson as the calendar and the lesson lists show it."""
+
+    booking_id: str
+    start: datetime  # aware, UTC
+    end: datetime  # aware, UTC
+    student_id: str
+    student_name: str
+    student_time_zone: str
+    lesson_type_id: str
+    lesson_type_name: str
+    color: str  # "#RRGGBB" of the lesson type
+    status: str  # confirmed | completed | no_show | cancelled
+    price_cents: int
+    currency: str
+    note: str = ""
+    cancel_reason: str = ""
+    mark: SyncMark = SyncMark.SYNCED
+    mark_message: str = ""  # why it is rejected / in conflict, in words
+
+
+@dataclass(frozen=True, slots=True)
+class WeekSnapshot:
+    """Everything the week view needs for one instructor-local week, read in one transaction."""
+
+    instructor_id: str
+    time_zone: str  # the instructor's IANA zone: day columns and hours are in this zone
+    week_start: date  # a Monday
+    days: tuple[DayHours, ...]  # seven, Monday first
+    lessons: tuple[LessonCard, ...]  # lessons overlapping the week, cancelled ones excluded
+
+
+@dataclass(frozen=True, slots=True)
+class AttentionItem:
+    """Something sync could not settle alone: a conflict or a rejected edit, with its way out."""
+
+    item_id: str
+    kind: str  # "outside_availability" | "rejected_mutation"
+    message: str
+    created_at: datetime
+    booking_id: str | None = None
+    lesson: LessonCard | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SyncStatus:
+    """What the status bar always shows."""
+
+    online: bool
+    pending_changes: int
+    needs_attention: int
+    last_sync: datetime | None
+    last_error: str = ""
+    extra: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,1 @@
+"""The Qt front end of InstaInstru Desktop: the only package that imports Qt widgets."""

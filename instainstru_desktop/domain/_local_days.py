@@ -1,0 +1,107 @@
+"""A run of consecutive local dates with their midnights resolved once.
+
+Converting wall-clock times to instants through ``zoneinfo`` costs microseconds per call; the
+slot engine needs thousands of such conversions per query. On an ordinary day (no offset change
+between its midnight and the next) every wall minute is simply ``midnight + minute``, so only
+the midnights are looked up and only DST-change days take the slow, exact path of
+:func:`~instainstru_desktop.domain.zones.wall_time_to_utc`.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from instainstru_desktop.domain._clock import (
+    DAY_US,
+    MINUTE_US,
+    first_instant_with_new_offset,
+    offset_us,
+    to_us,
+)
+from instainstru_desktop.domain.errors import InvalidTimeRange
+from instainstru_desktop.domain.zones import local_datetime_to_utc, wall_time_to_utc
+
+
+@dataclass(frozen=True, slots=True)
+class LocalDays:
+    """Local dates ``first .. first + n - 1`` of ``tz``.
+
+    ``midnights[i]`` is the instant local date ``first + i`` begins (``n + 1`` entries, the last
+    one ends the run) and ``offsets[i]`` the UTC offset in force at that instant, all in
+    microseconds.
+    """
+
+    first: date
+    tz: ZoneInfo
+    midnights: tuple[int, ...]
+    offsets: tuple[int, ...]
+
+    @classmethod
+    def build(cls, first: date, last: date, tz: ZoneInfo) -> LocalDays:
+        """Resolve the midnights of ``first .. last`` (inclusive) and of the day after."""
+        if last < first:
+            raise InvalidTimeRange(f"date range ends before it starts: {first} to {last}")
+        midnights: list[int] = []
+        offsets: list[int] = []
+        wall = (first.toordinal() - date(1970, 1, 1).toordinal()) * DAY_US
+        for i in range((last - first).days + 2):
+            d = first + timedelta(days=i)
+            exact = local_datetime_to_utc(d, 0, tz)
+            if exact is not None:
+                instant = to_us(exact)
+                midnights.append(instant)
+                offsets.append(wall + i * DAY_US - instant)
+            else:  # midnight itself is skipped: the day starts when the clocks land
+                instant = to_us(wall_time_to_utc(d, 0, tz))
+                midnights.append(instant)
+                offsets.append(offset_us(instant, tz))
+        return cls(first, tz, tuple(midnights), tuple(offsets))
+
+    @property
+    def count(self) -> int:
+        """Number of local dates in the run."""
+        return len(self.midnights) - 1
+
+    def is_plain(self, i: int) -> bool:
+        """Whether day ``i`` is 24 hours with one offset throughout (no DST change in it)."""
+        return (
+            self.offsets[i] == self.offsets[i + 1]
+            and self.midnights[i + 1] - self.midnights[i] == DAY_US
+        )
+
+    def wall_to_us(self, i: int, minute: int) -> int:
+        """Instant of wall ``minute`` (0..1440) of day ``i``, by the range-boundary DST rule."""
+        if self.is_plain(i):
+            return self.midnights[i] + minute * MINUTE_US
+        return to_us(wall_time_to_utc(self.first + timedelta(days=i), minute, self.tz))
+
+    def ordinal_at(self, us: int) -> int | None:
+        """Proleptic ordinal of the local date at instant ``us``; None outside the run."""
+        i = bisect_right(self.midnights, us) - 1
+        if i < 0 or i >= self.count:
+            return None
+        return self.first.toordinal() + i
+
+    def segments(self) -> list[tuple[int, int, int]]:
+        """The run as ``(start, end, offset)`` pieces of constant UTC offset.
+
+        Assumes at most one offset change per local day, true of every zone since 1970.
+        """
+        out: list[tuple[int, int, int]] = []
+        for i in range(self.count):
+            start, end = self.midnights[i], self.midnights[i + 1]
+            if self.is_plain(i):
+                out.append((start, end, self.offsets[i]))
+                continue
+            before = offset_us(start, self.tz)
+            after = offset_us(end - 1, self.tz)
+            if before == after:
+                out.append((start, end, before))
+            else:
+                change = first_instant_with_new_offset(start, end - 1, self.tz)
+                out.append((start, change, before))
+                out.append((change, end, after))
+        return out

@@ -1,0 +1,109 @@
+"""Time zones, weeks and the DST rule for turning wall-clock times into instants.
+
+The DST rule (used everywhere availability becomes UTC):
+
+* A wall time that exists once maps to its single instant.
+* An *ambiguous* wall time (it happens twice when clocks fall back) maps to its **first**
+  occurrence (``fold=0``), the one still on summer time.
+* A *nonexistent* wall time (skipped when clocks spring forward) has no instant.
+  :func:`local_datetime_to_utc` answers ``None`` for it; :func:`wall_time_to_utc` answers the
+  instant the clocks jumped (the end of the gap), which is what a range boundary inside the gap
+  must become so that the part of the range inside the gap is dropped.
+* Minute 1440 ("24:00") of a date is 00:00 of the next date.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from instainstru_desktop.domain._clock import first_instant_with_new_offset, from_us, to_us
+from instainstru_desktop.domain.errors import InvalidTimeRange, UnknownTimeZone
+from instainstru_desktop.domain.time_ranges import MINUTES_PER_DAY, TimeRange
+
+
+def zone(name: str) -> ZoneInfo:
+    """Look up an IANA zone by name; unknown, empty or malformed names raise UnknownTimeZone.
+
+    The rule: an instructor's zone decides what every wall-clock time means, so a zone that
+    cannot be resolved is refused up front instead of silently falling back to UTC.
+    """
+    if not isinstance(name, str) or not name or name != name.strip():
+        raise UnknownTimeZone(f"unknown time zone: {name!r}")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError, UnicodeError) as exc:
+        raise UnknownTimeZone(f"unknown time zone: {name!r}") from exc
+
+
+def week_start(d: date) -> date:
+    """The Monday on or before ``d``: weeks (and weekly limits) are Monday-based."""
+    return d - timedelta(days=d.weekday())
+
+
+def week_dates(start: date) -> list[date]:
+    """The seven consecutive dates beginning at ``start`` (pass a Monday for a calendar week).
+
+    The rule: a week is seven calendar dates, never 7 x 24 hours, so a week containing a DST
+    change still has seven days.
+    """
+    return [start + timedelta(days=i) for i in range(7)]
+
+
+def local_datetime_to_utc(d: date, minute: int, tz: ZoneInfo) -> datetime | None:
+    """UTC instant of wall time ``minute`` (0..1440) on date ``d`` in ``tz``, or None.
+
+    The DST rule: a nonexistent wall time (in a spring-forward gap) gives ``None``; an ambiguous
+    one (in a fall-back overlap) gives its first occurrence (``fold=0``).
+    """
+    naive = _naive(d, minute)
+    instant = naive.replace(tzinfo=tz).astimezone(UTC)
+    if instant.astimezone(tz).replace(tzinfo=None) != naive:
+        return None
+    return instant
+
+
+def wall_time_to_utc(d: date, minute: int, tz: ZoneInfo) -> datetime:
+    """UTC instant a range boundary at wall ``minute`` of ``d`` stands for; never None.
+
+    The DST rule for range boundaries: an existing or ambiguous wall time maps as in
+    :func:`local_datetime_to_utc`; a nonexistent one maps to the end of the gap (the instant the
+    clocks jumped). A range starting in the gap therefore starts when the clocks land, a range
+    ending in the gap ends when the clocks jump, and a range wholly inside the gap is empty.
+    """
+    naive = _naive(d, minute)
+    first = naive.replace(tzinfo=tz).astimezone(UTC)
+    if first.astimezone(tz).replace(tzinfo=None) == naive:
+        return first
+    # In a gap fold=0 uses the offset before the jump and fold=1 the offset after it, so the
+    # jump lies between the two readings.
+    second = naive.replace(tzinfo=tz, fold=1).astimezone(UTC)
+    lo, hi = sorted((to_us(first), to_us(second)))
+    return from_us(first_instant_with_new_offset(lo, hi, tz))
+
+
+def local_day_bounds_utc(d: date, tz: ZoneInfo) -> TimeRange:
+    """The instants of local date ``d``: from its midnight to the next local midnight.
+
+    The rule: a local day is 23, 24 or 25 hours long around DST changes; where midnight itself
+    does not exist, the day starts when the clocks land (the boundary rule of
+    :func:`wall_time_to_utc`).
+    """
+    return TimeRange(wall_time_to_utc(d, 0, tz), wall_time_to_utc(d, MINUTES_PER_DAY, tz))
+
+
+def local_date(instant: datetime, tz: ZoneInfo) -> date:
+    """The calendar date shown on a wall clock in ``tz`` at ``instant``.
+
+    The rule: "which day is this lesson on" depends on whose clock is asked; limits and calendar
+    columns use the instructor's clock, viewer helpers the viewer's.
+    """
+    if instant.utcoffset() is None:
+        raise InvalidTimeRange("expected a timezone-aware datetime")
+    return instant.astimezone(tz).date()
+
+
+def _naive(d: date, minute: int) -> datetime:
+    if type(minute) is not int or not 0 <= minute <= MINUTES_PER_DAY:
+        raise InvalidTimeRange(f"minute of day must be within 0..1440, got {minute!r}")
+    return datetime(d.year, d.month, d.day) + timedelta(minutes=minute)

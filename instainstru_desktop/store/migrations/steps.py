@@ -1,0 +1,144 @@
+"""The versioned schema of the local cache, one frozen step per version.
+
+A step is plain SQL written for the version it creates; it never imports the models, because the
+models always describe the newest schema while a step must keep meaning what it meant when it
+shipped. ``PRAGMA user_version`` records the version a file is at.
+
+History:
+
+1. First release: the mirror, an outbox with one ``subject`` per mutation, the sync state.
+2. Admin review and multi-row edits: bookings gain ``flagged`` / ``review_note``; the outbox gains
+   the mutation's version, the rejection code, the server sequence that applied it and a
+   "dismissed" flag, and its ``subject`` moves to ``outbox_subjects`` (resolving a conflict by
+   cancelling touches both the conflict and the booking); the sync state remembers who is signed
+   in and whether the last contact worked.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Migration:
+    """Upgrade a file from ``version - 1`` to ``version``; runs inside the caller's transaction."""
+
+    version: int
+    description: str
+    apply: Callable[[sqlite3.Connection], None]
+
+
+def _run(*statements: str) -> Callable[[sqlite3.Connection], None]:
+    # Statements one by one: ``executescript`` would COMMIT first and break the single
+    # transaction the runner holds.
+    def apply(conn: sqlite3.Connection) -> None:
+        for statement in statements:
+            conn.execute(statement)
+
+    return apply
+
+
+_V1 = _run(
+    """CREATE TABLE instructors (
+        id TEXT NOT NULL, user_id TEXT NOT NULL, name TEXT NOT NULL, email TEXT NOT NULL,
+        time_zone TEXT NOT NULL, bio TEXT NOT NULL, policy TEXT NOT NULL,
+        version INTEGER NOT NULL, PRIMARY KEY (id))""",
+    """CREATE TABLE lesson_types (
+        id TEXT NOT NULL, instructor_id TEXT NOT NULL, name TEXT NOT NULL,
+        duration_minutes INTEGER NOT NULL, price_cents INTEGER NOT NULL, currency TEXT NOT NULL,
+        color TEXT NOT NULL, active BOOLEAN NOT NULL, PRIMARY KEY (id))""",
+    "CREATE INDEX ix_lesson_types_instructor_id ON lesson_types (instructor_id)",
+    """CREATE TABLE students (
+        id TEXT NOT NULL, name TEXT NOT NULL, email TEXT NOT NULL, time_zone TEXT NOT NULL,
+        PRIMARY KEY (id))""",
+    """CREATE TABLE weekly_templates (
+        instructor_id TEXT NOT NULL, ranges TEXT NOT NULL, version INTEGER NOT NULL,
+        PRIMARY KEY (instructor_id))""",
+    """CREATE TABLE date_overrides (
+        instructor_id TEXT NOT NULL, date TEXT NOT NULL, ranges TEXT NOT NULL,
+        version INTEGER NOT NULL, PRIMARY KEY (instructor_id, date))""",
+    """CREATE TABLE bookings (
+        id TEXT NOT NULL, instructor_id TEXT NOT NULL, student_id TEXT NOT NULL,
+        student_name TEXT NOT NULL, student_time_zone TEXT NOT NULL,
+        lesson_type_id TEXT NOT NULL, lesson_type_name TEXT NOT NULL,
+        start_utc TEXT NOT NULL, end_utc TEXT NOT NULL, status TEXT NOT NULL,
+        cancelled_by TEXT, cancel_reason TEXT, note TEXT, price_cents INTEGER NOT NULL,
+        currency TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+        version INTEGER NOT NULL, PRIMARY KEY (id))""",
+    "CREATE INDEX ix_bookings_instructor_start ON bookings (instructor_id, start_utc)",
+    """CREATE TABLE conflicts (
+        id TEXT NOT NULL, instructor_id TEXT NOT NULL, booking_id TEXT, kind TEXT NOT NULL,
+        message TEXT NOT NULL, created_at TEXT NOT NULL, resolved BOOLEAN NOT NULL,
+        resolution TEXT, PRIMARY KEY (id))""",
+    "CREATE INDEX ix_conflicts_instructor_id ON conflicts (instructor_id)",
+    """CREATE TABLE audit_entries (
+        id TEXT NOT NULL, booking_id TEXT, at TEXT NOT NULL, actor_id TEXT,
+        actor_name TEXT NOT NULL, actor_role TEXT NOT NULL, device TEXT NOT NULL,
+        action TEXT NOT NULL, details TEXT NOT NULL, PRIMARY KEY (id))""",
+    "CREATE INDEX ix_audit_booking_at ON audit_entries (booking_id, at)",
+    """CREATE TABLE outbox (
+        mutation_id INTEGER NOT NULL, client_id TEXT NOT NULL, name TEXT NOT NULL,
+        subject TEXT NOT NULL, args TEXT NOT NULL, base_version INTEGER,
+        status TEXT NOT NULL, attempts INTEGER NOT NULL, next_attempt_at TEXT,
+        last_error TEXT, result TEXT, created_at TEXT NOT NULL, PRIMARY KEY (mutation_id))""",
+    "CREATE INDEX ix_outbox_status ON outbox (status, mutation_id)",
+    """CREATE TABLE shadows (
+        entity TEXT NOT NULL, "key" TEXT NOT NULL, payload TEXT,
+        PRIMARY KEY (entity, "key"))""",
+    """CREATE TABLE sync_state (
+        id INTEGER NOT NULL, client_id TEXT NOT NULL, cursor TEXT NOT NULL,
+        last_pull_at TEXT, last_acked_mutation_id INTEGER NOT NULL,
+        next_mutation_id INTEGER NOT NULL, server_identity TEXT, PRIMARY KEY (id))""",
+)
+
+_V2 = _run(
+    "ALTER TABLE bookings ADD COLUMN flagged BOOLEAN NOT NULL DEFAULT 0",
+    "ALTER TABLE bookings ADD COLUMN review_note TEXT",
+    "CREATE INDEX ix_bookings_start ON bookings (start_utc)",
+    # The outbox is rebuilt (SQLite cannot add a CHECK to a table): copy, drop, rename.
+    """CREATE TABLE outbox_v2 (
+        mutation_id INTEGER NOT NULL, client_id TEXT NOT NULL, name TEXT NOT NULL,
+        name_version INTEGER NOT NULL, args TEXT NOT NULL, base_version INTEGER,
+        status TEXT NOT NULL, attempts INTEGER NOT NULL, next_attempt_at TEXT,
+        last_error TEXT, error_code TEXT, result TEXT, created_at TEXT NOT NULL,
+        applied_seq INTEGER, dismissed BOOLEAN NOT NULL, PRIMARY KEY (mutation_id),
+        CONSTRAINT ck_outbox_status
+            CHECK (status IN ('pending', 'sent', 'applied', 'rejected')))""",
+    # Schema 1 never recorded the server sequence of an applied mutation: 0 means "already
+    # included in the mirror", which holds because schema 1 only kept applied rows it had pulled.
+    """INSERT INTO outbox_v2 (mutation_id, client_id, name, name_version, args, base_version,
+        status, attempts, next_attempt_at, last_error, error_code, result, created_at,
+        applied_seq, dismissed)
+       SELECT mutation_id, client_id, name, 1, args, base_version,
+        CASE WHEN status IN ('pending', 'sent', 'applied', 'rejected') THEN status
+             ELSE 'pending' END,
+        attempts, next_attempt_at, last_error, NULL, result, created_at,
+        CASE WHEN status = 'applied' THEN 0 END, 0
+       FROM outbox""",
+    """CREATE TABLE outbox_subjects (
+        entity TEXT NOT NULL, "key" TEXT NOT NULL, mutation_id INTEGER NOT NULL,
+        PRIMARY KEY (entity, "key", mutation_id))""",
+    """INSERT INTO outbox_subjects (entity, "key", mutation_id)
+       SELECT substr(subject, 1, instr(subject, ':') - 1),
+              substr(subject, instr(subject, ':') + 1), mutation_id
+       FROM outbox WHERE instr(subject, ':') > 0""",
+    "DROP TABLE outbox",
+    "ALTER TABLE outbox_v2 RENAME TO outbox",
+    "CREATE INDEX ix_outbox_status ON outbox (status, mutation_id)",
+    "ALTER TABLE sync_state ADD COLUMN user_id TEXT",
+    "ALTER TABLE sync_state ADD COLUMN role TEXT",
+    "ALTER TABLE sync_state ADD COLUMN instructor_id TEXT",
+    "ALTER TABLE sync_state ADD COLUMN online BOOLEAN NOT NULL DEFAULT 0",
+    "ALTER TABLE sync_state ADD COLUMN last_error TEXT",
+    "ALTER TABLE sync_state ADD COLUMN last_push_at TEXT",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "first release: mirror, outbox, sync state", _V1),
+    Migration(2, "admin review, multi-row outbox subjects, signed-in identity", _V2),
+)
+
+#: The newest schema this version of the app writes.
+SCHEMA_VERSION = MIGRATIONS[-1].version

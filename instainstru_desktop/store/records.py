@@ -1,0 +1,107 @@
+"""Detached, typed copies of mirror rows that repositories hand to the services.
+
+Services never see a SQLAlchemy object (the layer rule), and these are built straight from
+result tuples, which keeps a week's read well under a millisecond.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+from sqlalchemy import ColumnElement, Table
+
+from instainstru_desktop.store import models
+
+
+@dataclass(frozen=True, slots=True)
+class InstructorRecord:
+    id: str
+    user_id: str
+    name: str
+    email: str
+    time_zone: str
+    bio: str
+    policy: str
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class LessonTypeRecord:
+    id: str
+    instructor_id: str
+    name: str
+    duration_minutes: int
+    price_cents: int
+    currency: str
+    color: str
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StudentRecord:
+    id: str
+    name: str
+    email: str
+    time_zone: str
+
+
+@dataclass(frozen=True, slots=True)
+class BookingRecord:
+    id: str
+    instructor_id: str
+    student_id: str
+    student_name: str
+    student_time_zone: str
+    lesson_type_id: str
+    lesson_type_name: str
+    start_utc: str
+    end_utc: str
+    status: str
+    cancelled_by: str | None
+    cancel_reason: str | None
+    note: str | None
+    price_cents: int
+    currency: str
+    created_at: str
+    updated_at: str
+    version: int
+    flagged: bool
+    review_note: str | None
+    color: str | None  # of the lesson type, joined
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictRecord:
+    id: str
+    instructor_id: str
+    booking_id: str | None
+    kind: str
+    message: str
+    created_at: str
+    resolved: bool
+    resolution: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    id: str
+    booking_id: str | None
+    at: str
+    actor_id: str | None
+    actor_name: str
+    actor_role: str
+    device: str
+    action: str
+    details: str
+
+
+def columns_of(record: type[Any], table: Table) -> list[ColumnElement[Any]]:
+    """The table's columns in the record's field order (fields the table lacks are skipped)."""
+    return [table.c[f.name] for f in fields(record) if f.name in table.c]
+
+
+def table_of(model: type[models.Base]) -> Table:
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table

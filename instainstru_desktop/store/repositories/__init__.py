@@ -1,0 +1,1 @@
+"""Repositories of the local cache: one per aggregate, each bound to one unit of work's session."""

@@ -1,0 +1,92 @@
+"""Bulk writes to the mirror tables with SQLAlchemy Core: what a pull page and a replay need.
+
+Pull pages arrive by the thousand, so rows go in through one ``INSERT ... ON CONFLICT DO
+UPDATE`` executed for the whole list (the driver's ``executemany``), not through ORM objects,
+which are an order of magnitude slower for this.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Table, and_, delete, func, select, tuple_
+from sqlalchemy.dialects.sqlite import Insert, insert
+from sqlalchemy.orm import Session
+
+from instainstru_desktop.store.mirror import BY_NAME, ENTITIES, Entity, Row
+
+
+@cache
+def _upsert(table: Table) -> Insert:
+    statement = insert(table)
+    keys = [c.name for c in table.primary_key.columns]
+    return statement.on_conflict_do_update(
+        index_elements=keys,
+        set_={c.name: statement.excluded[c.name] for c in table.columns if c.name not in keys},
+    )
+
+
+def _where_key(entity: Entity, key: str) -> Any:
+    values = entity.key_values(key)
+    return and_(*(entity.table.c[name] == value for name, value in values.items()))
+
+
+class MirrorRepository:
+    """Row-level and bulk access to the mirror tables, by entity name and key."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def upsert(self, entity: str, rows: Sequence[Row]) -> None:
+        if rows:
+            self._session.connection().execute(_upsert(BY_NAME[entity].table), list(rows))
+
+    def delete(self, entity: str, keys: Iterable[str]) -> None:
+        spec = BY_NAME[entity]
+        keys = list(keys)
+        columns = [spec.table.c[name] for name in spec.key_columns]
+        for start in range(0, len(keys), 400):
+            chunk = keys[start : start + 400]
+            if len(columns) == 1:
+                condition = columns[0].in_(chunk)
+            else:
+                condition = tuple_(*columns).in_(
+                    [tuple(spec.key_values(k).values()) for k in chunk]
+                )
+            self._session.connection().execute(delete(spec.table).where(condition))
+
+    def get(self, entity: str, key: str) -> Row | None:
+        spec = BY_NAME[entity]
+        found = (
+            self._session.connection()
+            .execute(select(spec.table).where(_where_key(spec, key)))
+            .mappings()
+            .first()
+        )
+        return None if found is None else dict(found)
+
+    def put(self, entity: str, key: str, row: Row | None) -> None:
+        """Make the row of ``(entity, key)`` exactly ``row`` (``None`` deletes it)."""
+        if row is None:
+            self.delete(entity, [key])
+        else:
+            self.upsert(entity, [row])
+
+    def clear(self) -> None:
+        """Empty every mirror table (before a full re-download; outbox and shadows stay)."""
+        connection = self._session.connection()
+        for spec in ENTITIES:
+            connection.execute(delete(spec.table))
+
+    def rows(self, entity: str) -> list[Row]:
+        """Every row of an entity (diagnostics and consistency checks; not for the UI)."""
+        spec = BY_NAME[entity]
+        result = self._session.connection().execute(select(spec.table)).mappings()
+        return [dict(r) for r in result]
+
+    def count(self, entity: str) -> int:
+        spec = BY_NAME[entity]
+        counted = self._session.connection().execute(select(func.count()).select_from(spec.table))
+        return int(counted.scalar_one())

@@ -1,0 +1,122 @@
+"""The unit of work: one SQLite transaction with the repositories bound to it.
+
+It rolls back unless the use case calls :meth:`UnitOfWork.commit`, so a use case that fails
+half-way leaves nothing behind, and every write of an edit together with its outbox row is
+atomic. Database errors leave it typed (see :mod:`instainstru_desktop.store.errors`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from instainstru_desktop.store.db import Database
+from instainstru_desktop.store.errors import StorageError, classify
+from instainstru_desktop.store.local_changes import LocalChanges
+from instainstru_desktop.store.mirror import instant_text
+from instainstru_desktop.store.pull import PullApplier
+from instainstru_desktop.store.repositories.availability import AvailabilityRepository
+from instainstru_desktop.store.repositories.bookings import BookingRepository
+from instainstru_desktop.store.repositories.catalog import CatalogRepository
+from instainstru_desktop.store.repositories.conflicts import ConflictRepository
+from instainstru_desktop.store.repositories.mirror import MirrorRepository
+from instainstru_desktop.store.repositories.outbox import OutboxRepository
+from instainstru_desktop.store.repositories.sync_state import SyncStateRepository
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class UnitOfWork:
+    """``with store.uow() as uow: ...; uow.commit()``: one transaction, explicit commit."""
+
+    session: Session
+    catalog: CatalogRepository
+    availability: AvailabilityRepository
+    bookings: BookingRepository
+    conflicts: ConflictRepository
+    mirror: MirrorRepository
+    outbox: OutboxRepository
+    sync_state: SyncStateRepository
+    changes: LocalChanges
+    pull: PullApplier
+
+    def __init__(self, database: Database, *, write: bool, clock: Clock = utc_now) -> None:
+        self._database = database
+        self._write = write
+        self.clock = clock
+        self._committed = False
+
+    def now_text(self) -> str:
+        """The clock's current instant as stored text."""
+        return instant_text(self.clock())
+
+    def __enter__(self) -> Self:
+        session = self._database.session(write=self._write)
+        self.session = session
+        self.catalog = CatalogRepository(session)
+        self.availability = AvailabilityRepository(session)
+        self.bookings = BookingRepository(session)
+        self.conflicts = ConflictRepository(session)
+        self.mirror = MirrorRepository(session)
+        self.outbox = OutboxRepository(session)
+        self.sync_state = SyncStateRepository(session)
+        self.changes = LocalChanges(
+            session, self.mirror, self.outbox, self.sync_state, self.now_text
+        )
+        self.pull = PullApplier(self.mirror, self.changes, self.sync_state)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if not self._committed:
+                self.session.rollback()
+        finally:
+            self.session.close()
+        if isinstance(exc, DBAPIError):
+            raise classify(exc, self._database.path) from exc
+
+    def commit(self) -> None:
+        """Make the transaction's changes durable (fsync'd: ``synchronous=FULL``)."""
+        if not self._write:
+            raise StorageError("a read-only unit of work cannot commit")
+        try:
+            self.session.commit()
+        except DBAPIError as error:
+            raise classify(error, self._database.path) from error
+        self._committed = True
+
+
+class Store:
+    """Entry point of the local cache: units of work over one opened database file."""
+
+    def __init__(self, database: Database, *, clock: Clock = utc_now) -> None:
+        self.database = database
+        self.clock = clock
+        with self.uow() as uow:
+            uow.sync_state.ensure()
+            uow.commit()
+
+    def uow(self) -> UnitOfWork:
+        """A unit of work that may write (``BEGIN IMMEDIATE`` on first use)."""
+        return UnitOfWork(self.database, write=True, clock=self.clock)
+
+    def read(self) -> UnitOfWork:
+        """A read-only unit of work: a consistent snapshot that never blocks a writer."""
+        return UnitOfWork(self.database, write=False, clock=self.clock)
+
+    def close(self) -> None:
+        self.database.close()

@@ -59,6 +59,12 @@ class LessonCard:
     cancel_reason: str = ""
     mark: SyncMark = SyncMark.SYNCED
     mark_message: str = ""  # why it is rejected / in conflict, in words
+    instructor_id: str = ""
+    instructor_name: str = ""  # filled for admin lists
+    cancelled_by: str = ""  # student | instructor | admin | system, when cancelled
+    flagged: bool = False  # admin review flag
+    review_note: str = ""  # admins only
+    version: int = 0  # the server's version of the booking (0 = not on the server yet)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +88,8 @@ class AttentionItem:
     created_at: datetime
     booking_id: str | None = None
     lesson: LessonCard | None = None
+    #: The ways out the UI offers: "keep", "cancel" (the lesson, with a reason), "reapply".
+    actions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,3 +102,70 @@ class SyncStatus:
     last_sync: datetime | None
     last_error: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One line of a booking's audit history."""
+
+    at: datetime  # aware, UTC
+    actor_name: str
+    actor_role: str
+    action: str  # e.g. "created", "cancelled", "completed", "note"
+    device: str
+    summary: str  # the details in words
+
+
+@dataclass(frozen=True, slots=True)
+class LessonDetail:
+    """A lesson with its history and what may be done to it now."""
+
+    lesson: LessonCard
+    history: tuple[HistoryEntry, ...]
+    can_complete: bool  # confirmed and started (outcomes are recorded once a lesson began)
+    can_no_show: bool
+    can_cancel: bool  # confirmed
+    student_lessons: tuple[LessonCard, ...] = ()  # the student's other lessons, newest first
+
+
+@dataclass(frozen=True, slots=True)
+class Changed:
+    """What a write use case changed, so a view can refresh just that."""
+
+    dates: frozenset[date] = frozenset()  # instructor-local dates whose hours or lessons changed
+    booking_ids: frozenset[str] = frozenset()
+    template: bool = False  # the usual week changed: every date without its own hours
+    attention: bool = False  # the needs-attention list changed
+    mutation_ids: tuple[int, ...] = ()  # the outbox rows written (empty: nothing to sync)
+
+    def __or__(self, other: Changed) -> Changed:
+        return Changed(
+            self.dates | other.dates,
+            self.booking_ids | other.booking_ids,
+            self.template or other.template,
+            self.attention or other.attention,
+            self.mutation_ids + other.mutation_ids,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class LessonTypeOption:
+    """A lesson type to choose when booking for a student."""
+
+    id: str
+    name: str
+    duration_minutes: int
+    price_cents: int
+    currency: str
+    color: str
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StudentOption:
+    """A student to choose when booking for a student."""
+
+    id: str
+    name: str
+    email: str
+    time_zone: str

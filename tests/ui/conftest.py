@@ -1,0 +1,48 @@
+"""Fixtures of the UI tests: a shown week view on known data, and a screenshot saver."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QWidget
+
+from tests.ui.sample_data import WEEK, empty_week, now_in_week
+from ui.calendar.week_view import WeekView
+
+SaveShot = Callable[[QWidget, str], Path]
+
+
+@pytest.fixture
+def week_view(qtbot) -> WeekView:
+    """An empty week (no hours, no lessons), 1000×700, shown, scrolled to the top."""
+    view = WeekView()
+    qtbot.addWidget(view)
+    view.resize(1000, 700)
+    view.set_snapshot(empty_week(WEEK))
+    view.set_now(now_in_week(WEEK))
+    view.show()
+    qtbot.waitExposed(view)
+    view.verticalScrollBar().setValue(view.week_geometry().scroll_for_minute(8 * 60))
+    assert view.week_geometry().scroll_y == view.verticalScrollBar().value()
+    return view
+
+
+@pytest.fixture
+def save_shot(tmp_path: Path) -> SaveShot:
+    """Save a widget's picture into tmp_path, and into $INSTAINSTRU_SCREENSHOT_DIR when set."""
+
+    def save(widget: QWidget, name: str) -> Path:
+        picture = widget.grab()
+        path = tmp_path / f"{name}.png"
+        assert picture.save(str(path)), f"could not write {path}"
+        extra = os.environ.get("INSTAINSTRU_SCREENSHOT_DIR")
+        if extra:
+            Path(extra).mkdir(parents=True, exist_ok=True)
+            assert picture.save(str(Path(extra) / f"{name}.png"))
+        assert not picture.isNull()
+        return path
+
+    return save

@@ -1,0 +1,59 @@
+"""Undoable hour edits.
+
+A command does not know about the cache or the widget: it holds the before and after hours of
+each date it touched and calls an injected ``apply(date, ranges)``. The week view passes its own
+``apply_hours``, which updates what is shown and emits ``hoursEdited`` for the service layer to
+write; so undo restores both the picture and (through that signal) the cache and outbox.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtGui import QUndoCommand
+
+from instainstru_desktop.services.views import HoursRange
+
+ApplyHours = Callable[[date, tuple[HoursRange, ...]], None]
+
+
+@dataclass(frozen=True, slots=True)
+class DayChange:
+    """One date's hours before and after an edit."""
+
+    date: date
+    before: tuple[HoursRange, ...]
+    after: tuple[HoursRange, ...]
+
+
+class EditHoursCommand(QUndoCommand):
+    """Set the hours of one or more dates; undo puts the previous hours back."""
+
+    def __init__(
+        self,
+        apply: ApplyHours,
+        changes: Sequence[DayChange],
+        text: str,
+        parent: QUndoCommand | None = None,
+    ) -> None:
+        super().__init__(text, parent)
+        self._apply = apply
+        self.changes: tuple[DayChange, ...] = tuple(changes)
+
+    def redo(self) -> None:
+        for change in self.changes:
+            self._apply(change.date, change.after)
+
+    def undo(self) -> None:
+        for change in reversed(self.changes):
+            self._apply(change.date, change.before)
+
+
+def describe(changes: Sequence[DayChange], erase: bool) -> str:
+    """Undo menu text: "Paint hours on Tue 4 Mar", "Clear hours on 3 days"."""
+    verb = "Clear hours" if erase else "Paint hours"
+    if len(changes) == 1:
+        return f"{verb} on {changes[0].date.strftime('%a %-d %b')}"
+    return f"{verb} on {len(changes)} days"

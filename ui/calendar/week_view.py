@@ -1,0 +1,688 @@
+"""The custom-painted week: one instructor-local week, hours painting, lessons, keyboard path.
+
+The widget owns interaction only. Drawing is ``WeekPainter``'s, pixel math ``WeekGeometry``'s,
+zone conversion ``DisplayWeek``'s. It never writes data: an hour edit becomes an undoable
+``EditHoursCommand`` whose apply callable updates the view and emits ``hoursEdited`` per date;
+lesson actions are signals. Its own scrolling (QAbstractScrollArea) keeps the day header and
+time gutter fixed while the hours scroll.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
+
+from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QContextMenuEvent,
+    QFocusEvent,
+    QHelpEvent,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+    QShowEvent,
+    QUndoStack,
+)
+from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QMenu, QToolTip, QWidget
+
+from instainstru_desktop.services.views import DayHours, HoursRange, SyncMark, WeekSnapshot
+from ui.calendar import ranges as rng
+from ui.calendar.commands import DayChange, EditHoursCommand, describe
+from ui.calendar.geometry import DAYS, Hit, HitKind, WeekGeometry
+from ui.calendar.menus import MenuHandlers, MenuState, build_menu
+from ui.calendar.painter import WeekPainter
+from ui.calendar.state import CellBlock, EditMode, ViewState
+from ui.calendar.timeline import SLOT_MINUTES, SLOTS_PER_DAY, DisplayWeek, LessonSegment
+from ui.theme import LIGHT, Palette
+
+Clock = Callable[[], datetime | None]
+STATUS_WORDS = {
+    "confirmed": "Confirmed",
+    "completed": "Completed",
+    "no_show": "No-show",
+    "cancelled": "Cancelled",
+}
+KEY_HELP = (
+    "Arrow keys move the cell cursor, Shift+arrows select, Space marks or clears the selected "
+    "hours, Delete clears them, Enter opens the lesson under the cursor, the Menu key or "
+    "Shift+F10 shows the actions, Home and End go to Monday and Sunday, Page Up and Page Down "
+    "scroll."
+)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class WeekView(QAbstractScrollArea):
+    """One week of teaching hours and lessons."""
+
+    # Qt signals keep Qt's camelCase. hoursEdited: (date, tuple[HoursRange, ...]) the new hours
+    # of a date; lessonActivated: booking id (double-click, Enter, "Details").
+    hoursEdited = Signal(object, object)  # noqa: N815
+    lessonActivated = Signal(str)  # noqa: N815
+    completeRequested = Signal(str)  # noqa: N815
+    noShowRequested = Signal(str)  # noqa: N815
+    cancelRequested = Signal(str)  # noqa: N815
+    bookRequested = Signal(object)  # noqa: N815 (aware datetime: start of the chosen cell)
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        undo_stack: QUndoStack | None = None,
+        clock: Clock = _utc_now,
+        palette: Palette = LIGHT,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("weekView")
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setMinimumSize(560, 320)
+        self.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.viewport().setMouseTracking(True)
+        self.setAccessibleName("Week calendar")
+        self.setAccessibleDescription(KEY_HELP)
+        self.painter = WeekPainter()
+        self.state = ViewState(palette=palette, font=self.font())
+        self._undo = undo_stack if undo_stack is not None else QUndoStack(self)
+        self._clock = clock
+        self._snapshot: WeekSnapshot | None = None
+        self._zone_name: str | None = None
+        self._week: DisplayWeek | None = None
+        self._hour_height = 64
+        self._geo = WeekGeometry(1, 1)
+        self._drag_start: tuple[int, int] | None = None
+        self._anchor: tuple[int, int] | None = None
+        self._scrolled_once = False
+        self._auto_scroll = QTimer(self)
+        self._auto_scroll.setInterval(40)
+        self._auto_scroll.timeout.connect(self._on_auto_scroll)
+        self._auto_scroll_step = 0
+        self._now_timer = QTimer(self)
+        self._now_timer.setInterval(30_000)
+        self._now_timer.timeout.connect(self.refresh_now)
+        self._now_timer.start()
+        self.verticalScrollBar().setSingleStep(self._hour_height // 4)
+        self.refresh_now()
+        self._relayout()
+
+    # -- public API -------------------------------------------------------------------------
+
+    def set_snapshot(self, snapshot: WeekSnapshot) -> None:
+        """Show a week (a new one or a fresher read of the same one)."""
+        new_week = self._snapshot is None or snapshot.week_start != self._snapshot.week_start
+        self._snapshot = snapshot
+        if new_week:
+            self._cancel_drag()
+            self.state.selection = None
+            self._anchor = None
+        self._rebuild()
+        self._update_description()
+
+    def snapshot(self) -> WeekSnapshot | None:
+        return self._snapshot
+
+    def display_week(self) -> DisplayWeek | None:
+        """The week as drawn (in the display zone)."""
+        return self._week
+
+    def set_display_zone(self, zone_name: str | None) -> None:
+        """Draw the week in another IANA zone (None = the instructor's own zone)."""
+        self._zone_name = zone_name
+        self._rebuild()
+        self.refresh_now()
+
+    def display_zone(self) -> str:
+        if self._zone_name:
+            return self._zone_name
+        return self._snapshot.time_zone if self._snapshot else "UTC"
+
+    def set_theme(self, palette: Palette) -> None:
+        """Follow a theme change (the painter drops its caches through the key change)."""
+        self.state.palette = palette
+        self.viewport().update()
+
+    def set_undo_stack(self, stack: QUndoStack) -> None:
+        """Share the main window's stack (Edit > Undo) instead of the view's own."""
+        self._undo = stack
+
+    def undo_stack(self) -> QUndoStack:
+        return self._undo
+
+    def set_now(self, now: datetime | None) -> None:
+        """Pin the clock (screenshots, tests); None hides the now-line."""
+        self._clock = lambda: now
+        self.refresh_now()
+
+    def refresh_now(self) -> None:
+        """Move the now-line and today's highlight to the clock's time."""
+        now = self._clock()
+        self.state.now = now
+        zone = self._week.zone if self._week else None
+        self.state.today = (now.astimezone(zone) if zone else now).date() if now else None
+        self.viewport().update()
+
+    def set_hour_height(self, pixels: int) -> None:
+        """Zoom the hours (pixels per hour, at least 32 so a 15-minute cell stays clickable)."""
+        self._hour_height = max(32, pixels)
+        self.verticalScrollBar().setSingleStep(self._hour_height // 4)
+        self._relayout()
+
+    def week_geometry(self) -> WeekGeometry:
+        """The current pixel layout (tests use it to aim the mouse)."""
+        return self._geo
+
+    def lesson_rects(self) -> dict[str, list[QRectF]]:
+        """Where each booking's card is drawn, by booking id."""
+        if self._week is None:
+            return {}
+        return self.painter.lesson_rects(self._geo, self._week)
+
+    def cursor_cell(self) -> tuple[int, int]:
+        return self.state.cursor_day, self.state.cursor_slot
+
+    def set_cursor_cell(self, day: int, slot: int, *, extend: bool = False) -> None:
+        """Move the keyboard cursor (with ``extend`` the selection grows, like Shift+arrow)."""
+        old = self._cursor_dirty_rect()
+        day = min(DAYS - 1, max(0, day))
+        slot = min(SLOTS_PER_DAY - 1, max(0, slot))
+        if extend:
+            if self._anchor is None:
+                self._anchor = (self.state.cursor_day, self.state.cursor_slot)
+            self.state.selection = CellBlock(*self._anchor, day, slot)
+        else:
+            self._anchor = None
+            self.state.selection = None
+        self.state.cursor_day, self.state.cursor_slot = day, slot
+        segment = self._segment_at(day, slot)
+        self.state.selected_booking = segment.card.booking_id if segment else None
+        self._ensure_visible(slot)
+        self.viewport().update(old.united(self._cursor_dirty_rect()))
+        self._update_description()
+
+    def selection(self) -> CellBlock | None:
+        return self.state.selection
+
+    def scroll_to_working_hours(self) -> None:
+        """Scroll so the earliest hours or lesson of the week sit near the top (else 08:00)."""
+        starts = [r.start for d in (self._week.days if self._week else ()) for r in d.ranges]
+        starts += [s.start for s in (self._week.segments if self._week else ())]
+        first = min(starts) if starts else 8 * 60
+        self.verticalScrollBar().setValue(self._geo.scroll_for_minute(max(0, first - 30)))
+
+    def apply_hours(self, when: date, ranges: tuple[HoursRange, ...]) -> None:
+        """Show new hours for a date at once (marked pending) and announce them.
+
+        This is the callable the undo commands use: redo and undo both come through here, so
+        the view and whoever listens to ``hoursEdited`` (the service writing the cache) agree.
+        """
+        ranges = rng.normalize(ranges)
+        snap = self._snapshot
+        if snap is not None and any(d.date == when for d in snap.days):
+            days = tuple(
+                DayHours(when, ranges, True, not ranges, SyncMark.PENDING) if d.date == when else d
+                for d in snap.days
+            )
+            self._snapshot = dataclasses.replace(snap, days=days)
+            self._rebuild()
+        self.hoursEdited.emit(when, ranges)
+
+    def edit_block(self, block: CellBlock, mode: EditMode) -> bool:
+        """Paint or clear a block of cells as one undoable step; False when nothing changes."""
+        changes = self._changes_for(block, mode)
+        if not changes:
+            return False
+        self._undo.push(
+            EditHoursCommand(self.apply_hours, changes, describe(changes, mode is EditMode.ERASE))
+        )
+        return True
+
+    def set_time_off(self, day: int) -> None:
+        """Make a displayed day time off (no hours), undoably."""
+        if self._week is None:
+            return
+        when = self._week.days[day].date
+        src = self._week.source_day(when)
+        before = rng.normalize(src.ranges) if src else ()
+        change = DayChange(when, before, ())
+        self._undo.push(
+            EditHoursCommand(
+                self.apply_hours, [change], f"Time off on {when.strftime('%a %-d %b')}"
+            )
+        )
+
+    def context_menu_for(self, hit: Hit) -> QMenu | None:
+        """The context menu of a place (shown by right-click and the Menu key)."""
+        if self._week is None:
+            return None
+        day = self._week.days[hit.day] if hit.day >= 0 else None
+        state = MenuState(
+            can_mark=hit.kind is HitKind.CELL
+            and bool(self._changes_for(self._mark_block(hit), EditMode.PAINT)),
+            can_clear=hit.kind is HitKind.CELL and self._clear_block(hit) is not None,
+            is_time_off=bool(day and day.time_off),
+        )
+        handlers = MenuHandlers(
+            details=self.lessonActivated.emit,
+            complete=self.completeRequested.emit,
+            no_show=self.noShowRequested.emit,
+            cancel=self.cancelRequested.emit,
+            book=self._book,
+            mark_hours=self._mark_hours,
+            clear_hours=self._clear_hours,
+            time_off=self.set_time_off,
+        )
+        return build_menu(self, hit, state, handlers, self.state.palette)
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _rebuild(self) -> None:
+        if self._snapshot is None:
+            self._week = None
+        else:
+            self._week = DisplayWeek.build(self._snapshot, self._zone_name)
+            ids = {s.card.booking_id for s in self._week.segments}
+            if self.state.selected_booking not in ids:
+                self.state.selected_booking = None
+        self.viewport().update()
+
+    def _relayout(self) -> None:
+        vp = self.viewport()
+        self._geo = WeekGeometry(
+            max(1, vp.width()),
+            max(1, vp.height()),
+            scroll_y=self.verticalScrollBar().value(),
+            hour_height=self._hour_height,
+        )
+        bar = self.verticalScrollBar()
+        bar.setRange(0, self._geo.max_scroll)
+        bar.setPageStep(max(1, self._geo.body_height))
+        self._geo = dataclasses.replace(self._geo, scroll_y=bar.value())
+        vp.update()
+
+    # -- Qt overrides -----------------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        with QPainter(self.viewport()) as p:
+            p.setClipRect(event.rect())
+            if self._week is None:
+                p.fillRect(event.rect(), self.state.palette.color("base"))
+                return
+            self.painter.paint(p, self._geo, self._week, self.state)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._relayout()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._scrolled_once:
+            self._relayout()
+            self.scroll_to_working_hours()
+            self._scrolled_once = True
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        self._geo = dataclasses.replace(self._geo, scroll_y=self.verticalScrollBar().value())
+        self.viewport().update()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.state.font = self.font()
+            self.viewport().update()
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self.state.show_cursor = True
+        self.viewport().update(self._cursor_dirty_rect())
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.state.show_cursor = False
+        self.viewport().update(self._cursor_dirty_rect())
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            hit = self._geo.hit_test(event.pos(), self._week)
+            if hit.segment is not None:
+                QToolTip.showText(event.globalPos(), self._lesson_text(hit.segment), self)
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().viewportEvent(event)
+
+    # mouse
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if self._week is None:
+            return
+        hit = self._geo.hit_test(event.position(), self._week)
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        if hit.kind is HitKind.LESSON:
+            self.set_cursor_cell(hit.day, hit.slot)
+            return
+        if hit.kind is not HitKind.CELL:
+            return
+        self.set_cursor_cell(hit.day, hit.slot)
+        day = self._week.days[hit.day]
+        self.state.mode = EditMode.ERASE if rng.contains(day.ranges, hit.minute) else EditMode.PAINT
+        self._drag_start = (hit.day, hit.slot)
+        self._update_drag(hit.day, hit.slot)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        pos = event.position()
+        if self._drag_start is None:
+            hit = self._geo.hit_test(pos, self._week)
+            shape = Qt.CursorShape.PointingHandCursor if hit.segment else Qt.CursorShape.ArrowCursor
+            if self.viewport().cursor().shape() != shape:
+                self.viewport().setCursor(shape)
+            return
+        self._drag_to(pos.x(), pos.y())
+        body = self._geo.body_rect()
+        if pos.y() < body.top() + 16:
+            self._auto_scroll_step = -self._hour_height // 4
+        elif pos.y() > body.bottom() - 16:
+            self._auto_scroll_step = self._hour_height // 4
+        else:
+            self._auto_scroll_step = 0
+        if self._auto_scroll_step and not self._auto_scroll.isActive():
+            self._auto_scroll.start()
+        elif not self._auto_scroll_step:
+            self._auto_scroll.stop()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._drag_start is None or event.button() != Qt.MouseButton.LeftButton:
+            return
+        pos = event.position()
+        self._drag_to(pos.x(), pos.y())
+        block, mode = self.state.drag, self.state.mode
+        self._cancel_drag()
+        if block is not None and mode is not None:
+            self.edit_block(block, mode)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        hit = self._geo.hit_test(event.position(), self._week)
+        if hit.segment is not None and event.button() == Qt.MouseButton.LeftButton:
+            self.lessonActivated.emit(hit.segment.card.booking_id)
+            return
+        self.mousePressEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        if event.reason() == QContextMenuEvent.Reason.Mouse:
+            point = event.pos()  # forwarded from the viewport: viewport coordinates
+            hit = self._geo.hit_test(point, self._week)
+            if hit.kind in (HitKind.CELL, HitKind.LESSON) and not self._in_selection(hit):
+                self.set_cursor_cell(hit.day, hit.slot)
+        else:
+            hit = self._cursor_hit()
+            rect = self._geo.slot_rect(hit.day, hit.slot)
+            point = rect.bottomLeft() + QPoint(8, 0)
+        menu = self.context_menu_for(hit)
+        if menu is not None:
+            menu.aboutToHide.connect(menu.deleteLater)
+            menu.popup(self.viewport().mapToGlobal(point))
+
+    # keyboard
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self._handle_key(event):
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def _handle_key(self, event: QKeyEvent) -> bool:
+        if event.matches(QKeySequence.StandardKey.Undo):
+            self._undo.undo()
+            return True
+        if event.matches(QKeySequence.StandardKey.Redo):
+            self._undo.redo()
+            return True
+        key = event.key()
+        mods = event.modifiers()
+        shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
+        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
+        day, slot = self.state.cursor_day, self.state.cursor_slot
+        page = max(1, int(self._geo.body_height // self._geo.slot_height) - 1)
+        moves = {
+            Qt.Key.Key_Left: (day - 1, slot),
+            Qt.Key.Key_Right: (day + 1, slot),
+            Qt.Key.Key_Up: (day, slot - (4 if ctrl else 1)),
+            Qt.Key.Key_Down: (day, slot + (4 if ctrl else 1)),
+            Qt.Key.Key_Home: (day, 0) if ctrl else (0, slot),
+            Qt.Key.Key_End: (day, SLOTS_PER_DAY - 1) if ctrl else (DAYS - 1, slot),
+            Qt.Key.Key_PageUp: (day, slot - page),
+            Qt.Key.Key_PageDown: (day, slot + page),
+        }
+        if key in moves:
+            self.set_cursor_cell(*moves[Qt.Key(key)], extend=shift)
+            return True
+        if key == Qt.Key.Key_Space:
+            block = self._keyboard_block()
+            first = self._week.days[block.day_a] if self._week else None
+            erase = first is not None and rng.contains(first.ranges, block.slot_a * SLOT_MINUTES)
+            self.edit_block(block, EditMode.ERASE if erase else EditMode.PAINT)
+            return True
+        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.edit_block(self._keyboard_block(), EditMode.ERASE)
+            return True
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            segment = self._segment_at(day, slot)
+            if segment is not None:
+                self.lessonActivated.emit(segment.card.booking_id)
+            return True
+        if key == Qt.Key.Key_Escape:
+            if self._drag_start is not None:
+                self._cancel_drag()
+            else:
+                self.set_cursor_cell(day, slot)
+            return True
+        return False
+
+    # -- editing helpers --------------------------------------------------------------------
+
+    def _changes_for(self, block: CellBlock, mode: EditMode) -> list[DayChange]:
+        if self._week is None:
+            return []
+        week = self._week
+        span = block.span(SLOT_MINUTES)
+        after: dict[date, tuple[HoursRange, ...]] = {}
+        before: dict[date, tuple[HoursRange, ...]] = {}
+        for d in block.days:
+            for when, piece in week.to_source(d, span):
+                if when not in before:
+                    src = week.source_day(when)
+                    before[when] = rng.normalize(src.ranges) if src else ()
+                    after[when] = before[when]
+                if mode is EditMode.PAINT:
+                    after[when] = rng.union(after[when], piece)
+                else:
+                    after[when] = rng.subtract(after[when], piece)
+        return [
+            DayChange(when, before[when], after[when])
+            for when in sorted(after)
+            if after[when] != before[when]
+        ]
+
+    def _update_drag(self, day: int, slot: int) -> None:
+        if self._drag_start is None or self.state.mode is None or self._week is None:
+            return
+        block = CellBlock(*self._drag_start, day, slot)
+        if block == self.state.drag:
+            return
+        old = self._drag_dirty_rect()
+        self.state.drag = block
+        changes = self._changes_for(block, self.state.mode)
+        self.state.preview = self._week.preview_ranges({c.date: c.after for c in changes})
+        if self._week.same_zone:
+            self.viewport().update(old.united(self._drag_dirty_rect()))
+        else:
+            self.viewport().update(self._geo.body_rect())
+
+    def _drag_to(self, x: float, y: float) -> None:
+        self._update_drag(self._geo.clamp_day(x), self._geo.slot_at_y(y))
+
+    def _on_auto_scroll(self) -> None:
+        if self._drag_start is None or not self._auto_scroll_step:
+            self._auto_scroll.stop()
+            return
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + self._auto_scroll_step)
+        pos = self.viewport().mapFromGlobal(self.cursor().pos())
+        self._drag_to(pos.x(), pos.y())
+
+    def _cancel_drag(self) -> None:
+        dirty = self._drag_dirty_rect()
+        self._drag_start = None
+        self._auto_scroll.stop()
+        self.state.drag = None
+        self.state.mode = None
+        self.state.preview = {}
+        self.viewport().update(dirty)
+
+    def _drag_dirty_rect(self) -> QRect:
+        block = self.state.drag
+        if block is None:
+            return QRect()
+        return self._geo.cells_rect(block.day_a, block.day_b, block.slot_a, block.slot_b).adjusted(
+            -2, -2, 2, 2
+        )
+
+    def _cursor_dirty_rect(self) -> QRect:
+        rect = self._geo.slot_rect(self.state.cursor_day, self.state.cursor_slot)
+        block = self.state.selection
+        if block is not None:
+            rect = rect.united(
+                self._geo.cells_rect(block.day_a, block.day_b, block.slot_a, block.slot_b)
+            )
+        segment = self._segment_at(self.state.cursor_day, self.state.cursor_slot)
+        if segment is not None:
+            rect = rect.united(self._geo.lesson_rect(segment).toAlignedRect())
+        if self.state.selected_booking and self._week is not None:
+            for seg in self._week.segments:
+                if seg.card.booking_id == self.state.selected_booking:
+                    rect = rect.united(self._geo.lesson_rect(seg).toAlignedRect())
+        return rect.adjusted(-3, -3, 3, 3)
+
+    def _keyboard_block(self) -> CellBlock:
+        day, slot = self.state.cursor_day, self.state.cursor_slot
+        return self.state.selection or CellBlock(day, slot, day, slot)
+
+    def _in_selection(self, hit: Hit) -> bool:
+        block = self.state.selection
+        return (
+            block is not None
+            and hit.day in block.days
+            and block.first_slot <= hit.slot <= block.last_slot
+        )
+
+    def _mark_block(self, hit: Hit) -> CellBlock:
+        if self._in_selection(hit) and self.state.selection is not None:
+            return self.state.selection
+        first = hit.slot - hit.slot % 4
+        return CellBlock(hit.day, first, hit.day, first + 3)
+
+    def _clear_block(self, hit: Hit) -> CellBlock | None:
+        if self._week is None or hit.day < 0:
+            return None
+        if self._in_selection(hit) and self.state.selection is not None:
+            block = self.state.selection
+            return block if self._changes_for(block, EditMode.ERASE) else None
+        found = rng.block_at(self._week.days[hit.day].ranges, hit.minute)
+        if found is None:
+            return None
+        last = -(-found.end // SLOT_MINUTES) - 1
+        return CellBlock(hit.day, found.start // SLOT_MINUTES, hit.day, last)
+
+    def _mark_hours(self, hit: Hit) -> None:
+        self.edit_block(self._mark_block(hit), EditMode.PAINT)
+
+    def _clear_hours(self, hit: Hit) -> None:
+        block = self._clear_block(hit)
+        if block is not None:
+            self.edit_block(block, EditMode.ERASE)
+
+    def _book(self, day: int, slot: int) -> None:
+        if self._week is None:
+            return
+        when = self._week.days[day].date
+        naive = datetime.combine(when, time()) + timedelta(minutes=slot * SLOT_MINUTES)
+        self.bookRequested.emit(naive.replace(tzinfo=self._week.zone))
+
+    # -- lookup and text --------------------------------------------------------------------
+
+    def _segment_at(self, day: int, slot: int) -> LessonSegment | None:
+        if self._week is None:
+            return None
+        minute = slot * SLOT_MINUTES
+        for seg in self._week.by_day[day]:
+            if seg.start < minute + SLOT_MINUTES and minute < seg.end:
+                return seg
+        return None
+
+    def _cursor_hit(self) -> Hit:
+        day, slot = self.state.cursor_day, self.state.cursor_slot
+        segment = self._segment_at(day, slot)
+        if segment is not None:
+            return Hit(HitKind.LESSON, day, slot, segment)
+        return Hit(HitKind.CELL, day, slot)
+
+    def _ensure_visible(self, slot: int) -> None:
+        top = self._geo.content_y(slot * SLOT_MINUTES)
+        bottom = self._geo.content_y((slot + 1) * SLOT_MINUTES)
+        bar = self.verticalScrollBar()
+        if top < bar.value():
+            bar.setValue(int(top))
+        elif bottom > bar.value() + self._geo.body_height:
+            bar.setValue(int(bottom - self._geo.body_height) + 1)
+
+    def _lesson_text(self, segment: LessonSegment) -> str:
+        card = segment.card
+        zone = self._week.zone if self._week else UTC
+        start = card.start.astimezone(zone)
+        end = card.end.astimezone(zone)
+        lines = [
+            f"{card.student_name} — {card.lesson_type_name}",
+            f"{start:%a %-d %b, %H:%M}–{end:%H:%M} ({self.display_zone()})",
+            STATUS_WORDS.get(card.status, card.status),
+        ]
+        if card.mark is SyncMark.PENDING:
+            lines.append("Waiting to sync")
+        if card.mark_message:
+            lines.append(card.mark_message)
+        return "\n".join(lines)
+
+    def cursor_summary(self) -> str:
+        """The cursor cell in words (the accessible description follows it)."""
+        if self._week is None:
+            return "No week loaded"
+        day, slot = self.state.cursor_day, self.state.cursor_slot
+        info = self._week.days[day]
+        minute = slot * SLOT_MINUTES
+        parts = [f"{info.date:%A %-d %B}, {rng.format_minutes(minute)}"]
+        if info.time_off:
+            parts.append("time off")
+        else:
+            parts.append("teaching hours" if rng.contains(info.ranges, minute) else "no hours")
+        segment = self._segment_at(day, slot)
+        if segment is not None:
+            card = segment.card
+            parts.append(
+                f"lesson with {card.student_name}, {card.lesson_type_name}, "
+                f"{STATUS_WORDS.get(card.status, card.status).lower()}"
+            )
+        return "; ".join(parts)
+
+    def _update_description(self) -> None:
+        week = ""
+        if self._snapshot is not None:
+            start = self._snapshot.week_start
+            week = f"Week of {start:%-d %B %Y}, {self.display_zone()}. "
+        self.setAccessibleDescription(f"{week}{self.cursor_summary()}. {KEY_HELP}")

@@ -1,0 +1,1 @@
+"""The HTTP layer: it parses input, calls a service, and maps errors to problem documents."""

@@ -1,0 +1,122 @@
+"""Dependency aliases for the routes (``UowDep``, ``CurrentUser``, ``RequirePermission``).
+
+Authentication resolves the bearer token once per request; authorization of the role happens in
+:func:`RequirePermission` through :func:`permissions.require` -- the same function the services
+use -- and the data-level check happens in the services, which know whose data it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import Depends, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from instainstru_desktop.server.permissions import Permission, Principal, require
+from instainstru_desktop.server.services.auth import SignInThrottle, authenticate
+from instainstru_desktop.server.services.context import Caller
+from instainstru_desktop.server.settings import Settings
+from instainstru_desktop.server.uow import UnitOfWork
+
+_bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/token")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class ServerContext:
+    """What the routes need, built once by ``create_app`` and kept on ``app.state``."""
+
+    settings: Settings
+    uow: UnitOfWork
+    throttle: SignInThrottle
+    clock: Callable[[], datetime] = utc_now
+
+    @property
+    def token_ttl(self) -> timedelta:
+        return timedelta(seconds=self.settings.token_ttl_seconds)
+
+
+def get_context(request: Request) -> ServerContext:
+    context: ServerContext = request.app.state.context
+    return context
+
+
+ContextDep = Annotated[ServerContext, Depends(get_context)]
+
+
+def get_uow(context: ContextDep) -> UnitOfWork:
+    return context.uow
+
+
+UowDep = Annotated[UnitOfWork, Depends(get_uow)]
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def bearer_token(credentials: Credentials) -> str | None:
+    return credentials.credentials if credentials is not None else None
+
+
+def optional_principal(context: ContextDep, credentials: Credentials) -> Principal | None:
+    if credentials is None:
+        return None
+    return authenticate(context.uow, credentials.credentials, context.clock())
+
+
+OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
+
+
+def current_user(principal: OptionalPrincipal) -> Principal:
+    if principal is None:
+        require(None, Permission.INSTRUCTORS_READ)  # raises unauthenticated
+    assert principal is not None
+    return principal
+
+
+CurrentUser = Annotated[Principal, Depends(current_user)]
+
+
+def _caller(request: Request, context: ServerContext, principal: Principal | None) -> Caller:
+    device = request.headers.get("x-client-device", "")[:200]
+    return Caller(principal=principal, device=device, now=context.clock())
+
+
+def optional_caller(request: Request, context: ContextDep, principal: OptionalPrincipal) -> Caller:
+    return _caller(request, context, principal)
+
+
+#: The caller of an endpoint anyone may use (signed in or not).
+AnyCaller = Annotated[Caller, Depends(optional_caller)]
+
+
+def RequirePermission(permission: Permission, *, query_token: bool = False) -> Any:
+    """A dependency yielding the :class:`Caller` once their role holds ``permission``.
+
+    ``query_token``: also accept ``?access_token=`` (for EventSource, which cannot set headers).
+    The permission is kept on the dependency (``required_permission``) so tests can read each
+    route's requirement straight from the app.
+    """
+
+    def check(request: Request, context: ContextDep, principal: OptionalPrincipal) -> Caller:
+        require(principal, permission)
+        return _caller(request, context, principal)
+
+    def check_with_query(
+        request: Request,
+        context: ContextDep,
+        principal: OptionalPrincipal,
+        access_token: Annotated[str | None, Query(max_length=200)] = None,
+    ) -> Caller:
+        if principal is None and access_token:
+            principal = authenticate(context.uow, access_token, context.clock())
+        require(principal, permission)
+        return _caller(request, context, principal)
+
+    dependency = check_with_query if query_token else check
+    dependency.required_permission = permission  # type: ignore[attr-defined]
+    return Depends(dependency)

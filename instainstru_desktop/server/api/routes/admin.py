@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from instainstru_desktop.server.api.deps import RequirePermission, UowDep
+from instainstru_desktop.server.api.schemas import (
+    BookingOut,
+    BookingPage,
+    ReviewIn,
+    StatsOut,
+    Status,
+)
+from instainstru_desktop.server.permissions import Permission
+from instainstru_desktop.server.repositories import BookingFilter
+from instainstru_desktop.server.services import admin, bookings
+from instainstru_desktop.server.services.context import Caller
+from instainstru_desktop.server.services.views import Json
+from instainstru_desktop.server.wire import Instant, WireDate
+
+router = APIRouter(prefix="/admin", tags=["admin"])
+Admin = Annotated[Caller, RequirePermission(Permission.ADMIN_REVIEW)]
+
+
+@router.get("/bookings", response_model=BookingPage)
+def all_bookings(
+    caller: Admin,
+    uow: UowDep,
+    instructor_id: Annotated[str | None, Query(max_length=36)] = None,
+    status: Status | None = None,
+    start_from: Annotated[Instant | None, Query(alias="from")] = None,
+    start_to: Annotated[Instant | None, Query(alias="to")] = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    flagged: bool | None = None,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> Json:
+    where = BookingFilter(
+        instructor_id=instructor_id,
+        status=status,
+        start_from=start_from,
+        start_to=start_to,
+        text=q,
+        flagged=flagged,
+    )
+    return bookings.list_bookings(
+        uow, caller, where, cursor, limit, permission=Permission.ADMIN_REVIEW
+    )
+
+
+@router.post("/bookings/{booking_id}/review", response_model=BookingOut)
+def review(booking_id: str, body: ReviewIn, caller: Admin, uow: UowDep) -> Json:
+    return bookings.run(
+        uow,
+        caller,
+        Permission.ADMIN_REVIEW,
+        bookings.review_in,
+        booking_id,
+        body.flagged,
+        body.note,
+    )
+
+
+@router.get("/stats", response_model=StatsOut)
+def stats(
+    caller: Admin,
+    uow: UowDep,
+    group: Literal["week", "instructor"] = "week",
+    first: Annotated[WireDate | None, Query(alias="from")] = None,
+    last: Annotated[WireDate | None, Query(alias="to")] = None,
+) -> Json:
+    return admin.stats(uow, caller, group, first, last)

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from instainstru_desktop.server.api.deps import RequirePermission, UowDep
+from instainstru_desktop.server.api.schemas import (
+    AvailabilityOut,
+    OverrideIn,
+    OverrideOut,
+    TemplateIn,
+    TemplateOut,
+)
+from instainstru_desktop.server.permissions import Permission
+from instainstru_desktop.server.services import availability
+from instainstru_desktop.server.services.context import Caller
+from instainstru_desktop.server.services.views import Json
+from instainstru_desktop.server.wire import WireDate
+
+router = APIRouter(prefix="/instructors/{instructor_id}", tags=["availability"])
+Reader = Annotated[Caller, RequirePermission(Permission.AVAILABILITY_READ)]
+Editor = Annotated[Caller, RequirePermission(Permission.AVAILABILITY_EDIT)]
+
+
+@router.get("/weekly-template", response_model=TemplateOut)
+def get_template(instructor_id: str, caller: Reader, uow: UowDep) -> Json:
+    return availability.get_template(uow, caller, instructor_id)
+
+
+@router.put("/weekly-template", response_model=TemplateOut)
+def set_template(instructor_id: str, body: TemplateIn, caller: Editor, uow: UowDep) -> Json:
+    ranges = [(r.weekday, r.start, r.end) for r in body.ranges]
+    return availability.set_template(uow, caller, instructor_id, ranges)
+
+
+@router.get("/availability", response_model=AvailabilityOut)
+def get_availability(
+    instructor_id: str,
+    caller: Reader,
+    uow: UowDep,
+    first: Annotated[WireDate, Query(alias="from")],
+    last: Annotated[WireDate, Query(alias="to")],
+) -> Json:
+    return availability.get_availability(uow, caller, instructor_id, first, last)
+
+
+@router.put("/availability/{day}", response_model=OverrideOut)
+def set_date(
+    instructor_id: str, day: WireDate, body: OverrideIn, caller: Editor, uow: UowDep
+) -> Json:
+    ranges = [(r.start, r.end) for r in body.ranges]
+    return availability.set_date(uow, caller, instructor_id, day, ranges)
+
+
+@router.delete("/availability/{day}", status_code=204, response_class=Response)
+def clear_date(instructor_id: str, day: WireDate, caller: Editor, uow: UowDep) -> Response:
+    availability.clear_date(uow, caller, instructor_id, day)
+    return Response(status_code=204)

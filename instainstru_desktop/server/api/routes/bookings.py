@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from instainstru_desktop.domain.bookings import BookingAction
+from instainstru_desktop.server.api.deps import RequirePermission, UowDep
+from instainstru_desktop.server.api.schemas import (
+    AuditEntryOut,
+    BookingIn,
+    BookingOut,
+    BookingPage,
+    CancelIn,
+    NoteIn,
+    RescheduleIn,
+    Status,
+)
+from instainstru_desktop.server.permissions import Permission
+from instainstru_desktop.server.repositories import BookingFilter
+from instainstru_desktop.server.services import bookings
+from instainstru_desktop.server.services.context import Caller
+from instainstru_desktop.server.services.views import Json
+from instainstru_desktop.server.wire import Instant
+
+router = APIRouter(prefix="/bookings", tags=["bookings"])
+
+
+Reader = Annotated[Caller, RequirePermission(Permission.BOOKINGS_READ)]
+Creator = Annotated[Caller, RequirePermission(Permission.BOOKINGS_CREATE)]
+Canceller = Annotated[Caller, RequirePermission(Permission.BOOKINGS_CANCEL)]
+Marker = Annotated[Caller, RequirePermission(Permission.BOOKINGS_OUTCOME)]
+Mover = Annotated[Caller, RequirePermission(Permission.BOOKINGS_RESCHEDULE)]
+Noter = Annotated[Caller, RequirePermission(Permission.BOOKINGS_NOTE)]
+Historian = Annotated[Caller, RequirePermission(Permission.BOOKINGS_HISTORY)]
+
+
+@router.post("", response_model=BookingOut, status_code=201)
+def create_booking(body: BookingIn, caller: Creator, uow: UowDep) -> Json:
+    """Book a lesson: every rule is checked under the instructor's lock, in one transaction."""
+    return bookings.run(
+        uow,
+        caller,
+        Permission.BOOKINGS_CREATE,
+        bookings.create_in,
+        instructor_id=body.instructor_id,
+        lesson_type_id=body.lesson_type_id,
+        start=body.start,
+        student_id=body.student_id,
+    )
+
+
+@router.get("", response_model=BookingPage)
+def list_bookings(
+    caller: Reader,
+    uow: UowDep,
+    status: Status | None = None,
+    start_from: Annotated[Instant | None, Query(alias="from")] = None,
+    start_to: Annotated[Instant | None, Query(alias="to")] = None,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> Json:
+    where = BookingFilter(status=status, start_from=start_from, start_to=start_to)
+    return bookings.list_bookings(uow, caller, where, cursor, limit)
+
+
+@router.get("/{booking_id}", response_model=BookingOut)
+def get_booking(booking_id: str, caller: Reader, uow: UowDep) -> Json:
+    return bookings.get_booking(uow, caller, booking_id)
+
+
+@router.get("/{booking_id}/history", response_model=list[AuditEntryOut])
+def booking_history(booking_id: str, caller: Historian, uow: UowDep) -> list[Json]:
+    return bookings.history(uow, caller, booking_id)
+
+
+@router.post("/{booking_id}/cancel", response_model=BookingOut)
+def cancel(booking_id: str, body: CancelIn, caller: Canceller, uow: UowDep) -> Json:
+    return bookings.run(
+        uow,
+        caller,
+        Permission.BOOKINGS_CANCEL,
+        bookings.transition_in,
+        booking_id,
+        BookingAction.CANCEL,
+        body.reason,
+    )
+
+
+@router.post("/{booking_id}/complete", response_model=BookingOut)
+def complete(booking_id: str, caller: Marker, uow: UowDep) -> Json:
+    return bookings.run(
+        uow,
+        caller,
+        Permission.BOOKINGS_OUTCOME,
+        bookings.transition_in,
+        booking_id,
+        BookingAction.COMPLETE,
+    )
+
+
+@router.post("/{booking_id}/no-show", response_model=BookingOut)
+def no_show(booking_id: str, caller: Marker, uow: UowDep) -> Json:
+    return bookings.run(
+        uow,
+        caller,
+        Permission.BOOKINGS_OUTCOME,
+        bookings.transition_in,
+        booking_id,
+        BookingAction.NO_SHOW,
+    )
+
+
+@router.post("/{booking_id}/reschedule", response_model=BookingOut)
+def reschedule(booking_id: str, body: RescheduleIn, caller: Mover, uow: UowDep) -> Json:
+    return bookings.run(
+        uow, caller, Permission.BOOKINGS_RESCHEDULE, bookings.reschedule_in, booking_id, body.start
+    )
+
+
+@router.put("/{booking_id}/note", response_model=BookingOut)
+def set_note(booking_id: str, body: NoteIn, caller: Noter, uow: UowDep) -> Json:
+    return bookings.run(
+        uow, caller, Permission.BOOKINGS_NOTE, bookings.note_in, booking_id, body.note
+    )

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from starlette.responses import Response
+
+from instainstru_desktop.server.api.deps import RequirePermission, UowDep
+from instainstru_desktop.server.api.routes._json import json_response
+from instainstru_desktop.server.api.schemas import PullOut, PushIn, PushOut, SyncStateOut
+from instainstru_desktop.server.permissions import Permission
+from instainstru_desktop.server.services import sync_pull, sync_push
+from instainstru_desktop.server.services.context import Caller
+from instainstru_desktop.server.services.views import Json
+
+router = APIRouter(prefix="/sync", tags=["sync"])
+Syncer = Annotated[Caller, RequirePermission(Permission.SYNC)]
+ClientId = Annotated[str, Query(pattern=r"^[0-9a-fA-F-]{36}$")]
+
+
+@router.get("/pull", response_model=None, responses={200: {"model": PullOut}})
+def pull(
+    caller: Syncer,
+    uow: UowDep,
+    cursor: Annotated[str, Query(max_length=100)] = "0",
+    limit: Annotated[int | None, Query(ge=1, le=100_000)] = None,
+) -> Response:
+    """What changed after ``cursor`` (rows, not ORM objects, serialized by orjson: 100k fast)."""
+    return json_response(sync_pull.pull(uow, caller, cursor, limit or 20_000))
+
+
+@router.get("/state", response_model=SyncStateOut)
+def state(caller: Syncer, uow: UowDep, client_id: ClientId) -> Json:
+    return sync_pull.state(uow, caller, client_id)
+
+
+@router.post("/push", response_model=PushOut)
+def push(body: PushIn, caller: Syncer, uow: UowDep) -> Json:
+    mutations = [sync_push.Mutation.model_validate(m.model_dump()) for m in body.mutations]
+    return sync_push.push(uow, caller, body.client_id.lower(), mutations)

@@ -1,0 +1,135 @@
+"""The FastAPI application factory.
+
+``create_app`` makes the database ready before it returns (migrations to head, demo data when
+asked for and the database is empty), so an app that exists can serve -- whether uvicorn,
+the embedded starter or an in-process test client runs it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from instainstru_desktop import __version__
+from instainstru_desktop.server import migrations, problems, seed
+from instainstru_desktop.server.api.deps import ServerContext, utc_now
+from instainstru_desktop.server.api.routes import (
+    admin,
+    auth,
+    availability,
+    bookings,
+    events,
+    instructors,
+    lesson_types,
+    me,
+    meta,
+    slots,
+    students,
+    sync,
+)
+from instainstru_desktop.server.api.schemas import Problem
+from instainstru_desktop.server.db import Database
+from instainstru_desktop.server.events import EventHub, PostgresListener
+from instainstru_desktop.server.ratelimit import SlidingWindowLimiter
+from instainstru_desktop.server.services.auth import SignInThrottle
+from instainstru_desktop.server.settings import Settings
+from instainstru_desktop.server.uow import UnitOfWork
+
+API_PREFIX = "/api/v1"
+ROUTERS = (
+    meta,
+    auth,
+    me,
+    instructors,
+    lesson_types,
+    students,
+    availability,
+    slots,
+    bookings,
+    admin,
+    sync,
+    events,
+)
+_ERROR_STATUSES = ("400", "401", "403", "404", "405", "409", "413", "422", "426", "429")
+
+
+def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = None) -> FastAPI:
+    """A ready-to-serve app on ``settings.database_url`` (``clock`` is for tests)."""
+    database = Database(settings.database_url, pool_size=settings.pool_size)
+    migrations.upgrade(database)
+    hub = EventHub()
+    uow = UnitOfWork(database, hub)
+    now = clock or utc_now
+    if settings.seed_demo:
+        seed.seed_if_empty(uow, now())
+    context = ServerContext(
+        settings=settings,
+        uow=uow,
+        throttle=SignInThrottle(
+            per_email=SlidingWindowLimiter(
+                settings.login_failures_per_email, settings.login_window_seconds
+            ),
+            per_address=SlidingWindowLimiter(
+                settings.login_attempts_per_address, settings.login_window_seconds
+            ),
+        ),
+        clock=now,
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        listener = PostgresListener(database, hub) if database.is_postgres else None
+        if listener is not None:
+            listener.start()
+        try:
+            yield
+        finally:
+            hub.close()
+            if listener is not None:
+                listener.stop()
+            database.dispose()
+
+    app = FastAPI(
+        title="InstaInstru API",
+        version=__version__,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.context = context
+    for module in ROUTERS:
+        app.include_router(module.router, prefix=API_PREFIX)
+    problems.install(app)
+    app.add_middleware(
+        problems.RequestGuard,
+        max_body=settings.max_body_bytes,
+        min_protocol=settings.min_client_protocol,
+        open_paths={f"{API_PREFIX}/meta", f"{API_PREFIX}/openapi.json"},
+    )
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document, with every error documented as application/problem+json."""
+    if app.openapi_schema is not None:
+        return app.openapi_schema
+    schema = get_openapi(title=app.title, version=app.version, routes=app.routes)
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components["Problem"] = Problem.model_json_schema()
+    for name in ("HTTPValidationError", "ValidationError"):
+        components.pop(name, None)
+    problem_ref = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for path in schema.get("paths", {}).values():
+        for operation in path.values():
+            responses = operation.setdefault("responses", {})
+            for status in _ERROR_STATUSES:
+                responses[status] = {"description": "Problem (RFC 9457)", "content": problem_ref}
+    app.openapi_schema = schema
+    return schema

@@ -1,0 +1,60 @@
+"""``instainstru-server``: run the API server standalone (SQLite file or PostgreSQL)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+import uvicorn
+
+from instainstru_desktop.server.app import create_app
+from instainstru_desktop.server.seed import DEMO_ADMIN, DEMO_INSTRUCTOR
+from instainstru_desktop.server.settings import Settings
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="instainstru-server",
+        description="Run the InstaInstru booking API. Settings not given here are read from "
+        "INSTAINSTRU_SERVER_* environment variables.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", type=int, default=8000, help="port to listen on")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get(
+            "INSTAINSTRU_SERVER_DATABASE_URL", "sqlite:///instainstru-server.sqlite3"
+        ),
+        help="SQLAlchemy URL: sqlite:///path.sqlite3 or postgresql+psycopg://user:pw@host/db",
+    )
+    parser.add_argument(
+        "--seed-demo", action="store_true", help="fill an empty database with the demo studio"
+    )
+    parser.add_argument(
+        "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s %(message)s")
+    settings = Settings(database_url=args.database_url, seed_demo=args.seed_demo)
+    try:
+        app = create_app(settings)
+    except Exception as exc:  # a bad URL or an unreachable database: say so, no traceback
+        print(f"instainstru-server: cannot open the database: {exc}", file=sys.stderr)
+        return 2
+    if args.seed_demo:
+        print(
+            f"Demo admin: {DEMO_ADMIN.email} / {DEMO_ADMIN.password}; demo instructor: "
+            f"{DEMO_INSTRUCTOR.email} / {DEMO_INSTRUCTOR.password}"
+        )
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

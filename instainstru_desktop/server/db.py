@@ -1,0 +1,107 @@
+"""Engines for SQLite and PostgreSQL, and the one place that knows how they differ.
+
+SQLite runs in WAL mode (readers never wait for the writer) with a busy timeout and foreign keys
+on. Its Python driver would otherwise start transactions lazily and on its own terms; we take over
+``BEGIN`` with SQLAlchemy's documented pysqlite recipe so a write transaction can start with
+``BEGIN IMMEDIATE``: it takes SQLite's write lock before the first read, which is what makes
+"check the booking rules, then insert" atomic on SQLite. PostgreSQL gets the same guarantee from
+``SELECT ... FOR UPDATE`` on the instructor row (see the repositories). Nothing outside this
+module issues dialect-specific SQL.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from typing import Any
+
+import orjson
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.pool import ConnectionPoolEntry
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+_BEGIN_OPTION = "instainstru_begin"
+
+
+def _json_dumps(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+class Database:
+    """One database: its engines, its dialect, and how to start read or write transactions."""
+
+    def __init__(self, url: str, *, pool_size: int = 20) -> None:
+        self.url: URL = make_url(url)
+        self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        self.is_postgres = self.url.get_backend_name() == "postgresql"
+        if self.is_sqlite:
+            self.engine = self._sqlite_engine(pool_size)
+        else:
+            self.engine = create_engine(
+                self.url,
+                pool_size=pool_size,
+                max_overflow=pool_size,
+                pool_pre_ping=True,
+                json_serializer=_json_dumps,
+                json_deserializer=orjson.loads,
+            )
+        self._write_engine = self.engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
+        # Why a process-local lock on top of BEGIN IMMEDIATE: SQLite's busy handler polls with
+        # sleeps of up to 100 ms, so writers queueing on the database lock alone would add tens of
+        # milliseconds each. The lock queues this process's writers fairly; BEGIN IMMEDIATE
+        # still guards against other processes.
+        self._sqlite_writer = threading.Lock()
+
+    def _sqlite_engine(self, pool_size: int) -> Engine:
+        engine = create_engine(
+            self.url,
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            json_serializer=_json_dumps,
+            json_deserializer=orjson.loads,
+        )
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+            # The recipe: stop pysqlite from emitting BEGIN itself...
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            for pragma in (
+                "journal_mode=WAL",
+                f"busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
+                "foreign_keys=ON",
+                "synchronous=NORMAL",
+                "cache_size=-65536",
+            ):
+                cursor.execute(f"PRAGMA {pragma}")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(connection: Any) -> None:
+            # ...and emit our own, IMMEDIATE for write transactions.
+            mode = connection.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")
+            connection.exec_driver_sql(f"BEGIN {mode}")
+
+        return engine
+
+    def read_bind(self, *, snapshot: bool = False) -> Engine:
+        """The engine for a read transaction; ``snapshot`` keeps one view for all its statements.
+
+        SQLite read transactions are snapshots anyway (WAL); PostgreSQL's default READ COMMITTED
+        takes a new snapshot per statement, which a multi-query sync pull cannot accept.
+        """
+        if snapshot and self.is_postgres:
+            return self.engine.execution_options(isolation_level="REPEATABLE READ")
+        return self.engine
+
+    @contextmanager
+    def write_bind(self) -> Iterator[Engine]:
+        """The engine for a write transaction, with this process's SQLite writer queue held."""
+        with self._sqlite_writer if self.is_sqlite else nullcontext():
+            yield self._write_engine
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,167 @@
+"""The event hub: "pull now" pokes fanned out to ``/events`` subscribers.
+
+A poke says only "commit N touched these instructors' data"; the client then pulls. Pokes are
+hints, never the data itself, so losing one costs a minute's delay (clients also pull on a timer)
+and coalescing several into the latest is always correct.
+
+On SQLite (one server process) the unit of work publishes to the hub after each commit. On
+PostgreSQL several server processes may share the database, so pokes travel through
+``LISTEN/NOTIFY``: the unit of work calls ``pg_notify`` inside the transaction (PostgreSQL
+delivers it only if and when the transaction commits) and every process's
+:class:`PostgresListener` hands what it hears to its own hub.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from instainstru_desktop.server.db import Database
+
+log = logging.getLogger(__name__)
+
+NOTIFY_CHANNEL = "instainstru_changes"
+_MAX_LISTED_INSTRUCTORS = 100  # beyond this a poke goes to everyone (NOTIFY payloads are small)
+
+
+@dataclass(frozen=True, slots=True)
+class Poke:
+    """Commit ``seq`` changed data of ``instructor_ids`` (``everyone``: treat as all)."""
+
+    seq: int
+    instructor_ids: frozenset[str]
+    everyone: bool = False
+
+    def concerns(self, instructor_id: str | None) -> bool:
+        """Whether a subscriber scoped to ``instructor_id`` (None: admin, all) should hear it."""
+        return instructor_id is None or self.everyone or instructor_id in self.instructor_ids
+
+    def to_json(self) -> str:
+        if len(self.instructor_ids) > _MAX_LISTED_INSTRUCTORS:
+            return orjson.dumps({"seq": self.seq, "everyone": True}).decode()
+        payload = {"seq": self.seq, "instructors": sorted(self.instructor_ids)}
+        return orjson.dumps(payload).decode()
+
+    @classmethod
+    def from_json(cls, text: str) -> Poke:
+        data: dict[str, Any] = orjson.loads(text)
+        return cls(
+            int(data["seq"]),
+            frozenset(data.get("instructors", ())),
+            bool(data.get("everyone", False)),
+        )
+
+
+class Subscription:
+    """One ``/events`` stream: remembers the latest poke for its scope until it is taken."""
+
+    def __init__(self, hub: EventHub, instructor_id: str | None) -> None:
+        self._hub = hub
+        self.instructor_id = instructor_id
+        self._loop = asyncio.get_running_loop()
+        self._ready = asyncio.Event()
+        self._latest: int | None = None
+        self.closed = False
+
+    def _offer(self, seq: int | None) -> None:  # runs on the subscriber's event loop
+        if seq is not None and (self._latest is None or seq > self._latest):
+            self._latest = seq
+        self._ready.set()
+
+    def offer(self, seq: int | None) -> None:
+        """Hand over a poke (None: wake up to notice the hub closed); safe from any thread."""
+        try:
+            self._loop.call_soon_threadsafe(self._offer, seq)
+        except RuntimeError:  # the loop has closed: the stream is gone
+            self.closed = True
+
+    async def next(self, timeout: float) -> int | None:
+        """The latest seq poked since the last call, or None after ``timeout`` seconds."""
+        try:
+            await asyncio.wait_for(self._ready.wait(), timeout)
+        except TimeoutError:
+            return None
+        self._ready.clear()
+        seq, self._latest = self._latest, None
+        return seq
+
+    def close(self) -> None:
+        self._hub.unsubscribe(self)
+
+
+class EventHub:
+    """In-process fan-out of pokes to subscriptions; thread-safe."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._subscriptions: set[Subscription] = set()
+        self.closed = False
+
+    def subscribe(self, instructor_id: str | None) -> Subscription:
+        """Subscribe from inside an event loop (``None`` scope: all instructors)."""
+        subscription = Subscription(self, instructor_id)
+        with self._lock:
+            self._subscriptions.add(subscription)
+        return subscription
+
+    def unsubscribe(self, subscription: Subscription) -> None:
+        with self._lock:
+            self._subscriptions.discard(subscription)
+
+    def publish(self, poke: Poke) -> None:
+        with self._lock:
+            targets = [s for s in self._subscriptions if poke.concerns(s.instructor_id)]
+        for subscription in targets:
+            subscription.offer(poke.seq)
+
+    def close(self) -> None:
+        """End every stream (server shutdown): streams see ``closed`` and return."""
+        self.closed = True
+        with self._lock:
+            targets = list(self._subscriptions)
+        for subscription in targets:
+            subscription.closed = True
+            subscription.offer(None)
+
+
+class PostgresListener:
+    """A thread that LISTENs on PostgreSQL and hands each notification to the hub."""
+
+    def __init__(self, database: Database, hub: EventHub, *, poll_seconds: float = 1.0) -> None:
+        self._database = database
+        self._hub = hub
+        self._poll = poll_seconds
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="pg-listener", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=self._poll * 3)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self._listen()
+            except Exception:  # the database went away: retry, pokes are only hints
+                log.warning("LISTEN connection lost; retrying", exc_info=True)
+                self._stop.wait(self._poll)
+
+    def _listen(self) -> None:
+        raw = self._database.engine.raw_connection()
+        try:
+            conn: Any = raw.driver_connection  # a psycopg (3) connection
+            conn.autocommit = True
+            conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+            while not self._stop.is_set():
+                for note in conn.notifies(timeout=self._poll, stop_after=64):
+                    self._hub.publish(Poke.from_json(note.payload))
+        finally:
+            raw.invalidate()  # never return a LISTENing connection to the pool

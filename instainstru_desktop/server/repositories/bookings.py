@@ -1,0 +1,196 @@
+"""Bookings: the rows, the busy lists the booking rules need, and the list views."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased
+
+from instainstru_desktop.domain.bookings import ACTIVE_STATUSES
+from instainstru_desktop.domain.policies import MAX_LESSON_MINUTES
+from instainstru_desktop.domain.time_ranges import TimeRange
+from instainstru_desktop.server.errors import SlotTaken
+from instainstru_desktop.server.models import Booking, Instructor, LessonType, User
+from instainstru_desktop.server.repositories._types import AnyRow, AnySelect
+
+_ACTIVE = sorted(str(s) for s in ACTIVE_STATUSES)
+#: A lesson overlapping an instant started at most this long before it: lets the overlap query
+#: be an index range scan on (instructor_id, start_utc) instead of a scan of all end times.
+_LOOKBACK = timedelta(minutes=MAX_LESSON_MINUTES)
+
+_student = aliased(User, name="student")
+_instructor_user = aliased(User, name="instructor_user")
+
+
+def booking_view() -> AnySelect:
+    """A booking with the names a client shows next to it, as one flat row."""
+    return (
+        select(
+            Booking.id,
+            Booking.instructor_id,
+            Booking.student_id,
+            _student.name.label("student_name"),
+            _student.time_zone.label("student_time_zone"),
+            Booking.lesson_type_id,
+            LessonType.name.label("lesson_type_name"),
+            Booking.start_utc,
+            Booking.end_utc,
+            Booking.status,
+            Booking.cancelled_by,
+            Booking.cancel_reason,
+            Booking.note,
+            Booking.flagged,
+            Booking.review_note,
+            Booking.price_cents,
+            Booking.currency,
+            Booking.created_at,
+            Booking.updated_at,
+            Booking.version,
+        )
+        .join(_student, _student.id == Booking.student_id)
+        .join(LessonType, LessonType.id == Booking.lesson_type_id)
+    )
+
+
+@dataclass(frozen=True)
+class BookingFilter:
+    """What a booking list is restricted to; ``None`` fields do not restrict."""
+
+    instructor_id: str | None = None
+    student_id: str | None = None
+    status: str | None = None
+    start_from: datetime | None = None
+    start_to: datetime | None = None
+    text: str | None = None
+    flagged: bool | None = None
+
+
+class BookingRepository:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def get(self, booking_id: str) -> Booking | None:
+        return self._s.get(Booking, booking_id)
+
+    def for_update(self, booking_id: str) -> Booking | None:
+        """The booking, row-locked until commit on PostgreSQL (SQLite: the write lock is held)."""
+        stmt = select(Booking).where(Booking.id == booking_id).with_for_update()
+        return self._s.scalars(stmt).first()
+
+    def insert(self, booking: Booking) -> None:
+        """Add and write the booking now, so the database's safety net answers here."""
+        self._s.add(booking)
+        self.flush_checked()
+
+    def flush_checked(self) -> None:
+        """Write pending changes; a clash with another active booking is ``slot_taken``."""
+        try:
+            self._s.flush()
+        except IntegrityError as exc:
+            raise SlotTaken("Another lesson was booked at this time a moment ago.") from exc
+
+    def instructor_busy(
+        self, instructor_id: str, lo: datetime, hi: datetime, exclude: str | None = None
+    ) -> list[TimeRange]:
+        """Active lessons of the instructor overlapping ``[lo, hi)``, sorted by start."""
+        return self._busy(Booking.instructor_id == instructor_id, lo, hi, exclude)
+
+    def student_busy(
+        self, student_id: str, lo: datetime, hi: datetime, exclude: str | None = None
+    ) -> list[TimeRange]:
+        """Active lessons of the student overlapping ``[lo, hi)``, sorted by start."""
+        return self._busy(Booking.student_id == student_id, lo, hi, exclude)
+
+    def _busy(self, who: Any, lo: datetime, hi: datetime, exclude: str | None) -> list[TimeRange]:
+        stmt = (
+            select(Booking.start_utc, Booking.end_utc)
+            .where(
+                who,
+                Booking.start_utc >= lo - _LOOKBACK,
+                Booking.start_utc < hi,
+                Booking.end_utc > lo,
+                Booking.status.in_(_ACTIVE),
+            )
+            .order_by(Booking.start_utc)
+        )
+        if exclude is not None:
+            stmt = stmt.where(Booking.id != exclude)
+        return [TimeRange(start, end) for start, end in self._s.execute(stmt).tuples()]
+
+    def future_active(self, instructor_id: str, after: datetime) -> Sequence[Booking]:
+        """Confirmed lessons of the instructor starting after ``after`` (conflict detection)."""
+        stmt = (
+            select(Booking)
+            .where(
+                Booking.instructor_id == instructor_id,
+                Booking.start_utc > after,
+                Booking.status == "confirmed",
+            )
+            .order_by(Booking.start_utc)
+        )
+        return self._s.scalars(stmt).all()
+
+    def view(self, booking_id: str) -> AnyRow | None:
+        return self._s.execute(booking_view().where(Booking.id == booking_id)).first()
+
+    def page(
+        self, where: BookingFilter, after: tuple[datetime, str] | None, limit: int
+    ) -> Sequence[AnyRow]:
+        """Bookings matching ``where`` ordered by (start, id), after the keyset ``after``."""
+        stmt = booking_view()
+        conditions: list[Any] = []
+        if where.instructor_id is not None:
+            conditions.append(Booking.instructor_id == where.instructor_id)
+        if where.student_id is not None:
+            conditions.append(Booking.student_id == where.student_id)
+        if where.status is not None:
+            conditions.append(Booking.status == where.status)
+        if where.start_from is not None:
+            conditions.append(Booking.start_utc >= where.start_from)
+        if where.start_to is not None:
+            conditions.append(Booking.start_utc < where.start_to)
+        if where.flagged is not None:
+            conditions.append(Booking.flagged.is_(where.flagged))
+        if where.text:
+            stmt = stmt.join(Instructor, Instructor.id == Booking.instructor_id).join(
+                _instructor_user, _instructor_user.id == Instructor.user_id
+            )
+            needle = where.text
+            conditions.append(
+                or_(
+                    _student.name.icontains(needle, autoescape=True),
+                    _student.email.icontains(needle, autoescape=True),
+                    _instructor_user.name.icontains(needle, autoescape=True),
+                    LessonType.name.icontains(needle, autoescape=True),
+                    Booking.review_note.icontains(needle, autoescape=True),
+                    Booking.cancel_reason.icontains(needle, autoescape=True),
+                )
+            )
+        if after is not None:
+            start, booking_id = after
+            conditions.append(
+                or_(
+                    Booking.start_utc > start,
+                    and_(Booking.start_utc == start, Booking.id > booking_id),
+                )
+            )
+        stmt = stmt.where(*conditions).order_by(Booking.start_utc, Booking.id).limit(limit)
+        return self._s.execute(stmt).all()
+
+    def spans(
+        self, start_from: datetime | None, start_to: datetime | None
+    ) -> Sequence[AnyRow]:
+        """(instructor_id, start, end) of active lessons in a range, for statistics."""
+        stmt = select(Booking.instructor_id, Booking.start_utc, Booking.end_utc).where(
+            Booking.status.in_(_ACTIVE)
+        )
+        if start_from is not None:
+            stmt = stmt.where(Booking.start_utc >= start_from)
+        if start_to is not None:
+            stmt = stmt.where(Booking.start_utc < start_to)
+        return self._s.execute(stmt).all()

@@ -1,0 +1,81 @@
+"""Instructors (profile and policy) and their lesson types."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from instainstru_desktop.server.models import Instructor, LessonType, User
+
+
+class InstructorRepository:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def get(self, instructor_id: str) -> Instructor | None:
+        return self._s.get(Instructor, instructor_id)
+
+    def by_user(self, user_id: str) -> Instructor | None:
+        return self._s.scalars(select(Instructor).where(Instructor.user_id == user_id)).first()
+
+    def with_user(self, instructor_id: str) -> tuple[Instructor, User] | None:
+        stmt = (
+            select(Instructor, User)
+            .join(User, User.id == Instructor.user_id)
+            .where(Instructor.id == instructor_id)
+        )
+        row = self._s.execute(stmt).first()
+        return None if row is None else (row[0], row[1])
+
+    def lock(self, instructor_id: str) -> Instructor | None:
+        """Take the per-instructor lock for the rest of the transaction.
+
+        ``SELECT ... FOR UPDATE`` on PostgreSQL; on SQLite the clause is not rendered and the
+        write transaction's ``BEGIN IMMEDIATE`` already holds the database's write lock.
+        """
+        stmt = select(Instructor).where(Instructor.id == instructor_id).with_for_update()
+        return self._s.scalars(stmt).first()
+
+    def page(self, after: str | None, limit: int) -> Sequence[tuple[Instructor, User]]:
+        """Instructors ordered by id, after ``after``."""
+        stmt = select(Instructor, User).join(User, User.id == Instructor.user_id)
+        if after is not None:
+            stmt = stmt.where(Instructor.id > after)
+        rows = self._s.execute(stmt.order_by(Instructor.id).limit(limit)).tuples().all()
+        return [(i, u) for i, u in rows]
+
+    def all_with_users(self, ids: set[str] | None = None) -> Sequence[tuple[Instructor, User]]:
+        stmt = select(Instructor, User).join(User, User.id == Instructor.user_id)
+        if ids is not None:
+            stmt = stmt.where(Instructor.id.in_(ids))
+        return [(i, u) for i, u in self._s.execute(stmt.order_by(Instructor.id)).tuples()]
+
+    def add(self, instructor: Instructor) -> None:
+        self._s.add(instructor)
+
+
+class LessonTypeRepository:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def get(self, lesson_type_id: str) -> LessonType | None:
+        return self._s.get(LessonType, lesson_type_id)
+
+    def of_instructors(self, instructor_ids: Sequence[str]) -> dict[str, list[LessonType]]:
+        """Lesson types per instructor, ordered by name."""
+        result: dict[str, list[LessonType]] = {i: [] for i in instructor_ids}
+        if not instructor_ids:
+            return result
+        stmt = (
+            select(LessonType)
+            .where(LessonType.instructor_id.in_(instructor_ids))
+            .order_by(LessonType.name, LessonType.id)
+        )
+        for lesson_type in self._s.scalars(stmt):
+            result[lesson_type.instructor_id].append(lesson_type)
+        return result
+
+    def add(self, lesson_type: LessonType) -> None:
+        self._s.add(lesson_type)

@@ -1,0 +1,208 @@
+"""The change sequence, commit history, push bookkeeping, and the pull's change queries.
+
+Pull queries select rows whose ``seq`` lies in ``(after, upto]`` and that the caller may see
+(``instructor_id`` None: an admin, everything). They are Core selects returning plain rows,
+because a full pull can be 100k bookings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy.orm import Session
+
+from instainstru_desktop.server.events import NOTIFY_CHANNEL
+from instainstru_desktop.server.models import (
+    AuditEntry,
+    AvailabilityOverride,
+    Booking,
+    ChangeSequence,
+    Commit,
+    Conflict,
+    Instructor,
+    LessonType,
+    MutationResult,
+    SyncClient,
+    Tombstone,
+    User,
+    WeeklyTemplate,
+)
+from instainstru_desktop.server.repositories._types import AnyRow
+from instainstru_desktop.server.repositories.bookings import booking_view
+
+#: Tables a pull reads, and the column that names the instructor a row belongs to.
+_SCOPED: tuple[tuple[Any, Any], ...] = (
+    (Instructor, Instructor.id),
+    (LessonType, LessonType.instructor_id),
+    (WeeklyTemplate, WeeklyTemplate.instructor_id),
+    (AvailabilityOverride, AvailabilityOverride.instructor_id),
+    (Booking, Booking.instructor_id),
+    (Conflict, Conflict.instructor_id),
+    (AuditEntry, AuditEntry.instructor_id),
+    (Tombstone, Tombstone.instructor_id),
+)
+
+
+class SyncRepository:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    # -- the sequence and commits --------------------------------------------------------------
+
+    def next_seq(self) -> int:
+        """Increment the sequence row; its lock is now held until this transaction ends."""
+        self._s.execute(
+            update(ChangeSequence)
+            .where(ChangeSequence.id == 1)
+            .values(value=ChangeSequence.value + 1)
+        )
+        return int(
+            self._s.execute(select(ChangeSequence.value).where(ChangeSequence.id == 1)).scalar_one()
+        )
+
+    def add_commit(self, seq: int, nonce: str, at: datetime) -> None:
+        self._s.add(Commit(seq=seq, nonce=nonce, committed_at=at))
+
+    def commit_exists(self, seq: int, nonce: str) -> bool:
+        stmt = select(Commit.seq).where(Commit.seq == seq, Commit.nonce == nonce)
+        return self._s.execute(stmt).first() is not None
+
+    def head(self) -> tuple[int, str] | None:
+        """The latest commit (seq, nonce), or None on an empty history."""
+        stmt = select(Commit.seq, Commit.nonce).order_by(Commit.seq.desc()).limit(1)
+        row = self._s.execute(stmt).first()
+        return None if row is None else (int(row[0]), str(row[1]))
+
+    def nonce_of(self, seq: int) -> str:
+        return str(self._s.execute(select(Commit.nonce).where(Commit.seq == seq)).scalar_one())
+
+    def notify(self, payload: str) -> None:
+        """PostgreSQL only: queue a notification, delivered when (if) this transaction commits."""
+        self._s.execute(select(func.pg_notify(NOTIFY_CHANNEL, payload)))
+
+    # -- push bookkeeping ----------------------------------------------------------------------
+
+    def client_for_update(self, user_id: str, client_id: str) -> SyncClient | None:
+        stmt = (
+            select(SyncClient)
+            .where(SyncClient.user_id == user_id, SyncClient.client_id == client_id)
+            .with_for_update()
+        )
+        return self._s.scalars(stmt).first()
+
+    def client(self, user_id: str, client_id: str) -> SyncClient | None:
+        return self._s.get(SyncClient, (user_id, client_id))
+
+    def add_client(self, client: SyncClient) -> None:
+        self._s.add(client)
+
+    def result(self, user_id: str, client_id: str, mutation_id: int) -> MutationResult | None:
+        return self._s.get(MutationResult, (user_id, client_id, mutation_id))
+
+    def add_result(self, result: MutationResult) -> None:
+        self._s.add(result)
+
+    # -- pull ----------------------------------------------------------------------------------
+
+    def commit_sizes(
+        self, after: int, upto: int, instructor_id: str | None, limit: int
+    ) -> tuple[dict[int, int], int | None]:
+        """Rows per commit in the caller's scope, reading at most ``limit`` commits per table.
+
+        Also returns the cap: the lowest "last commit read" among tables that hit ``limit``,
+        beyond which this answer knows nothing, so a page must not reach past it.
+        """
+        sizes: dict[int, int] = {}
+        cap: int | None = None
+        scoped = [(model.seq, self._scope(owner, instructor_id)) for model, owner in _SCOPED]
+        scoped.append((User.seq, self._students(instructor_id)))
+        for seq_column, conditions in scoped:
+            stmt = (
+                select(seq_column, func.count())
+                .where(*self._window(seq_column, after, upto), *conditions)
+                .group_by(seq_column)
+                .order_by(seq_column)
+                .limit(limit)
+            )
+            rows = self._s.execute(stmt).tuples().all()
+            for seq, count in rows:
+                sizes[int(seq)] = sizes.get(int(seq), 0) + int(count)
+            if len(rows) == limit:
+                last = int(rows[-1][0])
+                cap = last if cap is None else min(cap, last)
+        return sizes, cap
+
+    @staticmethod
+    def _window(column: Any, after: int, upto: int) -> list[ColumnElement[bool]]:
+        return [column > after, column <= upto]
+
+    @staticmethod
+    def _scope(owner: Any, instructor_id: str | None) -> list[ColumnElement[bool]]:
+        return [] if instructor_id is None else [owner == instructor_id]
+
+    @staticmethod
+    def _students(instructor_id: str | None) -> list[ColumnElement[bool]]:
+        conditions: list[ColumnElement[bool]] = [User.role == "student"]
+        if instructor_id is not None:
+            booked = select(Booking.student_id).where(Booking.instructor_id == instructor_id)
+            conditions.append(User.id.in_(booked))
+        return conditions
+
+    def changed_instructors(self, after: int, upto: int, who: str | None) -> set[str]:
+        stmt = select(Instructor.id).where(
+            *self._window(Instructor.seq, after, upto), *self._scope(Instructor.id, who)
+        )
+        return set(self._s.scalars(stmt))
+
+    def changed_lesson_types(self, after: int, upto: int, who: str | None) -> Sequence[LessonType]:
+        stmt = select(LessonType).where(
+            *self._window(LessonType.seq, after, upto),
+            *self._scope(LessonType.instructor_id, who),
+        )
+        return self._s.scalars(stmt).all()
+
+    def changed_students(self, after: int, upto: int, who: str | None) -> set[str]:
+        stmt = select(User.id).where(*self._window(User.seq, after, upto), *self._students(who))
+        return set(self._s.scalars(stmt))
+
+    def changed_templates(self, after: int, upto: int, who: str | None) -> Sequence[AnyRow]:
+        t = WeeklyTemplate
+        stmt = select(t.instructor_id, t.ranges, t.version).where(
+            *self._window(t.seq, after, upto), *self._scope(t.instructor_id, who)
+        )
+        return self._s.execute(stmt).all()
+
+    def changed_overrides(self, after: int, upto: int, who: str | None) -> Sequence[AnyRow]:
+        o = AvailabilityOverride
+        stmt = select(o.instructor_id, o.day, o.ranges, o.version).where(
+            *self._window(o.seq, after, upto), *self._scope(o.instructor_id, who)
+        )
+        return self._s.execute(stmt).all()
+
+    def changed_bookings(self, after: int, upto: int, who: str | None) -> Sequence[AnyRow]:
+        stmt = booking_view().where(
+            *self._window(Booking.seq, after, upto), *self._scope(Booking.instructor_id, who)
+        )
+        return self._s.execute(stmt.order_by(Booking.seq, Booking.id)).all()
+
+    def changed_conflicts(self, after: int, upto: int, who: str | None) -> Sequence[Conflict]:
+        stmt = select(Conflict).where(
+            *self._window(Conflict.seq, after, upto), *self._scope(Conflict.instructor_id, who)
+        )
+        return self._s.scalars(stmt).all()
+
+    def changed_audit(self, after: int, upto: int, who: str | None) -> Sequence[AuditEntry]:
+        stmt = select(AuditEntry).where(
+            *self._window(AuditEntry.seq, after, upto),
+            *self._scope(AuditEntry.instructor_id, who),
+        )
+        return self._s.scalars(stmt.order_by(AuditEntry.seq, AuditEntry.at)).all()
+
+    def changed_tombstones(self, after: int, upto: int, who: str | None) -> Sequence[AnyRow]:
+        stmt = select(Tombstone.entity, Tombstone.entity_id).where(
+            *self._window(Tombstone.seq, after, upto), *self._scope(Tombstone.instructor_id, who)
+        )
+        return self._s.execute(stmt.order_by(Tombstone.seq, Tombstone.id)).all()

@@ -1,0 +1,527 @@
+"""Demo data: a studio with a dozen instructors around the world, their students and lessons.
+
+Deterministic for a given week (seeded random; dates are relative to the current week), so
+screenshots and demos look alike. Fast: each distinct password is hashed once (argon2 is slow on
+purpose) and rows go in with bulk inserts in one transaction.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from instainstru_desktop.domain.zones import local_date, wall_time_to_utc, week_start, zone
+from instainstru_desktop.server.models import (
+    AuditEntry,
+    AvailabilityOverride,
+    Booking,
+    Instructor,
+    LessonType,
+    User,
+    WeeklyTemplate,
+)
+from instainstru_desktop.server.security import hash_password
+from instainstru_desktop.server.uow import Tx, UnitOfWork
+
+SEED = 2026
+DOMAIN = "demo.instainstru.app"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    password: str
+
+
+#: The documented demo accounts (README and the desktop app refer to these).
+DEMO_ADMIN = DemoLogin(f"admin@{DOMAIN}", "admin-demo-2026")
+DEMO_INSTRUCTOR = DemoLogin(f"maria.lopez@{DOMAIN}", "teach-demo-2026")
+INSTRUCTOR_PASSWORD = "teach-demo-2026"
+STUDENT_PASSWORD = "learn-demo-2026"
+
+# name, zone, bio, lesson types (name, minutes, price cents, currency, colour), weekly hours
+_INSTRUCTORS: list[tuple[str, str, str, list[tuple[str, int, int, str, str]], str]] = [
+    (
+        "Maria Lopez",
+        "Europe/London",
+        "Concert pianist teaching all levels.",
+        [
+            ("Piano lesson", 60, 4500, "GBP", "#7E57C2"),
+            ("Music theory", 45, 3500, "GBP", "#26A69A"),
+            ("Piano taster", 30, 2000, "GBP", "#EC407A"),
+        ],
+        "mon-sat",
+    ),
+    (
+        "James Carter",
+        "America/New_York",
+        "Guitar and songwriting.",
+        [("Guitar", 45, 5000, "USD", "#FF7043"), ("Songwriting", 60, 6500, "USD", "#8D6E63")],
+        "weekdays-late",
+    ),
+    (
+        "Priya Sharma",
+        "Asia/Kolkata",
+        "Maths and physics for exams.",
+        [
+            ("Maths tutoring", 60, 120000, "INR", "#42A5F5"),
+            ("Physics", 60, 120000, "INR", "#5C6BC0"),
+        ],
+        "weekdays",
+    ),
+    (
+        "Kenji Watanabe",
+        "Asia/Tokyo",
+        "Japanese for travellers and JLPT.",
+        [
+            ("Japanese conversation", 45, 450000, "JPY", "#EF5350"),
+            ("JLPT prep", 90, 800000, "JPY", "#AB47BC"),
+        ],
+        "weekdays",
+    ),
+    (
+        "Sofia Rossi",
+        "Europe/Rome",
+        "Italian and singing.",
+        [("Italian", 60, 4000, "EUR", "#66BB6A"), ("Singing", 30, 2500, "EUR", "#FFA726")],
+        "split",
+    ),
+    (
+        "Lucas Silva",
+        "America/Sao_Paulo",
+        "Swimming for kids and adults.",
+        [("Swimming", 45, 12000, "BRL", "#29B6F6")],
+        "mornings",
+    ),
+    (
+        "Emma Schmidt",
+        "Europe/Berlin",
+        "Tennis coach.",
+        [("Tennis", 60, 5500, "EUR", "#9CCC65"), ("Tennis doubles", 90, 8000, "EUR", "#D4E157")],
+        "mon-sat",
+    ),
+    (
+        "Olivia Brown",
+        "Australia/Sydney",
+        "Yoga and mobility.",
+        [("Yoga", 60, 3000, "AUD", "#26C6DA"), ("Mobility", 30, 2000, "AUD", "#80CBC4")],
+        "mornings",
+    ),
+    (
+        "Noah Johnson",
+        "America/Los_Angeles",
+        "Climbing technique.",
+        [("Climbing", 90, 9000, "USD", "#A1887F")],
+        "weekdays-late",
+    ),
+    (
+        "Amelia Dubois",
+        "Europe/Paris",
+        "French conversation and grammar.",
+        [("French", 45, 3800, "EUR", "#5C6BC0"), ("French grammar", 60, 4500, "EUR", "#7986CB")],
+        "weekdays",
+    ),
+    (
+        "Arjun Mehta",
+        "Asia/Kolkata",
+        "Programming in Python.",
+        [("Coding", 90, 150000, "INR", "#455A64"), ("Code review", 30, 60000, "INR", "#78909C")],
+        "split",
+    ),
+    (
+        "Chloe Martin",
+        "America/Chicago",
+        "Violin, Suzuki method.",
+        [("Violin", 60, 6000, "USD", "#D81B60"), ("Violin taster", 30, 3000, "USD", "#F06292")],
+        "mon-sat",
+    ),
+]
+_HOURS: dict[str, dict[int, list[tuple[int, int]]]] = {
+    "mon-sat": {d: [(9 * 60, 12 * 60), (13 * 60, 17 * 60)] for d in range(6)},
+    "weekdays": {d: [(9 * 60, 13 * 60), (14 * 60, 18 * 60)] for d in range(5)},
+    "weekdays-late": {d: [(12 * 60, 20 * 60)] for d in range(5)},
+    "split": {
+        **{d: [(8 * 60, 11 * 60), (16 * 60, 20 * 60)] for d in range(5)},
+        5: [(10 * 60, 14 * 60)],
+    },
+    "mornings": {d: [(6 * 60, 12 * 60)] for d in range(6)},
+}
+_FIRST = [
+    "Ana",
+    "Ben",
+    "Chen",
+    "Dara",
+    "Eli",
+    "Fatima",
+    "Gus",
+    "Hana",
+    "Ivan",
+    "Jia",
+    "Kofi",
+    "Lena",
+    "Mateo",
+    "Nia",
+    "Omar",
+    "Pia",
+    "Quinn",
+    "Rosa",
+    "Sami",
+    "Tara",
+    "Uma",
+    "Viktor",
+    "Wen",
+    "Ximena",
+    "Yusuf",
+    "Zoe",
+    "Aiko",
+    "Bruno",
+    "Carla",
+    "Dmitri",
+]
+_LAST = [
+    "Novak",
+    "Okafor",
+    "Patel",
+    "Quist",
+    "Reyes",
+    "Sato",
+    "Tanaka",
+    "Usman",
+    "Varga",
+    "Weber",
+    "Xu",
+    "Young",
+    "Zhou",
+    "Almeida",
+    "Becker",
+    "Costa",
+    "Dahl",
+    "Evans",
+    "Fischer",
+    "Garcia",
+]
+_STUDENT_ZONES = [
+    "Europe/London",
+    "Europe/Madrid",
+    "America/New_York",
+    "America/Toronto",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Australia/Melbourne",
+    "Europe/Warsaw",
+]
+STUDENTS = 200
+WEEKS_BACK, WEEKS_AHEAD = 4, 4
+
+
+def seed_if_empty(uow: UnitOfWork, now: datetime) -> bool:
+    """Seed the demo studio unless the database already has users; True when it seeded."""
+    with uow.write() as tx:
+        if not tx.bulk.is_empty():
+            return False
+        _Seeder(tx, now).run()
+        tx.commit()
+    return True
+
+
+class _Seeder:
+    def __init__(self, tx: Tx, now: datetime) -> None:
+        self.tx = tx
+        self.now = now
+        self.rng = random.Random(SEED)
+        self.rows: dict[type, list[dict[str, Any]]] = {}
+        self.student_busy: dict[str, list[tuple[datetime, datetime]]] = {}
+
+    def uid(self) -> str:
+        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+
+    def add(self, model: type, **row: Any) -> None:
+        self.rows.setdefault(model, []).append(row)
+
+    def run(self) -> None:
+        hashes = {
+            p: hash_password(p)
+            for p in (DEMO_ADMIN.password, INSTRUCTOR_PASSWORD, STUDENT_PASSWORD)
+        }
+        instructors = self._instructors(hashes[INSTRUCTOR_PASSWORD])
+        self._user(
+            DEMO_ADMIN.email, "Alex Admin", "admin", hashes[DEMO_ADMIN.password], "Europe/London"
+        )
+        students = [self._student(i, hashes[STUDENT_PASSWORD]) for i in range(STUDENTS)]
+        for instructor_id, tz_name, types, hours, is_maria in instructors:
+            self._lessons(instructor_id, tz_name, types, hours, students, is_maria)
+        seq = self.tx.allocate_seq({i[0] for i in instructors})
+        for model in (
+            User,
+            Instructor,
+            LessonType,
+            WeeklyTemplate,
+            AvailabilityOverride,
+            Booking,
+            AuditEntry,
+        ):
+            rows = self.rows.get(model, [])
+            for row in rows:
+                row["seq"] = seq
+            self.tx.bulk.insert(model, rows)
+
+    def _user(self, email: str, name: str, role: str, password_hash: str, tz: str) -> str:
+        user_id = self.uid()
+        self.add(
+            User,
+            id=user_id,
+            email=email,
+            name=name,
+            role=role,
+            password_hash=password_hash,
+            time_zone=tz,
+            created_at=self.now,
+        )
+        return user_id
+
+    def _student(self, n: int, password_hash: str) -> str:
+        first, last = self.rng.choice(_FIRST), self.rng.choice(_LAST)
+        email = f"{first.lower()}.{last.lower()}{n + 1}@{DOMAIN}"
+        return self._user(
+            email, f"{first} {last}", "student", password_hash, self.rng.choice(_STUDENT_ZONES)
+        )
+
+    def _instructors(
+        self, password_hash: str
+    ) -> list[tuple[str, str, list[dict[str, Any]], dict[int, list[tuple[int, int]]], bool]]:
+        made = []
+        for index, (name, tz_name, bio, types, hours_key) in enumerate(_INSTRUCTORS):
+            email = f"{name.lower().replace(' ', '.')}@{DOMAIN}"
+            user_id = self._user(email, name, "instructor", password_hash, tz_name)
+            instructor_id = self.uid()
+            self.add(
+                Instructor,
+                id=instructor_id,
+                user_id=user_id,
+                bio=bio,
+                min_notice_minutes=120,
+                booking_horizon_days=28,
+                buffer_minutes=15 if index % 3 == 1 else 0,
+                slot_step_minutes=15,
+                daily_limit=None,
+                weekly_limit=None,
+                version=1,
+            )
+            type_rows = []
+            for type_name, minutes, price, currency, color in types:
+                row = {
+                    "id": self.uid(),
+                    "instructor_id": instructor_id,
+                    "name": type_name,
+                    "duration_minutes": minutes,
+                    "price_cents": price,
+                    "currency": currency,
+                    "color": color,
+                    "active": True,
+                    "version": 1,
+                }
+                self.add(LessonType, **row)
+                type_rows.append(row)
+            hours = _HOURS[hours_key]
+            self.add(
+                WeeklyTemplate,
+                instructor_id=instructor_id,
+                version=1,
+                ranges=[[d, s, e] for d, day in sorted(hours.items()) for s, e in day],
+            )
+            made.append((instructor_id, tz_name, type_rows, hours, index == 0))
+        return made
+
+    def _lessons(
+        self,
+        instructor_id: str,
+        tz_name: str,
+        types: list[dict[str, Any]],
+        hours: dict[int, list[tuple[int, int]]],
+        students: list[str],
+        is_maria: bool,
+    ) -> None:
+        tz = zone(tz_name)
+        monday = week_start(local_date(self.now, tz))
+        first = monday - timedelta(weeks=WEEKS_BACK)
+        days_off = {first + timedelta(days=self.rng.randrange(7 * (WEEKS_BACK + WEEKS_AHEAD)))}
+        if is_maria:  # a visible time-off day in the current week, and a half day next week
+            days_off = {monday + timedelta(days=3)}
+            self.add(
+                AvailabilityOverride,
+                instructor_id=instructor_id,
+                version=1,
+                day=monday + timedelta(days=9),
+                ranges=[[9 * 60, 12 * 60]],
+            )
+        for day in days_off:
+            self.add(
+                AvailabilityOverride, instructor_id=instructor_id, day=day, ranges=[], version=1
+            )
+        mine: list[dict[str, Any]] = []
+        for offset in range(7 * (WEEKS_BACK + WEEKS_AHEAD)):
+            day = first + timedelta(days=offset)
+            if day in days_off:
+                continue
+            for start_min, end_min in hours.get(day.weekday(), []):
+                minute = start_min
+                while minute < end_min:
+                    kind = self.rng.choice(types)
+                    length = kind["duration_minutes"]
+                    if minute + length > end_min:
+                        break
+                    if self.rng.random() < (0.6 if is_maria else 0.45):
+                        start = wall_time_to_utc(day, minute, tz)
+                        booking = self._booking(instructor_id, kind, start, students)
+                        if booking is not None:
+                            mine.append(booking)
+                    minute += length + (15 if self.rng.random() < 0.3 else 0)
+        if is_maria:
+            self._maria_week(mine)
+        for booking in mine:
+            self.add(Booking, **booking)
+            self._audit(booking)
+
+    def _booking(
+        self, instructor_id: str, kind: dict[str, Any], start: datetime, students: list[str]
+    ) -> dict[str, Any] | None:
+        end = start + timedelta(minutes=kind["duration_minutes"])
+        for _ in range(5):
+            student = self.rng.choice(students)
+            busy = self.student_busy.setdefault(student, [])
+            if all(end <= s or e <= start for s, e in busy):
+                busy.append((start, end))
+                break
+        else:
+            return None
+        roll = self.rng.random()
+        if end <= self.now:
+            status = (
+                "completed"
+                if roll < 0.8
+                else "no_show"
+                if roll < 0.86
+                else "cancelled"
+                if roll < 0.96
+                else "confirmed"
+            )
+        else:
+            status = "cancelled" if roll < 0.08 else "confirmed"
+        created = min(self.now, start) - timedelta(days=self.rng.randrange(1, 20))
+        return {
+            "id": self.uid(),
+            "instructor_id": instructor_id,
+            "student_id": student,
+            "lesson_type_id": kind["id"],
+            "start_utc": start,
+            "end_utc": end,
+            "status": status,
+            "cancelled_by": "student" if status == "cancelled" else None,
+            "cancel_reason": "Can't make it, sorry" if status == "cancelled" else None,
+            "note": "",
+            "flagged": self.rng.random() < 0.02,
+            "review_note": "",
+            "price_cents": kind["price_cents"],
+            "currency": kind["currency"],
+            "created_at": created,
+            "updated_at": created,
+            "version": 1,
+        }
+
+    def _maria_week(self, mine: list[dict[str, Any]]) -> None:
+        """Make the demo instructor's week tell a story: done, a no-show, a cancellation."""
+        past = [b for b in mine if b["end_utc"] <= self.now]
+        future = [b for b in mine if b["start_utc"] > self.now]
+        for booking in past[-4:-1]:
+            booking.update(
+                status="completed",
+                cancelled_by=None,
+                cancel_reason=None,
+                note="Worked on scales and the Clementi sonatina.",
+            )
+        if past:
+            past[-1].update(status="no_show", cancelled_by=None, cancel_reason=None)
+        for booking in future[:6]:
+            booking.update(status="confirmed", cancelled_by=None, cancel_reason=None)
+        if len(future) > 2:
+            future[2].update(
+                status="cancelled",
+                cancelled_by="student",
+                cancel_reason="Exam moved to that morning.",
+            )
+
+    def _audit(self, booking: dict[str, Any]) -> None:
+        base = {
+            "instructor_id": booking["instructor_id"],
+            "booking_id": booking["id"],
+            "device": "demo-seed",
+            "details": {},
+        }
+        self.add(
+            AuditEntry,
+            id=self.uid(),
+            at=booking["created_at"],
+            actor_id=booking["student_id"],
+            actor_name="student",
+            actor_role="student",
+            action="booking.create",
+            **base,
+        )
+        if booking["status"] != "confirmed":
+            self.add(
+                AuditEntry,
+                id=self.uid(),
+                at=max(booking["start_utc"], booking["created_at"]),
+                actor_id=None,
+                actor_name="demo",
+                actor_role="system",
+                action=f"booking.{booking['status']}",
+                **base,
+            )
+
+
+def add_past_lessons(
+    uow: UnitOfWork, instructor_id: str, count: int, before: date, *, per_day: int = 8
+) -> None:
+    """Pile ``count`` completed lessons into an instructor's past (benchmarks and load tests).
+
+    Hourly lessons from 08:00 UTC, ``per_day`` a day, walking back from ``before``; one commit.
+    """
+    rng = random.Random(f"{SEED}-{instructor_id}")
+    with uow.write() as tx:
+        lesson_types = tx.lesson_types.of_instructors([instructor_id])[instructor_id]
+        students = sorted(tx.users.student_ids_all())
+        seq = tx.allocate_seq({instructor_id})
+        rows = []
+        for n in range(count):
+            day = before - timedelta(days=1 + n // per_day)
+            start = wall_time_to_utc(day, (8 + n % per_day) * 60, zone("UTC"))
+            kind = lesson_types[n % len(lesson_types)]
+            rows.append(
+                {
+                    "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                    "instructor_id": instructor_id,
+                    "student_id": rng.choice(students),
+                    "lesson_type_id": kind.id,
+                    "start_utc": start,
+                    "end_utc": start + timedelta(minutes=min(kind.duration_minutes, 60)),
+                    "status": "completed",
+                    "cancelled_by": None,
+                    "cancel_reason": None,
+                    "note": "",
+                    "flagged": False,
+                    "review_note": "",
+                    "price_cents": kind.price_cents,
+                    "currency": kind.currency,
+                    "created_at": start,
+                    "updated_at": start,
+                    "version": 1,
+                    "seq": seq,
+                }
+            )
+        for chunk in range(0, len(rows), 20_000):
+            tx.bulk.insert(Booking, rows[chunk : chunk + 20_000])
+        tx.commit()

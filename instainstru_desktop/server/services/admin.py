@@ -1,0 +1,47 @@
+"""Admin review: statistics over all instructors (lists and review reuse the booking cases)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from instainstru_desktop.domain.zones import week_start
+from instainstru_desktop.server.permissions import Permission, require
+from instainstru_desktop.server.services.context import Caller
+from instainstru_desktop.server.services.views import Json
+from instainstru_desktop.server.uow import UnitOfWork
+
+
+def _midnight(day: date | None) -> datetime | None:
+    return None if day is None else datetime.combine(day, time(), tzinfo=UTC)
+
+
+def stats(
+    uow: UnitOfWork, caller: Caller, group: str, first: date | None, last: date | None
+) -> Json:
+    """Booked minutes and lessons (active statuses) per UTC week or per instructor."""
+    require(caller.principal, Permission.ADMIN_REVIEW)
+    end = _midnight(last + timedelta(days=1)) if last is not None else None
+    with uow.read() as tx:
+        spans = tx.bookings.spans(_midnight(first), end)
+        names = {i.id: u.name for i, u in tx.instructors.all_with_users()}
+    totals: dict[str, list[int]] = {}
+    labels: dict[str, str] = {}
+    for instructor_id, start, finish in spans:
+        if group == "week":
+            monday = week_start(start.date())
+            key = monday.isoformat()
+            iso = monday.isocalendar()
+            labels[key] = f"{iso.year}-W{iso.week:02d}"
+        else:
+            key = instructor_id
+            labels[key] = names.get(instructor_id, instructor_id)
+        total = totals.setdefault(key, [0, 0])
+        total[0] += int((finish - start).total_seconds() // 60)
+        total[1] += 1
+    rows = [
+        {"key": key, "label": labels[key], "booked_minutes": minutes, "lessons": lessons}
+        for key, (minutes, lessons) in sorted(
+            totals.items(), key=lambda kv: kv[0] if group == "week" else labels[kv[0]]
+        )
+    ]
+    return {"group": group, "rows": rows}

@@ -1,0 +1,102 @@
+"""Sign-in, sign-out, and resolving a bearer token to the caller."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from instainstru_desktop.server.errors import RateLimited, Unauthenticated
+from instainstru_desktop.server.models import Token, User
+from instainstru_desktop.server.permissions import Principal, Role
+from instainstru_desktop.server.ratelimit import SlidingWindowLimiter
+from instainstru_desktop.server.security import new_token, token_digest, verify_password
+from instainstru_desktop.server.services import views
+from instainstru_desktop.server.services.views import Json
+from instainstru_desktop.server.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class SignInThrottle:
+    """Failed attempts per email, and all attempts per client address."""
+
+    per_email: SlidingWindowLimiter
+    per_address: SlidingWindowLimiter
+
+    def check(self, email: str, address: str) -> None:
+        waits = [self.per_address.retry_after(address), self.per_email.retry_after(email)]
+        wait = max((w for w in waits if w is not None), default=None)
+        if wait is not None:
+            raise RateLimited(
+                f"Too many sign-in attempts. Try again in {wait} seconds.",
+                headers={"Retry-After": str(wait)},
+            )
+
+
+def principal_of(user: User, instructor_id: str | None) -> Principal:
+    return Principal(
+        user_id=user.id,
+        role=Role(user.role),
+        name=user.name,
+        email=user.email,
+        time_zone=user.time_zone,
+        instructor_id=instructor_id,
+    )
+
+
+def sign_in(
+    uow: UnitOfWork,
+    throttle: SignInThrottle,
+    *,
+    email: str,
+    password: str,
+    address: str,
+    now: datetime,
+    ttl: timedelta,
+) -> Json:
+    email = email.strip().lower()
+    throttle.check(email, address)
+    throttle.per_address.hit(address)
+    with uow.read() as tx:
+        user = tx.users.by_email(email)
+        instructor = tx.instructors.by_user(user.id) if user is not None else None
+    if not verify_password(user.password_hash if user else None, password) or user is None:
+        throttle.per_email.hit(email)
+        raise Unauthenticated("The email or password is not right.")
+    token = issue_token(uow, user.id, now=now, ttl=ttl)
+    return {
+        "access_token": token,
+        "token_type": "bearer",
+        "expires_at": now + ttl,
+        "user": views.user(user, instructor.id if instructor else None),
+    }
+
+
+def issue_token(uow: UnitOfWork, user_id: str, *, now: datetime, ttl: timedelta) -> str:
+    """A new bearer token for ``user_id`` (also used by the seeder and tests)."""
+    token, digest = new_token()
+    with uow.write() as tx:
+        tx.tokens.add(
+            Token(
+                token_hash=digest,
+                user_id=user_id,
+                created_at=now,
+                expires_at=now + ttl,
+                revoked_at=None,
+            )
+        )
+        tx.commit()
+    return token
+
+
+def authenticate(uow: UnitOfWork, token: str, now: datetime) -> Principal:
+    with uow.read() as tx:
+        found = tx.tokens.principal_of(token_digest(token), now)
+    if found is None:
+        raise Unauthenticated("Your session has expired or was signed out. Sign in again.")
+    return principal_of(*found)
+
+
+def sign_out(uow: UnitOfWork, token: str, now: datetime) -> None:
+    with uow.write() as tx:
+        tx.tokens.revoke(token_digest(token), now)
+        tx.commit()

@@ -1,0 +1,272 @@
+"""Weekly templates, date overrides, and the conflicts they leave behind.
+
+An availability edit never cancels a booking: it applies, and each confirmed future lesson left
+outside the new hours gets an ``outside_availability`` conflict that syncs to the instructor's
+"needs attention" list. A conflict whose lesson is back inside the hours is withdrawn (deleted,
+with a tombstone), so the list always reflects the current hours.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from instainstru_desktop.domain.availability import Availability, WeeklyTemplate
+from instainstru_desktop.domain.errors import InvalidTimeRange
+from instainstru_desktop.domain.time_ranges import TimeRange, WallRange, contains, normalize
+from instainstru_desktop.domain.zones import local_date, zone
+from instainstru_desktop.server.errors import InvalidInput
+from instainstru_desktop.server.models import (
+    AvailabilityOverride,
+    Conflict,
+    Instructor,
+)
+from instainstru_desktop.server.models import WeeklyTemplate as TemplateRow
+from instainstru_desktop.server.permissions import Owner, Permission, authorize, require
+from instainstru_desktop.server.services import views
+from instainstru_desktop.server.services.common import instructor_or_404, new_id, record
+from instainstru_desktop.server.services.context import Caller
+from instainstru_desktop.server.services.views import Json
+from instainstru_desktop.server.uow import Tx, UnitOfWork
+
+MAX_DAYS = 366
+OUTSIDE = "outside_availability"
+
+
+def template_of(row: TemplateRow | None) -> WeeklyTemplate:
+    days: dict[int, list[WallRange]] = {}
+    for weekday, start, end in row.ranges if row is not None else ():
+        days.setdefault(weekday, []).append(WallRange(start, end))
+    return WeeklyTemplate({w: tuple(r) for w, r in days.items()})
+
+
+def availability_of(tx: Tx, instructor_id: str, first: date, last: date) -> Availability:
+    """The template plus the overrides of dates ``first`` to ``last``."""
+    template = template_of(tx.availability.template(instructor_id))
+    overrides = {
+        o.day: tuple(WallRange(s, e) for s, e in o.ranges)
+        for o in tx.availability.overrides_between(instructor_id, first, last)
+    }
+    return Availability(template, overrides)
+
+
+def parse_day_ranges(ranges: Sequence[tuple[str, str]]) -> tuple[WallRange, ...]:
+    """Wall-clock strings to normalized ranges (overlapping input merges; bad input is 422)."""
+    return tuple(normalize(WallRange.parse(start, end) for start, end in ranges))
+
+
+def _stored_template(template: WeeklyTemplate) -> list[list[int]]:
+    return [[w, r.start, r.end] for w, day in template.days.items() for r in day]
+
+
+def _editable(tx: Tx, caller: Caller, instructor_id: str) -> Instructor:
+    instructor = tx.instructors.lock(instructor_id)
+    if instructor is None:
+        instructor = instructor_or_404(tx, instructor_id)
+    authorize(caller.principal, Permission.AVAILABILITY_EDIT, Owner(instructor_id=instructor.id))
+    return instructor
+
+
+def get_template(uow: UnitOfWork, caller: Caller, instructor_id: str) -> Json:
+    require(caller.principal, Permission.AVAILABILITY_READ)
+    with uow.read() as tx:
+        instructor_or_404(tx, instructor_id)
+        row = tx.availability.template(instructor_id)
+        return {
+            "instructor_id": instructor_id,
+            "ranges": views.template_ranges(row.ranges if row else []),
+            "version": row.version if row else 0,
+        }
+
+
+def set_template_in(
+    tx: Tx, caller: Caller, instructor_id: str, ranges: Sequence[tuple[int, str, str]]
+) -> Json:
+    instructor = _editable(tx, caller, instructor_id)
+    days: dict[int, list[WallRange]] = {}
+    for weekday, start, end in ranges:
+        days.setdefault(weekday, []).append(WallRange.parse(start, end))
+    stored = _stored_template(WeeklyTemplate({w: tuple(r) for w, r in days.items()}))
+    row = tx.availability.template(instructor.id)
+    if row is None:
+        row = TemplateRow(instructor_id=instructor.id, ranges=stored, version=1)
+        tx.availability.add_template(row)
+    else:
+        row.ranges = stored
+        row.version += 1
+    record(
+        tx,
+        caller,
+        "availability.set_template",
+        instructor_id=instructor.id,
+        details={"ranges": views.template_ranges(stored)},
+    )
+    reconcile(tx, caller, instructor)
+    return {
+        "instructor_id": instructor.id,
+        "ranges": views.template_ranges(stored),
+        "version": row.version,
+    }
+
+
+def set_template(
+    uow: UnitOfWork, caller: Caller, instructor_id: str, ranges: Sequence[tuple[int, str, str]]
+) -> Json:
+    require(caller.principal, Permission.AVAILABILITY_EDIT)
+    with uow.write() as tx:
+        view = set_template_in(tx, caller, instructor_id, ranges)
+        tx.commit()
+    return view
+
+
+def get_availability(
+    uow: UnitOfWork, caller: Caller, instructor_id: str, first: date, last: date
+) -> Json:
+    require(caller.principal, Permission.AVAILABILITY_READ)
+    if last < first:
+        raise InvalidTimeRange("The date range ends before it starts.")
+    if (last - first).days >= MAX_DAYS:
+        raise InvalidInput(
+            f"Ask for at most {MAX_DAYS} days at a time.",
+            errors=[{"field": "to", "message": f"at most {MAX_DAYS} days"}],
+        )
+    with uow.read() as tx:
+        instructor = instructor_or_404(tx, instructor_id)
+        user = tx.users.get(instructor.user_id)
+        availability = availability_of(tx, instructor_id, first, last)
+    days = []
+    day = first
+    while day <= last:
+        days.append(
+            {
+                "date": day,
+                "source": "override" if day in availability.overrides else "template",
+                "ranges": [wall(r) for r in availability.effective_ranges(day)],
+            }
+        )
+        day += timedelta(days=1)
+    return {
+        "instructor_id": instructor_id,
+        "time_zone": user.time_zone if user else "UTC",
+        "days": days,
+    }
+
+
+def wall(r: WallRange) -> Json:
+    return views.wall(r.start, r.end)
+
+
+def set_date_in(
+    tx: Tx, caller: Caller, instructor_id: str, day: date, ranges: Sequence[tuple[str, str]]
+) -> Json:
+    instructor = _editable(tx, caller, instructor_id)
+    stored = [[r.start, r.end] for r in parse_day_ranges(ranges)]
+    row = tx.availability.override(instructor.id, day)
+    if row is None:
+        row = AvailabilityOverride(instructor_id=instructor.id, day=day, ranges=stored, version=1)
+        tx.availability.add_override(row)
+    else:
+        row.ranges = stored
+        row.version += 1
+    record(
+        tx,
+        caller,
+        "availability.set_date",
+        instructor_id=instructor.id,
+        details={"date": day.isoformat(), "ranges": views.day_ranges(stored)},
+    )
+    reconcile(tx, caller, instructor)
+    return {
+        "instructor_id": instructor.id,
+        "date": day,
+        "ranges": views.day_ranges(stored),
+        "version": row.version,
+    }
+
+
+def clear_date_in(tx: Tx, caller: Caller, instructor_id: str, day: date) -> Json:
+    instructor = _editable(tx, caller, instructor_id)
+    row = tx.availability.override(instructor.id, day)
+    if row is not None:
+        tx.availability.delete_override(row)
+        record(
+            tx,
+            caller,
+            "availability.clear_date",
+            instructor_id=instructor.id,
+            details={"date": day.isoformat()},
+        )
+        reconcile(tx, caller, instructor)
+    return {"instructor_id": instructor.id, "date": day}
+
+
+def set_date(
+    uow: UnitOfWork,
+    caller: Caller,
+    instructor_id: str,
+    day: date,
+    ranges: Sequence[tuple[str, str]],
+) -> Json:
+    require(caller.principal, Permission.AVAILABILITY_EDIT)
+    with uow.write() as tx:
+        view = set_date_in(tx, caller, instructor_id, day, ranges)
+        tx.commit()
+    return view
+
+
+def clear_date(uow: UnitOfWork, caller: Caller, instructor_id: str, day: date) -> None:
+    require(caller.principal, Permission.AVAILABILITY_EDIT)
+    with uow.write() as tx:
+        clear_date_in(tx, caller, instructor_id, day)
+        tx.commit()
+
+
+def reconcile(tx: Tx, caller: Caller, instructor: Instructor) -> None:
+    """Record a conflict for each future lesson now outside the hours; withdraw stale ones."""
+    user = tx.users.get(instructor.user_id)
+    tz = zone(user.time_zone if user else "UTC")
+    lessons = tx.bookings.future_active(instructor.id, caller.now)
+    conflicts = tx.conflicts.of_instructor(instructor.id, OUTSIDE)
+    by_booking = {c.booking_id: c for c in conflicts}
+    outside: set[str] = set()
+    if lessons:
+        first = local_date(lessons[0].start_utc, tz) - timedelta(days=1)
+        last = local_date(max(b.end_utc for b in lessons), tz) + timedelta(days=1)
+        availability = availability_of(tx, instructor.id, first, last)
+        for lesson in lessons:
+            hours = availability.utc_ranges_between(
+                local_date(lesson.start_utc, tz) - timedelta(days=1),
+                local_date(lesson.end_utc, tz),
+                tz,
+            )
+            if not contains(hours, TimeRange(lesson.start_utc, lesson.end_utc)):
+                outside.add(lesson.id)
+                if lesson.id not in by_booking:
+                    _add_conflict(tx, caller, instructor, lesson.id, tz)
+    for conflict in conflicts:
+        if not conflict.resolved and conflict.booking_id not in outside:
+            tx.conflicts.delete(conflict)
+
+
+def _add_conflict(
+    tx: Tx, caller: Caller, instructor: Instructor, booking_id: str, tz: ZoneInfo
+) -> None:
+    booking = tx.bookings.get(booking_id)
+    assert booking is not None
+    student = tx.users.get(booking.student_id)
+    local = booking.start_utc.astimezone(tz)
+    name = student.name.split(" ")[0] if student else "a student"
+    tx.conflicts.add(
+        Conflict(
+            id=new_id(),
+            instructor_id=instructor.id,
+            booking_id=booking_id,
+            kind=OUTSIDE,
+            message=f"Lesson {local:%a %d %b %H:%M} with {name} is now outside your hours.",
+            created_at=caller.now,
+            resolved=False,
+            resolution=None,
+            version=1,
+        )
+    )

@@ -1,0 +1,338 @@
+"""Booking, cancelling, completing, rescheduling, notes, and reading bookings back.
+
+No double booking under concurrency: the instructor's row is locked (``FOR UPDATE`` on
+PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` write lock), then the student's, then the domain checks
+every rule against the bookings it reads, then the row is inserted -- all in one transaction, so a
+second request for the same slot sees the first one's lesson or waits for it. A unique index on
+(instructor, start) of active bookings is the last line, answered as ``slot_taken``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from instainstru_desktop.domain.bookings import (
+    BookingAction,
+    BookingStatus,
+    can_mark_outcome,
+    next_status,
+)
+from instainstru_desktop.domain.errors import InvalidTransition
+from instainstru_desktop.domain.slots import check_booking
+from instainstru_desktop.domain.time_ranges import TimeRange
+from instainstru_desktop.domain.zones import zone
+from instainstru_desktop.server.errors import Forbidden, InvalidInput, NotFound
+from instainstru_desktop.server.models import Booking
+from instainstru_desktop.server.permissions import (
+    Owner,
+    Permission,
+    Principal,
+    Role,
+    allowed,
+    authorize,
+    require,
+)
+from instainstru_desktop.server.repositories import BookingFilter
+from instainstru_desktop.server.services import views
+from instainstru_desktop.server.services.common import (
+    decode_cursor,
+    encode_cursor,
+    new_id,
+    record,
+)
+from instainstru_desktop.server.services.context import Caller
+from instainstru_desktop.server.services.slots import bookable_lesson_type, slot_query
+from instainstru_desktop.server.services.views import Json
+from instainstru_desktop.server.uow import Tx, UnitOfWork
+
+_ACTION_PERMISSION = {
+    BookingAction.COMPLETE: Permission.BOOKINGS_OUTCOME,
+    BookingAction.NO_SHOW: Permission.BOOKINGS_OUTCOME,
+    BookingAction.CANCEL: Permission.BOOKINGS_CANCEL,
+}
+
+
+def owner_of(booking: Booking) -> Owner:
+    return Owner(instructor_id=booking.instructor_id, student_id=booking.student_id)
+
+
+def present(tx: Tx, principal: Principal, booking_id: str) -> Json:
+    row = tx.bookings.view(booking_id)
+    if row is None:
+        raise NotFound("No such booking.")
+    return presented(principal, row._mapping)
+
+
+def presented(principal: Principal, row: Any) -> Json:
+    owner = Owner(instructor_id=row["instructor_id"], student_id=row["student_id"])
+    return views.booking(
+        row,
+        see_note=allowed(principal, Permission.BOOKINGS_NOTE, owner),
+        see_review=allowed(principal, Permission.ADMIN_REVIEW, owner),
+    )
+
+
+def _visible(tx: Tx, caller: Caller, booking_id: str, permission: Permission) -> Booking:
+    """The booking, locked for the transaction, if the caller may do ``permission`` on it."""
+    booking = tx.bookings.for_update(booking_id)
+    if booking is None:
+        raise NotFound("No such booking.")
+    authorize(
+        caller.principal, permission, owner_of(booking), hidden_unless=Permission.BOOKINGS_READ
+    )
+    return booking
+
+
+def _touch(booking: Booking, caller: Caller) -> None:
+    booking.version += 1
+    booking.updated_at = caller.now
+
+
+def create_in(
+    tx: Tx,
+    caller: Caller,
+    *,
+    instructor_id: str,
+    lesson_type_id: str,
+    start: datetime,
+    student_id: str | None,
+    booking_id: str | None = None,
+) -> Json:
+    principal = require(caller.principal, Permission.BOOKINGS_CREATE)
+    if principal.role is Role.STUDENT:
+        if student_id not in (None, principal.user_id):
+            raise Forbidden("Students book lessons for themselves only.")
+        student_id = principal.user_id
+    elif student_id is None:
+        raise InvalidInput(
+            "Name the student this lesson is for.",
+            errors=[{"field": "student_id", "message": "required"}],
+        )
+    authorize(
+        principal,
+        Permission.BOOKINGS_CREATE,
+        Owner(instructor_id=instructor_id, student_id=student_id),
+    )
+    if booking_id is not None and tx.bookings.get(booking_id) is not None:
+        raise InvalidInput(
+            "A booking with this id already exists.",
+            errors=[{"field": "booking_id", "message": "already used"}],
+        )
+    instructor = tx.instructors.lock(instructor_id)
+    if instructor is None:
+        raise NotFound("No such instructor.")
+    student = tx.users.lock(student_id)
+    if student is None or student.role != Role.STUDENT:
+        raise NotFound("No such student.")
+    lesson_type = bookable_lesson_type(tx, instructor_id, lesson_type_id)
+    instructor_user = tx.users.get(instructor.user_id)
+    tz = zone(instructor_user.time_zone if instructor_user else "UTC")
+    end = start + timedelta(minutes=lesson_type.duration_minutes)
+    query = slot_query(
+        tx,
+        instructor,
+        tz,
+        lesson_type.duration_minutes,
+        TimeRange(start, end),
+        caller.now,
+        student_id=student_id,
+    )
+    check_booking(query, start)
+    booking = Booking(
+        id=booking_id or new_id(),
+        instructor_id=instructor_id,
+        student_id=student_id,
+        lesson_type_id=lesson_type.id,
+        start_utc=start,
+        end_utc=end,
+        status=BookingStatus.CONFIRMED.value,
+        cancelled_by=None,
+        cancel_reason=None,
+        note="",
+        flagged=False,
+        review_note="",
+        price_cents=lesson_type.price_cents,
+        currency=lesson_type.currency,
+        created_at=caller.now,
+        updated_at=caller.now,
+        version=1,
+    )
+    tx.bookings.insert(booking)
+    record(
+        tx,
+        caller,
+        "booking.create",
+        instructor_id=instructor_id,
+        booking_id=booking.id,
+        details={
+            "start": start.isoformat(),
+            "lesson_type_id": lesson_type.id,
+            "student_id": student_id,
+        },
+    )
+    return present(tx, principal, booking.id)
+
+
+def transition_in(
+    tx: Tx, caller: Caller, booking_id: str, action: BookingAction, reason: str | None = None
+) -> Json:
+    """Complete, mark no-show, or cancel. A terminal status is never overwritten."""
+    booking = _visible(tx, caller, booking_id, _ACTION_PERMISSION[action])
+    status = next_status(BookingStatus(booking.status), action)
+    if action is not BookingAction.CANCEL and not can_mark_outcome(booking.start_utc, caller.now):
+        raise InvalidTransition("An outcome can be recorded once the lesson has started.")
+    booking.status = status.value
+    if action is BookingAction.CANCEL:
+        booking.cancelled_by = caller.actor.value
+        booking.cancel_reason = reason or ""
+        for conflict in tx.conflicts.open_of_booking(booking.id):
+            conflict.resolved, conflict.resolution = True, "cancelled"
+            conflict.version += 1
+    _touch(booking, caller)
+    details = {"reason": reason} if action is BookingAction.CANCEL else {}
+    record(
+        tx,
+        caller,
+        f"booking.{action.value}",
+        instructor_id=booking.instructor_id,
+        booking_id=booking.id,
+        details=details,
+    )
+    return present(tx, caller.signed_in, booking.id)
+
+
+def reschedule_in(tx: Tx, caller: Caller, booking_id: str, start: datetime) -> Json:
+    found = tx.bookings.get(booking_id)
+    if found is None:
+        raise NotFound("No such booking.")
+    instructor = tx.instructors.lock(found.instructor_id)  # lock order: instructor, student, row
+    tx.users.lock(found.student_id)
+    booking = _visible(tx, caller, booking_id, Permission.BOOKINGS_RESCHEDULE)
+    next_status(BookingStatus(booking.status), BookingAction.RESCHEDULE)
+    assert instructor is not None
+    instructor_user = tx.users.get(instructor.user_id)
+    tz = zone(instructor_user.time_zone if instructor_user else "UTC")
+    duration = booking.end_utc - booking.start_utc
+    minutes = int(duration.total_seconds() // 60)
+    query = slot_query(
+        tx,
+        instructor,
+        tz,
+        minutes,
+        TimeRange(start, start + duration),
+        caller.now,
+        student_id=booking.student_id,
+        exclude_booking=booking.id,
+    )
+    check_booking(query, start)
+    previous = booking.start_utc
+    booking.start_utc, booking.end_utc = start, start + duration
+    _touch(booking, caller)
+    tx.bookings.flush_checked()
+    record(
+        tx,
+        caller,
+        "booking.reschedule",
+        instructor_id=booking.instructor_id,
+        booking_id=booking.id,
+        details={"from": previous.isoformat(), "to": start.isoformat()},
+    )
+    return present(tx, caller.signed_in, booking.id)
+
+
+def note_in(tx: Tx, caller: Caller, booking_id: str, note: str) -> Json:
+    booking = _visible(tx, caller, booking_id, Permission.BOOKINGS_NOTE)
+    booking.note = note
+    _touch(booking, caller)
+    record(tx, caller, "booking.note", instructor_id=booking.instructor_id, booking_id=booking.id)
+    return present(tx, caller.signed_in, booking.id)
+
+
+def review_in(tx: Tx, caller: Caller, booking_id: str, flagged: bool, note: str) -> Json:
+    booking = _visible(tx, caller, booking_id, Permission.ADMIN_REVIEW)
+    booking.flagged, booking.review_note = flagged, note
+    _touch(booking, caller)
+    record(
+        tx,
+        caller,
+        "booking.review",
+        instructor_id=booking.instructor_id,
+        booking_id=booking.id,
+        details={"flagged": flagged},
+    )
+    return present(tx, caller.signed_in, booking.id)
+
+
+def run(
+    uow: UnitOfWork, caller: Caller, permission: Permission, work: Any, *args: Any, **kwargs: Any
+) -> Json:
+    """Route entry point: check the role, then run one ``*_in`` use case in its own transaction."""
+    require(caller.principal, permission)
+    with uow.write() as tx:
+        result: Json = work(tx, caller, *args, **kwargs)
+        tx.commit()
+    return result
+
+
+def get_booking(uow: UnitOfWork, caller: Caller, booking_id: str) -> Json:
+    principal = require(caller.principal, Permission.BOOKINGS_READ)
+    with uow.read() as tx:
+        row = tx.bookings.view(booking_id)
+        if row is None:
+            raise NotFound("No such booking.")
+        mapping = row._mapping
+        authorize(
+            principal,
+            Permission.BOOKINGS_READ,
+            Owner(mapping["instructor_id"], mapping["student_id"]),
+            hidden_unless=Permission.BOOKINGS_READ,
+        )
+        return presented(principal, mapping)
+
+
+def history(uow: UnitOfWork, caller: Caller, booking_id: str) -> list[Json]:
+    require(caller.principal, Permission.BOOKINGS_HISTORY)
+    with uow.read() as tx:
+        booking = tx.bookings.get(booking_id)
+        if booking is None:
+            raise NotFound("No such booking.")
+        authorize(
+            caller.principal,
+            Permission.BOOKINGS_HISTORY,
+            owner_of(booking),
+            hidden_unless=Permission.BOOKINGS_READ,
+        )
+        return [views.audit(e) for e in tx.audit.of_booking(booking_id)]
+
+
+def list_bookings(
+    uow: UnitOfWork,
+    caller: Caller,
+    where: BookingFilter,
+    cursor: str | None,
+    limit: int,
+    *,
+    permission: Permission = Permission.BOOKINGS_READ,
+) -> Json:
+    """A page of bookings; students and instructors only ever see their own."""
+    principal = require(caller.principal, permission)
+    if principal.role is Role.STUDENT:
+        where = BookingFilter(**{**where.__dict__, "student_id": principal.user_id})
+    elif principal.role is Role.INSTRUCTOR:
+        where = BookingFilter(**{**where.__dict__, "instructor_id": principal.instructor_id})
+    after = decode_cursor(cursor, 2)
+    keyset = None
+    if after is not None:
+        try:
+            keyset = (datetime.fromisoformat(after[0]), after[1])
+        except ValueError as exc:
+            raise InvalidInput("The page cursor is not valid.") from exc
+    with uow.read() as tx:
+        rows = tx.bookings.page(where, keyset, limit + 1)
+    page = rows[:limit]
+    items = [presented(principal, r._mapping) for r in page]
+    next_cursor = (
+        encode_cursor(page[-1].start_utc.isoformat(), page[-1].id) if len(rows) > limit else None
+    )
+    return {"items": items, "next_cursor": next_cursor}

@@ -1,0 +1,85 @@
+"""Helpers shared by the use cases: audit records, page cursors, lookups that 404."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import uuid
+from typing import Any
+
+import orjson
+
+from instainstru_desktop.server.errors import InvalidInput, NotFound
+from instainstru_desktop.server.models import AuditEntry, Instructor, LessonType
+from instainstru_desktop.server.services.context import Caller
+from instainstru_desktop.server.uow import Tx
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def record(
+    tx: Tx,
+    caller: Caller,
+    action: str,
+    *,
+    instructor_id: str | None,
+    booking_id: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Append to the audit log: who (and in which role), what, when, from which device."""
+    principal = caller.principal
+    tx.audit.add(
+        AuditEntry(
+            id=new_id(),
+            instructor_id=instructor_id,
+            booking_id=booking_id,
+            at=caller.now,
+            actor_id=principal.user_id if principal else None,
+            actor_name=principal.name if principal else "system",
+            actor_role=principal.role.value if principal else "system",
+            device=caller.device[:200],
+            action=action,
+            details={**(details or {}), **caller.audit_context},
+        )
+    )
+
+
+def encode_cursor(*parts: Any) -> str:
+    return base64.urlsafe_b64encode(orjson.dumps(parts)).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, arity: int) -> list[Any] | None:
+    """The parts of a page cursor made by :func:`encode_cursor`; garbage is a 422, not a 500."""
+    if not cursor:
+        return None
+    try:
+        parts = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError, orjson.JSONDecodeError) as exc:
+        raise InvalidInput(
+            "The page cursor is not valid.", errors=[{"field": "cursor", "message": "not a cursor"}]
+        ) from exc
+    if (
+        not isinstance(parts, list)
+        or len(parts) != arity
+        or not all(isinstance(p, str) for p in parts)
+    ):
+        raise InvalidInput(
+            "The page cursor is not valid.", errors=[{"field": "cursor", "message": "not a cursor"}]
+        )
+    return parts
+
+
+def instructor_or_404(tx: Tx, instructor_id: str) -> Instructor:
+    instructor = tx.instructors.get(instructor_id)
+    if instructor is None:
+        raise NotFound("No such instructor.")
+    return instructor
+
+
+def lesson_type_or_404(tx: Tx, lesson_type_id: str) -> LessonType:
+    lesson_type = tx.lesson_types.get(lesson_type_id)
+    if lesson_type is None:
+        raise NotFound("No such lesson type.")
+    return lesson_type

@@ -1,0 +1,148 @@
+"""Sync pull: everything that changed after a cursor, in the caller's scope, page by page.
+
+The pull reads one snapshot (SQLite WAL read transaction; PostgreSQL REPEATABLE READ). Because
+commits happen in sequence order (see :mod:`..uow`), every commit up to the snapshot's latest one
+is visible in it, so "rows with ``seq`` in (cursor, head]" is exactly what changed -- nothing
+committed out of order can be skipped. Pages end on commit boundaries: one commit's rows are
+never split, so a client that applies a page and stores its cursor is always consistent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from instainstru_desktop.server.errors import ResetRequired
+from instainstru_desktop.server.permissions import Permission, Role, require
+from instainstru_desktop.server.services import views
+from instainstru_desktop.server.services.context import Caller
+from instainstru_desktop.server.services.views import Json
+from instainstru_desktop.server.uow import Tx, UnitOfWork
+
+
+def cursor_text(seq: int, nonce: str) -> str:
+    return f"{seq}.{nonce}"
+
+
+def _cursor_seq(tx: Tx, cursor: str) -> int:
+    """The sequence a cursor stands for; ``reset_required`` unless this history made it."""
+    if cursor == "0":
+        return 0
+    seq_text, dot, nonce = cursor.partition(".")
+    if not dot or not seq_text.isdigit() or not nonce or len(seq_text) > 18:
+        raise ResetRequired("This sync position is not one this server knows. Download again.")
+    seq = int(seq_text)
+    if not tx.sync.commit_exists(seq, nonce):
+        raise ResetRequired(
+            "The server's history does not contain this sync position (it was restored or "
+            "replaced). Download everything again; pending changes are kept."
+        )
+    return seq
+
+
+def _plan(sizes: dict[int, int], cap: int | None, upto: int, limit: int) -> tuple[int, bool]:
+    """The last commit of this page, and whether more follow."""
+    total = 0
+    bound = previous = upto
+    has_more = False
+    for seq in sorted(sizes):
+        if total and total + sizes[seq] > limit:
+            bound, has_more = previous, True
+            break
+        total += sizes[seq]
+        previous = seq
+    if cap is not None and bound > cap:
+        bound, has_more = cap, True
+    return bound, has_more
+
+
+def pull(uow: UnitOfWork, caller: Caller, cursor: str, limit: int) -> Json:
+    principal = require(caller.principal, Permission.SYNC)
+    scope = None if principal.role is Role.ADMIN else principal.instructor_id
+    see_review = principal.role is Role.ADMIN
+    with uow.read(snapshot=True) as tx:
+        head = tx.sync.head()
+        after = _cursor_seq(tx, cursor)
+        page: Json = {
+            "cursor": cursor_text(*head) if head else "0",
+            "has_more": False,
+            "server_time": caller.now,
+        }
+        if head is None or head[0] <= after:
+            return {**page, **_empty()}
+        sizes, cap = tx.sync.commit_sizes(after, head[0], scope, limit)
+        bound, has_more = _plan(sizes, cap, head[0], limit)
+        if has_more:
+            page["cursor"], page["has_more"] = cursor_text(bound, tx.sync.nonce_of(bound)), True
+        return {**page, **_changes(tx, after, bound, scope, see_review)}
+
+
+def _empty() -> Json:
+    keys = (
+        "instructors",
+        "lesson_types",
+        "students",
+        "templates",
+        "overrides",
+        "bookings",
+        "conflicts",
+        "audit",
+        "tombstones",
+    )
+    return {key: [] for key in keys}
+
+
+def _changes(tx: Tx, after: int, bound: int, scope: str | None, see_review: bool) -> Json:
+    sync = tx.sync
+    bookings = [
+        views.booking(row._mapping, see_note=True, see_review=see_review)
+        for row in sync.changed_bookings(after, bound, scope)
+    ]
+    student_ids = sync.changed_students(after, bound, scope)
+    student_ids.update(b["student_id"] for b in bookings)
+    instructor_ids = sync.changed_instructors(after, bound, scope)
+    instructors = tx.instructors.all_with_users(instructor_ids) if instructor_ids else []
+    types = tx.lesson_types.of_instructors([i.id for i, _ in instructors])
+    overrides: list[Any] = [
+        {
+            "instructor_id": r.instructor_id,
+            "date": r.day,
+            "ranges": views.day_ranges(r.ranges),
+            "version": r.version,
+        }
+        for r in sync.changed_overrides(after, bound, scope)
+    ]
+    return {
+        "instructors": [views.instructor(i, u, types[i.id]) for i, u in instructors],
+        "lesson_types": [
+            views.lesson_type(t) for t in sync.changed_lesson_types(after, bound, scope)
+        ],
+        "students": [views.student(r) for r in tx.users.students_rows(student_ids)],
+        "templates": [
+            {
+                "instructor_id": r.instructor_id,
+                "ranges": views.template_ranges(r.ranges),
+                "version": r.version,
+            }
+            for r in sync.changed_templates(after, bound, scope)
+        ],
+        "overrides": overrides,
+        "bookings": bookings,
+        "conflicts": [views.conflict(c) for c in sync.changed_conflicts(after, bound, scope)],
+        "audit": [views.audit(e) for e in sync.changed_audit(after, bound, scope)],
+        "tombstones": [
+            {"entity": r.entity, "id": r.entity_id}
+            for r in sync.changed_tombstones(after, bound, scope)
+        ],
+    }
+
+
+def state(uow: UnitOfWork, caller: Caller, client_id: str) -> Json:
+    principal = require(caller.principal, Permission.SYNC)
+    with uow.read(snapshot=True) as tx:
+        client = tx.sync.client(principal.user_id, client_id)
+        head = tx.sync.head()
+    return {
+        "client_id": client_id,
+        "last_mutation_id": client.last_mutation_id if client else 0,
+        "cursor": cursor_text(*head) if head else "0",
+    }

@@ -1,0 +1,140 @@
+"""Presenters: database rows to JSON-ready dicts in the shapes of docs/api.md.
+
+One presenter per entity, shared by the REST routes and the sync pull, so a booking looks the
+same whichever way a client receives it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from instainstru_desktop.domain.time_ranges import WallRange
+from instainstru_desktop.server.models import (
+    AuditEntry,
+    Conflict,
+    Instructor,
+    LessonType,
+    User,
+)
+
+Json = dict[str, Any]
+
+
+def wall(start: int, end: int) -> Json:
+    first, last = WallRange(start, end).format()
+    return {"start": first, "end": last}
+
+
+def template_ranges(stored: Iterable[Iterable[int]]) -> list[Json]:
+    return [{"weekday": w, **wall(s, e)} for w, s, e in stored]
+
+
+def day_ranges(stored: Iterable[Iterable[int]]) -> list[Json]:
+    return [wall(s, e) for s, e in stored]
+
+
+def user(u: User, instructor_id: str | None) -> Json:
+    return {
+        "id": u.id,
+        "email": u.email,
+        "name": u.name,
+        "role": u.role,
+        "time_zone": u.time_zone,
+        "instructor_id": instructor_id,
+    }
+
+
+def student(row: Any) -> Json:
+    return {"id": row.id, "name": row.name, "email": row.email, "time_zone": row.time_zone}
+
+
+def policy(i: Instructor) -> Json:
+    return {
+        "min_notice_minutes": i.min_notice_minutes,
+        "booking_horizon_days": i.booking_horizon_days,
+        "buffer_minutes": i.buffer_minutes,
+        "slot_step_minutes": i.slot_step_minutes,
+        "daily_limit": i.daily_limit,
+        "weekly_limit": i.weekly_limit,
+    }
+
+
+def lesson_type(t: LessonType) -> Json:
+    return {
+        "id": t.id,
+        "instructor_id": t.instructor_id,
+        "name": t.name,
+        "duration_minutes": t.duration_minutes,
+        "price_cents": t.price_cents,
+        "currency": t.currency,
+        "color": t.color,
+        "active": t.active,
+    }
+
+
+def instructor(i: Instructor, u: User, lesson_types: Iterable[LessonType]) -> Json:
+    return {
+        "id": i.id,
+        "user_id": u.id,
+        "name": u.name,
+        "email": u.email,
+        "time_zone": u.time_zone,
+        "bio": i.bio,
+        "policy": policy(i),
+        "lesson_types": [lesson_type(t) for t in lesson_types],
+        "version": i.version,
+    }
+
+
+def booking(row: Any, *, see_note: bool, see_review: bool) -> Json:
+    """A booking row of ``booking_view()``; the private note and review are shown by audience."""
+    return {
+        "id": row["id"],
+        "instructor_id": row["instructor_id"],
+        "student_id": row["student_id"],
+        "student_name": row["student_name"],
+        "student_time_zone": row["student_time_zone"],
+        "lesson_type_id": row["lesson_type_id"],
+        "lesson_type_name": row["lesson_type_name"],
+        "start": row["start_utc"],
+        "end": row["end_utc"],
+        "status": row["status"],
+        "cancelled_by": row["cancelled_by"],
+        "cancel_reason": row["cancel_reason"],
+        "note": row["note"] if see_note else None,
+        "flagged": row["flagged"],
+        "review_note": row["review_note"] if see_review else None,
+        "price_cents": row["price_cents"],
+        "currency": row["currency"],
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+        "version": row["version"],
+    }
+
+
+def audit(e: AuditEntry) -> Json:
+    return {
+        "id": e.id,
+        "booking_id": e.booking_id,
+        "at": e.at,
+        "actor_id": e.actor_id,
+        "actor_name": e.actor_name,
+        "actor_role": e.actor_role,
+        "device": e.device,
+        "action": e.action,
+        "details": e.details,
+    }
+
+
+def conflict(c: Conflict) -> Json:
+    return {
+        "id": c.id,
+        "instructor_id": c.instructor_id,
+        "booking_id": c.booking_id,
+        "kind": c.kind,
+        "message": c.message,
+        "created_at": c.created_at,
+        "resolved": c.resolved,
+        "resolution": c.resolution,
+    }

@@ -1,0 +1,35 @@
+"""Server settings: one pydantic class, read from ``INSTAINSTRU_SERVER_*`` environment variables.
+
+The embedded starter, the CLI and the tests build a :class:`Settings` explicitly; the environment
+only fills in what they leave out, so an operator can tune a standalone server without code.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from instainstru_desktop import PROTOCOL_VERSION
+
+
+class Settings(BaseSettings):
+    """Everything the server needs to know that is not code."""
+
+    model_config = SettingsConfigDict(env_prefix="INSTAINSTRU_SERVER_", frozen=True)
+
+    database_url: str = "sqlite:///instainstru-server.sqlite3"
+    token_ttl_seconds: int = Field(default=30 * 24 * 3600, ge=60)
+
+    # Sign-in throttling: failed attempts per email, all attempts per client address.
+    login_failures_per_email: int = Field(default=10, ge=1)
+    login_attempts_per_address: int = Field(default=60, ge=1)
+    login_window_seconds: int = Field(default=300, ge=1)
+
+    protocol_version: int = PROTOCOL_VERSION
+    min_client_protocol: int = Field(default=1, ge=0)
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+
+    seed_demo: bool = False
+    events_keepalive_seconds: float = Field(default=15.0, gt=0)
+    pull_page_rows: int = Field(default=20_000, ge=1)
+    pool_size: int = Field(default=20, ge=1)

@@ -1,0 +1,148 @@
+"""Unit of work: one database transaction, its repositories, and the change sequence.
+
+A unit of work rolls back unless the use case calls :meth:`Tx.commit`. A write transaction that
+changed a synced row takes the next value of the global change sequence at commit time, *after*
+all its other row locks (so the sequence lock never waits on anything and cannot deadlock), stamps
+the changed rows with it, records the commit with a random nonce, and commits while still holding
+the sequence row. Commits therefore happen in sequence order: a reader that sees commit 7 also
+sees commit 6, which is what lets a pull cursor be one number.
+
+Pokes for ``/events`` are published once the commit is durable: directly to the in-process hub on
+SQLite, through ``pg_notify`` inside the transaction on PostgreSQL (delivered by PostgreSQL at
+commit, to every server process).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from instainstru_desktop.server.db import Database
+from instainstru_desktop.server.events import EventHub, Poke
+from instainstru_desktop.server.models import Stamped
+from instainstru_desktop.server.repositories import (
+    AuditRepository,
+    AvailabilityRepository,
+    BookingRepository,
+    BulkRepository,
+    ConflictRepository,
+    InstructorRepository,
+    LessonTypeRepository,
+    SyncRepository,
+    TokenRepository,
+    UserRepository,
+)
+
+
+class Tx:
+    """An open transaction and the repositories bound to it."""
+
+    def __init__(self, session: Session, *, writable: bool, notify_in_tx: bool) -> None:
+        self._session = session
+        self._writable = writable
+        self._notify_in_tx = notify_in_tx
+        self._touched: set[Stamped] = set()
+        self.poke: Poke | None = None
+        self.users = UserRepository(session)
+        self.tokens = TokenRepository(session)
+        self.instructors = InstructorRepository(session)
+        self.lesson_types = LessonTypeRepository(session)
+        self.availability = AvailabilityRepository(session)
+        self.bookings = BookingRepository(session)
+        self.audit = AuditRepository(session)
+        self.conflicts = ConflictRepository(session)
+        self.sync = SyncRepository(session)
+        self.bulk = BulkRepository(session)
+        self._seq: int | None = None
+        self._scope: set[str] = set()
+        if writable:
+            event.listen(session, "before_flush", self._collect)
+
+    def _collect(self, session: Session, _context: Any, _instances: Any) -> None:
+        for obj in (*session.new, *session.dirty):
+            if isinstance(obj, Stamped):
+                self._touched.add(obj)
+
+    def allocate_seq(self, instructor_ids: set[str]) -> int:
+        """This transaction's sequence number, for rows written in bulk (they stamp themselves).
+
+        Takes the sequence lock now, so only jobs that run alone (seeding) should call it.
+        """
+        self._scope.update(instructor_ids)
+        if self._seq is None:
+            self._seq = self.sync.next_seq()
+        return self._seq
+
+    def commit(self) -> int | None:
+        """Commit; returns the sequence number of this commit (None: nothing synced changed)."""
+        if not self._writable:
+            raise RuntimeError("a read transaction cannot commit")
+        self._session.flush()
+        seq = self._seq
+        if self._touched or seq is not None:
+            if seq is None:
+                seq = self.sync.next_seq()
+            scope = self._scope | {obj.scope_instructor_id for obj in self._touched}
+            for obj in self._touched:
+                obj.seq = seq
+            self.sync.add_commit(seq, secrets.token_urlsafe(9), datetime.now(UTC))
+            self.poke = Poke(seq, frozenset(i for i in scope if i is not None))
+            if self._notify_in_tx:
+                self.sync.notify(self.poke.to_json())
+            self._session.flush()
+        self._session.commit()
+        self._touched.clear()
+        return seq
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A nested transaction: on error its changes (and their stamps) are undone."""
+        touched = set(self._touched)
+        nested = self._session.begin_nested()
+        try:
+            yield
+            nested.commit()
+        except BaseException:
+            nested.rollback()
+            self._touched = touched
+            raise
+
+
+class UnitOfWork:
+    """Starts transactions; the only owner of sessions in the server."""
+
+    def __init__(self, database: Database, hub: EventHub) -> None:
+        self.database = database
+        self.hub = hub
+
+    @contextmanager
+    def read(self, *, snapshot: bool = False) -> Iterator[Tx]:
+        """A read-only transaction (``snapshot``: one consistent view for all its queries)."""
+        with Session(self.database.read_bind(snapshot=snapshot), autoflush=False) as session:
+            yield Tx(session, writable=False, notify_in_tx=False)
+
+    @contextmanager
+    def write(self) -> Iterator[Tx]:
+        """A write transaction; rolled back unless committed. Pokes go out after the commit."""
+        on_postgres = self.database.is_postgres
+        with (
+            self.database.write_bind() as bind,
+            Session(bind, expire_on_commit=False) as session,
+        ):
+            tx = Tx(session, writable=True, notify_in_tx=on_postgres)
+            yield tx
+        if tx.poke is not None and not on_postgres:
+            self.hub.publish(tx.poke)
+
+    def run(self, work: Callable[[Tx], Any]) -> Any:
+        """Run ``work`` in a write transaction and commit it (for one-off jobs such as seeding)."""
+        with self.write() as tx:
+            result = work(tx)
+            tx.commit()
+        return result

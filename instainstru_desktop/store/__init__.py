@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from instainstru_desktop.store.db import Database, open_database
+from instainstru_desktop.store.db import BUSY_TIMEOUT_MS, Database, open_database
 from instainstru_desktop.store.errors import (
     DatabaseCorruptError,
     DatabaseLockedError,
@@ -23,9 +23,11 @@ from instainstru_desktop.store.errors import (
 from instainstru_desktop.store.uow import Clock, Store, UnitOfWork, utc_now
 
 
-def open_store(path: Path, *, clock: Clock = utc_now) -> Store:
+def open_store(
+    path: Path, *, clock: Clock = utc_now, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+) -> Store:
     """Upgrade (backing up first) and open the cache file at ``path``."""
-    return Store(open_database(path), clock=clock)
+    return Store(open_database(path, busy_timeout_ms=busy_timeout_ms), clock=clock)
 
 
 __all__ = [

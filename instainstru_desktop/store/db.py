@@ -31,16 +31,14 @@ BUSY_TIMEOUT_MS = 10_000
 _BEGIN_OPTION = "instainstru_begin"
 
 
-def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
-    dbapi_connection.isolation_level = None
-    for pragma in (
+def _pragmas(busy_timeout_ms: int) -> tuple[str, ...]:
+    return (
         "PRAGMA journal_mode=WAL",
         "PRAGMA synchronous=FULL",
         "PRAGMA cache_size=-65536",
         "PRAGMA foreign_keys=ON",
-        f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
-    ):
-        dbapi_connection.execute(pragma)
+        f"PRAGMA busy_timeout={int(busy_timeout_ms)}",
+    )
 
 
 def _on_begin(conn: Connection) -> None:
@@ -48,15 +46,22 @@ def _on_begin(conn: Connection) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-def create_cache_engine(path: Path) -> Engine:
+def create_cache_engine(path: Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     """An engine on the cache file with the settings above (the schema must already be there)."""
     engine = create_engine(
         f"sqlite+pysqlite:///{path}",
-        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
         pool_size=4,
         max_overflow=8,
     )
-    event.listen(engine, "connect", _on_connect)
+    pragmas = _pragmas(busy_timeout_ms)
+
+    def on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        for pragma in pragmas:
+            dbapi_connection.execute(pragma)
+
+    event.listen(engine, "connect", on_connect)
     event.listen(engine, "begin", _on_begin)
     return engine
 
@@ -81,13 +86,13 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(path: Path) -> Database:
+def open_database(path: Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
     """Upgrade the file at ``path`` to this app's schema (creating it), then open it.
 
     Raises a typed :mod:`~instainstru_desktop.store.errors` error the UI can show.
     """
     report = upgrade(path)
-    engine = create_cache_engine(path)
+    engine = create_cache_engine(path, busy_timeout_ms=busy_timeout_ms)
     try:
         with engine.connect() as conn:  # fail now, with a typed error, not on the first edit
             conn.exec_driver_sql("SELECT count(*) FROM sync_state").scalar_one()

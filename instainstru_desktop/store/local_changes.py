@@ -140,12 +140,9 @@ class LocalChanges:
         """Before a full re-download: no shadowed row is known to exist on the server."""
         self._session.execute(update(Shadow).values(payload=None))
 
-    def dirty_keys(self, entity: str, keys: Iterable[str] | None = None) -> set[str]:
-        """Keys of ``entity`` with unsynced edits (all of them, or among ``keys``)."""
-        query = select(Shadow.key).where(Shadow.entity == entity)
-        if keys is not None:
-            query = query.where(Shadow.key.in_(list(keys)))
-        return set(self._session.scalars(query))
+    def dirty_keys(self, entity: str) -> set[str]:
+        """Keys of ``entity`` with unsynced edits (there are few: one per edited row)."""
+        return set(self._session.scalars(select(Shadow.key).where(Shadow.entity == entity)))
 
     def _shadowed(self, subjects: Sequence[Subject] | None) -> dict[Subject, str | None]:
         query = select(Shadow.entity, Shadow.key, Shadow.payload)

@@ -126,7 +126,11 @@ def conflict(booking_id: str, conflict_id: str | None = None, **extra: Any) -> d
 
 
 def page(cursor: str, **lists: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {"cursor": cursor, "has_more": False, "server_time": "2026-01-01T00:00:00Z"}
+    body: dict[str, Any] = {
+        "cursor": cursor,
+        "has_more": False,
+        "server_time": "2026-01-01T00:00:00Z",
+    }
     body.update(lists)
     return body
 
@@ -141,3 +145,16 @@ def seed(store: Store, cursor: str = "1.a", **lists: Any) -> None:
         uow.pull.apply(page(cursor, **lists), now="2026-01-01T00:00:00Z")
         uow.sync_state.update(role="instructor", instructor_id=INSTRUCTOR_ID)
         uow.commit()
+
+
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)

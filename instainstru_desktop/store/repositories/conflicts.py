@@ -30,13 +30,11 @@ class ConflictRepository:
         rows = self._session.connection().execute(query.order_by(_CONFLICTS.c.created_at))
         return [ConflictRecord(*r) for r in rows]
 
-    def unresolved_by_booking(self, booking_ids: list[str]) -> dict[str, str]:
-        """Booking id to the message of its open conflict, for the lessons given."""
-        if not booking_ids:
-            return {}
+    def unresolved_by_booking(self) -> dict[str, str]:
+        """Booking id to the message of its open conflict (open conflicts are few)."""
         rows = self._session.connection().execute(
             select(_CONFLICTS.c.booking_id, _CONFLICTS.c.message).where(
-                _CONFLICTS.c.resolved.is_(False), _CONFLICTS.c.booking_id.in_(booking_ids)
+                _CONFLICTS.c.resolved.is_(False)
             )
         )
         return {booking_id: message for booking_id, message in rows if booking_id}

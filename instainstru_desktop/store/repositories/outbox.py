@@ -235,12 +235,12 @@ class OutboxRepository:
             query = query.where(OutboxRow.dismissed.is_(False))
         return [_detached(r) for r in self._session.scalars(query.order_by(OutboxRow.mutation_id))]
 
-    def rejected_keys(self, entity: str, keys: Iterable[str]) -> dict[str, str]:
-        """Keys of ``entity`` with an undismissed rejection, and the latest reason."""
+    def rejected_keys(self, entity: str) -> dict[str, str]:
+        """Keys of ``entity`` with an undismissed rejection (few), and the latest reason."""
         rows = self._session.execute(
             select(OutboxSubject.key, OutboxRow.last_error)
             .join(OutboxRow, OutboxRow.mutation_id == OutboxSubject.mutation_id)
-            .where(OutboxSubject.entity == entity, OutboxSubject.key.in_(list(keys)))
+            .where(OutboxSubject.entity == entity)
             .where(OutboxRow.status == "rejected", OutboxRow.dismissed.is_(False))
             .order_by(OutboxRow.mutation_id)
         )

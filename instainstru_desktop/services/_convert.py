@@ -1,0 +1,106 @@
+"""Shared conversions between store records, wire values and the read models of the UI."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from instainstru_desktop.domain import (
+    DomainError,
+    UnknownTimeZone,
+    WallRange,
+    local_date,
+    normalize,
+    zone,
+)
+from instainstru_desktop.services.errors import InvalidInputError
+from instainstru_desktop.services.views import HoursRange, LessonCard, SyncMark
+from instainstru_desktop.store.mirror import instant_text, parse_instant
+from instainstru_desktop.store.records import BookingRecord
+
+__all__ = ["instant_text", "parse_instant"]
+
+DEFAULT_COLOR = "#808080"
+
+
+def safe_zone(name: str) -> ZoneInfo:
+    """The zone, or UTC for a name this machine does not know (never fail a read over it)."""
+    try:
+        return zone(name)
+    except UnknownTimeZone:
+        return zone("UTC")
+
+
+def wire_ranges(ranges: Iterable[HoursRange]) -> list[dict[str, str]]:
+    """Validated, normalized ``[{"start": "HH:MM", "end": "HH:MM"}]`` of UI ranges."""
+    try:
+        walls = normalize(WallRange(r.start, r.end) for r in ranges)
+    except DomainError as error:
+        raise InvalidInputError(error.message) from error
+    return [dict(zip(("start", "end"), w.format(), strict=True)) for w in walls]
+
+
+def hours(ranges: Sequence[Mapping[str, Any]]) -> tuple[HoursRange, ...]:
+    """UI ranges of wire ranges (``start``/``end`` HH:MM)."""
+    out = []
+    for r in ranges:
+        wall = WallRange.parse(str(r["start"]), str(r["end"]))
+        out.append(HoursRange(wall.start, wall.end))
+    return tuple(out)
+
+
+def template_days(ranges: Sequence[Mapping[str, Any]]) -> dict[int, tuple[HoursRange, ...]]:
+    """Weekday to UI ranges, of the wire's template ranges."""
+    days: dict[int, list[Mapping[str, Any]]] = {}
+    for r in ranges:
+        days.setdefault(int(r["weekday"]), []).append(r)
+    return {weekday: hours(items) for weekday, items in days.items()}
+
+
+def card(
+    record: BookingRecord,
+    *,
+    mark: SyncMark = SyncMark.SYNCED,
+    mark_message: str = "",
+    instructor_name: str = "",
+) -> LessonCard:
+    """The UI's lesson card of a booking record."""
+    return LessonCard(
+        booking_id=record.id,
+        start=parse_instant(record.start_utc),
+        end=parse_instant(record.end_utc),
+        student_id=record.student_id,
+        student_name=record.student_name,
+        student_time_zone=record.student_time_zone,
+        lesson_type_id=record.lesson_type_id,
+        lesson_type_name=record.lesson_type_name,
+        color=record.color or DEFAULT_COLOR,
+        status=record.status,
+        price_cents=record.price_cents,
+        currency=record.currency,
+        note=record.note or "",
+        cancel_reason=record.cancel_reason or "",
+        mark=mark,
+        mark_message=mark_message,
+        instructor_id=record.instructor_id,
+        instructor_name=instructor_name,
+        cancelled_by=record.cancelled_by or "",
+        flagged=bool(record.flagged),
+        review_note=record.review_note or "",
+        version=record.version,
+    )
+
+
+def lesson_dates(record: BookingRecord, tz: ZoneInfo) -> frozenset[date]:
+    """The instructor-local dates a lesson is painted on (two when it crosses midnight)."""
+    start = parse_instant(record.start_utc)
+    end = parse_instant(record.end_utc)
+    return frozenset({local_date(start, tz), local_date(max(start, end), tz)})
+
+
+def aware(moment: datetime) -> datetime:
+    if moment.utcoffset() is None:
+        raise InvalidInputError("a time without a time zone cannot be booked")
+    return moment

@@ -1,0 +1,59 @@
+"""Sync markers of rows: pending (unsynced edit), conflict, rejected — read in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from instainstru_desktop.services._convert import card
+from instainstru_desktop.services.views import LessonCard, SyncMark
+from instainstru_desktop.store import UnitOfWork
+from instainstru_desktop.store.records import BookingRecord
+
+
+@dataclass(frozen=True)
+class Marks:
+    """The marked keys of one entity; the sets are small (only rows needing a marker)."""
+
+    pending: frozenset[str]
+    conflicts: Mapping[str, str]
+    rejected: Mapping[str, str]
+
+    def of(self, key: str) -> tuple[SyncMark, str]:
+        """The marker of a row and why. A queued newer edit outranks an older problem."""
+        if key in self.pending:
+            return SyncMark.PENDING, ""
+        if key in self.conflicts:
+            return SyncMark.CONFLICT, self.conflicts[key]
+        if key in self.rejected:
+            return SyncMark.REJECTED, self.rejected[key]
+        return SyncMark.SYNCED, ""
+
+
+def marks(uow: UnitOfWork, entity: str) -> Marks:
+    conflicts = uow.conflicts.unresolved_by_booking() if entity == "booking" else {}
+    return Marks(
+        frozenset(uow.changes.dirty_keys(entity)), conflicts, uow.outbox.rejected_keys(entity)
+    )
+
+
+def lesson_cards(
+    uow: UnitOfWork,
+    records: Iterable[BookingRecord],
+    instructor_names: Mapping[str, str] | None = None,
+) -> list[LessonCard]:
+    """Lesson cards with their sync markers."""
+    booking_marks = marks(uow, "booking")
+    names = instructor_names or {}
+    cards = []
+    for record in records:
+        mark, why = booking_marks.of(record.id)
+        cards.append(
+            card(
+                record,
+                mark=mark,
+                mark_message=why,
+                instructor_name=names.get(record.instructor_id, ""),
+            )
+        )
+    return cards

@@ -1,0 +1,213 @@
+"""The needs-attention list: conflicts the server recorded and edits it refused, with ways out.
+
+Items are named ``conflict:<id>`` or ``mutation:<outbox id>``. The ways out:
+
+- ``keep``: a conflict is resolved as "kept" (the lesson stays, the hours stay); a refused edit
+  is dismissed (the server's truth, already shown, stands);
+- ``cancel``: cancel the lesson concerned, with a reason;
+- ``reapply``: send a refused edit again as a new change (e.g. "my hours" after the server
+  refused them), or resolve a conflict as "reapplied".
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from instainstru_desktop.domain import BookingAction
+from instainstru_desktop.services._base import (
+    UseCases,
+    booking_or_raise,
+    changed_subjects,
+    check_action,
+    touched,
+)
+from instainstru_desktop.services._convert import parse_instant, safe_zone
+from instainstru_desktop.services._marks import lesson_cards
+from instainstru_desktop.services.errors import InvalidInputError, UnknownItemError
+from instainstru_desktop.services.views import AttentionItem, Changed, LessonCard
+from instainstru_desktop.store import UnitOfWork
+from instainstru_desktop.store.records import ConflictRecord
+from instainstru_desktop.store.repositories.outbox import OutboxMutation
+
+_WHAT = {
+    "availability.set_date": "Your hours for {day}",
+    "availability.clear_date": "Returning {day} to your usual week",
+    "availability.set_template": "Your usual week",
+    "booking.complete": "Marking {lesson} as given",
+    "booking.no_show": "Marking {lesson} as a no-show",
+    "booking.cancel": "Cancelling {lesson}",
+    "booking.note": "Your note on {lesson}",
+    "booking.create": "Booking {lesson}",
+    "admin.review": "The review flag on {lesson}",
+    "conflict.resolve": "Settling a clash",
+    "policy.update": "Your booking rules",
+}
+
+
+class AttentionService(UseCases):
+    """What the needs-attention panel calls."""
+
+    def items(self, instructor_id: str | None = None) -> list[AttentionItem]:
+        """Open conflicts and refused edits (of one instructor, or all), oldest first."""
+        with self._store.read() as uow:
+            found = [self._conflict_item(uow, c) for c in uow.conflicts.unresolved(instructor_id)]
+            for mutation in uow.outbox.rejected():
+                item = self._mutation_item(uow, mutation)
+                if instructor_id is None or mutation.args.get("instructor_id") in (
+                    None,
+                    instructor_id,
+                ):
+                    found.append(item)
+        return sorted(found, key=lambda i: i.created_at)
+
+    def count(self) -> int:
+        with self._store.read() as uow:
+            return len(uow.conflicts.unresolved()) + len(uow.outbox.rejected())
+
+    def keep(self, item_id: str) -> Changed:
+        """Accept things as they are now."""
+        kind, key = _split(item_id)
+        with self._store.uow() as uow:
+            if kind == "conflict":
+                changed = self._resolve(uow, key, "kept", None)
+            else:
+                mutation = self._rejected(uow, key)
+                uow.outbox.dismiss(mutation.mutation_id)
+                subjects = uow.outbox.subjects_of(mutation.mutation_id)
+                changed = changed_subjects(uow, subjects)
+            uow.commit()
+        return self._done(changed)
+
+    def cancel_lesson(self, item_id: str, reason: str) -> Changed:
+        """Cancel the lesson the item is about, with a reason the student sees."""
+        reason = reason.strip()
+        if not reason:
+            raise InvalidInputError("Say why the lesson is cancelled; the student will see it.")
+        kind, key = _split(item_id)
+        with self._store.uow() as uow:
+            if kind == "conflict":
+                changed = self._resolve(uow, key, "cancelled", reason)
+            else:
+                mutation = self._rejected(uow, key)
+                booking_id = mutation.args.get("booking_id")
+                if not booking_id:
+                    raise InvalidInputError("This change is not about a lesson.")
+                record = booking_or_raise(uow, str(booking_id))
+                check_action(record, BookingAction.CANCEL)
+                args = {"booking_id": record.id, "reason": reason}
+                mutation_id = uow.changes.record(
+                    "booking.cancel", args, base_version=record.version
+                )
+                uow.outbox.dismiss(mutation.mutation_id)
+                changed = touched(uow, record, mutation_id) | Changed(attention=True)
+            uow.commit()
+        return self._done(changed)
+
+    def reapply(self, item_id: str) -> Changed:
+        """Try again: send a refused edit once more, or resolve a conflict as "reapplied"."""
+        kind, key = _split(item_id)
+        with self._store.uow() as uow:
+            if kind == "conflict":
+                changed = self._resolve(uow, key, "reapplied", None)
+            else:
+                mutation = self._rejected(uow, key)
+                mutation_id = uow.changes.record(
+                    mutation.name, mutation.args, base_version=mutation.base_version
+                )
+                uow.outbox.dismiss(mutation.mutation_id)
+                subjects = uow.outbox.subjects_of(mutation_id)
+                changed = changed_subjects(uow, subjects, mutation_id)
+            uow.commit()
+        return self._done(changed)
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _resolve(uow: UnitOfWork, conflict_id: str, resolution: str, reason: str | None) -> Changed:
+        conflict = uow.conflicts.get(conflict_id)
+        if conflict is None or conflict.resolved:
+            raise UnknownItemError("This clash has already been settled.")
+        args: dict[str, Any] = {"conflict_id": conflict_id, "resolution": resolution}
+        subjects = [("conflict", conflict_id)]
+        record = None
+        if reason is not None:
+            args["reason"] = reason
+        if resolution == "cancelled" and conflict.booking_id:
+            record = booking_or_raise(uow, conflict.booking_id)
+            check_action(record, BookingAction.CANCEL)
+            subjects.append(("booking", conflict.booking_id))
+        mutation_id = uow.changes.record("conflict.resolve", args, subjects=subjects)
+        if record is not None:
+            return touched(uow, record, mutation_id) | Changed(attention=True)
+        return Changed(attention=True, mutation_ids=(mutation_id,))
+
+    @staticmethod
+    def _rejected(uow: UnitOfWork, key: str) -> OutboxMutation:
+        mutation = uow.outbox.get(int(key)) if key.isdigit() else None
+        if mutation is None or mutation.status != "rejected" or mutation.dismissed:
+            raise UnknownItemError("This refused change has already been dealt with.")
+        return mutation
+
+    @staticmethod
+    def _lesson(uow: UnitOfWork, booking_id: str | None) -> LessonCard | None:
+        if not booking_id:
+            return None
+        record = uow.bookings.get(booking_id)
+        return lesson_cards(uow, [record])[0] if record else None
+
+    def _conflict_item(self, uow: UnitOfWork, conflict: ConflictRecord) -> AttentionItem:
+        lesson = self._lesson(uow, conflict.booking_id)
+        actions: tuple[str, ...] = ("keep", "reapply")
+        if lesson is not None and lesson.status == "confirmed":
+            actions = ("keep", "cancel", "reapply")
+        return AttentionItem(
+            item_id=f"conflict:{conflict.id}",
+            kind=conflict.kind,
+            message=conflict.message,
+            created_at=parse_instant(conflict.created_at or uow.now_text()),
+            booking_id=conflict.booking_id,
+            lesson=lesson,
+            actions=actions,
+        )
+
+    def _mutation_item(self, uow: UnitOfWork, mutation: OutboxMutation) -> AttentionItem:
+        booking_id = mutation.args.get("booking_id")
+        lesson = self._lesson(uow, str(booking_id) if booking_id else None)
+        instructor = uow.catalog.instructor(str(mutation.args.get("instructor_id", "")))
+        tz = safe_zone(instructor.time_zone) if instructor else None
+        what = _describe(mutation, lesson, tz)
+        reason = mutation.last_error or "the server refused it"
+        actions: tuple[str, ...] = ("keep", "reapply")
+        if lesson is not None and lesson.status == "confirmed":
+            actions = ("keep", "cancel", "reapply")
+        return AttentionItem(
+            item_id=f"mutation:{mutation.mutation_id}",
+            kind="rejected_mutation",
+            message=f"{what} was not accepted: {reason}",
+            created_at=parse_instant(mutation.created_at),
+            booking_id=str(booking_id) if booking_id else None,
+            lesson=lesson,
+            actions=actions,
+        )
+
+
+def _split(item_id: str) -> tuple[str, str]:
+    kind, _, key = item_id.partition(":")
+    if kind not in ("conflict", "mutation") or not key:
+        raise UnknownItemError(f"Unknown attention item {item_id!r}.")
+    return kind, key
+
+
+def _describe(mutation: OutboxMutation, lesson: LessonCard | None, tz: ZoneInfo | None) -> str:
+    template = _WHAT.get(mutation.name, "A change")
+    day = str(mutation.args.get("date", ""))
+    if day:
+        day = date.fromisoformat(day).strftime("%a %d %b")
+    if lesson is not None:
+        start = lesson.start.astimezone(tz) if tz else lesson.start
+        text = f"the lesson with {lesson.student_name} on {start:%a %d %b %H:%M}"
+    else:
+        text = "a lesson"
+    return template.format(day=day, lesson=text)

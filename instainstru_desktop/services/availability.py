@@ -1,0 +1,205 @@
+"""Availability use cases: read a week, paint hours, time off, copy and template the week.
+
+Every write records intents (``availability.set_date`` / ``clear_date`` / ``set_template``),
+not row overwrites: the server applies them in order and reports lessons left outside the new
+hours as conflicts, so an edit made offline never cancels a booking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from instainstru_desktop.domain import local_day_bounds_utc, week_dates
+from instainstru_desktop.services._base import UseCases
+from instainstru_desktop.services._convert import (
+    hours,
+    instant_text,
+    safe_zone,
+    template_days,
+    wire_ranges,
+)
+from instainstru_desktop.services._marks import lesson_cards, marks
+from instainstru_desktop.services.errors import InvalidInputError, UnknownItemError
+from instainstru_desktop.services.views import Changed, DayHours, HoursRange, SyncMark, WeekSnapshot
+from instainstru_desktop.store import UnitOfWork
+
+#: The longest time off one action may cover (the server's availability window is a year).
+MAX_TIME_OFF_DAYS = 366
+
+
+class _Hours:
+    """The effective hours of an instructor's dates, read once per use case."""
+
+    def __init__(self, uow: UnitOfWork, instructor_id: str, first: date, last: date) -> None:
+        template = uow.availability.template(instructor_id)
+        self.template = template_days(template[0]) if template else {}
+        self.overrides = {
+            date.fromisoformat(d): hours(r)
+            for d, r in uow.availability.overrides(
+                instructor_id, first.isoformat(), last.isoformat()
+            ).items()
+        }
+
+    def of(self, day: date) -> tuple[HoursRange, ...]:
+        if day in self.overrides:
+            return self.overrides[day]
+        return self.template.get(day.weekday(), ())
+
+
+class AvailabilityService(UseCases):
+    """What the week view calls to read and paint availability."""
+
+    def week(self, instructor_id: str, week_start: date) -> WeekSnapshot:
+        """The instructor's week (Monday ``week_start``, in the instructor's zone), in one read."""
+        days = week_dates(week_start)
+        with self._store.read() as uow:
+            instructor = uow.catalog.instructor(instructor_id)
+            if instructor is None:
+                raise UnknownItemError("This instructor is not in your local data yet.")
+            tz = safe_zone(instructor.time_zone)
+            effective = _Hours(uow, instructor_id, days[0], days[-1])
+            override_marks = marks(uow, "override")
+            template_pending = instructor_id in uow.changes.dirty_keys("template")
+            start = instant_text(local_day_bounds_utc(days[0], tz).start)
+            end = instant_text(local_day_bounds_utc(days[-1], tz).end)
+            lessons = lesson_cards(uow, uow.bookings.overlapping(instructor_id, start, end))
+        day_hours = []
+        for day in days:
+            own = day in effective.overrides
+            mark, _ = override_marks.of(f"{instructor_id}/{day.isoformat()}")
+            if mark is SyncMark.SYNCED and not own and template_pending:
+                mark = SyncMark.PENDING
+            ranges = effective.of(day)
+            day_hours.append(DayHours(day, ranges, own, own and not ranges, mark))
+        return WeekSnapshot(
+            instructor_id=instructor_id,
+            time_zone=instructor.time_zone,
+            week_start=week_start,
+            days=tuple(day_hours),
+            lessons=tuple(lessons),
+        )
+
+    def template(self, instructor_id: str) -> dict[int, tuple[HoursRange, ...]]:
+        """The usual week: weekday (Monday = 0) to its hours; missing weekdays are days off."""
+        with self._store.read() as uow:
+            found = uow.availability.template(instructor_id)
+        return template_days(found[0]) if found else {}
+
+    def set_date_ranges(
+        self, instructor_id: str, day: date, ranges: Sequence[HoursRange]
+    ) -> Changed:
+        """Give ``day`` its own hours (an empty list is time off)."""
+        wire = wire_ranges(ranges)
+        with self._store.uow() as uow:
+            self._known(uow, instructor_id)
+            changed = self._set_date(uow, instructor_id, day, wire)
+            uow.commit()
+        return self._done(changed)
+
+    def clear_date(self, instructor_id: str, day: date) -> Changed:
+        """Let ``day`` follow the usual week again."""
+        with self._store.uow() as uow:
+            self._known(uow, instructor_id)
+            changed = self._clear(uow, instructor_id, day)
+            uow.commit()
+        return self._done(changed)
+
+    def set_template(self, instructor_id: str, days: Mapping[int, Sequence[HoursRange]]) -> Changed:
+        """Replace the usual week (weekday, Monday = 0, to hours; missing = day off)."""
+        wire = _template_wire(days)
+        with self._store.uow() as uow:
+            self._known(uow, instructor_id)
+            changed = self._record_template(uow, instructor_id, wire)
+            uow.commit()
+        return self._done(changed)
+
+    def copy_last_week(self, instructor_id: str, week_start: date) -> Changed:
+        """Give each day of the week the hours the same weekday had the week before."""
+        days = week_dates(week_start)
+        with self._store.uow() as uow:
+            self._known(uow, instructor_id)
+            effective = _Hours(uow, instructor_id, days[0] - timedelta(days=7), days[-1])
+            changed = Changed()
+            for day in days:
+                before = effective.of(day - timedelta(days=7))
+                if before != effective.of(day):
+                    changed |= self._set_date(uow, instructor_id, day, wire_ranges(before))
+            uow.commit()
+        return self._done(changed)
+
+    def make_usual_week(self, instructor_id: str, week_start: date) -> Changed:
+        """Make this week's hours the usual week; its dates then follow the template again."""
+        days = week_dates(week_start)
+        with self._store.uow() as uow:
+            self._known(uow, instructor_id)
+            effective = _Hours(uow, instructor_id, days[0], days[-1])
+            wire = _template_wire({day.weekday(): effective.of(day) for day in days})
+            changed = self._record_template(uow, instructor_id, wire)
+            for day in days:
+                if day in effective.overrides:
+                    changed |= self._clear(uow, instructor_id, day)
+            uow.commit()
+        return self._done(changed | Changed(dates=frozenset(days)))
+
+    def time_off(self, instructor_id: str, first: date, last: date) -> Changed:
+        """Close every date from ``first`` to ``last`` inclusive (lessons there are kept)."""
+        if last < first:
+            raise InvalidInputError("The last day of the time off is before its first day.")
+        if (last - first).days >= MAX_TIME_OFF_DAYS:
+            raise InvalidInputError("Time off can cover at most a year at once.")
+        with self._store.uow() as uow:
+            self._known(uow, instructor_id)
+            changed = Changed()
+            day = first
+            while day <= last:
+                changed |= self._set_date(uow, instructor_id, day, [])
+                day += timedelta(days=1)
+            uow.commit()
+        return self._done(changed)
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _known(uow: UnitOfWork, instructor_id: str) -> None:
+        if uow.catalog.instructor(instructor_id) is None:
+            raise UnknownItemError("This instructor is not in your local data yet.")
+
+    @staticmethod
+    def _set_date(
+        uow: UnitOfWork, instructor_id: str, day: date, ranges: list[dict[str, str]]
+    ) -> Changed:
+        args = {"instructor_id": instructor_id, "date": day.isoformat(), "ranges": ranges}
+        version = uow.availability.override_version(instructor_id, day.isoformat())
+        mutation_id = uow.changes.record("availability.set_date", args, base_version=version)
+        return Changed(dates=frozenset({day}), mutation_ids=(mutation_id,))
+
+    @staticmethod
+    def _clear(uow: UnitOfWork, instructor_id: str, day: date) -> Changed:
+        version = uow.availability.override_version(instructor_id, day.isoformat())
+        if version is None:
+            return Changed()  # already follows the usual week
+        args = {"instructor_id": instructor_id, "date": day.isoformat()}
+        mutation_id = uow.changes.record("availability.clear_date", args, base_version=version)
+        return Changed(dates=frozenset({day}), mutation_ids=(mutation_id,))
+
+    @staticmethod
+    def _record_template(
+        uow: UnitOfWork, instructor_id: str, ranges: list[dict[str, Any]]
+    ) -> Changed:
+        current = uow.availability.template(instructor_id)
+        args = {"instructor_id": instructor_id, "ranges": ranges}
+        mutation_id = uow.changes.record(
+            "availability.set_template", args, base_version=current[1] if current else None
+        )
+        return Changed(template=True, mutation_ids=(mutation_id,))
+
+
+def _template_wire(days: Mapping[int, Sequence[HoursRange]]) -> list[dict[str, Any]]:
+    wire: list[dict[str, Any]] = []
+    for weekday in sorted(days):
+        if not 0 <= weekday <= 6:
+            raise InvalidInputError(f"Weekday {weekday} does not exist (Monday is 0).")
+        wire.extend({"weekday": weekday, **r} for r in wire_ranges(days[weekday]))
+    return wire

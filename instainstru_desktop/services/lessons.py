@@ -1,0 +1,215 @@
+"""Lesson use cases of an instructor: the lists, a lesson's detail, and what can be done to it.
+
+Status changes are checked with the domain's life-cycle rules before they are queued, so the
+user hears "this lesson was cancelled" at once instead of after a round trip; the server checks
+again, and an admin's cancel that reached it first still wins (the queued change is rejected and
+shown in the needs-attention list).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+import orjson
+
+from instainstru_desktop.domain import (
+    BookingAction,
+    BookingStatus,
+    can_mark_outcome,
+)
+from instainstru_desktop.services._base import UseCases, booking_or_raise, check_action, touched
+from instainstru_desktop.services._convert import (
+    aware,
+    instant_text,
+    parse_instant,
+)
+from instainstru_desktop.services._marks import lesson_cards
+from instainstru_desktop.services.errors import (
+    ActionNotAllowedError,
+    InvalidInputError,
+    UnknownItemError,
+)
+from instainstru_desktop.services.views import (
+    Changed,
+    HistoryEntry,
+    LessonCard,
+    LessonDetail,
+    LessonTypeOption,
+    StudentOption,
+)
+from instainstru_desktop.store.records import AuditRecord
+
+_ACTIVE = ("confirmed", "completed", "no_show")
+
+
+class LessonService(UseCases):
+    """What the lesson lists, the detail pane and the calendar's lesson actions call."""
+
+    # -- reads ------------------------------------------------------------------------------
+
+    def upcoming(self, instructor_id: str, limit: int | None = None) -> list[LessonCard]:
+        """Confirmed lessons that have not started yet, soonest first."""
+        with self._store.read() as uow:
+            records = uow.bookings.of_instructor(
+                instructor_id,
+                statuses=("confirmed",),
+                start_from=uow.now_text(),
+                limit=limit,
+            )
+            return lesson_cards(uow, records)
+
+    def past(self, instructor_id: str, limit: int | None = None) -> list[LessonCard]:
+        """Lessons that have started (to mark done / no-show, or already marked), newest first."""
+        with self._store.read() as uow:
+            records = uow.bookings.of_instructor(
+                instructor_id,
+                statuses=_ACTIVE,
+                start_before=uow.now_text(),
+                newest_first=True,
+                limit=limit,
+            )
+            return lesson_cards(uow, records)
+
+    def cancelled(self, instructor_id: str, limit: int | None = None) -> list[LessonCard]:
+        """Cancelled lessons, newest first."""
+        with self._store.read() as uow:
+            records = uow.bookings.of_instructor(
+                instructor_id, statuses=("cancelled",), newest_first=True, limit=limit
+            )
+            return lesson_cards(uow, records)
+
+    def detail(self, booking_id: str) -> LessonDetail:
+        """A lesson with its audit history and the student's other lessons."""
+        with self._store.read() as uow:
+            record = booking_or_raise(uow, booking_id)
+            [lesson] = lesson_cards(uow, [record])
+            history = tuple(_history_entry(a) for a in uow.bookings.history(booking_id))
+            others = uow.bookings.of_instructor(
+                record.instructor_id, statuses=(), newest_first=True, limit=200
+            )
+            student_lessons = lesson_cards(
+                uow, [r for r in others if r.student_id == record.student_id and r.id != record.id]
+            )
+            now = uow.clock()
+        confirmed = record.status == BookingStatus.CONFIRMED
+        started = can_mark_outcome(lesson.start, now)
+        return LessonDetail(
+            lesson=lesson,
+            history=history,
+            can_complete=confirmed and started,
+            can_no_show=confirmed and started,
+            can_cancel=confirmed,
+            student_lessons=tuple(student_lessons),
+        )
+
+    def lesson_types(self, instructor_id: str) -> list[LessonTypeOption]:
+        with self._store.read() as uow:
+            return [
+                LessonTypeOption(
+                    t.id, t.name, t.duration_minutes, t.price_cents, t.currency, t.color, t.active
+                )
+                for t in uow.catalog.lesson_types(instructor_id)
+            ]
+
+    def students(self, text: str = "") -> list[StudentOption]:
+        with self._store.read() as uow:
+            return [
+                StudentOption(s.id, s.name, s.email, s.time_zone)
+                for s in uow.catalog.students(text)
+            ]
+
+    # -- writes -----------------------------------------------------------------------------
+
+    def complete(self, booking_id: str) -> Changed:
+        """Mark a lesson that has started as given."""
+        return self._outcome(booking_id, BookingAction.COMPLETE, "booking.complete")
+
+    def no_show(self, booking_id: str) -> Changed:
+        """Mark a lesson that has started as missed by the student."""
+        return self._outcome(booking_id, BookingAction.NO_SHOW, "booking.no_show")
+
+    def cancel(self, booking_id: str, reason: str) -> Changed:
+        """Cancel a confirmed lesson; the reason is shown to the student."""
+        reason = reason.strip()
+        if not reason:
+            raise InvalidInputError("Say why the lesson is cancelled; the student will see it.")
+        with self._store.uow() as uow:
+            record = booking_or_raise(uow, booking_id)
+            check_action(record, BookingAction.CANCEL)
+            args = {"booking_id": booking_id, "reason": reason}
+            mutation_id = uow.changes.record("booking.cancel", args, base_version=record.version)
+            changed = touched(uow, record, mutation_id)
+            uow.commit()
+        return self._done(changed)
+
+    def note(self, booking_id: str, text: str) -> Changed:
+        """Set the instructor's private note of a lesson (any status)."""
+        with self._store.uow() as uow:
+            record = booking_or_raise(uow, booking_id)
+            args = {"booking_id": booking_id, "note": text}
+            mutation_id = uow.changes.record("booking.note", args, base_version=record.version)
+            changed = touched(uow, record, mutation_id)
+            uow.commit()
+        return self._done(changed)
+
+    def book_for_student(
+        self, instructor_id: str, student_id: str, lesson_type_id: str, start: datetime
+    ) -> Changed:
+        """Book a lesson for a student; its id is chosen here so the queued create is retry-safe.
+
+        The server checks every booking rule when the create arrives; a refusal (slot taken
+        meanwhile, ...) shows up in the needs-attention list and the lesson disappears.
+        """
+        start = aware(start)
+        booking_id = str(uuid.uuid4())
+        with self._store.uow() as uow:
+            lesson_type = uow.catalog.lesson_type(lesson_type_id)
+            if lesson_type is None or lesson_type.instructor_id != instructor_id:
+                raise UnknownItemError("This lesson type is not offered by the instructor.")
+            if not lesson_type.active:
+                raise ActionNotAllowedError(f"“{lesson_type.name}” is no longer offered.")
+            if uow.catalog.student(student_id) is None:
+                raise UnknownItemError("This student is not in your local data yet.")
+            if start < uow.clock():
+                raise InvalidInputError("A lesson cannot be booked in the past.")
+            args = {
+                "booking_id": booking_id,
+                "instructor_id": instructor_id,
+                "lesson_type_id": lesson_type_id,
+                "student_id": student_id,
+                "start": instant_text(start),
+            }
+            mutation_id = uow.changes.record("booking.create", args)
+            record = booking_or_raise(uow, booking_id)
+            changed = touched(uow, record, mutation_id)
+            uow.commit()
+        return self._done(changed)
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _outcome(self, booking_id: str, action: BookingAction, name: str) -> Changed:
+        with self._store.uow() as uow:
+            record = booking_or_raise(uow, booking_id)
+            check_action(record, action)
+            if not can_mark_outcome(parse_instant(record.start_utc), uow.clock()):
+                raise ActionNotAllowedError("A lesson can be marked only once it has started.")
+            mutation_id = uow.changes.record(
+                name, {"booking_id": booking_id}, base_version=record.version
+            )
+            changed = touched(uow, record, mutation_id)
+            uow.commit()
+        return self._done(changed)
+
+
+def _history_entry(entry: AuditRecord) -> HistoryEntry:
+    details = orjson.loads(entry.details) if entry.details else {}
+    summary = ", ".join(f"{k}: {v}" for k, v in sorted(details.items()) if v not in (None, ""))
+    return HistoryEntry(
+        at=parse_instant(entry.at),
+        actor_name=entry.actor_name,
+        actor_role=entry.actor_role,
+        action=entry.action,
+        device=entry.device,
+        summary=summary,
+    )

@@ -1,0 +1,85 @@
+"""Pull pages: upserts, tombstones, and a cursor that only moves with the rows it covers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests.store import factories as f
+
+START = datetime(2026, 3, 2, 9, tzinfo=UTC)
+
+
+def apply(store, page):
+    with store.uow() as uow:
+        summary = uow.pull.apply(page, now="2026-03-04T12:00:00Z")
+        uow.commit()
+    return summary
+
+
+def test_a_page_is_upserted_and_the_cursor_stored_with_it(store):
+    bookings = [f.booking(START + timedelta(hours=i)) for i in range(3)]
+    summary = apply(store, f.page("10.a", instructors=[f.instructor()], bookings=bookings))
+    assert summary.rows == 4
+    assert summary.booking_ids == {b["id"] for b in bookings}
+
+    changed = {**bookings[0], "status": "cancelled", "cancelled_by": "student", "version": 2}
+    apply(store, f.page("11.b", bookings=[changed]))
+
+    with store.read() as uow:
+        assert uow.mirror.count("booking") == 3
+        assert uow.bookings.get(bookings[0]["id"]).status == "cancelled"
+        state = uow.sync_state.get()
+        assert (state.cursor, state.cursor_seq, state.last_pull_at) == (
+            "11.b",
+            11,
+            "2026-03-04T12:00:00Z",
+        )
+
+
+def test_tombstones_delete_rows(store):
+    f.seed(
+        store,
+        overrides=[f.override("2026-03-05", [])],
+        bookings=[f.booking(START, booking_id="b1")],
+    )
+    summary = apply(
+        store,
+        f.page(
+            "2.b",
+            tombstones=[
+                {"entity": "override", "id": f"{f.INSTRUCTOR_ID}/2026-03-05"},
+                {"entity": "booking", "id": "b1"},
+            ],
+        ),
+    )
+    assert summary.deleted == 2
+    with store.read() as uow:
+        assert uow.mirror.count("override") == 0
+        assert uow.mirror.count("booking") == 0
+
+
+def test_a_page_that_fails_half_way_leaves_no_row_and_the_old_cursor(store):
+    f.seed(store, cursor="1.a")
+    broken = f.booking(START)
+    del broken["start"]
+    page = f.page("2.b", students=[f.student("s-new")], bookings=[f.booking(START), broken])
+
+    with pytest.raises(KeyError):
+        apply(store, page)
+
+    with store.read() as uow:
+        assert uow.sync_state.get().cursor == "1.a"
+        assert uow.catalog.student("s-new") is None
+        assert uow.mirror.count("booking") == 0
+
+
+def test_instants_are_stored_in_one_sortable_spelling(store):
+    odd = f.booking(START)
+    odd["start"] = "2026-03-02T10:00:00+01:00"
+    odd["end"] = "2026-03-02T10:00:00.000Z"
+    apply(store, f.page("1.a", bookings=[odd]))
+    with store.read() as uow:
+        row = uow.bookings.get(odd["id"])
+    assert (row.start_utc, row.end_utc) == ("2026-03-02T09:00:00Z", "2026-03-02T10:00:00Z")

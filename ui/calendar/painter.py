@@ -25,30 +25,16 @@ from PySide6.QtGui import (
     QPainter,
     QPen,
     QPixmap,
-    QStaticText,
-    QTransform,
 )
 
-from instainstru_desktop.services.views import SyncMark
+from instainstru_desktop.services.views import HoursRange, SyncMark
+from ui.calendar.cards import ICON_SIZE, STRIPE, CardArt, CardLayouter
 from ui.calendar.geometry import DAYS, WeekGeometry
-from ui.calendar.ranges import DAY_MINUTES, format_minutes
+from ui.calendar.ranges import subtract
 from ui.calendar.state import EditMode, ViewState
 from ui.calendar.timeline import DisplayDay, DisplayWeek, LessonSegment
 from ui.icons import icon_pixmap
 from ui.theme import Palette
-
-ICON_SIZE = 12
-STRIPE = 3
-
-
-def mix(a: QColor, b: QColor, amount: float) -> QColor:
-    """``amount`` of ``a`` over ``b`` (opaque result)."""
-    keep = 1 - amount
-    return QColor(
-        round(a.red() * amount + b.red() * keep),
-        round(a.green() * amount + b.green() * keep),
-        round(a.blue() * amount + b.blue() * keep),
-    )
 
 
 def hours_label(minutes: int) -> str:
@@ -72,19 +58,6 @@ class _Fonts:
     label: QFont
 
 
-@dataclass(slots=True)
-class _CardArt:
-    """A card laid out once: colours, outline, texts at offsets, marker icons."""
-
-    fill: QColor
-    stripe: QColor
-    name: list[tuple[QPointF, QStaticText, QColor]]
-    detail: list[tuple[QPointF, QStaticText, QColor]]
-    icons: list[tuple[QPointF, QPixmap]]
-    outline: QPen | None
-    pattern: QBrush | None
-
-
 class WeekPainter:
     """Paints a ``DisplayWeek`` for a ``WeekGeometry`` and a ``ViewState``."""
 
@@ -93,11 +66,11 @@ class WeekPainter:
         self._grid_key: tuple[object, ...] = ()
         self._header: QPixmap | None = None
         self._header_key: tuple[object, ...] = ()
-        self._cards: dict[tuple[int, int, int], _CardArt] = {}
+        self._cards: dict[tuple[int, int, int], CardArt] = {}
+        self._layouter = CardLayouter()
         self._cards_key: tuple[object, ...] = ()
         self._fonts: _Fonts | None = None
         self._fonts_key = ""
-        self.card_layouts = 0  # how many cards were laid out (tests check the cache works)
 
     # -- public -----------------------------------------------------------------------------
 
@@ -117,10 +90,10 @@ class WeekPainter:
         if clip.intersects(body_band):
             painter.save()
             painter.setClipRect(clip.intersected(body_band))
-            self._paint_grid(painter, geo, week, state, dpr, clip)
+            self._paint_background(painter, geo, week, state, dpr, clip)
             painter.setClipRect(clip.intersected(geo.body_rect()))
-            self._paint_days(painter, geo, week, state, clip, fonts, dpr)
-            self._paint_edit(painter, geo, state)
+            self._paint_edit(painter, geo, week, state)
+            self._paint_time_off_labels(painter, geo, week, state, fonts, dpr)
             self._paint_lessons(painter, geo, week, state, clip, fonts, dpr)
             self._paint_now(painter, geo, week, state)
             self._paint_cursor(painter, geo, week, state)
@@ -134,6 +107,11 @@ class WeekPainter:
         for seg in week.segments:
             out.setdefault(seg.card.booking_id, []).append(geometry.lesson_rect(seg))
         return out
+
+    @property
+    def card_layouts(self) -> int:
+        """How many cards were laid out so far (tests check that the cache works)."""
+        return self._layouter.layouts
 
     def invalidate(self) -> None:
         """Drop every cache (theme or font change)."""
@@ -166,9 +144,9 @@ class WeekPainter:
             self.invalidate()
         return self._fonts
 
-    # -- grid -------------------------------------------------------------------------------
+    # -- background: grid, hours, time off, DST -------------------------------------------
 
-    def _paint_grid(
+    def _paint_background(
         self,
         p: QPainter,
         geo: WeekGeometry,
@@ -177,7 +155,9 @@ class WeekPainter:
         dpr: float,
         clip: QRect,
     ) -> None:
+        """Blit the cached day background; it changes only with the hours, size or theme."""
         today_col = _today_column(week, state.today)
+        days = tuple((d.ranges, d.time_off, d.gap, d.repeated) for d in week.days)
         key = (
             geo.width,
             geo.hour_height,
@@ -186,97 +166,101 @@ class WeekPainter:
             state.palette.name,
             self._fonts_key,
             today_col,
+            days,
         )
         if self._grid is None or key != self._grid_key:
-            self._grid = self._render_grid(geo, state.palette, dpr, today_col)
+            self._grid = self._render_background(geo, week, state.palette, dpr, today_col)
             self._grid_key = key
         target = clip.intersected(QRect(0, geo.header_height, geo.width, geo.body_height))
         source_y = target.top() - geo.header_height + geo.scroll_y
+        if dpr == int(dpr):  # whole-pixel copy: the raster engine's fast path
+            scale = int(dpr)
+            source_i = QRect(
+                target.left() * scale,
+                source_y * scale,
+                target.width() * scale,
+                target.height() * scale,
+            )
+            p.drawPixmap(target.topLeft(), self._grid, source_i)
+            return
         source = QRectF(
             target.left() * dpr, source_y * dpr, target.width() * dpr, target.height() * dpr
         )
         p.drawPixmap(QRectF(target), self._grid, source)
 
-    def _render_grid(
-        self, geo: WeekGeometry, pal: Palette, dpr: float, today_col: int | None
+    def _render_background(
+        self,
+        geo: WeekGeometry,
+        week: DisplayWeek,
+        pal: Palette,
+        dpr: float,
+        today_col: int | None,
     ) -> QPixmap:
+        """The whole day (00:00–24:00) of all columns, in content coordinates.
+
+        Fills first, lines last: the quarter-hour grid stays crisp over painted hours, which
+        helps aiming a drag, and every fill can be opaque (no blending at paint time).
+        """
+        fonts = self._fonts
+        assert fonts is not None
         pixmap = QPixmap(round(geo.width * dpr), round(geo.content_height * dpr))
         pixmap.setDevicePixelRatio(dpr)
         pixmap.fill(pal.color("base"))
-        fonts = self._fonts
-        assert fonts is not None
+        height = geo.content_height
         with QPainter(pixmap) as p:
-            p.fillRect(QRect(0, 0, geo.gutter_width, geo.content_height), pal.color("surface"))
-            if today_col is not None:
-                p.fillRect(
-                    QRect(
-                        geo.column_left(today_col),
-                        0,
-                        geo.column_width(today_col),
-                        geo.content_height,
-                    ),
-                    pal.color("today_column"),
-                )
-            quarter, hour = pal.color("grid_quarter"), pal.color("grid_hour")
-            right = geo.width
-            for q in range(1, 96):
-                y = round(geo.content_y(q * 15))
-                if q % 4:
-                    p.fillRect(QRect(geo.gutter_width, y, right - geo.gutter_width, 1), quarter)
-                else:
-                    p.fillRect(
-                        QRect(geo.gutter_width - 6, y, right - geo.gutter_width + 6, 1), hour
-                    )
-            day_line = pal.color("grid_day")
-            for d in range(DAYS):
-                p.fillRect(QRect(geo.column_left(d), 0, 1, geo.content_height), day_line)
-            p.fillRect(QRect(geo.width - 1, 0, 1, geo.content_height), day_line)
-            p.setFont(fonts.gutter)
-            p.setPen(pal.color("text_secondary"))
-            fm = QFontMetricsF(fonts.gutter)
-            for h in range(1, 24):
-                hour_y = geo.content_y(h * 60)
-                box = QRectF(0, hour_y - fm.height() / 2, geo.gutter_width - 10, fm.height())
-                p.drawText(
-                    box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{h:02d}:00"
-                )
+            p.fillRect(QRect(0, 0, geo.gutter_width, height), pal.color("surface"))
+            hatch = QBrush(pal.color("gap_hatch"), Qt.BrushStyle.BDiagPattern)
+            for d, day in enumerate(week.days):
+                left, width = geo.column_left(d), geo.column_width(d)
+                column = QRect(left, 0, width, height)
+                if day.time_off:
+                    p.fillRect(column, pal.color("time_off_fill"))
+                    p.fillRect(column, hatch)
+                elif d == today_col:
+                    p.fillRect(column, pal.color("today_column"))
+                for r in day.ranges:
+                    top, bottom = geo.content_y(r.start), geo.content_y(r.end)
+                    p.fillRect(QRectF(left, top, width, bottom - top), pal.color("available_fill"))
+            self._render_lines(p, geo, pal)
+            for d, day in enumerate(week.days):
+                self._render_dst(p, geo, d, day, pal, fonts, hatch)
+            edge = pal.color("available_edge")
+            for d, day in enumerate(week.days):
+                left, width = geo.column_left(d) + 1, geo.column_width(d) - 1
+                for r in day.ranges:
+                    p.fillRect(QRectF(left, geo.content_y(r.start), width, 1), edge)
+                    p.fillRect(QRectF(left, geo.content_y(r.end) - 1, width, 1), edge)
         return pixmap
 
-    # -- day backgrounds: time off, DST, availability ---------------------------------------
+    def _render_lines(self, p: QPainter, geo: WeekGeometry, pal: Palette) -> None:
+        fonts = self._fonts
+        assert fonts is not None
+        height, right = geo.content_height, geo.width
+        quarter, hour = pal.color("grid_quarter"), pal.color("grid_hour")
+        # Quarter lines are translucent so they read on white, on painted hours and on time off.
+        quarter.setAlpha(150 if pal.dark else 200)
+        hour.setAlpha(230)
+        for q in range(1, 96):
+            y = round(geo.content_y(q * 15))
+            if q % 4:
+                p.fillRect(QRect(geo.gutter_width, y, right - geo.gutter_width, 1), quarter)
+            else:
+                p.fillRect(QRect(geo.gutter_width - 6, y, right - geo.gutter_width + 6, 1), hour)
+        day_line = pal.color("grid_day")
+        for d in range(DAYS):
+            p.fillRect(QRect(geo.column_left(d), 0, 1, height), day_line)
+        p.fillRect(QRect(geo.width - 1, 0, 1, height), day_line)
+        p.setFont(fonts.gutter)
+        p.setPen(pal.color("text_secondary"))
+        fm = QFontMetricsF(fonts.gutter)
+        for h in range(1, 24):
+            hour_y = geo.content_y(h * 60)
+            box = QRectF(0, hour_y - fm.height() / 2, geo.gutter_width - 10, fm.height())
+            p.drawText(
+                box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{h:02d}:00"
+            )
 
-    def _paint_days(
-        self,
-        p: QPainter,
-        geo: WeekGeometry,
-        week: DisplayWeek,
-        state: ViewState,
-        clip: QRect,
-        fonts: _Fonts,
-        dpr: float,
-    ) -> None:
-        pal = state.palette
-        fill = pal.color("available_fill", 215 if pal.dark else 200)
-        edge = pal.color("available_edge", 150)
-        hatch = QBrush(pal.color("gap_hatch"), Qt.BrushStyle.BDiagPattern)
-        for d, day in enumerate(week.days):
-            column = geo.column_rect(d)
-            if not column.intersects(clip):
-                continue
-            if day.time_off:
-                p.fillRect(column.adjusted(1, 0, 0, 0), pal.color("time_off_fill", 200))
-                p.fillRect(column.adjusted(1, 0, 0, 0), hatch)
-            ranges = state.preview.get(d, day.ranges)
-            for r in ranges:
-                rect = geo.span_rect(d, r.start, r.end).adjusted(1, 0, 0, 0)
-                if rect.intersects(QRectF(clip)):
-                    p.fillRect(rect, fill)
-                    p.fillRect(QRectF(rect.left(), rect.top(), rect.width(), 1), edge)
-                    p.fillRect(QRectF(rect.left(), rect.bottom() - 1, rect.width(), 1), edge)
-            self._paint_dst(p, geo, d, day, pal, fonts, hatch)
-            if day.time_off and d not in state.preview:
-                self._paint_time_off_label(p, geo, d, pal, fonts, dpr)
-
-    def _paint_dst(
+    def _render_dst(
         self,
         p: QPainter,
         geo: WeekGeometry,
@@ -286,63 +270,90 @@ class WeekPainter:
         fonts: _Fonts,
         hatch: QBrush,
     ) -> None:
-        note = None
+        span = day.gap or day.repeated
+        if span is None:
+            return
+        top, bottom = geo.content_y(span.start), geo.content_y(span.end)
+        rect = QRectF(geo.column_left(d) + 1, top, geo.column_width(d) - 1, bottom - top)
         if day.gap is not None:
-            rect = geo.span_rect(d, day.gap.start, day.gap.end).adjusted(1, 0, 0, 0)
             p.fillRect(rect, pal.color("time_off_fill"))
             p.fillRect(rect, hatch)
-            note = (rect, "Clocks go forward: this hour is skipped")
-        elif day.repeated is not None:
-            rect = geo.span_rect(d, day.repeated.start, day.repeated.end).adjusted(1, 0, 0, 0)
-            p.fillRect(rect, pal.color("warning", 28))
-            p.setPen(QPen(pal.color("warning", 140), 1, Qt.PenStyle.DashLine))
+            text = "Clocks go forward: this hour is skipped"
+        else:
+            p.fillRect(rect, pal.color("warning", 30))
+            p.setPen(QPen(pal.color("warning", 150), 1, Qt.PenStyle.DashLine))
             p.drawLine(rect.topLeft(), rect.topRight())
             p.drawLine(rect.bottomLeft(), rect.bottomRight())
-            note = (rect, "Clocks go back: this hour happens twice")
-        if note is not None:
-            rect, text = note
-            p.setFont(fonts.detail)
-            p.setPen(pal.color("text_secondary"))
-            p.drawText(
-                rect.adjusted(6, 2, -4, -2),
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
-                text,
-            )
+            text = "Clocks go back: this hour happens twice"
+        p.setFont(fonts.detail)
+        p.setPen(pal.color("text_secondary"))
+        p.drawText(
+            rect.adjusted(6, 3, -4, -2),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
+            text,
+        )
 
-    def _paint_time_off_label(
-        self, p: QPainter, geo: WeekGeometry, d: int, pal: Palette, fonts: _Fonts, dpr: float
+    def _paint_time_off_labels(
+        self,
+        p: QPainter,
+        geo: WeekGeometry,
+        week: DisplayWeek,
+        state: ViewState,
+        fonts: _Fonts,
+        dpr: float,
     ) -> None:
-        column = geo.column_rect(d)
+        """A "Time off" pill pinned to the top of each day off, whatever the scroll."""
+        pal = state.palette
         fm = QFontMetricsF(fonts.label)
         text = "Time off"
-        width = fm.horizontalAdvance(text) + ICON_SIZE + 22
-        pill = QRectF(column.center().x() - width / 2, column.top() + 10, width, fm.height() + 8)
-        p.save()
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.setPen(QPen(pal.color("border"), 1))
-        p.setBrush(pal.color("surface"))
-        p.drawRoundedRect(pill, pill.height() / 2, pill.height() / 2)
-        p.restore()
-        icon = icon_pixmap("time-off", ICON_SIZE, dpr, pal.time_off_text)
-        p.drawPixmap(QPointF(pill.left() + 8, pill.center().y() - ICON_SIZE / 2), icon)
-        p.setFont(fonts.label)
-        p.setPen(pal.color("time_off_text"))
-        p.drawText(pill.adjusted(ICON_SIZE + 12, 0, -6, 0), Qt.AlignmentFlag.AlignVCenter, text)
+        for d, day in enumerate(week.days):
+            if not day.time_off or d in state.preview:
+                continue
+            column = geo.column_rect(d)
+            width = fm.horizontalAdvance(text) + ICON_SIZE + 22
+            pill = QRectF(
+                column.center().x() - width / 2, column.top() + 10, width, fm.height() + 8
+            )
+            p.setRenderHint(QPainter.RenderHint.Antialiasing)
+            p.setPen(QPen(pal.color("border"), 1))
+            p.setBrush(pal.color("surface"))
+            p.drawRoundedRect(pill, pill.height() / 2, pill.height() / 2)
+            icon = icon_pixmap("time-off", ICON_SIZE, dpr, pal.time_off_text)
+            p.drawPixmap(QPointF(pill.left() + 8, pill.center().y() - ICON_SIZE / 2), icon)
+            p.setFont(fonts.label)
+            p.setPen(pal.color("time_off_text"))
+            p.drawText(pill.adjusted(ICON_SIZE + 12, 0, -6, 0), Qt.AlignmentFlag.AlignVCenter, text)
 
     # -- drag / keyboard selection ----------------------------------------------------------
 
-    def _paint_edit(self, p: QPainter, geo: WeekGeometry, state: ViewState) -> None:
+    def _paint_edit(
+        self, p: QPainter, geo: WeekGeometry, week: DisplayWeek, state: ViewState
+    ) -> None:
+        """The live preview: hours a drag would add in green, hours it would remove struck out.
+
+        Drawn over the cached background, from the difference between the day's hours and the
+        previewed ones, so it shows exactly what release will do (unaligned edges included).
+        """
         pal = state.palette
+        erase = state.mode is EditMode.ERASE
+        if state.preview:
+            colour = pal.color("base", 225) if erase else pal.color("available_fill", 235)
+            for d, after in state.preview.items():
+                before = week.days[d].ranges
+                changed = _difference(before, after) if erase else _difference(after, before)
+                for r in changed:
+                    rect = geo.span_rect(d, r.start, r.end).adjusted(1, 0, 0, 0)
+                    p.fillRect(rect, colour)
         block = state.drag or state.selection
         if block is None:
             return
-        colour_role = "erase_preview" if state.mode is EditMode.ERASE else "paint_preview"
-        if state.drag is None:
-            colour_role = "selection"
+        role = "selection" if state.drag is None else "erase_preview" if erase else "paint_preview"
         rect = QRectF(geo.cells_rect(block.day_a, block.day_b, block.slot_a, block.slot_b))
         rect = rect.adjusted(1.5, 0.5, -1.0, -1.0)
-        p.fillRect(rect, pal.color(colour_role, 40))
-        p.setPen(QPen(pal.color(colour_role), 1.5, Qt.PenStyle.DashLine))
+        if state.drag is None:
+            p.fillRect(rect, pal.color(role, 40))
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        p.setPen(QPen(pal.color(role), 1.5, Qt.PenStyle.DashLine))
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRect(rect)
 
@@ -360,164 +371,65 @@ class WeekPainter:
     ) -> None:
         key = (id(week), state.palette.name, self._fonts_key, dpr)
         if key != self._cards_key:
+            if key[1:] != self._cards_key[1:]:
+                self._layouter.reset(fonts.name, fonts.detail, state.palette, dpr)
             self._cards.clear()
             self._cards_key = key
+        # Cheap integer culling first: only segments of exposed columns and minutes get a rect.
+        first_day, last_day = geo.clamp_day(clip.left()), geo.clamp_day(clip.right())
+        low = geo.minute_at_y(clip.top()) - 15
+        high = geo.minute_at_y(clip.bottom() + 1) + 1
         clip_f = QRectF(clip)
-        visible: list[tuple[QRectF, LessonSegment, _CardArt]] = []
-        for seg in week.segments:
-            rect = geo.lesson_rect(seg)
-            if not rect.intersects(clip_f):
-                continue
-            art_key = (id(seg), round(rect.width()), round(rect.height()))
-            art = self._cards.get(art_key)
-            if art is None:
-                art = self._layout_card(seg, rect, state.palette, fonts, dpr)
-                self._cards[art_key] = art
-            visible.append((rect, seg, art))
+        visible: list[tuple[QRectF, LessonSegment, CardArt]] = []
+        for day in range(first_day, last_day + 1):
+            for seg in week.by_day[day]:
+                if seg.end < low or seg.start > high:
+                    continue
+                rect = geo.lesson_rect(seg)
+                if not rect.intersects(clip_f):
+                    continue
+                art_key = (id(seg), round(rect.width()), round(rect.height()))
+                art = self._cards.get(art_key)
+                if art is None:
+                    art = self._layouter.layout(seg, rect.width(), rect.height())
+                    self._cards[art_key] = art
+                visible.append((rect, seg, art))
         if not visible:
             return
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.setPen(Qt.PenStyle.NoPen)
         for rect, _seg, art in visible:
-            p.setBrush(art.fill)
+            p.setBrush(art.style.fill)
             p.drawRoundedRect(rect, 4, 4)
-            if art.pattern is not None:
-                p.setBrush(art.pattern)
+            if art.style.pattern is not None:
+                p.setBrush(art.style.pattern)
                 p.drawRoundedRect(rect, 4, 4)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         for rect, _seg, art in visible:
-            p.fillRect(QRectF(rect.left(), rect.top(), STRIPE, rect.height()), art.stripe)
+            p.fillRect(QRectF(rect.left(), rect.top(), STRIPE, rect.height()), art.style.stripe)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.setBrush(Qt.BrushStyle.NoBrush)
         selected = state.selected_booking
         for rect, seg, art in visible:
-            if art.outline is not None:
-                p.setPen(art.outline)
+            if art.style.outline is not None:
+                p.setPen(art.style.outline)
                 p.drawRoundedRect(rect.adjusted(0.75, 0.75, -0.75, -0.75), 4, 4)
             if selected is not None and seg.card.booking_id == selected:
                 p.setPen(QPen(state.palette.color("selection"), 2))
                 p.drawRoundedRect(rect.adjusted(1, 1, -1, -1), 4, 4)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        for passes, font in ((0, fonts.name), (1, fonts.detail)):
+        for which, font in ((0, fonts.name), (1, fonts.detail)):
             p.setFont(font)
             pen_colour: QColor | None = None
             for rect, _seg, art in visible:
-                for offset, text, colour in art.name if passes == 0 else art.detail:
-                    if colour != pen_colour:
+                for offset, text, colour in art.name if which == 0 else art.detail:
+                    if colour is not pen_colour:
                         p.setPen(colour)
                         pen_colour = colour
                     p.drawStaticText(rect.topLeft() + offset, text)
         for rect, _seg, art in visible:
             for offset, pixmap in art.icons:
                 p.drawPixmap(rect.topLeft() + offset, pixmap)
-
-    def _layout_card(
-        self, seg: LessonSegment, rect: QRectF, pal: Palette, fonts: _Fonts, dpr: float
-    ) -> _CardArt:
-        self.card_layouts += 1
-        card = seg.card
-        base = pal.color("base")
-        colour = QColor(card.color) if QColor.isValidColorName(card.color) else pal.color("accent")
-        status = card.status
-        done = status == "completed"
-        no_show = status == "no_show"
-        amount = pal.lesson_mix * (0.5 if done or no_show else 1.0)
-        fill = mix(colour, base, amount)
-        stripe = QColor(colour)
-        if done or no_show:
-            stripe.setAlpha(120)
-        text_colour = pal.color("text_secondary") if done or no_show else pal.color("text")
-        detail_colour = pal.color("text_secondary")
-        pattern = None
-        if no_show:
-            hatch = QColor(colour)
-            hatch.setAlpha(110)
-            pattern = QBrush(hatch, Qt.BrushStyle.BDiagPattern)
-        outline = None
-        icons: list[str] = []
-        icon_colours: dict[str, str] = {}
-        if card.mark is SyncMark.CONFLICT:
-            outline = QPen(pal.color("warning"), 1.5)
-            icons.append("warning")
-            icon_colours["warning"] = pal.warning
-        elif card.mark is SyncMark.REJECTED:
-            outline = QPen(pal.color("error"), 1.5, Qt.PenStyle.DashLine)
-            icons.append("warning")
-            icon_colours["warning"] = pal.error
-        elif card.mark is SyncMark.PENDING:
-            icons.append("clock")
-            icon_colours["clock"] = pal.text_secondary
-        if done:
-            icons.append("check")
-            icon_colours["check"] = pal.success
-        elif no_show:
-            icons.append("cross")
-            icon_colours["cross"] = pal.error
-
-        name_fm = QFontMetricsF(fonts.name)
-        detail_fm = QFontMetricsF(fonts.detail)
-        pad_x, pad_y = STRIPE + 5, 2.0
-        icon_room = len(icons) * (ICON_SIZE + 2)
-        inner = rect.width() - pad_x - 4
-        time_text = _time_text(seg)
-        status_text = "No-show" if no_show else ""  # "done" is the check mark
-        name_lines: list[tuple[QPointF, QStaticText, QColor]] = []
-        detail_lines: list[tuple[QPointF, QStaticText, QColor]] = []
-
-        def static(text: str, font: QFont) -> QStaticText:
-            st = QStaticText(text)
-            st.setTextFormat(Qt.TextFormat.PlainText)
-            st.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
-            st.prepare(QTransform(), font)
-            return st
-
-        height = rect.height()
-        name_h, detail_h = name_fm.height(), detail_fm.height()
-        y = pad_y if height >= name_h + pad_y else max(0.0, (height - name_h) / 2)
-        name = name_fm.elidedText(
-            card.student_name, Qt.TextElideMode.ElideRight, max(0.0, inner - icon_room)
-        )
-        if height < name_h + detail_h + pad_y:
-            # One line: "Ana García  10:00" with the time in the detail style if it fits.
-            name_lines.append((QPointF(pad_x, y), static(name, fonts.name), text_colour))
-            used = name_fm.horizontalAdvance(name) + 6
-            short_time = time_text.split("–")[0]
-            room = inner - icon_room - used
-            if name == card.student_name and room > detail_fm.horizontalAdvance(short_time):
-                detail_lines.append(
-                    (
-                        QPointF(pad_x + used, y + (name_h - detail_h) / 2 + 0.5),
-                        static(short_time, fonts.detail),
-                        detail_colour,
-                    )
-                )
-        else:
-            name_lines.append((QPointF(pad_x, y), static(name, fonts.name), text_colour))
-            y += name_h
-            parts = [card.lesson_type_name, time_text]
-            if status_text:
-                parts.insert(0, status_text)
-            lines_left = int((height - y - pad_y + 1) // detail_h)
-            if lines_left >= 2:
-                first = " · ".join(p for p in (status_text, card.lesson_type_name) if p)
-                texts = [first, time_text]
-            else:
-                texts = [" · ".join(parts)]
-            for text in texts[: max(1, lines_left)]:
-                elided = detail_fm.elidedText(text, Qt.TextElideMode.ElideRight, max(0.0, inner))
-                detail_lines.append(
-                    (QPointF(pad_x, y), static(elided, fonts.detail), detail_colour)
-                )
-                y += detail_h
-        icon_maps = []
-        x = rect.width() - 3 - ICON_SIZE
-        icon_y = pad_y + max(0.0, (min(name_h, height) - ICON_SIZE) / 2)
-        for name_ in icons:
-            icon_maps.append(
-                (QPointF(x, icon_y), icon_pixmap(name_, ICON_SIZE, dpr, icon_colours[name_]))
-            )
-            x -= ICON_SIZE + 2
-        return _CardArt(fill, stripe, name_lines, detail_lines, icon_maps, outline, pattern)
 
     # -- now-line and cursor ----------------------------------------------------------------
 
@@ -660,6 +572,15 @@ class WeekPainter:
             p.drawPixmap(QPointF(right - ICON_SIZE, 7), icon_pixmap(name, ICON_SIZE, dpr, colour))
 
 
+def _difference(
+    ranges: tuple[HoursRange, ...], minus: tuple[HoursRange, ...]
+) -> tuple[HoursRange, ...]:
+    out = ranges
+    for r in minus:
+        out = subtract(out, r)
+    return out
+
+
 def _today_column(week: DisplayWeek, today: date | None) -> int | None:
     if today is None:
         return None
@@ -667,13 +588,6 @@ def _today_column(week: DisplayWeek, today: date | None) -> int | None:
         if day.date == today:
             return i
     return None
-
-
-def _time_text(seg: LessonSegment) -> str:
-    """``10:00–10:30`` in the display zone's wall time (with arrows for cut segments)."""
-    start = "…" if seg.continues_before else format_minutes(seg.start)
-    end = "…" if seg.continues_after else format_minutes(min(seg.end, DAY_MINUTES))
-    return f"{start}–{end}"
 
 
 def _zone_abbreviation(week: DisplayWeek) -> str:

@@ -104,10 +104,11 @@ def _segments_of(card: LessonCard, dates: list[date], zone: ZoneInfo) -> list[Le
         ends_here = day == local_end.date()
         start = wall_minute(local_start) if starts_here else 0
         end = wall_minute(local_end) if ends_here else rng.DAY_MINUTES
-        if starts_here and ends_here and end <= start:
-            # Clocks went back inside the lesson: draw its real length from its start.
+        if starts_here and ends_here:
+            # Clocks went back inside the lesson: the wall clock shows less time than passed,
+            # so draw its real length from its start (over the first pass of the hour).
             elapsed = int((card.end - card.start).total_seconds() // 60)
-            end = min(rng.DAY_MINUTES, start + max(elapsed, 1))
+            end = min(rng.DAY_MINUTES, max(end, start + elapsed))
         out.append(
             LessonSegment(
                 card,

@@ -25,16 +25,16 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PySide6.QtCore import QRect, Qt  # noqa: E402
-from PySide6.QtGui import QColor, QFont, QImage, QPainter  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPainter
+from PySide6.QtWidgets import QApplication
 
-from tests.ui.sample_data import WEEK, random_week  # noqa: E402
-from ui.calendar.geometry import WeekGeometry  # noqa: E402
-from ui.calendar.painter import WeekPainter  # noqa: E402
-from ui.calendar.state import CellBlock, EditMode, ViewState  # noqa: E402
-from ui.calendar.timeline import DisplayWeek  # noqa: E402
-from ui.calendar.week_view import WeekView  # noqa: E402
+from tests.ui.sample_data import WEEK, random_week
+from ui.calendar.geometry import WeekGeometry
+from ui.calendar.painter import WeekPainter
+from ui.calendar.state import CellBlock, EditMode, ViewState
+from ui.calendar.timeline import DisplayWeek
+from ui.calendar.week_view import WeekView
 
 WIDTH, HEIGHT = 1400, 900
 

@@ -43,12 +43,9 @@ def wire_ranges(ranges: Iterable[HoursRange]) -> list[dict[str, str]]:
 
 
 def hours(ranges: Sequence[Mapping[str, Any]]) -> tuple[HoursRange, ...]:
-    """UI ranges of wire ranges (``start``/``end`` HH:MM)."""
-    out = []
-    for r in ranges:
-        wall = WallRange.parse(str(r["start"]), str(r["end"]))
-        out.append(HoursRange(wall.start, wall.end))
-    return tuple(out)
+    """UI ranges of wire ranges (``start``/``end`` HH:MM), sorted and merged for painting."""
+    walls = normalize(WallRange.parse(str(r["start"]), str(r["end"])) for r in ranges)
+    return tuple(HoursRange(w.start, w.end) for w in walls)
 
 
 def template_days(ranges: Sequence[Mapping[str, Any]]) -> dict[int, tuple[HoursRange, ...]]:

@@ -56,7 +56,7 @@ class UserRepository:
 
     def count_by_role(self) -> dict[str, int]:
         rows = self._s.execute(select(User.role, func.count()).group_by(User.role))
-        return {role: n for role, n in rows.tuples()}
+        return {role: n for role, n in rows}
 
     def students_rows(self, ids: set[str]) -> Sequence[AnyRow]:
         if not ids:

@@ -120,7 +120,7 @@ class BookingRepository:
         )
         if exclude is not None:
             stmt = stmt.where(Booking.id != exclude)
-        return [TimeRange(start, end) for start, end in self._s.execute(stmt).tuples()]
+        return [TimeRange(start, end) for start, end in self._s.execute(stmt)]
 
     def future_active(self, instructor_id: str, after: datetime) -> Sequence[Booking]:
         """Confirmed lessons of the instructor starting after ``after`` (conflict detection)."""

@@ -43,14 +43,14 @@ class InstructorRepository:
         stmt = select(Instructor, User).join(User, User.id == Instructor.user_id)
         if after is not None:
             stmt = stmt.where(Instructor.id > after)
-        rows = self._s.execute(stmt.order_by(Instructor.id).limit(limit)).tuples().all()
+        rows = self._s.execute(stmt.order_by(Instructor.id).limit(limit)).all()
         return [(i, u) for i, u in rows]
 
     def all_with_users(self, ids: set[str] | None = None) -> Sequence[tuple[Instructor, User]]:
         stmt = select(Instructor, User).join(User, User.id == Instructor.user_id)
         if ids is not None:
             stmt = stmt.where(Instructor.id.in_(ids))
-        return [(i, u) for i, u in self._s.execute(stmt.order_by(Instructor.id)).tuples()]
+        return [(i, u) for i, u in self._s.execute(stmt.order_by(Instructor.id))]
 
     def add(self, instructor: Instructor) -> None:
         self._s.add(instructor)

@@ -127,7 +127,7 @@ class SyncRepository:
                 .order_by(seq_column)
                 .limit(limit)
             )
-            rows = self._s.execute(stmt).tuples().all()
+            rows = self._s.execute(stmt).all()
             for seq, count in rows:
                 sizes[int(seq)] = sizes.get(int(seq), 0) + int(count)
             if len(rows) == limit:

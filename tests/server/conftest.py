@@ -1,0 +1,54 @@
+"""Fixtures for the server tests: each test gets its own SQLite file (and port, when it runs a
+real server), so the suite runs in parallel."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from instainstru_desktop.server.app import create_app
+from instainstru_desktop.server.settings import Settings
+from instainstru_desktop.server.uow import UnitOfWork
+from tests.server.helpers import FakeClock, Studio, build_studio
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(database_url=sqlite_url(tmp_path / "server.sqlite3"))
+
+
+@pytest.fixture
+def app(settings: Settings, clock: FakeClock) -> FastAPI:
+    return create_app(settings, clock=clock)
+
+
+@pytest.fixture
+def uow(app: FastAPI) -> UnitOfWork:
+    context: Any = app.state.context
+    result: UnitOfWork = context.uow
+    return result
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def studio(uow: UnitOfWork, clock: FakeClock) -> Studio:
+    return build_studio(uow, now=clock.now)

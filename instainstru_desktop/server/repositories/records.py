@@ -21,7 +21,7 @@ class AuditRepository:
         stmt = (
             select(AuditEntry)
             .where(AuditEntry.booking_id == booking_id)
-            .order_by(AuditEntry.at, AuditEntry.id)
+            .order_by(AuditEntry.at, AuditEntry.seq, AuditEntry.id)
         )
         return self._s.scalars(stmt).all()
 

@@ -1,0 +1,107 @@
+"""Weekly templates, date overrides, and the conflicts an edit leaves (it never cancels)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+
+from tests.server.helpers import FakeClock, Studio, iso
+
+API = "/api/v1"
+
+
+def test_template_and_overrides(client: TestClient, studio: Studio) -> None:
+    teacher = studio.instructors[0]
+    base = f"{API}/instructors/{teacher.instructor_id}"
+    put = client.put(
+        f"{base}/weekly-template",
+        headers=teacher.headers,
+        json={
+            "ranges": [
+                {"weekday": 0, "start": "13:00", "end": "17:00"},
+                {"weekday": 0, "start": "09:00", "end": "12:00"},
+                {"weekday": 0, "start": "11:00", "end": "12:30"},  # overlapping input merges
+                {"weekday": 5, "start": "20:00", "end": "24:00"},
+            ]
+        },
+    )
+    assert put.status_code == 200, put.text
+    assert put.json()["ranges"] == [
+        {"weekday": 0, "start": "09:00", "end": "12:30"},
+        {"weekday": 0, "start": "13:00", "end": "17:00"},
+        {"weekday": 5, "start": "20:00", "end": "24:00"},
+    ]
+    assert (
+        client.put(
+            f"{base}/availability/2026-03-09", json={"ranges": []}, headers=teacher.headers
+        ).status_code
+        == 200
+    )
+    days = client.get(
+        f"{base}/availability?from=2026-03-07&to=2026-03-09", headers=studio.students[0].headers
+    ).json()["days"]
+    assert days == [
+        {
+            "date": "2026-03-07",
+            "source": "template",
+            "ranges": [{"start": "20:00", "end": "24:00"}],
+        },
+        {"date": "2026-03-08", "source": "template", "ranges": []},
+        {"date": "2026-03-09", "source": "override", "ranges": []},
+    ]
+    assert (
+        client.delete(f"{base}/availability/2026-03-09", headers=teacher.headers).status_code == 204
+    )
+    again = client.get(
+        f"{base}/availability?from=2026-03-09&to=2026-03-09", headers=teacher.headers
+    ).json()["days"]
+    assert again[0]["source"] == "template"
+
+
+def test_invalid_ranges_are_422(client: TestClient, studio: Studio) -> None:
+    teacher = studio.instructors[0]
+    response = client.put(
+        f"{API}/instructors/{teacher.instructor_id}/availability/2026-03-09",
+        json={"ranges": [{"start": "12:00", "end": "09:00"}]},
+        headers=teacher.headers,
+    )
+    assert (response.status_code, response.json()["code"]) == (422, "invalid_time_range")
+
+
+def test_time_off_over_a_lesson_records_a_conflict_and_keeps_the_lesson(
+    client: TestClient, studio: Studio, clock: FakeClock
+) -> None:
+    teacher, student = studio.instructors[0], studio.students[0]
+    start = (clock.now + timedelta(days=2)).replace(hour=15)
+    booking = client.post(
+        f"{API}/bookings",
+        headers=student.headers,
+        json={
+            "instructor_id": teacher.instructor_id,
+            "lesson_type_id": teacher.lesson_type_id,
+            "start": iso(start),
+        },
+    ).json()
+    day = start.date().isoformat()
+    url = f"{API}/instructors/{teacher.instructor_id}/availability/{day}"
+    assert (
+        client.put(
+            url, json={"ranges": [{"start": "09:00", "end": "12:00"}]}, headers=teacher.headers
+        ).status_code
+        == 200
+    )
+    pulled = client.get(f"{API}/sync/pull", headers=teacher.headers).json()
+    conflicts = [c for c in pulled["conflicts"] if c["booking_id"] == booking["id"]]
+    assert len(conflicts) == 1
+    assert conflicts[0]["kind"] == "outside_availability"
+    assert "15:00" in conflicts[0]["message"]
+    still = client.get(f"{API}/bookings/{booking['id']}", headers=teacher.headers).json()
+    assert still["status"] == "confirmed"
+    # hours back: the conflict is withdrawn, and the withdrawal syncs as a tombstone
+    assert client.delete(url, headers=teacher.headers).status_code == 204
+    later = client.get(
+        f"{API}/sync/pull", params={"cursor": pulled["cursor"]}, headers=teacher.headers
+    ).json()
+    assert {"entity": "conflict", "id": conflicts[0]["id"]} in later["tombstones"]
+    assert {"entity": "override", "id": f"{teacher.instructor_id}/{day}"} in later["tombstones"]

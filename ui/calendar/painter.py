@@ -13,6 +13,7 @@ Speed comes from doing per-frame only what changes per frame:
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -64,8 +65,8 @@ class WeekPainter:
     def __init__(self) -> None:
         self._grid: QPixmap | None = None
         self._grid_key: tuple[object, ...] = ()
-        self._header: QPixmap | None = None
-        self._header_key: tuple[object, ...] = ()
+        # A few headers: a drag flips the day totals back and forth between a few values.
+        self._headers: OrderedDict[tuple[object, ...], QPixmap] = OrderedDict()
         self._cards: dict[tuple[int, int, int], CardArt] = {}
         self._layouter = CardLayouter()
         self._cards_key: tuple[object, ...] = ()
@@ -115,8 +116,9 @@ class WeekPainter:
 
     def invalidate(self) -> None:
         """Drop every cache (theme or font change)."""
-        self._grid = self._header = None
-        self._grid_key = self._header_key = self._cards_key = ()
+        self._grid = None
+        self._headers.clear()
+        self._grid_key = self._cards_key = ()
         self._cards.clear()
 
     # -- fonts ------------------------------------------------------------------------------
@@ -486,10 +488,15 @@ class WeekPainter:
             week.zone_name,
             tuple((d.time_off, d.mark) for d in week.days),
         )
-        if self._header is None or key != self._header_key:
-            self._header = self._render_header(geo, week, state, dpr, totals)
-            self._header_key = key
-        p.drawPixmap(0, 0, self._header)
+        header = self._headers.get(key)
+        if header is None:
+            header = self._render_header(geo, week, state, dpr, totals)
+            self._headers[key] = header
+            while len(self._headers) > 8:
+                self._headers.popitem(last=False)
+        else:
+            self._headers.move_to_end(key)
+        p.drawPixmap(0, 0, header)
 
     def _render_header(
         self,

@@ -10,7 +10,7 @@ time gutter fixed while the hours scroll.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time, timedelta
 
 from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, Qt, QTimer, Signal
@@ -23,6 +23,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPaintEvent,
+    QRegion,
     QResizeEvent,
     QShowEvent,
     QUndoStack,
@@ -310,11 +311,14 @@ class WeekView(QAbstractScrollArea):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         with QPainter(self.viewport()) as p:
-            p.setClipRect(event.rect())
             if self._week is None:
                 p.fillRect(event.rect(), self.state.palette.color("base"))
                 return
-            self.painter.paint(p, self._geo, self._week, self.state)
+            # One clipped pass per exposed rectangle: the painter culls to each of them.
+            rects: Iterable[QRect] = event.region()  # type: ignore[assignment]  # iterable in PySide6
+            for rect in rects:
+                p.setClipRect(rect)
+                self.painter.paint(p, self._geo, self._week, self.state)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -421,10 +425,18 @@ class WeekView(QAbstractScrollArea):
             hit = self._geo.hit_test(point, self._week)
             if hit.kind in (HitKind.CELL, HitKind.LESSON) and not self._in_selection(hit):
                 self.set_cursor_cell(hit.day, hit.slot)
+            self._popup(hit, point)
         else:
-            hit = self._cursor_hit()
-            rect = self._geo.slot_rect(hit.day, hit.slot)
-            point = rect.bottomLeft() + QPoint(8, 0)
+            self.show_cursor_menu()
+
+    def show_cursor_menu(self) -> None:
+        """The context menu of the keyboard cursor's cell (Menu key, Shift+F10)."""
+        hit = self._cursor_hit()
+        self._ensure_visible(hit.slot)
+        rect = self._geo.slot_rect(hit.day, hit.slot)
+        self._popup(hit, rect.bottomLeft() + QPoint(8, 0))
+
+    def _popup(self, hit: Hit, point: QPoint) -> None:
         menu = self.context_menu_for(hit)
         if menu is not None:
             menu.aboutToHide.connect(menu.deleteLater)
@@ -477,6 +489,9 @@ class WeekView(QAbstractScrollArea):
             segment = self._segment_at(day, slot)
             if segment is not None:
                 self.lessonActivated.emit(segment.card.booking_id)
+            return True
+        if key == Qt.Key.Key_Menu or (key == Qt.Key.Key_F10 and shift):
+            self.show_cursor_menu()
             return True
         if key == Qt.Key.Key_Escape:
             if self._drag_start is not None:
@@ -547,13 +562,17 @@ class WeekView(QAbstractScrollArea):
         self.state.preview = {}
         self.viewport().update(dirty)
 
-    def _drag_dirty_rect(self) -> QRect:
+    def _drag_dirty_rect(self) -> QRegion:
+        """The dragged cells and their day headers (whose hour totals follow the preview).
+
+        A region, not one rectangle: their bounding box would span every lesson in between.
+        """
         block = self.state.drag
         if block is None:
-            return QRect()
-        return self._geo.cells_rect(block.day_a, block.day_b, block.slot_a, block.slot_b).adjusted(
-            -2, -2, 2, 2
-        )
+            return QRegion()
+        cells = self._geo.cells_rect(block.day_a, block.day_b, block.slot_a, block.slot_b)
+        header = self._geo.header_rect(block.days[0]).united(self._geo.header_rect(block.days[-1]))
+        return QRegion(cells.adjusted(-2, -2, 2, 2)).united(QRegion(header))
 
     def _cursor_dirty_rect(self) -> QRect:
         rect = self._geo.slot_rect(self.state.cursor_day, self.state.cursor_slot)

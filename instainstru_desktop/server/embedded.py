@@ -16,6 +16,7 @@ from types import TracebackType
 from typing import Any
 
 import uvicorn
+from fastapi import FastAPI
 
 from instainstru_desktop.server.app import create_app
 from instainstru_desktop.server.settings import Settings
@@ -55,6 +56,7 @@ class EmbeddedServer:
     def __init__(self, database_url: str, *, seed_demo: bool, **settings: Any) -> None:
         self.settings = Settings(database_url=database_url, seed_demo=seed_demo, **settings)
         self.base_url: str | None = None
+        self.app: FastAPI | None = None
         self._ready = threading.Event()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -66,7 +68,7 @@ class EmbeddedServer:
         if self._thread is not None:
             raise EmbeddedServerError("the embedded server is already running")
         try:
-            app = create_app(self.settings)  # migrations and seeding happen here, in this thread
+            app = self.app = create_app(self.settings)  # migrations and seeding run here
         except Exception as exc:
             raise EmbeddedServerError(f"the server could not open its database: {exc}") from exc
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
@@ -106,10 +108,8 @@ class EmbeddedServer:
         """Stop serving and wait for the thread; open event streams are ended first."""
         server, thread = self._server, self._thread
         if server is not None:
-            server.config.app  # noqa: B018 - keep a reference until shutdown completes
-            context = getattr(getattr(server.config.app, "state", None), "context", None)
-            if context is not None:
-                context.uow.hub.close()
+            if self.app is not None:
+                self.app.state.context.uow.hub.close()  # end open event streams first
             server.should_exit = True
         if thread is not None:
             thread.join(timeout)

@@ -261,7 +261,7 @@ def test_pull_returns_every_kind_of_change(
     ]
     # another instructor's pull sees none of it
     other = pull(client, studio.instructors[1], full["cursor"])
-    assert not other["bookings"] and not other["templates"] and not other["instructors"]
+    assert other["bookings"] == other["templates"] == other["instructors"] == []
 
 
 def test_pages_end_on_commit_boundaries(

@@ -157,8 +157,10 @@ def test_painting_in_another_zone_edits_the_instructors_dates(qtbot, view):
     qtbot.mouseMove(vp, pos=b)
     qtbot.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=b)
     # = Berlin Mon 23:00-24:00 and Tue 00:00-01:00
-    assert seen == [(WEEK, hours(("23:00", "24:00"))),
-                    (WEEK + timedelta(days=1), hours(("00:00", "01:00")))]
+    assert seen == [
+        (WEEK, hours(("23:00", "24:00"))),
+        (WEEK + timedelta(days=1), hours(("00:00", "01:00"))),
+    ]
     assert view.display_week().days[0].ranges == hours(("18:00", "20:00"))
 
 
@@ -169,8 +171,10 @@ def test_day_oddities_of_ordinary_days_are_none():
 
 
 def test_overlapping_lessons_share_the_column_width():
-    cards = [lesson(f"l{i}", WEEK, start, "ana", "piano")
-             for i, start in enumerate(["10:00", "10:15", "10:30", "12:00"])]
+    cards = [
+        lesson(f"l{i}", WEEK, start, "ana", "piano")
+        for i, start in enumerate(["10:00", "10:15", "10:30", "12:00"])
+    ]
     segs = DisplayWeek.build(week_with(WEEK, *cards)).by_day[0]
     lanes = {s.card.booking_id: (s.lane, s.lanes) for s in segs}
     assert lanes == {"l0": (0, 3), "l1": (1, 3), "l2": (2, 3), "l3": (0, 1)}
@@ -181,3 +185,14 @@ def test_cancelled_lessons_are_not_drawn(view):
     card = lesson("x", WEEK, "10:00", "ana", "piano", status="cancelled")
     view.set_snapshot(week_with(WEEK, card))
     assert view.lesson_rects() == {}
+
+
+def test_time_off_abroad_covers_the_instructors_day_only():
+    days = list(empty_week(WEEK).days)
+    days[3] = DayHours(WEEK + timedelta(days=3), (), True, True)  # Thursday off in Berlin
+    week = DisplayWeek.build(week_with(WEEK, days=tuple(days)), "America/New_York")
+    # Berlin Thursday = New York Wednesday 19:00 .. Thursday 19:00 (5 hours behind).
+    assert week.days[2].off == hours(("19:00", "24:00"))
+    assert week.days[3].off == hours(("00:00", "19:00"))
+    assert not week.days[3].time_off
+    assert DisplayWeek.build(week_with(WEEK, days=tuple(days))).days[3].time_off

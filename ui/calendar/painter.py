@@ -159,7 +159,7 @@ class WeekPainter:
     ) -> None:
         """Blit the cached day background; it changes only with the hours, size or theme."""
         today_col = _today_column(week, state.today)
-        days = tuple((d.ranges, d.time_off, d.gap, d.repeated) for d in week.days)
+        days = tuple((d.ranges, d.off, d.gap, d.repeated) for d in week.days)
         key = (
             geo.width,
             geo.hour_height,
@@ -215,11 +215,13 @@ class WeekPainter:
             for d, day in enumerate(week.days):
                 left, width = geo.column_left(d), geo.column_width(d)
                 column = QRect(left, 0, width, height)
-                if day.time_off:
-                    p.fillRect(column, pal.color("time_off_fill"))
-                    p.fillRect(column, hatch)
-                elif d == today_col:
+                if d == today_col:
                     p.fillRect(column, pal.color("today_column"))
+                for r in day.off:
+                    top, bottom = geo.content_y(r.start), geo.content_y(r.end)
+                    span = QRectF(left, top, width, bottom - top)
+                    p.fillRect(span, pal.color("time_off_fill"))
+                    p.fillRect(span, hatch)
                 for r in day.ranges:
                     top, bottom = geo.content_y(r.start), geo.content_y(r.end)
                     p.fillRect(QRectF(left, top, width, bottom - top), pal.color("available_fill"))
@@ -304,27 +306,35 @@ class WeekPainter:
         fonts: _Fonts,
         dpr: float,
     ) -> None:
-        """A "Time off" pill pinned to the top of each day off, whatever the scroll."""
+        """A "Time off" pill pinned to the top of each stretch of time off, whatever the scroll."""
         pal = state.palette
         fm = QFontMetricsF(fonts.label)
         text = "Time off"
+        body = geo.body_rect()
         for d, day in enumerate(week.days):
-            if not day.time_off or d in state.preview:
+            if d in state.preview:
                 continue
-            column = geo.column_rect(d)
-            width = fm.horizontalAdvance(text) + ICON_SIZE + 22
-            pill = QRectF(
-                column.center().x() - width / 2, column.top() + 10, width, fm.height() + 8
-            )
-            p.setRenderHint(QPainter.RenderHint.Antialiasing)
-            p.setPen(QPen(pal.color("border"), 1))
-            p.setBrush(pal.color("surface"))
-            p.drawRoundedRect(pill, pill.height() / 2, pill.height() / 2)
-            icon = icon_pixmap("time-off", ICON_SIZE, dpr, pal.time_off_text)
-            p.drawPixmap(QPointF(pill.left() + 8, pill.center().y() - ICON_SIZE / 2), icon)
-            p.setFont(fonts.label)
-            p.setPen(pal.color("time_off_text"))
-            p.drawText(pill.adjusted(ICON_SIZE + 12, 0, -6, 0), Qt.AlignmentFlag.AlignVCenter, text)
+            for r in day.off:
+                span = geo.span_rect(d, r.start, r.end)
+                top = max(span.top(), float(body.top())) + 10
+                width = fm.horizontalAdvance(text) + ICON_SIZE + 22
+                pill = QRectF(span.center().x() - width / 2, top, width, fm.height() + 8)
+                if pill.bottom() > span.bottom() - 4 or pill.width() > span.width() - 4:
+                    continue
+                self._paint_pill(p, pill, text, pal, fonts, dpr)
+
+    def _paint_pill(
+        self, p: QPainter, pill: QRectF, text: str, pal: Palette, fonts: _Fonts, dpr: float
+    ) -> None:
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setPen(QPen(pal.color("border"), 1))
+        p.setBrush(pal.color("surface"))
+        p.drawRoundedRect(pill, pill.height() / 2, pill.height() / 2)
+        icon = icon_pixmap("time-off", ICON_SIZE, dpr, pal.time_off_text)
+        p.drawPixmap(QPointF(pill.left() + 8, pill.center().y() - ICON_SIZE / 2), icon)
+        p.setFont(fonts.label)
+        p.setPen(pal.color("time_off_text"))
+        p.drawText(pill.adjusted(ICON_SIZE + 12, 0, -6, 0), Qt.AlignmentFlag.AlignVCenter, text)
 
     # -- drag / keyboard selection ----------------------------------------------------------
 

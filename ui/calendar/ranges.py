@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from instainstru_desktop.services.views import HoursRange
 
 DAY_MINUTES = 1440
+WHOLE_DAY = HoursRange(0, DAY_MINUTES)
 
 
 def normalize(ranges: Iterable[HoursRange]) -> tuple[HoursRange, ...]:

@@ -49,12 +49,13 @@ class DisplayDay:
 
     date: date
     ranges: tuple[HoursRange, ...]  # effective hours, display wall minutes
-    time_off: bool
+    time_off: bool  # the whole column is time off
     from_override: bool
     mark: SyncMark
     gap: HoursRange | None = None  # wall times that do not exist (clocks go forward)
     repeated: HoursRange | None = None  # wall times that happen twice (clocks go back)
     length_minutes: int = rng.DAY_MINUTES
+    off: tuple[HoursRange, ...] = ()  # wall ranges that are time off (part of a day abroad)
 
 
 def wall_minute(moment: datetime) -> int:
@@ -195,25 +196,35 @@ class DisplayWeek:
         dates = [snapshot.week_start + timedelta(days=i) for i in range(7)]
         source_days = {d.date: d for d in snapshot.days}
         same = zone_name == snapshot.time_zone
-        foreign = None if same else _source_intervals(snapshot.days, ZoneInfo(snapshot.time_zone))
+        src_zone = ZoneInfo(snapshot.time_zone)
+        foreign = None if same else _source_intervals(snapshot.days, src_zone)
+        off_intervals = _source_intervals(
+            tuple(
+                DayHours(d.date, (rng.WHOLE_DAY,), True, True) for d in snapshot.days if d.time_off
+            ),
+            src_zone,
+        )
         days: list[DisplayDay] = []
         for day in dates:
             gap, repeated, length = day_oddities(day, zone)
             src = source_days.get(day)
             if foreign is None:
                 hours = rng.normalize(src.ranges) if src else ()
+                off: tuple[HoursRange, ...] = (rng.WHOLE_DAY,) if src and src.time_off else ()
             else:
                 hours = _display_ranges(foreign, day, zone)
+                off = _display_ranges(off_intervals, day, zone)
             days.append(
                 DisplayDay(
                     day,
                     hours,
-                    time_off=bool(src and src.time_off),
+                    time_off=off == (rng.WHOLE_DAY,),
                     from_override=bool(src and src.from_override),
                     mark=src.mark if src else SyncMark.SYNCED,
                     gap=gap,
                     repeated=repeated,
                     length_minutes=length,
+                    off=off,
                 )
             )
         per_day: dict[int, list[LessonSegment]] = defaultdict(list)

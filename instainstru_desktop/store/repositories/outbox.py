@@ -8,6 +8,7 @@ be sent again if the server is restored from an older copy.
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from instainstru_desktop.store.mirror import Subject, dumps, loads
 from instainstru_desktop.store.models import OutboxRow, OutboxSubject
+from instainstru_desktop.store.repositories.sync_state import SyncStateRepository
 
 RETENTION = timedelta(days=30)
 OPEN = ("pending", "sent")
@@ -193,6 +195,34 @@ class OutboxRepository:
             .values(applied_seq=0)
         )
         return ids
+
+    def restart_numbering(self, sync_state: SyncStateRepository) -> int:
+        """Continue under a new client id: open rows renumbered from 1, answered rows dropped.
+
+        The last resort when the server lost mutations this client no longer retains: the
+        server accepts only contiguous ids per client, so the old id can never continue.
+        Returns how many edits are queued under the new id.
+        """
+        answered = select(OutboxRow.mutation_id).where(OutboxRow.status.not_in(OPEN))
+        self._session.execute(delete(OutboxSubject).where(OutboxSubject.mutation_id.in_(answered)))
+        self._session.execute(delete(OutboxRow).where(OutboxRow.status.not_in(OPEN)))
+        client_id = str(uuid.uuid4())
+        old_ids = list(self._session.scalars(select(OutboxRow.mutation_id).order_by("mutation_id")))
+        for new_id, old_id in enumerate(old_ids, start=1):
+            self._session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.mutation_id == old_id)
+                .values(mutation_id=new_id, client_id=client_id, status="pending", attempts=0)
+            )
+            self._session.execute(
+                update(OutboxSubject)
+                .where(OutboxSubject.mutation_id == old_id)
+                .values(mutation_id=new_id)
+            )
+        sync_state.update(
+            client_id=client_id, next_mutation_id=len(old_ids) + 1, last_acked_mutation_id=0
+        )
+        return len(old_ids)
 
     def outstanding(self, subjects: Iterable[Subject], seq: int) -> dict[Subject, list[Any]]:
         """Per subject, the ``(name, args)`` of mutations not yet in the mirror, in order."""

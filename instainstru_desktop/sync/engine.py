@@ -1,0 +1,319 @@
+"""The blocking sync engine: push the outbox in order, then pull until nothing is left.
+
+Rules it keeps, and why:
+
+- **Never a transaction across a network call.** Each step reads what to send in one short
+  transaction, talks to the server with no transaction open, then writes the answer in another.
+  The UI thread's edits are never blocked by a slow network.
+- **Nothing lost, nothing duplicated.** A mutation is marked ``sent`` before it goes out and
+  answered only when its result is stored; a lost reply means it is sent again with the same id
+  and the server answers the replay from its stored result. A pull page and its cursor are
+  written in one transaction, so the cursor never runs ahead of the rows it covers.
+- **The queue moves on.** A business refusal is an answer (``rejected``): the row falls back to
+  the server's truth at once and the refusal waits in the needs-attention list. Only network
+  failures, 5xx and throttling hold the queue, with exponential backoff and jitter.
+- **A restored server is repaired, not trusted blindly.** ``reset_required`` (or a server that
+  remembers fewer of our mutations than it acknowledged) makes the client download everything
+  again, keep its outbox, and send again every retained mutation the server lost.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from instainstru_desktop.store import Store
+from instainstru_desktop.store.mirror import instant_text, parse_instant
+from instainstru_desktop.store.repositories.outbox import OutboxMutation
+from instainstru_desktop.store.repositories.sync_state import cursor_seq
+from instainstru_desktop.sync.api import ApiClient, PushReply
+from instainstru_desktop.sync.errors import (
+    ApiError,
+    MutationGap,
+    Offline,
+    RateLimited,
+    ResetRequired,
+    ServerUnavailable,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Delay before the outbox tries again after ``attempts`` failed deliveries.
+
+    Exponential from ``base`` to ``max`` with "equal jitter" (half fixed, half random), so many
+    clients that lost the server together do not come back in lockstep, and none retries at once.
+    """
+
+    base_seconds: float = 1.0
+    max_seconds: float = 300.0
+
+    def delay(self, attempts: int, rng: Callable[[], float]) -> float:
+        step = min(self.max_seconds, self.base_seconds * float(2 ** max(0, attempts - 1)))
+        return step / 2 + rng() * step / 2
+
+
+@dataclass(frozen=True)
+class SyncProgress:
+    """Reported between batches: ``phase`` is "push", "pull" or "download" (after a reset)."""
+
+    phase: str
+    done: int  # mutations answered / rows applied so far in this phase
+
+
+@dataclass
+class SyncReport:
+    """What one :meth:`SyncEngine.sync_once` did, and what views may want to refresh."""
+
+    pushed: int = 0
+    applied: int = 0
+    rejected: int = 0
+    pages: int = 0
+    rows: int = 0
+    reset: bool = False
+    resent: int = 0  # mutations sent again because the server had lost them
+    cancelled: bool = False
+    error: ApiError | None = None
+    booking_ids: set[str] = field(default_factory=set)
+    override_keys: set[str] = field(default_factory=set)  # "instructor_id/date"
+    template_instructors: set[str] = field(default_factory=set)
+    conflicts: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and not self.cancelled
+
+
+class SyncEngine:
+    """Synchronizes one store with one server account; one :meth:`sync_once` at a time."""
+
+    def __init__(
+        self,
+        store: Store,
+        api: ApiClient,
+        *,
+        push_batch: int = 200,
+        pull_limit: int | None = None,
+        backoff: Backoff | None = None,
+        rng: Callable[[], float] = random.random,
+        on_progress: Callable[[SyncProgress], None] | None = None,
+    ) -> None:
+        self._store = store
+        self._api = api
+        self._push_batch = push_batch
+        self._pull_limit = pull_limit
+        self._backoff = backoff or Backoff()
+        self._rng = rng
+        self._on_progress = on_progress
+        self._lock = threading.Lock()
+
+    # -- public -------------------------------------------------------------------------------
+
+    def sync_once(
+        self, *, cancel: threading.Event | None = None, force_push: bool = False
+    ) -> SyncReport:
+        """Push what is due, then pull everything new. Blocking; run it off the UI thread.
+
+        ``force_push`` sends even if the outbox is backing off (the server is known to be back).
+        API failures are returned in :attr:`SyncReport.error`, not raised; storage errors raise.
+        """
+        with self._lock:
+            report = SyncReport()
+            try:
+                self._check_server_memory(force_push)
+                self._push(report, cancel, force_push)
+                if not self._cancelled(cancel, report):
+                    self._pull(report, cancel)
+                if report.reset and not self._cancelled(cancel, report):
+                    self._push(report, cancel, True)  # what the restored server had lost
+                    self._pull(report, cancel)
+            except ApiError as error:
+                report.error = error
+                self._record_contact(error)
+                log.info("sync stopped: %r", error)
+            return report
+
+    def next_attempt(self) -> datetime | None:
+        """When queued edits may be sent again (``None``: nothing is waiting for a retry)."""
+        with self._store.read() as uow:
+            if uow.outbox.open_count() == 0:
+                return None
+            due = uow.outbox.earliest_attempt()
+        return parse_instant(due) if due else uow.clock()
+
+    # -- push ---------------------------------------------------------------------------------
+
+    def _push(self, report: SyncReport, cancel: threading.Event | None, force: bool) -> None:
+        gaps = 0
+        while not self._cancelled(cancel, report):
+            with self._store.uow() as uow:
+                batch = uow.outbox.due(self._push_batch, uow.now_text(), force=force)
+                if not batch:
+                    return
+                uow.outbox.mark_sent([m.mutation_id for m in batch])
+                client_id = uow.sync_state.get().client_id
+                uow.commit()
+            try:
+                reply = self._api.push(client_id, [m.wire() for m in batch])
+            except MutationGap as gap:
+                gaps += 1
+                if gaps > 3:
+                    raise
+                report.resent += self._recover(gap.expected_mutation_id - 1)
+                force = True
+                continue
+            except ApiError as error:
+                self._delay(batch, error)
+                raise
+            self._answer(reply, report)
+            force = True  # the server is reachable: the rest of the queue goes now
+            self._progress("push", report.applied + report.rejected)
+
+    def _answer(self, reply: PushReply, report: SyncReport) -> None:
+        seq = cursor_seq(reply.cursor)
+        with self._store.uow() as uow:
+            refused = []
+            for result in reply.results:
+                mutation_id = int(result["id"])
+                applied = result.get("status") == "applied"
+                uow.outbox.record_result(
+                    mutation_id,
+                    applied=applied,
+                    code=result.get("code"),
+                    message=result.get("message"),
+                    result=result.get("result"),
+                    applied_seq=seq,
+                )
+                if not applied:
+                    refused.extend(uow.outbox.subjects_of(mutation_id))
+                report.applied += applied
+                report.rejected += not applied
+                report.pushed += 1
+            uow.changes.rematerialize(refused)  # refused edits fall back to the truth now
+            uow.sync_state.update(
+                last_acked_mutation_id=reply.last_mutation_id,
+                online=True,
+                last_error=None,
+                last_push_at=uow.now_text(),
+            )
+            uow.commit()
+        for entity, key in refused:
+            if entity == "booking":
+                report.booking_ids.add(key)
+            elif entity == "override":
+                report.override_keys.add(key)
+
+    def _delay(self, batch: list[OutboxMutation], error: ApiError) -> None:
+        """A delivery failed: schedule the next attempt of the batch with backoff."""
+        attempts = batch[0].attempts + 1
+        seconds = self._backoff.delay(attempts, self._rng)
+        if isinstance(error, RateLimited) and error.retry_after:
+            seconds = max(seconds, error.retry_after)
+        with self._store.uow() as uow:
+            when = instant_text(uow.clock() + timedelta(seconds=seconds))
+            uow.outbox.record_failure([m.mutation_id for m in batch], error.message, when)
+            uow.commit()
+
+    # -- pull ---------------------------------------------------------------------------------
+
+    def _pull(self, report: SyncReport, cancel: threading.Event | None) -> None:
+        start_over = False
+        phase = "pull"
+        while not self._cancelled(cancel, report):
+            with self._store.read() as uow:
+                cursor = "0" if start_over else uow.sync_state.get().cursor
+            try:
+                page = self._api.pull(cursor, self._pull_limit)
+            except ResetRequired:
+                if report.reset:
+                    raise
+                report.reset = start_over = True
+                phase = "download"
+                self._prepare_reset(report)
+                continue
+            with self._store.uow() as uow:
+                if start_over:
+                    uow.pull.start_over()  # in the same transaction as the first page
+                summary = uow.pull.apply(page, now=uow.now_text())
+                uow.sync_state.update(online=True, last_error=None)
+                uow.commit()
+            start_over = False
+            report.pages += 1
+            report.rows += summary.rows
+            report.conflicts += summary.conflicts
+            report.booking_ids |= summary.booking_ids
+            report.override_keys |= summary.override_keys
+            report.template_instructors |= summary.template_instructors
+            self._progress(phase, report.rows)
+            if not page.get("has_more"):
+                return
+
+    def _prepare_reset(self, report: SyncReport) -> None:
+        """Before downloading again: find out which of our mutations the server still has."""
+        with self._store.read() as uow:
+            client_id = uow.sync_state.get().client_id
+        state = self._api.sync_state(client_id)
+        report.resent += self._recover(int(state.get("last_mutation_id", 0)))
+
+    def _check_server_memory(self, force: bool) -> None:
+        """A server restored from a copy that still holds our cursor forgets our last pushes
+        without a ``reset_required``; compare its count with ours when nothing else is sent."""
+        with self._store.read() as uow:
+            state = uow.sync_state.get()
+            queued = uow.outbox.due(1, uow.now_text(), force=force)
+        if queued or state.last_acked_mutation_id == 0:
+            return  # a push will reveal a gap by itself
+        server = self._api.sync_state(state.client_id)
+        server_last = int(server.get("last_mutation_id", 0))
+        if server_last < state.last_acked_mutation_id:
+            log.warning(
+                "the server remembers mutations up to %d of ours, we had %d acknowledged: "
+                "sending the rest again",
+                server_last,
+                state.last_acked_mutation_id,
+            )
+            self._recover(server_last)
+
+    def _recover(self, server_last: int) -> int:
+        """Put back in the queue every answered mutation above ``server_last``; returns how many.
+
+        If some of them are no longer retained (pruned after the retention period), the server
+        can never get a contiguous sequence from this client id again: the client starts a new
+        numbering under a new client id with the edits still queued.
+        """
+        with self._store.uow() as uow:
+            state = uow.sync_state.get()
+            newest = state.next_mutation_id - 1
+            kept = uow.outbox.in_range(server_last + 1, newest)
+            if len(kept) == max(0, newest - server_last):
+                resent = len(uow.outbox.requeue_above(server_last))
+                uow.sync_state.update(last_acked_mutation_id=server_last)
+            else:
+                log.warning("retained mutations are missing: continuing under a new client id")
+                resent = uow.outbox.restart_numbering(uow.sync_state)
+            uow.commit()
+        return resent
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _record_contact(self, error: ApiError) -> None:
+        online = not isinstance(error, Offline | ServerUnavailable)
+        with self._store.uow() as uow:
+            uow.sync_state.update(online=online, last_error=error.message)
+            uow.commit()
+
+    def _progress(self, phase: str, done: int) -> None:
+        if self._on_progress is not None:
+            self._on_progress(SyncProgress(phase, done))
+
+    @staticmethod
+    def _cancelled(cancel: threading.Event | None, report: SyncReport) -> bool:
+        if cancel is not None and cancel.is_set():
+            report.cancelled = True
+        return report.cancelled

@@ -1,0 +1,118 @@
+"""Listens to the server's event stream (SSE) and asks for a pull on every poke.
+
+The stream is an accelerator, not a dependency: the scheduler pulls every minute anyway. So the
+listener only ever calls back "pull now" -- on each ``poke`` and on each (re)connect, since
+anything may have changed while it was disconnected -- and reconnects with capped exponential
+backoff and jitter after any failure.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from collections.abc import Callable, Iterable
+
+import httpx
+
+from instainstru_desktop.sync.api import ApiClient
+from instainstru_desktop.sync.errors import ApiError, Unauthenticated, UpdateRequired
+
+log = logging.getLogger(__name__)
+
+
+def parse_events(lines: Iterable[str]) -> Iterable[tuple[str, str]]:
+    """``(event, data)`` pairs of an SSE line stream; comments and ``retry:`` are skipped."""
+    event, data = "message", list[str]()
+    for line in lines:
+        if not line:
+            if data or event != "message":
+                yield event, "\n".join(data)
+            event, data = "message", []
+        elif line.startswith(":"):
+            continue
+        else:
+            name, _, value = line.partition(":")
+            value = value.removeprefix(" ")
+            if name == "event":
+                event = value
+            elif name == "data":
+                data.append(value)
+
+
+class LiveListener:
+    """A daemon thread holding ``GET /events`` open; ``on_pull(reconnected)`` is the callback."""
+
+    def __init__(
+        self,
+        api: ApiClient,
+        on_pull: Callable[[bool], None],
+        *,
+        read_timeout: float = 45.0,
+        min_backoff: float = 1.0,
+        max_backoff: float = 30.0,
+        rng: Callable[[], float] = random.random,
+    ) -> None:
+        self._api = api
+        self._on_pull = on_pull
+        self._read_timeout = read_timeout
+        self._min_backoff = min_backoff
+        self._max_backoff = max_backoff
+        self._rng = rng
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._response: httpx.Response | None = None
+        self.connected = threading.Event()
+        self.connections = 0
+        self.pokes = 0
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._run, name="instainstru-live", daemon=True)
+            self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        response = self._response
+        if response is not None:
+            try:
+                response.close()  # unblocks the reader
+            except Exception:
+                log.debug("closing the event stream failed", exc_info=True)
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            thread.join(timeout)
+
+    def _run(self) -> None:
+        failures = 0
+        while not self._stop.is_set():
+            try:
+                self._listen()
+                failures = 0  # the server ended the stream normally (restart): reconnect
+            except (Unauthenticated, UpdateRequired) as error:
+                log.warning("live updates stopped: %s", error.message)
+                return
+            except (ApiError, httpx.HTTPError) as error:
+                failures += 1
+                log.debug("event stream lost: %r", error)
+            finally:
+                self.connected.clear()
+                self._response = None
+            delay = min(self._max_backoff, self._min_backoff * 2 ** min(failures, 10))
+            self._stop.wait(delay / 2 + self._rng() * delay / 2)
+
+    def _listen(self) -> None:
+        with self._api.event_stream(self._read_timeout) as response:
+            self._response = response
+            if self._stop.is_set():
+                return
+            self.connections += 1
+            self.connected.set()
+            self._on_pull(True)
+            for event, _data in parse_events(response.iter_lines()):
+                if self._stop.is_set():
+                    return
+                if event == "poke":
+                    self.pokes += 1
+                    self._on_pull(False)

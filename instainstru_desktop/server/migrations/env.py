@@ -8,6 +8,6 @@ connection = context.config.attributes.get("connection")
 if connection is None:  # pragma: no cover - only reachable through a hand-made alembic.ini
     raise RuntimeError("run migrations through instainstru_desktop.server.migrations.upgrade()")
 
-context.configure(connection=connection, render_as_batch=True)
+context.configure(connection=connection)
 with context.begin_transaction():
     context.run_migrations()

@@ -90,10 +90,11 @@ def upgrade() -> None:
         sa.Column("applied_at", UTC_DT, nullable=False),
     )
     for table in STAMPED:
-        with op.batch_alter_table(table) as batch:
-            batch.add_column(
-                sa.Column("seq", sa.BigInteger, nullable=False, server_default=sa.text("0"))
-            )
+        # A plain ADD COLUMN (not a batch table rebuild): SQLite supports it with a constant
+        # default, and rebuilding a table that others reference fails with foreign keys on.
+        op.add_column(
+            table, sa.Column("seq", sa.BigInteger, nullable=False, server_default=sa.text("0"))
+        )
         op.create_index(f"ix_{table}_seq", table, ["seq"])
     _backfill()
 
@@ -122,8 +123,7 @@ def _backfill() -> None:
 def downgrade() -> None:
     for table in STAMPED:
         op.drop_index(f"ix_{table}_seq", table)
-        with op.batch_alter_table(table) as batch:
-            batch.drop_column("seq")
+        op.drop_column(table, "seq")
     for table in ("mutation_results", "sync_clients", "conflicts", "tombstones", "commits"):
         op.drop_table(table)
     op.drop_table("change_sequence")

@@ -1,0 +1,96 @@
+"""Demo data and the standalone command line."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from instainstru_desktop.server import cli
+from instainstru_desktop.server.app import create_app
+from instainstru_desktop.server.seed import DEMO_ADMIN, DEMO_INSTRUCTOR, seed_if_empty
+from instainstru_desktop.server.settings import Settings
+from tests.server.helpers import FakeClock
+
+NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # a Thursday
+
+
+def demo_pull(tmp_path: Path, name: str) -> tuple[TestClient, dict, dict]:
+    app = create_app(
+        Settings(database_url=f"sqlite:///{tmp_path / name}", seed_demo=True), clock=FakeClock(NOW)
+    )
+    client = TestClient(app)
+    admin = client.post(
+        "/api/v1/auth/token", json={"email": DEMO_ADMIN.email, "password": DEMO_ADMIN.password}
+    ).json()
+    headers = {"Authorization": f"Bearer {admin['access_token']}"}
+    return client, headers, client.get("/api/v1/sync/pull", headers=headers).json()
+
+
+def test_demo_studio(tmp_path: Path) -> None:
+    client, _headers, pulled = demo_pull(tmp_path, "demo.sqlite3")
+    zones = {i["time_zone"] for i in pulled["instructors"]}
+    assert len(pulled["instructors"]) == 12
+    assert len(zones) >= 4
+    assert "Asia/Kolkata" in zones
+    assert len(pulled["students"]) == 200
+    statuses = Counter(b["status"] for b in pulled["bookings"])
+    assert set(statuses) == {"confirmed", "completed", "no_show", "cancelled"}
+    assert len({lt["color"] for lt in pulled["lesson_types"]}) >= 10
+    assert any(o["ranges"] == [] for o in pulled["overrides"])  # time off
+
+    maria = client.post(
+        "/api/v1/auth/token",
+        json={"email": DEMO_INSTRUCTOR.email, "password": DEMO_INSTRUCTOR.password},
+    ).json()
+    assert maria["user"]["time_zone"] == "Europe/London"
+    mine = client.get(
+        "/api/v1/sync/pull", headers={"Authorization": f"Bearer {maria['access_token']}"}
+    ).json()
+    week = [b for b in mine["bookings"] if "2026-11-23" <= b["start"][:10] <= "2026-11-29"]
+    assert {"completed", "no_show", "cancelled", "confirmed"} <= {b["status"] for b in week}
+    template_days = {r["weekday"] for r in mine["templates"][0]["ranges"]}
+    assert template_days == {0, 1, 2, 3, 4, 5}
+
+
+def test_demo_is_deterministic(tmp_path: Path) -> None:
+    first = demo_pull(tmp_path, "a.sqlite3")[2]
+    second = demo_pull(tmp_path, "b.sqlite3")[2]
+    key = [(b["id"], b["start"], b["status"]) for b in first["bookings"]]
+    assert key == [(b["id"], b["start"], b["status"]) for b in second["bookings"]]
+
+
+def test_seed_only_an_empty_database(tmp_path: Path) -> None:
+    app = create_app(
+        Settings(database_url=f"sqlite:///{tmp_path / 'x.sqlite3'}", seed_demo=True),
+        clock=FakeClock(NOW),
+    )
+    assert seed_if_empty(app.state.context.uow, NOW) is False
+
+
+def test_cli_arguments() -> None:
+    args = cli.parse_args(
+        [
+            "--host",
+            "0.0.0.0",
+            "--port",
+            "9001",
+            "--database-url",
+            "sqlite:///x.sqlite3",
+            "--seed-demo",
+        ]
+    )
+    assert (args.host, args.port, args.database_url, args.seed_demo) == (
+        "0.0.0.0",
+        9001,
+        "sqlite:///x.sqlite3",
+        True,
+    )
+
+
+def test_cli_reports_an_unusable_database(tmp_path: Path, capsys) -> None:
+    code = cli.main(["--database-url", f"sqlite:///{tmp_path / 'no' / 'such' / 'x.sqlite3'}"])
+    assert code == 2
+    assert "cannot open the database" in capsys.readouterr().err

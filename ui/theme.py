@@ -8,6 +8,7 @@ the painted calendar and the native widgets around it in agreement in both theme
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from string import Template
 
@@ -186,6 +187,15 @@ def qpalette(palette: Palette) -> QPalette:
     ):
         pal.setColor(QPalette.ColorGroup.Disabled, role, QColor(palette.text_disabled))
     return pal
+
+
+def follow_system_theme(app: QApplication, on_change: Callable[[Palette], None]) -> None:
+    """Re-apply the "system" theme when the desktop switches between light and dark."""
+
+    def changed(_scheme: Qt.ColorScheme) -> None:
+        on_change(apply_theme(app, ThemeChoice.SYSTEM))
+
+    app.styleHints().colorSchemeChanged.connect(changed)
 
 
 def apply_theme(app: QApplication, choice: ThemeChoice | str) -> Palette:

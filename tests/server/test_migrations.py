@@ -35,8 +35,8 @@ def fill_0001(database: Database) -> None:
         for role in ("admin", "teacher", "student"):
             c.execute(
                 text(
-                    "INSERT INTO users (id, email, name, role, password_hash, time_zone, created_at)"
-                    " VALUES (:id, :email, :name, :role, :hash, 'Europe/London', :at)"
+                    "INSERT INTO users (id, email, name, role, password_hash, time_zone,"
+                    " created_at) VALUES (:id, :email, :name, :role, :hash, 'Europe/London', :at)"
                 ),
                 {
                     "id": IDS[role],
@@ -49,9 +49,9 @@ def fill_0001(database: Database) -> None:
             )
         c.execute(
             text(
-                "INSERT INTO instructors (id, user_id, bio, min_notice_minutes, booking_horizon_days,"
-                " buffer_minutes, slot_step_minutes, version) VALUES (:id, :user, '', 120, 28, 0, 15,"
-                " 1)"
+                "INSERT INTO instructors (id, user_id, bio, min_notice_minutes,"
+                " booking_horizon_days, buffer_minutes, slot_step_minutes, version)"
+                " VALUES (:id, :user, '', 120, 28, 0, 15, 1)"
             ),
             {"id": IDS["instructor"], "user": IDS["teacher"]},
         )

@@ -19,11 +19,14 @@ import uvicorn
 from fastapi import FastAPI
 
 from instainstru_desktop.server.app import create_app
+from instainstru_desktop.server.seed import DEMO_INSTRUCTOR
 from instainstru_desktop.server.settings import Settings
 
 log = logging.getLogger(__name__)
 
 HOST = "127.0.0.1"
+
+__all__ = ["DEMO_INSTRUCTOR", "EmbeddedServer", "EmbeddedServerError"]
 
 
 class EmbeddedServerError(RuntimeError):

@@ -62,21 +62,17 @@ def overlapping_pairs(
 
     Sorted by start, not merged.
     """
-    out: list[tuple[int, int]] = []
-    for r in _starting_in(ranges, lo - pad - _LOOKBACK_US, hi + pad):
-        start = to_us(r.start) - pad
-        end = to_us(r.end) + pad
-        if start < hi and lo < end:
-            out.append((start, end))
+    lo_at, hi_at = from_us(lo - pad), from_us(hi + pad)
+    out = [
+        (to_us(r.start) - pad, to_us(r.end) + pad)
+        for r in _starting_in(ranges, lo - pad - _LOOKBACK_US, hi + pad)
+        if r.start < hi_at and lo_at < r.end  # datetime comparisons: cheap, convert only hits
+    ]
     out.sort()
     return out
 
 
 def starts_in(ranges: Sequence[TimeRange], lo: int, hi: int) -> list[int]:
     """Start instants (microseconds) of the ranges starting in ``[lo, hi)``."""
-    out: list[int] = []
-    for r in _starting_in(ranges, lo, hi):
-        start = to_us(r.start)
-        if lo <= start < hi:
-            out.append(start)
-    return out
+    lo_at, hi_at = from_us(lo), from_us(hi)
+    return [to_us(r.start) for r in _starting_in(ranges, lo, hi) if lo_at <= r.start < hi_at]

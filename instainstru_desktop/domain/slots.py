@@ -124,6 +124,7 @@ def bookable_slots(q: SlotQuery) -> list[TimeRange]:
     step_delta = timedelta(microseconds=step)
     dur_delta = timedelta(microseconds=dur)
     slots: list[TimeRange] = []
+    add, make = slots.append, time_range_unchecked
     seg = 0
     for free_start, free_end in free:
         last = min(free_end - dur, latest)
@@ -140,7 +141,7 @@ def bookable_slots(q: SlotQuery) -> list[TimeRange]:
             instant = from_us(t)
             while t <= stop:
                 if not blocked or local_ordinal(t, offset) not in blocked:
-                    slots.append(time_range_unchecked(instant, instant + dur_delta))
+                    add(make(instant, instant + dur_delta))
                 t += step
                 instant += step_delta
             k += 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,7 +97,7 @@ class Core:
         store: Store,
         api: ApiClient,
         *,
-        on_report: Any = None,
+        on_report: Callable[[SyncReport], None] | None = None,
     ) -> None:
         self.settings = settings
         self.identity = identity
@@ -154,6 +155,7 @@ def connect(
     email: str | None = None,
     password: str | None = None,
     credentials: CredentialStore | None = None,
+    on_report: Callable[[SyncReport], None] | None = None,
 ) -> Core:
     """Sign in (with ``email``/``password``, or the remembered token) and build the session.
 
@@ -178,7 +180,7 @@ def connect(
             instructor_id=identity.instructor_id,
         )
         uow.commit()
-    return Core(settings, identity, store, api)
+    return Core(settings, identity, store, api, on_report=on_report)
 
 
 def _sign_in(

@@ -205,6 +205,10 @@ class Ops(QObject):
             return
         self._present(exc, task.what)
 
+    def present(self, exc: BaseException, what: str) -> None:
+        """Show a failure an ``on_failure`` callback handled in part (logged, then presented)."""
+        self._present(exc, what)
+
     def _present(self, exc: BaseException, what: str) -> None:
         log.error("Failure while %s", what, exc_info=(type(exc), exc, exc.__traceback__))
         title, message = describe_error(exc, what)

@@ -11,6 +11,7 @@ Items are named ``conflict:<id>`` or ``mutation:<outbox id>``. The ways out:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -28,6 +29,7 @@ from instainstru_desktop.services._marks import lesson_cards
 from instainstru_desktop.services.errors import InvalidInputError, UnknownItemError
 from instainstru_desktop.services.views import AttentionItem, Changed, LessonCard
 from instainstru_desktop.store import UnitOfWork
+from instainstru_desktop.store.mirror import instant
 from instainstru_desktop.store.records import ConflictRecord
 from instainstru_desktop.store.repositories.outbox import OutboxMutation
 
@@ -46,25 +48,59 @@ _WHAT = {
 }
 
 
+@dataclass(frozen=True)
+class OpenItems:
+    """What needs attention, with the server's record of a refusal paired to the local edit.
+
+    For an instructor, the server records each refused edit as a ``rejected_mutation``
+    conflict (so every device of the instructor sees it), while this device also keeps the
+    refused outbox row (with the edit's arguments, needed to send it again). A pair is shown
+    once, under the conflict's id; settling it settles both.
+    """
+
+    conflicts: list[ConflictRecord]
+    refusals: list[OutboxMutation]  # refused here, not (yet) paired with a server record
+    pairs: dict[str, OutboxMutation]  # conflict id -> the refused edit it records
+
+    @property
+    def count(self) -> int:
+        return len(self.conflicts) + len(self.refusals)
+
+
+def open_items(uow: UnitOfWork, instructor_id: str | None = None) -> OpenItems:
+    conflicts = uow.conflicts.unresolved(instructor_id)
+    refusals = [
+        m
+        for m in uow.outbox.rejected()
+        if instructor_id is None or m.args.get("instructor_id") in (None, instructor_id)
+    ]
+    pairs: dict[str, OutboxMutation] = {}
+    for conflict in conflicts:
+        if conflict.kind != "rejected_mutation":
+            continue
+        for mutation in refusals:
+            booking = mutation.args.get("booking_id")
+            if f"({mutation.name})" in conflict.message and conflict.booking_id in (None, booking):
+                pairs[conflict.id] = mutation
+                refusals.remove(mutation)
+                break
+    return OpenItems(conflicts, refusals, pairs)
+
+
 class AttentionService(UseCases):
     """What the needs-attention panel calls."""
 
     def items(self, instructor_id: str | None = None) -> list[AttentionItem]:
         """Open conflicts and refused edits (of one instructor, or all), oldest first."""
         with self._store.read() as uow:
-            found = [self._conflict_item(uow, c) for c in uow.conflicts.unresolved(instructor_id)]
-            for mutation in uow.outbox.rejected():
-                item = self._mutation_item(uow, mutation)
-                if instructor_id is None or mutation.args.get("instructor_id") in (
-                    None,
-                    instructor_id,
-                ):
-                    found.append(item)
-        return sorted(found, key=lambda i: i.created_at)
+            found = open_items(uow, instructor_id)
+            items = [self._conflict_item(uow, c, found.pairs.get(c.id)) for c in found.conflicts]
+            items.extend(self._mutation_item(uow, m) for m in found.refusals)
+        return sorted(items, key=lambda i: i.created_at)
 
     def count(self) -> int:
         with self._store.read() as uow:
-            return len(uow.conflicts.unresolved()) + len(uow.outbox.rejected())
+            return open_items(uow).count
 
     def keep(self, item_id: str) -> Changed:
         """Accept things as they are now."""
@@ -87,11 +123,11 @@ class AttentionService(UseCases):
             raise InvalidInputError("Say why the lesson is cancelled; the student will see it.")
         kind, key = _split(item_id)
         with self._store.uow() as uow:
-            if kind == "conflict":
+            if kind == "conflict" and self._conflict(uow, key).booking_id:
                 changed = self._resolve(uow, key, "cancelled", reason)
             else:
-                mutation = self._rejected(uow, key)
-                booking_id = mutation.args.get("booking_id")
+                mutation = self._pair(uow, key) if kind == "conflict" else self._rejected(uow, key)
+                booking_id = mutation.args.get("booking_id") if mutation else None
                 if not booking_id:
                     raise InvalidInputError("This change is not about a lesson.")
                 record = booking_or_raise(uow, str(booking_id))
@@ -100,35 +136,52 @@ class AttentionService(UseCases):
                 mutation_id = uow.changes.record(
                     "booking.cancel", args, base_version=record.version
                 )
-                uow.outbox.dismiss(mutation.mutation_id)
                 changed = touched(uow, record, mutation_id) | Changed(attention=True)
+                if kind == "conflict":
+                    changed |= self._resolve(uow, key, "kept", None)
+                elif mutation is not None:
+                    uow.outbox.dismiss(mutation.mutation_id)
             uow.commit()
         return self._done(changed)
 
     def reapply(self, item_id: str) -> Changed:
-        """Try again: send a refused edit once more, or resolve a conflict as "reapplied"."""
+        """Try again: send a refused edit once more (and settle its record as "reapplied")."""
         kind, key = _split(item_id)
         with self._store.uow() as uow:
-            if kind == "conflict":
-                changed = self._resolve(uow, key, "reapplied", None)
-            else:
-                mutation = self._rejected(uow, key)
+            mutation = self._pair(uow, key) if kind == "conflict" else self._rejected(uow, key)
+            changed = Changed(attention=True)
+            if mutation is not None:
                 mutation_id = uow.changes.record(
                     mutation.name, mutation.args, base_version=mutation.base_version
                 )
                 uow.outbox.dismiss(mutation.mutation_id)
                 subjects = uow.outbox.subjects_of(mutation_id)
                 changed = changed_subjects(uow, subjects, mutation_id)
+            if kind == "conflict":
+                changed |= self._resolve(uow, key, "reapplied", None)
             uow.commit()
         return self._done(changed)
 
     # -- helpers ----------------------------------------------------------------------------
 
     @staticmethod
-    def _resolve(uow: UnitOfWork, conflict_id: str, resolution: str, reason: str | None) -> Changed:
+    def _conflict(uow: UnitOfWork, conflict_id: str) -> ConflictRecord:
         conflict = uow.conflicts.get(conflict_id)
         if conflict is None or conflict.resolved:
             raise UnknownItemError("This clash has already been settled.")
+        return conflict
+
+    @staticmethod
+    def _pair(uow: UnitOfWork, conflict_id: str) -> OutboxMutation | None:
+        return open_items(uow).pairs.get(conflict_id)
+
+    def _resolve(
+        self, uow: UnitOfWork, conflict_id: str, resolution: str, reason: str | None
+    ) -> Changed:
+        conflict = self._conflict(uow, conflict_id)
+        paired = self._pair(uow, conflict_id)
+        if paired is not None:
+            uow.outbox.dismiss(paired.mutation_id)
         args: dict[str, Any] = {"conflict_id": conflict_id, "resolution": resolution}
         subjects = [("conflict", conflict_id)]
         record = None
@@ -157,11 +210,25 @@ class AttentionService(UseCases):
         record = uow.bookings.get(booking_id)
         return lesson_cards(uow, [record])[0] if record else None
 
-    def _conflict_item(self, uow: UnitOfWork, conflict: ConflictRecord) -> AttentionItem:
+    def _conflict_item(
+        self, uow: UnitOfWork, conflict: ConflictRecord, refused: OutboxMutation | None
+    ) -> AttentionItem:
+        if refused is not None:  # the server's record of an edit refused here: say what it was
+            item = self._mutation_item(uow, refused)
+            return AttentionItem(
+                item_id=f"conflict:{conflict.id}",
+                kind=conflict.kind,
+                message=item.message,
+                created_at=item.created_at,
+                booking_id=item.booking_id,
+                lesson=item.lesson,
+                actions=item.actions,
+            )
         lesson = self._lesson(uow, conflict.booking_id)
-        actions: tuple[str, ...] = ("keep", "reapply")
-        if lesson is not None and lesson.status == "confirmed":
-            actions = ("keep", "cancel", "reapply")
+        cancellable = lesson is not None and lesson.status == "confirmed"
+        actions: tuple[str, ...] = ("keep", "cancel") if cancellable else ("keep",)
+        if conflict.kind == "outside_availability":
+            actions += ("reapply",)
         return AttentionItem(
             item_id=f"conflict:{conflict.id}",
             kind=conflict.kind,
@@ -208,6 +275,9 @@ def _describe(mutation: OutboxMutation, lesson: LessonCard | None, tz: ZoneInfo 
     if lesson is not None:
         start = lesson.start.astimezone(tz) if tz else lesson.start
         text = f"the lesson with {lesson.student_name} on {start:%a %d %b %H:%M}"
+    elif "start" in mutation.args:  # a lesson that never made it to the server
+        start = parse_instant(instant(str(mutation.args["start"])))
+        text = f"a lesson on {(start.astimezone(tz) if tz else start):%a %d %b %H:%M}"
     else:
         text = "a lesson"
     return template.format(day=day, lesson=text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from instainstru_desktop.services._base import UseCases
 from instainstru_desktop.services._convert import parse_instant
+from instainstru_desktop.services.attention import open_items
 from instainstru_desktop.services.views import SyncStatus
 
 
@@ -14,7 +15,7 @@ class StatusService(UseCases):
         with self._store.read() as uow:
             state = uow.sync_state.get()
             pending = uow.outbox.open_count()
-            attention = len(uow.conflicts.unresolved()) + len(uow.outbox.rejected())
+            attention = open_items(uow).count
         return SyncStatus(
             online=state.online,
             pending_changes=pending,

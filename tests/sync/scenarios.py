@@ -1,0 +1,54 @@
+"""Shared steps of the sync scenarios: times in the instructor's zone, a student booking."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from instainstru_desktop.sync.api import ApiClient
+from tests.server.helpers import Person
+from tests.sync.harness import ServerHandle
+
+LONDON = ZoneInfo("Europe/London")  # the studio instructor's zone (hours 09:00-17:00 daily)
+
+
+def local_day(days_ahead: int) -> date:
+    return datetime.now(LONDON).date() + timedelta(days=days_ahead)
+
+
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    """An aware UTC instant of a London wall time."""
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=LONDON).astimezone(UTC)
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def student_books(
+    server: ServerHandle, student: Person, instructor: Person, start: datetime
+) -> str:
+    """A student books a lesson through the public API (as the web site would)."""
+    with ApiClient(server.url, token=student.token, device="student-web") as api:
+        response = api.request(
+            "POST",
+            "/bookings",
+            json={
+                "instructor_id": instructor.instructor_id,
+                "lesson_type_id": instructor.lesson_type_id,
+                "start": iso(start),
+            },
+            retry=False,
+        )
+    return str(response.json()["id"])
+
+
+def admin_cancels(server: ServerHandle, booking_id: str, reason: str) -> None:
+    with ApiClient(server.url, token=server.studio.admin.token, device="admin-desk") as api:
+        api.request("POST", f"/bookings/{booking_id}/cancel", json={"reason": reason}, retry=False)
+
+
+def started_lesson(server: ServerHandle, instructor: Person, student: Person) -> str:
+    """A confirmed lesson that began an hour ago (so it can be marked done)."""
+    start = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(hours=1)
+    return server.add_lesson(instructor, student, start)

@@ -47,10 +47,11 @@ class WeeklyTemplate:
     )
 
     def __post_init__(self) -> None:
-        days: dict[Weekday, tuple[WallRange, ...]] = {}
-        for weekday, ranges in sorted(self.days.items()):
+        for weekday in self.days:
             if type(weekday) is not int or not 0 <= weekday <= 6:
                 raise InvalidTimeRange(f"weekday must be 0 (Monday) to 6 (Sunday): {weekday!r}")
+        days: dict[Weekday, tuple[WallRange, ...]] = {}
+        for weekday, ranges in sorted(self.days.items()):
             normalized = _normalized(ranges)
             if normalized:
                 days[weekday] = normalized
@@ -89,11 +90,10 @@ class Availability:
     )
 
     def __post_init__(self) -> None:
-        overrides: dict[date, tuple[WallRange, ...]] = {}
-        for d, ranges in sorted(self.overrides.items()):
+        for d in self.overrides:
             if not isinstance(d, date) or isinstance(d, datetime):
                 raise InvalidTimeRange(f"override keys must be dates, got {d!r}")
-            overrides[d] = _normalized(ranges)
+        overrides = {d: _normalized(ranges) for d, ranges in sorted(self.overrides.items())}
         object.__setattr__(self, "overrides", MappingProxyType(overrides))
 
     def __hash__(self) -> int:

@@ -7,7 +7,7 @@ Every rule the domain enforces fails with a :class:`DomainError` carrying a stab
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, overload
 
 
 class DomainError(Exception):
@@ -29,12 +29,27 @@ class DomainError(Exception):
 
 
 class _FixedCodeError(DomainError):
-    """A domain error whose code is fixed by its class: construct it with a message only."""
+    """A domain error whose code is fixed by its class.
+
+    Construct it with a message only, or like any DomainError with ``(code, message)`` where the
+    code must be the class's own.
+    """
 
     CODE: ClassVar[str] = "domain_error"
 
-    def __init__(self, message: str) -> None:
-        super().__init__(self.CODE, message)
+    @overload
+    def __init__(self, message: str, /) -> None: ...
+
+    @overload
+    def __init__(self, code: str, message: str, /) -> None: ...
+
+    def __init__(self, *args: str) -> None:
+        if len(args) == 1:
+            super().__init__(self.CODE, args[0])
+        elif len(args) == 2 and args[0] == self.CODE:
+            super().__init__(*args)
+        else:
+            raise TypeError(f"{type(self).__name__} takes (message) or ({self.CODE!r}, message)")
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.message!r})"

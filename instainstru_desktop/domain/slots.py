@@ -49,9 +49,10 @@ class SlotQuery:
     * ``window``: slots are lesson *starts* in ``[window.start, window.end)``; a lesson may end
       after the window.
     * ``instructor_busy``: the instructor's active lessons (see
-      :data:`~instainstru_desktop.domain.bookings.ACTIVE_STATUSES`) near the window, each padded
-      by the buffer. ``student_busy``: the student's own lessons, not padded (the buffer is the
-      instructor's travel / preparation time). When rescheduling, leave the moved lesson out.
+      :data:`~instainstru_desktop.domain.bookings.ACTIVE_STATUSES`) near the window, as booked;
+      the engine widens each by ``policy.buffer_minutes`` on both sides. ``student_busy``: the
+      student's own lessons, not widened (the buffer is the instructor's travel / preparation
+      time). When rescheduling, leave the moved lesson out of both.
       Lists longer than a few hundred entries must be sorted by start (repositories return them
       ``ORDER BY start_utc``); they are bisected. Each lesson lasts at most a day.
     * ``lessons_per_local_date``: active-lesson counts per instructor-local date, the basis of

@@ -10,6 +10,16 @@ The DST rule (used everywhere availability becomes UTC):
   instant the clocks jumped (the end of the gap), which is what a range boundary inside the gap
   must become so that the part of the range inside the gap is dropped.
 * Minute 1440 ("24:00") of a date is 00:00 of the next date.
+
+Put in one sentence, a range boundary at wall time W is **the first instant at which the
+instructor's clock shows W or later**. Examples for a range 01:00-04:00 (every day):
+
+* New York, 10 March 2024 (02:00 EST -> 03:00 EDT): 06:00Z-08:00Z, two real hours; no lesson
+  starts at 02:xx because those wall times never appear.
+* New York, 3 November 2024 (02:00 EDT -> 01:00 EST): 05:00Z-09:00Z, four real hours; 01:00
+  means 01:00 EDT, and the repeated 01:00-02:00 EST lies inside the range, so both occurrences
+  are offered. A range 01:00-01:30 that day covers only the first occurrence.
+* A range wholly inside a gap (02:15-02:45 in New York on 10 March) is empty.
 """
 
 from __future__ import annotations

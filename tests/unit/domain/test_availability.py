@@ -92,7 +92,14 @@ def test_an_empty_override_is_time_off():
 
 def test_override_keys_must_be_dates():
     with pytest.raises(InvalidTimeRange):
-        Availability(WeeklyTemplate.empty(), {datetime(2024, 1, 1): ()})  # type: ignore[dict-item]
+        Availability(WeeklyTemplate.empty(), {datetime(2024, 1, 1): ()})
+    with pytest.raises(InvalidTimeRange):
+        Availability(overrides={date(2024, 1, 1): (), datetime(2024, 1, 2): ()})
+
+
+def test_mixed_weekday_keys_are_refused_as_a_domain_error():
+    with pytest.raises(InvalidTimeRange):
+        WeeklyTemplate({0: (), "tue": ()})  # type: ignore[dict-item]
 
 
 # -- conversion to UTC -------------------------------------------------------------------------

@@ -59,6 +59,13 @@ def test_domain_errors_carry_a_code_and_a_message():
     assert repr(InvalidTimeRange("x")) == "InvalidTimeRange('x')"
 
 
+def test_fixed_code_errors_also_take_their_own_code_like_any_domain_error():
+    err = UnknownTimeZone("unknown_time_zone", "no such zone")
+    assert (err.code, str(err)) == ("unknown_time_zone", "no such zone")
+    with pytest.raises(TypeError, match="invalid_transition"):
+        InvalidTransition("too_soon", "wrong code for this class")
+
+
 def test_a_rule_violation_carries_one_of_the_documented_codes():
     assert {
         "outside_availability",

@@ -7,7 +7,7 @@ minute-by-minute brute-force model and against check_booking.
 
 from datetime import date, datetime, timedelta
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from instainstru_desktop.domain import (
@@ -122,7 +122,7 @@ def _origin(q: SlotQuery) -> datetime:
     return utc_midnight(q.window.start.date()) - timedelta(days=BEFORE)
 
 
-PROPERTY = settings(max_examples=150, deadline=None)
+PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @given(queries())

@@ -16,15 +16,19 @@ class Marks:
     """The marked keys of one entity; the sets are small (only rows needing a marker)."""
 
     pending: frozenset[str]
-    conflicts: Mapping[str, str]
+    conflicts: Mapping[str, tuple[str, str]]  # key -> (conflict kind, message)
     rejected: Mapping[str, str]
 
     def of(self, key: str) -> tuple[SyncMark, str]:
-        """The marker of a row and why. A queued newer edit outranks an older problem."""
+        """The marker of a row and why. A queued newer edit outranks an older problem; the
+        server's record of a refused edit (``rejected_mutation``) marks it as refused."""
         if key in self.pending:
             return SyncMark.PENDING, ""
         if key in self.conflicts:
-            return SyncMark.CONFLICT, self.conflicts[key]
+            kind, message = self.conflicts[key]
+            if kind == "rejected_mutation":
+                return SyncMark.REJECTED, self.rejected.get(key, message)
+            return SyncMark.CONFLICT, message
         if key in self.rejected:
             return SyncMark.REJECTED, self.rejected[key]
         return SyncMark.SYNCED, ""

@@ -30,11 +30,11 @@ class ConflictRepository:
         rows = self._session.connection().execute(query.order_by(_CONFLICTS.c.created_at))
         return [ConflictRecord(*r) for r in rows]
 
-    def unresolved_by_booking(self) -> dict[str, str]:
-        """Booking id to the message of its open conflict (open conflicts are few)."""
+    def unresolved_by_booking(self) -> dict[str, tuple[str, str]]:
+        """Booking id to ``(kind, message)`` of its open conflict (open conflicts are few)."""
         rows = self._session.connection().execute(
-            select(_CONFLICTS.c.booking_id, _CONFLICTS.c.message).where(
-                _CONFLICTS.c.resolved.is_(False)
-            )
+            select(_CONFLICTS.c.booking_id, _CONFLICTS.c.kind, _CONFLICTS.c.message)
+            .where(_CONFLICTS.c.resolved.is_(False))
+            .order_by(_CONFLICTS.c.created_at)
         )
-        return {booking_id: message for booking_id, message in rows if booking_id}
+        return {booking_id: (kind, message) for booking_id, kind, message in rows if booking_id}

@@ -51,6 +51,14 @@ def instant_text(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def precise_text(moment: datetime) -> str:
+    """Microsecond text of an aware datetime (``...SS.ffffffZ``), for retry times.
+
+    Only compare it with text of the same form: ``.`` sorts before ``Z``.
+    """
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 def parse_instant(text: str) -> datetime:
     """Aware UTC datetime of a stored instant."""
     return datetime.fromisoformat(text)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from instainstru_desktop.store.db import Database
 from instainstru_desktop.store.errors import StorageError, classify
 from instainstru_desktop.store.local_changes import LocalChanges
-from instainstru_desktop.store.mirror import instant_text
+from instainstru_desktop.store.mirror import instant_text, precise_text
 from instainstru_desktop.store.pull import PullApplier
 from instainstru_desktop.store.repositories.availability import AvailabilityRepository
 from instainstru_desktop.store.repositories.bookings import BookingRepository
@@ -58,6 +58,10 @@ class UnitOfWork:
     def now_text(self) -> str:
         """The clock's current instant as stored text."""
         return instant_text(self.clock())
+
+    def now_precise(self) -> str:
+        """The clock's current instant with microseconds (outbox retry times use this form)."""
+        return precise_text(self.clock())
 
     def __enter__(self) -> Self:
         session = self._database.session(write=self._write)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from instainstru_desktop.store import Store
-from instainstru_desktop.store.mirror import instant_text, parse_instant
+from instainstru_desktop.store.mirror import parse_instant, precise_text
 from instainstru_desktop.store.repositories.outbox import OutboxMutation
 from instainstru_desktop.store.repositories.sync_state import cursor_seq
 from instainstru_desktop.sync.api import ApiClient, PushReply
@@ -153,7 +153,7 @@ class SyncEngine:
         gaps = 0
         while not self._cancelled(cancel, report):
             with self._store.uow() as uow:
-                batch = uow.outbox.due(self._push_batch, uow.now_text(), force=force)
+                batch = uow.outbox.due(self._push_batch, uow.now_precise(), force=force)
                 if not batch:
                     return
                 uow.outbox.mark_sent([m.mutation_id for m in batch])
@@ -216,7 +216,7 @@ class SyncEngine:
         if isinstance(error, RateLimited) and error.retry_after:
             seconds = max(seconds, error.retry_after)
         with self._store.uow() as uow:
-            when = instant_text(uow.clock() + timedelta(seconds=seconds))
+            when = precise_text(uow.clock() + timedelta(seconds=seconds))
             uow.outbox.record_failure([m.mutation_id for m in batch], error.message, when)
             uow.commit()
 
@@ -266,7 +266,7 @@ class SyncEngine:
         without a ``reset_required``; compare its count with ours when nothing else is sent."""
         with self._store.read() as uow:
             state = uow.sync_state.get()
-            queued = uow.outbox.due(1, uow.now_text(), force=force)
+            queued = uow.outbox.due(1, uow.now_precise(), force=force)
         if queued or state.last_acked_mutation_id == 0:
             return  # a push will reveal a gap by itself
         server = self._api.sync_state(state.client_id)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from instainstru_desktop.services import (
 from instainstru_desktop.store import open_store
 from instainstru_desktop.sync.api import ApiClient, RetryPolicy
 from instainstru_desktop.sync.engine import Backoff, SyncEngine, SyncReport
+from instainstru_desktop.sync.scheduler import SyncScheduler
 from tests.server.helpers import Person, Studio, build_studio
 
 #: The address every device uses; the switchboard maps it to the server's current port.
@@ -255,10 +257,13 @@ class Device:
             backoff=backoff or Backoff(base_seconds=0.05, max_seconds=0.4),
             pull_limit=pull_limit,
         )
-        self.availability = AvailabilityService(self.store)
-        self.lessons = LessonService(self.store)
-        self.admin = AdminService(self.store)
-        self.attention = AttentionService(self.store)
+        # pulls only when poked or when the outbox's backoff ends (no periodic pull in tests)
+        self.scheduler = SyncScheduler(self.engine, interval_seconds=3600)
+        poke = self.scheduler.poke
+        self.availability = AvailabilityService(self.store, on_change=poke)
+        self.lessons = LessonService(self.store, on_change=poke)
+        self.admin = AdminService(self.store, on_change=poke)
+        self.attention = AttentionService(self.store, on_change=poke)
         self.status = StatusService(self.store)
 
     @property
@@ -282,6 +287,17 @@ class Device:
             return uow.outbox.open_count()
 
     def close(self) -> None:
+        self.scheduler.stop()
         self.api.close()
         self.switchboard.close()
         self.store.close()
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 30.0, what: str = "") -> None:
+    """Poll ``condition`` until it holds; fail with ``what`` after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    pause = threading.Event()
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what or condition}")
+        pause.wait(0.02)

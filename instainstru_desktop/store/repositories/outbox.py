@@ -117,7 +117,11 @@ class OutboxRepository:
         return None if row is None else _detached(row)
 
     def due(self, limit: int, now: str, *, force: bool = False) -> list[OutboxMutation]:
-        """The first ``limit`` open mutations in order, unless the head is still backing off."""
+        """The first ``limit`` open mutations in order, unless the head is still backing off.
+
+        ``now`` is microsecond text (:func:`~instainstru_desktop.store.mirror.precise_text`),
+        the form ``next_attempt_at`` is written in.
+        """
         rows = self._session.scalars(
             select(OutboxRow)
             .where(OutboxRow.status.in_(OPEN))

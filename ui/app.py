@@ -1,0 +1,99 @@
+"""``instainstru``: the desktop app's entry point.
+
+Order matters for how fast the app feels: options are checked before Qt loads (a typo ends in a
+sentence, not a traceback), the window is shown with the last week it displayed before the ORM
+and the server load, and the core comes up on a worker thread behind it.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from ui.cli import AppOptions, UsageError, parse_options
+
+log = logging.getLogger("instainstru")
+
+
+def _setup_logging(log_dir: Path) -> Path:
+    """Log to a rotating file in the data folder: the place a support person asks for."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    path = log_dir / "instainstru.log"
+    handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the app; returns the process exit code."""
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        options = parse_options(args)
+    except UsageError as error:
+        print(f"instainstru: {error}", file=sys.stderr)
+        return 2
+    if options.self_test:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        return _run(options, self_test=True)
+    return _run(options, self_test=False)
+
+
+def _run(options: AppOptions, *, self_test: bool) -> int:
+    from instainstru_desktop.config import load_settings
+
+    temp_profile: tempfile.TemporaryDirectory[str] | None = None
+    profile = options.profile
+    if self_test and profile is None:
+        # the self-test must not touch (or be fooled by) the person's own data
+        temp_profile = tempfile.TemporaryDirectory(prefix="instainstru-self-test-")
+        profile = Path(temp_profile.name)
+    settings = load_settings(profile=profile, server_url=options.server_url)
+    log_path = _setup_logging(settings.data_dir / "logs")
+    where = settings.server_url or "built-in"
+    log.info("starting (server: %s, data: %s)", where, settings.data_dir)
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    app = QApplication([sys.argv[0]])
+    app.setApplicationName("InstaInstru")
+    app.setApplicationDisplayName("InstaInstru")
+    app.setOrganizationName("InstaInstru")
+    app.setDesktopFileName("instainstru")
+
+    from ui.main_window import MainWindow
+    from ui.preferences import Preferences
+
+    preferences = Preferences.load(settings.config_dir)
+    if options.theme:
+        preferences = preferences.with_theme(options.theme)
+    window = MainWindow(settings, preferences, log_path=log_path)
+    if self_test:
+        from ui.self_test import SelfTest
+
+        test = SelfTest(window)
+        window.start()
+        code = test.run(app)
+    else:
+        window.show()
+        window.start()
+        code = app.exec()
+    window.shutdown()
+    if temp_profile is not None:
+        temp_profile.cleanup()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,38 @@
+"""The one door from the front end to the bundled server.
+
+The app runs the server in-process on its embedded default; every other part of :mod:`ui` talks
+to it over HTTP like to any remote server. The server package (FastAPI, uvicorn, its ORM models)
+is imported here lazily, on a worker thread, so the window shows before it has loaded.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+
+class RunningServer(Protocol):
+    """What the app needs of a started server: where it is and how to stop it."""
+
+    def stop(self) -> None:
+        """Stop serving and release the port and the database."""
+
+
+def start_embedded_server(database_file: Path, *, seed_demo: bool) -> tuple[str, RunningServer]:
+    """Start the bundled server on loopback and return its base URL once it answers.
+
+    Blocking (imports and the first-run demo seed take a moment): call it off the UI thread.
+    """
+    from instainstru_desktop.server.embedded import EmbeddedServer
+
+    database_file.parent.mkdir(parents=True, exist_ok=True)
+    server = EmbeddedServer(f"sqlite:///{database_file}", seed_demo=seed_demo)
+    base_url = server.start()
+    return base_url, server
+
+
+def demo_instructor() -> tuple[str, str]:
+    """Email and password of the demo instructor the embedded default signs in as."""
+    from instainstru_desktop.server.embedded import DEMO_INSTRUCTOR
+
+    return DEMO_INSTRUCTOR.email, DEMO_INSTRUCTOR.password

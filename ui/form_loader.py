@@ -1,0 +1,26 @@
+"""Loads the Qt Designer forms in ``ui/forms/`` (dialogs a designer may restyle freely)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QFile, QIODevice
+from PySide6.QtUiTools import QUiLoader
+from PySide6.QtWidgets import QWidget
+
+FORMS_DIR = Path(__file__).with_name("forms")
+
+
+def load_form(name: str, parent: QWidget | None = None) -> QWidget:
+    """Build the widget tree of ``forms/<name>.ui``; its children are found by object name."""
+    path = FORMS_DIR / f"{name}.ui"
+    handle = QFile(str(path))
+    if not handle.open(QIODevice.OpenModeFlag.ReadOnly):
+        raise FileNotFoundError(f"the form {path} is missing from the installation")
+    try:
+        widget = QUiLoader().load(handle, parent)
+    finally:
+        handle.close()
+    if widget is None:
+        raise RuntimeError(f"the form {path} could not be read")
+    return widget

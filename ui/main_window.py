@@ -1,0 +1,306 @@
+"""The main window: navigation, week toolbar, menus, status; the pages do the work.
+
+It wires pages to the session and to each other and owns nothing else: reading and writing
+happen in the pages through :mod:`ui.ops`, and the core lives in :class:`ui.session.Session`.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QToolBar,
+    QWidget,
+)
+
+from instainstru_desktop.config import Settings
+from ui import icons
+from ui.ops import Ops
+from ui.preferences import Preferences
+from ui.session import Session
+from ui.theme import Palette, ThemeChoice, apply_theme, follow_system_theme
+from ui.week_page import WeekPage
+from ui.window_parts import WeekTitle, ZoneSwitcher, ask_date, ask_date_range
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    """The instructor's workspace."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        preferences: Preferences,
+        *,
+        log_path: Path | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.preferences = preferences
+        self.log_path = log_path
+        self.setWindowTitle("InstaInstru")
+        self.setWindowIcon(icons.app_icon())
+        self.resize(1280, 820)
+        self.palette_ = self._apply_theme(preferences.theme)
+        self.ops = Ops(presenter=self.show_error, parent=self)
+        self.session = Session(settings, self.ops, self)
+        self.undo_stack = QUndoStack(self)
+        self.week_page = WeekPage(
+            self.session, self.undo_stack, self.palette_, settings.data_dir / "last-week.json"
+        )
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.week_page, icons.icon("calendar", self.palette_), "&Week")
+        self.setCentralWidget(self.tabs)
+        self.week_title = WeekTitle(self)
+        self.zone_switcher = ZoneSwitcher(self)
+        self._build_actions()
+        self._build_toolbar()
+        self._build_menus()
+        self.status_label = QLabel("Starting…")
+        self.statusBar().addWidget(self.status_label, 1)
+        self._connect()
+        self.week_title.set_week(self.week_page.week_start)
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _action(
+        self,
+        text: str,
+        slot: Any,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        icon: str = "",
+    ) -> QAction:
+        action = QAction(text, self)
+        if icon:
+            action.setIcon(icons.icon(icon, self.palette_))
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        page = self.week_page
+        self.act_prev = self._action("&Previous week", lambda: page.step(-1), "Alt+Left", "prev")
+        self.act_today = self._action("&Today", page.go_today, "Ctrl+T", "today")
+        self.act_next = self._action("&Next week", lambda: page.step(1), "Alt+Right", "next")
+        self.act_goto = self._action("&Go to date…", self._go_to_date, "Ctrl+G", "calendar")
+        self.act_undo = self.undo_stack.createUndoAction(self, "&Undo")
+        self.act_undo.setShortcut(QKeySequence.StandardKey.Undo)
+        self.act_undo.setIcon(icons.icon("undo", self.palette_))
+        self.act_redo = self.undo_stack.createRedoAction(self, "&Redo")
+        self.act_redo.setShortcut(QKeySequence.StandardKey.Redo)
+        self.act_redo.setIcon(icons.icon("redo", self.palette_))
+        self.act_copy_last = self._action("&Copy last week", self._copy_last_week, None, "paint")
+        self.act_usual = self._action("Make this my &usual week", self._make_usual_week)
+        self.act_time_off = self._action("Time &off…", self._time_off, None, "time-off")
+        self.act_sync = self._action("&Sync now", self._sync_now, "F5", "sync")
+        self.act_quit = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.act_about = self._action("&About InstaInstru", self._about)
+        self.act_keys = self._action("&Keyboard shortcuts", self._show_keys, "F1")
+        self._session_actions = [self.act_copy_last, self.act_usual, self.act_time_off,
+                                 self.act_sync]
+        for action in self._session_actions:
+            action.setEnabled(False)
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Week", self)
+        bar.setObjectName("weekToolbar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for action in (self.act_prev, self.act_today, self.act_next):
+            bar.addAction(action)
+        bar.addWidget(self.week_title)
+        bar.addSeparator()
+        bar.addAction(self.act_undo)
+        bar.addAction(self.act_redo)
+        bar.addSeparator()
+        bar.addAction(self.act_copy_last)
+        bar.addAction(self.act_time_off)
+        spacer = QWidget()
+        spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding,
+                             spacer.sizePolicy().verticalPolicy())
+        bar.addWidget(spacer)
+        bar.addWidget(self.zone_switcher)
+        bar.addAction(self.act_sync)
+        self.addToolBar(bar)
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        file_menu.addAction(self.act_sync)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_quit)
+        edit = menu.addMenu("&Edit")
+        edit.addAction(self.act_undo)
+        edit.addAction(self.act_redo)
+        view = menu.addMenu("&View")
+        for action in (self.act_prev, self.act_today, self.act_next, self.act_goto):
+            view.addAction(action)
+        theme_menu = view.addMenu("&Theme")
+        for choice in ThemeChoice:
+            action = theme_menu.addAction(choice.value.capitalize())
+            action.triggered.connect(partial(self.set_theme, choice.value))
+        week = menu.addMenu("W&eek")
+        for action in (self.act_copy_last, self.act_usual, self.act_time_off):
+            week.addAction(action)
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction(self.act_keys)
+        help_menu.addAction(self.act_about)
+
+    def _connect(self) -> None:
+        self.session.ready.connect(self._on_ready)
+        self.session.synced.connect(self._on_synced)
+        self.session.failed.connect(self._on_failed)
+        self.session.signInNeeded.connect(self._on_sign_in_needed)
+        self.week_page.weekChanged.connect(self._on_week_changed)
+        self.zone_switcher.zoneChosen.connect(self._on_zone_chosen)
+
+    # -- life cycle -------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Show the last week at once, then bring the core up behind it."""
+        self.week_page.show_cached()
+        if self.preferences.display_zone:
+            self.week_page.view.set_display_zone(self.preferences.display_zone)
+        self.session.start()
+
+    def shutdown(self) -> None:
+        """Stop background work; called once after the event loop ends."""
+        self.ops.shutdown()
+        self.session.stop()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.preferences.save()
+        super().closeEvent(event)
+
+    # -- session events ---------------------------------------------------------------------
+
+    def _on_ready(self) -> None:
+        for action in self._session_actions:
+            action.setEnabled(True)
+        identity = self.session.core.identity
+        self.setWindowTitle(f"InstaInstru — {identity.name}")
+        self.zone_switcher.set_home_zone(identity.time_zone)
+        self.week_page.reload()
+        self.status_label.setText(f"Signed in as {identity.name}")
+
+    def _on_synced(self, report: Any) -> None:
+        self.week_page.reload()
+
+    def _on_failed(self, title: str, message: str) -> None:
+        self.status_label.setText(message)
+        self.show_error(title, message)
+
+    def _on_sign_in_needed(self, reason: str) -> None:
+        from ui.sign_in import SignInDialog
+
+        credentials = SignInDialog.ask(self, self.settings.server_url or "", reason)
+        if credentials is None:
+            self.status_label.setText("Not signed in: your saved week is shown read-only.")
+            return
+        self.session.start(*credentials)
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def _on_week_changed(self, monday: date) -> None:
+        self.week_title.set_week(monday)
+
+    def _on_zone_chosen(self, zone: str | None) -> None:
+        self.week_page.view.set_display_zone(zone)
+        self.preferences = self.preferences.with_display_zone(zone)
+
+    def _go_to_date(self) -> None:
+        chosen = ask_date(self, self.week_page.week_start)
+        if chosen is not None:
+            self.week_page.go_to(chosen)
+
+    def _copy_last_week(self) -> None:
+        services, iid = self.session.services, self.session.instructor_id
+        if iid is None:
+            return
+        monday = self.week_page.week_start
+        self.week_page.run_edit(
+            lambda: services.availability.copy_last_week(iid, monday), "copying last week"
+        )
+
+    def _make_usual_week(self) -> None:
+        services, iid = self.session.services, self.session.instructor_id
+        if iid is None:
+            return
+        monday = self.week_page.week_start
+        answer = QMessageBox.question(
+            self,
+            "Make this your usual week?",
+            "Your usual week will become the hours shown now. Weeks with their own hours keep "
+            "them; lessons already booked stay booked.",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.week_page.run_edit(
+                lambda: services.availability.make_usual_week(iid, monday), "saving your usual week"
+            )
+
+    def _time_off(self) -> None:
+        services, iid = self.session.services, self.session.instructor_id
+        if iid is None:
+            return
+        chosen = ask_date_range(self, self.week_page.week_start)
+        if chosen is not None:
+            first, last = chosen
+            self.week_page.run_edit(
+                lambda: services.availability.time_off(iid, first, last), "saving your time off"
+            )
+
+    def _sync_now(self) -> None:
+        self.status_label.setText("Syncing…")
+        self.session.sync_now()
+
+    def set_theme(self, choice: str) -> None:
+        self.preferences = self.preferences.with_theme(choice)
+        self.palette_ = self._apply_theme(choice)
+        self.week_page.view.set_theme(self.palette_)
+
+    def _apply_theme(self, choice: str) -> Palette:
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        palette = apply_theme(app, choice)
+        if choice == ThemeChoice.SYSTEM:
+            follow_system_theme(app, lambda p: self.week_page.view.set_theme(p))
+        return palette
+
+    def show_error(self, title: str, message: str) -> None:
+        """How failures reach the person: a message box with a sentence, never a traceback."""
+        box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=self)
+        box.setObjectName("errorMessage")
+        box.open()
+
+    def _about(self) -> None:
+        from instainstru_desktop import __version__
+
+        QMessageBox.about(
+            self,
+            "About InstaInstru",
+            f"<b>InstaInstru Desktop {__version__}</b><p>Plan your teaching week, online or "
+            f"offline.</p><p>Log file: {self.log_path or 'none'}</p>",
+        )
+
+    def _show_keys(self) -> None:
+        from ui.calendar.week_view import KEY_HELP
+
+        QMessageBox.information(self, "Keyboard shortcuts", KEY_HELP)
+
+    def go_to_qdate(self, qdate: QDate) -> None:
+        self.week_page.go_to(qdate.toPython())  # type: ignore[arg-type]

@@ -1,0 +1,118 @@
+"""The signed-in session as the views see it: the core behind a few Qt signals.
+
+The sync scheduler and the live stream run on threads of their own; they report through this
+object's signals, which Qt queues to the UI thread, so no view is ever touched from a worker.
+Starting, signing in and stopping run on the network executor of :mod:`ui.ops`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Signal
+
+from instainstru_desktop.config import Settings
+from ui.ops import Ops
+
+if TYPE_CHECKING:
+    from instainstru_desktop.bootstrap import Core, Services
+    from ui.startup import Started
+
+log = logging.getLogger(__name__)
+
+
+class Session(QObject):
+    """Owns the running core (and embedded server); tells the views when data changed."""
+
+    ready = Signal()  # the core is up: views may read
+    synced = Signal(object)  # a SyncReport, after every background or manual sync
+    signInNeeded = Signal(str)  # noqa: N815 - reason to show above the sign-in form
+    failed = Signal(str, str)  # title, message: the core could not start
+
+    def __init__(self, settings: Settings, ops: Ops, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.ops = ops
+        self._started: Started | None = None
+
+    # -- state ------------------------------------------------------------------------------
+
+    @property
+    def is_ready(self) -> bool:
+        return self._started is not None
+
+    @property
+    def core(self) -> Core:
+        if self._started is None:
+            raise RuntimeError("the session is not started yet")
+        return self._started.core
+
+    @property
+    def services(self) -> Services:
+        return self.core.services
+
+    @property
+    def instructor_id(self) -> str | None:
+        return self.core.identity.instructor_id if self._started else None
+
+    # -- life cycle -------------------------------------------------------------------------
+
+    def start(self, email: str | None = None, password: str | None = None) -> None:
+        """Bring the core up off the UI thread; ``ready``, ``signInNeeded`` or ``failed`` follow."""
+        from ui import startup
+
+        report: Callable[[Any], None] = self.synced.emit  # emitted from the sync thread
+
+        def work() -> Started:
+            if self.settings.embedded:
+                started = startup.start_embedded(self.settings, on_report=report)
+            else:
+                started = startup.start_remote(self.settings, email, password, on_report=report)
+            startup.first_download(started)
+            return started
+
+        self.ops.run_net(work, self._on_started, self._on_start_failed, what="starting up")
+
+    def _on_started(self, started: Started) -> None:
+        self._started = started
+        started.core.start()
+        self.ready.emit()
+
+    def _on_start_failed(self, exc: BaseException) -> None:
+        from instainstru_desktop.bootstrap import SignInRequiredError
+        from instainstru_desktop.sync.errors import Unauthenticated
+        from ui.ops import describe_error
+
+        if isinstance(exc, SignInRequiredError):
+            self.signInNeeded.emit(exc.message)
+            return
+        if isinstance(exc, Unauthenticated):
+            self.signInNeeded.emit("That email and password did not match. Please try again.")
+            return
+        log.error("start-up failed", exc_info=exc)
+        title, message = describe_error(exc, "starting up")
+        self.failed.emit(title, message)
+
+    def sync_now(self, on_done: Callable[[Any], None] | None = None) -> None:
+        """One sync on the network executor; its report also goes out through ``synced``."""
+        if self._started is None:
+            return
+        core = self._started.core
+
+        def done(report: Any) -> None:
+            self.synced.emit(report)
+            if on_done is not None:
+                on_done(report)
+
+        self.ops.run_net(core.sync_now, done, what="syncing")
+
+    def stop(self) -> None:
+        """Stop syncing and the embedded server; blocking, called once at exit."""
+        started, self._started = self._started, None
+        if started is not None:
+            try:
+                started.close()
+            except Exception:
+                log.exception("error while shutting down")

@@ -1,0 +1,174 @@
+"""The week page: the painted calendar wired to the availability and lesson use cases.
+
+The view shows an edit at once (optimistically); this controller writes it to the cache and
+outbox on the database executor and re-reads the week, so pending markers and the server's
+later answer both come from the one source of truth, the cache.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from instainstru_desktop.services.views import Changed, HoursRange, WeekSnapshot
+from ui import week_cache
+from ui.calendar.week_view import WeekView
+from ui.session import Session
+from ui.theme import Palette
+
+log = logging.getLogger(__name__)
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+class WeekPage(QWidget):
+    """One instructor-local week; navigation, edits, and refresh after sync."""
+
+    weekChanged = Signal(object)  # noqa: N815 - the Monday now shown
+    lessonActivated = Signal(str)  # noqa: N815
+    completeRequested = Signal(str)  # noqa: N815
+    noShowRequested = Signal(str)  # noqa: N815
+    cancelRequested = Signal(str)  # noqa: N815
+    bookRequested = Signal(object)  # noqa: N815
+
+    def __init__(
+        self,
+        session: Session,
+        undo_stack: QUndoStack,
+        palette: Palette,
+        cache_file: Path,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.cache_file = cache_file
+        self.view = WeekView(self, undo_stack=undo_stack, palette=palette)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view)
+        self._week_start = monday_of(date.today())
+        self._instructor_zone: str | None = None
+        self._loading = False
+        self._reload_again = False
+        self._waiting: list[Callable[[WeekSnapshot], None]] = []
+        self.view.hoursEdited.connect(self._on_hours_edited)
+        self.view.lessonActivated.connect(self.lessonActivated)
+        self.view.completeRequested.connect(self.completeRequested)
+        self.view.noShowRequested.connect(self.noShowRequested)
+        self.view.cancelRequested.connect(self.cancelRequested)
+        self.view.bookRequested.connect(self.bookRequested)
+
+    # -- what is shown ----------------------------------------------------------------------
+
+    @property
+    def week_start(self) -> date:
+        return self._week_start
+
+    @property
+    def instructor_zone(self) -> str | None:
+        return self._instructor_zone
+
+    def show_cached(self) -> bool:
+        """Draw the week saved at the last exit, before the core is up."""
+        snapshot = week_cache.load(self.cache_file)
+        if snapshot is None:
+            return False
+        self._instructor_zone = snapshot.time_zone
+        self._week_start = snapshot.week_start
+        self.view.set_snapshot(snapshot)
+        self.weekChanged.emit(self._week_start)
+        return True
+
+    def go_to(self, day: date) -> None:
+        """Show the week containing ``day`` (a date in the instructor's zone)."""
+        self._week_start = monday_of(day)
+        self.weekChanged.emit(self._week_start)
+        self.reload()
+
+    def go_today(self) -> None:
+        zone = ZoneInfo(self._instructor_zone) if self._instructor_zone else None
+        self.go_to(datetime.now(zone).date())
+
+    def step(self, weeks: int) -> None:
+        self.go_to(self._week_start + timedelta(weeks=weeks))
+
+    def reload(self, on_loaded: Callable[[WeekSnapshot], None] | None = None) -> None:
+        """Read the shown week from the cache (coalescing bursts of refresh requests).
+
+        ``on_loaded`` runs once a read of the week shown at that moment has been displayed.
+        """
+        if on_loaded is not None:
+            self._waiting.append(on_loaded)
+        if not self.session.is_ready or self.session.instructor_id is None:
+            return
+        if self._loading:
+            self._reload_again = True
+            return
+        self._loading = True
+        services, instructor_id = self.session.services, self.session.instructor_id
+        week_start = self._week_start
+
+        def loaded(snapshot: WeekSnapshot) -> None:
+            self._loading = False
+            again = self._reload_again or snapshot.week_start != self._week_start
+            self._reload_again = False
+            if snapshot.week_start == self._week_start:
+                self._show(snapshot)
+                if not again:
+                    waiting, self._waiting = self._waiting, []
+                    for callback in waiting:
+                        callback(snapshot)
+            if again:
+                self.reload()
+
+        def failed(exc: BaseException) -> None:
+            self._loading = False
+            self._waiting.clear()
+            self.session.ops.present(exc, "reading your week")
+
+        self.session.ops.run_db(
+            lambda: services.availability.week(instructor_id, week_start),
+            loaded,
+            failed,
+            what="reading your week",
+        )
+
+    def _show(self, snapshot: WeekSnapshot) -> None:
+        first = self._instructor_zone is None
+        self._instructor_zone = snapshot.time_zone
+        self.view.set_snapshot(snapshot)
+        if first:
+            self.view.scroll_to_working_hours()
+        try:
+            week_cache.save(self.cache_file, snapshot)
+        except OSError as exc:  # only a start-up nicety: never worth bothering the person
+            log.info("could not save the week for the next start: %s", exc)
+
+    # -- edits ------------------------------------------------------------------------------
+
+    def _on_hours_edited(self, day: date, ranges: tuple[HoursRange, ...]) -> None:
+        if not self.session.is_ready or self.session.instructor_id is None:
+            return
+        services, instructor_id = self.session.services, self.session.instructor_id
+        self.run_edit(
+            lambda: services.availability.set_date_ranges(instructor_id, day, ranges),
+            "saving your hours",
+        )
+
+    def run_edit(self, fn: Callable[[], Changed], what: str) -> None:
+        """Run a write use case, then re-read the week (also after a refusal: undo the picture)."""
+
+        def failed(exc: BaseException) -> None:
+            self.reload()
+            self.session.ops.present(exc, what)
+
+        self.session.ops.run_db(fn, lambda _changed: self.reload(), failed, what=what)

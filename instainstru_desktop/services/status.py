@@ -5,7 +5,7 @@ from __future__ import annotations
 from instainstru_desktop.services._base import UseCases
 from instainstru_desktop.services._convert import parse_instant
 from instainstru_desktop.services.attention import open_items
-from instainstru_desktop.services.views import SyncStatus
+from instainstru_desktop.services.views import MutationOutcome, SyncStatus
 
 
 class StatusService(UseCases):
@@ -24,3 +24,16 @@ class StatusService(UseCases):
             last_error=state.last_error or "",
             extra={"client_id": state.client_id, "cursor": state.cursor},
         )
+
+    def outcome(self, mutation_id: int) -> MutationOutcome:
+        """Where one queued change stands, for views that wait for the server's answer.
+
+        A change no longer in the outbox was applied long ago and pruned: it counts as applied.
+        """
+        with self._store.read() as uow:
+            row = uow.outbox.get(mutation_id)
+        if row is None:
+            return MutationOutcome(mutation_id, "applied")
+        state = {"pending": "pending", "sent": "pending"}.get(row.status, row.status)
+        message = (row.last_error or "") if state in {"rejected", "pending"} else ""
+        return MutationOutcome(mutation_id, state, message, row.error_code or "")

@@ -169,3 +169,13 @@ class StudentOption:
     name: str
     email: str
     time_zone: str
+
+
+@dataclass(frozen=True, slots=True)
+class MutationOutcome:
+    """The server's answer to one queued change, as far as this client knows it."""
+
+    mutation_id: int
+    state: str  # "pending" (not answered yet) | "applied" | "rejected"
+    message: str = ""  # the refusal (or the last delivery problem) in words
+    code: str = ""  # the server's stable problem code for a refusal

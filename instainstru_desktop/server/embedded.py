@@ -56,8 +56,11 @@ class EmbeddedServer:
     ...     base_url = server.base_url
     """
 
-    def __init__(self, database_url: str, *, seed_demo: bool, **settings: Any) -> None:
+    def __init__(
+        self, database_url: str, *, seed_demo: bool, port: int = 0, **settings: Any
+    ) -> None:
         self.settings = Settings(database_url=database_url, seed_demo=seed_demo, **settings)
+        self.port = port  # 0: any free port; a fixed one lets a restarted server keep its URL
         self.base_url: str | None = None
         self.app: FastAPI | None = None
         self._ready = threading.Event()
@@ -76,7 +79,8 @@ class EmbeddedServer:
             raise EmbeddedServerError(f"the server could not open its database: {exc}") from exc
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        sock.bind((HOST, 0))
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((HOST, self.port))
         sock.listen(256)
         self._socket = sock
         port = sock.getsockname()[1]

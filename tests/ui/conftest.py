@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from tests.ui.sample_data import WEEK, empty_week, now_in_week
 from ui.calendar.week_view import WeekView
@@ -35,6 +35,9 @@ def save_shot(tmp_path: Path) -> SaveShot:
     """Save a widget's picture into tmp_path, and into $INSTAINSTRU_SCREENSHOT_DIR when set."""
 
     def save(widget: QWidget, name: str) -> Path:
+        # Let pending layout requests run first, as the event loop would before a real paint.
+        QApplication.sendPostedEvents()
+        QApplication.processEvents()
         picture = widget.grab()
         path = tmp_path / f"{name}.png"
         assert picture.save(str(path)), f"could not write {path}"

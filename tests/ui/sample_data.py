@@ -13,8 +13,10 @@ from zoneinfo import ZoneInfo
 from instainstru_desktop.services.views import (
     AttentionItem,
     DayHours,
+    HistoryEntry,
     HoursRange,
     LessonCard,
+    LessonDetail,
     SyncMark,
     SyncStatus,
     WeekSnapshot,
@@ -236,3 +238,82 @@ def sync_status(online: bool = True) -> SyncStatus:
         needs_attention=2,
         last_sync=datetime(2025, 3, 12, 13, 18, tzinfo=UTC),
     )
+
+
+def lesson_lists(
+    week: WeekSnapshot | None = None,
+) -> tuple[list[LessonCard], list[LessonCard], list[LessonCard]]:
+    """(upcoming, past, cancelled) around "now" (Wednesday 14:20)."""
+    from dataclasses import replace
+
+    week = week or realistic_week()
+    now = now_in_week(week.week_start)
+    upcoming = [c for c in week.lessons if c.start >= now]
+    past = [c for c in week.lessons if c.start < now]
+    friday = week.week_start + timedelta(days=4)
+    cancelled = [
+        replace(
+            lesson("c01", friday, "17:30", "george", "piano"),
+            status="cancelled",
+            cancel_reason="Family emergency, sorry!",
+            cancelled_by="student",
+        ),
+        replace(
+            lesson("c02", week.week_start + timedelta(days=3), "10:00", "chloe", "theory"),
+            status="cancelled",
+            cancel_reason="I am ill",
+            cancelled_by="instructor",
+        ),
+    ]
+    return upcoming, past, cancelled
+
+
+def lesson_detail(booking_id: str = "b14") -> LessonDetail:
+    """A detail with history and the student's other lessons."""
+    from dataclasses import replace
+
+    week = realistic_week()
+    cards = {c.booking_id: c for c in week.lessons}
+    card = replace(cards[booking_id], note="Scales in D major; start the Clementi sonatina.")
+    booked = card.start - timedelta(days=6, hours=3)
+    history = (
+        HistoryEntry(
+            booked,
+            card.student_name,
+            "student",
+            "booked",
+            "web",
+            f"{card.lesson_type_name}, {money_text(card)}",
+        ),
+        HistoryEntry(
+            booked + timedelta(days=2),
+            "Maria Keller",
+            "instructor",
+            "note",
+            "desktop",
+            "Private note changed",
+        ),
+        HistoryEntry(
+            booked + timedelta(days=3),
+            "Maria Keller",
+            "instructor",
+            "hours",
+            "desktop",
+            "Wednesday's hours changed; the lesson stays inside them",
+        ),
+    )
+    others = tuple(
+        c for c in week.lessons if c.student_id == card.student_id and c.booking_id != booking_id
+    )
+    return LessonDetail(
+        card,
+        history,
+        can_complete=False,
+        can_no_show=False,
+        can_cancel=True,
+        student_lessons=others,
+    )
+
+
+def money_text(card: LessonCard) -> str:
+    return f"€{card.price_cents // 100}.{card.price_cents % 100:02d}"

@@ -1,0 +1,244 @@
+"""Needs-attention list, the book-for-a-student dialog and the sync status bar."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from PySide6.QtCore import Qt
+
+from instainstru_desktop.services.views import LessonTypeOption, StudentOption, SyncStatus
+from tests.ui.sample_data import WEEK, ZONE, attention_items, sync_status
+from ui.lessons.attention import AttentionList, actions_of, ago
+from ui.lessons.booking_dialog import BookForStudentDialog, BookingChoice, policy_sentence
+from ui.lessons.cancel_dialog import CancelLessonDialog
+from ui.widgets.status_bar import SyncStatusBar, synced_ago
+
+NOW = datetime(2025, 3, 12, 13, 20, tzinfo=UTC)
+
+
+# -- needs attention ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def attention(qtbot) -> AttentionList:
+    widget = AttentionList(time_zone=ZONE, clock=lambda: NOW)
+    qtbot.addWidget(widget)
+    widget.set_items(attention_items())
+    return widget
+
+
+def test_attention_cards_offer_the_ways_out(attention):
+    assert attention.count() == 3
+    ids = [card.item.item_id for card in attention.cards]
+    assert ids == ["att-3", "att-2", "att-1"]  # newest first
+    assert set(attention.card("att-1").buttons) == {"keep", "cancel"}
+    assert set(attention.card("att-2").buttons) == {"keep"}  # a refused lesson change
+    assert attention.card("att-2").buttons["keep"].text() == "&Dismiss"
+    assert set(attention.card("att-3").buttons) == {"reapply", "keep"}  # refused hours
+    assert attention.card("att-1").buttons["keep"].text() == "&Keep the lesson"
+    assert "outside your hours" in attention.card("att-1").accessibleName()
+
+
+def test_keep_and_reapply_emit_and_disable_the_card(qtbot, attention):
+    keep = attention.card("att-1").buttons["keep"]
+    with qtbot.waitSignal(attention.keepRequested) as blocker:
+        qtbot.mouseClick(keep, Qt.MouseButton.LeftButton)
+    assert blocker.args == ["att-1"]
+    assert not keep.isEnabled()
+    assert not attention.card("att-1").buttons["cancel"].isEnabled()
+    with qtbot.waitSignal(attention.reapplyRequested) as blocker:
+        attention.card("att-3").buttons["reapply"].click()
+    assert blocker.args == ["att-3"]
+
+
+def test_cancel_asks_for_a_reason(qtbot, attention, monkeypatch):
+    monkeypatch.setattr(CancelLessonDialog, "ask", classmethod(lambda cls, *a: None))
+    with qtbot.assertNotEmitted(attention.cancelRequested):
+        attention.card("att-1").buttons["cancel"].click()
+    assert attention.card("att-1").buttons["cancel"].isEnabled()
+    monkeypatch.setattr(CancelLessonDialog, "ask", classmethod(lambda cls, *a: "Too late now"))
+    with qtbot.waitSignal(attention.cancelRequested) as blocker:
+        attention.card("att-1").buttons["cancel"].click()
+    assert blocker.args == ["att-1", "Too late now"]
+
+
+def test_attention_empty_state_and_refresh(attention):
+    attention.set_items(())
+    assert attention.count() == 0
+    assert attention.cards == []
+    attention.set_items(attention_items()[:1])
+    assert attention.count() == 1
+    attention.set_time_zone("Asia/Tokyo")
+    assert attention.count() == 1
+
+
+def test_actions_of_items_without_a_lesson_skip_lesson_actions():
+    item = replace(
+        attention_items()[0], lesson=None, booking_id=None, actions=("cancel", "reapply")
+    )
+    assert actions_of(item) == ("reapply",)
+    assert actions_of(replace(item, actions=("bogus",))) == ()
+
+
+def test_ago():
+    zone = ZoneInfo(ZONE)
+    assert ago(NOW - timedelta(seconds=5), NOW, zone) == "just now"
+    assert ago(NOW - timedelta(minutes=12), NOW, zone) == "12 min ago"
+    assert ago(NOW - timedelta(hours=3), NOW, zone) == "3 h ago"
+    assert ago(NOW - timedelta(days=2), NOW, zone) == "Mon 10 Mar, 14:20"
+
+
+# -- book for a student -------------------------------------------------------------------------
+
+STUDENTS = [
+    StudentOption("s-ana", "Ana García", "ana@example.com", "Europe/Madrid"),
+    StudentOption("s-ben", "Ben Okafor", "ben@example.com", "Europe/London"),
+    StudentOption("s-hana", "Hana Sato", "hana@example.com", "Asia/Tokyo"),
+]
+TYPES = [
+    LessonTypeOption("t-piano", "Piano", 45, 5500, "EUR", "#3f74e0", True),
+    LessonTypeOption("t-old", "Harpsichord", 60, 9000, "EUR", "#999999", False),
+    LessonTypeOption("t-trial", "Trial lesson", 30, 0, "EUR", "#dc4d78", True),
+]
+START = datetime.combine(WEEK + timedelta(days=4), time(15), tzinfo=ZoneInfo(ZONE))
+POLICY = policy_sentence(120, 24)
+
+
+@pytest.fixture
+def booking(qtbot) -> BookForStudentDialog:
+    dialog = BookForStudentDialog(
+        None,
+        start=START,
+        instructor_zone=ZONE,
+        students=STUDENTS,
+        lesson_types=TYPES,
+        policy_text=POLICY,
+        student_id="s-hana",
+    )
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def test_booking_dialog_shows_both_zones_price_and_policy(booking):
+    assert booking.your_time.text() == "Fri 14 Mar 2025, 15:00–15:45 CET"
+    assert booking.student_time.text().startswith("Fri 14 Mar 2025, 23:00–23:45 JST")
+    assert "Asia/Tokyo" in booking.student_time.text()
+    assert booking.price.text() == "€55.00"
+    assert "2 hours" in booking.policy.text()
+    assert "24 hours" in booking.policy.text()
+    assert booking.lesson_type.count() == 2  # the inactive type is not offered
+    assert booking.confirm.isEnabled()
+
+
+def test_booking_dialog_follows_the_choices(booking):
+    booking.lesson_type.setCurrentIndex(booking.lesson_type.findData("t-trial"))
+    assert booking.price.text() == "Free"
+    assert booking.your_time.text().endswith("15:00–15:30 CET")
+    booking.student.setCurrentIndex(booking.student.findData("s-ana"))
+    assert "(same as yours)" in booking.student_time.text()
+    assert booking.choice() == BookingChoice("s-ana", "t-trial", START.astimezone(UTC))
+
+
+def test_booking_dialog_needs_a_real_student(booking):
+    booking.student.setEditText("Nobody")
+    assert not booking.confirm.isEnabled()
+    assert booking.choice() is None
+    assert booking.problem.text() == "Choose a student from the list."
+    booking.accept()
+    assert booking.result() == 0
+
+
+def test_booking_dialog_without_students(qtbot):
+    dialog = BookForStudentDialog(
+        None, start=START, instructor_zone=ZONE, students=[], lesson_types=TYPES, policy_text=""
+    )
+    qtbot.addWidget(dialog)
+    assert not dialog.confirm.isEnabled()
+    assert "no students" in dialog.problem.text()
+    assert dialog.policy.text() == "No cancellation policy is set."
+
+
+def test_booking_ask_returns_the_choice(monkeypatch):
+    monkeypatch.setattr(
+        BookForStudentDialog, "exec", lambda self: BookForStudentDialog.DialogCode.Accepted
+    )
+    got = BookForStudentDialog.ask(
+        None,
+        start=START,
+        instructor_zone=ZONE,
+        students=STUDENTS,
+        lesson_types=TYPES,
+        policy_text=POLICY,
+        student_id="s-ben",
+    )
+    assert got == BookingChoice("s-ben", "t-piano", START.astimezone(UTC))
+    monkeypatch.setattr(
+        BookForStudentDialog, "exec", lambda self: BookForStudentDialog.DialogCode.Rejected
+    )
+    assert (
+        BookForStudentDialog.ask(
+            None,
+            start=START,
+            instructor_zone=ZONE,
+            students=STUDENTS,
+            lesson_types=TYPES,
+            policy_text=POLICY,
+        )
+        is None
+    )
+
+
+# -- status bar ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def bar(qtbot) -> SyncStatusBar:
+    widget = SyncStatusBar(clock=lambda: NOW)
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
+def test_status_bar_shows_the_sync_state(bar):
+    bar.set_status(sync_status())
+    assert bar.connection.text() == "Online"
+    assert bar.pending.text() == "3 changes waiting"
+    assert bar.last_sync.text() == "Synced 2 min ago"
+    assert bar.attention.isVisible()
+    assert bar.attention.text() == "2 need attention"
+    assert "3 changes waiting" in bar.accessibleDescription()
+    bar.set_status(SyncStatus(False, 0, 0, None, last_error="The server is down for maintenance"))
+    assert bar.connection.text() == "Offline"
+    assert bar.pending.text() == "All changes sent"
+    assert bar.last_sync.text() == "Never synced"
+    assert not bar.attention.isVisible()
+    assert "maintenance" in bar.error.text()
+
+
+def test_status_bar_buttons(qtbot, bar):
+    bar.set_status(sync_status())
+    with qtbot.waitSignal(bar.syncRequested):
+        qtbot.mouseClick(bar.sync_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(bar.attentionRequested):
+        bar.attention.click()
+    bar.set_syncing(True)
+    assert not bar.sync_button.isEnabled()
+    assert bar.sync_button.text() == "Syncing…"
+    bar.set_syncing(False)
+    assert bar.sync_button.isEnabled()
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (10, "Synced just now"),
+        (61, "Synced 1 min ago"),
+        (7200, "Synced 2 h ago"),
+        (3 * 86400, "Synced 9 Mar"),
+    ],
+)
+def test_synced_ago(seconds, text):
+    assert synced_ago(NOW - timedelta(seconds=seconds), NOW) == text

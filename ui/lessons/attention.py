@@ -1,0 +1,259 @@
+"""The "Needs attention" list: what sync could not settle alone, each with its ways out.
+
+One card per ``AttentionItem`` with real buttons (keyboard and screen-reader friendly, unlike
+buttons painted by a delegate). A button disables itself once pressed so a slow round trip
+cannot send the same decision twice; the next ``set_items`` shows the outcome.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from instainstru_desktop.services.views import AttentionItem
+from ui.icons import icon
+from ui.lessons import format as fmt
+from ui.lessons.cancel_dialog import CancelLessonDialog
+from ui.theme import LIGHT, Palette
+
+ACTION_LABELS = {
+    "keep": "&Keep the lesson",
+    "cancel": "&Cancel it…",
+    "reapply": "&Re-apply my hours",
+}
+# A refused change has nothing to keep: "keep" accepts the server's version and dismisses it.
+DISMISS_LABEL = "&Dismiss"
+DEFAULT_ACTIONS = {
+    "outside_availability": ("keep", "cancel"),
+    "rejected_mutation": ("keep",),
+}
+KIND_TITLES = {
+    "outside_availability": "Lesson outside your hours",
+    "rejected_mutation": "A change was refused",
+}
+
+
+def ago(moment: datetime, now: datetime, zone: ZoneInfo) -> str:
+    """ "just now", "12 min ago", "3 h ago", else the local date and time."""
+    seconds = (now - moment).total_seconds()
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min ago"
+    if seconds < 12 * 3600:
+        return f"{int(seconds // 3600)} h ago"
+    return f"{moment.astimezone(zone):%a %-d %b, %H:%M}"
+
+
+def actions_of(item: AttentionItem) -> tuple[str, ...]:
+    """The item's own actions, else the usual ones for its kind (hours edits can be re-applied)."""
+    actions = item.actions or DEFAULT_ACTIONS.get(item.kind, ())
+    if not item.actions and item.kind == "rejected_mutation" and item.booking_id is None:
+        actions = ("reapply", "keep")
+    if item.lesson is None and item.booking_id is None:
+        actions = tuple(a for a in actions if a != "cancel")
+    return tuple(a for a in actions if a in ACTION_LABELS)
+
+
+def action_label(item: AttentionItem, action: str) -> str:
+    if action == "keep" and item.kind != "outside_availability":
+        return DISMISS_LABEL
+    return ACTION_LABELS[action]
+
+
+class AttentionCard(QFrame):
+    """One item: what happened, which lesson, the buttons."""
+
+    def __init__(
+        self,
+        item: AttentionItem,
+        zone: str,
+        now: datetime,
+        palette: Palette,
+        on_action: Callable[[AttentionItem, str], None],
+    ) -> None:
+        super().__init__()
+        self.item = item
+        self.setObjectName("attentionCard")
+        self.setProperty("kind", item.kind)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAccessibleName(f"{KIND_TITLES.get(item.kind, 'Needs attention')}: {item.message}")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(14, 12, 14, 12)
+        layout.setSpacing(12)
+        badge = QLabel()
+        role = "warning" if item.kind == "outside_availability" else "error"
+        badge.setPixmap(icon("warning", palette, role).pixmap(QSize(22, 22)))
+        layout.addWidget(badge, 0, Qt.AlignmentFlag.AlignTop)
+        text = QVBoxLayout()
+        text.setSpacing(4)
+        head = QHBoxLayout()
+        title = QLabel(KIND_TITLES.get(item.kind, "Needs attention"))
+        title.setProperty("role", "cardTitle")
+        head.addWidget(title, 1)
+        when = QLabel(ago(item.created_at, now, ZoneInfo(zone)))
+        when.setProperty("role", "subtitle")
+        head.addWidget(when)
+        text.addLayout(head)
+        message = QLabel(item.message)
+        message.setWordWrap(True)
+        message.setProperty("role", "value")
+        message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        text.addWidget(message)
+        if item.lesson is not None:
+            card = item.lesson
+            summary = QLabel(
+                f"{card.student_name} · {card.lesson_type_name} · {fmt.when(card, zone)}"
+            )
+            summary.setProperty("role", "subtitle")
+            summary.setWordWrap(True)
+            text.addWidget(summary)
+        self.buttons: dict[str, QPushButton] = {}
+        row = QHBoxLayout()
+        row.setSpacing(8)
+        for action in actions_of(item):
+            button = QPushButton(action_label(item, action))
+            if action == "cancel":
+                button.setProperty("role", "danger")
+            button.clicked.connect(lambda _=False, a=action: on_action(item, a))
+            self.buttons[action] = button
+            row.addWidget(button)
+        row.addStretch(1)
+        text.addLayout(row)
+        layout.addLayout(text, 1)
+
+    def set_busy(self) -> None:
+        """Disable the buttons after a decision (until the list is refreshed)."""
+        for button in self.buttons.values():
+            button.setEnabled(False)
+
+
+class AttentionList(QWidget):
+    """All items, newest first, or a calm empty state."""
+
+    keepRequested = Signal(str)  # noqa: N815 - Qt signal: attention item id
+    cancelRequested = Signal(str, str)  # noqa: N815 - item id, reason
+    reapplyRequested = Signal(str)  # noqa: N815 - item id
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        time_zone: str = "UTC",
+        palette: Palette = LIGHT,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("attentionPane")
+        self.setAccessibleName("Needs attention")
+        self._zone = time_zone
+        self._palette = palette
+        self._clock = clock
+        self._items: list[AttentionItem] = []
+        self.cards: list[AttentionCard] = []
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        header = QVBoxLayout()
+        header.setContentsMargins(20, 16, 20, 8)
+        self.title = QLabel("Needs attention")
+        self.title.setProperty("role", "title")
+        header.addWidget(self.title)
+        self.subtitle = QLabel()
+        self.subtitle.setProperty("role", "subtitle")
+        self.subtitle.setWordWrap(True)
+        header.addWidget(self.subtitle)
+        outer.addLayout(header)
+        self._scroll = QScrollArea()
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        outer.addWidget(self._scroll, 1)
+        self._empty = QWidget()
+        empty_layout = QVBoxLayout(self._empty)
+        empty_layout.addStretch(1)
+        check = QLabel()
+        check.setPixmap(icon("check", palette, "success").pixmap(QSize(40, 40)))
+        check.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        empty_layout.addWidget(check)
+        calm = QLabel("Nothing needs your attention.")
+        calm.setProperty("role", "cardTitle")
+        calm.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        empty_layout.addWidget(calm)
+        hint = QLabel(
+            "Lessons left outside your hours and changes the server refused show up here."
+        )
+        hint.setProperty("role", "subtitle")
+        hint.setWordWrap(True)
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        empty_layout.addWidget(hint)
+        empty_layout.addStretch(2)
+        self.set_items(())
+
+    def set_items(self, items: Sequence[AttentionItem]) -> None:
+        """Show a fresh list (newest first)."""
+        self._items = sorted(items, key=lambda i: i.created_at, reverse=True)
+        now = self._clock()
+        self.cards = [
+            AttentionCard(item, self._zone, now, self._palette, self._on_action)
+            for item in self._items
+        ]
+        count = len(self._items)
+        self.subtitle.setText(
+            "Sync could not settle these alone. Your decision is sent to the server."
+            if count
+            else ""
+        )
+        self.subtitle.setVisible(bool(count))
+        if not count:
+            self._scroll.takeWidget()
+            self._scroll.setWidget(self._empty)
+            return
+        body = QWidget()
+        body.setObjectName("attentionPane")
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(20, 4, 20, 16)
+        layout.setSpacing(10)
+        for card in self.cards:
+            layout.addWidget(card)
+        layout.addStretch(1)
+        if self._scroll.widget() is self._empty:
+            self._scroll.takeWidget()
+        self._scroll.setWidget(body)
+
+    def set_time_zone(self, zone: str) -> None:
+        self._zone = zone
+        self.set_items(self._items)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def card(self, item_id: str) -> AttentionCard | None:
+        return next((c for c in self.cards if c.item.item_id == item_id), None)
+
+    def _on_action(self, item: AttentionItem, action: str) -> None:
+        card = self.card(item.item_id)
+        if action == "cancel":
+            reason = CancelLessonDialog.ask(self, item.lesson, self._zone)
+            if not reason:
+                return
+            if card:
+                card.set_busy()
+            self.cancelRequested.emit(item.item_id, reason)
+            return
+        if card:
+            card.set_busy()
+        if action == "keep":
+            self.keepRequested.emit(item.item_id)
+        elif action == "reapply":
+            self.reapplyRequested.emit(item.item_id)

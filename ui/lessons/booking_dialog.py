@@ -1,0 +1,256 @@
+"""Confirm booking a lesson for a student: who, which lesson, when in both zones, price, policy.
+
+Everything shown is computed from what the caller fetched first (students, lesson types, the
+policy text), as Anki does: fetch, then open the dialog, so it never waits on I/O.
+``BookForStudentDialog.ask(...)`` returns a ``BookingChoice`` or ``None``; tests replace it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from instainstru_desktop.services.views import LessonTypeOption, StudentOption
+from ui.lessons import format as fmt
+
+
+@dataclass(frozen=True, slots=True)
+class BookingChoice:
+    """What the instructor confirmed."""
+
+    student_id: str
+    lesson_type_id: str
+    start: datetime  # aware, UTC
+
+
+def _swatch(colour: str) -> QIcon:
+    pixmap = QPixmap(12, 12)
+    pixmap.fill(QColor(colour) if QColor.isValidColorName(colour) else QColor("#888888"))
+    return QIcon(pixmap)
+
+
+def _span(start: datetime, minutes: int, zone: str) -> str:
+    tz = ZoneInfo(zone)
+    begin = start.astimezone(tz)
+    end = (start + timedelta(minutes=minutes)).astimezone(tz)
+    end_text = f"{end:%H:%M}" if end.date() == begin.date() else f"{end:%a %H:%M}"
+    return f"{begin:%a %-d %b %Y}, {begin:%H:%M}–{end_text} {fmt.zone_label(begin)}"
+
+
+class BookForStudentDialog(QDialog):
+    """Pick the student and the lesson type; see exactly what will be booked."""
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        start: datetime,
+        instructor_zone: str,
+        students: Sequence[StudentOption],
+        lesson_types: Sequence[LessonTypeOption],
+        policy_text: str,
+        student_id: str | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Book for a student")
+        self.setObjectName("bookDialog")
+        self.setMinimumWidth(480)
+        self._start = start.astimezone(UTC)
+        self._zone = instructor_zone
+        self._students = list(students)
+        self._types = [t for t in lesson_types if t.active]
+        layout = QVBoxLayout(self)
+        layout.setSpacing(12)
+        title = QLabel("Book a lesson for a student")
+        title.setProperty("role", "title")
+        layout.addWidget(title)
+
+        form = QFormLayout()
+        form.setHorizontalSpacing(16)
+        form.setVerticalSpacing(8)
+        self.student = QComboBox()
+        self.student.setObjectName("student")
+        self.student.setEditable(True)
+        self.student.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.student.setAccessibleName("Student")
+        for person in self._students:
+            self.student.addItem(person.name, person.id)
+            self.student.setItemData(
+                self.student.count() - 1, person.email, Qt.ItemDataRole.ToolTipRole
+            )
+        completer = QCompleter(self.student.model(), self.student)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.student.setCompleter(completer)
+        self.lesson_type = QComboBox()
+        self.lesson_type.setObjectName("lessonType")
+        self.lesson_type.setAccessibleName("Lesson type")
+        for option in self._types:
+            label = (
+                f"{option.name} · {option.duration_minutes} min · "
+                f"{fmt.money(option.price_cents, option.currency)}"
+            )
+            self.lesson_type.addItem(_swatch(option.color), label, option.id)
+        form.addRow("&Student", self.student)
+        form.addRow("&Lesson", self.lesson_type)
+        layout.addLayout(form)
+
+        summary = QFormLayout()
+        summary.setHorizontalSpacing(16)
+        summary.setVerticalSpacing(6)
+        self.your_time = QLabel()
+        self.student_time = QLabel()
+        self.student_time.setWordWrap(True)
+        self.price = QLabel()
+        for value in (self.your_time, self.student_time, self.price):
+            value.setProperty("role", "value")
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        def caption(text: str) -> QLabel:
+            out = QLabel(text)
+            out.setProperty("role", "caption")
+            return out
+
+        summary.addRow(caption("Your time"), self.your_time)
+        summary.addRow(caption("Student's time"), self.student_time)
+        summary.addRow(caption("Price"), self.price)
+        layout.addLayout(summary)
+        policy_caption = caption("Cancellation policy")
+        layout.addWidget(policy_caption)
+        self.policy = QLabel(policy_text or "No cancellation policy is set.")
+        self.policy.setProperty("role", "notice")
+        self.policy.setWordWrap(True)
+        layout.addWidget(self.policy)
+        self.problem = QLabel()
+        self.problem.setProperty("role", "error")
+        self.problem.setWordWrap(True)
+        layout.addWidget(self.problem)
+
+        self.buttons = QDialogButtonBox()
+        self.confirm = self.buttons.addButton(
+            "&Book lesson", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.confirm.setProperty("role", "primary")
+        self.confirm.setDefault(True)
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+        if student_id is not None:
+            index = self.student.findData(student_id)
+            if index >= 0:
+                self.student.setCurrentIndex(index)
+        self.student.currentIndexChanged.connect(self._refresh)
+        self.student.editTextChanged.connect(self._refresh)
+        self.lesson_type.currentIndexChanged.connect(self._refresh)
+        self._refresh()
+
+    # -- state ------------------------------------------------------------------------------
+
+    def _selected_student(self) -> StudentOption | None:
+        index = self.student.currentIndex()
+        if index < 0 or self.student.currentText() != self.student.itemText(index):
+            return None  # typed text that matches no student
+        student_id = self.student.itemData(index)
+        return next((s for s in self._students if s.id == student_id), None)
+
+    def _selected_type(self) -> LessonTypeOption | None:
+        type_id = self.lesson_type.currentData()
+        return next((t for t in self._types if t.id == type_id), None)
+
+    def _refresh(self) -> None:
+        student, kind = self._selected_student(), self._selected_type()
+        minutes = kind.duration_minutes if kind else 0
+        self.your_time.setText(_span(self._start, minutes, self._zone) if kind else "—")
+        if student and kind:
+            theirs = _span(self._start, minutes, student.time_zone)
+            same = (
+                self._start.astimezone(ZoneInfo(student.time_zone)).utcoffset()
+                == self._start.astimezone(ZoneInfo(self._zone)).utcoffset()
+            )
+            where = student.time_zone.replace("_", " ")
+            self.student_time.setText(f"{theirs}\n{where}{' (same as yours)' if same else ''}")
+        else:
+            self.student_time.setText("—")
+        self.price.setText(fmt.money(kind.price_cents, kind.currency) if kind else "—")
+        problem = ""
+        if not self._students:
+            problem = "There are no students in your local data yet."
+        elif student is None:
+            problem = "Choose a student from the list."
+        elif kind is None:
+            problem = "You have no active lesson types."
+        self.problem.setText(problem)
+        self.problem.setVisible(bool(problem))
+        self.confirm.setEnabled(not problem)
+
+    def choice(self) -> BookingChoice | None:
+        student, kind = self._selected_student(), self._selected_type()
+        if student is None or kind is None:
+            return None
+        return BookingChoice(student.id, kind.id, self._start)
+
+    def accept(self) -> None:
+        if self.confirm.isEnabled():
+            super().accept()
+
+    @classmethod
+    def ask(
+        cls,
+        parent: QWidget | None,
+        *,
+        start: datetime,
+        instructor_zone: str,
+        students: Sequence[StudentOption],
+        lesson_types: Sequence[LessonTypeOption],
+        policy_text: str,
+        student_id: str | None = None,
+    ) -> BookingChoice | None:
+        """Show the dialog; the confirmed choice, or None."""
+        dialog = cls(
+            parent,
+            start=start,
+            instructor_zone=instructor_zone,
+            students=students,
+            lesson_types=lesson_types,
+            policy_text=policy_text,
+            student_id=student_id,
+        )
+        try:
+            if dialog.exec() == QDialog.DialogCode.Accepted:
+                return dialog.choice()
+            return None
+        finally:
+            dialog.deleteLater()
+
+
+def policy_sentence(min_notice_minutes: int, cancel_hours: int | None = None) -> str:
+    """A default policy text from the instructor's rules, when the caller has no own words."""
+    notice = (
+        f"{min_notice_minutes // 60} hours"
+        if min_notice_minutes % 60 == 0
+        else f"{min_notice_minutes} minutes"
+    )
+    text = f"Lessons can be booked up to {notice} before they start."
+    if cancel_hours is not None:
+        text += (
+            f" Cancelling less than {cancel_hours} hours before the lesson is charged in "
+            "full; earlier cancellations are free."
+        )
+    return text

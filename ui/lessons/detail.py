@@ -1,0 +1,336 @@
+"""The lesson detail pane: who, what, when (in both zones), status, note, history.
+
+It shows a ``LessonDetail`` and turns buttons into signals; it writes nothing itself. The note
+editor keeps what the person is typing when a fresher read of the same lesson arrives (after a
+sync, say) instead of overwriting it.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from instainstru_desktop.services.views import LessonDetail, SyncMark
+from ui.icons import icon
+from ui.lessons import format as fmt
+from ui.lessons.cancel_dialog import CancelLessonDialog
+from ui.theme import LIGHT, Palette
+
+MAX_NOTE = 4000
+
+
+def _label(text: str = "", role: str = "value", *, wrap: bool = True) -> QLabel:
+    label = QLabel(text)
+    label.setProperty("role", role)
+    label.setWordWrap(wrap)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def _fit_height(view: QListWidget, most: int) -> None:
+    """Size a short list to its rows (no empty box under two lines), scrolling past ``most``."""
+    rows = sum(max(view.sizeHintForRow(i), 0) for i in range(view.count()))
+    frame = 2 * view.frameWidth() + 2 * view.spacing() * view.count() + 4
+    view.setFixedHeight(min(most, max(36, rows + frame)))
+
+
+def _separator() -> QFrame:
+    line = QFrame()
+    line.setProperty("role", "separator")
+    line.setFrameShape(QFrame.Shape.HLine)
+    return line
+
+
+class LessonDetailPane(QWidget):
+    """Details and actions of one lesson."""
+
+    completeRequested = Signal(str)  # noqa: N815 - Qt signal (booking id)
+    noShowRequested = Signal(str)  # noqa: N815
+    cancelRequested = Signal(str, str)  # noqa: N815 - booking id, reason
+    noteSaveRequested = Signal(str, str)  # noqa: N815 - booking id, note text
+
+    def __init__(
+        self, parent: QWidget | None = None, *, time_zone: str = "UTC", palette: Palette = LIGHT
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("detailPane")
+        self.setAccessibleName("Lesson details")
+        self._zone = time_zone
+        self._palette = palette
+        self._detail: LessonDetail | None = None
+        self._saved_note = ""
+        self._stack = QStackedWidget()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self._stack)
+        self._empty = _label("Select a lesson to see its details.", "subtitle")
+        self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._stack.addWidget(self._empty)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._content = QWidget()
+        self._content.setObjectName("detailPane")
+        scroll.setWidget(self._content)
+        self._stack.addWidget(scroll)
+        self._build(self._content)
+        self.set_detail(None)
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _build(self, content: QWidget) -> None:
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.setSpacing(10)
+        head = QHBoxLayout()
+        self.title = _label("", "title")
+        self.title.setObjectName("studentName")
+        head.addWidget(self.title, 1)
+        self.status_badge = _label("", "badge", wrap=False)
+        self.mark_badge = _label("", "badge", wrap=False)
+        head.addWidget(self.mark_badge, 0, Qt.AlignmentFlag.AlignTop)
+        head.addWidget(self.status_badge, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(head)
+        self.subtitle = _label("", "subtitle")
+        layout.addWidget(self.subtitle)
+        self.notice = _label("", "notice")
+        layout.addWidget(self.notice)
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
+        form.setHorizontalSpacing(16)
+        form.setVerticalSpacing(6)
+        self.your_time = _label()
+        self.student_time = _label()
+        self.price = _label()
+        self.reason = _label()
+        self._reason_caption = _label("Reason", "caption")
+        form.addRow(_label("Your time", "caption"), self.your_time)
+        form.addRow(_label("Student's time", "caption"), self.student_time)
+        form.addRow(_label("Price", "caption"), self.price)
+        form.addRow(self._reason_caption, self.reason)
+        self._form = form
+        layout.addLayout(form)
+        actions = QHBoxLayout()
+        actions.setSpacing(8)
+        self.complete_button = QPushButton(icon("check", self._palette), "&Completed")
+        self.complete_button.setToolTip("The lesson took place")
+        self.no_show_button = QPushButton(icon("cross", self._palette), "&No-show")
+        self.no_show_button.setToolTip("The student did not come")
+        self.cancel_button = QPushButton("Cance&l…")
+        self.cancel_button.setProperty("role", "danger")
+        for button in (self.complete_button, self.no_show_button, self.cancel_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        layout.addLayout(actions)
+        layout.addWidget(_separator())
+        note_caption = _label("Private &note (only you see it)", "caption")
+        layout.addWidget(note_caption)
+        self.note = QPlainTextEdit()
+        self.note.setObjectName("note")
+        self.note.setAccessibleName("Private note")
+        self.note.setPlaceholderText("What you worked on, what to practise next…")
+        self.note.setTabChangesFocus(True)
+        self.note.setMinimumHeight(90)
+        self.note.setMaximumHeight(140)
+        note_caption.setBuddy(self.note)
+        layout.addWidget(self.note)
+        note_row = QHBoxLayout()
+        self.note_state = _label("", "subtitle", wrap=False)
+        note_row.addWidget(self.note_state, 1)
+        self.save_note_button = QPushButton(icon("note", self._palette), "&Save note")
+        note_row.addWidget(self.save_note_button)
+        layout.addLayout(note_row)
+        layout.addWidget(_separator())
+        layout.addWidget(_label("History", "caption"))
+        self.history = QListWidget()
+        self.history.setObjectName("history")
+        self.history.setAccessibleName("History of this lesson")
+        self.history.setWordWrap(True)
+        self.history.setAlternatingRowColors(True)
+        self.history.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        layout.addWidget(self.history)
+        self._others_caption = _label("", "caption")
+        layout.addWidget(self._others_caption)
+        self.others = QListWidget()
+        self.others.setObjectName("studentLessons")
+        self.others.setAccessibleName("The student's other lessons")
+        self.others.setAlternatingRowColors(True)
+        self.others.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        layout.addWidget(self.others)
+        layout.addStretch(1)
+
+        self.complete_button.clicked.connect(self._complete)
+        self.no_show_button.clicked.connect(self._no_show)
+        self.cancel_button.clicked.connect(self._cancel)
+        self.save_note_button.clicked.connect(self._save_note)
+        self.note.textChanged.connect(self._note_changed)
+
+    # -- public -----------------------------------------------------------------------------
+
+    def set_time_zone(self, zone: str) -> None:
+        """The instructor's zone ("your time")."""
+        self._zone = zone
+        self.set_detail(self._detail)
+
+    def detail(self) -> LessonDetail | None:
+        return self._detail
+
+    def booking_id(self) -> str | None:
+        return self._detail.lesson.booking_id if self._detail else None
+
+    def set_detail(self, detail: LessonDetail | None) -> None:
+        """Show a lesson (or the empty state); keeps an unsaved note of the same lesson."""
+        same = (
+            detail is not None
+            and self._detail is not None
+            and detail.lesson.booking_id == self._detail.lesson.booking_id
+        )
+        keep_typing = same and self.note_dirty()
+        self._detail = detail
+        if detail is None:
+            self._stack.setCurrentIndex(0)
+            return
+        self._stack.setCurrentIndex(1)
+        card = detail.lesson
+        self.title.setText(card.student_name)
+        self.subtitle.setText(
+            f"{card.lesson_type_name} · {fmt.duration(card)} · "
+            f"{fmt.money(card.price_cents, card.currency)}"
+        )
+        self.status_badge.setText(fmt.status(card))
+        self.status_badge.setProperty("tone", fmt.STATUS_TONES.get(card.status, "neutral"))
+        self.mark_badge.setVisible(card.mark is not SyncMark.SYNCED)
+        self.mark_badge.setText(fmt.MARK_WORDS[card.mark])
+        self.mark_badge.setProperty(
+            "tone", "neutral" if card.mark is SyncMark.PENDING else "warning"
+        )
+        for badge in (self.status_badge, self.mark_badge):
+            badge.style().unpolish(badge)
+            badge.style().polish(badge)
+        self.notice.setVisible(bool(card.mark_message))
+        self.notice.setText(card.mark_message)
+        self.your_time.setText(fmt.when(card, self._zone))
+        self.student_time.setText(
+            f"{fmt.when(card, card.student_time_zone)}\n{card.student_time_zone.replace('_', ' ')}"
+        )
+        self.price.setText(fmt.money(card.price_cents, card.currency))
+        cancelled = card.status == "cancelled"
+        self.reason.setVisible(cancelled)
+        self._reason_caption.setVisible(cancelled)
+        if cancelled:
+            who = fmt.WHO_CANCELLED.get(card.cancelled_by, "")
+            by = f" (cancelled by {who})" if who else ""
+            self.reason.setText(f"{card.cancel_reason or 'No reason given'}{by}")
+        self.complete_button.setEnabled(detail.can_complete)
+        self.no_show_button.setEnabled(detail.can_no_show)
+        self.cancel_button.setEnabled(detail.can_cancel)
+        if not detail.can_complete and card.status == "confirmed":
+            self.complete_button.setToolTip("You can record how it went once the lesson starts")
+        else:
+            self.complete_button.setToolTip("The lesson took place")
+        if not keep_typing:
+            self._saved_note = card.note
+            self.note.blockSignals(True)
+            self.note.setPlainText(card.note)
+            self.note.blockSignals(False)
+        else:
+            self._saved_note = card.note
+        self._note_changed()
+        self._fill_history(detail)
+        self._fill_others(detail)
+
+    def note_dirty(self) -> bool:
+        return self.note.toPlainText() != self._saved_note
+
+    # -- lists ------------------------------------------------------------------------------
+
+    def _fill_history(self, detail: LessonDetail) -> None:
+        self.history.clear()
+        tz = ZoneInfo(self._zone)
+        for entry in detail.history:
+            at = entry.at.astimezone(tz)
+            who = (
+                f"{entry.actor_name} ({entry.actor_role})" if entry.actor_role else entry.actor_name
+            )
+            text = f"{at:%a %-d %b, %H:%M} · {who} · {entry.action}"
+            if entry.summary:
+                text += f"\n{entry.summary}"
+            item = QListWidgetItem(text)
+            item.setToolTip(f"From {entry.device}" if entry.device else "")
+            self.history.addItem(item)
+        if not detail.history:
+            self.history.addItem(QListWidgetItem("No history recorded yet."))
+        self.history.setFixedHeight(
+            min(220, max(80, self.history.sizeHintForRow(0) * max(1, self.history.count()) + 8))
+        )
+
+    def _fill_others(self, detail: LessonDetail) -> None:
+        self.others.clear()
+        name = detail.lesson.student_name.split(" ")[0]
+        self._others_caption.setText(f"Other lessons with {name}")
+        visible = bool(detail.student_lessons)
+        self._others_caption.setVisible(visible)
+        self.others.setVisible(visible)
+        for card in detail.student_lessons:
+            item = QListWidgetItem(
+                f"{fmt.when(card, self._zone)} · {card.lesson_type_name} · {fmt.status(card)}"
+            )
+            item.setData(Qt.ItemDataRole.UserRole, card.booking_id)
+            self.others.addItem(item)
+        _fit_height(self.others, 200)
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def _note_changed(self) -> None:
+        text = self.note.toPlainText()
+        dirty = self.note_dirty()
+        too_long = len(text) > MAX_NOTE
+        self.save_note_button.setEnabled(dirty and not too_long and self._detail is not None)
+        if too_long:
+            self.note_state.setText(f"Notes are limited to {MAX_NOTE} characters.")
+        elif dirty:
+            self.note_state.setText("Unsaved changes")
+        else:
+            self.note_state.setText("")
+
+    def _complete(self) -> None:
+        if booking := self.booking_id():
+            self.completeRequested.emit(booking)
+
+    def _no_show(self) -> None:
+        if booking := self.booking_id():
+            self.noShowRequested.emit(booking)
+
+    def _cancel(self) -> None:
+        booking = self.booking_id()
+        if booking is None or self._detail is None:
+            return
+        reason = CancelLessonDialog.ask(self, self._detail.lesson, self._zone)
+        if reason:
+            self.cancelRequested.emit(booking, reason)
+
+    def _save_note(self) -> None:
+        booking = self.booking_id()
+        if booking is None or not self.save_note_button.isEnabled():
+            return
+        text = self.note.toPlainText().strip()
+        self._saved_note = self.note.toPlainText()
+        self._note_changed()
+        self.note_state.setText("Saved")
+        self.noteSaveRequested.emit(booking, text)

@@ -1,0 +1,172 @@
+"""The always-visible sync status: online or not, pending changes, last sync, attention count.
+
+Fed a ``SyncStatus`` (a frozen read model) whenever sync state changes; it keeps its
+"synced 2 min ago" text fresh on its own with a timer. "Sync now" and the attention count are
+buttons, so both are reachable with the keyboard and announce themselves to screen readers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
+
+from instainstru_desktop.services.views import SyncStatus
+from ui.icons import icon
+from ui.theme import LIGHT, Palette
+
+ICON = QSize(16, 16)
+
+
+def synced_ago(last: datetime | None, now: datetime) -> str:
+    """ "Never synced", "Synced just now", "Synced 5 min ago", "Synced 3 h ago", "Synced 12 Mar"."""
+    if last is None:
+        return "Never synced"
+    seconds = max(0.0, (now - last).total_seconds())
+    if seconds < 60:
+        return "Synced just now"
+    if seconds < 3600:
+        return f"Synced {int(seconds // 60)} min ago"
+    if seconds < 24 * 3600:
+        return f"Synced {int(seconds // 3600)} h ago"
+    return f"Synced {last:%-d %b}"
+
+
+def plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+class SyncStatusBar(QWidget):
+    """Online state · pending changes · last sync · needs attention · Sync now."""
+
+    syncRequested = Signal()  # noqa: N815 - Qt signal
+    attentionRequested = Signal()  # noqa: N815 - Qt signal: show the needs-attention list
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        palette: Palette = LIGHT,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("syncStatus")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.setAccessibleName("Sync status")
+        self._palette = palette
+        self._clock = clock
+        self._status: SyncStatus | None = None
+        self._syncing = False
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 3, 6, 3)
+        layout.setSpacing(14)
+        self.connection = QLabel()
+        self.connection_icon = QLabel()
+        self.pending = QLabel()
+        self.pending_icon = QLabel()
+        self.last_sync = QLabel()
+        self.error = QLabel()
+        self.error.setProperty("role", "error")
+        self.attention = QToolButton()
+        self.attention.setObjectName("attentionButton")
+        self.attention.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.attention.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.attention.clicked.connect(self.attentionRequested)
+        self.sync_button = QToolButton()
+        self.sync_button.setObjectName("syncButton")
+        self.sync_button.setText("Sync now")
+        self.sync_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.sync_button.setToolTip("Send your changes and fetch the latest now")
+        self.sync_button.clicked.connect(self.syncRequested)
+        for pair in ((self.connection_icon, self.connection), (self.pending_icon, self.pending)):
+            box = QHBoxLayout()
+            box.setSpacing(5)
+            box.addWidget(pair[0])
+            box.addWidget(pair[1])
+            layout.addLayout(box)
+        layout.addWidget(self.last_sync)
+        layout.addWidget(self.attention)
+        layout.addWidget(self.error, 1)
+        layout.addWidget(self.sync_button)
+        self._timer = QTimer(self)
+        self._timer.setInterval(30_000)
+        self._timer.timeout.connect(self._refresh_time)
+        self._timer.start()
+        self._render()
+
+    # -- public -----------------------------------------------------------------------------
+
+    def set_status(self, status: SyncStatus) -> None:
+        self._status = status
+        self._render()
+
+    def status(self) -> SyncStatus | None:
+        return self._status
+
+    def set_syncing(self, syncing: bool) -> None:
+        """While a sync runs: "Syncing…" and the button disabled."""
+        self._syncing = syncing
+        self._render()
+
+    def set_theme(self, palette: Palette) -> None:
+        self._palette = palette
+        self._render()
+
+    # -- rendering --------------------------------------------------------------------------
+
+    def _render(self) -> None:
+        status = self._status or SyncStatus(False, 0, 0, None)
+        pal = self._palette
+        online = status.online
+        self.connection.setText("Online" if online else "Offline")
+        self.connection_icon.setPixmap(
+            icon(
+                "online" if online else "offline", pal, "success" if online else "text_secondary"
+            ).pixmap(ICON)
+        )
+        self.connection.setToolTip(
+            "Connected to the server"
+            if online
+            else "Working offline: your changes are kept and sent when the connection is back"
+        )
+        pending = status.pending_changes
+        self.pending.setText(
+            plural(pending, "change waiting", "changes waiting") if pending else "All changes sent"
+        )
+        self.pending_icon.setPixmap(
+            icon(
+                "clock" if pending else "check", pal, "text_secondary" if pending else "success"
+            ).pixmap(ICON)
+        )
+        count = status.needs_attention
+        self.attention.setVisible(count > 0)
+        self.attention.setText(plural(count, "needs attention", "need attention"))
+        self.attention.setIcon(icon("warning", pal, "warning"))
+        self.attention.setProperty("active", count > 0)
+        self.attention.setToolTip("Show what needs your decision")
+        self.attention.style().unpolish(self.attention)
+        self.attention.style().polish(self.attention)
+        self.error.setText(f"Last sync failed: {status.last_error}" if status.last_error else "")
+        self.error.setToolTip(status.last_error)
+        self.sync_button.setIcon(icon("sync", pal))
+        self.sync_button.setEnabled(not self._syncing)
+        self.sync_button.setText("Syncing…" if self._syncing else "Sync now")
+        self._refresh_time()
+        self.setAccessibleDescription(self.summary())
+
+    def _refresh_time(self) -> None:
+        status = self._status
+        self.last_sync.setText(synced_ago(status.last_sync if status else None, self._clock()))
+        if status and status.last_sync:
+            self.last_sync.setToolTip(f"Last sync: {status.last_sync:%Y-%m-%d %H:%M} UTC")
+
+    def summary(self) -> str:
+        """Everything the bar shows, in one sentence (its accessible description)."""
+        parts = [self.connection.text(), self.pending.text(), self.last_sync.text()]
+        if self.attention.isVisibleTo(self):
+            parts.append(self.attention.text())
+        if self.error.text():
+            parts.append(self.error.text())
+        return ". ".join(parts) + "."

@@ -126,7 +126,7 @@ class SyncEngine:
         with self._lock:
             report = SyncReport()
             try:
-                self._check_server_memory(force_push)
+                self._check_server_memory(report, force_push)
                 self._push(report, cancel, force_push)
                 if not self._cancelled(cancel, report):
                     self._pull(report, cancel)
@@ -261,7 +261,7 @@ class SyncEngine:
         state = self._api.sync_state(client_id)
         report.resent += self._recover(int(state.get("last_mutation_id", 0)))
 
-    def _check_server_memory(self, force: bool) -> None:
+    def _check_server_memory(self, report: SyncReport, force: bool) -> None:
         """A server restored from a copy that still holds our cursor forgets our last pushes
         without a ``reset_required``; compare its count with ours when nothing else is sent."""
         with self._store.read() as uow:
@@ -278,7 +278,7 @@ class SyncEngine:
                 server_last,
                 state.last_acked_mutation_id,
             )
-            self._recover(server_last)
+            report.resent += self._recover(server_last)
 
     def _recover(self, server_last: int) -> int:
         """Put back in the queue every answered mutation above ``server_last``; returns how many.

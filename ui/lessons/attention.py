@@ -180,6 +180,7 @@ class AttentionList(QWidget):
         self._scroll.setFrameShape(QFrame.Shape.NoFrame)
         outer.addWidget(self._scroll, 1)
         self._empty = QWidget()
+        self._empty.setObjectName("attentionPane")
         empty_layout = QVBoxLayout(self._empty)
         empty_layout.addStretch(1)
         check = QLabel()

@@ -182,11 +182,16 @@ class SyncRepository:
         )
         return self._s.execute(stmt).all()
 
-    def changed_bookings(self, after: int, upto: int, who: str | None) -> Sequence[AnyRow]:
-        stmt = booking_view().where(
+    def changed_bookings(
+        self, after: int, upto: int, who: str | None
+    ) -> tuple[list[str], Sequence[AnyRow]]:
+        """Column names and rows of changed bookings (``booking_view`` shape)."""
+        stmt = booking_view(plain_instants=True).where(
             *self._window(Booking.seq, after, upto), *self._scope(Booking.instructor_id, who)
         )
-        return self._s.execute(stmt.order_by(Booking.seq, Booking.id)).all()
+        # Core execution on the session's connection: no ORM row processing for 100k rows.
+        result = self._s.connection().execute(stmt.order_by(Booking.seq, Booking.id))
+        return list(result.keys()), result.all()
 
     def changed_conflicts(self, after: int, upto: int, who: str | None) -> Sequence[Conflict]:
         stmt = select(Conflict).where(

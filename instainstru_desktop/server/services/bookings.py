@@ -61,11 +61,11 @@ def present(tx: Tx, principal: Principal, booking_id: str) -> Json:
     row = tx.bookings.view(booking_id)
     if row is None:
         raise NotFound("No such booking.")
-    return presented(principal, row._mapping)
+    return presented(principal, row)
 
 
 def presented(principal: Principal, row: Any) -> Json:
-    owner = Owner(instructor_id=row["instructor_id"], student_id=row["student_id"])
+    owner = Owner(instructor_id=row.instructor_id, student_id=row.student_id)
     return views.booking(
         row,
         see_note=allowed(principal, Permission.BOOKINGS_NOTE, owner),
@@ -281,14 +281,13 @@ def get_booking(uow: UnitOfWork, caller: Caller, booking_id: str) -> Json:
         row = tx.bookings.view(booking_id)
         if row is None:
             raise NotFound("No such booking.")
-        mapping = row._mapping
         authorize(
             principal,
             Permission.BOOKINGS_READ,
-            Owner(mapping["instructor_id"], mapping["student_id"]),
+            Owner(row.instructor_id, row.student_id),
             hidden_unless=Permission.BOOKINGS_READ,
         )
-        return presented(principal, mapping)
+        return presented(principal, row)
 
 
 def history(uow: UnitOfWork, caller: Caller, booking_id: str) -> list[Json]:
@@ -331,8 +330,8 @@ def list_bookings(
     with uow.read() as tx:
         rows = tx.bookings.page(where, keyset, limit + 1)
     page = rows[:limit]
-    items = [presented(principal, r._mapping) for r in page]
+    items = [presented(principal, r) for r in page]
     next_cursor = (
-        encode_cursor(page[-1].start_utc.isoformat(), page[-1].id) if len(rows) > limit else None
+        encode_cursor(page[-1].start.isoformat(), page[-1].id) if len(rows) > limit else None
     )
     return {"items": items, "next_cursor": next_cursor}

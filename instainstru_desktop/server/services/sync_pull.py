@@ -93,10 +93,8 @@ def _empty() -> Json:
 
 def _changes(tx: Tx, after: int, bound: int, scope: str | None, see_review: bool) -> Json:
     sync = tx.sync
-    bookings = [
-        views.booking(row._mapping, see_note=True, see_review=see_review)
-        for row in sync.changed_bookings(after, bound, scope)
-    ]
+    keys, rows = sync.changed_bookings(after, bound, scope)
+    bookings = views.bookings(rows, keys, see_note=True, see_review=see_review)
     student_ids = sync.changed_students(after, bound, scope)
     student_ids.update(b["student_id"] for b in bookings)
     instructor_ids = sync.changed_instructors(after, bound, scope)

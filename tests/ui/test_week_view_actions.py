@@ -248,3 +248,36 @@ def test_geometry_round_trips():
     assert geo.hit_test(QPoint(10, 200)).kind is HitKind.GUTTER
     assert geo.hit_test(QPoint(-1, 200)).kind is HitKind.NONE
     assert geo.scroll_for_minute(24 * 60) == geo.max_scroll
+
+
+def test_ctrl_wheel_zooms_around_the_pointer(qtbot, view):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QWheelEvent
+
+    geo = view.week_geometry()
+    pos = QPointF(geo.cell_center(2, 48))  # Wednesday 12:00
+    before = geo.minute_at_y(pos.y())
+    event = QWheelEvent(
+        pos,
+        view.viewport().mapToGlobal(pos),
+        QPoint(0, 0),
+        QPoint(0, 120),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.ControlModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(view.viewport(), event)
+    geo = view.week_geometry()
+    assert geo.hour_height == 72
+    assert abs(geo.minute_at_y(pos.y()) - before) < 1  # the hour under the pointer stays put
+
+
+def test_double_click_on_a_cell_does_not_undo_the_click(qtbot, view):
+    seen = []
+    view.hoursEdited.connect(lambda d, r: seen.append(r))
+    point = view.week_geometry().cell_center(6, 40)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)  # the first click
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert view.display_week().days[6].ranges == hours(("10:00", "10:15"))
+    assert len(seen) == 1

@@ -206,7 +206,9 @@ class CardLayouter:
             if lines_left >= 2:
                 texts = [" · ".join(t for t in (status, card.lesson_type_name) if t), when]
             else:
-                texts = [" · ".join(t for t in (status, card.lesson_type_name, when) if t)]
+                # The time matters more than the type (the colour already tells the type),
+                # so a narrow card elides the type, not the end time.
+                texts = [" · ".join(t for t in (status, when, card.lesson_type_name) if t)]
             for text in texts[: max(1, lines_left)]:
                 line = self._elide(text, 1, inner)
                 details.append((QPointF(PAD_X, y), self._text(line, 1), style.detail))

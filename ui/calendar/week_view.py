@@ -27,6 +27,7 @@ from PySide6.QtGui import (
     QResizeEvent,
     QShowEvent,
     QUndoStack,
+    QWheelEvent,
 )
 from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QMenu, QToolTip, QWidget
 
@@ -170,8 +171,8 @@ class WeekView(QAbstractScrollArea):
         self.viewport().update()
 
     def set_hour_height(self, pixels: int) -> None:
-        """Zoom the hours (pixels per hour, at least 32 so a 15-minute cell stays clickable)."""
-        self._hour_height = max(32, pixels)
+        """Zoom the hours (32–160 px per hour: a 15-minute cell stays clickable)."""
+        self._hour_height = min(160, max(32, pixels))
         self.verticalScrollBar().setSingleStep(self._hour_height // 4)
         self._relayout()
 
@@ -413,11 +414,26 @@ class WeekView(QAbstractScrollArea):
             self.edit_block(block, mode)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        # Only lessons react: on a cell the first click already toggled it, and starting a
+        # second drag here would toggle it straight back.
         hit = self._geo.hit_test(event.position(), self._week)
         if hit.segment is not None and event.button() == Qt.MouseButton.LeftButton:
             self.lessonActivated.emit(hit.segment.card.booking_id)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        """Ctrl+wheel zooms the hours around the pointer; the plain wheel scrolls."""
+        if not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            super().wheelEvent(event)
             return
-        self.mousePressEvent(event)
+        step = event.angleDelta().y()
+        if not step:
+            return
+        y = event.position().y()
+        minute = self._geo.minute_at_y(y)
+        self.set_hour_height(self._hour_height + (8 if step > 0 else -8))
+        offset = round(self._geo.content_y(minute) - (y - self._geo.header_height))
+        self.verticalScrollBar().setValue(offset)
+        event.accept()
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         if event.reason() == QContextMenuEvent.Reason.Mouse:

@@ -46,7 +46,7 @@ from instainstru_desktop.server.settings import Settings
 from instainstru_desktop.server.uow import UnitOfWork
 
 API = "/api/v1"
-TOTAL_HISTORY = 100_000
+TOTAL_HISTORY = 78_000  # with the demo studio and the slot instructors: ~100k bookings in all
 
 
 # -- the server process --------------------------------------------------------------------------
@@ -69,8 +69,13 @@ def serve(database_url: str, port_file: str) -> None:
             return {"id": user.id, "name": user.name}
 
     async def bare(scope: dict[str, Any], receive: Any, send: Any) -> None:
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [(b"content-type", b"application/json")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"application/json")],
+            }
+        )
         await send({"type": "http.response.body", "body": b'{"ok":true}'})
 
     app.mount("/bench/bare", bare)
@@ -109,8 +114,10 @@ def seed(database_url: str, now: datetime) -> dict[str, Any]:
     add_past_lessons(uow, heavy["id"], 19_960, now.date(), per_day=16)
     token = issue_token(uow, admin.id, now=now, ttl=timedelta(days=1))
     app.state.context.uow.database.dispose()
-    print(f"seeded in {time.perf_counter() - started:.1f} s: demo studio + "
-          f"{per * len(demo):,} past lessons + 20,160 on the benchmark instructors")
+    print(
+        f"seeded in {time.perf_counter() - started:.1f} s: demo studio + "
+        f"{per * len(demo):,} past lessons + 20,240 on the slot instructors"
+    )
     return {"admin_token": token, "demo": demo, **benchers, "light": light, "heavy": heavy}
 
 
@@ -121,38 +128,76 @@ def _bench_instructors(uow: UnitOfWork, now: datetime, count: int) -> dict[str, 
     password = "x"  # never used to sign in: tokens are issued directly
     with uow.write() as tx:  # users first: the unit of work orders rows by relationships only
         for n in range(count):
-            tx.users.add(User(id=new_id(n, 1), email=f"bench{n}@bench.example",
-                              name=f"Bench {n}", role="instructor", password_hash=password,
-                              time_zone="UTC", created_at=now))
+            tx.users.add(
+                User(
+                    id=new_id(n, 1),
+                    email=f"bench{n}@bench.example",
+                    name=f"Bench {n}",
+                    role="instructor",
+                    password_hash=password,
+                    time_zone="UTC",
+                    created_at=now,
+                )
+            )
         tx.commit()
     with uow.write() as tx:
         for n in range(count):
             user_id, instructor_id, type_id = new_id(n, 1), new_id(n, 2), new_id(n, 3)
-            tx.instructors.add(Instructor(
-                id=instructor_id, user_id=user_id, bio="", min_notice_minutes=0,
-                booking_horizon_days=28, buffer_minutes=0, slot_step_minutes=15,
-                daily_limit=None, weekly_limit=None, version=1))
+            tx.instructors.add(
+                Instructor(
+                    id=instructor_id,
+                    user_id=user_id,
+                    bio="",
+                    min_notice_minutes=0,
+                    booking_horizon_days=28,
+                    buffer_minutes=0,
+                    slot_step_minutes=15,
+                    daily_limit=None,
+                    weekly_limit=None,
+                    version=1,
+                )
+            )
             usual = n < 2
-            tx.lesson_types.add(LessonType(
-                id=type_id, instructor_id=instructor_id, name="Lesson",
-                duration_minutes=60 if usual else 15, price_cents=100, currency="EUR",
-                color="#123456", active=True, version=1))
-            hours = [[d, 540, 1020] for d in range(5)] if usual else [
-                [d, 0, 1440] for d in range(7)]
-            tx.availability.add_template(WeeklyTemplate(
-                instructor_id=instructor_id, ranges=hours, version=1))
+            tx.lesson_types.add(
+                LessonType(
+                    id=type_id,
+                    instructor_id=instructor_id,
+                    name="Lesson",
+                    duration_minutes=60 if usual else 15,
+                    price_cents=100,
+                    currency="EUR",
+                    color="#123456",
+                    active=True,
+                    version=1,
+                )
+            )
+            hours = (
+                [[d, 540, 1020] for d in range(5)] if usual else [[d, 0, 1440] for d in range(7)]
+            )
+            tx.availability.add_template(
+                WeeklyTemplate(instructor_id=instructor_id, ranges=hours, version=1)
+            )
             instructors.append({"id": instructor_id, "type": type_id})
         for n in range(64):
-            tx.users.add(User(id=new_id(n, 4), email=f"bench-student{n}@bench.example",
-                              name=f"Student {n}", role="student", password_hash=password,
-                              time_zone="UTC", created_at=now))
+            tx.users.add(
+                User(
+                    id=new_id(n, 4),
+                    email=f"bench-student{n}@bench.example",
+                    name=f"Student {n}",
+                    role="student",
+                    password_hash=password,
+                    time_zone="UTC",
+                    created_at=now,
+                )
+            )
             students.append(new_id(n, 4))
         tx.commit()
     return {"instructors": instructors, "students": students}
 
 
-def _upcoming(uow: UnitOfWork, pair: list[dict[str, Any]], benchers: dict[str, Any],
-              now: datetime) -> None:
+def _upcoming(
+    uow: UnitOfWork, pair: list[dict[str, Any]], benchers: dict[str, Any], now: datetime
+) -> None:
     """40 identical upcoming lessons for each of the two slot-benchmark instructors."""
     base = now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
     base += timedelta(days=(7 - base.weekday()) % 7)  # next Monday: weekdays, in the hours
@@ -160,12 +205,25 @@ def _upcoming(uow: UnitOfWork, pair: list[dict[str, Any]], benchers: dict[str, A
         for k, instructor in enumerate(pair):
             for n in range(40):
                 start = base + timedelta(weeks=n // 10, days=n % 5, hours=9 + n % 7)
-                tx.bookings.insert(Booking(
-                    id=new_id(k * 100 + n, 5), instructor_id=instructor["id"],
-                    student_id=benchers["students"][n], lesson_type_id=instructor["type"],
-                    start_utc=start, end_utc=start + timedelta(minutes=60), status="confirmed",
-                    note="", flagged=False, review_note="", price_cents=100, currency="EUR",
-                    created_at=now, updated_at=now, version=1))
+                tx.bookings.insert(
+                    Booking(
+                        id=new_id(k * 100 + n, 5),
+                        instructor_id=instructor["id"],
+                        student_id=benchers["students"][n],
+                        lesson_type_id=instructor["type"],
+                        start_utc=start,
+                        end_utc=start + timedelta(minutes=60),
+                        status="confirmed",
+                        note="",
+                        flagged=False,
+                        review_note="",
+                        price_cents=100,
+                        currency="EUR",
+                        created_at=now,
+                        updated_at=now,
+                        version=1,
+                    )
+                )
         tx.commit()
 
 
@@ -185,8 +243,16 @@ class Result:
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
-def load(base: str, name: str, make: Callable[[int, int], tuple[str, str, Any]], *,
-         clients: int, seconds: float, headers: dict[str, str], ok: set[int]) -> Result:
+def load(
+    base: str,
+    name: str,
+    make: Callable[[int, int], tuple[str, str, Any]],
+    *,
+    clients: int,
+    seconds: float,
+    headers: dict[str, str],
+    ok: set[int],
+) -> Result:
     """``clients`` threads, each with its own connection, for ``seconds``."""
     latencies: list[list[float]] = [[] for _ in range(clients)]
     errors = [0] * clients
@@ -215,8 +281,9 @@ def load(base: str, name: str, make: Callable[[int, int], tuple[str, str, Any]],
     stop_at[0] = began + seconds
     for thread in threads:
         thread.join()
-    return Result(name, [x for part in latencies for x in part], time.perf_counter() - began,
-                  sum(errors))
+    return Result(
+        name, [x for part in latencies for x in part], time.perf_counter() - began, sum(errors)
+    )
 
 
 def main() -> None:
@@ -233,8 +300,10 @@ def main() -> None:
     now = datetime.now(UTC)
     data = seed(url, now)
     port_file = folder / "port"
-    server = subprocess.Popen([sys.executable, __file__, "--serve", url, str(port_file)],
-                              env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    server = subprocess.Popen(
+        [sys.executable, __file__, "--serve", url, str(port_file)],
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
     try:
         base = _wait_for(server, port_file)
         run(base, data, now, args.clients, args.seconds)
@@ -263,13 +332,17 @@ def run(base: str, data: dict[str, Any], now: datetime, clients: int, seconds: f
     admin = {"Authorization": f"Bearer {data['admin_token']}"}
     maria = data["demo"][0]
     week_from = now.date()
-    week = (f"{API}/instructors/{maria}/availability?from={week_from}"
-            f"&to={week_from + timedelta(days=6)}")
-    window = (f"from={_iso(now)}&to={_iso(now + timedelta(days=28))}")
+    week = (
+        f"{API}/instructors/{maria}/availability?from={week_from}"
+        f"&to={week_from + timedelta(days=6)}"
+    )
+    window = f"from={_iso(now)}&to={_iso(now + timedelta(days=28))}"
 
     def slots_of(instructor: dict[str, Any]) -> str:
-        return (f"{API}/instructors/{instructor['id']}/slots"
-                f"?lesson_type_id={instructor['type']}&{window}")
+        return (
+            f"{API}/instructors/{instructor['id']}/slots"
+            f"?lesson_type_id={instructor['type']}&{window}"
+        )
 
     bookers = data["instructors"][2:6]
     day0 = now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
@@ -277,9 +350,16 @@ def run(base: str, data: dict[str, Any], now: datetime, clients: int, seconds: f
     def booking(k: int, n: int) -> tuple[str, str, Any]:
         instructor = bookers[k % len(bookers)]
         start = day0 + timedelta(days=(k // len(bookers)) * 6 + n // 96, minutes=15 * (n % 96))
-        return "POST", f"{API}/bookings", {
-            "instructor_id": instructor["id"], "lesson_type_id": instructor["type"],
-            "student_id": data["students"][k], "start": _iso(start)}
+        return (
+            "POST",
+            f"{API}/bookings",
+            {
+                "instructor_id": instructor["id"],
+                "lesson_type_id": instructor["type"],
+                "student_id": data["students"][k],
+                "start": _iso(start),
+            },
+        )
 
     plan: list[tuple[str, Callable[[int, int], tuple[str, str, Any]], set[int]]] = [
         ("baseline: bare ASGI", lambda k, n: ("GET", "/bench/bare/", None), {200}),
@@ -287,11 +367,13 @@ def run(base: str, data: dict[str, Any], now: datetime, clients: int, seconds: f
         ("GET availability (1 week)", lambda k, n: ("GET", week, None), {200}),
         ("GET slots (4 weeks)", lambda k, n: ("GET", slots_of(data["light"]), None), {200}),
         ("POST booking", booking, {201}),
-        ("GET admin bookings page", lambda k, n: (
-            "GET", f"{API}/admin/bookings?limit=100", None), {200}),
+        (
+            "GET admin bookings page",
+            lambda k, n: ("GET", f"{API}/admin/bookings?limit=100", None),
+            {200},
+        ),
         ("GET slots, 200 bookings", lambda k, n: ("GET", slots_of(data["light"]), None), {200}),
-        ("GET slots, 20,000 bookings", lambda k, n: ("GET", slots_of(data["heavy"]), None),
-         {200}),
+        ("GET slots, 20,000 bookings", lambda k, n: ("GET", slots_of(data["heavy"]), None), {200}),
     ]
     results = {}
     print(f"\n{clients} concurrent clients, {seconds:.0f} s per endpoint (httpx.Client threads)")
@@ -299,14 +381,21 @@ def run(base: str, data: dict[str, Any], now: datetime, clients: int, seconds: f
     for name, make, ok in plan:
         result = load(base, name, make, clients=clients, seconds=seconds, headers=admin, ok=ok)
         results[name] = result
-        ratio = result.rps / results["baseline: FastAPI + ORM one row"].rps \
-            if "baseline: FastAPI + ORM one row" in results else float("nan")
-        print(f"{name:34} {result.rps:8.0f} {result.pct(0.5):8.2f} {result.pct(0.99):8.2f} "
-              f"{ratio:10.2f} {result.errors}")
+        ratio = (
+            result.rps / results["baseline: FastAPI + ORM one row"].rps
+            if "baseline: FastAPI + ORM one row" in results
+            else float("nan")
+        )
+        print(
+            f"{name:34} {result.rps:8.0f} {result.pct(0.5):8.2f} {result.pct(0.99):8.2f} "
+            f"{ratio:10.2f} {result.errors}"
+        )
     light = results["GET slots, 200 bookings"]
     heavy = results["GET slots, 20,000 bookings"]
-    print(f"\nslots with 20,000 vs 200 bookings: time per request {light.rps / heavy.rps:.2f}x, "
-          f"p50 {heavy.pct(0.5) / light.pct(0.5):.2f}x (target <= 1.5)")
+    print(
+        f"\nslots with 20,000 vs 200 bookings: time per request {light.rps / heavy.rps:.2f}x, "
+        f"p50 {heavy.pct(0.5) / light.pct(0.5):.2f}x (target <= 1.5)"
+    )
     _full_pull(base, admin)
 
 
@@ -316,20 +405,22 @@ def _full_pull(base: str, admin: dict[str, str]) -> None:
         for _ in range(3):
             started, cursor, rows = time.perf_counter(), "0", 0
             while True:
-                page = orjson.loads(client.get(f"{API}/sync/pull", params={"cursor": cursor})
-                                    .content)
+                page = orjson.loads(
+                    client.get(f"{API}/sync/pull", params={"cursor": cursor}).content
+                )
                 rows += len(page["bookings"])
                 cursor = page["cursor"]
                 if not page["has_more"]:
                     break
             timings.append(time.perf_counter() - started)
-    print(f"full admin sync pull: {rows:,} bookings in {statistics.median(timings):.2f} s "
-          f"(median of 3; best {min(timings):.2f} s; target < 2 s)")
+    print(
+        f"full admin sync pull: {rows:,} bookings in {statistics.median(timings):.2f} s "
+        f"(median of 3; best {min(timings):.2f} s; target < 2 s)"
+    )
 
 
 def _iso(instant: datetime) -> str:
     return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
 
 
 if __name__ == "__main__":

@@ -235,3 +235,18 @@ def test_cancel_dialog_ask_returns_the_reason_or_none(qtbot, monkeypatch):
 )
 def test_money(cents, currency, text):
     assert fmt.money(cents, currency) == text
+
+
+def test_theme_switch_keeps_the_lists(qtbot):
+    from ui.theme import DARK
+
+    upcoming, _past, _cancelled = lesson_lists()
+    view = LessonsView(time_zone=ZONE)
+    qtbot.addWidget(view)
+    view.set_lessons(Tab.UPCOMING, upcoming)
+    view.set_detail(lesson_detail("b14"))
+    view.set_theme(DARK)
+    assert view.models[Tab.UPCOMING].rowCount() == len(upcoming)
+    assert not view.detail.complete_button.icon().isNull()
+    view.set_time_zone("Asia/Tokyo")
+    assert view.detail.your_time.text().endswith("JST")

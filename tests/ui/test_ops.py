@@ -165,3 +165,8 @@ def test_describe_error(exc, title, fragment):
     assert got_title == title
     assert fragment in message
     assert "UNIQUE" not in message
+
+
+def test_present_shows_a_failure_handled_in_part(ops, shown):
+    ops.present(Offline("refused"), "reading your week")
+    assert shown.messages[0][0] == "Offline"

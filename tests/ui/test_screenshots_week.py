@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication
 
 from tests.ui.sample_data import DST_WEEK, FALL_WEEK, now_in_week, realistic_week
 from ui.calendar.week_view import WeekView
@@ -23,6 +24,7 @@ def make_view(qtbot, palette: Palette, width: int = 1280, height: int = 820) -> 
     view.set_now(now_in_week())
     view.show()
     qtbot.waitExposed(view)
+    QApplication.processEvents()  # window activation gives the view focus: take it back after
     view.clearFocus()
     return view
 
@@ -89,3 +91,34 @@ def test_week_view_high_dpi_and_narrow(qtbot, save_shot):
     save_shot(view, "week_narrow_dark")
     image = view.viewport().grab()
     assert image.width() >= 700
+
+
+def test_week_view_busy_day_screenshot(qtbot, save_shot):
+    """Overlapping, 15-minute and midnight-crossing lessons: nothing may overlap or clip."""
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from tests.ui.sample_data import WEEK, lesson
+
+    base = realistic_week()
+    tue = WEEK + timedelta(days=1)
+    extra = (
+        lesson("o1", tue, "18:00", "ana", "piano"),
+        lesson("o2", tue, "18:15", "ben", "guitar"),
+        lesson("o3", tue, "18:30", "chloe", "theory"),
+        lesson("q1", WEEK + timedelta(days=6), "09:00", "dmitri", "guitar", minutes=15),
+        lesson("q2", WEEK + timedelta(days=6), "09:15", "emma", "trial", minutes=20),
+        lesson("n1", WEEK + timedelta(days=5), "23:30", "farah", "theory", minutes=60),
+    )
+    view = make_view(qtbot, LIGHT, 1100, 760)
+    view.set_snapshot(replace(base, lessons=base.lessons + extra))
+    view.verticalScrollBar().setValue(view.week_geometry().scroll_for_minute(8 * 60 + 30))
+    save_shot(view, "week_busy_light")
+    rects = view.lesson_rects()
+    for a in ("o1", "o2", "o3"):
+        for b in ("o1", "o2", "o3"):
+            if a < b:
+                assert not rects[a][0].intersects(rects[b][0])
+    assert len(rects["n1"]) == 2
+    view.verticalScrollBar().setValue(view.week_geometry().max_scroll)
+    save_shot(view, "week_busy_evening_light")

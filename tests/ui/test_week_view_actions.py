@@ -281,3 +281,14 @@ def test_double_click_on_a_cell_does_not_undo_the_click(qtbot, view):
     qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
     assert view.display_week().days[6].ranges == hours(("10:00", "10:15"))
     assert len(seen) == 1
+
+
+def test_day_header_summary(view):
+    text = view.day_summary(2)
+    assert text.splitlines() == [
+        "Wednesday 12 March",
+        "Teaching hours: 09:00–13:00, 15:00–20:00",
+        "Hours set for this date",
+        "Waiting to sync",
+    ]
+    assert "Time off" in view.day_summary(3)

@@ -357,6 +357,8 @@ class WeekView(QAbstractScrollArea):
             hit = self._geo.hit_test(event.pos(), self._week)
             if hit.segment is not None:
                 QToolTip.showText(event.globalPos(), self._lesson_text(hit.segment), self)
+            elif hit.kind is HitKind.HEADER:
+                QToolTip.showText(event.globalPos(), self.day_summary(hit.day), self)
             else:
                 QToolTip.hideText()
                 event.ignore()
@@ -692,6 +694,28 @@ class WeekView(QAbstractScrollArea):
             lines.append("Waiting to sync")
         if card.mark_message:
             lines.append(card.mark_message)
+        return "\n".join(lines)
+
+    def day_summary(self, day: int) -> str:
+        """A day header's tooltip: its hours, where they come from, their sync state."""
+        if self._week is None:
+            return ""
+        info = self._week.days[day]
+        lines = [f"{info.date:%A %-d %B}"]
+        if info.time_off:
+            lines.append("Time off")
+        elif info.ranges:
+            spans = ", ".join(
+                f"{rng.format_minutes(r.start)}–{rng.format_minutes(r.end)}" for r in info.ranges
+            )
+            lines.append(f"Teaching hours: {spans}")
+        else:
+            lines.append("No teaching hours")
+        lines.append("Hours set for this date" if info.from_override else "Your usual week")
+        if info.mark is SyncMark.PENDING:
+            lines.append("Waiting to sync")
+        elif info.mark is not SyncMark.SYNCED:
+            lines.append("Needs your attention")
         return "\n".join(lines)
 
     def cursor_summary(self) -> str:

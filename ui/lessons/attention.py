@@ -236,6 +236,10 @@ class AttentionList(QWidget):
         self._zone = zone
         self.set_items(self._items)
 
+    def set_theme(self, palette: Palette) -> None:
+        self._palette = palette
+        self.set_items(self._items)
+
     def count(self) -> int:
         return len(self._items)
 

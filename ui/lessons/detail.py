@@ -188,6 +188,13 @@ class LessonDetailPane(QWidget):
         self._zone = zone
         self.set_detail(self._detail)
 
+    def set_theme(self, palette: Palette) -> None:
+        """Re-tint the button icons for a theme change (the rest follows the style sheet)."""
+        self._palette = palette
+        self.complete_button.setIcon(icon("check", palette))
+        self.no_show_button.setIcon(icon("cross", palette))
+        self.save_note_button.setIcon(icon("note", palette))
+
     def detail(self) -> LessonDetail | None:
         return self._detail
 

@@ -196,6 +196,11 @@ class LessonsView(QWidget):
             model.set_time_zone(zone)
         self.detail.set_time_zone(zone)
 
+    def set_theme(self, palette: Palette) -> None:
+        for model in self.models.values():
+            model.set_theme(palette)
+        self.detail.set_theme(palette)
+
     def update_lesson(self, card: LessonCard) -> None:
         """One lesson changed (completed, note saved...): update its row wherever it is."""
         for model in self.models.values():

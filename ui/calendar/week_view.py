@@ -15,6 +15,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
+    QAccessible,
+    QAccessibleEvent,
     QContextMenuEvent,
     QFocusEvent,
     QHelpEvent,
@@ -745,3 +747,7 @@ class WeekView(QAbstractScrollArea):
             start = self._snapshot.week_start
             week = f"Week of {start:%-d %B %Y}, {self.display_zone()}. "
         self.setAccessibleDescription(f"{week}{self.cursor_summary()}. {KEY_HELP}")
+        if QAccessible.isActive():  # tell a running screen reader the cursor moved
+            QAccessible.updateAccessibility(
+                QAccessibleEvent(self, QAccessible.Event.DescriptionChanged)
+            )

@@ -31,5 +31,5 @@ class Settings(BaseSettings):
 
     seed_demo: bool = False
     events_keepalive_seconds: float = Field(default=15.0, gt=0)
-    pull_page_rows: int = Field(default=20_000, ge=1)
+    pull_page_rows: int = Field(default=50_000, ge=1)
     pool_size: int = Field(default=20, ge=1)

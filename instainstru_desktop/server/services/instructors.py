@@ -75,25 +75,36 @@ def update_profile(
     if changes.get("time_zone") is not None:
         zone(changes["time_zone"])
     with uow.write() as tx:
-        instructor = _editable(tx, caller, instructor_id)
-        user = tx.users.get(instructor.user_id)
-        assert user is not None  # a foreign key guarantees it
-        for field in ("name", "time_zone"):
-            if changes.get(field) is not None:
-                setattr(user, field, changes[field])
-        if changes.get("bio") is not None:
-            instructor.bio = changes["bio"]
-        instructor.version += 1
-        record(
-            tx,
-            caller,
-            "instructor.update",
-            instructor_id=instructor.id,
-            details={k: v for k, v in changes.items() if v is not None},
-        )
-        view = _view(tx, instructor.id)
+        view = update_profile_in(tx, caller, instructor_id, changes)
         tx.commit()
     return view
+
+
+def update_profile_in(tx: Tx, caller: Caller, instructor_id: str, changes: dict[str, Any]) -> Json:
+    """Change name, time zone or bio inside ``tx`` (own / admin; the push's ``profile.update``).
+
+    The instructor row's version goes up even when only the user row changed, so the commit
+    stamps the instructor and the next pull sends it to every device in its scope.
+    """
+    instructor = _editable(tx, caller, instructor_id)
+    if changes.get("time_zone") is not None:
+        zone(changes["time_zone"])
+    user = tx.users.get(instructor.user_id)
+    assert user is not None  # a foreign key guarantees it
+    for field in ("name", "time_zone"):
+        if changes.get(field) is not None:
+            setattr(user, field, changes[field])
+    if changes.get("bio") is not None:
+        instructor.bio = changes["bio"]
+    instructor.version += 1
+    record(
+        tx,
+        caller,
+        "instructor.update",
+        instructor_id=instructor.id,
+        details={k: v for k, v in changes.items() if v is not None},
+    )
+    return _view(tx, instructor.id)
 
 
 def set_policy_in(tx: Tx, caller: Caller, instructor_id: str, values: dict[str, Any]) -> Json:

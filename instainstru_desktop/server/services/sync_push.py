@@ -91,6 +91,11 @@ class PolicyUpdate(_Args):
     policy: PolicyIn
 
 
+class ProfileUpdate(_Args):
+    instructor_id: UUID
+    time_zone: str = Field(min_length=1, max_length=64)
+
+
 Handler = Callable[[Tx, Caller, Any], Json]
 
 
@@ -153,6 +158,12 @@ MUTATIONS: dict[str, tuple[type[_Args], Handler]] = {
         PolicyUpdate,
         lambda tx, c, a: instructors.set_policy_in(
             tx, c, str(a.instructor_id), a.policy.model_dump()
+        ),
+    ),
+    "profile.update": (
+        ProfileUpdate,
+        lambda tx, c, a: instructors.update_profile_in(
+            tx, c, str(a.instructor_id), {"time_zone": a.time_zone}
         ),
     ),
 }

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from starlette.responses import Response
 
-from instainstru_desktop.server.api.deps import RequirePermission, UowDep
+from instainstru_desktop.server.api.deps import ContextDep, RequirePermission, UowDep
 from instainstru_desktop.server.api.routes._json import json_response
 from instainstru_desktop.server.api.schemas import PullOut, PushIn, PushOut, SyncStateOut
 from instainstru_desktop.server.permissions import Permission
@@ -22,11 +22,13 @@ ClientId = Annotated[str, Query(pattern=r"^[0-9a-fA-F-]{36}$")]
 def pull(
     caller: Syncer,
     uow: UowDep,
+    context: ContextDep,
     cursor: Annotated[str, Query(max_length=100)] = "0",
     limit: Annotated[int | None, Query(ge=1, le=100_000)] = None,
 ) -> Response:
     """What changed after ``cursor`` (rows, not ORM objects, serialized by orjson: 100k fast)."""
-    return json_response(sync_pull.pull(uow, caller, cursor, limit or 20_000))
+    rows = limit or context.settings.pull_page_rows
+    return json_response(sync_pull.pull(uow, caller, cursor, rows))
 
 
 @router.get("/state", response_model=SyncStateOut)

@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QApplication, QMenu
 
 from tests.ui.sample_data import WEEK, ZONE, hours, now_in_week, realistic_week
 from ui.calendar.geometry import Hit, HitKind, WeekGeometry
-from ui.calendar.painter import WeekPainter, hours_label
+from ui.calendar.header import hours_label
+from ui.calendar.painter import WeekPainter
 from ui.calendar.state import ViewState
 from ui.calendar.timeline import DisplayWeek
 from ui.calendar.week_view import WeekView

@@ -51,7 +51,7 @@ class EditHoursCommand(QUndoCommand):
             self._apply(change.date, change.before)
 
 
-def describe(changes: Sequence[DayChange], erase: bool) -> str:
+def command_text(changes: Sequence[DayChange], erase: bool) -> str:
     """Undo menu text: "Paint hours on Tue 4 Mar", "Clear hours on 3 days"."""
     verb = "Clear hours" if erase else "Paint hours"
     if len(changes) == 1:

@@ -3,7 +3,7 @@
 Speed comes from doing per-frame only what changes per frame:
 - the grid (background, quarter/hour/day lines, gutter labels) is drawn once into a pixmap of
   the whole day, keyed on size, device pixel ratio, palette, font and today's column, and blitted;
-- the header is cached the same way, keyed on the week and the day totals;
+- the header is cached the same way (``header.py``), keyed on the week and the day totals;
 - each lesson card's texts are elided and laid out once into ``QStaticText`` (keyed on the
   segment and its pixel size), so a repaint draws prepared glyph runs instead of re-running text
   layout, and cards are drawn in passes (fills, then bold names, then details) to keep font and
@@ -13,9 +13,7 @@ Speed comes from doing per-frame only what changes per frame:
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import (
@@ -28,35 +26,16 @@ from PySide6.QtGui import (
     QPixmap,
 )
 
-from instainstru_desktop.services.views import HoursRange, SyncMark
+from instainstru_desktop.services.views import HoursRange
 from ui.calendar.cards import ICON_SIZE, STRIPE, CardArt, CardLayouter
+from ui.calendar.fonts import Fonts
 from ui.calendar.geometry import DAYS, WeekGeometry
+from ui.calendar.header import HeaderPainter
 from ui.calendar.ranges import subtract
 from ui.calendar.state import EditMode, ViewState
 from ui.calendar.timeline import DisplayDay, DisplayWeek, LessonSegment
 from ui.icons import icon_pixmap
 from ui.theme import Palette
-
-
-def hours_label(minutes: int) -> str:
-    """``6 h``, ``7½ h``, ``45 min`` for a day's total hours in the header."""
-    if minutes <= 0:
-        return ""
-    if minutes < 60:
-        return f"{minutes} min"
-    whole, rest = divmod(minutes, 60)
-    frac = {0: "", 15: "¼", 30: "½", 45: "¾"}.get(rest)
-    return f"{whole}{frac} h" if frac is not None else f"{minutes / 60:.1f} h"
-
-
-@dataclass(slots=True)
-class _Fonts:
-    name: QFont
-    detail: QFont
-    gutter: QFont
-    weekday: QFont
-    day_number: QFont
-    label: QFont
 
 
 class WeekPainter:
@@ -65,12 +44,11 @@ class WeekPainter:
     def __init__(self) -> None:
         self._grid: QPixmap | None = None
         self._grid_key: tuple[object, ...] = ()
-        # A few headers: a drag flips the day totals back and forth between a few values.
-        self._headers: OrderedDict[tuple[object, ...], QPixmap] = OrderedDict()
+        self._header = HeaderPainter()
         self._cards: dict[tuple[int, int, int], CardArt] = {}
         self._layouter = CardLayouter()
         self._cards_key: tuple[object, ...] = ()
-        self._fonts: _Fonts | None = None
+        self._fonts: Fonts | None = None
         self._fonts_key = ""
 
     # -- public -----------------------------------------------------------------------------
@@ -100,7 +78,8 @@ class WeekPainter:
             self._paint_cursor(painter, geo, week, state)
             painter.restore()
         if clip.top() < geo.header_height:
-            self._paint_header(painter, geo, week, state, dpr)
+            assert self._fonts is not None
+            self._header.paint(painter, geo, week, state, self._fonts, dpr)
 
     def lesson_rects(self, geometry: WeekGeometry, week: DisplayWeek) -> dict[str, list[QRectF]]:
         """Where each booking's card(s) are drawn, by booking id (what tests assert on)."""
@@ -117,31 +96,16 @@ class WeekPainter:
     def invalidate(self) -> None:
         """Drop every cache (theme or font change)."""
         self._grid = None
-        self._headers.clear()
+        self._header.clear()
         self._grid_key = self._cards_key = ()
         self._cards.clear()
 
     # -- fonts ------------------------------------------------------------------------------
 
-    def _ensure_fonts(self, base: QFont) -> _Fonts:
+    def _ensure_fonts(self, base: QFont) -> Fonts:
         key = base.key()
         if self._fonts is None or key != self._fonts_key:
-
-            def sized(px: int, weight: QFont.Weight = QFont.Weight.Normal) -> QFont:
-                f = QFont(base)
-                f.setPixelSize(px)
-                f.setWeight(weight)
-                f.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
-                return f
-
-            self._fonts = _Fonts(
-                name=sized(12, QFont.Weight.DemiBold),
-                detail=sized(11),
-                gutter=sized(11),
-                weekday=sized(11, QFont.Weight.DemiBold),
-                day_number=sized(19),
-                label=sized(11, QFont.Weight.DemiBold),
-            )
+            self._fonts = Fonts.from_base(base)
             self._fonts_key = key
             self.invalidate()
         return self._fonts
@@ -271,7 +235,7 @@ class WeekPainter:
         d: int,
         day: DisplayDay,
         pal: Palette,
-        fonts: _Fonts,
+        fonts: Fonts,
         hatch: QBrush,
     ) -> None:
         span = day.gap or day.repeated
@@ -303,7 +267,7 @@ class WeekPainter:
         geo: WeekGeometry,
         week: DisplayWeek,
         state: ViewState,
-        fonts: _Fonts,
+        fonts: Fonts,
         dpr: float,
     ) -> None:
         """A "Time off" pill pinned to the top of each stretch of time off, whatever the scroll."""
@@ -324,7 +288,7 @@ class WeekPainter:
                 self._paint_pill(p, pill, text, pal, fonts, dpr)
 
     def _paint_pill(
-        self, p: QPainter, pill: QRectF, text: str, pal: Palette, fonts: _Fonts, dpr: float
+        self, p: QPainter, pill: QRectF, text: str, pal: Palette, fonts: Fonts, dpr: float
     ) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.setPen(QPen(pal.color("border"), 1))
@@ -378,7 +342,7 @@ class WeekPainter:
         week: DisplayWeek,
         state: ViewState,
         clip: QRect,
-        fonts: _Fonts,
+        fonts: Fonts,
         dpr: float,
     ) -> None:
         key = (id(week), state.palette.name, self._fonts_key, dpr)
@@ -476,118 +440,6 @@ class WeekPainter:
         p.setPen(QPen(state.palette.color("selection"), 2))
         p.drawRect(rect)
 
-    # -- header -----------------------------------------------------------------------------
-
-    def _paint_header(
-        self, p: QPainter, geo: WeekGeometry, week: DisplayWeek, state: ViewState, dpr: float
-    ) -> None:
-        totals = tuple(
-            sum(r.end - r.start for r in state.preview.get(i, day.ranges))
-            for i, day in enumerate(week.days)
-        )
-        key = (
-            geo.width,
-            geo.header_height,
-            geo.gutter_width,
-            dpr,
-            state.palette.name,
-            self._fonts_key,
-            tuple(week.dates),
-            state.today,
-            totals,
-            week.zone_name,
-            tuple((d.time_off, d.mark) for d in week.days),
-        )
-        header = self._headers.get(key)
-        if header is None:
-            header = self._render_header(geo, week, state, dpr, totals)
-            self._headers[key] = header
-            while len(self._headers) > 8:
-                self._headers.popitem(last=False)
-        else:
-            self._headers.move_to_end(key)
-        p.drawPixmap(0, 0, header)
-
-    def _render_header(
-        self,
-        geo: WeekGeometry,
-        week: DisplayWeek,
-        state: ViewState,
-        dpr: float,
-        totals: tuple[int, ...],
-    ) -> QPixmap:
-        pal = state.palette
-        fonts = self._fonts
-        assert fonts is not None
-        pixmap = QPixmap(round(geo.width * dpr), round(geo.header_height * dpr))
-        pixmap.setDevicePixelRatio(dpr)
-        pixmap.fill(pal.color("surface"))
-        with QPainter(pixmap) as p:
-            p.setRenderHint(QPainter.RenderHint.Antialiasing)
-            p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-            h = geo.header_height
-            p.fillRect(QRect(0, h - 1, geo.width, 1), pal.color("grid_day"))
-            p.setFont(fonts.detail)
-            p.setPen(pal.color("text_secondary"))
-            zone = _zone_abbreviation(week)
-            p.drawText(
-                QRect(0, 0, geo.gutter_width - 6, h - 6),
-                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
-                zone,
-            )
-            for d, day in enumerate(week.days):
-                cell = geo.header_rect(d)
-                p.fillRect(QRect(cell.left(), 0, 1, h), pal.color("grid_day"))
-                is_today = state.today == day.date
-                self._paint_header_cell(p, cell, day, is_today, totals[d], pal, fonts, dpr)
-        return pixmap
-
-    def _paint_header_cell(
-        self,
-        p: QPainter,
-        cell: QRect,
-        day: DisplayDay,
-        is_today: bool,
-        total: int,
-        pal: Palette,
-        fonts: _Fonts,
-        dpr: float,
-    ) -> None:
-        left = cell.left() + 10
-        weekday = day.date.strftime("%a").upper()
-        p.setFont(fonts.weekday)
-        p.setPen(pal.color("accent") if is_today else pal.color("text_secondary"))
-        p.drawText(QRectF(left, 6, cell.width() - 12, 14), Qt.AlignmentFlag.AlignLeft, weekday)
-        number = str(day.date.day)
-        num_fm = QFontMetricsF(fonts.day_number)
-        num_rect = QRectF(left - 6, 21, max(28.0, num_fm.horizontalAdvance(number) + 14), 28)
-        if is_today:
-            p.setPen(Qt.PenStyle.NoPen)
-            p.setBrush(pal.color("accent"))
-            p.drawRoundedRect(num_rect, 14, 14)
-            p.setPen(pal.color("accent_text"))
-        else:
-            p.setPen(pal.color("text"))
-        p.setFont(fonts.day_number)
-        p.drawText(num_rect, Qt.AlignmentFlag.AlignCenter, number)
-        p.setFont(fonts.detail)
-        right = cell.right() - 8
-        label = "Time off" if day.time_off else hours_label(total)
-        if label:
-            p.setPen(pal.color("time_off_text") if day.time_off else pal.color("text_secondary"))
-            label_rect = QRectF(num_rect.right() + 4, 27, right - num_rect.right() - 4, 16)
-            p.drawText(
-                label_rect,
-                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                QFontMetricsF(fonts.detail).elidedText(
-                    label, Qt.TextElideMode.ElideRight, label_rect.width()
-                ),
-            )
-        if day.mark is not SyncMark.SYNCED:
-            name = "clock" if day.mark is SyncMark.PENDING else "warning"
-            colour = pal.text_secondary if day.mark is SyncMark.PENDING else pal.warning
-            p.drawPixmap(QPointF(right - ICON_SIZE, 7), icon_pixmap(name, ICON_SIZE, dpr, colour))
-
 
 def _difference(
     ranges: tuple[HoursRange, ...], minus: tuple[HoursRange, ...]
@@ -605,17 +457,3 @@ def _today_column(week: DisplayWeek, today: date | None) -> int | None:
         if day.date == today:
             return i
     return None
-
-
-def _zone_abbreviation(week: DisplayWeek) -> str:
-    """ "CET", "CET/CEST" in a week the clocks change, "GMT+4" where a zone has no letters."""
-    names: list[str] = []
-    for day in (week.days[0], week.days[-1]):
-        name = datetime.combine(day.date, time(12), tzinfo=week.zone).tzname() or week.zone_name
-        if name.startswith(("+", "-")):  # zones without letters: "+04", "-0330"
-            digits = name[1:]
-            minutes = f":{digits[2:]}" if digits[2:] not in ("", "00") else ""
-            name = f"GMT{name[0]}{int(digits[:2])}{minutes}"
-        if name not in names:
-            names.append(name)
-    return "/".join(names)

@@ -34,8 +34,10 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QMenu, QToolTip, QWidget
 
 from instainstru_desktop.services.views import DayHours, HoursRange, SyncMark, WeekSnapshot
+from ui.calendar import describe, editing
 from ui.calendar import ranges as rng
-from ui.calendar.commands import DayChange, EditHoursCommand, describe
+from ui.calendar.commands import DayChange, EditHoursCommand, command_text
+from ui.calendar.describe import KEY_HELP
 from ui.calendar.geometry import DAYS, Hit, HitKind, WeekGeometry
 from ui.calendar.menus import MenuHandlers, MenuState, build_menu
 from ui.calendar.painter import WeekPainter
@@ -44,18 +46,6 @@ from ui.calendar.timeline import SLOT_MINUTES, SLOTS_PER_DAY, DisplayWeek, Lesso
 from ui.theme import LIGHT, Palette
 
 Clock = Callable[[], datetime | None]
-STATUS_WORDS = {
-    "confirmed": "Confirmed",
-    "completed": "Completed",
-    "no_show": "No-show",
-    "cancelled": "Cancelled",
-}
-KEY_HELP = (
-    "Arrow keys move the cell cursor, Shift+arrows select, Space marks or clears the selected "
-    "hours, Delete clears them, Enter opens the lesson under the cursor, the Menu key or "
-    "Shift+F10 shows the actions, Home and End go to Monday and Sunday, Page Up and Page Down "
-    "scroll."
-)
 
 
 def _utc_now() -> datetime:
@@ -243,7 +233,9 @@ class WeekView(QAbstractScrollArea):
         if not changes:
             return False
         self._undo.push(
-            EditHoursCommand(self.apply_hours, changes, describe(changes, mode is EditMode.ERASE))
+            EditHoursCommand(
+                self.apply_hours, changes, command_text(changes, mode is EditMode.ERASE)
+            )
         )
         return True
 
@@ -498,9 +490,8 @@ class WeekView(QAbstractScrollArea):
             return True
         if key == Qt.Key.Key_Space:
             block = self._keyboard_block()
-            first = self._week.days[block.day_a] if self._week else None
-            erase = first is not None and rng.contains(first.ranges, block.slot_a * SLOT_MINUTES)
-            self.edit_block(block, EditMode.ERASE if erase else EditMode.PAINT)
+            if self._week is not None:  # the selection's first cell decides, like a drag's
+                self.edit_block(block, editing.mode_at(self._week, block.day_a, block.slot_a))
             return True
         if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
             self.edit_block(self._keyboard_block(), EditMode.ERASE)
@@ -524,27 +515,7 @@ class WeekView(QAbstractScrollArea):
     # -- editing helpers --------------------------------------------------------------------
 
     def _changes_for(self, block: CellBlock, mode: EditMode) -> list[DayChange]:
-        if self._week is None:
-            return []
-        week = self._week
-        span = block.span(SLOT_MINUTES)
-        after: dict[date, tuple[HoursRange, ...]] = {}
-        before: dict[date, tuple[HoursRange, ...]] = {}
-        for d in block.days:
-            for when, piece in week.to_source(d, span):
-                if when not in before:
-                    src = week.source_day(when)
-                    before[when] = rng.normalize(src.ranges) if src else ()
-                    after[when] = before[when]
-                if mode is EditMode.PAINT:
-                    after[when] = rng.union(after[when], piece)
-                else:
-                    after[when] = rng.subtract(after[when], piece)
-        return [
-            DayChange(when, before[when], after[when])
-            for when in sorted(after)
-            if after[when] != before[when]
-        ]
+        return editing.changes_for(self._week, block, mode) if self._week else []
 
     def _update_drag(self, day: int, slot: int) -> None:
         if self._drag_start is None or self.state.mode is None or self._week is None:
@@ -615,30 +586,15 @@ class WeekView(QAbstractScrollArea):
         return self.state.selection or CellBlock(day, slot, day, slot)
 
     def _in_selection(self, hit: Hit) -> bool:
-        block = self.state.selection
-        return (
-            block is not None
-            and hit.day in block.days
-            and block.first_slot <= hit.slot <= block.last_slot
-        )
+        return editing.in_block(self.state.selection, hit.day, hit.slot)
 
     def _mark_block(self, hit: Hit) -> CellBlock:
-        if self._in_selection(hit) and self.state.selection is not None:
-            return self.state.selection
-        first = hit.slot - hit.slot % 4
-        return CellBlock(hit.day, first, hit.day, first + 3)
+        return editing.mark_block(hit, self.state.selection)
 
     def _clear_block(self, hit: Hit) -> CellBlock | None:
-        if self._week is None or hit.day < 0:
+        if self._week is None:
             return None
-        if self._in_selection(hit) and self.state.selection is not None:
-            block = self.state.selection
-            return block if self._changes_for(block, EditMode.ERASE) else None
-        found = rng.block_at(self._week.days[hit.day].ranges, hit.minute)
-        if found is None:
-            return None
-        last = -(-found.end // SLOT_MINUTES) - 1
-        return CellBlock(hit.day, found.start // SLOT_MINUTES, hit.day, last)
+        return editing.clear_block(self._week, hit, self.state.selection)
 
     def _mark_hours(self, hit: Hit) -> None:
         self.edit_block(self._mark_block(hit), EditMode.PAINT)
@@ -658,13 +614,7 @@ class WeekView(QAbstractScrollArea):
     # -- lookup and text --------------------------------------------------------------------
 
     def _segment_at(self, day: int, slot: int) -> LessonSegment | None:
-        if self._week is None:
-            return None
-        minute = slot * SLOT_MINUTES
-        for seg in self._week.by_day[day]:
-            if seg.start < minute + SLOT_MINUTES and minute < seg.end:
-                return seg
-        return None
+        return editing.segment_at(self._week, day, slot) if self._week else None
 
     def _cursor_hit(self) -> Hit:
         day, slot = self.state.cursor_day, self.state.cursor_slot
@@ -683,63 +633,17 @@ class WeekView(QAbstractScrollArea):
             bar.setValue(int(bottom - self._geo.body_height) + 1)
 
     def _lesson_text(self, segment: LessonSegment) -> str:
-        card = segment.card
-        zone = self._week.zone if self._week else UTC
-        start = card.start.astimezone(zone)
-        end = card.end.astimezone(zone)
-        lines = [
-            f"{card.student_name} — {card.lesson_type_name}",
-            f"{start:%a %-d %b, %H:%M}–{end:%H:%M} ({self.display_zone()})",
-            STATUS_WORDS.get(card.status, card.status),
-        ]
-        if card.mark is SyncMark.PENDING:
-            lines.append("Waiting to sync")
-        if card.mark_message:
-            lines.append(card.mark_message)
-        return "\n".join(lines)
+        return describe.lesson_text(self._week, segment) if self._week else ""
 
     def day_summary(self, day: int) -> str:
         """A day header's tooltip: its hours, where they come from, their sync state."""
-        if self._week is None:
-            return ""
-        info = self._week.days[day]
-        lines = [f"{info.date:%A %-d %B}"]
-        if info.time_off:
-            lines.append("Time off")
-        elif info.ranges:
-            spans = ", ".join(
-                f"{rng.format_minutes(r.start)}–{rng.format_minutes(r.end)}" for r in info.ranges
-            )
-            lines.append(f"Teaching hours: {spans}")
-        else:
-            lines.append("No teaching hours")
-        lines.append("Hours set for this date" if info.from_override else "Your usual week")
-        if info.mark is SyncMark.PENDING:
-            lines.append("Waiting to sync")
-        elif info.mark is not SyncMark.SYNCED:
-            lines.append("Needs your attention")
-        return "\n".join(lines)
+        return describe.day_summary(self._week, day) if self._week else ""
 
     def cursor_summary(self) -> str:
         """The cursor cell in words (the accessible description follows it)."""
         if self._week is None:
             return "No week loaded"
-        day, slot = self.state.cursor_day, self.state.cursor_slot
-        info = self._week.days[day]
-        minute = slot * SLOT_MINUTES
-        parts = [f"{info.date:%A %-d %B}, {rng.format_minutes(minute)}"]
-        if info.time_off:
-            parts.append("time off")
-        else:
-            parts.append("teaching hours" if rng.contains(info.ranges, minute) else "no hours")
-        segment = self._segment_at(day, slot)
-        if segment is not None:
-            card = segment.card
-            parts.append(
-                f"lesson with {card.student_name}, {card.lesson_type_name}, "
-                f"{STATUS_WORDS.get(card.status, card.status).lower()}"
-            )
-        return "; ".join(parts)
+        return describe.cell_summary(self._week, self.state.cursor_day, self.state.cursor_slot)
 
     def _update_description(self) -> None:
         week = ""

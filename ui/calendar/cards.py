@@ -91,6 +91,7 @@ class CardLayouter:
         self._dpr = 1.0
         self._static: dict[tuple[str, int], QStaticText] = {}
         self._elided: dict[tuple[str, int, int], str] = {}
+        self._widths: dict[str, float] = {}
         self._styles: dict[tuple[str, str, SyncMark], CardStyle] = {}
         self.layouts = 0
 
@@ -101,6 +102,7 @@ class CardLayouter:
         self._dpr = dpr
         self._static.clear()
         self._elided.clear()
+        self._widths.clear()
         self._styles.clear()
 
     # -- memoized pieces --------------------------------------------------------------------
@@ -129,6 +131,15 @@ class CardLayouter:
             )
             self._elided[key] = out
         return out
+
+    def _width(self, text: str) -> float:
+        """Advance of a detail-font text (memoized: the same times and types recur)."""
+        width = self._widths.get(text)
+        if width is None:
+            if len(self._widths) > _CACHE_LIMIT:
+                self._widths.clear()
+            width = self._widths[text] = self._metrics[1].horizontalAdvance(text)
+        return width
 
     def style(self, color: str, status: str, mark: SyncMark) -> CardStyle:
         key = (color, status, mark)
@@ -177,6 +188,8 @@ class CardLayouter:
         """Name on top; then "type · time" or type and time on their own lines as room allows.
 
         A card too short for two lines (a 15- or 20-minute lesson) shows "name  10:00" on one.
+        Status icons sit at the top right, unless they would cut the student's name short: then
+        they move to the end of the last line, whose text gives way instead.
         """
         self.layouts += 1
         card = seg.card
@@ -189,9 +202,13 @@ class CardLayouter:
         names: list[TextLine] = []
         details: list[TextLine] = []
         y = PAD_Y if height >= name_h + PAD_Y else max(0.0, (height - name_h) / 2)
-        name = self._elide(card.student_name, 0, inner - icon_room)
+        one_line = height < name_h + detail_h + PAD_Y
+        name_fits = name_fm.horizontalAdvance(card.student_name) <= inner - icon_room
+        icons_on_top = one_line or name_fits or not icon_room
+        name = self._elide(card.student_name, 0, inner - (icon_room if icons_on_top else 0))
         names.append((QPointF(PAD_X, y), self._text(name, 0), style.text))
-        if height < name_h + detail_h + PAD_Y:
+        icon_y = PAD_Y + max(0.0, (min(name_h, height) - ICON_SIZE) / 2)
+        if one_line:
             used = name_fm.horizontalAdvance(name) + 6
             start = when.split("–")[0]
             if name == card.student_name and inner - icon_room - used > detail_fm.horizontalAdvance(
@@ -202,20 +219,33 @@ class CardLayouter:
         else:
             y += name_h
             status = "No-show" if card.status == "no_show" else ""  # "done" is the check mark
-            lines_left = int((height - y - PAD_Y + 1) // detail_h)
+            lines_left = max(1, int((height - y - PAD_Y + 1) // detail_h))
+            # Each line lists what to show from most to least complete; the first that fits
+            # wins. The time matters more than the type (the colour already tells the type).
+            start = when.split("–")[0]
+            kind = " · ".join(t for t in (status, card.lesson_type_name) if t)
             if lines_left >= 2:
-                texts = [" · ".join(t for t in (status, card.lesson_type_name) if t), when]
+                lines = [[kind], [when, start]]
             else:
-                # The time matters more than the type (the colour already tells the type),
-                # so a narrow card elides the type, not the end time.
-                texts = [" · ".join(t for t in (status, when, card.lesson_type_name) if t)]
-            for text in texts[: max(1, lines_left)]:
-                line = self._elide(text, 1, inner)
+                lines = [
+                    [
+                        " · ".join(t for t in (status, when, card.lesson_type_name) if t),
+                        " · ".join(t for t in (status, when) if t),
+                        when,
+                        start,
+                    ]
+                ]
+            for i, choices in enumerate(lines[:lines_left]):
+                icons_here = not icons_on_top and i == 0  # the type line gives way first
+                room = inner - (icon_room if icons_here else 0)
+                fits = [c for c in choices if self._width(c) <= room]
+                line = fits[0] if fits else self._elide(choices[-1], 1, room)
                 details.append((QPointF(PAD_X, y), self._text(line, 1), style.detail))
+                if icons_here:
+                    icon_y = y + (detail_h - ICON_SIZE) / 2
                 y += detail_h
         icons = []
         x = width - 3 - ICON_SIZE
-        icon_y = PAD_Y + max(0.0, (min(name_h, height) - ICON_SIZE) / 2)
         for icon_name, colour in style.icons:
             icons.append((QPointF(x, icon_y), icon_pixmap(icon_name, ICON_SIZE, self._dpr, colour)))
             x -= ICON_SIZE + 2

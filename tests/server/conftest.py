@@ -14,11 +14,8 @@ from fastapi.testclient import TestClient
 from instainstru_desktop.server.app import create_app
 from instainstru_desktop.server.settings import Settings
 from instainstru_desktop.server.uow import UnitOfWork
+from tests.server.databases import DatabaseFactory
 from tests.server.helpers import FakeClock, Studio, build_studio
-
-
-def sqlite_url(path: Path) -> str:
-    return f"sqlite:///{path}"
 
 
 @pytest.fixture
@@ -27,13 +24,27 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(database_url=sqlite_url(tmp_path / "server.sqlite3"))
+def databases(tmp_path: Path) -> Iterator[DatabaseFactory]:
+    factory = DatabaseFactory(tmp_path)
+    yield factory
+    factory.drop_all()
 
 
 @pytest.fixture
-def app(settings: Settings, clock: FakeClock) -> FastAPI:
-    return create_app(settings, clock=clock)
+def database_url(databases: DatabaseFactory) -> str:
+    return databases.new()
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url)
+
+
+@pytest.fixture
+def app(settings: Settings, clock: FakeClock) -> Iterator[FastAPI]:
+    application = create_app(settings, clock=clock)
+    yield application
+    application.state.context.uow.database.dispose()
 
 
 @pytest.fixture

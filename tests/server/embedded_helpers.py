@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 from instainstru_desktop.server.embedded import EmbeddedServer
@@ -14,13 +13,11 @@ from tests.server.helpers import Studio, build_studio
 
 @contextmanager
 def running_studio(
-    tmp_path: Path, *, students: int = 3, **settings: Any
+    url: str, *, students: int = 3, **settings: Any
 ) -> Iterator[tuple[EmbeddedServer, Studio, UnitOfWork]]:
     from datetime import UTC, datetime
 
-    server = EmbeddedServer(
-        f"sqlite:///{tmp_path / 'embedded.sqlite3'}", seed_demo=False, **settings
-    )
+    server = EmbeddedServer(url, seed_demo=False, **settings)
     with server:
         assert server.app is not None
         uow: UnitOfWork = server.app.state.context.uow

@@ -12,7 +12,6 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx
 import pytest
@@ -29,8 +28,8 @@ WHERE a.status != 'cancelled' AND b.status != 'cancelled'
 """
 
 
-def overlaps(db: Path, who: str) -> int:
-    engine = create_engine(f"sqlite:///{db}")
+def overlaps(url: str, who: str) -> int:
+    engine = create_engine(url)
     try:
         with engine.connect() as connection:
             return int(connection.execute(text(OVERLAPS.format(who=who))).scalar_one())
@@ -45,8 +44,8 @@ def next_weekday_10am(days: int) -> datetime:
 
 
 @pytest.mark.slow
-def test_fifty_simultaneous_requests_for_one_slot_make_one_booking(tmp_path: Path) -> None:
-    with running_studio(tmp_path) as (server, studio, uow):
+def test_fifty_simultaneous_requests_for_one_slot_make_one_booking(database_url: str) -> None:
+    with running_studio(database_url) as (server, studio, uow):
         teacher = studio.instructors[0]
         now = datetime.now(UTC)
         students = [sign(uow, add_user(uow, "student", f"Racer {n}"), now) for n in range(50)]
@@ -72,13 +71,13 @@ def test_fifty_simultaneous_requests_for_one_slot_make_one_booking(tmp_path: Pat
             statuses = Counter(pool.map(attempt, [s.token for s in students]))
     assert statuses[201] == 1, statuses
     assert statuses[409] == 49, statuses
-    assert overlaps(tmp_path / "embedded.sqlite3", "instructor_id") == 0
+    assert overlaps(database_url, "instructor_id") == 0
 
 
 @pytest.mark.slow
 @pytest.mark.sequential
-def test_two_thousand_random_concurrent_requests_leave_no_overlap(tmp_path: Path) -> None:
-    with running_studio(tmp_path, students=20) as (server, studio, _uow):
+def test_two_thousand_random_concurrent_requests_leave_no_overlap(database_url: str) -> None:
+    with running_studio(database_url, students=20) as (server, studio, _uow):
         rng = random.Random(7)
         base = next_weekday_10am(1).replace(hour=0)
         plans = []
@@ -113,6 +112,5 @@ def test_two_thousand_random_concurrent_requests_leave_no_overlap(tmp_path: Path
     assert statuses[500] == 0
     assert statuses[201] > 20, statuses
     assert elapsed < 120, elapsed
-    db = tmp_path / "embedded.sqlite3"
-    assert overlaps(db, "instructor_id") == 0
-    assert overlaps(db, "student_id") == 0
+    assert overlaps(database_url, "instructor_id") == 0
+    assert overlaps(database_url, "student_id") == 0

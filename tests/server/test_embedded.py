@@ -15,8 +15,8 @@ from instainstru_desktop.server.seed import DEMO_INSTRUCTOR
 from tests.server.embedded_helpers import running_studio
 
 
-def test_start_serve_stop(tmp_path: Path) -> None:
-    server = EmbeddedServer(f"sqlite:///{tmp_path / 'a.sqlite3'}", seed_demo=False)
+def test_start_serve_stop(database_url: str) -> None:
+    server = EmbeddedServer(database_url, seed_demo=False)
     base = server.start()
     assert base.startswith("http://127.0.0.1:")
     with httpx.Client(base_url=base) as client:
@@ -33,8 +33,8 @@ def test_start_serve_stop(tmp_path: Path) -> None:
         httpx.get(f"{base}/api/v1/meta", timeout=1)
 
 
-def test_demo_seed_on_first_start_and_sign_in(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+def test_demo_seed_on_first_start_and_sign_in(database_url: str) -> None:
+    url = database_url
     with EmbeddedServer(url, seed_demo=True) as server:
         token = httpx.post(
             f"{server.base_url}/api/v1/auth/token",
@@ -57,8 +57,8 @@ def test_unusable_database_is_a_clear_error(tmp_path: Path) -> None:
         server.start()
 
 
-def test_poke_within_100_ms_of_a_commit(tmp_path: Path) -> None:
-    with running_studio(tmp_path) as (server, studio, _uow):
+def test_poke_within_100_ms_of_a_commit(database_url: str) -> None:
+    with running_studio(database_url) as (server, studio, _uow):
         teacher, other = studio.instructors
         pokes: dict[str, list[tuple[float, str]]] = {"teacher": [], "other": [], "admin": []}
         connected = threading.Barrier(4)
@@ -107,8 +107,8 @@ def test_poke_within_100_ms_of_a_commit(tmp_path: Path) -> None:
         thread.join(timeout=5)
 
 
-def test_keep_alive_comments(tmp_path: Path) -> None:
-    with running_studio(tmp_path, events_keepalive_seconds=0.1) as (server, studio, _uow):
+def test_keep_alive_comments(database_url: str) -> None:
+    with running_studio(database_url, events_keepalive_seconds=0.1) as (server, studio, _uow):
         url = f"{server.base_url}/api/v1/events"
         seen = []
         with httpx.stream("GET", url, headers=studio.admin.headers, timeout=5) as response:

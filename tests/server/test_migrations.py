@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from pathlib import Path
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import JSON, Boolean, Date, DateTime, column, table
 
 from instainstru_desktop.server import migrations
 from instainstru_desktop.server.app import create_app
@@ -29,68 +29,136 @@ IDS = {
 }
 
 
+def _table(name: str, *columns: str, **typed: Any) -> Any:
+    return table(name, *(column(c) for c in columns), *(column(c, t) for c, t in typed.items()))
+
+
 def fill_0001(database: Database) -> None:
-    """Rows as an installation on the first revision would have them."""
+    """Rows as an installation on the first revision would have them (revision-1 columns only)."""
+    when = DateTime(timezone=True)
+    users = _table(
+        "users", "id", "email", "name", "role", "password_hash", "time_zone", created_at=when
+    )
+    instructors = _table(
+        "instructors",
+        "id",
+        "user_id",
+        "bio",
+        "min_notice_minutes",
+        "booking_horizon_days",
+        "buffer_minutes",
+        "slot_step_minutes",
+        "version",
+    )
+    lesson_types = _table(
+        "lesson_types",
+        "id",
+        "instructor_id",
+        "name",
+        "duration_minutes",
+        "price_cents",
+        "currency",
+        "color",
+        "version",
+        active=Boolean(),
+    )
+    templates = _table("weekly_templates", "instructor_id", "version", ranges=JSON())
+    overrides = _table(
+        "availability_overrides", "instructor_id", "version", day=Date(), ranges=JSON()
+    )
+    bookings = _table(
+        "bookings",
+        "id",
+        "instructor_id",
+        "student_id",
+        "lesson_type_id",
+        "status",
+        "note",
+        "review_note",
+        "price_cents",
+        "currency",
+        "version",
+        flagged=Boolean(),
+        start_utc=when,
+        end_utc=when,
+        created_at=when,
+        updated_at=when,
+    )
     with database.engine.begin() as c:
         for role in ("admin", "teacher", "student"):
             c.execute(
-                text(
-                    "INSERT INTO users (id, email, name, role, password_hash, time_zone,"
-                    " created_at) VALUES (:id, :email, :name, :role, :hash, 'Europe/London', :at)"
-                ),
-                {
-                    "id": IDS[role],
-                    "email": f"{role}@old.example",
-                    "name": role.title(),
-                    "role": "instructor" if role == "teacher" else role,
-                    "hash": password_hash(),
-                    "at": NOW.replace(tzinfo=None),
-                },
+                users.insert().values(
+                    id=IDS[role],
+                    email=f"{role}@old.example",
+                    name=role.title(),
+                    role="instructor" if role == "teacher" else role,
+                    password_hash=password_hash(),
+                    time_zone="Europe/London",
+                    created_at=_db_time(database, NOW),
+                )
             )
         c.execute(
-            text(
-                "INSERT INTO instructors (id, user_id, bio, min_notice_minutes,"
-                " booking_horizon_days, buffer_minutes, slot_step_minutes, version)"
-                " VALUES (:id, :user, '', 120, 28, 0, 15, 1)"
-            ),
-            {"id": IDS["instructor"], "user": IDS["teacher"]},
+            instructors.insert().values(
+                id=IDS["instructor"],
+                user_id=IDS["teacher"],
+                bio="",
+                min_notice_minutes=120,
+                booking_horizon_days=28,
+                buffer_minutes=0,
+                slot_step_minutes=15,
+                version=1,
+            )
         )
         c.execute(
-            text(
-                "INSERT INTO lesson_types (id, instructor_id, name, duration_minutes, price_cents,"
-                " currency, color, active, version) VALUES (:id, :i, 'Piano', 60, 100, 'EUR',"
-                " '#000000', true, 1)"
-            ),
-            {"id": IDS["lesson_type"], "i": IDS["instructor"]},
+            lesson_types.insert().values(
+                id=IDS["lesson_type"],
+                instructor_id=IDS["instructor"],
+                name="Piano",
+                duration_minutes=60,
+                price_cents=100,
+                currency="EUR",
+                color="#000000",
+                active=True,
+                version=1,
+            )
         )
         c.execute(
-            text(
-                "INSERT INTO weekly_templates (instructor_id, ranges, version) VALUES (:i, :r, 1)"
-            ),
-            {"i": IDS["instructor"], "r": "[[0, 540, 1020], [1, 540, 1020], [2, 540, 1020]]"},
+            templates.insert().values(
+                instructor_id=IDS["instructor"],
+                version=1,
+                ranges=[[0, 540, 1020], [1, 540, 1020], [2, 540, 1020]],
+            )
         )
         c.execute(
-            text(
-                "INSERT INTO availability_overrides (instructor_id, day, ranges, version)"
-                " VALUES (:i, '2026-03-04', '[]', 1)"
-            ),
-            {"i": IDS["instructor"]},
+            overrides.insert().values(
+                instructor_id=IDS["instructor"], day=date(2026, 3, 4), ranges=[], version=1
+            )
         )
+        start = datetime(2026, 3, 2, 10, tzinfo=UTC)
         c.execute(
-            text(
-                "INSERT INTO bookings (id, instructor_id, student_id, lesson_type_id, start_utc,"
-                " end_utc, status, note, flagged, review_note, price_cents, currency, created_at,"
-                " updated_at, version) VALUES (:id, :i, :s, :t, '2026-03-02 10:00:00.000000',"
-                " '2026-03-02 11:00:00.000000', 'confirmed', 'old note', false, '', 100, 'EUR',"
-                " '2026-02-20 10:00:00.000000', '2026-02-20 10:00:00.000000', 1)"
-            ),
-            {
-                "id": IDS["booking"],
-                "i": IDS["instructor"],
-                "s": IDS["student"],
-                "t": IDS["lesson_type"],
-            },
+            bookings.insert().values(
+                id=IDS["booking"],
+                instructor_id=IDS["instructor"],
+                student_id=IDS["student"],
+                lesson_type_id=IDS["lesson_type"],
+                start_utc=_db_time(database, start),
+                end_utc=_db_time(database, start + timedelta(hours=1)),
+                status="confirmed",
+                note="old note",
+                flagged=False,
+                review_note="",
+                price_cents=100,
+                currency="EUR",
+                created_at=_db_time(database, NOW),
+                updated_at=_db_time(database, NOW),
+                version=1,
+            )
         )
+
+
+def _db_time(database: Database, instant: datetime) -> datetime:
+    """As the server stores instants: naive UTC on SQLite, aware on PostgreSQL."""
+    return instant.replace(tzinfo=None) if database.is_sqlite else instant
 
 
 FILLERS = {"0001_core": fill_0001}
@@ -102,8 +170,8 @@ def test_revisions_are_linear_and_filled() -> None:
     assert set(revisions[:-1]) <= set(FILLERS), "add a data filler for the new revision"
 
 
-def test_upgrade_from_empty_matches_the_models(tmp_path: Path) -> None:
-    database = Database(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
+def test_upgrade_from_empty_matches_the_models(database_url: str) -> None:
+    database = Database(database_url)
     migrations.upgrade(database)
     with database.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
@@ -113,8 +181,8 @@ def test_upgrade_from_empty_matches_the_models(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("revision", list(FILLERS))
-def test_upgrade_from_every_revision_with_data(tmp_path: Path, revision: str) -> None:
-    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+def test_upgrade_from_every_revision_with_data(database_url: str, revision: str) -> None:
+    url = database_url
     database = Database(url)
     migrations.upgrade(database, revision)
     FILLERS[revision](database)

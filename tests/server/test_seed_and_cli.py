@@ -12,14 +12,15 @@ from instainstru_desktop.server import cli
 from instainstru_desktop.server.app import create_app
 from instainstru_desktop.server.seed import DEMO_ADMIN, DEMO_INSTRUCTOR, seed_if_empty
 from instainstru_desktop.server.settings import Settings
+from tests.server.databases import DatabaseFactory
 from tests.server.helpers import FakeClock
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # a Thursday
 
 
-def demo_pull(tmp_path: Path, name: str) -> tuple[TestClient, dict, dict]:
+def demo_pull(databases: DatabaseFactory, name: str) -> tuple[TestClient, dict, dict]:
     app = create_app(
-        Settings(database_url=f"sqlite:///{tmp_path / name}", seed_demo=True), clock=FakeClock(NOW)
+        Settings(database_url=databases.new(name), seed_demo=True), clock=FakeClock(NOW)
     )
     client = TestClient(app)
     admin = client.post(
@@ -29,8 +30,8 @@ def demo_pull(tmp_path: Path, name: str) -> tuple[TestClient, dict, dict]:
     return client, headers, client.get("/api/v1/sync/pull", headers=headers).json()
 
 
-def test_demo_studio(tmp_path: Path) -> None:
-    client, _headers, pulled = demo_pull(tmp_path, "demo.sqlite3")
+def test_demo_studio(databases: DatabaseFactory) -> None:
+    client, _headers, pulled = demo_pull(databases, "demo")
     zones = {i["time_zone"] for i in pulled["instructors"]}
     assert len(pulled["instructors"]) == 12
     assert len(zones) >= 4
@@ -55,16 +56,16 @@ def test_demo_studio(tmp_path: Path) -> None:
     assert template_days == {0, 1, 2, 3, 4, 5}
 
 
-def test_demo_is_deterministic(tmp_path: Path) -> None:
-    first = demo_pull(tmp_path, "a.sqlite3")[2]
-    second = demo_pull(tmp_path, "b.sqlite3")[2]
+def test_demo_is_deterministic(databases: DatabaseFactory) -> None:
+    first = demo_pull(databases, "a")[2]
+    second = demo_pull(databases, "b")[2]
     key = [(b["id"], b["start"], b["status"]) for b in first["bookings"]]
     assert key == [(b["id"], b["start"], b["status"]) for b in second["bookings"]]
 
 
-def test_seed_only_an_empty_database(tmp_path: Path) -> None:
+def test_seed_only_an_empty_database(databases: DatabaseFactory) -> None:
     app = create_app(
-        Settings(database_url=f"sqlite:///{tmp_path / 'x.sqlite3'}", seed_demo=True),
+        Settings(database_url=databases.new("x"), seed_demo=True),
         clock=FakeClock(NOW),
     )
     assert seed_if_empty(app.state.context.uow, NOW) is False

@@ -298,15 +298,14 @@ def test_reset_required_for_unknown_cursors(client: TestClient, studio: Studio) 
         assert response.json()["code"] == "reset_required"
 
 
-def test_cursor_from_a_restored_database_is_refused(tmp_path, clock: FakeClock) -> None:
+def test_cursor_from_a_restored_database_is_refused(databases, clock: FakeClock) -> None:
     """Two databases with the same sequence numbers still differ by nonce."""
     from instainstru_desktop.server.app import create_app
     from instainstru_desktop.server.settings import Settings
     from tests.server.helpers import build_studio
 
     apps = [
-        create_app(Settings(database_url=f"sqlite:///{tmp_path / f'{n}.sqlite3'}"), clock=clock)
-        for n in range(2)
+        create_app(Settings(database_url=databases.new(f"db{n}")), clock=clock) for n in range(2)
     ]
     studios = [build_studio(a.state.context.uow) for a in apps]
     with TestClient(apps[0]) as first, TestClient(apps[1]) as second:

@@ -293,3 +293,22 @@ def test_day_header_summary(view):
         "Waiting to sync",
     ]
     assert "Time off" in view.day_summary(3)
+
+
+@pytest.mark.parametrize("dpr", [1.0, 1.5, 2.0])
+def test_painting_at_fractional_and_high_dpr(view, dpr):
+    from PySide6.QtGui import QColor
+
+    from ui.theme import LIGHT
+
+    geo = WeekGeometry(900, 600, scroll_y=WeekGeometry(900, 600).scroll_for_minute(8 * 60))
+    image = QImage(round(900 * dpr), round(600 * dpr), QImage.Format.Format_ARGB32_Premultiplied)
+    image.setDevicePixelRatio(dpr)
+    with QPainter(image) as p:
+        WeekPainter().paint(p, geo, view.display_week(), ViewState())
+    # Sunday has no hours: at 08:00 the hour line is drawn there in the hour-line colour.
+    x = round((geo.column_left(6) + 20) * dpr)
+    y = round(geo.y_for_minute(8 * 60) * dpr)
+    found = {image.pixelColor(x, y + dy).name() for dy in range(-2, 3)}
+    assert QColor(LIGHT.base).name() in found
+    assert len(found) > 1  # a line, not a blank

@@ -37,7 +37,7 @@ from instainstru_desktop.services.views import DayHours, HoursRange, SyncMark, W
 from ui.calendar import describe, editing
 from ui.calendar import ranges as rng
 from ui.calendar.commands import DayChange, EditHoursCommand, command_text
-from ui.calendar.describe import KEY_HELP
+from ui.calendar.describe import KEY_HELP as KEY_HELP  # re-exported: the help dialog shows it
 from ui.calendar.geometry import DAYS, Hit, HitKind, WeekGeometry
 from ui.calendar.menus import MenuHandlers, MenuState, build_menu
 from ui.calendar.painter import WeekPainter

@@ -127,8 +127,12 @@ def test_resources_qrc_lists_every_resource():
     import re
 
     root = resources_path.resources_dir()
-    listed = set(re.findall(r"<file>([^<]+)</file>",
-                            (root / "resources.qrc").read_text(encoding="utf-8")))
-    on_disk = {p.relative_to(root).as_posix() for p in root.rglob("*")
-               if p.is_file() and p.suffix in {".svg", ".qss", ".desktop"}}
+    listed = set(
+        re.findall(r"<file>([^<]+)</file>", (root / "resources.qrc").read_text(encoding="utf-8"))
+    )
+    on_disk = {
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*")
+        if p.is_file() and p.suffix in {".svg", ".qss", ".desktop"}
+    }
     assert listed == on_disk

@@ -22,6 +22,7 @@ from instainstru_desktop.services import (
     LessonService,
     StatusService,
 )
+from instainstru_desktop.services.profile import ProfileService
 from instainstru_desktop.store import Store, open_store
 from instainstru_desktop.sync.api import ApiClient
 from instainstru_desktop.sync.credentials import CredentialStore
@@ -85,6 +86,7 @@ class Services:
     admin: AdminService
     attention: AttentionService
     status: StatusService
+    profile: ProfileService
 
 
 class Core:
@@ -115,6 +117,7 @@ class Core:
             admin=AdminService(store, on_change=poke),
             attention=AttentionService(store, on_change=poke),
             status=StatusService(store),
+            profile=ProfileService(store, on_change=poke),
         )
 
     def start(self) -> None:

@@ -179,3 +179,40 @@ class MutationOutcome:
     state: str  # "pending" (not answered yet) | "applied" | "rejected"
     message: str = ""  # the refusal (or the last delivery problem) in words
     code: str = ""  # the server's stable problem code for a refusal
+
+
+#: The booking-rule fields of an instructor, in the order the settings show them.
+POLICY_FIELDS = (
+    "min_notice_minutes",
+    "booking_horizon_days",
+    "buffer_minutes",
+    "slot_step_minutes",
+    "daily_limit",
+    "weekly_limit",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class InstructorProfile:
+    """An instructor's account details and booking rules, as the settings dialog shows them.
+
+    The defaults are the domain's (``BookingPolicy()``), so a profile read from a cache row that
+    lacks a rule shows what the server would apply.
+    """
+
+    instructor_id: str = ""
+    name: str = ""
+    email: str = ""
+    time_zone: str = "UTC"  # IANA name: what the instructor's hours and columns mean
+    min_notice_minutes: int = 120
+    booking_horizon_days: int = 28
+    buffer_minutes: int = 0
+    slot_step_minutes: int = 15
+    daily_limit: int | None = None  # None: no limit
+    weekly_limit: int | None = None
+    mark: SyncMark = SyncMark.SYNCED  # pending while a rules or zone edit is not on the server
+    mark_message: str = ""  # why the last edit was refused, when ``mark`` is REJECTED
+
+    def policy(self) -> dict[str, int | None]:
+        """The booking rules in the wire's ``Policy`` shape."""
+        return {name: getattr(self, name) for name in POLICY_FIELDS}

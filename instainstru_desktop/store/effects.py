@@ -45,6 +45,7 @@ MUTATION_VERSIONS: dict[str, int] = {
     "admin.review": 1,
     "conflict.resolve": 1,
     "policy.update": 1,
+    "profile.update": 1,
 }
 
 
@@ -68,7 +69,7 @@ def default_subjects(name: str, args: Mapping[str, Any]) -> list[Subject]:
         return [("booking", str(args["booking_id"]))]
     if name == "conflict.resolve":
         return [("conflict", str(args["conflict_id"]))]
-    if name == "policy.update":
+    if name in ("policy.update", "profile.update"):
         return [("instructor", str(args["instructor_id"]))]
     raise ValueError(f"unknown mutation {name!r}")
 
@@ -160,6 +161,8 @@ def apply_effect(
         return {**row, "resolved": True, "resolution": args["resolution"]}
     if name == "policy.update":
         return None if row is None else {**row, "policy": dumps(args["policy"])}
+    if name == "profile.update":
+        return None if row is None else {**row, "time_zone": args["time_zone"]}
     raise ValueError(f"unknown mutation {name!r}")
 
 

@@ -1,0 +1,200 @@
+"""Profile use cases: the instructor's home time zone and booking rules.
+
+Both are edited offline like everything else: the cache row shows the new value at once and an
+outbox row carries the intent (``policy.update`` with the whole policy, ``profile.update`` with
+the zone), written in one transaction. The server checks the same rules again and may still
+refuse (another device changed something, or its rules are stricter); the row then falls back
+to the server's value and the profile's ``mark`` says why.
+
+The checks here turn the domain's rules into sentences a person understands; the settings
+dialog calls :func:`policy_problems` and :func:`zone_problem` too, so the hint under a field and
+the refusal of a save always say the same thing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from instainstru_desktop.domain import BookingPolicy, DomainError, UnknownTimeZone, zone
+from instainstru_desktop.services._base import UseCases
+from instainstru_desktop.services._marks import marks
+from instainstru_desktop.services.errors import InvalidInputError, UnknownItemError
+from instainstru_desktop.services.views import POLICY_FIELDS, Changed, InstructorProfile
+from instainstru_desktop.store import UnitOfWork
+from instainstru_desktop.store.mirror import loads
+from instainstru_desktop.store.records import InstructorRecord
+
+_DAY = 24 * 60
+
+
+def minutes_text(minutes: int) -> str:
+    """A duration the way people say it: "90 minutes", "2 hours 30 minutes", "366 days"."""
+    if minutes and minutes % _DAY == 0:
+        return _plural(minutes // _DAY, "day")
+    if minutes < 120:
+        return _plural(minutes, "minute")
+    hours = _plural(minutes // 60, "hour")
+    return f"{hours} {_plural(minutes % 60, 'minute')}" if minutes % 60 else hours
+
+
+def _plural(count: int, unit: str) -> str:
+    return f"{count:,} {unit}" if count == 1 else f"{count:,} {unit}s"
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """The accepted whole numbers of one rule (the domain's bounds) and how to name them."""
+
+    label: str  # starts the sentence
+    low: int
+    high: int
+    bound: Callable[[int], str]  # how a bound reads
+    unit: str  # "a whole number of <unit>"
+
+
+_RULES: dict[str, _Rule] = {
+    "min_notice_minutes": _Rule("Minimum notice", 0, 366 * _DAY, minutes_text, "minutes"),
+    "booking_horizon_days": _Rule(
+        "The booking window", 1, 3660, lambda n: _plural(n, "day"), "days"
+    ),
+    "buffer_minutes": _Rule("The buffer between lessons", 0, _DAY - 1, minutes_text, "minutes"),
+    "slot_step_minutes": _Rule("The start-time step", 1, _DAY, minutes_text, "minutes"),
+    "daily_limit": _Rule("The daily limit", 1, 10_000, lambda n: f"{n:,}", "lessons"),
+    "weekly_limit": _Rule("The weekly limit", 1, 10_000, lambda n: f"{n:,}", "lessons"),
+}
+_LIMITS = ("daily_limit", "weekly_limit")
+
+
+def policy_problems(values: Mapping[str, object]) -> dict[str, str]:
+    """Field name to a sentence saying what is wrong with it (empty: every value is fine).
+
+    Only the fields given are checked; limits accept ``None`` (no limit). Unknown field names
+    are a programming error and raise :class:`TypeError`.
+    """
+    unknown = set(values) - set(POLICY_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown booking rules: {', '.join(sorted(unknown))}")
+    problems: dict[str, str] = {}
+    for name, value in values.items():
+        rule = _RULES[name]
+        if value is None and name in _LIMITS:
+            continue
+        if type(value) is not int:
+            problems[name] = f"{rule.label} must be a whole number of {rule.unit}."
+        elif not rule.low <= value <= rule.high:
+            limit = " (or no limit)" if name in _LIMITS else ""
+            problems[name] = (
+                f"{rule.label} must be between {rule.bound(rule.low)} and "
+                f"{rule.bound(rule.high)}{limit}."
+            )
+        elif name == "slot_step_minutes" and _DAY % value:
+            problems[name] = (
+                "Lessons must start on a step that divides a day evenly, "
+                "such as every 15, 30 or 60 minutes."
+            )
+    return problems
+
+
+def zone_problem(name: str) -> str | None:
+    """Why ``name`` cannot be the home time zone, or None when it can."""
+    text = name.strip()
+    if not text:
+        return "Choose a time zone, for example Europe/London."
+    try:
+        zone(text)
+    except UnknownTimeZone:
+        return f"“{text}” is not a time zone this computer knows. Pick one from the list."
+    return None
+
+
+def profile_of(record: InstructorRecord) -> InstructorProfile:
+    """The profile of a cache row; rules missing from the row take the domain's defaults."""
+    stored = loads(record.policy) if record.policy else {}
+    if not isinstance(stored, dict):
+        stored = {}
+    defaults = BookingPolicy()
+    policy: dict[str, Any] = {}
+    for name in POLICY_FIELDS:
+        value = stored.get(name)
+        if value is None and name not in _LIMITS:
+            value = getattr(defaults, name)
+        policy[name] = value
+    return InstructorProfile(
+        instructor_id=record.id,
+        name=record.name,
+        email=record.email,
+        time_zone=record.time_zone,
+        **policy,
+    )
+
+
+class ProfileService(UseCases):
+    """What the settings dialog reads and saves."""
+
+    def profile(self, instructor_id: str) -> InstructorProfile:
+        """The instructor's details and rules as shown here (unsynced edits included)."""
+        with self._store.read() as uow:
+            record = _instructor(uow, instructor_id)
+            mark, why = marks(uow, "instructor").of(instructor_id)
+        return replace(profile_of(record), mark=mark, mark_message=why)
+
+    def update_policy(self, instructor_id: str, **fields: int | None) -> Changed:
+        """Change some booking rules; the others keep their current values.
+
+        Raises :class:`InvalidInputError` with a readable sentence when a value breaks a rule
+        (nothing is written then). Setting the values the rules already have writes nothing.
+        """
+        problems = policy_problems(fields)
+        if problems:
+            raise InvalidInputError(" ".join(problems[name] for name in problems))
+        with self._store.uow() as uow:
+            record = _instructor(uow, instructor_id)
+            current = profile_of(record).policy()
+            wanted: dict[str, Any] = {**current, **fields}
+            if wanted == current:
+                return Changed()
+            try:
+                BookingPolicy(**wanted).validate()
+            except DomainError as error:  # the domain's rules moved on from _RULES
+                raise InvalidInputError(
+                    f"These booking rules cannot be used: {error.message}."
+                ) from error
+            mutation_id = uow.changes.record(
+                "policy.update",
+                {"instructor_id": instructor_id, "policy": wanted},
+                base_version=record.version,
+            )
+            uow.commit()
+        return self._done(Changed(mutation_ids=(mutation_id,)))
+
+    def set_time_zone(self, instructor_id: str, time_zone: str) -> Changed:
+        """Make ``time_zone`` the instructor's home zone.
+
+        Hours keep their clock times in the new zone and lessons keep their real instants, so
+        every date may look different: the returned ``template`` flag (the broadest one) tells
+        views to read the whole calendar again. The same zone again writes nothing.
+        """
+        problem = zone_problem(time_zone)
+        if problem:
+            raise InvalidInputError(problem)
+        name = time_zone.strip()
+        with self._store.uow() as uow:
+            record = _instructor(uow, instructor_id)
+            if record.time_zone == name:
+                return Changed()
+            mutation_id = uow.changes.record(
+                "profile.update",
+                {"instructor_id": instructor_id, "time_zone": name},
+                base_version=record.version,
+            )
+            uow.commit()
+        return self._done(Changed(template=True, mutation_ids=(mutation_id,)))
+
+
+def _instructor(uow: UnitOfWork, instructor_id: str) -> InstructorRecord:
+    record = uow.catalog.instructor(instructor_id)
+    if record is None:
+        raise UnknownItemError("This instructor is not in your local data yet.")
+    return record

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,20 +20,27 @@ from tests.server.helpers import FakeClock
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # a Thursday
 
 
-def demo_pull(databases: DatabaseFactory, name: str) -> tuple[TestClient, dict, dict]:
+@contextmanager
+def demo_pull(databases: DatabaseFactory, name: str) -> Iterator[tuple[TestClient, dict]]:
+    """A client of a freshly seeded demo server, and the admin's full pull."""
     app = create_app(
         Settings(database_url=databases.new(name), seed_demo=True), clock=FakeClock(NOW)
     )
-    client = TestClient(app)
-    admin = client.post(
-        "/api/v1/auth/token", json={"email": DEMO_ADMIN.email, "password": DEMO_ADMIN.password}
-    ).json()
-    headers = {"Authorization": f"Bearer {admin['access_token']}"}
-    return client, headers, client.get("/api/v1/sync/pull", headers=headers).json()
+    with TestClient(app) as client:  # the lifespan closes the database's connections at exit
+        admin = client.post(
+            "/api/v1/auth/token",
+            json={"email": DEMO_ADMIN.email, "password": DEMO_ADMIN.password},
+        ).json()
+        headers = {"Authorization": f"Bearer {admin['access_token']}"}
+        yield client, client.get("/api/v1/sync/pull", headers=headers).json()
 
 
 def test_demo_studio(databases: DatabaseFactory) -> None:
-    client, _headers, pulled = demo_pull(databases, "demo")
+    with demo_pull(databases, "demo") as (client, pulled):
+        check_demo(client, pulled)
+
+
+def check_demo(client: TestClient, pulled: dict) -> None:
     zones = {i["time_zone"] for i in pulled["instructors"]}
     assert len(pulled["instructors"]) == 12
     assert len(zones) >= 4
@@ -57,8 +66,8 @@ def test_demo_studio(databases: DatabaseFactory) -> None:
 
 
 def test_demo_is_deterministic(databases: DatabaseFactory) -> None:
-    first = demo_pull(databases, "a")[2]
-    second = demo_pull(databases, "b")[2]
+    with demo_pull(databases, "a") as (_client, first), demo_pull(databases, "b") as (_, second):
+        pass
     key = [(b["id"], b["start"], b["status"]) for b in first["bookings"]]
     assert key == [(b["id"], b["start"], b["status"]) for b in second["bookings"]]
 
@@ -69,6 +78,7 @@ def test_seed_only_an_empty_database(databases: DatabaseFactory) -> None:
         clock=FakeClock(NOW),
     )
     assert seed_if_empty(app.state.context.uow, NOW) is False
+    app.state.context.uow.database.dispose()
 
 
 def test_cli_arguments() -> None:

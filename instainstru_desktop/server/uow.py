@@ -15,7 +15,7 @@ commit, to every server process).
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -139,10 +139,3 @@ class UnitOfWork:
             yield tx
         if tx.poke is not None and not on_postgres:
             self.hub.publish(tx.poke)
-
-    def run(self, work: Callable[[Tx], Any]) -> Any:
-        """Run ``work`` in a write transaction and commit it (for one-off jobs such as seeding)."""
-        with self.write() as tx:
-            result = work(tx)
-            tx.commit()
-        return result

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from instainstru_desktop.server.models import Booking, Instructor, Token, User
+from instainstru_desktop.server.models import Instructor, Token, User
 from instainstru_desktop.server.repositories._types import AnyRow
 
 
@@ -48,15 +48,6 @@ class UserRepository:
 
     def student_ids_all(self) -> set[str]:
         return set(self._s.scalars(select(User.id).where(User.role == "student")))
-
-    def student_ids_of(self, instructor_id: str) -> set[str]:
-        """Students who have ever booked ``instructor_id``."""
-        stmt = select(Booking.student_id).where(Booking.instructor_id == instructor_id).distinct()
-        return set(self._s.scalars(stmt))
-
-    def count_by_role(self) -> dict[str, int]:
-        rows = self._s.execute(select(User.role, func.count()).group_by(User.role))
-        return {role: n for role, n in rows}
 
     def students_rows(self, ids: set[str]) -> Sequence[AnyRow]:
         if not ids:

@@ -1,3 +1,5 @@
+"""All bookings with filters, the review flag, and statistics (admins only)."""
+
 from __future__ import annotations
 
 from typing import Annotated, Literal

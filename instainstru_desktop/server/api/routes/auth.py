@@ -1,3 +1,5 @@
+"""Sign-in (bearer tokens) and sign-out. Sign-in is throttled per email and per address."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response

@@ -1,3 +1,5 @@
+"""Weekly templates and date overrides. Edits never cancel lessons; they record conflicts."""
+
 from __future__ import annotations
 
 from typing import Annotated

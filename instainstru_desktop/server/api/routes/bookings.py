@@ -1,3 +1,5 @@
+"""Bookings: create, read, history, and the state changes (cancel, outcomes, move, note)."""
+
 from __future__ import annotations
 
 from typing import Annotated

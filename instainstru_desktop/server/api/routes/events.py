@@ -1,3 +1,5 @@
+"""Server-Sent Events: "pull now" pokes for the caller's scope."""
+
 from __future__ import annotations
 
 from collections.abc import AsyncIterator

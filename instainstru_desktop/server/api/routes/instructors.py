@@ -1,3 +1,5 @@
+"""Instructor profiles, booking policies and lesson types."""
+
 from __future__ import annotations
 
 from typing import Annotated

@@ -1,3 +1,5 @@
+"""Changing a lesson type (created under its instructor)."""
+
 from __future__ import annotations
 
 from typing import Annotated

@@ -1,3 +1,5 @@
+"""The signed-in user."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter

@@ -1,3 +1,5 @@
+"""Versions and server time, open to everyone (outdated clients included)."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter

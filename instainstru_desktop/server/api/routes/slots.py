@@ -1,3 +1,5 @@
+"""Bookable slots, computed by the domain from availability and the bookings near the window."""
+
 from __future__ import annotations
 
 from typing import Annotated

@@ -1,3 +1,5 @@
+"""The student directory, for instructors booking on a student's behalf and for admins."""
+
 from __future__ import annotations
 
 from typing import Annotated

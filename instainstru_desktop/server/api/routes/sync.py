@@ -1,3 +1,5 @@
+"""Sync: pull changes after a cursor, push queued mutations, read a device's sync state."""
+
 from __future__ import annotations
 
 from typing import Annotated

@@ -33,7 +33,7 @@ from instainstru_desktop.store.effects import (
     default_subjects,
     replay,
 )
-from instainstru_desktop.store.mirror import BY_NAME, Row, Subject, dumps, loads
+from instainstru_desktop.store.mirror import Entity, Params, Row, Subject, dumps, loads
 from instainstru_desktop.store.models import Shadow
 from instainstru_desktop.store.repositories.mirror import MirrorRepository
 from instainstru_desktop.store.repositories.outbox import OutboxRepository
@@ -118,16 +118,16 @@ class LocalChanges:
         """Recompute every dirty row (after a pull page or a batch of push answers)."""
         self.rematerialize(self._shadowed(None))
 
-    def absorb(self, entity: str, rows: Sequence[Row]) -> None:
-        """New server truth arrived for ``rows``: dirty ones update their shadow."""
-        dirty = self.dirty_keys(entity)
+    def absorb(self, entity: Entity, rows: Sequence[Params]) -> None:
+        """New server truth arrived for ``rows`` (in column order): dirty ones update their
+        shadow. Cheap when nothing is dirty, which is the bulk first-sync case."""
+        dirty = self.dirty_keys(entity.name)
         if not dirty:
             return
-        spec = BY_NAME[entity]
-        for row in rows:
-            key = spec.key_of(row)
+        for params in rows:
+            key = entity.key_of_params(params)
             if key in dirty:
-                self._set_payload(entity, key, dumps(row))
+                self._set_payload(entity.name, key, dumps(entity.row(params)))
 
     def absorb_deleted(self, entity: str, keys: Iterable[str]) -> None:
         """The server deleted these rows: dirty ones now shadow an absent row."""
@@ -142,7 +142,10 @@ class LocalChanges:
 
     def dirty_keys(self, entity: str) -> set[str]:
         """Keys of ``entity`` with unsynced edits (there are few: one per edited row)."""
-        return set(self._session.scalars(select(Shadow.key).where(Shadow.entity == entity)))
+        rows = self._session.connection().exec_driver_sql(
+            'SELECT "key" FROM shadows WHERE entity = ?', (entity,)
+        )
+        return {key for (key,) in rows}
 
     def _shadowed(self, subjects: Sequence[Subject] | None) -> dict[Subject, str | None]:
         query = select(Shadow.entity, Shadow.key, Shadow.payload)

@@ -11,7 +11,7 @@ already in canonical ``...Z`` form are re-formatted.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -22,6 +22,7 @@ from sqlalchemy import Table
 from instainstru_desktop.store import models
 
 Row = dict[str, Any]
+Params = tuple[Any, ...]
 Subject = tuple[str, str]  # (entity, key)
 
 
@@ -64,108 +65,101 @@ def parse_instant(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-def _instructor(d: Mapping[str, Any]) -> Row:
-    return {
-        "id": d["id"],
-        "user_id": d.get("user_id") or "",
-        "name": d["name"],
-        "email": d.get("email") or "",
-        "time_zone": d["time_zone"],
-        "bio": d.get("bio") or "",
-        "policy": dumps(d.get("policy") or {}),
-        "version": d.get("version") or 0,
-    }
+# Converters return the row as a tuple in the table's column order: pull pages go to the
+# database as positional parameters, without a dict per row or SQLAlchemy's per-row binding.
 
 
-def _lesson_type(d: Mapping[str, Any]) -> Row:
-    return {
-        "id": d["id"],
-        "instructor_id": d["instructor_id"],
-        "name": d["name"],
-        "duration_minutes": d["duration_minutes"],
-        "price_cents": d["price_cents"],
-        "currency": d["currency"],
-        "color": d["color"],
-        "active": bool(d.get("active", True)),
-    }
+def _instructor(d: Mapping[str, Any]) -> Params:
+    return (
+        d["id"],
+        d.get("user_id") or "",
+        d["name"],
+        d.get("email") or "",
+        d["time_zone"],
+        d.get("bio") or "",
+        dumps(d.get("policy") or {}),
+        d.get("version") or 0,
+    )
 
 
-def _student(d: Mapping[str, Any]) -> Row:
-    return {
-        "id": d["id"],
-        "name": d["name"],
-        "email": d.get("email") or "",
-        "time_zone": d.get("time_zone") or "UTC",
-    }
+def _lesson_type(d: Mapping[str, Any]) -> Params:
+    return (
+        d["id"],
+        d["instructor_id"],
+        d["name"],
+        d["duration_minutes"],
+        d["price_cents"],
+        d["currency"],
+        d["color"],
+        bool(d.get("active", True)),
+    )
 
 
-def _template(d: Mapping[str, Any]) -> Row:
-    return {
-        "instructor_id": d["instructor_id"],
-        "ranges": dumps(d.get("ranges") or []),
-        "version": d.get("version") or 0,
-    }
+def _student(d: Mapping[str, Any]) -> Params:
+    return (d["id"], d["name"], d.get("email") or "", d.get("time_zone") or "UTC")
 
 
-def _override(d: Mapping[str, Any]) -> Row:
-    return {
-        "instructor_id": d["instructor_id"],
-        "date": d["date"],
-        "ranges": dumps(d.get("ranges") or []),
-        "version": d.get("version") or 0,
-    }
+def _template(d: Mapping[str, Any]) -> Params:
+    return (d["instructor_id"], dumps(d.get("ranges") or []), d.get("version") or 0)
 
 
-def _booking(d: Mapping[str, Any]) -> Row:
-    return {
-        "id": d["id"],
-        "instructor_id": d["instructor_id"],
-        "student_id": d["student_id"],
-        "student_name": d.get("student_name") or "",
-        "student_time_zone": d.get("student_time_zone") or "UTC",
-        "lesson_type_id": d["lesson_type_id"],
-        "lesson_type_name": d.get("lesson_type_name") or "",
-        "start_utc": instant(d["start"]),
-        "end_utc": instant(d["end"]),
-        "status": d["status"],
-        "cancelled_by": d.get("cancelled_by"),
-        "cancel_reason": d.get("cancel_reason"),
-        "note": d.get("note"),
-        "price_cents": d.get("price_cents") or 0,
-        "currency": d.get("currency") or "",
-        "created_at": d.get("created_at") or "",
-        "updated_at": d.get("updated_at") or "",
-        "version": d.get("version") or 0,
-        "flagged": bool(d.get("flagged")),
-        "review_note": d.get("review_note"),
-    }
+def _override(d: Mapping[str, Any]) -> Params:
+    return (d["instructor_id"], d["date"], dumps(d.get("ranges") or []), d.get("version") or 0)
 
 
-def _conflict(d: Mapping[str, Any]) -> Row:
-    return {
-        "id": d["id"],
-        "instructor_id": d["instructor_id"],
-        "booking_id": d.get("booking_id"),
-        "kind": d["kind"],
-        "message": d.get("message") or "",
-        "created_at": d.get("created_at") or "",
-        "resolved": bool(d.get("resolved")),
-        "resolution": d.get("resolution"),
-    }
+def _booking(d: Mapping[str, Any]) -> Params:
+    get = d.get
+    start, end = d["start"], d["end"]
+    return (
+        d["id"],
+        d["instructor_id"],
+        d["student_id"],
+        get("student_name") or "",
+        get("student_time_zone") or "UTC",
+        d["lesson_type_id"],
+        get("lesson_type_name") or "",
+        start if len(start) == 20 and start[19] == "Z" else instant(start),
+        end if len(end) == 20 and end[19] == "Z" else instant(end),
+        d["status"],
+        get("cancelled_by"),
+        get("cancel_reason"),
+        get("note"),
+        get("price_cents") or 0,
+        get("currency") or "",
+        get("created_at") or "",
+        get("updated_at") or "",
+        get("version") or 0,
+        bool(get("flagged")),
+        get("review_note"),
+    )
 
 
-def _audit(d: Mapping[str, Any]) -> Row:
-    return {
-        "id": d["id"],
-        "booking_id": d.get("booking_id"),
-        "at": d["at"],
-        "actor_id": d.get("actor_id"),
-        "actor_name": d.get("actor_name") or "",
-        "actor_role": d.get("actor_role") or "",
-        "device": d.get("device") or "",
-        "action": d["action"],
-        "details": dumps(d.get("details") or {}),
-    }
+def _conflict(d: Mapping[str, Any]) -> Params:
+    return (
+        d["id"],
+        d["instructor_id"],
+        d.get("booking_id"),
+        d["kind"],
+        d.get("message") or "",
+        d.get("created_at") or "",
+        bool(d.get("resolved")),
+        d.get("resolution"),
+    )
+
+
+def _audit(d: Mapping[str, Any]) -> Params:
+    get = d.get
+    return (
+        d["id"],
+        get("booking_id"),
+        d["at"],
+        get("actor_id"),
+        get("actor_name") or "",
+        get("actor_role") or "",
+        get("device") or "",
+        d["action"],
+        dumps(get("details") or {}),
+    )
 
 
 @dataclass(frozen=True)
@@ -176,12 +170,36 @@ class Entity:
     table: Table
     key_columns: tuple[str, ...]
     page_field: str  # the list in a pull page that carries it
-    from_wire: Callable[[Mapping[str, Any]], Row]
+    from_wire: Callable[[Mapping[str, Any]], Params]  # a row in column order
+    columns: tuple[str, ...] = ()
+    key_positions: tuple[int, ...] = ()
+
+    def __post_init__(self) -> None:
+        columns = tuple(c.name for c in self.table.columns)
+        object.__setattr__(self, "columns", columns)
+        object.__setattr__(self, "key_positions", tuple(columns.index(c) for c in self.key_columns))
+
+    def row(self, params: Sequence[Any]) -> Row:
+        """The column dict of a row given in column order."""
+        return dict(zip(self.columns, params, strict=True))
+
+    def params(self, row: Mapping[str, Any]) -> Params:
+        """The row in column order."""
+        return tuple(row[c] for c in self.columns)
+
+    def wire_row(self, item: Mapping[str, Any]) -> Row:
+        """The column dict of a wire object."""
+        return self.row(self.from_wire(item))
 
     def key_of(self, row: Mapping[str, Any]) -> str:
         if len(self.key_columns) == 1:
             return str(row[self.key_columns[0]])
         return "/".join(str(row[c]) for c in self.key_columns)
+
+    def key_of_params(self, params: Sequence[Any]) -> str:
+        if len(self.key_positions) == 1:
+            return str(params[self.key_positions[0]])
+        return "/".join(str(params[i]) for i in self.key_positions)
 
     def key_values(self, key: str) -> dict[str, str]:
         parts = key.split("/") if len(self.key_columns) > 1 else [key]

@@ -58,10 +58,10 @@ class PullApplier:
                 continue
             rows = [entity.from_wire(item) for item in items]
             self._mirror.upsert(entity.name, rows)
-            self._changes.absorb(entity.name, rows)
+            self._changes.absorb(entity, rows)
             counts[entity.name] = len(rows)
             if entity.name in ("booking", "override", "template"):
-                keys[entity.name].update(entity.key_of(r) for r in rows)
+                keys[entity.name].update(map(entity.key_of_params, rows))
         deleted = self._apply_tombstones(page.get("tombstones") or (), keys)
         self._state.update(cursor=str(page["cursor"]), last_pull_at=now)
         self._changes.rebase_all()

@@ -14,6 +14,7 @@ from instainstru_desktop.store import (
     StorageBugError,
     open_store,
 )
+from instainstru_desktop.store.mirror import BY_NAME
 from tests.store import factories as f
 
 
@@ -80,7 +81,8 @@ def test_a_full_disk_is_reported_as_something_the_user_can_fix(store):
             conn = uow.session.connection()
             pages = conn.execute(text("PRAGMA page_count")).scalar()
             conn.execute(text(f"PRAGMA max_page_count = {pages}"))
-            uow.mirror.upsert("student", [f.student(f"s{i}", "x" * 2000) for i in range(200)])
+            students = [f.student(f"s{i}", "x" * 2000) for i in range(200)]
+            uow.mirror.upsert("student", [BY_NAME["student"].from_wire(s) for s in students])
 
     with pytest.raises(DiskFullError, match="disk holding your local data is full"):
         fill_the_disk()

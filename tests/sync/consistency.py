@@ -31,7 +31,7 @@ def server_snapshot(server: ServerHandle, token: str) -> dict[str, dict[str, dic
             page = api.pull(cursor)
             for entity in ENTITIES:
                 for item in page.get(entity.page_field) or ():
-                    row = entity.from_wire(item)
+                    row = entity.wire_row(item)
                     rows[entity.name][entity.key_of(row)] = row
             for tombstone in page.get("tombstones") or ():
                 rows[tombstone["entity"]].pop(tombstone["id"], None)

@@ -16,7 +16,10 @@ _OVERRIDES = table_of(models.DateOverride)
 
 
 class AvailabilityRepository:
-    """Reads of availability; ranges come back as the wire's dicts (``start``/``end`` HH:MM)."""
+    """Reads of availability; ranges come back as the wire's dicts (``start``/``end`` HH:MM).
+
+    The two reads of every week repaint are plain SQL (no expression building per call).
+    """
 
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -25,10 +28,9 @@ class AvailabilityRepository:
         """The template's ranges (``weekday``, ``start``, ``end``) and version, if any."""
         row = (
             self._session.connection()
-            .execute(
-                select(_TEMPLATES.c.ranges, _TEMPLATES.c.version).where(
-                    _TEMPLATES.c.instructor_id == instructor_id
-                )
+            .exec_driver_sql(
+                "SELECT ranges, version FROM weekly_templates WHERE instructor_id = ?",
+                (instructor_id,),
             )
             .first()
         )
@@ -38,12 +40,10 @@ class AvailabilityRepository:
         self, instructor_id: str, first: str, last: str
     ) -> dict[str, list[dict[str, Any]]]:
         """Date (``YYYY-MM-DD``) to ranges, for the overrides from ``first`` to ``last``."""
-        rows = self._session.connection().execute(
-            select(_OVERRIDES.c.date, _OVERRIDES.c.ranges).where(
-                _OVERRIDES.c.instructor_id == instructor_id,
-                _OVERRIDES.c.date >= first,
-                _OVERRIDES.c.date <= last,
-            )
+        rows = self._session.connection().exec_driver_sql(
+            "SELECT date, ranges FROM date_overrides"
+            " WHERE instructor_id = ? AND date >= ? AND date <= ?",
+            (instructor_id, first, last),
         )
         return {d: loads(ranges) for d, ranges in rows}
 

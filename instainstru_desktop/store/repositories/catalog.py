@@ -20,6 +20,9 @@ _STUDENTS = table_of(models.Student)
 _INSTRUCTOR_COLUMNS = columns_of(InstructorRecord, _INSTRUCTORS)
 _LESSON_TYPE_COLUMNS = columns_of(LessonTypeRecord, _LESSON_TYPES)
 _STUDENT_COLUMNS = columns_of(StudentRecord, _STUDENTS)
+_INSTRUCTOR_SQL = (
+    f"SELECT {', '.join(c.name for c in _INSTRUCTOR_COLUMNS)} FROM instructors WHERE id = ?"
+)
 
 
 class CatalogRepository:
@@ -31,7 +34,7 @@ class CatalogRepository:
     def instructor(self, instructor_id: str) -> InstructorRecord | None:
         row = (
             self._session.connection()
-            .execute(select(*_INSTRUCTOR_COLUMNS).where(_INSTRUCTORS.c.id == instructor_id))
+            .exec_driver_sql(_INSTRUCTOR_SQL, (instructor_id,))  # on every week read: plain SQL
             .first()
         )
         return None if row is None else InstructorRecord(*row)

@@ -32,9 +32,7 @@ class ConflictRepository:
 
     def unresolved_by_booking(self) -> dict[str, tuple[str, str]]:
         """Booking id to ``(kind, message)`` of its open conflict (open conflicts are few)."""
-        rows = self._session.connection().execute(
-            select(_CONFLICTS.c.booking_id, _CONFLICTS.c.kind, _CONFLICTS.c.message)
-            .where(_CONFLICTS.c.resolved.is_(False))
-            .order_by(_CONFLICTS.c.created_at)
+        rows = self._session.connection().exec_driver_sql(
+            "SELECT booking_id, kind, message FROM conflicts WHERE resolved = 0 ORDER BY created_at"
         )
         return {booking_id: (kind, message) for booking_id, kind, message in rows if booking_id}

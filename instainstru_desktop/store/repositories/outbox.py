@@ -271,12 +271,12 @@ class OutboxRepository:
 
     def rejected_keys(self, entity: str) -> dict[str, str]:
         """Keys of ``entity`` with an undismissed rejection (few), and the latest reason."""
-        rows = self._session.execute(
-            select(OutboxSubject.key, OutboxRow.last_error)
-            .join(OutboxRow, OutboxRow.mutation_id == OutboxSubject.mutation_id)
-            .where(OutboxSubject.entity == entity)
-            .where(OutboxRow.status == "rejected", OutboxRow.dismissed.is_(False))
-            .order_by(OutboxRow.mutation_id)
+        rows = self._session.connection().exec_driver_sql(
+            'SELECT s."key", o.last_error FROM outbox_subjects AS s'
+            " JOIN outbox AS o ON o.mutation_id = s.mutation_id"
+            " WHERE s.entity = ? AND o.status = 'rejected' AND o.dismissed = 0"
+            " ORDER BY o.mutation_id",
+            (entity,),
         )
         return {key: message or "" for key, message in rows}
 

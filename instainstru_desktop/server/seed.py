@@ -24,6 +24,13 @@ from instainstru_desktop.server.models import (
     WeeklyTemplate,
 )
 from instainstru_desktop.server.security import hash_password
+from instainstru_desktop.server.seed_data import (
+    FIRST_NAMES,
+    HOURS,
+    INSTRUCTORS,
+    LAST_NAMES,
+    STUDENT_ZONES,
+)
 from instainstru_desktop.server.uow import Tx, UnitOfWork
 
 SEED = 2026
@@ -42,177 +49,6 @@ DEMO_INSTRUCTOR = DemoLogin(f"maria.lopez@{DOMAIN}", "teach-demo-2026")
 INSTRUCTOR_PASSWORD = "teach-demo-2026"
 STUDENT_PASSWORD = "learn-demo-2026"
 
-# name, zone, bio, lesson types (name, minutes, price cents, currency, colour), weekly hours
-_INSTRUCTORS: list[tuple[str, str, str, list[tuple[str, int, int, str, str]], str]] = [
-    (
-        "Maria Lopez",
-        "Europe/London",
-        "Concert pianist teaching all levels.",
-        [
-            ("Piano lesson", 60, 4500, "GBP", "#7E57C2"),
-            ("Music theory", 45, 3500, "GBP", "#26A69A"),
-            ("Piano taster", 30, 2000, "GBP", "#EC407A"),
-        ],
-        "mon-sat",
-    ),
-    (
-        "James Carter",
-        "America/New_York",
-        "Guitar and songwriting.",
-        [("Guitar", 45, 5000, "USD", "#FF7043"), ("Songwriting", 60, 6500, "USD", "#8D6E63")],
-        "weekdays-late",
-    ),
-    (
-        "Priya Sharma",
-        "Asia/Kolkata",
-        "Maths and physics for exams.",
-        [
-            ("Maths tutoring", 60, 120000, "INR", "#42A5F5"),
-            ("Physics", 60, 120000, "INR", "#5C6BC0"),
-        ],
-        "weekdays",
-    ),
-    (
-        "Kenji Watanabe",
-        "Asia/Tokyo",
-        "Japanese for travellers and JLPT.",
-        [
-            ("Japanese conversation", 45, 450000, "JPY", "#EF5350"),
-            ("JLPT prep", 90, 800000, "JPY", "#AB47BC"),
-        ],
-        "weekdays",
-    ),
-    (
-        "Sofia Rossi",
-        "Europe/Rome",
-        "Italian and singing.",
-        [("Italian", 60, 4000, "EUR", "#66BB6A"), ("Singing", 30, 2500, "EUR", "#FFA726")],
-        "split",
-    ),
-    (
-        "Lucas Silva",
-        "America/Sao_Paulo",
-        "Swimming for kids and adults.",
-        [("Swimming", 45, 12000, "BRL", "#29B6F6")],
-        "mornings",
-    ),
-    (
-        "Emma Schmidt",
-        "Europe/Berlin",
-        "Tennis coach.",
-        [("Tennis", 60, 5500, "EUR", "#9CCC65"), ("Tennis doubles", 90, 8000, "EUR", "#D4E157")],
-        "mon-sat",
-    ),
-    (
-        "Olivia Brown",
-        "Australia/Sydney",
-        "Yoga and mobility.",
-        [("Yoga", 60, 3000, "AUD", "#26C6DA"), ("Mobility", 30, 2000, "AUD", "#80CBC4")],
-        "mornings",
-    ),
-    (
-        "Noah Johnson",
-        "America/Los_Angeles",
-        "Climbing technique.",
-        [("Climbing", 90, 9000, "USD", "#A1887F")],
-        "weekdays-late",
-    ),
-    (
-        "Amelia Dubois",
-        "Europe/Paris",
-        "French conversation and grammar.",
-        [("French", 45, 3800, "EUR", "#5C6BC0"), ("French grammar", 60, 4500, "EUR", "#7986CB")],
-        "weekdays",
-    ),
-    (
-        "Arjun Mehta",
-        "Asia/Kolkata",
-        "Programming in Python.",
-        [("Coding", 90, 150000, "INR", "#455A64"), ("Code review", 30, 60000, "INR", "#78909C")],
-        "split",
-    ),
-    (
-        "Chloe Martin",
-        "America/Chicago",
-        "Violin, Suzuki method.",
-        [("Violin", 60, 6000, "USD", "#D81B60"), ("Violin taster", 30, 3000, "USD", "#F06292")],
-        "mon-sat",
-    ),
-]
-_HOURS: dict[str, dict[int, list[tuple[int, int]]]] = {
-    "mon-sat": {d: [(9 * 60, 12 * 60), (13 * 60, 17 * 60)] for d in range(6)},
-    "weekdays": {d: [(9 * 60, 13 * 60), (14 * 60, 18 * 60)] for d in range(5)},
-    "weekdays-late": {d: [(12 * 60, 20 * 60)] for d in range(5)},
-    "split": {
-        **{d: [(8 * 60, 11 * 60), (16 * 60, 20 * 60)] for d in range(5)},
-        5: [(10 * 60, 14 * 60)],
-    },
-    "mornings": {d: [(6 * 60, 12 * 60)] for d in range(6)},
-}
-_FIRST = [
-    "Ana",
-    "Ben",
-    "Chen",
-    "Dara",
-    "Eli",
-    "Fatima",
-    "Gus",
-    "Hana",
-    "Ivan",
-    "Jia",
-    "Kofi",
-    "Lena",
-    "Mateo",
-    "Nia",
-    "Omar",
-    "Pia",
-    "Quinn",
-    "Rosa",
-    "Sami",
-    "Tara",
-    "Uma",
-    "Viktor",
-    "Wen",
-    "Ximena",
-    "Yusuf",
-    "Zoe",
-    "Aiko",
-    "Bruno",
-    "Carla",
-    "Dmitri",
-]
-_LAST = [
-    "Novak",
-    "Okafor",
-    "Patel",
-    "Quist",
-    "Reyes",
-    "Sato",
-    "Tanaka",
-    "Usman",
-    "Varga",
-    "Weber",
-    "Xu",
-    "Young",
-    "Zhou",
-    "Almeida",
-    "Becker",
-    "Costa",
-    "Dahl",
-    "Evans",
-    "Fischer",
-    "Garcia",
-]
-_STUDENT_ZONES = [
-    "Europe/London",
-    "Europe/Madrid",
-    "America/New_York",
-    "America/Toronto",
-    "Asia/Kolkata",
-    "Asia/Singapore",
-    "Australia/Melbourne",
-    "Europe/Warsaw",
-]
 STUDENTS = 200
 WEEKS_BACK, WEEKS_AHEAD = 4, 4
 
@@ -283,17 +119,17 @@ class _Seeder:
         return user_id
 
     def _student(self, n: int, password_hash: str) -> str:
-        first, last = self.rng.choice(_FIRST), self.rng.choice(_LAST)
+        first, last = self.rng.choice(FIRST_NAMES), self.rng.choice(LAST_NAMES)
         email = f"{first.lower()}.{last.lower()}{n + 1}@{DOMAIN}"
         return self._user(
-            email, f"{first} {last}", "student", password_hash, self.rng.choice(_STUDENT_ZONES)
+            email, f"{first} {last}", "student", password_hash, self.rng.choice(STUDENT_ZONES)
         )
 
     def _instructors(
         self, password_hash: str
     ) -> list[tuple[str, str, list[dict[str, Any]], dict[int, list[tuple[int, int]]], bool]]:
         made = []
-        for index, (name, tz_name, bio, types, hours_key) in enumerate(_INSTRUCTORS):
+        for index, (name, tz_name, bio, types, hours_key) in enumerate(INSTRUCTORS):
             email = f"{name.lower().replace(' ', '.')}@{DOMAIN}"
             user_id = self._user(email, name, "instructor", password_hash, tz_name)
             instructor_id = self.uid()
@@ -325,7 +161,7 @@ class _Seeder:
                 }
                 self.add(LessonType, **row)
                 type_rows.append(row)
-            hours = _HOURS[hours_key]
+            hours = HOURS[hours_key]
             self.add(
                 WeeklyTemplate,
                 instructor_id=instructor_id,

@@ -25,12 +25,19 @@ from PySide6.QtWidgets import (
 )
 
 from instainstru_desktop.config import Settings
+from instainstru_desktop.services.views import Changed, LessonCard
 from ui import icons
+from ui.lesson_actions import LessonActions
+from ui.lessons.attention import AttentionList
+from ui.lessons.lessons_view import LessonsView
+from ui.lessons_page import AttentionPage, LessonsPage
+from ui.notices import NewLessonNotices
 from ui.ops import Ops
 from ui.preferences import Preferences
 from ui.session import Session
 from ui.theme import Palette, ThemeChoice, apply_theme, follow_system_theme
 from ui.week_page import WeekPage
+from ui.widgets.status_bar import SyncStatusBar
 from ui.window_parts import WeekTitle, ZoneSwitcher, ask_date, ask_date_range
 
 log = logging.getLogger(__name__)
@@ -53,7 +60,7 @@ class MainWindow(QMainWindow):
         self.log_path = log_path
         self.setWindowTitle("InstaInstru")
         self.setWindowIcon(icons.app_icon())
-        self.resize(1280, 820)
+        self._fit_to_screen()
         self.palette_ = self._apply_theme(preferences.theme)
         self.ops = Ops(presenter=self.show_error, parent=self)
         self.session = Session(settings, self.ops, self)
@@ -61,21 +68,44 @@ class MainWindow(QMainWindow):
         self.week_page = WeekPage(
             self.session, self.undo_stack, self.palette_, settings.data_dir / "last-week.json"
         )
+        self.actions_ = LessonActions(self.session, self)
+        self.lessons_view = LessonsView(palette=self.palette_)
+        self.lessons_page = LessonsPage(self.session, self.actions_, self.lessons_view)
+        self.attention_view = AttentionList(palette=self.palette_)
+        self.attention_page = AttentionPage(self.session, self.attention_view)
         self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("pages")
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.week_page, icons.icon("calendar", self.palette_), "&Week")
+        self.tabs.addTab(self.lessons_view, icons.icon("lesson", self.palette_), "&Lessons")
+        self.tabs.addTab(self.attention_view, icons.icon("attention", self.palette_),
+                         "Needs &attention")
         self.setCentralWidget(self.tabs)
+        self.status_bar = SyncStatusBar(palette=self.palette_)
+        self.notices = NewLessonNotices(self)
         self.week_title = WeekTitle(self)
         self.zone_switcher = ZoneSwitcher(self)
         self._build_actions()
         self._build_toolbar()
         self._build_menus()
         self.status_label = QLabel("Starting…")
-        self.statusBar().addWidget(self.status_label, 1)
+        self.status_label.setObjectName("startupNotice")
+        self.statusBar().addWidget(self.status_label)
+        self.statusBar().addPermanentWidget(self.status_bar, 1)
+        self.statusBar().setSizeGripEnabled(False)
         self._connect()
         self.week_title.set_week(self.week_page.week_start)
 
     # -- building ---------------------------------------------------------------------------
+
+    def _fit_to_screen(self) -> None:
+        """Most of the screen on first show: a week needs room (never more than the screen)."""
+        screen = QApplication.primaryScreen()
+        if screen is None:
+            self.resize(1280, 820)
+            return
+        area = screen.availableGeometry()
+        self.resize(min(1440, int(area.width() * 0.92)), min(940, int(area.height() * 0.92)))
 
     def _action(
         self,
@@ -168,6 +198,21 @@ class MainWindow(QMainWindow):
         self.session.signInNeeded.connect(self._on_sign_in_needed)
         self.week_page.weekChanged.connect(self._on_week_changed)
         self.zone_switcher.zoneChosen.connect(self._on_zone_chosen)
+        page, actions = self.week_page, self.actions_
+        page.lessonActivated.connect(self._open_lesson)
+        page.completeRequested.connect(actions.complete)
+        page.noShowRequested.connect(actions.no_show)
+        page.cancelRequested.connect(actions.cancel)
+        page.bookRequested.connect(actions.book)
+        actions.changed.connect(self._on_lesson_changed)
+        self.attention_page.changed = self.refresh_all
+        self.attention_page.countChanged.connect(self._on_attention_count)
+        self.lessons_page.upcomingLoaded.connect(self._on_upcoming)
+        self.status_bar.syncRequested.connect(self._sync_now)
+        self.status_bar.attentionRequested.connect(
+            lambda: self.tabs.setCurrentWidget(self.attention_view)
+        )
+        self.ops.busyChanged.connect(self._on_busy)
 
     # -- life cycle -------------------------------------------------------------------------
 
@@ -195,11 +240,47 @@ class MainWindow(QMainWindow):
         identity = self.session.core.identity
         self.setWindowTitle(f"InstaInstru — {identity.name}")
         self.zone_switcher.set_home_zone(identity.time_zone)
-        self.week_page.reload()
-        self.status_label.setText(f"Signed in as {identity.name}")
+        for view in (self.lessons_view, self.attention_view):
+            view.set_time_zone(identity.time_zone)
+        self.status_label.setText("")
+        self.status_label.hide()
+        self.refresh_all()
 
     def _on_synced(self, report: Any) -> None:
+        self.status_bar.set_syncing(False)
+        self.refresh_all()
+
+    def _on_lesson_changed(self, changed: Changed) -> None:
+        self.notices.remember(changed.booking_ids)  # booked here: not news to announce
+        self.refresh_all()
+
+    def refresh_all(self) -> None:
+        """Re-read everything shown (after a sync or an edit): a few short cache reads."""
+        if not self.session.is_ready:
+            return
         self.week_page.reload()
+        self.lessons_page.refresh()
+        self.attention_page.refresh()
+        status = self.session.services.status
+        self.ops.run_db(status.status, self.status_bar.set_status, what="reading the sync status")
+
+    def _on_busy(self, busy: bool) -> None:
+        if busy:
+            self.setCursor(Qt.CursorShape.BusyCursor)
+        else:
+            self.unsetCursor()
+
+    def _on_attention_count(self, count: int) -> None:
+        index = self.tabs.indexOf(self.attention_view)
+        self.tabs.setTabText(index, f"Needs &attention ({count})" if count else "Needs &attention")
+
+    def _on_upcoming(self, upcoming: list[LessonCard]) -> None:
+        zone = self.session.core.identity.time_zone if self.session.is_ready else "UTC"
+        self.notices.lessons_loaded(upcoming, zone)
+
+    def _open_lesson(self, booking_id: str) -> None:
+        self.tabs.setCurrentWidget(self.lessons_view)
+        self.lessons_page.open_lesson(booking_id)
 
     def _on_failed(self, title: str, message: str) -> None:
         self.status_label.setText(message)
@@ -265,20 +346,28 @@ class MainWindow(QMainWindow):
             )
 
     def _sync_now(self) -> None:
-        self.status_label.setText("Syncing…")
+        if not self.session.is_ready:
+            return
+        self.status_bar.set_syncing(True)
         self.session.sync_now()
 
     def set_theme(self, choice: str) -> None:
         self.preferences = self.preferences.with_theme(choice)
         self.palette_ = self._apply_theme(choice)
-        self.week_page.view.set_theme(self.palette_)
+        self._retheme(self.palette_)
+
+    def _retheme(self, palette: Palette) -> None:
+        self.week_page.view.set_theme(palette)
+        self.lessons_view.set_theme(palette)
+        self.attention_view.set_theme(palette)
+        self.status_bar.set_theme(palette)
 
     def _apply_theme(self, choice: str) -> Palette:
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         palette = apply_theme(app, choice)
         if choice == ThemeChoice.SYSTEM:
-            follow_system_theme(app, lambda p: self.week_page.view.set_theme(p))
+            follow_system_theme(app, self._retheme)
         return palette
 
     def show_error(self, title: str, message: str) -> None:

@@ -67,8 +67,9 @@ class ZoneSwitcher(QComboBox):
         self.setObjectName("zoneSwitcher")
         self.setAccessibleName("Time zone shown")
         self.setToolTip("Show the week in another time zone (your hours stay in your own zone)")
-        self.setMinimumContentsLength(24)
+        self.setMinimumContentsLength(20)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMaximumWidth(260)
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self._home = "UTC"

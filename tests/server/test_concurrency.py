@@ -114,3 +114,43 @@ def test_two_thousand_random_concurrent_requests_leave_no_overlap(database_url: 
     assert elapsed < 120, elapsed
     assert overlaps(database_url, "instructor_id") == 0
     assert overlaps(database_url, "student_id") == 0
+
+
+@pytest.mark.slow
+def test_a_mutation_pushed_twice_at_once_applies_once(database_url: str) -> None:
+    with running_studio(database_url) as (server, studio, _uow):
+        teacher = studio.instructors[0]
+        device = "5b2c6d0e-8a7f-4c55-9d1e-000000000001"
+        day = (datetime.now(UTC) + timedelta(days=3)).date().isoformat()
+        body = {
+            "client_id": device,
+            "mutations": [
+                {
+                    "id": 1,
+                    "name": "availability.set_date",
+                    "base_version": None,
+                    "args": {
+                        "instructor_id": teacher.instructor_id,
+                        "date": day,
+                        "ranges": [{"start": "09:00", "end": "10:00"}],
+                    },
+                }
+            ],
+        }
+        ready = threading.Barrier(8)
+
+        def push(_: int) -> dict:
+            with httpx.Client(
+                base_url=server.base_url, headers=teacher.headers, timeout=30
+            ) as client:
+                client.get("/api/v1/meta")
+                ready.wait()
+                return client.post("/api/v1/sync/push", json=body).json()
+
+        with ThreadPoolExecutor(8) as pool:
+            answers = list(pool.map(push, range(8)))
+        with httpx.Client(base_url=server.base_url, headers=teacher.headers) as client:
+            history = client.get("/api/v1/sync/pull").json()["audit"]
+    assert {a["last_mutation_id"] for a in answers} == {1}
+    assert len({str(a["results"]) for a in answers}) == 1  # replays answer the stored result
+    assert [e["action"] for e in history].count("availability.set_date") == 1

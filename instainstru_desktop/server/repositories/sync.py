@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from instainstru_desktop.server.events import NOTIFY_CHANNEL
@@ -85,19 +86,33 @@ class SyncRepository:
 
     # -- push bookkeeping ----------------------------------------------------------------------
 
-    def client_for_update(self, user_id: str, client_id: str) -> SyncClient | None:
+    def client_for_update(self, user_id: str, client_id: str, now: datetime) -> SyncClient:
+        """The device's push state, row-locked until commit; created on its first push.
+
+        Two first pushes of one device racing (PostgreSQL) both try to insert: the loser's
+        insert fails inside a savepoint and it locks the winner's row instead.
+        """
         stmt = (
             select(SyncClient)
             .where(SyncClient.user_id == user_id, SyncClient.client_id == client_id)
             .with_for_update()
         )
-        return self._s.scalars(stmt).first()
+        found = self._s.scalars(stmt).first()
+        if found is not None:
+            return found
+        try:
+            with self._s.begin_nested():
+                self._s.add(
+                    SyncClient(
+                        user_id=user_id, client_id=client_id, last_mutation_id=0, updated_at=now
+                    )
+                )
+        except IntegrityError:
+            pass
+        return self._s.scalars(stmt).one()
 
     def client(self, user_id: str, client_id: str) -> SyncClient | None:
         return self._s.get(SyncClient, (user_id, client_id))
-
-    def add_client(self, client: SyncClient) -> None:
-        self._s.add(client)
 
     def result(self, user_id: str, client_id: str, mutation_id: int) -> MutationResult | None:
         return self._s.get(MutationResult, (user_id, client_id, mutation_id))

@@ -11,7 +11,6 @@ its reason, an instructor's own rejection is recorded as a ``rejected_mutation``
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
@@ -21,8 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from instainstru_desktop.domain.bookings import BookingAction
 from instainstru_desktop.domain.errors import DomainError
 from instainstru_desktop.server.errors import MutationGap, ServiceError
-from instainstru_desktop.server.models import Conflict, MutationResult, SyncClient
-from instainstru_desktop.server.permissions import Permission, Principal, Role, require
+from instainstru_desktop.server.models import Conflict, MutationResult
+from instainstru_desktop.server.permissions import Permission, Role, require
 from instainstru_desktop.server.services import availability, bookings, conflicts, instructors
 from instainstru_desktop.server.services.common import new_id
 from instainstru_desktop.server.services.context import Caller
@@ -198,7 +197,7 @@ def push(uow: UnitOfWork, caller: Caller, client_id: str, mutations: list[Mutati
     last = 0
     for mutation in mutations:
         with uow.write() as tx:
-            client = _client(tx, principal, client_id, caller.now)
+            client = tx.sync.client_for_update(principal.user_id, client_id, caller.now)
             last = client.last_mutation_id
             if mutation.id <= last:
                 stored = tx.sync.result(principal.user_id, client_id, mutation.id)
@@ -235,16 +234,6 @@ def push(uow: UnitOfWork, caller: Caller, client_id: str, mutations: list[Mutati
         "cursor": cursor_text(*head) if head else "0",
         "results": results,
     }
-
-
-def _client(tx: Tx, principal: Principal, client_id: str, now: datetime) -> SyncClient:
-    client = tx.sync.client_for_update(principal.user_id, client_id)
-    if client is None:
-        client = SyncClient(
-            user_id=principal.user_id, client_id=client_id, last_mutation_id=0, updated_at=now
-        )
-        tx.sync.add_client(client)
-    return client
 
 
 def _apply(tx: Tx, caller: Caller, client_id: str, mutation: Mutation) -> MutationResult:

@@ -70,6 +70,7 @@ class _Seeder:
         self.rng = random.Random(SEED)
         self.rows: dict[type, list[dict[str, Any]]] = {}
         self.student_busy: dict[str, list[tuple[datetime, datetime]]] = {}
+        self.names: dict[str, str] = {}  # user id -> name, for the audit entries
 
     def uid(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
@@ -106,6 +107,7 @@ class _Seeder:
 
     def _user(self, email: str, name: str, role: str, password_hash: str, tz: str) -> str:
         user_id = self.uid()
+        self.names[user_id] = name
         self.add(
             User,
             id=user_id,
@@ -301,7 +303,7 @@ class _Seeder:
             id=self.uid(),
             at=booking["created_at"],
             actor_id=booking["student_id"],
-            actor_name="student",
+            actor_name=self.names.get(booking["student_id"], "Student"),
             actor_role="student",
             action="booking.create",
             **base,
@@ -312,7 +314,7 @@ class _Seeder:
                 id=self.uid(),
                 at=max(booking["start_utc"], booking["created_at"]),
                 actor_id=None,
-                actor_name="demo",
+                actor_name="InstaInstru demo",
                 actor_role="system",
                 action=f"booking.{booking['status']}",
                 **base,

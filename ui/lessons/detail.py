@@ -26,13 +26,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from instainstru_desktop.services.views import LessonDetail, SyncMark
+from instainstru_desktop.services.views import HistoryEntry, LessonDetail, SyncMark
 from ui.icons import icon
 from ui.lessons import format as fmt
 from ui.lessons.cancel_dialog import CancelLessonDialog
 from ui.theme import LIGHT, Palette
 
 MAX_NOTE = 4000
+
+#: The audit log records the intents' names; people read what happened.
+ACTION_WORDS = {
+    "booking.create": "Booked",
+    "booking.cancel": "Cancelled",
+    "booking.cancelled": "Cancelled",
+    "booking.complete": "Marked completed",
+    "booking.completed": "Marked completed",
+    "booking.no_show": "Marked no-show",
+    "booking.note": "Private note changed",
+    "booking.reschedule": "Moved",
+    "booking.review": "Reviewed",
+    "conflict.resolve": "Clash resolved",
+}
 
 
 def _label(text: str = "", role: str = "value", *, wrap: bool = True) -> QLabel:
@@ -267,15 +281,21 @@ class LessonDetailPane(QWidget):
 
     # -- lists ------------------------------------------------------------------------------
 
+    @staticmethod
+    def history_line(entry: HistoryEntry, tz: ZoneInfo) -> str:
+        """"Tue 3 Dec, 14:02 · Booked by Ana Xu (student)": what happened, then who did it."""
+        at = entry.at.astimezone(tz)
+        what = ACTION_WORDS.get(entry.action, entry.action.replace("_", " ").replace(".", " "))
+        who = entry.actor_name or "someone"
+        if entry.actor_role and entry.actor_role != "system":
+            who += f" ({entry.actor_role})"
+        return f"{at:%a %-d %b, %H:%M} · {what} by {who}"
+
     def _fill_history(self, detail: LessonDetail) -> None:
         self.history.clear()
         tz = ZoneInfo(self._zone)
         for entry in detail.history:
-            at = entry.at.astimezone(tz)
-            who = (
-                f"{entry.actor_name} ({entry.actor_role})" if entry.actor_role else entry.actor_name
-            )
-            text = f"{at:%a %-d %b, %H:%M} · {who} · {entry.action}"
+            text = self.history_line(entry, tz)
             if entry.summary:
                 text += f"\n{entry.summary}"
             item = QListWidgetItem(text)

@@ -41,13 +41,29 @@ def marks(uow: UnitOfWork, entity: str) -> Marks:
     )
 
 
+def marks_of(uow: UnitOfWork, *entities: str) -> dict[str, Marks]:
+    """The markers of several entities in three queries (a view reads them all at once)."""
+    dirty = uow.changes.dirty_by_entity()
+    rejected = uow.outbox.rejected_by_entity()
+    conflicts = uow.conflicts.unresolved_by_booking() if "booking" in entities else {}
+    return {
+        entity: Marks(
+            frozenset(dirty.get(entity, ())),
+            conflicts if entity == "booking" else {},
+            rejected.get(entity, {}),
+        )
+        for entity in entities
+    }
+
+
 def lesson_cards(
     uow: UnitOfWork,
     records: Iterable[BookingRecord],
     instructor_names: Mapping[str, str] | None = None,
+    booking_marks: Marks | None = None,
 ) -> list[LessonCard]:
     """Lesson cards with their sync markers."""
-    booking_marks = marks(uow, "booking")
+    booking_marks = booking_marks or marks(uow, "booking")
     names = instructor_names or {}
     cards = []
     for record in records:

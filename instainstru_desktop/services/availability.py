@@ -20,7 +20,7 @@ from instainstru_desktop.services._convert import (
     template_days,
     wire_ranges,
 )
-from instainstru_desktop.services._marks import lesson_cards, marks
+from instainstru_desktop.services._marks import lesson_cards, marks_of
 from instainstru_desktop.services.errors import InvalidInputError, UnknownItemError
 from instainstru_desktop.services.views import Changed, DayHours, HoursRange, SyncMark, WeekSnapshot
 from instainstru_desktop.store import UnitOfWork
@@ -60,11 +60,13 @@ class AvailabilityService(UseCases):
                 raise UnknownItemError("This instructor is not in your local data yet.")
             tz = safe_zone(instructor.time_zone)
             effective = _Hours(uow, instructor_id, days[0], days[-1])
-            override_marks = marks(uow, "override")
-            template_pending = instructor_id in uow.changes.dirty_keys("template")
+            found = marks_of(uow, "override", "template", "booking")
+            override_marks = found["override"]
+            template_pending = instructor_id in found["template"].pending
             start = instant_text(local_day_bounds_utc(days[0], tz).start)
             end = instant_text(local_day_bounds_utc(days[-1], tz).end)
-            lessons = lesson_cards(uow, uow.bookings.overlapping(instructor_id, start, end))
+            records = uow.bookings.overlapping(instructor_id, start, end)
+            lessons = lesson_cards(uow, records, booking_marks=found["booking"])
         day_hours = []
         for day in days:
             own = day in effective.overrides

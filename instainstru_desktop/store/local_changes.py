@@ -140,6 +140,15 @@ class LocalChanges:
         """Before a full re-download: no shadowed row is known to exist on the server."""
         self._session.execute(update(Shadow).values(payload=None))
 
+    def dirty_by_entity(self) -> dict[str, set[str]]:
+        """Every row with unsynced edits, by entity, in one query (for the markers of a view)."""
+        found: dict[str, set[str]] = {}
+        for entity, key in self._session.connection().exec_driver_sql(
+            'SELECT entity, "key" FROM shadows'
+        ):
+            found.setdefault(entity, set()).add(key)
+        return found
+
     def dirty_keys(self, entity: str) -> set[str]:
         """Keys of ``entity`` with unsynced edits (there are few: one per edited row)."""
         rows = self._session.connection().exec_driver_sql(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -36,13 +36,12 @@ _OVERLAPPING_SQL = (
     " WHERE b.instructor_id = ? AND b.start_utc >= ? AND b.start_utc < ? AND b.end_utc > ?"
     " {status} ORDER BY b.start_utc"
 )
-_FLAGGED = [f.name for f in fields(BookingRecord)].index("flagged")
+_FLAGGED = BookingRecord._fields.index("flagged")
 
 
 def _record(row: Sequence[Any]) -> BookingRecord:
-    values = list(row)
-    values[_FLAGGED] = bool(values[_FLAGGED])
-    return BookingRecord(*values)
+    flagged = _FLAGGED  # SQLite hands back 0/1
+    return BookingRecord._make((*row[:flagged], bool(row[flagged]), *row[flagged + 1 :]))
 
 
 @dataclass(frozen=True)
@@ -65,7 +64,7 @@ class BookingRepository:
         self._session = session
 
     def _run(self, query: Select[Any]) -> list[BookingRecord]:
-        return [BookingRecord(*r) for r in self._session.connection().execute(query)]
+        return [BookingRecord(*r) for r in self._session.connection().execute(query).fetchall()]
 
     def get(self, booking_id: str) -> BookingRecord | None:
         found = self._run(_SELECT.where(_BOOKINGS.c.id == booking_id))
@@ -79,8 +78,10 @@ class BookingRepository:
         sql = _OVERLAPPING_SQL.format(
             status="" if include_cancelled else "AND b.status != 'cancelled'"
         )
-        rows = self._session.connection().exec_driver_sql(
-            sql, (instructor_id, _shift_back(start), end, start)
+        rows = (
+            self._session.connection()
+            .exec_driver_sql(sql, (instructor_id, _shift_back(start), end, start))
+            .fetchall()
         )
         return [_record(r) for r in rows]
 

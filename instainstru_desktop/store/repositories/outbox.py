@@ -269,6 +269,17 @@ class OutboxRepository:
             query = query.where(OutboxRow.dismissed.is_(False))
         return [_detached(r) for r in self._session.scalars(query.order_by(OutboxRow.mutation_id))]
 
+    def rejected_by_entity(self) -> dict[str, dict[str, str]]:
+        """Every row with an undismissed rejection, by entity, with the latest reason."""
+        found: dict[str, dict[str, str]] = {}
+        for entity, key, message in self._session.connection().exec_driver_sql(
+            'SELECT s.entity, s."key", o.last_error FROM outbox_subjects AS s'
+            " JOIN outbox AS o ON o.mutation_id = s.mutation_id"
+            " WHERE o.status = 'rejected' AND o.dismissed = 0 ORDER BY o.mutation_id"
+        ):
+            found.setdefault(entity, {})[key] = message or ""
+        return found
+
     def rejected_keys(self, entity: str) -> dict[str, str]:
         """Keys of ``entity`` with an undismissed rejection (few), and the latest reason."""
         rows = self._session.connection().exec_driver_sql(

@@ -1,0 +1,233 @@
+"""Sync speed: first syncs of an instructor's year and of an admin over 100k bookings, a week read
+from the cache, and the apply rate against raw ``sqlite3.executemany`` of the same rows.
+
+Targets: instructor year < 1 s end to end; admin 100k < 4 s; apply >= 0.5 of raw; week < 1 ms.
+The raw baseline is measured in the same run on the same disk, so the ratio holds on a noisy
+machine even when the absolute figures do not.
+
+Run: .venv/bin/python benchmarks/bench_sync.py [--bookings 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import httpx  # noqa: E402
+import orjson  # noqa: E402
+
+from instainstru_desktop.domain import week_start  # noqa: E402
+from instainstru_desktop.server.embedded import EmbeddedServer  # noqa: E402
+from instainstru_desktop.server.seed import (  # noqa: E402
+    DEMO_ADMIN,
+    DEMO_INSTRUCTOR,
+    add_past_lessons,
+)
+from instainstru_desktop.services import AvailabilityService  # noqa: E402
+from instainstru_desktop.store import Store, open_store  # noqa: E402
+from instainstru_desktop.store.mirror import BY_NAME  # noqa: E402
+from instainstru_desktop.sync.api import API_PREFIX, ApiClient  # noqa: E402
+from instainstru_desktop.sync.engine import SyncEngine  # noqa: E402
+
+YEAR_OF_LESSONS = 2_000
+
+
+def seed(server: EmbeddedServer, total: int) -> tuple[str, int]:
+    """Give the demo instructor a year of lessons, and spread the rest over everyone."""
+    assert server.app is not None
+    uow = server.app.state.context.uow
+    with uow.read() as tx:
+        instructors = [i.id for i, _ in tx.instructors.all_with_users()]
+    existing = len(server_bookings(server))
+    maria = _instructor_of(server, DEMO_INSTRUCTOR.email)
+    today = date.today()
+    add_past_lessons(uow, maria, YEAR_OF_LESSONS, week_start(today) - timedelta(weeks=6))
+    rest = max(0, total - YEAR_OF_LESSONS - existing)
+    others = [i for i in instructors if i != maria]
+    for index, instructor_id in enumerate(others):
+        share = rest // len(others) + (1 if index < rest % len(others) else 0)
+        add_past_lessons(uow, instructor_id, share, today - timedelta(days=60), per_day=12)
+    return maria, existing
+
+
+def server_bookings(server: EmbeddedServer) -> list[Any]:
+    db = str(server.settings.database_url).removeprefix("sqlite:///")
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT id FROM bookings").fetchall()
+    finally:
+        conn.close()
+
+
+def _instructor_of(server: EmbeddedServer, email: str) -> str:
+    with ApiClient(str(server.base_url)) as api:
+        return str(api.sign_in(email, DEMO_INSTRUCTOR.password).user["instructor_id"])
+
+
+def first_sync(base_url: str, email: str, password: str, path: Path) -> tuple[float, Store, int]:
+    """End to end, as the app does it: sign in, open a new cache, one sync_once."""
+    started = time.perf_counter()
+    api = ApiClient(base_url)
+    api.sign_in(email, password)
+    store = open_store(path)
+    report = SyncEngine(store, api).sync_once()
+    elapsed = time.perf_counter() - started
+    assert report.error is None, report.error
+    api.close()
+    return elapsed, store, report.rows
+
+
+def split_sync(base_url: str, token: str, path: Path) -> dict[str, float]:
+    """The same first sync, timed per stage: server (to the first byte), transfer, parse, apply.
+
+    Calls the same store code as the engine (``uow.pull.apply`` per page, one transaction each).
+    """
+    store = open_store(path)
+    times = {"server": 0.0, "transfer": 0.0, "parse": 0.0, "apply": 0.0}
+    rows = 0
+    cursor = "0"
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=base_url + API_PREFIX, headers=headers, timeout=120) as http:
+        while True:
+            t0 = time.perf_counter()
+            with http.stream("GET", "/sync/pull", params={"cursor": cursor}) as response:
+                t1 = time.perf_counter()
+                body = response.read()
+            t2 = time.perf_counter()
+            page: dict[str, Any] = orjson.loads(body)
+            t3 = time.perf_counter()
+            with store.uow() as uow:
+                summary = uow.pull.apply(page, now=uow.now_text())
+                uow.commit()
+            t4 = time.perf_counter()
+            times["server"] += t1 - t0
+            times["transfer"] += t2 - t1
+            times["parse"] += t3 - t2
+            times["apply"] += t4 - t3
+            rows += summary.rows
+            cursor = page["cursor"]
+            if not page["has_more"]:
+                break
+    store.close()
+    times["rows"] = rows
+    return times
+
+
+def raw_ceiling(source: Store, folder: Path) -> tuple[float, int]:
+    """``sqlite3.executemany`` of the cached bookings into an empty table of the same schema,
+    same pragmas, one transaction: the fastest these rows can go in."""
+    with source.read() as uow:
+        rows = uow.mirror.rows("booking")
+    table = BY_NAME["booking"].table
+    columns = [c.name for c in table.columns]
+    tuples = [tuple(r[c] for c in columns) for r in rows]
+    empty = open_store(folder / "raw.sqlite3")
+    empty.close()
+    conn = sqlite3.connect(folder / "raw.sqlite3", isolation_level=None)
+    for pragma in ("journal_mode=WAL", "synchronous=FULL", "cache_size=-65536"):
+        conn.execute(f"PRAGMA {pragma}")
+    sql = f"INSERT INTO bookings ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    started = time.perf_counter()
+    conn.execute("BEGIN")
+    conn.executemany(sql, tuples)
+    conn.execute("COMMIT")
+    elapsed = time.perf_counter() - started
+    conn.close()
+    return elapsed, len(tuples)
+
+
+def apply_only(store_rows: list[dict[str, Any]], folder: Path) -> tuple[float, int]:
+    """The apply path alone for the same bookings: wire dicts in, one page, one transaction."""
+    store = open_store(folder / "apply.sqlite3")
+    page = {"cursor": "1.x", "has_more": False, "bookings": store_rows}
+    started = time.perf_counter()
+    with store.uow() as uow:
+        uow.pull.apply(page, now=uow.now_text())
+        uow.commit()
+    elapsed = time.perf_counter() - started
+    store.close()
+    return elapsed, len(store_rows)
+
+
+def wire_bookings(store: Store) -> list[dict[str, Any]]:
+    """The cached bookings back in the wire's shape (what a pull page carries)."""
+    with store.read() as uow:
+        rows = uow.mirror.rows("booking")
+    return [
+        {**r, "start": r.pop("start_utc"), "end": r.pop("end_utc")}
+        for r in (dict(row) for row in rows)
+    ]
+
+
+def week_reads(store: Store, instructor_id: str, repeats: int = 2000) -> list[float]:
+    service = AvailabilityService(store)
+    monday = week_start(date.today())
+    service.week(instructor_id, monday)  # warm the statement cache
+    samples = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        service.week(instructor_id, monday)
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bookings", type=int, default=100_000)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="bench-sync-"))
+    print(f"seeding a server with about {args.bookings:,} bookings in {folder} ...", flush=True)
+    server = EmbeddedServer(f"sqlite:///{folder / 'server.sqlite3'}", seed_demo=True)
+    base_url = server.start()
+    try:
+        maria, _ = seed(server, args.bookings)
+        year_s, year_store, year_rows = first_sync(
+            base_url, DEMO_INSTRUCTOR.email, DEMO_INSTRUCTOR.password, folder / "maria.sqlite3"
+        )
+        with year_store.read() as uow:
+            year_bookings = uow.mirror.count("booking")
+        admin_s, admin_store, admin_rows = first_sync(
+            base_url, DEMO_ADMIN.email, DEMO_ADMIN.password, folder / "admin.sqlite3"
+        )
+        with admin_store.read() as uow:
+            admin_bookings = uow.mirror.count("booking")
+        with ApiClient(base_url) as api:
+            token = api.sign_in(DEMO_ADMIN.email, DEMO_ADMIN.password).token
+        stages = split_sync(base_url, token, folder / "admin-split.sqlite3")
+        raw_s, raw_n = raw_ceiling(admin_store, folder)
+        apply_s, apply_n = apply_only(wire_bookings(admin_store), folder)
+        reads = week_reads(year_store, maria)
+    finally:
+        server.stop()
+
+    raw_rate, apply_rate = raw_n / raw_s, apply_n / apply_s
+    median_ms = statistics.median(reads) * 1000
+    p95_ms = statistics.quantiles(reads, n=20)[-1] * 1000
+    print()
+    print(f"instructor first sync: {year_bookings:,} bookings ({year_rows:,} rows) "
+          f"in {year_s:.3f} s end to end (target < 1 s)")
+    print(f"admin first sync:      {admin_bookings:,} bookings ({admin_rows:,} rows) "
+          f"in {admin_s:.3f} s end to end (target < 4 s)")
+    print("  split: " + ", ".join(
+        f"{name} {stages[name]:.3f} s" for name in ("server", "transfer", "parse", "apply")
+    ) + f"  ({int(stages['rows']):,} rows)")
+    print(f"week read from cache:  median {median_ms:.3f} ms, p95 {p95_ms:.3f} ms "
+          f"(target < 1 ms)")
+    print(f"raw executemany:       {raw_rate:,.0f} bookings/s (ceiling)")
+    print(f"apply (convert+upsert): {apply_rate:,.0f} bookings/s = "
+          f"{apply_rate / raw_rate:.2f} of raw (target >= 0.5)")
+    year_store.close()
+    admin_store.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -36,7 +36,7 @@ from instainstru_desktop.server.api.schemas import Problem
 from instainstru_desktop.server.db import Database
 from instainstru_desktop.server.events import EventHub, PostgresListener
 from instainstru_desktop.server.ratelimit import SlidingWindowLimiter
-from instainstru_desktop.server.services.auth import SignInThrottle
+from instainstru_desktop.server.services.auth import SignInThrottle, TokenCache
 from instainstru_desktop.server.settings import Settings
 from instainstru_desktop.server.uow import UnitOfWork
 
@@ -78,6 +78,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
                 settings.login_attempts_per_address, settings.login_window_seconds
             ),
         ),
+        tokens=TokenCache(settings.token_cache_seconds),
         clock=now,
     )
 

@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
 
     seed_demo: bool = False
+    #: How long a verified token is trusted without a database read (0: never). Sign-out in
+    #: this process is immediate; a revocation by another server process takes this long.
+    token_cache_seconds: float = Field(default=5.0, ge=0)
     events_keepalive_seconds: float = Field(default=15.0, gt=0)
     pull_page_rows: int = Field(default=50_000, ge=1)
     pool_size: int = Field(default=20, ge=1)

@@ -50,6 +50,26 @@ def test_wrong_credentials(client: TestClient, studio: Studio, email, password) 
     assert response.json()["code"] == "unauthenticated"
 
 
+def test_a_cached_token_still_expires_and_logout_evicts_it() -> None:
+    from datetime import timedelta
+
+    from instainstru_desktop.server.permissions import Principal, Role
+    from instainstru_desktop.server.services.auth import TokenCache
+    from tests.server.helpers import T0
+
+    ticks = [0.0]
+    cache = TokenCache(ttl=5, clock=lambda: ticks[0])
+    who = Principal("u", Role.STUDENT, "Sam", "s@x", "UTC")
+    cache.put("tok", who, expires_at=T0 + timedelta(hours=1))
+    assert cache.get("tok", T0) == who
+    assert cache.get("tok", T0 + timedelta(hours=2)) is None  # expired, cached or not
+    ticks[0] = 6
+    assert cache.get("tok", T0) is None  # stale: ask the database again
+    cache.put("tok", who, expires_at=T0 + timedelta(hours=1))
+    cache.forget("tok")
+    assert cache.get("tok", T0) is None
+
+
 def test_logout_revokes_and_tokens_expire(
     client: TestClient, studio: Studio, clock: FakeClock
 ) -> None:

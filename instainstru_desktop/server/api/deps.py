@@ -1,5 +1,7 @@
 """Dependency aliases for the routes (``UowDep``, ``CurrentUser``, ``RequirePermission``).
 
+The dependencies are ``async`` so that only the token lookup (a database read) and the endpoint
+itself hop to the worker threads: every extra sync dependency costs a thread hop per request.
 Authentication resolves the bearer token once per request; authorization of the role happens in
 :func:`RequirePermission` through :func:`permissions.require` -- the same function the services
 use -- and the data-level check happens in the services, which know whose data it is.
@@ -14,9 +16,10 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from instainstru_desktop.server.permissions import Permission, Principal, require
-from instainstru_desktop.server.services.auth import SignInThrottle, authenticate
+from instainstru_desktop.server.services.auth import SignInThrottle, TokenCache, authenticate
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.settings import Settings
 from instainstru_desktop.server.uow import UnitOfWork
@@ -35,6 +38,7 @@ class ServerContext:
     settings: Settings
     uow: UnitOfWork
     throttle: SignInThrottle
+    tokens: TokenCache
     clock: Callable[[], datetime] = utc_now
 
     @property
@@ -42,7 +46,7 @@ class ServerContext:
         return timedelta(seconds=self.settings.token_ttl_seconds)
 
 
-def get_context(request: Request) -> ServerContext:
+async def get_context(request: Request) -> ServerContext:
     context: ServerContext = request.app.state.context
     return context
 
@@ -50,7 +54,7 @@ def get_context(request: Request) -> ServerContext:
 ContextDep = Annotated[ServerContext, Depends(get_context)]
 
 
-def get_uow(context: ContextDep) -> UnitOfWork:
+async def get_uow(context: ContextDep) -> UnitOfWork:
     return context.uow
 
 
@@ -62,16 +66,26 @@ def bearer_token(credentials: Credentials) -> str | None:
     return credentials.credentials if credentials is not None else None
 
 
-def optional_principal(context: ContextDep, credentials: Credentials) -> Principal | None:
+async def optional_principal(context: ContextDep, credentials: Credentials) -> Principal | None:
     if credentials is None:
         return None
-    return authenticate(context.uow, credentials.credentials, context.clock())
+    return await _authenticate(context, credentials.credentials)
+
+
+async def _authenticate(context: ServerContext, token: str) -> Principal:
+    """A recently verified token is answered from memory; otherwise the lookup reads the
+    database, off the event loop, in the worker pool."""
+    now = context.clock()
+    cached = context.tokens.get(token, now)
+    if cached is not None:
+        return cached
+    return await run_in_threadpool(authenticate, context.uow, token, now, context.tokens)
 
 
 OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
 
 
-def current_user(principal: OptionalPrincipal) -> Principal:
+async def current_user(principal: OptionalPrincipal) -> Principal:
     if principal is None:
         require(None, Permission.INSTRUCTORS_READ)  # raises unauthenticated
     assert principal is not None
@@ -86,7 +100,9 @@ def _caller(request: Request, context: ServerContext, principal: Principal | Non
     return Caller(principal=principal, device=device, now=context.clock())
 
 
-def optional_caller(request: Request, context: ContextDep, principal: OptionalPrincipal) -> Caller:
+async def optional_caller(
+    request: Request, context: ContextDep, principal: OptionalPrincipal
+) -> Caller:
     return _caller(request, context, principal)
 
 
@@ -102,18 +118,18 @@ def RequirePermission(permission: Permission, *, query_token: bool = False) -> A
     route's requirement straight from the app.
     """
 
-    def check(request: Request, context: ContextDep, principal: OptionalPrincipal) -> Caller:
+    async def check(request: Request, context: ContextDep, principal: OptionalPrincipal) -> Caller:
         require(principal, permission)
         return _caller(request, context, principal)
 
-    def check_with_query(
+    async def check_with_query(
         request: Request,
         context: ContextDep,
         principal: OptionalPrincipal,
         access_token: Annotated[str | None, Query(max_length=200)] = None,
     ) -> Caller:
         if principal is None and access_token:
-            principal = authenticate(context.uow, access_token, context.clock())
+            principal = await _authenticate(context, access_token)
         require(principal, permission)
         return _caller(request, context, principal)
 

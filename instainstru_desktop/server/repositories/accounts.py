@@ -63,10 +63,13 @@ class TokenRepository:
     def add(self, token: Token) -> None:
         self._s.add(token)
 
-    def principal_of(self, token_hash: str, now: datetime) -> tuple[User, str | None] | None:
-        """The user a live (unexpired, unrevoked) token belongs to, and their instructor id."""
+    def principal_of(
+        self, token_hash: str, now: datetime
+    ) -> tuple[User, str | None, datetime] | None:
+        """The user a live (unexpired, unrevoked) token belongs to, their instructor id, and
+        when the token expires."""
         stmt = (
-            select(User, Instructor.id)
+            select(User, Instructor.id, Token.expires_at)
             .join(Token, Token.user_id == User.id)
             .outerjoin(Instructor, Instructor.user_id == User.id)
             .where(
@@ -76,7 +79,7 @@ class TokenRepository:
             )
         )
         row = self._s.execute(stmt).first()
-        return None if row is None else (row[0], row[1])
+        return None if row is None else (row[0], row[1], row[2])
 
     def revoke(self, token_hash: str, now: datetime) -> None:
         token = self._s.get(Token, token_hash)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -88,15 +91,62 @@ def issue_token(uow: UnitOfWork, user_id: str, *, now: datetime, ttl: timedelta)
     return token
 
 
-def authenticate(uow: UnitOfWork, token: str, now: datetime) -> Principal:
+class TokenCache:
+    """Recently verified tokens, so most requests skip the token lookup (a database read).
+
+    An entry lives ``ttl`` seconds. Sign-out here evicts at once; a token revoked by another
+    server process stays usable here for at most ``ttl`` seconds. Expiry is checked on every use.
+    """
+
+    def __init__(self, ttl: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl = ttl
+        self._clock = clock
+        self._entries: dict[str, tuple[Principal, datetime, float]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, token: str, now: datetime) -> Principal | None:
+        with self._lock:
+            entry = self._entries.get(token_digest(token))
+        if entry is None:
+            return None
+        principal, expires_at, stored = entry
+        if self._clock() - stored > self.ttl or expires_at <= now:
+            return None
+        return principal
+
+    def put(self, token: str, principal: Principal, expires_at: datetime) -> None:
+        if self.ttl <= 0:
+            return
+        with self._lock:
+            if len(self._entries) > 50_000:
+                self._entries.clear()
+            self._entries[token_digest(token)] = (principal, expires_at, self._clock())
+
+    def forget(self, token: str) -> None:
+        with self._lock:
+            self._entries.pop(token_digest(token), None)
+
+
+def authenticate(
+    uow: UnitOfWork, token: str, now: datetime, cache: TokenCache | None = None
+) -> Principal:
+    cached = cache.get(token, now) if cache is not None else None
+    if cached is not None:
+        return cached
     with uow.read() as tx:
         found = tx.tokens.principal_of(token_digest(token), now)
     if found is None:
         raise Unauthenticated("Your session has expired or was signed out. Sign in again.")
-    return principal_of(*found)
+    user, instructor_id, expires_at = found
+    principal = principal_of(user, instructor_id)
+    if cache is not None:
+        cache.put(token, principal, expires_at)
+    return principal
 
 
-def sign_out(uow: UnitOfWork, token: str, now: datetime) -> None:
+def sign_out(uow: UnitOfWork, token: str, now: datetime, cache: TokenCache | None = None) -> None:
+    if cache is not None:
+        cache.forget(token)
     with uow.write() as tx:
         tx.tokens.revoke(token_digest(token), now)
         tx.commit()

@@ -30,5 +30,5 @@ def sign_in(body: TokenIn, request: Request, context: ContextDep) -> Json:
 def sign_out(_user: CurrentUser, credentials: Credentials, context: ContextDep) -> Response:
     token = bearer_token(credentials)
     if token is not None:
-        auth.sign_out(context.uow, token, context.clock())
+        auth.sign_out(context.uow, token, context.clock(), context.tokens)
     return Response(status_code=204)

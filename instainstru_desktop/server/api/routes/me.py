@@ -12,7 +12,7 @@ router = APIRouter(tags=["me"])
 
 
 @router.get("/me", response_model=UserOut)
-def me(user: CurrentUser) -> Json:
+async def me(user: CurrentUser) -> Json:
     return {
         "id": user.user_id,
         "email": user.email,

@@ -12,7 +12,7 @@ router = APIRouter(tags=["meta"])
 
 
 @router.get("/meta", response_model=Meta)
-def meta(context: ContextDep) -> dict[str, object]:
+async def meta(context: ContextDep) -> dict[str, object]:
     """Versions and the server's clock (anonymous: an outdated client must be able to ask)."""
     return {
         "server_version": __version__,

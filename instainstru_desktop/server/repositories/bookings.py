@@ -149,9 +149,10 @@ class BookingRepository:
 
     def page(
         self, where: BookingFilter, after: tuple[datetime, str] | None, limit: int
-    ) -> Sequence[AnyRow]:
-        """Bookings matching ``where`` ordered by (start, id), after the keyset ``after``."""
-        stmt = booking_view()
+    ) -> tuple[list[str], Sequence[AnyRow]]:
+        """Column names and bookings matching ``where`` ordered by (start, id), after the
+        keyset ``after``; instants as the driver reads them (for orjson, see booking_view)."""
+        stmt = booking_view(plain_instants=True)
         conditions: list[Any] = []
         if where.instructor_id is not None:
             conditions.append(Booking.instructor_id == where.instructor_id)
@@ -189,7 +190,8 @@ class BookingRepository:
                 )
             )
         stmt = stmt.where(*conditions).order_by(Booking.start_utc, Booking.id).limit(limit)
-        return self._s.execute(stmt).all()
+        result = self._s.connection().execute(stmt)
+        return list(result.keys()), result.all()
 
     def spans(self, start_from: datetime | None, start_to: datetime | None) -> Sequence[AnyRow]:
         """(instructor_id, start, end) of active lessons in a range, for statistics."""

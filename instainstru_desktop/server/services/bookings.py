@@ -9,7 +9,7 @@ second request for the same slot sees the first one's lesson or waits for it. A 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from instainstru_desktop.domain.bookings import (
@@ -32,6 +32,7 @@ from instainstru_desktop.server.permissions import (
     allowed,
     authorize,
     require,
+    scope_of,
 )
 from instainstru_desktop.server.repositories import BookingFilter
 from instainstru_desktop.server.services import views
@@ -327,11 +328,22 @@ def list_bookings(
             keyset = (datetime.fromisoformat(after[0]), after[1])
         except ValueError as exc:
             raise InvalidInput("The page cursor is not valid.") from exc
+        if keyset[0].tzinfo is None:
+            raise InvalidInput("The page cursor is not valid.")
     with uow.read() as tx:
-        rows = tx.bookings.page(where, keyset, limit + 1)
+        keys, rows = tx.bookings.page(where, keyset, limit + 1)
     page = rows[:limit]
-    items = [presented(principal, r) for r in page]
-    next_cursor = (
-        encode_cursor(page[-1].start.isoformat(), page[-1].id) if len(rows) > limit else None
+    # A page holds only bookings the caller may read, all of one audience: their own (student,
+    # instructor) or everyone's (admin), so what is shown is decided once for the page.
+    items = views.bookings(
+        page,
+        keys,
+        see_note=scope_of(principal, Permission.BOOKINGS_NOTE) is not None,
+        see_review=scope_of(principal, Permission.ADMIN_REVIEW) is not None,
     )
+    next_cursor = None
+    if len(rows) > limit:
+        last = page[-1].start
+        last = last if last.tzinfo is not None else last.replace(tzinfo=UTC)
+        next_cursor = encode_cursor(last.isoformat(), page[-1].id)
     return {"items": items, "next_cursor": next_cursor}

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
+from starlette.responses import Response
 
 from instainstru_desktop.server.api.deps import RequirePermission, UowDep
+from instainstru_desktop.server.api.routes._json import json_response
 from instainstru_desktop.server.api.schemas import (
     BookingOut,
     BookingPage,
@@ -25,7 +27,7 @@ router = APIRouter(prefix="/admin", tags=["admin"])
 Admin = Annotated[Caller, RequirePermission(Permission.ADMIN_REVIEW)]
 
 
-@router.get("/bookings", response_model=BookingPage)
+@router.get("/bookings", response_model=None, responses={200: {"model": BookingPage}})
 def all_bookings(
     caller: Admin,
     uow: UowDep,
@@ -37,7 +39,8 @@ def all_bookings(
     flagged: bool | None = None,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> Json:
+) -> Response:
+    """A page of all bookings (serialized by orjson: a 500-row page skips pydantic's pass)."""
     where = BookingFilter(
         instructor_id=instructor_id,
         status=status,
@@ -46,8 +49,10 @@ def all_bookings(
         text=q,
         flagged=flagged,
     )
-    return bookings.list_bookings(
-        uow, caller, where, cursor, limit, permission=Permission.ADMIN_REVIEW
+    return json_response(
+        bookings.list_bookings(
+            uow, caller, where, cursor, limit, permission=Permission.ADMIN_REVIEW
+        )
     )
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from starlette.responses import Response
 
 from instainstru_desktop.domain.bookings import BookingAction
 from instainstru_desktop.server.api.deps import RequirePermission, UowDep
+from instainstru_desktop.server.api.routes._json import json_response
 from instainstru_desktop.server.api.schemas import (
     AuditEntryOut,
     BookingIn,
@@ -52,7 +54,7 @@ def create_booking(body: BookingIn, caller: Creator, uow: UowDep) -> Json:
     )
 
 
-@router.get("", response_model=BookingPage)
+@router.get("", response_model=None, responses={200: {"model": BookingPage}})
 def list_bookings(
     caller: Reader,
     uow: UowDep,
@@ -61,9 +63,10 @@ def list_bookings(
     start_to: Annotated[Instant | None, Query(alias="to")] = None,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> Json:
+) -> Response:
+    """The caller's own bookings (students and instructors), or all (admins)."""
     where = BookingFilter(status=status, start_from=start_from, start_to=start_to)
-    return bookings.list_bookings(uow, caller, where, cursor, limit)
+    return json_response(bookings.list_bookings(uow, caller, where, cursor, limit))
 
 
 @router.get("/{booking_id}", response_model=BookingOut)

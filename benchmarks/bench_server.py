@@ -258,7 +258,7 @@ def load(
     latencies: list[list[float]] = [[] for _ in range(clients)]
     errors = [0] * clients
     start_line = threading.Barrier(clients + 1)
-    stop_at = [0.0]
+    stop_at = [float("inf")]  # the real deadline is set once every client is at the line
 
     def worker(k: int) -> None:
         try:

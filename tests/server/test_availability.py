@@ -105,3 +105,27 @@ def test_time_off_over_a_lesson_records_a_conflict_and_keeps_the_lesson(
     ).json()
     assert {"entity": "conflict", "id": conflicts[0]["id"]} in later["tombstones"]
     assert {"entity": "override", "id": f"{teacher.instructor_id}/{day}"} in later["tombstones"]
+
+
+def test_moving_time_zone_records_conflicts_for_lessons_now_outside(
+    client: TestClient, studio: Studio, clock: FakeClock
+) -> None:
+    teacher, student = studio.instructors[0], studio.students[0]  # London, hours 09-17
+    start = (clock.now + timedelta(days=2)).replace(hour=9)
+    booking = client.post(
+        f"{API}/bookings",
+        headers=student.headers,
+        json={
+            "instructor_id": teacher.instructor_id,
+            "lesson_type_id": teacher.lesson_type_id,
+            "start": iso(start),
+        },
+    ).json()
+    moved = client.patch(
+        f"{API}/instructors/{teacher.instructor_id}",
+        json={"time_zone": "America/New_York"},
+        headers=teacher.headers,
+    )
+    assert moved.json()["time_zone"] == "America/New_York"
+    conflicts = client.get(f"{API}/sync/pull", headers=teacher.headers).json()["conflicts"]
+    assert [c["booking_id"] for c in conflicts] == [booking["id"]]  # 09:00 UTC is 04:00 there

@@ -11,6 +11,7 @@ from instainstru_desktop.server.errors import NotFound
 from instainstru_desktop.server.models import Instructor, LessonType
 from instainstru_desktop.server.permissions import Owner, Permission, authorize, require
 from instainstru_desktop.server.services import views
+from instainstru_desktop.server.services.availability import reconcile
 from instainstru_desktop.server.services.common import (
     decode_cursor,
     encode_cursor,
@@ -104,6 +105,9 @@ def update_profile_in(tx: Tx, caller: Caller, instructor_id: str, changes: dict[
         instructor_id=instructor.id,
         details={k: v for k, v in changes.items() if v is not None},
     )
+    if changes.get("time_zone") is not None:
+        # The same wall-clock hours now mean other instants: lessons may fall outside them.
+        reconcile(tx, caller, instructor)
     return _view(tx, instructor.id)
 
 

@@ -35,7 +35,7 @@ def pull(
 
 @router.get("/state", response_model=SyncStateOut)
 def state(caller: Syncer, uow: UowDep, client_id: ClientId) -> Json:
-    return sync_pull.state(uow, caller, client_id)
+    return sync_pull.state(uow, caller, client_id.lower())
 
 
 @router.post("/push", response_model=PushOut)

@@ -171,6 +171,29 @@ def test_the_zone_shows_its_clock_and_offset_and_the_list_finds_part_of_a_name(s
     assert settings.zone.findText("US/Eastern") == -1  # old aliases are not offered
 
 
+def test_typing_a_zone_checks_it_and_the_computers_zone_is_one_click_away(
+    qtbot, monkeypatch, settings
+):
+    monkeypatch.setattr("ui.settings_dialog.system_zone", lambda: "Asia/Tokyo")
+    settings.show_section(Section.TIME_ZONE)
+    settings.show()
+    qtbot.waitExposed(settings)
+    settings.zone.lineEdit().clear()
+    qtbot.keyClicks(settings.zone.lineEdit(), "Europe/Lisbo")
+
+    assert not settings.ok.isEnabled()
+    assert settings.zone_form.isRowVisible(settings.zone_hint)
+    assert settings.use_system_zone.text() == "Use this computer's zone (Asia/Tokyo)"
+
+    qtbot.keyClicks(settings.zone.lineEdit(), "n")
+
+    assert settings.ok.isEnabled()
+    assert settings.zone_offset.text() == "12:00 there now · WET · UTC+00:00"
+    settings.use_system_zone.click()
+    assert settings.time_zone() == "Asia/Tokyo"
+    assert not settings.zone_form.isRowVisible(settings.use_system_zone)
+
+
 def test_the_sections_list_switches_pages(settings):
     settings.sections.setCurrentRow(Section.BOOKING_RULES)
     assert settings.pages.currentIndex() == Section.BOOKING_RULES

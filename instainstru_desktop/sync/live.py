@@ -8,8 +8,10 @@ backoff and jitter after any failure.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
+import socket
 import threading
 from collections.abc import Callable, Iterable
 
@@ -73,13 +75,16 @@ class LiveListener:
             self._thread.start()
 
     def stop(self, timeout: float = 5.0) -> None:
+        """End the stream and the thread. Closing an httpx response from another thread does not
+        wake a reader blocked in ``recv``; shutting the socket down does."""
         self._stop.set()
         response = self._response
         if response is not None:
-            try:
-                response.close()  # unblocks the reader
-            except Exception:
-                log.debug("closing the event stream failed", exc_info=True)
+            stream = response.extensions.get("network_stream")
+            sock = stream.get_extra_info("socket") if stream is not None else None
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
         thread, self._thread = self._thread, None
         if thread is not None:
             thread.join(timeout)

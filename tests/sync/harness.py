@@ -123,9 +123,10 @@ class Switchboard(httpx.BaseTransport):
 class ServerHandle:
     """The real server on a SQLite file: start, restart, back up, restore."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, **settings: Any) -> None:
         self.directory = directory
         self.db_path = directory / "server.sqlite3"
+        self.settings = settings
         self._server: EmbeddedServer | None = None
         self.url = ""
         self.start()
@@ -139,7 +140,7 @@ class ServerHandle:
         return uow
 
     def start(self) -> None:
-        self._server = EmbeddedServer(f"sqlite:///{self.db_path}", seed_demo=False)
+        self._server = EmbeddedServer(f"sqlite:///{self.db_path}", seed_demo=False, **self.settings)
         self.url = self._server.start()
 
     def stop(self) -> None:

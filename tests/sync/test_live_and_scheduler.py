@@ -1,0 +1,86 @@
+"""The live event stream asks for pulls; the scheduler pulls periodically and stops promptly."""
+
+from __future__ import annotations
+
+import threading
+
+from instainstru_desktop.sync.live import LiveListener, parse_events
+from instainstru_desktop.sync.scheduler import SyncScheduler
+from tests.sync.consistency import booking_row
+from tests.sync.harness import Device, ServerHandle, wait_until
+from tests.sync.scenarios import at, local_day, student_books
+
+
+def test_sse_lines_are_parsed_into_events():
+    lines = [
+        "retry: 5000",
+        ": connected",
+        "",
+        "event: poke",
+        'data: {"seq": 4}',
+        "",
+        ": keep-alive",
+        "",
+        "data: a",
+        "data: b",
+        "",
+    ]
+    assert list(parse_events(lines)) == [("poke", '{"seq": 4}'), ("message", "a\nb")]
+
+
+def test_a_poke_on_the_stream_pulls_a_new_booking_at_once(device, server, instructor):
+    device.sync()
+    calls: list[bool] = []
+    pulled = threading.Event()
+
+    def on_pull(reconnected: bool) -> None:
+        calls.append(reconnected)
+        device.engine.sync_once()
+        pulled.set()
+
+    listener = LiveListener(device.api, on_pull, min_backoff=0.05, max_backoff=0.2)
+    listener.start()
+    try:
+        wait_until(listener.connected.is_set, what="the stream to connect")
+        wait_until(lambda: calls == [True], what="the pull on connect")
+        booking = student_books(server, server.studio.students[0], instructor, at(local_day(3), 12))
+        wait_until(lambda: booking_row(device, booking) is not None, what="the poked pull")
+        assert False in calls
+        assert listener.pokes >= 1
+    finally:
+        listener.stop()
+    assert not listener.connected.is_set()
+
+
+def test_the_stream_reconnects_after_a_server_restart(tmp_path):
+    # A live server sends a keep-alive every 0.5 s here, so 3 s of silence means a dead stream.
+    server = ServerHandle(tmp_path, events_keepalive_seconds=0.5)
+    device = Device(tmp_path, "laptop", server, server.studio.instructors[0])
+    calls: list[bool] = []
+    listener = LiveListener(
+        device.api, calls.append, read_timeout=3.0, min_backoff=0.05, max_backoff=0.2
+    )
+    listener.start()
+    try:
+        wait_until(lambda: listener.connections == 1, what="the first connection")
+        server.restart()  # the switchboard follows the server to its new port
+        # (it may also reach the old server once more while that one is shutting down)
+        wait_until(lambda: listener.connections >= 2, what="the reconnection")
+        assert calls.count(True) == listener.connections  # each (re)connect asks for a pull
+    finally:
+        listener.stop()
+        device.close()
+        server.stop()
+
+
+def test_the_scheduler_pulls_every_interval_without_being_poked(device, server, instructor):
+    device.sync()
+    scheduler = SyncScheduler(device.engine, interval_seconds=0.2)
+    scheduler.start()
+    try:
+        booking = student_books(server, server.studio.students[0], instructor, at(local_day(3), 13))
+        wait_until(lambda: booking_row(device, booking) is not None, what="a periodic pull")
+        assert scheduler.runs >= 2
+    finally:
+        scheduler.stop(timeout=5)
+    assert not scheduler.running

@@ -23,8 +23,7 @@ from datetime import UTC, datetime
 from string import Template
 from typing import Any, Literal
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtCore import QTimeZone as _QTimeZone
+from PySide6.QtCore import Qt, QTimeZone, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -155,7 +154,7 @@ def offset_text(name: str, now: datetime) -> str:
 
 def system_zone() -> str | None:
     """This computer's IANA zone, when Qt can tell and Python knows it."""
-    name = bytes(_QTimeZone.systemTimeZoneId().data()).decode("ascii", "replace")
+    name = bytes(QTimeZone.systemTimeZoneId().data()).decode("ascii", "replace")
     return name if zone_problem(name) is None else None
 
 

@@ -82,7 +82,7 @@ class Session(QObject):
 
     def _on_start_failed(self, exc: BaseException) -> None:
         from instainstru_desktop.bootstrap import SignInRequiredError
-        from instainstru_desktop.sync.errors import Unauthenticated
+        from instainstru_desktop.sync.errors import Offline, Unauthenticated
         from ui.ops import describe_error
 
         if isinstance(exc, SignInRequiredError):
@@ -90,6 +90,14 @@ class Session(QObject):
             return
         if isinstance(exc, Unauthenticated):
             self.signInNeeded.emit("That email and password did not match. Please try again.")
+            return
+        if isinstance(exc, Offline) and not self.settings.embedded:
+            # Only a first sign-in gets here (a remembered one starts offline on its cache): there
+            # is nothing to show yet, so the sign-in form, with the reason, is the way to retry.
+            self.signInNeeded.emit(
+                f"The server at {self.settings.server_url} cannot be reached right now. Check "
+                "the address and your connection, then sign in again."
+            )
             return
         log.error("start-up failed", exc_info=exc)
         title, message = describe_error(exc, "starting up")

@@ -41,6 +41,7 @@ from ui.widgets.status_bar import SyncStatusBar
 from ui.window_parts import WeekTitle, ZoneSwitcher, ask_date, ask_date_range
 
 log = logging.getLogger(__name__)
+TAB_ICONS = ("calendar", "lesson", "attention")  # of the week, lessons and attention tabs
 
 
 class MainWindow(QMainWindow):
@@ -76,10 +77,11 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("pages")
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self.week_page, icons.icon("calendar", self.palette_), "&Week")
-        self.tabs.addTab(self.lessons_view, icons.icon("lesson", self.palette_), "&Lessons")
-        self.tabs.addTab(self.attention_view, icons.icon("attention", self.palette_),
+        self.tabs.addTab(self.week_page, icons.icon(TAB_ICONS[0], self.palette_), "&Week")
+        self.tabs.addTab(self.lessons_view, icons.icon(TAB_ICONS[1], self.palette_), "&Lessons")
+        self.tabs.addTab(self.attention_view, icons.icon(TAB_ICONS[2], self.palette_),
                          "Needs &attention")
+        self._themed: list[tuple[QAction, str]] = []  # icons to re-tint when the theme changes
         self.setCentralWidget(self.tabs)
         self.status_bar = SyncStatusBar(palette=self.palette_)
         self.notices = NewLessonNotices(self)
@@ -117,6 +119,7 @@ class MainWindow(QMainWindow):
         action = QAction(text, self)
         if icon:
             action.setIcon(icons.icon(icon, self.palette_))
+            self._themed.append((action, icon))
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(slot)
@@ -134,6 +137,11 @@ class MainWindow(QMainWindow):
         self.act_redo = self.undo_stack.createRedoAction(self, "&Redo")
         self.act_redo.setShortcut(QKeySequence.StandardKey.Redo)
         self.act_redo.setIcon(icons.icon("redo", self.palette_))
+        self._themed += [(self.act_undo, "undo"), (self.act_redo, "redo")]
+        # The stack renames these "Undo Clear hours on Fri 27 Nov"; the menu and the tooltip say
+        # so, the toolbar keeps one word, or the long text pushes "Sync now" off its end.
+        self.act_undo.setIconText("Undo")
+        self.act_redo.setIconText("Redo")
         self.act_copy_last = self._action("&Copy last week", self._copy_last_week, None, "paint")
         self.act_usual = self._action("Make this my &usual week", self._make_usual_week)
         self.act_time_off = self._action("Time &off…", self._time_off, None, "time-off")
@@ -357,6 +365,12 @@ class MainWindow(QMainWindow):
         self._retheme(self.palette_)
 
     def _retheme(self, palette: Palette) -> None:
+        # icons are tinted for one palette: dark ones would vanish on a dark toolbar
+        self.palette_ = palette
+        for action, name in self._themed:
+            action.setIcon(icons.icon(name, palette))
+        for index, name in enumerate(TAB_ICONS):
+            self.tabs.setTabIcon(index, icons.icon(name, palette))
         self.week_page.view.set_theme(palette)
         self.lessons_view.set_theme(palette)
         self.attention_view.set_theme(palette)

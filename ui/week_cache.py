@@ -66,7 +66,7 @@ def load(path: Path) -> WeekSnapshot | None:
     """The saved week, or None when there is none or it cannot be read."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("format") != FORMAT:
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
             return None
         raw = data["snapshot"]
         return WeekSnapshot(
@@ -78,6 +78,6 @@ def load(path: Path) -> WeekSnapshot | None:
         )
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         log.info("ignoring the saved week at %s: %s", path, exc)
         return None

@@ -16,6 +16,7 @@ import argparse
 import itertools
 import os
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -320,6 +321,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _wait_for(server: subprocess.Popen[bytes], port_file: Path) -> str:

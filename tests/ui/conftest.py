@@ -49,3 +49,13 @@ def save_shot(tmp_path: Path) -> SaveShot:
         return path
 
     return save
+
+
+# -- the whole app against a real server (tests/ui/test_app*.py) --------------------------------
+# Defined in tests/ui/app_fixtures.py; imported here so that pytest finds them for every UI test.
+from tests.ui.app_fixtures import (  # noqa: E402, F401
+    demo_database,
+    live_server,
+    make_app,
+    signed_in_app,
+)

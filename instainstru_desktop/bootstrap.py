@@ -220,3 +220,18 @@ def _sign_in(
         raise
     _remember(settings, identity)
     return identity
+
+
+def sign_out(
+    settings: Settings, identity: Identity, credentials: CredentialStore | None = None
+) -> None:
+    """Forget the sign-in on this computer (token and remembered account), keep the cache.
+
+    The cache and its unsent changes stay: signing in again as the same person on the same
+    server finds them, and nothing made offline is lost by signing out.
+    """
+    credentials = credentials or CredentialStore(settings.credentials_path)
+    credentials.delete(CredentialStore.account(identity.server, identity.email))
+    sessions = _sessions(settings)
+    if sessions.pop(identity.server, None) is not None:
+        settings.session_path.write_text(json.dumps(sessions, indent=2), encoding="utf-8")

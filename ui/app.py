@@ -55,6 +55,11 @@ def _run(options: AppOptions, *, self_test: bool) -> int:
         temp_profile = tempfile.TemporaryDirectory(prefix="instainstru-self-test-")
         profile = Path(temp_profile.name)
     settings = load_settings(profile=profile, server_url=options.server_url)
+    from ui.preferences import Preferences
+
+    preferences = Preferences.load(settings.config_dir)
+    if options.server_url is None and preferences.server and preferences.server != "embedded":
+        settings = load_settings(profile=profile, server_url=preferences.server)
     log_path = _setup_logging(settings.data_dir / "logs")
     where = settings.server_url or "built-in"
     log.info("starting (server: %s, data: %s)", where, settings.data_dir)
@@ -73,9 +78,7 @@ def _run(options: AppOptions, *, self_test: bool) -> int:
     app.setDesktopFileName("instainstru")
 
     from ui.main_window import MainWindow
-    from ui.preferences import Preferences
 
-    preferences = Preferences.load(settings.config_dir)
     if options.theme:
         preferences = preferences.with_theme(options.theme)
     window = MainWindow(settings, preferences, log_path=log_path)
@@ -92,7 +95,17 @@ def _run(options: AppOptions, *, self_test: bool) -> int:
     window.shutdown()
     if temp_profile is not None:
         temp_profile.cleanup()
+    if window.restart_requested:
+        _restart()
     return code
+
+
+def _restart() -> None:
+    """Start a fresh copy with the same arguments (after a change of server or account)."""
+    import subprocess
+
+    subprocess.Popen([sys.executable, *sys.argv] if not getattr(sys, "frozen", False)
+                     else [sys.executable, *sys.argv[1:]], start_new_session=True)
 
 
 if __name__ == "__main__":

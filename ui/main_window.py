@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from instainstru_desktop.config import Settings
-from instainstru_desktop.services.views import Changed, LessonCard
+from instainstru_desktop.services.views import Changed, InstructorProfile, LessonCard
 from ui import icons
 from ui.lesson_actions import LessonActions
 from ui.lessons.attention import AttentionList
@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.preferences = preferences
         self.log_path = log_path
+        self.restart_requested = False  # set when the person chose to restart after a change
         self.setWindowTitle("InstaInstru")
         self.setWindowIcon(icons.app_icon())
         self._fit_to_screen()
@@ -146,11 +147,17 @@ class MainWindow(QMainWindow):
         self.act_usual = self._action("Make this my &usual week", self._make_usual_week)
         self.act_time_off = self._action("Time &off…", self._time_off, None, "time-off")
         self.act_sync = self._action("&Sync now", self._sync_now, "F5", "sync")
+        self.act_settings = self._action(
+            "S&ettings…", self._open_settings, QKeySequence.StandardKey.Preferences, "settings"
+        )
+        if self.act_settings.shortcut().isEmpty():
+            self.act_settings.setShortcut(QKeySequence("Ctrl+,"))
+        self.act_server = self._action("Connect to a &server…", self._change_server)
         self.act_quit = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.act_about = self._action("&About InstaInstru", self._about)
         self.act_keys = self._action("&Keyboard shortcuts", self._show_keys, "F1")
         self._session_actions = [self.act_copy_last, self.act_usual, self.act_time_off,
-                                 self.act_sync]
+                                 self.act_sync, self.act_settings]
         for action in self._session_actions:
             action.setEnabled(False)
 
@@ -180,6 +187,8 @@ class MainWindow(QMainWindow):
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
         file_menu.addAction(self.act_sync)
+        file_menu.addAction(self.act_settings)
+        file_menu.addAction(self.act_server)
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         edit = menu.addMenu("&Edit")
@@ -352,6 +361,85 @@ class MainWindow(QMainWindow):
             self.week_page.run_edit(
                 lambda: services.availability.time_off(iid, first, last), "saving your time off"
             )
+
+    # -- settings and account ---------------------------------------------------------------
+
+    def _open_settings(self) -> None:
+        """Read the profile first, then open the dialog with it."""
+        iid = self.session.instructor_id
+        if iid is None:
+            return
+        profile = self.session.services.profile
+        self.ops.run_db(lambda: profile.profile(iid), self._show_settings, what="opening settings")
+
+    def _show_settings(self, profile: InstructorProfile) -> None:
+        from ui.connection_dialog import server_label
+        from ui.settings_dialog import SettingsDialog
+
+        identity = self.session.core.identity
+        result = SettingsDialog.ask(
+            self,
+            profile=profile,
+            theme=self.preferences.theme,
+            server_label=server_label(self.settings.server_url),
+            account_label=f"{identity.name} ({identity.email})",
+        )
+        if result is None:
+            return
+        if result.theme != self.preferences.theme:
+            self.set_theme(result.theme)
+        services, iid = self.session.services, profile.instructor_id
+        if "time_zone" in result.changed:
+            zone = result.time_zone
+            self.week_page.run_edit(
+                lambda: services.profile.set_time_zone(iid, zone), "saving your time zone"
+            )
+        rules = result.policy_changes()
+        if rules:
+            self.week_page.run_edit(
+                lambda: services.profile.update_policy(iid, **rules), "saving your booking rules"
+            )
+        if result.account_action == "change_server":
+            self._change_server()
+        elif result.account_action == "sign_out":
+            self._sign_out()
+
+    def _change_server(self) -> None:
+        from ui.connection_dialog import BUILT_IN, ConnectionDialog
+
+        current = self.settings.server_url or BUILT_IN
+        chosen = ConnectionDialog.ask(self, current)
+        if chosen is None or chosen == current:
+            return
+        self.preferences = self.preferences.with_server(chosen)
+        self.preferences.save()
+        self._offer_restart("InstaInstru will connect to the new server when it starts again.")
+
+    def _sign_out(self) -> None:
+        from instainstru_desktop.bootstrap import sign_out
+
+        if not self.session.is_ready:
+            return
+        settings, identity = self.settings, self.session.core.identity
+        self.ops.run_db(
+            lambda: sign_out(settings, identity),
+            lambda _none: self._offer_restart(
+                "You are signed out on this computer. Your unsent changes are kept and are sent "
+                "when you sign in again."
+            ),
+            what="signing out",
+        )
+
+    def _offer_restart(self, message: str) -> None:
+        answer = QMessageBox.question(
+            self,
+            "Restart InstaInstru?",
+            f"{message}\n\nRestart now?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.restart_requested = True
+            self.close()
 
     def _sync_now(self) -> None:
         if not self.session.is_ready:

@@ -21,6 +21,7 @@ class Preferences:
 
     theme: str = "system"  # light | dark | system
     display_zone: str | None = None  # None: the instructor's own zone
+    server: str | None = None  # "embedded" or a URL chosen in the app; None: never chosen
     path: Path | None = None
 
     @classmethod
@@ -30,7 +31,9 @@ class Preferences:
             raw = json.loads(path.read_text(encoding="utf-8"))
             theme = str(raw.get("theme", "system"))
             zone = raw.get("display_zone")
-            return cls(theme if theme in {"light", "dark", "system"} else "system", zone, path)
+            server = raw.get("server")
+            theme = theme if theme in {"light", "dark", "system"} else "system"
+            return cls(theme, zone, server if isinstance(server, str) else None, path)
         except FileNotFoundError:
             return cls(path=path)
         except (OSError, ValueError, AttributeError) as exc:
@@ -39,6 +42,9 @@ class Preferences:
 
     def with_theme(self, theme: str) -> Preferences:
         return replace(self, theme=theme)
+
+    def with_server(self, server: str) -> Preferences:
+        return replace(self, server=server)
 
     def with_display_zone(self, zone: str | None) -> Preferences:
         return replace(self, display_zone=zone)

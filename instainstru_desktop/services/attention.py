@@ -45,6 +45,7 @@ _WHAT = {
     "admin.review": "The review flag on {lesson}",
     "conflict.resolve": "Settling a clash",
     "policy.update": "Your booking rules",
+    "profile.update": "Your time zone",
 }
 
 

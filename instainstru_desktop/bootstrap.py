@@ -176,6 +176,12 @@ def connect(
         raise
     store = open_store(settings.cache_path(settings.server_url, identity.email))
     with store.uow() as uow:
+        known = uow.sync_state.get().server_identity
+        if known and known != f"{server} {identity.user_id}":
+            # the same email is another account now (the server was replaced): its data is not
+            # ours, download again; queued edits are kept and the server judges them
+            log.warning("the account behind %s changed: downloading everything again", server)
+            uow.pull.start_over()
         uow.sync_state.update(
             server_identity=f"{server} {identity.user_id}",
             user_id=identity.user_id,

@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from instainstru_desktop.store import Store
-from instainstru_desktop.store.mirror import parse_instant, precise_text
-from instainstru_desktop.store.repositories.outbox import OutboxMutation
+from instainstru_desktop.store.mirror import instant_text, parse_instant, precise_text
+from instainstru_desktop.store.repositories.outbox import RETENTION, OutboxMutation
 from instainstru_desktop.store.repositories.sync_state import cursor_seq
 from instainstru_desktop.sync.api import ApiClient, PushReply
 from instainstru_desktop.sync.errors import (
@@ -133,6 +133,7 @@ class SyncEngine:
                 if report.reset and not self._cancelled(cancel, report):
                     self._push(report, cancel, True)  # what the restored server had lost
                     self._pull(report, cancel)
+                self._forget_old_answers()
             except ApiError as error:
                 report.error = error
                 self._record_contact(error)
@@ -301,6 +302,15 @@ class SyncEngine:
         return resent
 
     # -- helpers ------------------------------------------------------------------------------
+
+    def _forget_old_answers(self) -> None:
+        """Drop answered outbox rows past the retention period (kept until then for re-sending
+        to a server restored from an older copy)."""
+        with self._store.uow() as uow:
+            state = uow.sync_state.get()
+            cutoff = instant_text(uow.clock() - RETENTION)
+            if uow.outbox.prune(cutoff, state.last_acked_mutation_id):
+                uow.commit()
 
     def _record_contact(self, error: ApiError) -> None:
         online = not isinstance(error, Offline | ServerUnavailable)

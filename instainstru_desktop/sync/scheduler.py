@@ -82,8 +82,12 @@ class SyncScheduler:
 
     def _run(self) -> None:
         last_run = float("-inf")
+        failures = 0  # consecutive runs that raised (storage trouble): wait longer each time
         while not self._stop.is_set():
-            woke = self._wake.wait(self._seconds_until_next(last_run))
+            pause = self._seconds_until_next(last_run)
+            if failures:
+                pause = max(pause, min(60.0, 0.5 * 2**failures))
+            woke = self._wake.wait(pause)
             if self._stop.is_set():
                 break
             self._wake.clear()
@@ -93,9 +97,11 @@ class SyncScheduler:
                 log.debug("periodic sync")
             try:
                 report = self._engine.sync_once(cancel=self._stop, force_push=force)
+                failures = 0
             except Exception:  # storage errors: reported, and the loop carries on
                 log.exception("sync failed")
                 report = None
+                failures += 1
             last_run = time.monotonic()
             self.runs += 1
             if report is not None and self._on_report is not None:

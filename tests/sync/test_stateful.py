@@ -9,6 +9,7 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
@@ -120,4 +121,5 @@ TwoDevicesOneServer.TestCase.settings = settings(
     database=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
+TwoDevicesOneServer.TestCase.pytestmark = [pytest.mark.slow]  # type: ignore[attr-defined]
 test_two_devices_and_a_server_always_converge = TwoDevicesOneServer.TestCase

@@ -22,21 +22,21 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import httpx  # noqa: E402
-import orjson  # noqa: E402
+import httpx
+import orjson
 
-from instainstru_desktop.domain import week_start  # noqa: E402
-from instainstru_desktop.server.embedded import EmbeddedServer  # noqa: E402
-from instainstru_desktop.server.seed import (  # noqa: E402
+from instainstru_desktop.domain import week_start
+from instainstru_desktop.server.embedded import EmbeddedServer
+from instainstru_desktop.server.seed import (
     DEMO_ADMIN,
     DEMO_INSTRUCTOR,
     add_past_lessons,
 )
-from instainstru_desktop.services import AvailabilityService  # noqa: E402
-from instainstru_desktop.store import Store, open_store  # noqa: E402
-from instainstru_desktop.store.mirror import BY_NAME  # noqa: E402
-from instainstru_desktop.sync.api import API_PREFIX, ApiClient  # noqa: E402
-from instainstru_desktop.sync.engine import SyncEngine  # noqa: E402
+from instainstru_desktop.services import AvailabilityService
+from instainstru_desktop.store import Store, open_store
+from instainstru_desktop.store.mirror import BY_NAME
+from instainstru_desktop.sync.api import API_PREFIX, ApiClient
+from instainstru_desktop.sync.engine import SyncEngine
 
 YEAR_OF_LESSONS = 2_000
 
@@ -162,10 +162,8 @@ def wire_bookings(store: Store) -> list[dict[str, Any]]:
     """The cached bookings back in the wire's shape (what a pull page carries)."""
     with store.read() as uow:
         rows = uow.mirror.rows("booking")
-    return [
-        {**r, "start": r.pop("start_utc"), "end": r.pop("end_utc")}
-        for r in (dict(row) for row in rows)
-    ]
+    renamed = {"start_utc": "start", "end_utc": "end"}
+    return [{renamed.get(k, k): v for k, v in row.items()} for row in rows]
 
 
 def week_reads(store: Store, instructor_id: str, repeats: int = 2000) -> list[float]:
@@ -213,18 +211,27 @@ def main() -> None:
     median_ms = statistics.median(reads) * 1000
     p95_ms = statistics.quantiles(reads, n=20)[-1] * 1000
     print()
-    print(f"instructor first sync: {year_bookings:,} bookings ({year_rows:,} rows) "
-          f"in {year_s:.3f} s end to end (target < 1 s)")
-    print(f"admin first sync:      {admin_bookings:,} bookings ({admin_rows:,} rows) "
-          f"in {admin_s:.3f} s end to end (target < 4 s)")
-    print("  split: " + ", ".join(
-        f"{name} {stages[name]:.3f} s" for name in ("server", "transfer", "parse", "apply")
-    ) + f"  ({int(stages['rows']):,} rows)")
-    print(f"week read from cache:  median {median_ms:.3f} ms, p95 {p95_ms:.3f} ms "
-          f"(target < 1 ms)")
+    print(
+        f"instructor first sync: {year_bookings:,} bookings ({year_rows:,} rows) "
+        f"in {year_s:.3f} s end to end (target < 1 s)"
+    )
+    print(
+        f"admin first sync:      {admin_bookings:,} bookings ({admin_rows:,} rows) "
+        f"in {admin_s:.3f} s end to end (target < 4 s)"
+    )
+    print(
+        "  split: "
+        + ", ".join(
+            f"{name} {stages[name]:.3f} s" for name in ("server", "transfer", "parse", "apply")
+        )
+        + f"  ({int(stages['rows']):,} rows)"
+    )
+    print(f"week read from cache:  median {median_ms:.3f} ms, p95 {p95_ms:.3f} ms (target < 1 ms)")
     print(f"raw executemany:       {raw_rate:,.0f} bookings/s (ceiling)")
-    print(f"apply (convert+upsert): {apply_rate:,.0f} bookings/s = "
-          f"{apply_rate / raw_rate:.2f} of raw (target >= 0.5)")
+    print(
+        f"apply (convert+upsert): {apply_rate:,.0f} bookings/s = "
+        f"{apply_rate / raw_rate:.2f} of raw (target >= 0.5)"
+    )
     year_store.close()
     admin_store.close()
 

@@ -37,14 +37,14 @@ class Marks:
 def marks(uow: UnitOfWork, entity: str) -> Marks:
     conflicts = uow.conflicts.unresolved_by_booking() if entity == "booking" else {}
     return Marks(
-        frozenset(uow.changes.dirty_keys(entity)), conflicts, uow.outbox.rejected_keys(entity)
+        frozenset(uow.changes.dirty_keys(entity)), conflicts, uow.refusals.rejected_keys(entity)
     )
 
 
 def marks_of(uow: UnitOfWork, *entities: str) -> dict[str, Marks]:
     """The markers of several entities in three queries (a view reads them all at once)."""
     dirty = uow.changes.dirty_by_entity()
-    rejected = uow.outbox.rejected_by_entity()
+    rejected = uow.refusals.rejected_by_entity()
     conflicts = uow.conflicts.unresolved_by_booking() if "booking" in entities else {}
     return {
         entity: Marks(

@@ -72,7 +72,7 @@ def open_items(uow: UnitOfWork, instructor_id: str | None = None) -> OpenItems:
     conflicts = uow.conflicts.unresolved(instructor_id)
     refusals = [
         m
-        for m in uow.outbox.rejected()
+        for m in uow.refusals.rejected()
         if instructor_id is None or m.args.get("instructor_id") in (None, instructor_id)
     ]
     pairs: dict[str, OutboxMutation] = {}
@@ -111,7 +111,7 @@ class AttentionService(UseCases):
                 changed = self._resolve(uow, key, "kept", None)
             else:
                 mutation = self._rejected(uow, key)
-                uow.outbox.dismiss(mutation.mutation_id)
+                uow.refusals.dismiss(mutation.mutation_id)
                 subjects = uow.outbox.subjects_of(mutation.mutation_id)
                 changed = changed_subjects(uow, subjects)
             uow.commit()
@@ -141,7 +141,7 @@ class AttentionService(UseCases):
                 if kind == "conflict":
                     changed |= self._resolve(uow, key, "kept", None)
                 elif mutation is not None:
-                    uow.outbox.dismiss(mutation.mutation_id)
+                    uow.refusals.dismiss(mutation.mutation_id)
             uow.commit()
         return self._done(changed)
 
@@ -155,7 +155,7 @@ class AttentionService(UseCases):
                 mutation_id = uow.changes.record(
                     mutation.name, mutation.args, base_version=mutation.base_version
                 )
-                uow.outbox.dismiss(mutation.mutation_id)
+                uow.refusals.dismiss(mutation.mutation_id)
                 subjects = uow.outbox.subjects_of(mutation_id)
                 changed = changed_subjects(uow, subjects, mutation_id)
             if kind == "conflict":
@@ -182,7 +182,7 @@ class AttentionService(UseCases):
         conflict = self._conflict(uow, conflict_id)
         paired = self._pair(uow, conflict_id)
         if paired is not None:
-            uow.outbox.dismiss(paired.mutation_id)
+            uow.refusals.dismiss(paired.mutation_id)
         args: dict[str, Any] = {"conflict_id": conflict_id, "resolution": resolution}
         subjects = [("conflict", conflict_id)]
         record = None

@@ -26,6 +26,8 @@ from instainstru_desktop.store.repositories.catalog import CatalogRepository
 from instainstru_desktop.store.repositories.conflicts import ConflictRepository
 from instainstru_desktop.store.repositories.mirror import MirrorRepository
 from instainstru_desktop.store.repositories.outbox import OutboxRepository
+from instainstru_desktop.store.repositories.outbox_recovery import OutboxRecovery
+from instainstru_desktop.store.repositories.refusals import RefusalRepository
 from instainstru_desktop.store.repositories.sync_state import SyncStateRepository
 
 Clock = Callable[[], datetime]
@@ -45,6 +47,8 @@ class UnitOfWork:
     conflicts: ConflictRepository
     mirror: MirrorRepository
     outbox: OutboxRepository
+    refusals: RefusalRepository
+    recovery: OutboxRecovery
     sync_state: SyncStateRepository
     changes: LocalChanges
     pull: PullApplier
@@ -72,6 +76,8 @@ class UnitOfWork:
         self.conflicts = ConflictRepository(session)
         self.mirror = MirrorRepository(session)
         self.outbox = OutboxRepository(session)
+        self.refusals = RefusalRepository(session)
+        self.recovery = OutboxRecovery(session)
         self.sync_state = SyncStateRepository(session)
         self.changes = LocalChanges(
             session, self.mirror, self.outbox, self.sync_state, self.now_text

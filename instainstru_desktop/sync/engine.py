@@ -293,11 +293,11 @@ class SyncEngine:
             newest = state.next_mutation_id - 1
             kept = uow.outbox.in_range(server_last + 1, newest)
             if len(kept) == max(0, newest - server_last):
-                resent = len(uow.outbox.requeue_above(server_last))
+                resent = len(uow.recovery.requeue_above(server_last))
                 uow.sync_state.update(last_acked_mutation_id=server_last)
             else:
                 log.warning("retained mutations are missing: continuing under a new client id")
-                resent = uow.outbox.restart_numbering(uow.sync_state)
+                resent = uow.recovery.restart_numbering(uow.sync_state)
             uow.commit()
         return resent
 
@@ -309,7 +309,7 @@ class SyncEngine:
         with self._store.uow() as uow:
             state = uow.sync_state.get()
             cutoff = instant_text(uow.clock() - RETENTION)
-            if uow.outbox.prune(cutoff, state.last_acked_mutation_id):
+            if uow.recovery.prune(cutoff, state.last_acked_mutation_id):
                 uow.commit()
 
     def _record_contact(self, error: ApiError) -> None:

@@ -86,7 +86,7 @@ def test_a_rejected_edit_falls_back_to_the_servers_truth_and_later_edits_stay(st
     row = shown(store, lesson["id"])
     assert (row.status, row.note) == ("confirmed", "mine")
     with store.read() as uow:
-        assert uow.outbox.rejected_keys("booking") == {lesson["id"]: "cancelled"}
+        assert uow.refusals.rejected_keys("booking") == {lesson["id"]: "cancelled"}
 
 
 def test_a_pull_rebases_unsynced_edits_on_the_new_truth(store, lesson):

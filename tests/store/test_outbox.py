@@ -51,7 +51,7 @@ def test_a_restore_puts_answered_mutations_back_in_the_queue(store):
     with store.uow() as uow:
         for mutation_id in (1, 2, 3):
             answer(uow, mutation_id, applied=mutation_id != 2)
-        assert uow.outbox.requeue_above(1) == [2, 3]
+        assert uow.recovery.requeue_above(1) == [2, 3]
         uow.commit()
     with store.read() as uow:
         assert ids(uow.outbox.due(10, NOW)) == [2, 3, 4]
@@ -65,7 +65,7 @@ def test_when_the_lost_mutations_are_gone_the_client_starts_a_new_numbering(stor
         before = uow.sync_state.get().client_id
         for mutation_id in (1, 2):
             answer(uow, mutation_id)
-        assert uow.outbox.restart_numbering(uow.sync_state) == 2
+        assert uow.recovery.restart_numbering(uow.sync_state) == 2
         uow.commit()
     with store.read() as uow:
         state = uow.sync_state.get()
@@ -86,7 +86,7 @@ def test_old_answers_are_forgotten_but_never_open_or_unacknowledged_ones(store):
         answer(uow, 1)
         answer(uow, 2)
         answer(uow, 3, applied=False)
-        forgotten = uow.outbox.prune("2999-01-01T00:00:00Z", acked_up_to=1)
+        forgotten = uow.recovery.prune("2999-01-01T00:00:00Z", acked_up_to=1)
         uow.commit()
     assert forgotten == 1
     with store.read() as uow:

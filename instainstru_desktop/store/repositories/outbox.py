@@ -8,19 +8,17 @@ be sent again if the server is restored from an older copy.
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, tuple_, update
+from sqlalchemy import and_, func, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from instainstru_desktop.store.mirror import Subject, dumps, loads
 from instainstru_desktop.store.models import OutboxRow, OutboxSubject
-from instainstru_desktop.store.repositories.sync_state import SyncStateRepository
 
 RETENTION = timedelta(days=30)
 OPEN = ("pending", "sent")
@@ -52,7 +50,7 @@ class OutboxMutation:
         }
 
 
-def _detached(row: OutboxRow) -> OutboxMutation:
+def detached(row: OutboxRow) -> OutboxMutation:
     return OutboxMutation(
         mutation_id=row.mutation_id,
         name=row.name,
@@ -114,7 +112,7 @@ class OutboxRepository:
 
     def get(self, mutation_id: int) -> OutboxMutation | None:
         row = self._session.get(OutboxRow, mutation_id)
-        return None if row is None else _detached(row)
+        return None if row is None else detached(row)
 
     def due(self, limit: int, now: str, *, force: bool = False) -> list[OutboxMutation]:
         """The first ``limit`` open mutations in order, unless the head is still backing off.
@@ -133,7 +131,7 @@ class OutboxRepository:
         head = rows[0]
         if not force and head.next_attempt_at is not None and head.next_attempt_at > now:
             return []
-        return [_detached(r) for r in rows]
+        return [detached(r) for r in rows]
 
     def mark_sent(self, ids: Sequence[int]) -> None:
         self._session.execute(
@@ -175,59 +173,6 @@ class OutboxRepository:
             )
         )
 
-    def requeue_above(self, server_last_id: int) -> list[int]:
-        """After a server restore: answered rows the server no longer has go back in the queue.
-
-        Applied rows the server still has are marked as held by the mirror (``applied_seq`` 0),
-        which is true once the re-download that follows a restore has finished.
-        """
-        ids = list(
-            self._session.scalars(
-                select(OutboxRow.mutation_id).where(
-                    OutboxRow.mutation_id > server_last_id, OutboxRow.status.not_in(OPEN)
-                )
-            )
-        )
-        self._session.execute(
-            update(OutboxRow)
-            .where(OutboxRow.mutation_id > server_last_id)
-            .values(status="pending", applied_seq=None, next_attempt_at=None, dismissed=False)
-        )
-        self._session.execute(
-            update(OutboxRow)
-            .where(OutboxRow.mutation_id <= server_last_id, OutboxRow.status == "applied")
-            .values(applied_seq=0)
-        )
-        return ids
-
-    def restart_numbering(self, sync_state: SyncStateRepository) -> int:
-        """Continue under a new client id: open rows renumbered from 1, answered rows dropped.
-
-        The last resort when the server lost mutations this client no longer retains: the
-        server accepts only contiguous ids per client, so the old id can never continue.
-        Returns how many edits are queued under the new id.
-        """
-        answered = select(OutboxRow.mutation_id).where(OutboxRow.status.not_in(OPEN))
-        self._session.execute(delete(OutboxSubject).where(OutboxSubject.mutation_id.in_(answered)))
-        self._session.execute(delete(OutboxRow).where(OutboxRow.status.not_in(OPEN)))
-        client_id = str(uuid.uuid4())
-        old_ids = list(self._session.scalars(select(OutboxRow.mutation_id).order_by("mutation_id")))
-        for new_id, old_id in enumerate(old_ids, start=1):
-            self._session.execute(
-                update(OutboxRow)
-                .where(OutboxRow.mutation_id == old_id)
-                .values(mutation_id=new_id, client_id=client_id, status="pending", attempts=0)
-            )
-            self._session.execute(
-                update(OutboxSubject)
-                .where(OutboxSubject.mutation_id == old_id)
-                .values(mutation_id=new_id)
-            )
-        sync_state.update(
-            client_id=client_id, next_mutation_id=len(old_ids) + 1, last_acked_mutation_id=0
-        )
-        return len(old_ids)
-
     def outstanding(self, subjects: Iterable[Subject], seq: int) -> dict[Subject, list[Any]]:
         """Per subject, the ``(name, args)`` of mutations not yet in the mirror, in order."""
         wanted = list(subjects)
@@ -263,34 +208,6 @@ class OutboxRepository:
         ).first()
         return head
 
-    def rejected(self, *, include_dismissed: bool = False) -> list[OutboxMutation]:
-        query = select(OutboxRow).where(OutboxRow.status == "rejected")
-        if not include_dismissed:
-            query = query.where(OutboxRow.dismissed.is_(False))
-        return [_detached(r) for r in self._session.scalars(query.order_by(OutboxRow.mutation_id))]
-
-    def rejected_by_entity(self) -> dict[str, dict[str, str]]:
-        """Every row with an undismissed rejection, by entity, with the latest reason."""
-        found: dict[str, dict[str, str]] = {}
-        for entity, key, message in self._session.connection().exec_driver_sql(
-            'SELECT s.entity, s."key", o.last_error FROM outbox_subjects AS s'
-            " JOIN outbox AS o ON o.mutation_id = s.mutation_id"
-            " WHERE o.status = 'rejected' AND o.dismissed = 0 ORDER BY o.mutation_id"
-        ):
-            found.setdefault(entity, {})[key] = message or ""
-        return found
-
-    def rejected_keys(self, entity: str) -> dict[str, str]:
-        """Keys of ``entity`` with an undismissed rejection (few), and the latest reason."""
-        rows = self._session.connection().exec_driver_sql(
-            'SELECT s."key", o.last_error FROM outbox_subjects AS s'
-            " JOIN outbox AS o ON o.mutation_id = s.mutation_id"
-            " WHERE s.entity = ? AND o.status = 'rejected' AND o.dismissed = 0"
-            " ORDER BY o.mutation_id",
-            (entity,),
-        )
-        return {key: message or "" for key, message in rows}
-
     def subjects_of(self, mutation_id: int) -> list[Subject]:
         rows = self._session.execute(
             select(OutboxSubject.entity, OutboxSubject.key).where(
@@ -299,29 +216,10 @@ class OutboxRepository:
         )
         return [(e, k) for e, k in rows]
 
-    def dismiss(self, mutation_id: int) -> None:
-        self._session.execute(
-            update(OutboxRow).where(OutboxRow.mutation_id == mutation_id).values(dismissed=True)
-        )
-
-    def prune(self, older_than: str, acked_up_to: int) -> int:
-        """Forget answered rows older than ``older_than`` the server has acknowledged."""
-        old = select(OutboxRow.mutation_id).where(
-            OutboxRow.status.not_in(OPEN),
-            OutboxRow.created_at < older_than,
-            OutboxRow.mutation_id <= acked_up_to,
-            or_(OutboxRow.status == "applied", OutboxRow.dismissed.is_(True)),
-        )
-        ids = list(self._session.scalars(old))
-        if ids:
-            self._session.execute(delete(OutboxSubject).where(OutboxSubject.mutation_id.in_(ids)))
-            self._session.execute(delete(OutboxRow).where(OutboxRow.mutation_id.in_(ids)))
-        return len(ids)
-
     def all(self) -> list[OutboxMutation]:
         """Every row in order (for diagnostics and the consistency checks of the tests)."""
         rows = self._session.scalars(select(OutboxRow).order_by(OutboxRow.mutation_id))
-        return [_detached(r) for r in rows]
+        return [detached(r) for r in rows]
 
     def in_range(self, first: int, last: int) -> list[OutboxMutation]:
         rows = self._session.scalars(
@@ -329,4 +227,4 @@ class OutboxRepository:
             .where(OutboxRow.mutation_id >= first, OutboxRow.mutation_id <= last)
             .order_by(OutboxRow.mutation_id)
         )
-        return [_detached(r) for r in rows]
+        return [detached(r) for r in rows]

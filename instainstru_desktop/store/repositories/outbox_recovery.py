@@ -1,0 +1,90 @@
+"""Repairing the outbox after the server lost mutations, and forgetting old answers.
+
+Kept apart from the queue itself: these run only after a server restore (or once per sync for
+the retention clean-up), never on the path of a local edit.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.orm import Session
+
+from instainstru_desktop.store.models import OutboxRow, OutboxSubject
+from instainstru_desktop.store.repositories.outbox import OPEN
+from instainstru_desktop.store.repositories.sync_state import SyncStateRepository
+
+
+class OutboxRecovery:
+    """Re-queue, renumber and prune outbox rows."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def requeue_above(self, server_last_id: int) -> list[int]:
+        """After a server restore: answered rows the server no longer has go back in the queue.
+
+        Applied rows the server still has are marked as held by the mirror (``applied_seq`` 0),
+        which is true once the re-download that follows a restore has finished.
+        """
+        ids = list(
+            self._session.scalars(
+                select(OutboxRow.mutation_id).where(
+                    OutboxRow.mutation_id > server_last_id, OutboxRow.status.not_in(OPEN)
+                )
+            )
+        )
+        self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.mutation_id > server_last_id)
+            .values(status="pending", applied_seq=None, next_attempt_at=None, dismissed=False)
+        )
+        self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.mutation_id <= server_last_id, OutboxRow.status == "applied")
+            .values(applied_seq=0)
+        )
+        return ids
+
+    def restart_numbering(self, sync_state: SyncStateRepository) -> int:
+        """Continue under a new client id: open rows renumbered from 1, answered rows dropped.
+
+        The last resort when the server lost mutations this client no longer retains: the
+        server accepts only contiguous ids per client, so the old id can never continue.
+        Returns how many edits are queued under the new id.
+        """
+        answered = select(OutboxRow.mutation_id).where(OutboxRow.status.not_in(OPEN))
+        self._session.execute(delete(OutboxSubject).where(OutboxSubject.mutation_id.in_(answered)))
+        self._session.execute(delete(OutboxRow).where(OutboxRow.status.not_in(OPEN)))
+        client_id = str(uuid.uuid4())
+        old_ids = list(self._session.scalars(select(OutboxRow.mutation_id).order_by("mutation_id")))
+        for new_id, old_id in enumerate(old_ids, start=1):
+            self._session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.mutation_id == old_id)
+                .values(mutation_id=new_id, client_id=client_id, status="pending", attempts=0)
+            )
+            self._session.execute(
+                update(OutboxSubject)
+                .where(OutboxSubject.mutation_id == old_id)
+                .values(mutation_id=new_id)
+            )
+        sync_state.update(
+            client_id=client_id, next_mutation_id=len(old_ids) + 1, last_acked_mutation_id=0
+        )
+        return len(old_ids)
+
+    def prune(self, older_than: str, acked_up_to: int) -> int:
+        """Forget answered rows older than ``older_than`` the server has acknowledged."""
+        old = select(OutboxRow.mutation_id).where(
+            OutboxRow.status.not_in(OPEN),
+            OutboxRow.created_at < older_than,
+            OutboxRow.mutation_id <= acked_up_to,
+            or_(OutboxRow.status == "applied", OutboxRow.dismissed.is_(True)),
+        )
+        ids = list(self._session.scalars(old))
+        if ids:
+            self._session.execute(delete(OutboxSubject).where(OutboxSubject.mutation_id.in_(ids)))
+            self._session.execute(delete(OutboxRow).where(OutboxRow.mutation_id.in_(ids)))
+        return len(ids)

@@ -42,6 +42,9 @@ from instainstru_desktop.sync.errors import (
 
 log = logging.getLogger(__name__)
 
+#: Beyond this difference from the server's clock, the app warns the user.
+CLOCK_SKEW_WARNING_SECONDS = 300.0
+
 
 @dataclass(frozen=True)
 class Backoff:
@@ -84,6 +87,13 @@ class SyncReport:
     override_keys: set[str] = field(default_factory=set)  # "instructor_id/date"
     template_instructors: set[str] = field(default_factory=set)
     conflicts: int = 0
+    clock_skew_seconds: float | None = None  # ours minus the server's, at the last pull
+
+    @property
+    def clock_skewed(self) -> bool:
+        """Whether the local clock is off by more than the warning threshold."""
+        skew = self.clock_skew_seconds
+        return skew is not None and abs(skew) > CLOCK_SKEW_WARNING_SECONDS
 
     @property
     def ok(self) -> bool:
@@ -245,6 +255,7 @@ class SyncEngine:
                 uow.sync_state.update(online=True, last_error=None)
                 uow.commit()
             start_over = False
+            self._note_clock(page, report)
             report.pages += 1
             report.rows += summary.rows
             report.conflicts += summary.conflicts
@@ -254,6 +265,20 @@ class SyncEngine:
             self._progress(phase, report.rows)
             if not page.get("has_more"):
                 return
+
+    def _note_clock(self, page: dict[str, object], report: SyncReport) -> None:
+        """Compare the server's clock with ours: lesson times and "only once it has started"
+        rules go wrong on a machine whose clock is far off, so the UI can warn."""
+        server_time = page.get("server_time")
+        if not isinstance(server_time, str):
+            return
+        try:
+            skew = (self._store.clock() - parse_instant(server_time)).total_seconds()
+        except ValueError:
+            return
+        report.clock_skew_seconds = skew
+        if abs(skew) > CLOCK_SKEW_WARNING_SECONDS:
+            log.warning("this computer's clock is %+.0f s off the server's", skew)
 
     def _prepare_reset(self, report: SyncReport) -> None:
         """Before downloading again: find out which of our mutations the server still has."""

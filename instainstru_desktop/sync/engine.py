@@ -39,6 +39,7 @@ from instainstru_desktop.sync.errors import (
     ResetRequired,
     ServerUnavailable,
 )
+from instainstru_desktop.sync.recovery import Recovery
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +123,7 @@ class SyncEngine:
         self._rng = rng
         self._on_progress = on_progress
         self._lock = threading.Lock()
+        self._recovery = Recovery(store, api)
 
     # -- public -------------------------------------------------------------------------------
 
@@ -136,7 +138,7 @@ class SyncEngine:
         with self._lock:
             report = SyncReport()
             try:
-                self._check_server_memory(report, force_push)
+                report.resent += self._recovery.check_server_memory(force_push)
                 self._push(report, cancel, force_push)
                 if not self._cancelled(cancel, report):
                     self._pull(report, cancel)
@@ -176,7 +178,7 @@ class SyncEngine:
                 gaps += 1
                 if gaps > 3:
                     raise
-                report.resent += self._recover(gap.expected_mutation_id - 1)
+                report.resent += self._recovery.recover(gap.expected_mutation_id - 1)
                 force = True
                 continue
             except ApiError as error:
@@ -246,7 +248,7 @@ class SyncEngine:
                     raise
                 report.reset = start_over = True
                 phase = "download"
-                self._prepare_reset(report)
+                report.resent += self._recovery.before_download()
                 continue
             with self._store.uow() as uow:
                 if start_over:
@@ -279,52 +281,6 @@ class SyncEngine:
         report.clock_skew_seconds = skew
         if abs(skew) > CLOCK_SKEW_WARNING_SECONDS:
             log.warning("this computer's clock is %+.0f s off the server's", skew)
-
-    def _prepare_reset(self, report: SyncReport) -> None:
-        """Before downloading again: find out which of our mutations the server still has."""
-        with self._store.read() as uow:
-            client_id = uow.sync_state.get().client_id
-        state = self._api.sync_state(client_id)
-        report.resent += self._recover(int(state.get("last_mutation_id", 0)))
-
-    def _check_server_memory(self, report: SyncReport, force: bool) -> None:
-        """A server restored from a copy that still holds our cursor forgets our last pushes
-        without a ``reset_required``; compare its count with ours when nothing else is sent."""
-        with self._store.read() as uow:
-            state = uow.sync_state.get()
-            queued = uow.outbox.due(1, uow.now_precise(), force=force)
-        if queued or state.last_acked_mutation_id == 0:
-            return  # a push will reveal a gap by itself
-        server = self._api.sync_state(state.client_id)
-        server_last = int(server.get("last_mutation_id", 0))
-        if server_last < state.last_acked_mutation_id:
-            log.warning(
-                "the server remembers mutations up to %d of ours, we had %d acknowledged: "
-                "sending the rest again",
-                server_last,
-                state.last_acked_mutation_id,
-            )
-            report.resent += self._recover(server_last)
-
-    def _recover(self, server_last: int) -> int:
-        """Put back in the queue every answered mutation above ``server_last``; returns how many.
-
-        If some of them are no longer retained (pruned after the retention period), the server
-        can never get a contiguous sequence from this client id again: the client starts a new
-        numbering under a new client id with the edits still queued.
-        """
-        with self._store.uow() as uow:
-            state = uow.sync_state.get()
-            newest = state.next_mutation_id - 1
-            kept = uow.outbox.in_range(server_last + 1, newest)
-            if len(kept) == max(0, newest - server_last):
-                resent = len(uow.recovery.requeue_above(server_last))
-                uow.sync_state.update(last_acked_mutation_id=server_last)
-            else:
-                log.warning("retained mutations are missing: continuing under a new client id")
-                resent = uow.recovery.restart_numbering(uow.sync_state)
-            uow.commit()
-        return resent
 
     # -- helpers ------------------------------------------------------------------------------
 

@@ -1,0 +1,74 @@
+"""When the server has lost mutations of ours (restored from an older copy): send them again.
+
+Three ways to notice it, each leading to :meth:`Recovery.recover`:
+
+- a push answered ``mutation_gap``: the server expects an id we already had acknowledged;
+- a pull answered ``reset_required``: before downloading everything again, ask the server how
+  far it got (``/sync/state``);
+- a quiet sync (nothing to push) finds the server remembering fewer of our mutations than it
+  had acknowledged -- a restored copy that still knows our pull cursor says nothing else.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from instainstru_desktop.store import Store
+from instainstru_desktop.sync.api import ApiClient
+
+log = logging.getLogger(__name__)
+
+
+class Recovery:
+    """Finds out what the server still has, and puts the rest back in the queue."""
+
+    def __init__(self, store: Store, api: ApiClient) -> None:
+        self._store = store
+        self._api = api
+
+    def before_download(self) -> int:
+        """Before downloading again: find out which of our mutations the server still has."""
+        with self._store.read() as uow:
+            client_id = uow.sync_state.get().client_id
+        state = self._api.sync_state(client_id)
+        return self.recover(int(state.get("last_mutation_id", 0)))
+
+    def check_server_memory(self, force: bool) -> int:
+        """A server restored from a copy that still holds our cursor forgets our last pushes
+        without a ``reset_required``; compare its count with ours when nothing else is sent."""
+        with self._store.read() as uow:
+            state = uow.sync_state.get()
+            queued = uow.outbox.due(1, uow.now_precise(), force=force)
+        if queued or state.last_acked_mutation_id == 0:
+            return 0  # a push will reveal a gap by itself
+        server = self._api.sync_state(state.client_id)
+        server_last = int(server.get("last_mutation_id", 0))
+        if server_last < state.last_acked_mutation_id:
+            log.warning(
+                "the server remembers mutations up to %d of ours, we had %d acknowledged: "
+                "sending the rest again",
+                server_last,
+                state.last_acked_mutation_id,
+            )
+            return self.recover(server_last)
+        return 0
+
+    def recover(self, server_last: int) -> int:
+        """Put back in the queue every answered mutation above ``server_last``; returns how many.
+
+        If some of them are no longer retained (pruned after the retention period), the server
+        can never get a contiguous sequence from this client id again: the client starts a new
+        numbering under a new client id with the edits still queued.
+        """
+        with self._store.uow() as uow:
+            state = uow.sync_state.get()
+            newest = state.next_mutation_id - 1
+            kept = uow.outbox.in_range(server_last + 1, newest)
+            if len(kept) == max(0, newest - server_last):
+                resent = len(uow.recovery.requeue_above(server_last))
+                uow.sync_state.update(last_acked_mutation_id=server_last)
+            else:
+                log.warning("retained mutations are missing: continuing under a new client id")
+                resent = uow.recovery.restart_numbering(uow.sync_state)
+            uow.commit()
+        return resent

@@ -11,6 +11,7 @@ Run: .venv/bin/python benchmarks/bench_sync.py [--bookings 100000]
 from __future__ import annotations
 
 import argparse
+import shutil
 import sqlite3
 import statistics
 import sys
@@ -234,6 +235,7 @@ def main() -> None:
     )
     year_store.close()
     admin_store.close()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -171,10 +171,10 @@ def connect(
     api = ApiClient(base_url, device=settings.device_name, timeout=settings.request_timeout_seconds)
     try:
         identity = _sign_in(settings, server, api, credentials, email, password)
+        store = open_store(settings.cache_path(settings.server_url, identity.email))
     except BaseException:
         api.close()
         raise
-    store = open_store(settings.cache_path(settings.server_url, identity.email))
     with store.uow() as uow:
         known = uow.sync_state.get().server_identity
         if known and known != f"{server} {identity.user_id}":

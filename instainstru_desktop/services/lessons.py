@@ -39,6 +39,7 @@ from instainstru_desktop.services.views import (
     StudentOption,
 )
 from instainstru_desktop.store.records import AuditRecord
+from instainstru_desktop.store.repositories.bookings import BookingFilter
 
 _ACTIVE = ("confirmed", "completed", "no_show")
 
@@ -85,12 +86,11 @@ class LessonService(UseCases):
             record = booking_or_raise(uow, booking_id)
             [lesson] = lesson_cards(uow, [record])
             history = tuple(_history_entry(a) for a in uow.bookings.history(booking_id))
-            others = uow.bookings.of_instructor(
-                record.instructor_id, statuses=(), newest_first=True, limit=200
+            together = BookingFilter(
+                instructor_id=record.instructor_id, student_id=record.student_id, limit=200
             )
-            student_lessons = lesson_cards(
-                uow, [r for r in others if r.student_id == record.student_id and r.id != record.id]
-            )
+            others = uow.bookings.search(together, newest_first=True)
+            student_lessons = lesson_cards(uow, [r for r in others if r.id != record.id])
             now = uow.clock()
         confirmed = record.status == BookingStatus.CONFIRMED
         started = can_mark_outcome(lesson.start, now)

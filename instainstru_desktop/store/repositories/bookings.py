@@ -49,6 +49,7 @@ class BookingFilter:
     """The admin table's filters; ``None`` or empty means "any"."""
 
     instructor_id: str | None = None
+    student_id: str | None = None
     statuses: Sequence[str] = ()
     start_from: str | None = None  # canonical instant, inclusive
     start_before: str | None = None  # canonical instant, exclusive
@@ -110,6 +111,8 @@ class BookingRepository:
         query = _SELECT
         if f.instructor_id:
             query = query.where(_BOOKINGS.c.instructor_id == f.instructor_id)
+        if f.student_id:
+            query = query.where(_BOOKINGS.c.student_id == f.student_id)
         if f.statuses:
             query = query.where(_BOOKINGS.c.status.in_(list(f.statuses)))
         if f.start_from:

@@ -7,7 +7,11 @@ from datetime import date
 
 from instainstru_desktop.domain import BookingAction, BookingStatus, DomainError, next_status
 from instainstru_desktop.services._convert import lesson_dates, safe_zone
-from instainstru_desktop.services.errors import ActionNotAllowedError, UnknownItemError
+from instainstru_desktop.services.errors import (
+    ActionNotAllowedError,
+    InvalidInputError,
+    UnknownItemError,
+)
 from instainstru_desktop.services.views import Changed
 from instainstru_desktop.store import Store, UnitOfWork
 from instainstru_desktop.store.mirror import Subject
@@ -26,6 +30,21 @@ class UseCases:
         if changed.mutation_ids and self._on_change is not None:
             self._on_change()
         return changed
+
+    def _cancel(self, booking_id: str, reason: str) -> Changed:
+        """Queue ``booking.cancel`` with its reason (instructors and admins cancel alike;
+        the server decides who wins a race, so the intent is the same for both)."""
+        reason = reason.strip()
+        if not reason:
+            raise InvalidInputError("Say why the lesson is cancelled; the student will see it.")
+        with self._store.uow() as uow:
+            record = booking_or_raise(uow, booking_id)
+            check_action(record, BookingAction.CANCEL)
+            args = {"booking_id": booking_id, "reason": reason}
+            mutation_id = uow.changes.record("booking.cancel", args, base_version=record.version)
+            changed = touched(uow, record, mutation_id)
+            uow.commit()
+        return self._done(changed)
 
 
 def booking_or_raise(uow: UnitOfWork, booking_id: str) -> BookingRecord:

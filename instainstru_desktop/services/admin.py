@@ -6,11 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from instainstru_desktop.domain import BookingAction
-from instainstru_desktop.services._base import UseCases, booking_or_raise, check_action, touched
+from instainstru_desktop.services._base import UseCases, booking_or_raise, touched
 from instainstru_desktop.services._convert import instant_text
 from instainstru_desktop.services._marks import lesson_cards
-from instainstru_desktop.services.errors import InvalidInputError
 from instainstru_desktop.services.views import Changed, LessonCard
 from instainstru_desktop.store.repositories.bookings import BookingFilter
 
@@ -73,14 +71,4 @@ class AdminService(UseCases):
 
     def cancel(self, booking_id: str, reason: str) -> Changed:
         """Cancel a confirmed lesson as an admin; beats an instructor's offline outcome."""
-        reason = reason.strip()
-        if not reason:
-            raise InvalidInputError("Say why the lesson is cancelled; the student will see it.")
-        with self._store.uow() as uow:
-            record = booking_or_raise(uow, booking_id)
-            check_action(record, BookingAction.CANCEL)
-            args = {"booking_id": booking_id, "reason": reason}
-            mutation_id = uow.changes.record("booking.cancel", args, base_version=record.version)
-            changed = touched(uow, record, mutation_id)
-            uow.commit()
-        return self._done(changed)
+        return self._cancel(booking_id, reason)

@@ -131,17 +131,7 @@ class LessonService(UseCases):
 
     def cancel(self, booking_id: str, reason: str) -> Changed:
         """Cancel a confirmed lesson; the reason is shown to the student."""
-        reason = reason.strip()
-        if not reason:
-            raise InvalidInputError("Say why the lesson is cancelled; the student will see it.")
-        with self._store.uow() as uow:
-            record = booking_or_raise(uow, booking_id)
-            check_action(record, BookingAction.CANCEL)
-            args = {"booking_id": booking_id, "reason": reason}
-            mutation_id = uow.changes.record("booking.cancel", args, base_version=record.version)
-            changed = touched(uow, record, mutation_id)
-            uow.commit()
-        return self._done(changed)
+        return self._cancel(booking_id, reason)
 
     def note(self, booking_id: str, text: str) -> Changed:
         """Set the instructor's private note of a lesson (any status)."""

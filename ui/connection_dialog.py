@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 from instainstru_desktop import PROTOCOL_VERSION
 from ui import icons
 from ui.cli import UsageError, normalize_server_url
-from ui.form_loader import load_form
+from ui.form_loader import form_child, load_form
 from ui.theme import DARK, LIGHT, Palette
 
 #: What :meth:`ConnectionDialog.ask` answers for the server bundled with the app.
@@ -200,10 +200,7 @@ class ConnectionDialog(QDialog):
         self._update()
 
     def _child(self, kind: type[Any], name: str) -> Any:
-        found = self.form.findChild(kind, name)
-        if found is None:
-            raise RuntimeError(f"forms/connection.ui has no {kind.__name__} named {name!r}")
-        return found
+        return form_child(self.form, kind, name)
 
     def _style(self) -> None:
         p = self._palette

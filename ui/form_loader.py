@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QFile, QIODevice
 from PySide6.QtUiTools import QUiLoader
@@ -24,3 +25,11 @@ def load_form(name: str, parent: QWidget | None = None) -> QWidget:
     if widget is None:
         raise RuntimeError(f"the form {path} could not be read")
     return widget
+
+
+def form_child(form: QWidget, kind: type[Any], name: str) -> Any:
+    """The child ``name`` of a loaded form; a missing one is an installation fault, said so."""
+    found = form.findChild(kind, name)
+    if found is None:
+        raise RuntimeError(f"the form {form.objectName()!r} has no {kind.__name__} named {name!r}")
+    return found

@@ -47,7 +47,7 @@ from instainstru_desktop.services.profile import policy_problems, zone_problem
 from instainstru_desktop.services.views import POLICY_FIELDS, InstructorProfile, SyncMark
 from ui import icons
 from ui.connection_dialog import palette_in_use, sharpen_controls
-from ui.form_loader import load_form
+from ui.form_loader import form_child, load_form
 from ui.theme import Palette, ThemeChoice, is_dark
 
 AccountAction = Literal["change_server", "sign_out"]
@@ -201,10 +201,7 @@ class SettingsDialog(QDialog):
     # -- building ---------------------------------------------------------------------------
 
     def _child(self, kind: type[Any], name: str) -> Any:
-        found = self.form.findChild(kind, name)
-        if found is None:
-            raise RuntimeError(f"forms/settings.ui has no {kind.__name__} named {name!r}")
-        return found
+        return form_child(self.form, kind, name)
 
     def _find_children(self) -> None:
         c = self._child

@@ -39,10 +39,10 @@ Noter = Annotated[Caller, RequirePermission(Permission.BOOKINGS_NOTE)]
 Historian = Annotated[Caller, RequirePermission(Permission.BOOKINGS_HISTORY)]
 
 
-@router.post("", response_model=BookingOut, status_code=201)
-def create_booking(body: BookingIn, caller: Creator, uow: UowDep) -> Json:
+@router.post("", response_model=None, status_code=201, responses={201: {"model": BookingOut}})
+def create_booking(body: BookingIn, caller: Creator, uow: UowDep) -> Response:
     """Book a lesson: every rule is checked under the instructor's lock, in one transaction."""
-    return bookings.run(
+    booking = bookings.run(
         uow,
         caller,
         Permission.BOOKINGS_CREATE,
@@ -52,6 +52,7 @@ def create_booking(body: BookingIn, caller: Creator, uow: UowDep) -> Json:
         start=body.start,
         student_id=body.student_id,
     )
+    return json_response(booking, status_code=201)
 
 
 @router.get("", response_model=None, responses={200: {"model": BookingPage}})
@@ -69,9 +70,9 @@ def list_bookings(
     return json_response(bookings.list_bookings(uow, caller, where, cursor, limit))
 
 
-@router.get("/{booking_id}", response_model=BookingOut)
-def get_booking(booking_id: str, caller: Reader, uow: UowDep) -> Json:
-    return bookings.get_booking(uow, caller, booking_id)
+@router.get("/{booking_id}", response_model=None, responses={200: {"model": BookingOut}})
+def get_booking(booking_id: str, caller: Reader, uow: UowDep) -> Response:
+    return json_response(bookings.get_booking(uow, caller, booking_id))
 
 
 @router.get("/{booking_id}/history", response_model=list[AuditEntryOut])

@@ -1,0 +1,486 @@
+"""The whole app: start to first painted week, moving to the next week, memory with 100k bookings.
+
+Each figure has a baseline measured in the same run, so the ratios hold on a noisy machine:
+
+(a) process start -> first paint of the week view with lessons on it, for ``instainstru`` on a
+    prepared profile (cache and last-week.json present, embedded server, the default), against
+    a process that only shows a bare ``QMainWindow`` and waits for its first paint. Median of
+    ``--runs`` alternating runs; clocks: CLOCK_MONOTONIC, shared by parent and child.
+(b) next week in a running app: ``step(1)`` -> the week read on the database executor -> the
+    snapshot on screen -> a synchronous repaint. Median of many, on the 100k-booking cache.
+    Baselines: the same round trip with a no-op instead of the read (the executor and the repaint
+    alone), and the read called directly on the calling thread.
+(c) resident memory (VmRSS, /proc/self/status) of the app process once the 100k-booking cache is
+    loaded (lists included) and a dozen weeks were browsed forth and back; against a bare
+    QMainWindow process and the app on the plain demo cache. VmHWM is the peak.
+
+Targets: (a) < 0.6 s, (b) < 30 ms, (c) < 250 MB.
+
+Run: .venv/bin/python benchmarks/bench_app.py [--bookings 100000] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+os.environ.setdefault("LANG", "C.UTF-8")
+
+TARGET_PAINT_S = 0.6
+TARGET_NEXT_MS = 30.0
+TARGET_RSS_MB = 250.0
+
+#: The measured child process. Modes: ``bare`` (a QMainWindow), ``paint`` (the app until its
+#: first week paint with lessons, then until ready), ``rss`` (the app loaded and browsed).
+CHILD = r'''
+import os, sys, time
+from datetime import timedelta
+
+mode, profile, weeks = sys.argv[1], sys.argv[2], int(sys.argv[3])
+sys.path.insert(0, os.environ["BENCH_REPO"])
+
+
+def rss_kb():
+    fields = {}
+    with open("/proc/self/status") as status:
+        for line in status:
+            name, _, value = line.partition(":")
+            fields[name] = value.split()[0] if value.split() else "0"
+    return int(fields["VmRSS"]), int(fields["VmHWM"])
+
+
+if mode == "bare":
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
+
+    class Probe(QWidget):
+        painted = False
+
+        def paintEvent(self, event):
+            if not Probe.painted:
+                Probe.painted = True
+                print(f"FIRST_PAINT {time.monotonic()} 0", flush=True)
+                QTimer.singleShot(0, QApplication.quit)
+
+    app = QApplication([sys.argv[0]])
+    window = QMainWindow()
+    window.setCentralWidget(Probe())
+    window.resize(1280, 820)
+    window.show()
+    app.exec()
+    print("RSS %d %d" % rss_kb(), flush=True)
+    sys.exit(0)
+
+from ui.calendar.week_view import WeekView
+from ui import main_window
+
+first = []
+original_paint = WeekView.paintEvent
+
+
+def paint(self, event):
+    original_paint(self, event)
+    snapshot = self.snapshot()
+    if not first and snapshot is not None and snapshot.lessons:
+        first.append(time.monotonic())
+        print(f"FIRST_PAINT {first[0]} {len(snapshot.lessons)} {rss_kb()[0]}", flush=True)
+
+
+WeekView.paintEvent = paint
+
+
+class Driver:
+    """Quits once ready (paint) or once loaded and browsed (rss)."""
+
+    def __init__(self, window):
+        from PySide6.QtCore import QTimer
+
+        self.window = window
+        self.timer = QTimer()
+        self.timer.setInterval(2)
+        self.timer.timeout.connect(self.poll)
+        self.steps = [1] * weeks + [-1] * weeks
+        self.target = None
+        window.session.ready.connect(self.on_ready)
+        window.session.failed.connect(lambda t, m: self.quit(f"FAILED {t}: {m}", 1))
+
+    def quit(self, line, code=0):
+        from PySide6.QtWidgets import QApplication
+
+        print(line, flush=True)
+        QApplication.exit(code)
+
+    def on_ready(self):
+        print(f"READY {time.monotonic()}", flush=True)
+        if mode == "paint":
+            self.quit("DONE")
+            return
+        self.window.lessons_page.upcomingLoaded.connect(self.on_lists)
+
+    def on_lists(self, _upcoming):
+        self.window.lessons_page.upcomingLoaded.disconnect(self.on_lists)
+        self.next_week()
+
+    def next_week(self):
+        page = self.window.week_page
+        if not self.steps:
+            self.timer.stop()
+            self.finish()
+            return
+        step = self.steps.pop(0)
+        self.target = page.week_start + timedelta(weeks=step)
+        page.step(step)
+        self.timer.start()
+
+    def poll(self):
+        page = self.window.week_page
+        snapshot = page.view.snapshot()
+        if snapshot is None or snapshot.week_start != self.target or self.window.ops.busy():
+            return
+        self.timer.stop()
+        page.view.viewport().repaint()
+        self.next_week()
+
+    def finish(self):
+        import gc
+
+        from ui.lessons.lessons_view import Tab
+
+        gc.collect()
+        rss, hwm = rss_kb()
+        past = len(self.window.lessons_view.models[Tab.PAST].lessons())
+        self.quit(f"RSS {rss} {hwm} {past}")
+
+
+original_start = main_window.MainWindow.start
+
+
+def start(self):
+    self._bench_driver = Driver(self)
+    original_start(self)
+
+
+main_window.MainWindow.start = start
+
+from ui.app import main
+
+sys.exit(main(["--profile", profile, "--theme", "light"]))
+'''
+
+
+def child_env(folder: Path) -> dict[str, str]:
+    home = folder / "home"
+    env = {
+        **os.environ,
+        "BENCH_REPO": str(REPO),
+        "HOME": str(home),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_CACHE_HOME": str(home / "cache"),
+    }
+    for name in ("INSTAINSTRU_PROFILE", "INSTAINSTRU_SERVER_URL"):
+        env.pop(name, None)
+    return env
+
+
+def run_child(
+    folder: Path, mode: str, profile: Path, weeks: int = 0, timeout: float = 180
+) -> tuple[float, dict[str, list[str]]]:
+    """Start a child; returns when it was started (monotonic) and its tagged output lines."""
+    script = folder / "child.py"
+    if not script.exists():
+        script.write_text(CHILD, encoding="utf-8")
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, str(script), mode, str(profile), str(weeks)],
+        env=child_env(folder),
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    lines: dict[str, list[str]] = {}
+    for line in done.stdout.splitlines():
+        tag, _, rest = line.partition(" ")
+        lines[tag] = rest.split()
+    if done.returncode != 0 or ("FIRST_PAINT" not in lines and mode != "rss"):
+        raise SystemExit(f"child {mode} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    return started, lines
+
+
+def prepare_profile(folder: Path, profile: Path) -> None:
+    """A real first run: the app's self-test seeds (or opens) the server, syncs, saves the week."""
+    done = subprocess.run(
+        [sys.executable, "-m", "ui.app", "--self-test", "--profile", str(profile)],
+        env=child_env(folder),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"preparing {profile} failed:\n{done.stdout}\n{done.stderr}")
+    assert (profile / "data" / "last-week.json").exists()
+
+
+def add_bookings(profile: Path, total: int) -> int:
+    """Give the demo instructor about ``total`` bookings on the profile's embedded server."""
+    import sqlite3
+
+    from instainstru_desktop.domain import week_start
+    from instainstru_desktop.server.embedded import EmbeddedServer
+    from instainstru_desktop.server.seed import add_past_lessons
+
+    database = profile / "data" / "server.sqlite3"
+    server = EmbeddedServer(f"sqlite:///{database}", seed_demo=False)
+    server.start()
+    try:
+        assert server.app is not None
+        uow = server.app.state.context.uow
+        conn = sqlite3.connect(database)
+        try:
+            maria, existing = conn.execute(
+                "SELECT b.instructor_id, count(*) FROM bookings b JOIN instructors i "
+                "ON i.id = b.instructor_id JOIN users u ON u.id = i.user_id "
+                "WHERE u.email LIKE 'maria.lopez@%' GROUP BY b.instructor_id"
+            ).fetchone()
+        finally:
+            conn.close()
+        before = week_start(date.today()) - timedelta(weeks=5)
+        add_past_lessons(uow, maria, max(0, total - existing), before, per_day=16)
+    finally:
+        server.stop()
+    return max(total, int(existing))
+
+
+def median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+class _PaintWatch:
+    """Quits a loop once the watched widget has been painted (as the event loop paints it)."""
+
+    def __init__(self, widget: Any, loop: Any) -> None:
+        from PySide6.QtCore import QEvent, QObject, QTimer
+
+        watch = self
+
+        class Filter(QObject):
+            def eventFilter(self, _obj: Any, event: Any) -> bool:
+                if event.type() == QEvent.Type.Paint and watch.armed:
+                    watch.armed = False
+                    watch.paint_started = time.perf_counter()
+                    QTimer.singleShot(0, loop.quit)  # runs once this paint is over
+                return False
+
+        self.armed = False
+        self.paint_started = 0.0
+        self.filter = Filter()
+        widget.installEventFilter(self.filter)
+
+
+def next_week_in_process(profile: Path, moves: int) -> dict[str, Any]:
+    """(b): a real main window on the profile; step a week and wait until it is painted."""
+    from PySide6.QtCore import QEventLoop
+    from PySide6.QtWidgets import QApplication
+
+    from instainstru_desktop.config import load_settings
+    from ui.main_window import MainWindow
+    from ui.preferences import Preferences
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    settings = load_settings(profile=profile, environ={})
+    window = MainWindow(settings, Preferences.load(settings.config_dir).with_theme("light"))
+    window.resize(1400, 900)
+    window.show()
+
+    def wait(condition: Any, timeout: float = 120.0) -> None:
+        end = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > end:
+                raise SystemExit("timed out in the next-week benchmark")
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+
+    window.start()
+    wait(lambda: window.session.is_ready)
+    wait(lambda: window.notices.seen is not None and not window.ops.busy())
+    page, view = window.week_page, window.week_page.view
+    services, iid = window.session.services, window.session.instructor_id
+    assert iid is not None
+    loop = QEventLoop()
+    watch = _PaintWatch(view.viewport(), loop)
+    shown: list[float] = []
+    original = view.set_snapshot
+
+    def set_snapshot(snapshot: Any) -> None:
+        original(snapshot)
+        shown.append(time.perf_counter())
+        watch.armed = True  # the read is on screen once the loop has painted it
+
+    view.set_snapshot = set_snapshot  # type: ignore[method-assign]
+    # into the instructor's busy past (the piled-up lessons), then ten weeks back, ten on, ...
+    page.go_to(page.week_start - timedelta(weeks=8))
+    loop.exec()
+    totals, reads, paints, lessons = [], [], [], []
+    for index in range(moves):
+        step = -1 if (index // 10) % 2 == 0 else 1
+        shown.clear()
+        started = time.perf_counter()
+        page.step(step)
+        loop.exec()
+        done = time.perf_counter()
+        totals.append(done - started)
+        reads.append(shown[0] - started)
+        paints.append(done - watch.paint_started)
+        snapshot = view.snapshot()
+        lessons.append(len(snapshot.lessons) if snapshot else 0)
+    view.set_snapshot = original  # type: ignore[method-assign]
+
+    # baseline 1: the same trip through the executor and the event loop's repaint, no read
+    def repaint_later() -> None:
+        watch.armed = True
+        view.viewport().update()
+
+    floor = []
+    for _ in range(moves):
+        started = time.perf_counter()
+        window.ops.run_db(lambda: None, lambda _r: repaint_later())
+        loop.exec()
+        floor.append(time.perf_counter() - started)
+    # baseline 2: the week read alone, on this thread
+    monday = page.week_start
+    direct = []
+    for index in range(moves):
+        started = time.perf_counter()
+        services.availability.week(iid, monday + timedelta(weeks=index % 10))
+        direct.append(time.perf_counter() - started)
+    window.close()
+    window.shutdown()
+    return {
+        "total": median_ms(totals),
+        "p95": statistics.quantiles(totals, n=20)[-1] * 1000,
+        "read_shown": median_ms(reads),
+        "paint": median_ms(paints),
+        "floor": median_ms(floor),
+        "direct_read": median_ms(direct),
+        "lessons": statistics.median(lessons),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bookings", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5, help="start-up runs of each kind")
+    parser.add_argument("--moves", type=int, default=60, help="week moves timed in (b)")
+    parser.add_argument("--weeks", type=int, default=12, help="weeks browsed forth and back (c)")
+    args = parser.parse_args()
+    began = time.monotonic()
+    folder = Path(tempfile.mkdtemp(prefix="bench-app-"))
+    demo, big = folder / "demo", folder / "big"
+    try:
+
+        def phase(text: str) -> None:
+            print(f"[{time.monotonic() - began:5.1f} s] {text}", flush=True)
+
+        phase(f"preparing a demo profile in {demo} (a first run of the app) ...")
+        prepare_profile(folder, demo)
+
+        phase(f"(a) start to first painted week, {args.runs} runs each ...")
+        bare_s, app_s, ready_s, bare_rss, paint_rss = [], [], [], [], []
+        for _ in range(args.runs):
+            t0, out = run_child(folder, "bare", demo)
+            bare_s.append(float(out["FIRST_PAINT"][0]) - t0)
+            bare_rss.append(int(out["RSS"][0]))
+            t0, out = run_child(folder, "paint", demo)
+            app_s.append(float(out["FIRST_PAINT"][0]) - t0)
+            ready_s.append(float(out["READY"][0]) - t0)
+            painted_lessons = int(out["FIRST_PAINT"][1])
+            paint_rss.append(int(out["FIRST_PAINT"][2]))
+
+        phase(f"preparing a profile with ~{args.bookings:,} bookings in {big} ...")
+        shutil.copytree(demo, big)
+        for stale in (big / "data" / "caches", big / "data" / "last-week.json"):
+            if stale.is_dir():
+                shutil.rmtree(stale)
+            else:
+                stale.unlink(missing_ok=True)
+        total = add_bookings(big, args.bookings)
+        phase("... and its first download into a new cache")
+        prepare_profile(folder, big)
+
+        phase("(c) memory after loading and browsing ...")
+        _t, demo_out = run_child(folder, "rss", demo, args.weeks)
+        _t, big_out = run_child(folder, "rss", big, args.weeks, timeout=600)
+        if "RSS" not in big_out or "RSS" not in demo_out:
+            raise SystemExit(f"memory run failed: {demo_out} {big_out}")
+
+        phase(f"(b) next week, {args.moves} moves on the big cache ...")
+        nxt = next_week_in_process(big, args.moves)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+    app_paint, bare_paint = statistics.median(app_s), statistics.median(bare_s)
+    bare_mb = statistics.median(bare_rss) / 1024
+    demo_mb, demo_peak = int(demo_out["RSS"][0]) / 1024, int(demo_out["RSS"][1]) / 1024
+    big_mb, big_peak = int(big_out["RSS"][0]) / 1024, int(big_out["RSS"][1]) / 1024
+    print()
+    print(
+        f"(a) first painted week ({painted_lessons} lessons, from last-week.json): "
+        f"median {app_paint:.3f} s (min {min(app_s):.3f}) from process start"
+    )
+    print(
+        f"    baseline, bare QMainWindow first paint: median {bare_paint:.3f} s"
+        f" -> app / bare = {app_paint / bare_paint:.2f}"
+    )
+    print(
+        f"    target < {TARGET_PAINT_S} s -> {app_paint / TARGET_PAINT_S:.2f} of target;"
+        f" signed in and synced (ready) at median {statistics.median(ready_s):.3f} s"
+    )
+    print(
+        f"(b) next week ({nxt['lessons']:.0f} lessons/week, cache of {total:,} bookings): "
+        f"median {nxt['total']:.2f} ms, p95 {nxt['p95']:.2f} ms "
+        f"(read and shown {nxt['read_shown']:.2f} ms, painted {nxt['paint']:.2f} ms)"
+    )
+    print(
+        f"    baseline, executor round trip + event-loop repaint, no read: {nxt['floor']:.2f} ms"
+        f" -> next / baseline = {nxt['total'] / nxt['floor']:.2f};"
+        f" the read alone on this thread: {nxt['direct_read']:.2f} ms"
+    )
+    print(f"    target < {TARGET_NEXT_MS:.0f} ms -> {nxt['total'] / TARGET_NEXT_MS:.2f} of target")
+    print(
+        f"(c) RSS with {total:,} bookings ({big_out['RSS'][2]} in the past list), "
+        f"after {args.weeks} weeks forth and back: {big_mb:.0f} MB (peak {big_peak:.0f} MB)"
+    )
+    print(
+        f"    baselines: bare QMainWindow {bare_mb:.0f} MB -> {big_mb / bare_mb:.2f}x;"
+        f" the app on the demo cache ({demo_out['RSS'][2]} past lessons) {demo_mb:.0f} MB"
+        f" (peak {demo_peak:.0f}) -> {big_mb / demo_mb:.2f}x"
+    )
+    print(
+        "    the app at its first paint (the window only, before the core and the server load):"
+        f" {statistics.median(paint_rss) / 1024:.0f} MB"
+    )
+    print(
+        f"    target < {TARGET_RSS_MB:.0f} MB -> {big_mb / TARGET_RSS_MB:.2f} of target "
+        f"(peak {big_peak / TARGET_RSS_MB:.2f}); the embedded server runs in the same process"
+    )
+    print(f"total benchmark time {time.monotonic() - began:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -18,9 +18,10 @@ from __future__ import annotations
 import random
 import socket
 import sqlite3
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -115,6 +116,47 @@ class LiveServer:
             return conn.execute(sql, params).fetchall()
         finally:
             conn.close()
+
+    def add_started_lesson(self, instructor_id: str) -> str:
+        """Write a confirmed lesson that began an hour ago straight into the server's database.
+
+        The API refuses bookings in the past, as it should; this is how a lesson that began
+        while nobody marked it comes to exist for a test when the demo data has none.
+        """
+        from instainstru_desktop.server.models import Booking
+
+        [(student_id,)] = self.query("SELECT id FROM users WHERE role = 'student' LIMIT 1")
+        [(type_id, price, currency)] = self.query(
+            "SELECT id, price_cents, currency FROM lesson_types WHERE instructor_id = ? LIMIT 1",
+            instructor_id,
+        )
+        start = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(hours=1)
+        booking_id = str(uuid.uuid4())
+        assert self._server.app is not None
+        with self._server.app.state.context.uow.write() as tx:
+            tx.bookings.insert(
+                Booking(
+                    id=booking_id,
+                    instructor_id=instructor_id,
+                    student_id=student_id,
+                    lesson_type_id=type_id,
+                    start_utc=start,
+                    end_utc=start + timedelta(minutes=30),
+                    status="confirmed",
+                    cancelled_by=None,
+                    cancel_reason=None,
+                    note="",
+                    flagged=False,
+                    review_note="",
+                    price_cents=price,
+                    currency=currency,
+                    created_at=start - timedelta(days=3),
+                    updated_at=start - timedelta(days=3),
+                    version=1,
+                )
+            )
+            tx.commit()
+        return booking_id
 
     def client(self, email: str, password: str) -> httpx.Client:
         """An HTTP client signed in as ``email`` (a student booking, the instructor looking)."""

@@ -28,13 +28,24 @@ from ui.lessons.lessons_view import Tab
 BACK_IN_SYNC_MS = 90_000
 
 
-def started_confirmed_lesson(qtbot: QtBot, app: RunningApp) -> LessonCard:
-    """The most recent lesson that has begun and still waits for its outcome (the seed has some)."""
+def started_confirmed_lesson(qtbot: QtBot, app: RunningApp, server: LiveServer) -> LessonCard:
+    """The most recent lesson that has begun and still waits for its outcome.
+
+    The demo data usually has a few; when this week's seed has none, one is written into the
+    server and arrives through the live stream like any other change.
+    """
     lessons, iid = app.window.session.services.lessons, app.instructor_id
-    past = read_db(qtbot, app.window, lambda: lessons.past(iid))
-    waiting = [card for card in past if card.status == "confirmed"]
-    assert waiting, "the demo data has no started lesson still confirmed"
-    return waiting[0]
+
+    def waiting() -> list[LessonCard]:
+        past = read_db(qtbot, app.window, lambda: lessons.past(iid))
+        return [card for card in past if card.status == "confirmed"]
+
+    found = waiting()
+    if not found:
+        server.add_started_lesson(iid)
+        qtbot.waitUntil(lambda: bool(waiting()), timeout=15_000)
+        found = waiting()
+    return found[0]
 
 
 @pytest.mark.slow
@@ -42,7 +53,7 @@ def test_a_lesson_completed_offline_is_sent_when_the_server_returns(
     qtbot: QtBot, live_server: LiveServer, signed_in_app: RunningApp, save_shot: SaveShot
 ) -> None:
     window = signed_in_app.window
-    lesson = started_confirmed_lesson(qtbot, signed_in_app)
+    lesson = started_confirmed_lesson(qtbot, signed_in_app, live_server)
     booking_id = lesson.booking_id
     zone = window.session.core.identity.time_zone
     window.week_page.go_to(local_day(lesson, zone))

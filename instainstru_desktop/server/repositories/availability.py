@@ -4,11 +4,33 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from instainstru_desktop.server.models import AvailabilityOverride, Tombstone, WeeklyTemplate
+from instainstru_desktop.server.models import (
+    AvailabilityOverride,
+    Instructor,
+    Tombstone,
+    User,
+    WeeklyTemplate,
+)
+from instainstru_desktop.server.repositories._types import AnyRow
+
+# Read-only statements built once (Core, executed on the session's connection: no ORM pass).
+_HOURS = (
+    select(User.time_zone, WeeklyTemplate.ranges)
+    .select_from(Instructor)
+    .outerjoin(User, User.id == Instructor.user_id)
+    .outerjoin(WeeklyTemplate, WeeklyTemplate.instructor_id == Instructor.id)
+    .where(Instructor.id == bindparam("instructor_id"))
+)
+_OVERRIDES = select(AvailabilityOverride.day, AvailabilityOverride.ranges).where(
+    AvailabilityOverride.instructor_id == bindparam("instructor_id"),
+    AvailabilityOverride.day >= bindparam("first"),
+    AvailabilityOverride.day <= bindparam("last"),
+)
 
 
 class AvailabilityRepository:
@@ -36,6 +58,17 @@ class AvailabilityRepository:
             AvailabilityOverride.day <= last,
         )
         return self._s.scalars(stmt).all()
+
+    def hours_of(self, instructor_id: str) -> tuple[str | None, list[Any] | None] | None:
+        """Read-only, in one statement: the instructor's time zone and weekly template ranges
+        (None: no template yet); None when there is no such instructor."""
+        found = self._s.connection().execute(_HOURS, {"instructor_id": instructor_id}).first()
+        return None if found is None else (found[0], found[1])
+
+    def override_rows(self, instructor_id: str, first: date, last: date) -> Sequence[AnyRow]:
+        """Read-only: ``(day, ranges)`` of the date overrides from ``first`` to ``last``."""
+        params = {"instructor_id": instructor_id, "first": first, "last": last}
+        return self._s.connection().execute(_OVERRIDES, params).all()
 
     def delete_override(self, override: AvailabilityOverride) -> None:
         """Delete an override and leave a tombstone so clients forget it too."""

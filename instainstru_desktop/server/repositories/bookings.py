@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import DateTime, and_, or_, select, type_coerce
+from sqlalchemy import DateTime, and_, bindparam, or_, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -66,6 +66,28 @@ def booking_view(*, plain_instants: bool = False) -> AnySelect:
     )
 
 
+def _busy_statement(who: Any) -> AnySelect:
+    """Active lessons of ``who`` (a column compared with ``:who``) overlapping ``[:lo, :hi)``,
+    leaving out booking ``:exclude`` (None: none), sorted by start."""
+    exclude = bindparam("exclude", type_=Booking.id.type)
+    return (
+        select(Booking.start_utc, Booking.end_utc)
+        .where(
+            who == bindparam("who"),
+            Booking.start_utc >= bindparam("since", type_=Booking.start_utc.type),
+            Booking.start_utc < bindparam("hi", type_=Booking.start_utc.type),
+            Booking.end_utc > bindparam("lo", type_=Booking.end_utc.type),
+            Booking.status.in_(_ACTIVE),
+            or_(exclude.is_(None), Booking.id != exclude),
+        )
+        .order_by(Booking.start_utc)
+    )
+
+
+_INSTRUCTOR_BUSY = _busy_statement(Booking.instructor_id)
+_STUDENT_BUSY = _busy_statement(Booking.student_id)
+
+
 @dataclass(frozen=True)
 class BookingFilter:
     """What a booking list is restricted to; ``None`` fields do not restrict."""
@@ -107,29 +129,23 @@ class BookingRepository:
         self, instructor_id: str, lo: datetime, hi: datetime, exclude: str | None = None
     ) -> list[TimeRange]:
         """Active lessons of the instructor overlapping ``[lo, hi)``, sorted by start."""
-        return self._busy(Booking.instructor_id == instructor_id, lo, hi, exclude)
+        return self._busy(_INSTRUCTOR_BUSY, instructor_id, lo, hi, exclude)
 
     def student_busy(
         self, student_id: str, lo: datetime, hi: datetime, exclude: str | None = None
     ) -> list[TimeRange]:
         """Active lessons of the student overlapping ``[lo, hi)``, sorted by start."""
-        return self._busy(Booking.student_id == student_id, lo, hi, exclude)
+        return self._busy(_STUDENT_BUSY, student_id, lo, hi, exclude)
 
-    def _busy(self, who: Any, lo: datetime, hi: datetime, exclude: str | None) -> list[TimeRange]:
-        stmt = (
-            select(Booking.start_utc, Booking.end_utc)
-            .where(
-                who,
-                Booking.start_utc >= lo - _LOOKBACK,
-                Booking.start_utc < hi,
-                Booking.end_utc > lo,
-                Booking.status.in_(_ACTIVE),
-            )
-            .order_by(Booking.start_utc)
-        )
-        if exclude is not None:
-            stmt = stmt.where(Booking.id != exclude)
-        return [TimeRange(start, end) for start, end in self._s.execute(stmt)]
+    def _busy(
+        self, stmt: AnySelect, who: str, lo: datetime, hi: datetime, exclude: str | None
+    ) -> list[TimeRange]:
+        # Pending changes are written first, as autoflush would; then the statement (built once)
+        # runs on the session's connection, without the ORM's per-statement pass.
+        self._s.flush()
+        params = {"who": who, "lo": lo, "since": lo - _LOOKBACK, "hi": hi, "exclude": exclude}
+        rows = self._s.connection().execute(stmt, params)
+        return [TimeRange(start, end) for start, end in rows]
 
     def future_active(self, instructor_id: str, after: datetime) -> Sequence[Booking]:
         """Confirmed lessons of the instructor starting after ``after`` (conflict detection)."""

@@ -4,10 +4,34 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from instainstru_desktop.server.models import Instructor, LessonType, User
+from instainstru_desktop.server.models import Instructor, LessonType, User, WeeklyTemplate
+from instainstru_desktop.server.repositories._types import AnyRow
+
+#: Read-only: what a slot listing needs of the instructor and the lesson type, in one statement.
+_FOR_SLOTS = (
+    select(
+        Instructor.min_notice_minutes,
+        Instructor.booking_horizon_days,
+        Instructor.buffer_minutes,
+        Instructor.slot_step_minutes,
+        Instructor.daily_limit,
+        Instructor.weekly_limit,
+        User.time_zone,
+        WeeklyTemplate.ranges.label("template"),
+        LessonType.id.label("lesson_type_id"),
+        LessonType.instructor_id.label("lesson_type_instructor_id"),
+        LessonType.duration_minutes,
+        LessonType.active,
+    )
+    .select_from(Instructor)
+    .outerjoin(User, User.id == Instructor.user_id)
+    .outerjoin(WeeklyTemplate, WeeklyTemplate.instructor_id == Instructor.id)
+    .outerjoin(LessonType, LessonType.id == bindparam("lesson_type_id"))
+    .where(Instructor.id == bindparam("instructor_id"))
+)
 
 
 class InstructorRepository:
@@ -28,6 +52,13 @@ class InstructorRepository:
         )
         row = self._s.execute(stmt).first()
         return None if row is None else (row[0], row[1])
+
+    def for_slots(self, instructor_id: str, lesson_type_id: str) -> AnyRow | None:
+        """Read-only: the instructor's policy columns, ``time_zone``, ``template`` ranges and the
+        lesson type's columns (``lesson_type_id`` None: no such lesson type); None: no such
+        instructor."""
+        params = {"instructor_id": instructor_id, "lesson_type_id": lesson_type_id}
+        return self._s.connection().execute(_FOR_SLOTS, params).first()
 
     def lock(self, instructor_id: str) -> Instructor | None:
         """Take the per-instructor lock for the rest of the transaction.

@@ -8,7 +8,7 @@ with a tombstone), so the list always reflects the current hours.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,7 +16,7 @@ from instainstru_desktop.domain.availability import Availability, WeeklyTemplate
 from instainstru_desktop.domain.errors import InvalidTimeRange
 from instainstru_desktop.domain.time_ranges import TimeRange, WallRange, contains, normalize
 from instainstru_desktop.domain.zones import local_date, zone
-from instainstru_desktop.server.errors import InvalidInput
+from instainstru_desktop.server.errors import InvalidInput, NotFound
 from instainstru_desktop.server.models import (
     AvailabilityOverride,
     Conflict,
@@ -35,19 +35,37 @@ OUTSIDE = "outside_availability"
 
 
 def template_of(row: TemplateRow | None) -> WeeklyTemplate:
+    return template_from(row.ranges if row is not None else None)
+
+
+def template_from(ranges: Iterable[Sequence[int]] | None) -> WeeklyTemplate:
+    """A stored template's ``[weekday, start, end]`` ranges (None: no template) for the domain."""
     days: dict[int, list[WallRange]] = {}
-    for weekday, start, end in row.ranges if row is not None else ():
+    for weekday, start, end in ranges or ():
         days.setdefault(weekday, []).append(WallRange(start, end))
     return WeeklyTemplate({w: tuple(r) for w, r in days.items()})
 
 
-def availability_of(tx: Tx, instructor_id: str, first: date, last: date) -> Availability:
-    """The template plus the overrides of dates ``first`` to ``last``."""
-    template = template_of(tx.availability.template(instructor_id))
-    overrides = {
-        o.day: tuple(WallRange(s, e) for s, e in o.ranges)
-        for o in tx.availability.overrides_between(instructor_id, first, last)
-    }
+def availability_of(
+    tx: Tx,
+    instructor_id: str,
+    first: date,
+    last: date,
+    *,
+    template: WeeklyTemplate | None = None,
+) -> Availability:
+    """The template plus the overrides of dates ``first`` to ``last``.
+
+    ``template``: already read (read-only paths fetch it with the instructor, in one statement).
+    Otherwise it is read here through the session, so a write transaction sees its own edits.
+    """
+    if template is None:
+        template = template_of(tx.availability.template(instructor_id))
+        found = tx.availability.overrides_between(instructor_id, first, last)
+        overrides = {o.day: tuple(WallRange(s, e) for s, e in o.ranges) for o in found}
+    else:
+        rows = tx.availability.override_rows(instructor_id, first, last)
+        overrides = {day: tuple(WallRange(s, e) for s, e in ranges) for day, ranges in rows}
     return Availability(template, overrides)
 
 
@@ -132,9 +150,13 @@ def get_availability(
             errors=[{"field": "to", "message": f"at most {MAX_DAYS} days"}],
         )
     with uow.read() as tx:
-        instructor = instructor_or_404(tx, instructor_id)
-        user = tx.users.get(instructor.user_id)
-        availability = availability_of(tx, instructor_id, first, last)
+        found = tx.availability.hours_of(instructor_id)
+        if found is None:
+            raise NotFound("No such instructor.")
+        time_zone, ranges = found
+        availability = availability_of(
+            tx, instructor_id, first, last, template=template_from(ranges)
+        )
     days = []
     day = first
     while day <= last:
@@ -148,7 +170,7 @@ def get_availability(
         day += timedelta(days=1)
     return {
         "instructor_id": instructor_id,
-        "time_zone": user.time_zone if user else "UTC",
+        "time_zone": time_zone or "UTC",
         "days": days,
     }
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import DateTime, and_, bindparam, or_, select, type_coerce
@@ -88,6 +89,11 @@ _INSTRUCTOR_BUSY = _busy_statement(Booking.instructor_id)
 _STUDENT_BUSY = _busy_statement(Booking.student_id)
 
 
+#: A row shaped like ``booking_view()``'s: the same names, in the same order.
+_row_type: Any = namedtuple
+_ViewRow: Any = _row_type("_ViewRow", [c.name for c in booking_view().selected_columns])
+
+
 @dataclass(frozen=True)
 class BookingFilter:
     """What a booking list is restricted to; ``None`` fields do not restrict."""
@@ -159,6 +165,35 @@ class BookingRepository:
             .order_by(Booking.start_utc)
         )
         return self._s.scalars(stmt).all()
+
+    @staticmethod
+    def view_of(booking: Booking, student: User, lesson_type: LessonType) -> Any:
+        """What :meth:`view` would read back for a booking just written with these rows (no
+        statement): the same fields, instants as aware UTC datetimes."""
+        return _ViewRow(
+            *(
+                booking.id,
+                booking.instructor_id,
+                booking.student_id,
+                student.name,
+                student.time_zone,
+                booking.lesson_type_id,
+                lesson_type.name,
+                booking.start_utc.astimezone(UTC),
+                booking.end_utc.astimezone(UTC),
+                booking.status,
+                booking.cancelled_by,
+                booking.cancel_reason,
+                booking.note,
+                booking.flagged,
+                booking.review_note,
+                booking.price_cents,
+                booking.currency,
+                booking.created_at.astimezone(UTC),
+                booking.updated_at.astimezone(UTC),
+                booking.version,
+            )
+        )
 
     def view(self, booking_id: str) -> AnyRow | None:
         return self._s.execute(booking_view().where(Booking.id == booking_id)).first()

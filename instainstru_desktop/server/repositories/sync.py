@@ -46,6 +46,14 @@ _SCOPED: tuple[tuple[Any, Any], ...] = (
     (Tombstone, Tombstone.instructor_id),
 )
 
+#: One statement (UPDATE ... RETURNING: SQLite 3.35+, PostgreSQL) instead of update-then-read.
+_NEXT_SEQ = (
+    update(ChangeSequence)
+    .where(ChangeSequence.id == 1)
+    .values(value=ChangeSequence.value + 1)
+    .returning(ChangeSequence.value)
+)
+
 
 class SyncRepository:
     def __init__(self, session: Session) -> None:
@@ -55,14 +63,7 @@ class SyncRepository:
 
     def next_seq(self) -> int:
         """Increment the sequence row; its lock is now held until this transaction ends."""
-        self._s.execute(
-            update(ChangeSequence)
-            .where(ChangeSequence.id == 1)
-            .values(value=ChangeSequence.value + 1)
-        )
-        return int(
-            self._s.execute(select(ChangeSequence.value).where(ChangeSequence.id == 1)).scalar_one()
-        )
+        return int(self._s.execute(_NEXT_SEQ).scalar_one())
 
     def add_commit(self, seq: int, nonce: str, at: datetime) -> None:
         self._s.add(Commit(seq=seq, nonce=nonce, committed_at=at))

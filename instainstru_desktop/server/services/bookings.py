@@ -172,7 +172,8 @@ def create_in(
             "student_id": student_id,
         },
     )
-    return present(tx, principal, booking.id)
+    # The lesson as GET /bookings/{id} would read it back, from the rows already in hand.
+    return presented(principal, tx.bookings.view_of(booking, student, lesson_type))
 
 
 def transition_in(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import namedtuple
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ _student = aliased(User, name="student")
 _instructor_user = aliased(User, name="instructor_user")
 
 
+@functools.cache  # statements are immutable: built once, refined by each caller's .where()
 def booking_view(*, plain_instants: bool = False) -> AnySelect:
     """A booking with the names a client shows next to it, as one flat row named as on the wire.
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -28,6 +28,15 @@ log = logging.getLogger(__name__)
 
 def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
+
+
+def current_monday(zone: str) -> date:
+    """This week's Monday on the instructor's clock (an unknown zone counts as UTC)."""
+    try:
+        tz: ZoneInfo | None = ZoneInfo(zone)
+    except (ValueError, KeyError):
+        tz = None
+    return monday_of(datetime.now(tz or UTC).date())
 
 
 class WeekPage(QWidget):
@@ -61,6 +70,7 @@ class WeekPage(QWidget):
         self._reload_again = False
         self._waiting: list[Callable[[WeekSnapshot], None]] = []
         self.view.hoursEdited.connect(self._on_hours_edited)
+        self.view.usualRestored.connect(self._on_usual_restored)
         self.view.lessonActivated.connect(self.lessonActivated)
         self.view.completeRequested.connect(self.completeRequested)
         self.view.noShowRequested.connect(self.noShowRequested)
@@ -78,9 +88,13 @@ class WeekPage(QWidget):
         return self._instructor_zone
 
     def show_cached(self) -> bool:
-        """Draw the week saved at the last exit, before the core is up."""
+        """Draw this week as saved at the last run, before the core is up.
+
+        Only the current week is kept: the app always opens on today's week, so a saved copy
+        of another week would be a picture of the wrong week.
+        """
         snapshot = week_cache.load(self.cache_file)
-        if snapshot is None:
+        if snapshot is None or snapshot.week_start != current_monday(snapshot.time_zone):
             return False
         self._instructor_zone = snapshot.time_zone
         self._week_start = snapshot.week_start
@@ -148,6 +162,8 @@ class WeekPage(QWidget):
         self.view.set_snapshot(snapshot)
         if first:
             self.view.scroll_to_working_hours()
+        if snapshot.week_start != current_monday(snapshot.time_zone):
+            return
         try:
             week_cache.save(self.cache_file, snapshot)
         except OSError as exc:  # only a start-up nicety: never worth bothering the person
@@ -162,6 +178,14 @@ class WeekPage(QWidget):
         self.run_edit(
             lambda: services.availability.set_date_ranges(instructor_id, day, ranges),
             "saving your hours",
+        )
+
+    def _on_usual_restored(self, day: date) -> None:
+        if not self.session.is_ready or self.session.instructor_id is None:
+            return
+        services, instructor_id = self.session.services, self.session.instructor_id
+        self.run_edit(
+            lambda: services.availability.clear_date(instructor_id, day), "restoring your hours"
         )
 
     def run_edit(self, fn: Callable[[], Changed], what: str) -> None:

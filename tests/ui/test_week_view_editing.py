@@ -22,9 +22,12 @@ def slot(clock: str) -> int:
     return (int(h) * 60 + int(m)) // 15
 
 
-def record(view: WeekView) -> list[tuple[date, tuple[HoursRange, ...]]]:
-    seen: list[tuple[date, tuple[HoursRange, ...]]] = []
+def record(view: WeekView) -> list[tuple[date, tuple[HoursRange, ...] | None]]:
+    """What the view announced: (date, new hours); a date handed back to the usual week by an
+    undo is recorded as (date, None)."""
+    seen: list[tuple[date, tuple[HoursRange, ...] | None]] = []
     view.hoursEdited.connect(lambda when, ranges: seen.append((when, ranges)))
+    view.usualRestored.connect(lambda when: seen.append((when, None)))
     return seen
 
 
@@ -128,7 +131,8 @@ def test_undo_and_redo_restore_the_view_and_announce_the_hours(qtbot, week_view)
     assert stack.undoText() == "Paint hours on 2 days"
 
     stack.undo()
-    assert seen[-2:] == [(WEEK + timedelta(days=4), ()), (WEEK + timedelta(days=3), ())]
+    # Thursday and Friday had no hours of their own: undo gives them back to the usual week
+    assert seen[-2:] == [(WEEK + timedelta(days=4), None), (WEEK + timedelta(days=3), None)]
     assert week_view.display_week().days[3].ranges == ()
     stack.undo()
     assert seen[-1] == (TUE, hours(("09:00", "17:00")))
@@ -155,17 +159,31 @@ def test_ctrl_z_in_the_view_undoes(qtbot, week_view):
 
 
 def test_the_command_calls_the_injected_callable_with_before_and_after():
-    calls: list[tuple[date, tuple[HoursRange, ...]]] = []
+    calls: list[tuple[date, tuple[HoursRange, ...], bool]] = []
     before, after = hours(("09:00", "12:00")), hours(("09:00", "10:00"))
     stack = QUndoStack()
     stack.push(
         EditHoursCommand(
-            lambda d, r: calls.append((d, r)), [DayChange(MON, before, after)], "Clear hours"
+            lambda d, r, usual: calls.append((d, r, usual)),
+            [DayChange(MON, before, after)],
+            "Clear hours",
         )
     )
     stack.undo()
     stack.redo()
-    assert calls == [(MON, after), (MON, before), (MON, after)]
+    assert calls == [(MON, after, False), (MON, before, False), (MON, after, False)]
+
+
+def test_undo_gives_a_date_that_followed_the_usual_week_back_to_it():
+    calls: list[tuple[date, tuple[HoursRange, ...], bool]] = []
+    before, after = hours(("09:00", "12:00")), hours(("09:00", "10:00"))
+    stack = QUndoStack()
+    change = DayChange(MON, before, after, before_usual=True)
+    stack.push(
+        EditHoursCommand(lambda d, r, usual: calls.append((d, r, usual)), [change], "Clear")
+    )
+    stack.undo()
+    assert calls == [(MON, after, False), (MON, before, True)]
 
 
 def test_a_shared_undo_stack_is_used(qtbot, week_view):

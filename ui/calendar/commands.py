@@ -16,7 +16,9 @@ from PySide6.QtGui import QUndoCommand
 
 from instainstru_desktop.services.views import HoursRange
 
-ApplyHours = Callable[[date, tuple[HoursRange, ...]], None]
+#: ``apply(date, ranges, usual)``: ``usual`` means "the date follows the usual week again"
+#: (its own hours are removed), which is what undo must restore for a date that had none.
+ApplyHours = Callable[[date, tuple[HoursRange, ...], bool], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +28,7 @@ class DayChange:
     date: date
     before: tuple[HoursRange, ...]
     after: tuple[HoursRange, ...]
+    before_usual: bool = False  # before the edit the date followed the usual week
 
 
 class EditHoursCommand(QUndoCommand):
@@ -44,11 +47,11 @@ class EditHoursCommand(QUndoCommand):
 
     def redo(self) -> None:
         for change in self.changes:
-            self._apply(change.date, change.after)
+            self._apply(change.date, change.after, False)
 
     def undo(self) -> None:
         for change in reversed(self.changes):
-            self._apply(change.date, change.before)
+            self._apply(change.date, change.before, change.before_usual)
 
 
 def command_text(changes: Sequence[DayChange], erase: bool) -> str:

@@ -25,18 +25,20 @@ def changes_for(week: DisplayWeek, block: CellBlock, mode: EditMode) -> list[Day
     span = block.span(SLOT_MINUTES)
     after: dict[date, tuple[HoursRange, ...]] = {}
     before: dict[date, tuple[HoursRange, ...]] = {}
+    usual: dict[date, bool] = {}
     for d in block.days:
         for when, piece in week.to_source(d, span):
             if when not in before:
                 src = week.source_day(when)
                 before[when] = rng.normalize(src.ranges) if src else ()
+                usual[when] = src is not None and not src.from_override
                 after[when] = before[when]
             if mode is EditMode.PAINT:
                 after[when] = rng.union(after[when], piece)
             else:
                 after[when] = rng.subtract(after[when], piece)
     return [
-        DayChange(when, before[when], after[when])
+        DayChange(when, before[when], after[when], usual[when])
         for when in sorted(after)
         if after[when] != before[when]
     ]

@@ -58,6 +58,7 @@ class WeekView(QAbstractScrollArea):
     # Qt signals keep Qt's camelCase. hoursEdited: (date, tuple[HoursRange, ...]) the new hours
     # of a date; lessonActivated: booking id (double-click, Enter, "Details").
     hoursEdited = Signal(object, object)  # noqa: N815
+    usualRestored = Signal(object)  # noqa: N815 - a date follows the usual week again (undo)
     lessonActivated = Signal(str)  # noqa: N815
     completeRequested = Signal(str)  # noqa: N815
     noShowRequested = Signal(str)  # noqa: N815
@@ -210,22 +211,33 @@ class WeekView(QAbstractScrollArea):
         first = min(starts) if starts else 8 * 60
         self.verticalScrollBar().setValue(self._geo.scroll_for_minute(max(0, first - 30)))
 
-    def apply_hours(self, when: date, ranges: tuple[HoursRange, ...]) -> None:
+    def apply_hours(
+        self, when: date, ranges: tuple[HoursRange, ...], usual: bool = False
+    ) -> None:
         """Show new hours for a date at once (marked pending) and announce them.
 
         This is the callable the undo commands use: redo and undo both come through here, so
         the view and whoever listens to ``hoursEdited`` (the service writing the cache) agree.
+        ``usual`` (an undo back to a date without hours of its own) announces
+        ``usualRestored`` instead, so the date follows the usual week again rather than
+        keeping a copy of it.
         """
         ranges = rng.normalize(ranges)
         snap = self._snapshot
         if snap is not None and any(d.date == when for d in snap.days):
+            own = not usual
             days = tuple(
-                DayHours(when, ranges, True, not ranges, SyncMark.PENDING) if d.date == when else d
+                DayHours(when, ranges, own, own and not ranges, SyncMark.PENDING)
+                if d.date == when
+                else d
                 for d in snap.days
             )
             self._snapshot = dataclasses.replace(snap, days=days)
             self._rebuild()
-        self.hoursEdited.emit(when, ranges)
+        if usual:
+            self.usualRestored.emit(when)
+        else:
+            self.hoursEdited.emit(when, ranges)
 
     def edit_block(self, block: CellBlock, mode: EditMode) -> bool:
         """Paint or clear a block of cells as one undoable step; False when nothing changes."""
@@ -246,7 +258,7 @@ class WeekView(QAbstractScrollArea):
         when = self._week.days[day].date
         src = self._week.source_day(when)
         before = rng.normalize(src.ranges) if src else ()
-        change = DayChange(when, before, ())
+        change = DayChange(when, before, (), src is not None and not src.from_override)
         self._undo.push(
             EditHoursCommand(
                 self.apply_hours, [change], f"Time off on {when.strftime('%a %-d %b')}"

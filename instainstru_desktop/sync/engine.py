@@ -145,6 +145,10 @@ class SyncEngine:
                 if report.reset and not self._cancelled(cancel, report):
                     self._push(report, cancel, True)  # what the restored server had lost
                     self._pull(report, cancel)
+                elif not force_push and not self._cancelled(cancel, report):
+                    # the pull just reached the server: edits backing off after a network
+                    # failure need not wait out their delay (up to minutes) while it answers
+                    self._push(report, cancel, True)
                 self._forget_old_answers()
             except ApiError as error:
                 report.error = error

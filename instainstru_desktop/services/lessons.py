@@ -192,9 +192,26 @@ class LessonService(UseCases):
         return self._done(changed)
 
 
+#: Audit details a person reads; the rest (client ids, mutation numbers, versions) is the
+#: sync protocol's bookkeeping and stays in the log for support.
+HISTORY_LABELS = {
+    "reason": "Reason",
+    "note": "Note",
+    "start": "Start",
+    "from_start": "Was",
+    "to_start": "Now",
+    "flagged": "Flagged",
+    "review_note": "Review note",
+}
+
+
 def _history_entry(entry: AuditRecord) -> HistoryEntry:
     details = orjson.loads(entry.details) if entry.details else {}
-    summary = ", ".join(f"{k}: {v}" for k, v in sorted(details.items()) if v not in (None, ""))
+    summary = "; ".join(
+        f"{HISTORY_LABELS[k]}: {v}"
+        for k, v in details.items()
+        if k in HISTORY_LABELS and v not in (None, "")
+    )
     return HistoryEntry(
         at=parse_instant(entry.at),
         actor_name=entry.actor_name,

@@ -303,9 +303,7 @@ class LessonDetailPane(QWidget):
             self.history.addItem(item)
         if not detail.history:
             self.history.addItem(QListWidgetItem("No history recorded yet."))
-        self.history.setFixedHeight(
-            min(220, max(80, self.history.sizeHintForRow(0) * max(1, self.history.count()) + 8))
-        )
+        _fit_height(self.history, 260)
 
     def _fill_others(self, detail: LessonDetail) -> None:
         self.others.clear()

@@ -35,7 +35,13 @@ from ui.notices import NewLessonNotices
 from ui.ops import Ops
 from ui.preferences import Preferences
 from ui.session import Session
-from ui.theme import Palette, ThemeChoice, apply_theme, follow_system_theme
+from ui.theme import (
+    Palette,
+    ThemeChoice,
+    apply_theme,
+    follow_system_theme,
+    stop_following_system_theme,
+)
 from ui.week_page import WeekPage
 from ui.widgets.status_bar import SyncStatusBar
 from ui.window_parts import WeekTitle, ZoneSwitcher, ask_date, ask_date_range
@@ -470,6 +476,8 @@ class MainWindow(QMainWindow):
         palette = apply_theme(app, choice)
         if choice == ThemeChoice.SYSTEM:
             follow_system_theme(app, self._retheme)
+        else:
+            stop_following_system_theme(app)
         return palette
 
     def show_error(self, title: str, message: str) -> None:

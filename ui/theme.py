@@ -189,13 +189,33 @@ def qpalette(palette: Palette) -> QPalette:
     return pal
 
 
+_system_followers: dict[int, Callable[[Palette], None]] = {}
+_connected: set[int] = set()
+
+
 def follow_system_theme(app: QApplication, on_change: Callable[[Palette], None]) -> None:
-    """Re-apply the "system" theme when the desktop switches between light and dark."""
+    """Re-apply the "system" theme when the desktop switches between light and dark.
+
+    One listener per application: choosing "system" again replaces the callback instead of
+    stacking another connection.
+    """
+    key = id(app)
+    first = key not in _connected
+    _connected.add(key)
+    _system_followers[key] = on_change
 
     def changed(_scheme: Qt.ColorScheme) -> None:
-        on_change(apply_theme(app, ThemeChoice.SYSTEM))
+        follower = _system_followers.get(key)
+        if follower is not None:  # None: the person has since chosen light or dark
+            follower(apply_theme(app, ThemeChoice.SYSTEM))
 
-    app.styleHints().colorSchemeChanged.connect(changed)
+    if first:
+        app.styleHints().colorSchemeChanged.connect(changed)
+
+
+def stop_following_system_theme(app: QApplication) -> None:
+    """A fixed light or dark choice: desktop switches no longer change the app."""
+    _system_followers.pop(id(app), None)
 
 
 def apply_theme(app: QApplication, choice: ThemeChoice | str) -> Palette:

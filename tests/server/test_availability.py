@@ -129,3 +129,35 @@ def test_moving_time_zone_records_conflicts_for_lessons_now_outside(
     assert moved.json()["time_zone"] == "America/New_York"
     conflicts = client.get(f"{API}/sync/pull", headers=teacher.headers).json()["conflicts"]
     assert [c["booking_id"] for c in conflicts] == [booking["id"]]  # 09:00 UTC is 04:00 there
+
+
+def test_an_edit_of_one_date_leaves_clashes_on_other_dates_alone(
+    client: TestClient, studio: Studio, clock: FakeClock
+) -> None:
+    teacher, student = studio.instructors[0], studio.students[0]
+    start = (clock.now + timedelta(days=2)).replace(hour=15)
+    booking = client.post(
+        f"{API}/bookings",
+        headers=student.headers,
+        json={
+            "instructor_id": teacher.instructor_id,
+            "lesson_type_id": teacher.lesson_type_id,
+            "start": iso(start),
+        },
+    ).json()
+    base = f"{API}/instructors/{teacher.instructor_id}/availability"
+    lesson_day, other_day = start.date(), start.date() + timedelta(days=1)
+    # the lesson's day loses its afternoon: one clash, about that lesson
+    morning = {"ranges": [{"start": "09:00", "end": "12:00"}]}
+    client.put(f"{base}/{lesson_day.isoformat()}", json=morning, headers=teacher.headers)
+    first = client.get(f"{API}/sync/pull", headers=teacher.headers).json()
+    clash = [c for c in first["conflicts"] if c["booking_id"] == booking["id"]]
+    assert len(clash) == 1
+    assert f" {start.day} " in clash[0]["message"]  # "Tue 3 Dec", not "Tue 03 Dec"
+    # an edit of the next day neither repeats nor withdraws it
+    client.put(f"{base}/{other_day.isoformat()}", json=morning, headers=teacher.headers)
+    later = client.get(
+        f"{API}/sync/pull", params={"cursor": first["cursor"]}, headers=teacher.headers
+    ).json()
+    assert later["conflicts"] == []
+    assert {"entity": "conflict", "id": clash[0]["id"]} not in later["tombstones"]

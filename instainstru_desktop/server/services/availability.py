@@ -198,7 +198,7 @@ def set_date_in(
         instructor_id=instructor.id,
         details={"date": day.isoformat(), "ranges": views.day_ranges(stored)},
     )
-    reconcile(tx, caller, instructor)
+    reconcile(tx, caller, instructor, day)
     return {
         "instructor_id": instructor.id,
         "date": day,
@@ -219,7 +219,7 @@ def clear_date_in(tx: Tx, caller: Caller, instructor_id: str, day: date) -> Json
             instructor_id=instructor.id,
             details={"date": day.isoformat()},
         )
-        reconcile(tx, caller, instructor)
+        reconcile(tx, caller, instructor, day)
     return {"instructor_id": instructor.id, "date": day}
 
 
@@ -244,12 +244,29 @@ def clear_date(uow: UnitOfWork, caller: Caller, instructor_id: str, day: date) -
         tx.commit()
 
 
-def reconcile(tx: Tx, caller: Caller, instructor: Instructor) -> None:
-    """Record a conflict for each future lesson now outside the hours; withdraw stale ones."""
+def reconcile(
+    tx: Tx, caller: Caller, instructor: Instructor, day: date | None = None
+) -> None:
+    """Record a conflict for each future lesson now outside the hours; withdraw stale ones.
+
+    ``day``: only that instructor-local date changed, so only lessons touching it are looked
+    at (a lesson elsewhere did not move relative to its hours, and an edit of Friday must not
+    raise or withdraw a clash on Wednesday). Without it (usual week, time zone) every future
+    lesson is checked.
+    """
     user = tx.users.get(instructor.user_id)
     tz = zone(user.time_zone if user else "UTC")
     lessons = tx.bookings.future_active(instructor.id, caller.now)
-    conflicts = tx.conflicts.of_instructor(instructor.id, OUTSIDE)
+    if day is not None:
+        lessons = [
+            b for b in lessons
+            if local_date(b.start_utc, tz) <= day <= local_date(b.end_utc, tz)
+        ]
+    scanned = {b.id for b in lessons}
+    conflicts = [
+        c for c in tx.conflicts.of_instructor(instructor.id, OUTSIDE)
+        if day is None or c.booking_id in scanned
+    ]
     by_booking = {c.booking_id: c for c in conflicts}
     outside: set[str] = set()
     if lessons:
@@ -285,7 +302,8 @@ def _add_conflict(
             instructor_id=instructor.id,
             booking_id=booking_id,
             kind=OUTSIDE,
-            message=f"Lesson {local:%a %d %b %H:%M} with {name} is now outside your hours.",
+            message=f"Lesson {local:%a} {local.day} {local:%b %H:%M} with {name} is now outside "
+            "your hours.",
             created_at=caller.now,
             resolved=False,
             resolution=None,

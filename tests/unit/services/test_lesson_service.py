@@ -197,7 +197,7 @@ def test_the_detail_has_the_history_the_allowed_actions_and_the_students_lessons
     assert detail.lesson.booking_id == booking_id
     assert [(h.action, h.summary) for h in detail.history] == [
         ("created", ""),
-        ("note", "note: hi"),
+        ("note", "Note: hi"),  # sync bookkeeping (client id, mutation number) is not shown
     ]
     assert detail.history[1].at == datetime(2026, 3, 2, 10, 0, 0, 250000, tzinfo=UTC)
     assert (detail.can_complete, detail.can_no_show, detail.can_cancel) == (True, True, True)

@@ -27,7 +27,7 @@ def test_connections_use_wal_full_sync_a_big_cache_foreign_keys_and_a_busy_timeo
 
         assert pragma("journal_mode") == "wal"
         assert pragma("synchronous") == 2  # FULL
-        assert pragma("cache_size") == -65536
+        assert pragma("cache_size") == -16384  # 16 MiB: fast bulk pulls, a small app
         assert pragma("foreign_keys") == 1
         assert pragma("busy_timeout") == 10_000
 

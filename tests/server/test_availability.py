@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from fastapi.testclient import TestClient
 
 from tests.server.helpers import FakeClock, Studio, iso
 
 API = "/api/v1"
+
+
+def book(client: TestClient, teacher: Any, student: Any, start: datetime) -> dict[str, Any]:
+    """A student books the teacher's first lesson type at ``start``."""
+    response = client.post(
+        f"{API}/bookings",
+        headers=student.headers,
+        json={
+            "instructor_id": teacher.instructor_id,
+            "lesson_type_id": teacher.lesson_type_id,
+            "start": iso(start),
+        },
+    )
+    assert response.status_code == 201, response.text
+    booking: dict[str, Any] = response.json()
+    return booking
 
 
 def test_template_and_overrides(client: TestClient, studio: Studio) -> None:
@@ -74,15 +91,7 @@ def test_time_off_over_a_lesson_records_a_conflict_and_keeps_the_lesson(
 ) -> None:
     teacher, student = studio.instructors[0], studio.students[0]
     start = (clock.now + timedelta(days=2)).replace(hour=15)
-    booking = client.post(
-        f"{API}/bookings",
-        headers=student.headers,
-        json={
-            "instructor_id": teacher.instructor_id,
-            "lesson_type_id": teacher.lesson_type_id,
-            "start": iso(start),
-        },
-    ).json()
+    booking = book(client, teacher, student, start)
     day = start.date().isoformat()
     url = f"{API}/instructors/{teacher.instructor_id}/availability/{day}"
     assert (
@@ -112,15 +121,7 @@ def test_moving_time_zone_records_conflicts_for_lessons_now_outside(
 ) -> None:
     teacher, student = studio.instructors[0], studio.students[0]  # London, hours 09-17
     start = (clock.now + timedelta(days=2)).replace(hour=9)
-    booking = client.post(
-        f"{API}/bookings",
-        headers=student.headers,
-        json={
-            "instructor_id": teacher.instructor_id,
-            "lesson_type_id": teacher.lesson_type_id,
-            "start": iso(start),
-        },
-    ).json()
+    booking = book(client, teacher, student, start)
     moved = client.patch(
         f"{API}/instructors/{teacher.instructor_id}",
         json={"time_zone": "America/New_York"},
@@ -136,15 +137,7 @@ def test_an_edit_of_one_date_leaves_clashes_on_other_dates_alone(
 ) -> None:
     teacher, student = studio.instructors[0], studio.students[0]
     start = (clock.now + timedelta(days=2)).replace(hour=15)
-    booking = client.post(
-        f"{API}/bookings",
-        headers=student.headers,
-        json={
-            "instructor_id": teacher.instructor_id,
-            "lesson_type_id": teacher.lesson_type_id,
-            "start": iso(start),
-        },
-    ).json()
+    booking = book(client, teacher, student, start)
     base = f"{API}/instructors/{teacher.instructor_id}/availability"
     lesson_day, other_day = start.date(), start.date() + timedelta(days=1)
     # the lesson's day loses its afternoon: one clash, about that lesson

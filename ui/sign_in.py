@@ -22,7 +22,10 @@ class SignInDialog:
         server_label.setText(f"Server: <b>{server}</b>" if server else "")
         reason_label.setText(reason)
         reason_label.setVisible(bool(reason))
-        reason_label.setObjectName("hint")
+        reason_label.setProperty("role", "subtitle")
+        heading = cast(QLabel, self.dialog.findChild(QLabel, "heading"))
+        heading.setProperty("role", "title")
+        self.dialog.setMinimumWidth(420)
         self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok.setText("Sign in")
         self.buttons.accepted.connect(self.dialog.accept)
@@ -30,6 +33,7 @@ class SignInDialog:
         self.email.textChanged.connect(self._update)
         self.password.textChanged.connect(self._update)
         self._update()
+        self.dialog.adjustSize()  # as tall as its content: no gaps between the lines
 
     def _update(self) -> None:
         filled = "@" in self.email.text() and bool(self.password.text())

@@ -186,14 +186,17 @@ class _Seeder:
         monday = week_start(local_date(self.now, tz))
         first = monday - timedelta(weeks=WEEKS_BACK)
         days_off = {first + timedelta(days=self.rng.randrange(7 * (WEEKS_BACK + WEEKS_AHEAD)))}
+        own_hours: dict[date, list[tuple[int, int]]] = {}
         if is_maria:  # a visible time-off day in the current week, and a half day next week
             days_off = {monday + timedelta(days=3)}
+            half_day = monday + timedelta(days=9)
+            own_hours[half_day] = [(9 * 60, 12 * 60)]
             self.add(
                 AvailabilityOverride,
                 instructor_id=instructor_id,
                 version=1,
-                day=monday + timedelta(days=9),
-                ranges=[[9 * 60, 12 * 60]],
+                day=half_day,
+                ranges=[list(r) for r in own_hours[half_day]],
             )
         for day in days_off:
             self.add(
@@ -204,7 +207,8 @@ class _Seeder:
             day = first + timedelta(days=offset)
             if day in days_off:
                 continue
-            for start_min, end_min in hours.get(day.weekday(), []):
+            # lessons only inside the day's effective hours (its own, else the usual week)
+            for start_min, end_min in own_hours.get(day, hours.get(day.weekday(), [])):
                 minute = start_min
                 while minute < end_min:
                     kind = self.rng.choice(types)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
 
@@ -63,6 +64,28 @@ def check_demo(client: TestClient, pulled: dict) -> None:
     assert {"completed", "no_show", "cancelled", "confirmed"} <= {b["status"] for b in week}
     template_days = {r["weekday"] for r in mine["templates"][0]["ranges"]}
     assert template_days == {0, 1, 2, 3, 4, 5}
+    assert lessons_outside_hours(mine) == []  # the demo starts with no clash to resolve
+
+
+def lessons_outside_hours(pulled: dict) -> list[str]:
+    """Active lessons of the (single) instructor in ``pulled`` outside that date's hours."""
+    tz = ZoneInfo(pulled["instructors"][0]["time_zone"])
+    own = {o["date"]: o["ranges"] for o in pulled["overrides"]}
+    usual: dict[int, list[dict[str, str]]] = {}
+    for r in pulled["templates"][0]["ranges"]:
+        usual.setdefault(r["weekday"], []).append(r)
+    outside = []
+    for b in pulled["bookings"]:
+        if b["status"] == "cancelled":
+            continue
+        start = datetime.fromisoformat(b["start"]).astimezone(tz)
+        end = datetime.fromisoformat(b["end"]).astimezone(tz)
+        day = start.date()
+        hours = own.get(day.isoformat(), usual.get(day.weekday(), []))
+        begin, finish = f"{start:%H:%M}", f"{end:%H:%M}"
+        if not any(r["start"] <= begin and finish <= r["end"] for r in hours):
+            outside.append(f"{b['start']} ({b['status']})")
+    return outside
 
 
 def test_demo_is_deterministic(databases: DatabaseFactory) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
 from instainstru_desktop.services.views import SyncStatus
@@ -36,6 +37,22 @@ def synced_ago(last: datetime | None, now: datetime) -> str:
 
 def plural(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that ends in "…" when too narrow; ``text()`` stays the whole text."""
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(40, super().minimumSizeHint().height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        with QPainter(self) as painter:
+            painter.setPen(self.palette().color(self.foregroundRole()))
+            rect = self.contentsRect()
+            shown = self.fontMetrics().elidedText(
+                self.text(), Qt.TextElideMode.ElideRight, rect.width()
+            )
+            painter.drawText(rect, int(Qt.AlignmentFlag.AlignVCenter), shown)
 
 
 class SyncStatusBar(QWidget):
@@ -67,7 +84,7 @@ class SyncStatusBar(QWidget):
         self.pending = QLabel()
         self.pending_icon = QLabel()
         self.last_sync = QLabel()
-        self.error = QLabel()
+        self.error = ElidedLabel()
         self.error.setProperty("role", "error")
         self.attention = QToolButton()
         self.attention.setObjectName("attentionButton")

@@ -27,8 +27,9 @@ log = logging.getLogger(__name__)
 
 def policy_text(profile: InstructorProfile) -> str:
     """The cancellation and booking rules in a sentence the instructor can read to a student."""
-    hours, minutes = divmod(profile.min_notice_minutes, 60)
-    notice = f"{hours} h" + (f" {minutes} min" if minutes else "") if hours else f"{minutes} min"
+    from instainstru_desktop.services.profile import minutes_text  # the store: not at start-up
+
+    notice = minutes_text(profile.min_notice_minutes)
     text = (
         f"Lessons can be booked from {notice} ahead and up to {profile.booking_horizon_days} "
         "days ahead. Cancelled lessons are listed with their reason; the student is told."

@@ -17,6 +17,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from instainstru_desktop.domain import DomainError, local_date, week_start
+from instainstru_desktop.domain import zone as domain_zone
 from instainstru_desktop.services.views import Changed, HoursRange, WeekSnapshot
 from ui import week_cache
 from ui.calendar.week_view import WeekView
@@ -26,17 +28,16 @@ from ui.theme import Palette
 log = logging.getLogger(__name__)
 
 
-def monday_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
+monday_of = week_start  # the week a date belongs to: the domain's rule, one place
 
 
 def current_monday(zone: str) -> date:
     """This week's Monday on the instructor's clock (an unknown zone counts as UTC)."""
     try:
-        tz: ZoneInfo | None = ZoneInfo(zone)
-    except (ValueError, KeyError):
-        tz = None
-    return monday_of(datetime.now(tz or UTC).date())
+        tz = domain_zone(zone)
+    except DomainError:
+        tz = domain_zone("UTC")
+    return week_start(local_date(datetime.now(UTC), tz))
 
 
 class WeekPage(QWidget):

@@ -29,7 +29,13 @@ from instainstru_desktop.domain.errors import (
     UnknownTimeZone,
 )
 from instainstru_desktop.domain.policies import MAX_LESSON_MINUTES, BookingPolicy
-from instainstru_desktop.domain.slots import SlotQuery, bookable_slots, check_booking
+from instainstru_desktop.domain.slots import (
+    OpenSlots,
+    SlotQuery,
+    bookable_slots,
+    check_booking,
+    open_slots,
+)
 from instainstru_desktop.domain.time_ranges import (
     MINUTES_PER_DAY,
     TimeRange,
@@ -68,6 +74,7 @@ __all__ = [
     "DomainError",
     "InvalidTimeRange",
     "InvalidTransition",
+    "OpenSlots",
     "Resolution",
     "SlotQuery",
     "TimeRange",
@@ -87,6 +94,7 @@ __all__ = [
     "local_day_bounds_utc",
     "next_status",
     "normalize",
+    "open_slots",
     "resolve_concurrent",
     "subtract",
     "to_viewer",

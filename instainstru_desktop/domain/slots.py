@@ -12,6 +12,7 @@ cost depends on the window, not on how many bookings the instructor has.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -22,6 +23,7 @@ from instainstru_desktop.domain._busy import overlapping_pairs, starts_in
 from instainstru_desktop.domain._clock import (
     DAY_US,
     MINUTE_US,
+    ONE_US,
     from_us,
     local_ordinal,
     offset_us,
@@ -95,13 +97,72 @@ def bookable_slots(q: SlotQuery) -> list[TimeRange]:
     ``duration_minutes`` of real time, also across DST changes.
     """
     policy = q.policy
-    dur = q.duration_minutes * MINUTE_US
-    step = policy.slot_step_minutes * MINUTE_US
     now = to_us(q.now)
     earliest = max(to_us(q.window.start), now + policy.min_notice_minutes * MINUTE_US)
     latest = min(to_us(q.window.end) - 1, now + policy.booking_horizon_days * DAY_US)
+    duration = timedelta(minutes=q.duration_minutes)
+    make = time_range_unchecked
+    return [make(start, start + duration) for start in _starts(q, earliest, latest)]
+
+
+@dataclass(frozen=True)
+class OpenSlots:
+    """The starts in a window allowed by every rule that does not move with the clock.
+
+    Minimum notice and the booking horizon are the only rules that depend on *now*; the others
+    (availability, buffers, limits, the grid) depend on stored data alone. Keeping the two apart
+    lets a server compute this once per change of an instructor's data and answer each request
+    by bisecting it: ``[starts[i] for i in open.at(now, busy)]`` equals the starts of
+    :func:`bookable_slots` for the same query with that ``now`` and ``student_busy``.
+    """
+
+    starts: tuple[datetime, ...]
+    duration: timedelta
+    min_notice: timedelta
+    horizon: timedelta
+
+    def at(self, now: datetime, student_busy: Sequence[TimeRange] = ()) -> Sequence[int]:
+        """Indexes into ``starts`` of the lessons bookable at ``now`` by a student busy during
+        ``student_busy`` (the student's lessons, as for :class:`SlotQuery`)."""
+        lo = bisect_left(self.starts, now + self.min_notice)
+        hi = max(lo, bisect_right(self.starts, now + self.horizon))
+        if lo == hi or not student_busy:
+            return range(lo, hi)
+        dur = self.duration // ONE_US
+        first, last = to_us(self.starts[lo]), to_us(self.starts[hi - 1]) + dur
+        cuts = merge_sorted_pairs(overlapping_pairs(student_busy, first, last, 0))
+        chosen: list[int] = []
+        k = 0
+        for i in range(lo, hi):
+            start = to_us(self.starts[i])
+            while k < len(cuts) and cuts[k][1] <= start:
+                k += 1
+            if k == len(cuts) or start + dur <= cuts[k][0]:
+                chosen.append(i)
+        return chosen
+
+
+def open_slots(q: SlotQuery) -> OpenSlots:
+    """The starts in ``q.window`` that every rule but notice and horizon allows (``q.now`` is
+    not used): the part of :func:`bookable_slots` that can be kept until the data changes."""
+    policy = q.policy
+    starts = _starts(q, to_us(q.window.start), to_us(q.window.end) - 1)
+    return OpenSlots(
+        starts=tuple(starts),
+        duration=timedelta(minutes=q.duration_minutes),
+        min_notice=timedelta(minutes=policy.min_notice_minutes),
+        horizon=timedelta(days=policy.booking_horizon_days),
+    )
+
+
+def _starts(q: SlotQuery, earliest: int, latest: int) -> list[datetime]:
+    """Sorted starts in ``[earliest, latest]`` (microseconds) allowed by every rule except the
+    clock's, which the callers apply through those bounds."""
     if earliest > latest:
         return []
+    policy = q.policy
+    dur = q.duration_minutes * MINUTE_US
+    step = policy.slot_step_minutes * MINUTE_US
     reach = latest + dur
     first_day = _local_date(earliest, q.tz)
     last_day = _local_date(reach - 1, q.tz)
@@ -123,9 +184,8 @@ def bookable_slots(q: SlotQuery) -> list[TimeRange]:
     blocked = _blocked_ordinals(q, days, first_day, last_day) if limited else frozenset()
 
     step_delta = timedelta(microseconds=step)
-    dur_delta = timedelta(microseconds=dur)
-    slots: list[TimeRange] = []
-    add, make = slots.append, time_range_unchecked
+    starts: list[datetime] = []
+    add = starts.append
     seg = 0
     for free_start, free_end in free:
         last = min(free_end - dur, latest)
@@ -142,11 +202,11 @@ def bookable_slots(q: SlotQuery) -> list[TimeRange]:
             instant = from_us(t)
             while t <= stop:
                 if not blocked or local_ordinal(t, offset) not in blocked:
-                    add(make(instant, instant + dur_delta))
+                    add(instant)
                 t += step
                 instant += step_delta
             k += 1
-    return slots
+    return starts
 
 
 def check_booking(q: SlotQuery, start: datetime) -> None:

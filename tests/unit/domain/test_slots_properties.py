@@ -5,6 +5,7 @@ a "now" and a window of a few days around a DST change, then checks the slot eng
 minute-by-minute brute-force model and against check_booking.
 """
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
@@ -22,6 +23,7 @@ from instainstru_desktop.domain import (
     check_booking,
     contains,
     local_date,
+    open_slots,
     zone,
 )
 
@@ -197,3 +199,33 @@ def test_check_booking_agrees_with_the_slot_list(q, data):
             assert code == "off_step"
         else:
             assert code is not None, f"{candidate} passes check_booking but is not a slot"
+
+
+@given(queries(), st.data())
+@PROPERTY
+def test_open_slots_at_any_now_equal_the_slot_list(q, data):
+    """What a server keeps between changes (computed without the clock or the student) answers
+    every later request exactly as a fresh computation would, at the edges too: a start exactly
+    at ``now + notice`` or ``now + horizon``, a student lesson touching a slot."""
+    kept = open_slots(replace(q, student_busy=(), now=q.now - timedelta(days=30)))
+    notice = timedelta(minutes=q.policy.min_notice_minutes)
+    horizon = timedelta(days=q.policy.booking_horizon_days)
+    duration = timedelta(minutes=q.duration_minutes)
+    for _ in range(4):
+        if kept.starts and data.draw(st.booleans()):
+            edge = data.draw(st.sampled_from(kept.starts))
+            now = edge - data.draw(st.sampled_from([notice, horizon]))
+            now += timedelta(microseconds=data.draw(st.sampled_from([-1, 0, 0, 1])))
+        else:
+            now = q.window.start + timedelta(minutes=data.draw(st.integers(-2 * 1440, 2 * 1440)))
+        student_busy = list(q.student_busy)
+        for start in (
+            data.draw(st.lists(st.sampled_from(kept.starts), max_size=3)) if kept.starts else []
+        ):
+            # lessons ending where a slot starts, or starting where it ends
+            student_busy.append(TimeRange(start - duration, start))
+            student_busy.append(TimeRange(start + duration, start + 2 * duration))
+        student_busy.sort()
+        fresh = bookable_slots(replace(q, now=now, student_busy=student_busy))
+        got = [kept.starts[i] for i in kept.at(now, student_busy)]
+        assert got == [s.start for s in fresh]

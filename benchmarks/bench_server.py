@@ -3,17 +3,30 @@
 Usage:  .venv/bin/python benchmarks/bench_server.py [--seconds 3] [--clients 16]
 
 It seeds a database (the demo studio, 100k past bookings, and two identical benchmark
-instructors with 200 and 20,000 bookings), starts the server in its own process (uvicorn, one
-worker, as the CLI runs it), and drives it from this process with threads using ``httpx.Client``.
-Two baselines run on the same stack and are added only to this benchmark's app: a bare ASGI
-endpoint and a FastAPI endpoint reading one row through the ORM. Each endpoint's requests/s is
-also printed as a ratio to the one-row baseline, so the figures mean something on any machine.
+instructors with 200 and 20,000 bookings) and starts the server in its own process (uvicorn, one
+worker, as the CLI runs it), plus a second one on the same file with the slot cache switched off
+(``INSTAINSTRU_SERVER_SLOT_CACHE_ENTRIES=0``), so the uncached cost of slots stays visible.
+
+Load comes from a third process: one event loop (uvloop when installed) holding one keep-alive
+HTTP/1.1 connection per client, each with one request in flight, written as pre-encoded bytes
+and read back with a minimal parser. A client written with threads and ``httpx`` in this process
+used most of a core and the GIL on a two-core machine, so it measured itself as much as the
+server; in its own process, with next to no work per request, the client stays out of the way of
+the server's and the orchestrator's interpreters. Every endpoint gets a short warm-up first.
+
+Baselines run on the same stack and are added only to this benchmark's app: a bare ASGI
+endpoint, a FastAPI endpoint reading one row through the ORM in the thread pool (as the product's
+``def`` routes run), and the same read on the event loop, for information. Each endpoint's
+requests/s is also printed as a ratio to the threaded one-row baseline, so the figures mean
+something on any machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import itertools
+import multiprocessing
 import os
 import re
 import shutil
@@ -22,12 +35,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 import orjson
@@ -49,13 +63,16 @@ from instainstru_desktop.server.uow import UnitOfWork
 
 API = "/api/v1"
 TOTAL_HISTORY = 78_000  # with the demo studio and the slot instructors: ~100k bookings in all
+WARMUP_SECONDS = 0.3
+SLOT_CACHE_ENV = "INSTAINSTRU_SERVER_SLOT_CACHE_ENTRIES"
+ORM_ROW = "baseline: FastAPI + ORM one row"  # the ratios' denominator
 
 
 # -- the server process --------------------------------------------------------------------------
 
 
 def serve(database_url: str, port_file: str) -> None:
-    """Run the product app plus the two baseline endpoints under uvicorn."""
+    """Run the product app plus the baseline endpoints under uvicorn."""
     import uvicorn
 
     app = create_app(Settings(database_url=database_url, pool_size=32))
@@ -65,6 +82,14 @@ def serve(database_url: str, port_file: str) -> None:
 
     @app.get("/bench/orm-row")
     def orm_row() -> dict[str, str]:
+        with uow.read() as tx:
+            user = tx.users.get(any_user)
+            assert user is not None
+            return {"id": user.id, "name": user.name}
+
+    @app.get("/bench/orm-row-inline")
+    async def orm_row_inline() -> dict[str, str]:
+        """The same read without the hop to the thread pool: what that hop costs."""
         with uow.read() as tx:
             user = tx.users.get(any_user)
             assert user is not None
@@ -229,7 +254,211 @@ def _upcoming(
         tx.commit()
 
 
-# -- load ----------------------------------------------------------------------------------------
+# -- load: runs in its own process ---------------------------------------------------------------
+
+
+class RequestPlan(Protocol):
+    """What an endpoint's clients send, as plain data so it can be pickled to the load process."""
+
+    def encoder(self, head: bytes) -> Callable[[int, int], bytes]:
+        """Bytes of client ``k``'s ``n``-th request; ``head`` holds the Host and auth headers."""
+        ...
+
+
+@dataclass(frozen=True)
+class Get:
+    """The same GET on every request, so it is encoded once."""
+
+    path: str
+
+    def encoder(self, head: bytes) -> Callable[[int, int], bytes]:
+        raw = b"GET %s HTTP/1.1\r\n%s\r\n" % (self.path.encode(), head)
+        return lambda k, n: raw
+
+
+@dataclass(frozen=True)
+class Bookings:
+    """A new lesson on every request: client ``k`` books for its own student, 15 minutes after
+    its previous booking, on a stretch of days no other client of its instructor uses. A repeat
+    would be refused (409), so the bodies are made per request instead of cycled; that leaves
+    room for 576 requests per client (six days of quarter hours), far more than a run sends."""
+
+    bookers: tuple[tuple[str, str], ...]  # (instructor id, lesson type id)
+    students: tuple[str, ...]
+    day0: datetime
+
+    def body(self, k: int, n: int) -> dict[str, str]:
+        instructor_id, type_id = self.bookers[k % len(self.bookers)]
+        days = (k // len(self.bookers)) * 6 + n // 96
+        start = self.day0 + timedelta(days=days, minutes=15 * (n % 96))
+        return {
+            "instructor_id": instructor_id,
+            "lesson_type_id": type_id,
+            "student_id": self.students[k],
+            "start": _iso(start),
+        }
+
+    def encoder(self, head: bytes) -> Callable[[int, int], bytes]:
+        start = b"POST %s/bookings HTTP/1.1\r\n%sContent-Type: application/json\r\n" % (
+            API.encode(),
+            head,
+        )
+
+        def encode(k: int, n: int) -> bytes:
+            body = orjson.dumps(self.body(k, n))
+            return b"%sContent-Length: %d\r\n\r\n%s" % (start, len(body), body)
+
+        return encode
+
+
+@dataclass(frozen=True)
+class LoadJob:
+    """One endpoint's run, sent to the load process."""
+
+    name: str
+    port: int
+    token: str
+    plan: RequestPlan
+    ok: frozenset[int]
+    clients: int
+    seconds: float
+    warmup: float = WARMUP_SECONDS
+
+
+@dataclass
+class Tally:
+    """What the clients of one run saw; one per run, shared by its connections (one thread)."""
+
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    reported: bool = False  # the first unexpected answer is printed, the rest only counted
+
+    def error(self, job: LoadJob, what: str) -> None:
+        self.errors += 1
+        if not self.reported:
+            self.reported = True
+            print(f"{job.name}: {what}", file=sys.stderr)
+
+
+def drive(job: LoadJob) -> tuple[list[float], float, int]:
+    """Entry point of the load process: latencies of the measured requests, the measured time
+    and the error count, as plain data so nothing of this module has to be pickled back."""
+    with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+        return runner.run(_drive(job))
+
+
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop's loop when it is installed: less client time per request than asyncio's own."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
+
+
+async def _drive(job: LoadJob) -> tuple[list[float], float, int]:
+    """``job.clients`` connections, each with one request in flight (a closed loop); only
+    requests sent after the warm-up count, but all of them are checked."""
+    head = f"Host: 127.0.0.1:{job.port}\r\nAuthorization: Bearer {job.token}\r\n".encode()
+    encode = job.plan.encoder(head)
+    streams = await asyncio.gather(*(_connect(job.port) for _ in range(job.clients)))
+    tally = Tally()
+    began = time.perf_counter() + job.warmup
+    stop = began + job.seconds
+    await asyncio.gather(
+        *(
+            _client(job, k, reader, writer, encode, began, stop, tally)
+            for k, (reader, writer) in enumerate(streams)
+        )
+    )
+    return tally.latencies, time.perf_counter() - began, tally.errors
+
+
+async def _connect(port: int) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    return await asyncio.open_connection("127.0.0.1", port)
+
+
+async def _client(
+    job: LoadJob,
+    k: int,
+    reader: asyncio.StreamReader,
+    writer: asyncio.StreamWriter,
+    encode: Callable[[int, int], bytes],
+    began: float,
+    stop: float,
+    tally: Tally,
+) -> None:
+    """Client ``k``: the next request as soon as the previous answer is read, until ``stop``.
+    ``n`` runs on through the warm-up, so no request is sent twice."""
+    try:
+        for n in itertools.count():
+            sent = time.perf_counter()
+            if sent >= stop:
+                return
+            writer.write(encode(k, n))
+            status, body, keep_alive = await read_response(reader)
+            if sent >= began:
+                tally.latencies.append(time.perf_counter() - sent)
+            if status not in job.ok:
+                tally.error(job, f"first unexpected answer {status}: {body[:1000]!r}")
+            if not keep_alive:
+                writer.close()
+                reader, writer = await _connect(job.port)
+    except (OSError, ValueError, asyncio.IncompleteReadError, asyncio.LimitOverrunError) as exc:
+        tally.error(job, f"client {k} failed: {exc!r}")
+    finally:
+        writer.close()
+
+
+async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]:
+    """One HTTP/1.1 response: status, body, and whether the connection may be reused.
+
+    The body is exactly ``Content-Length`` bytes, or the chunks of a chunked answer, or (with
+    neither) everything up to the server closing the connection; 1xx answers are skipped.
+    """
+    while True:
+        head = await reader.readuntil(b"\r\n\r\n")
+        lines = head[:-4].split(b"\r\n")
+        version, status_text = lines[0].split(b" ", 2)[:2]
+        status = int(status_text)
+        if status >= 200:
+            break
+    length, chunked, keep_alive = None, False, version == b"HTTP/1.1"
+    for line in lines[1:]:
+        name, _, raw_value = line.partition(b":")
+        name, value = name.strip().lower(), raw_value.strip().lower()
+        if name == b"content-length":
+            length = int(value)
+        elif name == b"transfer-encoding":
+            chunked = value.split(b",")[-1].strip() == b"chunked"
+        elif name == b"connection":
+            tokens = {token.strip() for token in value.split(b",")}
+            keep_alive = b"close" not in tokens and (keep_alive or b"keep-alive" in tokens)
+    if status in (204, 304):
+        return status, b"", keep_alive
+    if chunked:
+        return status, await _read_chunked(reader), keep_alive
+    if length is not None:
+        return status, await reader.readexactly(length), keep_alive
+    return status, await reader.read(), False
+
+
+async def _read_chunked(reader: asyncio.StreamReader) -> bytes:
+    """The body of a chunked answer, its trailers read and dropped."""
+    parts = []
+    while True:
+        size_line = await reader.readuntil(b"\r\n")
+        size = int(size_line.split(b";", 1)[0].strip(), 16)
+        if size == 0:
+            while await reader.readuntil(b"\r\n") != b"\r\n":
+                pass
+            return b"".join(parts)
+        parts.append(await reader.readexactly(size))
+        if await reader.readexactly(2) != b"\r\n":
+            raise ValueError("a chunk does not end in CRLF")
+
+
+# -- orchestration -------------------------------------------------------------------------------
 
 
 class Result:
@@ -245,56 +474,21 @@ class Result:
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
-def load(
-    base: str,
-    name: str,
-    make: Callable[[int, int], tuple[str, str, Any]],
-    *,
-    clients: int,
-    seconds: float,
-    headers: dict[str, str],
-    ok: set[int],
-) -> Result:
-    """``clients`` threads, each with its own connection, for ``seconds``."""
-    latencies: list[list[float]] = [[] for _ in range(clients)]
-    errors = [0] * clients
-    start_line = threading.Barrier(clients + 1)
-    stop_at = [float("inf")]  # the real deadline is set once every client is at the line
+@dataclass(frozen=True)
+class Row:
+    """One line of the table: what to send, to which server, and the answers that are right."""
 
-    def worker(k: int) -> None:
-        try:
-            run_worker(k)
-        except Exception as exc:  # reported, not lost in a silent thread
-            errors[k] += 1
-            print(f"{name}: client {k} failed: {exc!r}", file=sys.stderr)
+    name: str
+    plan: RequestPlan
+    port: int
+    ok: frozenset[int] = frozenset({200})
 
-    def run_worker(k: int) -> None:
-        with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
-            try:
-                client.get(f"{API}/meta")
-            finally:
-                start_line.wait()
-            for n in itertools.count():
-                if time.perf_counter() >= stop_at[0]:
-                    return
-                method, url, body = make(k, n)
-                t = time.perf_counter()
-                response = client.request(method, url, json=body)
-                latencies[k].append(time.perf_counter() - t)
-                if response.status_code not in ok:
-                    errors[k] += 1
 
-    threads = [threading.Thread(target=worker, args=(k,)) for k in range(clients)]
-    for thread in threads:
-        thread.start()
-    start_line.wait()
-    began = time.perf_counter()
-    stop_at[0] = began + seconds
-    for thread in threads:
-        thread.join()
-    return Result(
-        name, [x for part in latencies for x in part], time.perf_counter() - began, sum(errors)
-    )
+def load(pool: Executor, row: Row, token: str, *, clients: int, seconds: float) -> Result:
+    """One endpoint, driven from the load process while this one waits."""
+    job = LoadJob(row.name, row.port, token, row.plan, row.ok, clients, seconds)
+    latencies, elapsed, errors = pool.submit(drive, job).result()
+    return Result(row.name, latencies, elapsed, errors)
 
 
 def main() -> None:
@@ -310,38 +504,86 @@ def main() -> None:
     url = f"sqlite:///{folder / 'bench.sqlite3'}"
     now = datetime.now(UTC)
     data = seed(url, now)
-    port_file = folder / "port"
-    server = subprocess.Popen(
-        [sys.executable, __file__, "--serve", url, str(port_file)],
-        env={**os.environ, "PYTHONWARNINGS": "ignore"},
-    )
+    port_files = {folder / "port": {}, folder / "port-cache-off": {SLOT_CACHE_ENV: "0"}}
+    servers: list[subprocess.Popen[bytes]] = []
     try:
-        base = _wait_for(server, port_file)
-        run(base, data, now, args.clients, args.seconds)
+        for port_file, env in port_files.items():  # both start up side by side
+            servers.append(_start_server(url, port_file, env))
+        ports = [_wait_for(s, f) for s, f in zip(servers, port_files, strict=True)]
+        spawn = multiprocessing.get_context("spawn")  # a fresh interpreter, not a fork of this one
+        with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
+            run(pool, ports[0], ports[1], data, now, args.clients, args.seconds)
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=10)
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _wait_for(server: subprocess.Popen[bytes], port_file: Path) -> str:
+def _start_server(url: str, port_file: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """``--serve`` mode of this script; ``env`` adds server settings to this environment."""
+    return subprocess.Popen(
+        [sys.executable, __file__, "--serve", url, str(port_file)],
+        env={**os.environ, "PYTHONWARNINGS": "ignore", **env},
+    )
+
+
+def _wait_for(server: subprocess.Popen[bytes], port_file: Path) -> int:
+    """The server's port, once it answers."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise SystemExit("the server process exited")
         if port_file.exists() and port_file.read_text():
-            base = f"http://127.0.0.1:{port_file.read_text()}"
+            port = int(port_file.read_text())
             try:
-                httpx.get(f"{base}{API}/meta", timeout=1).raise_for_status()
-                return base
+                httpx.get(f"http://127.0.0.1:{port}{API}/meta", timeout=1).raise_for_status()
+                return port
             except httpx.HTTPError:
                 pass
         time.sleep(0.05)
     raise SystemExit("the server did not start")
 
 
-def run(base: str, data: dict[str, Any], now: datetime, clients: int, seconds: float) -> None:
-    admin = {"Authorization": f"Bearer {data['admin_token']}"}
+def run(
+    pool: Executor,
+    port: int,
+    port_cache_off: int,
+    data: dict[str, Any],
+    now: datetime,
+    clients: int,
+    seconds: float,
+) -> None:
+    rows = _rows(port, port_cache_off, data, now)
+    results = {}
+    loop = "uvloop" if _loop_factory() else "asyncio"
+    print(
+        f"\n{clients} concurrent clients, {seconds:.0f} s per endpoint after a "
+        f"{WARMUP_SECONDS:.1f} s warm-up (keep-alive HTTP/1.1 connections on one {loop} loop "
+        "in a separate process)"
+    )
+    print(f"{'endpoint':40} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'vs ORM row':>10} errors")
+    for row in rows:
+        result = load(pool, row, data["admin_token"], clients=clients, seconds=seconds)
+        results[row.name] = result
+        ratio = result.rps / results[ORM_ROW].rps if ORM_ROW in results else float("nan")
+        print(
+            f"{row.name:40} {result.rps:8.0f} {result.pct(0.5):8.2f} {result.pct(0.99):8.2f} "
+            f"{ratio:10.2f} {result.errors}"
+        )
+    print()
+    for suffix in ("", ", cache off"):
+        _print_pair(
+            results[f"GET slots, 200 bookings{suffix}"],
+            results[f"GET slots, 20,000 bookings{suffix}"],
+            suffix,
+        )
+    _full_pull(f"http://127.0.0.1:{port}", {"Authorization": f"Bearer {data['admin_token']}"})
+
+
+def _rows(port: int, port_cache_off: int, data: dict[str, Any], now: datetime) -> list[Row]:
+    """The table, in order: baselines first, as the ratios need the threaded one-row read."""
     maria = data["demo"][0]
     week_from = now.date()
     week = (
@@ -350,65 +592,40 @@ def run(base: str, data: dict[str, Any], now: datetime, clients: int, seconds: f
     )
     window = f"from={_iso(now)}&to={_iso(now + timedelta(days=28))}"
 
-    def slots_of(instructor: dict[str, Any]) -> str:
-        return (
+    def slots_of(instructor: dict[str, Any]) -> Get:
+        return Get(
             f"{API}/instructors/{instructor['id']}/slots"
             f"?lesson_type_id={instructor['type']}&{window}"
         )
 
-    bookers = data["instructors"][2:6]
-    day0 = now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
-
-    def booking(k: int, n: int) -> tuple[str, str, Any]:
-        instructor = bookers[k % len(bookers)]
-        start = day0 + timedelta(days=(k // len(bookers)) * 6 + n // 96, minutes=15 * (n % 96))
-        return (
-            "POST",
-            f"{API}/bookings",
-            {
-                "instructor_id": instructor["id"],
-                "lesson_type_id": instructor["type"],
-                "student_id": data["students"][k],
-                "start": _iso(start),
-            },
-        )
-
-    plan: list[tuple[str, Callable[[int, int], tuple[str, str, Any]], set[int]]] = [
-        ("baseline: bare ASGI", lambda k, n: ("GET", "/bench/bare/", None), {200}),
-        ("baseline: FastAPI + ORM one row", lambda k, n: ("GET", "/bench/orm-row", None), {200}),
-        ("GET availability (1 week)", lambda k, n: ("GET", week, None), {200}),
-        ("GET slots (4 weeks)", lambda k, n: ("GET", slots_of(data["light"]), None), {200}),
-        ("POST booking", booking, {201}),
-        (
-            "GET admin bookings page",
-            lambda k, n: ("GET", f"{API}/admin/bookings?limit=100", None),
-            {200},
-        ),
-        ("GET slots, 200 bookings", lambda k, n: ("GET", slots_of(data["light"]), None), {200}),
-        ("GET slots, 20,000 bookings", lambda k, n: ("GET", slots_of(data["heavy"]), None), {200}),
-    ]
-    results = {}
-    print(f"\n{clients} concurrent clients, {seconds:.0f} s per endpoint (httpx.Client threads)")
-    print(f"{'endpoint':34} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'vs ORM row':>10} errors")
-    for name, make, ok in plan:
-        result = load(base, name, make, clients=clients, seconds=seconds, headers=admin, ok=ok)
-        results[name] = result
-        ratio = (
-            result.rps / results["baseline: FastAPI + ORM one row"].rps
-            if "baseline: FastAPI + ORM one row" in results
-            else float("nan")
-        )
-        print(
-            f"{name:34} {result.rps:8.0f} {result.pct(0.5):8.2f} {result.pct(0.99):8.2f} "
-            f"{ratio:10.2f} {result.errors}"
-        )
-    light = results["GET slots, 200 bookings"]
-    heavy = results["GET slots, 20,000 bookings"]
-    print(
-        f"\nslots with 20,000 vs 200 bookings: time per request {light.rps / heavy.rps:.2f}x, "
-        f"p50 {heavy.pct(0.5) / light.pct(0.5):.2f}x (target <= 1.5)"
+    bookings = Bookings(
+        bookers=tuple((i["id"], i["type"]) for i in data["instructors"][2:6]),
+        students=tuple(data["students"]),
+        day0=now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1),
     )
-    _full_pull(base, admin)
+    light, heavy = slots_of(data["light"]), slots_of(data["heavy"])
+    return [
+        Row("baseline: bare ASGI", Get("/bench/bare/"), port),
+        Row(ORM_ROW, Get("/bench/orm-row"), port),
+        Row("baseline: ORM one row on the event loop", Get("/bench/orm-row-inline"), port),
+        Row("GET availability (1 week)", Get(week), port),
+        Row("GET slots (4 weeks)", light, port),
+        Row("GET slots (4 weeks), cache off", light, port_cache_off),
+        Row("POST booking", bookings, port, frozenset({201})),
+        Row("GET admin bookings page", Get(f"{API}/admin/bookings?limit=100"), port),
+        Row("GET slots, 200 bookings", light, port),
+        Row("GET slots, 20,000 bookings", heavy, port),
+        Row("GET slots, 200 bookings, cache off", light, port_cache_off),
+        Row("GET slots, 20,000 bookings, cache off", heavy, port_cache_off),
+    ]
+
+
+def _print_pair(light: Result, heavy: Result, suffix: str) -> None:
+    print(
+        f"slots with 20,000 vs 200 bookings{suffix}: time per request "
+        f"{light.rps / heavy.rps:.2f}x, p50 {heavy.pct(0.5) / light.pct(0.5):.2f}x "
+        "(target <= 1.5)"
+    )
 
 
 def _full_pull(base: str, admin: dict[str, str]) -> None:

@@ -36,6 +36,10 @@ class Database:
         self.url: URL = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         self.is_postgres = self.url.get_backend_name() == "postgresql"
+        #: Short reads may run on the event loop: a SQLite read in WAL mode never waits for the
+        #: writer and takes less time than handing it to a worker thread. A PostgreSQL read is a
+        #: network round trip and may wait on the server, so it never runs on the loop.
+        self.reads_inline = self.is_sqlite
         if self.is_sqlite:
             self.engine = self._sqlite_engine(pool_size)
         else:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -100,7 +101,18 @@ class EventHub:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._subscriptions: set[Subscription] = set()
+        self._watchers: list[Callable[[Poke], None]] = []
+        self.latest_seq = 0  # the newest commit heard of
         self.closed = False
+
+    def watch(self, watcher: Callable[[Poke], None]) -> None:
+        """Call ``watcher`` with every poke, synchronously, before any stream hears it.
+
+        For in-process state that follows commits (the slot cache): on SQLite the poke is
+        published right after the commit, so a watcher is up to date before the next request.
+        """
+        with self._lock:
+            self._watchers.append(watcher)
 
     def subscribe(self, instructor_id: str | None) -> Subscription:
         """Subscribe from inside an event loop (``None`` scope: all instructors)."""
@@ -115,7 +127,11 @@ class EventHub:
 
     def publish(self, poke: Poke) -> None:
         with self._lock:
+            self.latest_seq = max(self.latest_seq, poke.seq)
+            watchers = list(self._watchers)
             targets = [s for s in self._subscriptions if poke.concerns(s.instructor_id)]
+        for watcher in watchers:
+            watcher(poke)
         for subscription in targets:
             subscription.offer(poke.seq)
 
@@ -147,19 +163,23 @@ class PostgresListener:
         self._thread.join(timeout=self._poll * 3)
 
     def _run(self) -> None:
+        reconnecting = False
         while not self._stop.is_set():
             try:
-                self._listen()
+                self._listen(reconnecting)
             except Exception:  # the database went away: retry, pokes are only hints
                 log.warning("LISTEN connection lost; retrying", exc_info=True)
+                reconnecting = True
                 self._stop.wait(self._poll)
 
-    def _listen(self) -> None:
+    def _listen(self, reconnecting: bool) -> None:
         raw = self._database.engine.raw_connection()
         try:
             conn: Any = raw.driver_connection  # a psycopg (3) connection
             conn.autocommit = True
             conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+            if reconnecting:  # commits while deaf went unheard: everyone should pull now
+                self._hub.publish(Poke(self._hub.latest_seq, frozenset(), everyone=True))
             while not self._stop.is_set():
                 for note in conn.notifies(timeout=self._poll, stop_after=64):
                     self._hub.publish(Poke.from_json(note.payload))

@@ -36,3 +36,7 @@ class Settings(BaseSettings):
     events_keepalive_seconds: float = Field(default=15.0, gt=0)
     pull_page_rows: int = Field(default=50_000, ge=1)
     pool_size: int = Field(default=20, ge=1)
+    #: Slot answers kept in memory until the instructor's data changes (0: keep none), and how
+    #: long one may be kept at most, as a bound should a change go unheard.
+    slot_cache_entries: int = Field(default=128, ge=0)
+    slot_cache_seconds: float = Field(default=60.0, ge=0)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -21,9 +21,12 @@ from starlette.concurrency import run_in_threadpool
 from instainstru_desktop.server.permissions import Permission, Principal, require
 from instainstru_desktop.server.services.auth import SignInThrottle, TokenCache, authenticate
 from instainstru_desktop.server.services.context import Caller
+from instainstru_desktop.server.services.slot_cache import SlotCache
 from instainstru_desktop.server.settings import Settings
 from instainstru_desktop.server.uow import UnitOfWork
 
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
 _bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/token")
 
 
@@ -39,6 +42,7 @@ class ServerContext:
     uow: UnitOfWork
     throttle: SignInThrottle
     tokens: TokenCache
+    slots: SlotCache
     clock: Callable[[], datetime] = utc_now
 
     @property
@@ -108,6 +112,21 @@ async def optional_caller(
 
 #: The caller of an endpoint anyone may use (signed in or not).
 AnyCaller = Annotated[Caller, Depends(optional_caller)]
+
+
+async def run_read(
+    uow: UnitOfWork, read: Callable[_P, _T], /, *args: _P.args, **kwargs: _P.kwargs
+) -> _T:
+    """Run ``read``, a short read of bounded size (a page, a window), where it costs least.
+
+    On SQLite that is the event loop itself (see ``Database.reads_inline``): with sixteen
+    clients, a worker-thread hop per request cost more than the reads, as threads queued for
+    the interpreter lock. Elsewhere, and for anything unbounded (a full sync pull, statistics
+    over every booking), the read runs in the worker pool so the loop keeps serving.
+    """
+    if uow.database.reads_inline:
+        return read(*args, **kwargs)
+    return await run_in_threadpool(read, *args, **kwargs)
 
 
 def RequirePermission(permission: Permission, *, query_token: bool = False) -> Any:

@@ -244,9 +244,7 @@ def clear_date(uow: UnitOfWork, caller: Caller, instructor_id: str, day: date) -
         tx.commit()
 
 
-def reconcile(
-    tx: Tx, caller: Caller, instructor: Instructor, day: date | None = None
-) -> None:
+def reconcile(tx: Tx, caller: Caller, instructor: Instructor, day: date | None = None) -> None:
     """Record a conflict for each future lesson now outside the hours; withdraw stale ones.
 
     ``day``: only that instructor-local date changed, so only lessons touching it are looked
@@ -259,12 +257,12 @@ def reconcile(
     lessons = tx.bookings.future_active(instructor.id, caller.now)
     if day is not None:
         lessons = [
-            b for b in lessons
-            if local_date(b.start_utc, tz) <= day <= local_date(b.end_utc, tz)
+            b for b in lessons if local_date(b.start_utc, tz) <= day <= local_date(b.end_utc, tz)
         ]
     scanned = {b.id for b in lessons}
     conflicts = [
-        c for c in tx.conflicts.of_instructor(instructor.id, OUTSIDE)
+        c
+        for c in tx.conflicts.of_instructor(instructor.id, OUTSIDE)
         if day is None or c.booking_id in scanned
     ]
     by_booking = {c.booking_id: c for c in conflicts}

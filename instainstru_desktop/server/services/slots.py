@@ -8,13 +8,16 @@ bookings the instructor has ever had.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
+
+import orjson
 
 from instainstru_desktop.domain.availability import WeeklyTemplate
 from instainstru_desktop.domain.errors import InvalidTimeRange
 from instainstru_desktop.domain.policies import BookingPolicy
-from instainstru_desktop.domain.slots import SlotQuery, bookable_slots
+from instainstru_desktop.domain.slots import OpenSlots, SlotQuery, open_slots
 from instainstru_desktop.domain.time_ranges import TimeRange
 from instainstru_desktop.domain.zones import local_date, wall_time_to_utc, week_start, zone
 from instainstru_desktop.server.errors import InvalidInput, NotFound
@@ -23,7 +26,12 @@ from instainstru_desktop.server.permissions import Role
 from instainstru_desktop.server.services.availability import availability_of, template_from
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.instructors import policy_of
-from instainstru_desktop.server.services.views import Json
+from instainstru_desktop.server.services.slot_cache import (
+    Generation,
+    SlotAnswer,
+    SlotCache,
+    SlotKey,
+)
 from instainstru_desktop.server.uow import Tx, UnitOfWork
 
 MAX_WINDOW = timedelta(days=62)
@@ -119,65 +127,128 @@ def _check_bookable(owner_id: str | None, active: bool | None, instructor_id: st
         )
 
 
-def list_slots(
-    uow: UnitOfWork,
-    caller: Caller,
-    instructor_id: str,
-    lesson_type_id: str,
-    start: datetime,
-    end: datetime,
-    viewer_zone: str,
-) -> Json:
-    """Slots anyone may browse; a signed-in student also loses the times they are busy."""
-    viewer = zone(viewer_zone)
-    if end <= start:
-        raise InvalidTimeRange("The window ends before it starts.")
-    if end - start > MAX_WINDOW:
-        raise InvalidInput(
-            "Ask for at most 62 days of slots at a time.",
-            errors=[{"field": "to", "message": "window longer than 62 days"}],
-        )
+@dataclass(frozen=True, slots=True)
+class SlotRequest:
+    """A window of slots asked for; checked on creation (bad input is a 4xx, never a 500)."""
+
+    instructor_id: str
+    lesson_type_id: str
+    start: datetime
+    end: datetime
+    viewer_zone: str
+
+    def __post_init__(self) -> None:
+        zone(self.viewer_zone)  # unknown names are refused before anything is read or kept
+        if self.end <= self.start:
+            raise InvalidTimeRange("The window ends before it starts.")
+        if self.end - self.start > MAX_WINDOW:
+            raise InvalidInput(
+                "Ask for at most 62 days of slots at a time.",
+                errors=[{"field": "to", "message": "window longer than 62 days"}],
+            )
+
+    @property
+    def key(self) -> SlotKey:
+        return (self.instructor_id, self.lesson_type_id, self.start, self.end, self.viewer_zone)
+
+
+def _student_of(caller: Caller) -> str | None:
+    """A signed-in student also loses the times they are busy; others see the open slots."""
     principal = caller.principal
-    student_id = principal.user_id if principal and principal.role is Role.STUDENT else None
+    return principal.user_id if principal and principal.role is Role.STUDENT else None
+
+
+def cached_slots(cache: SlotCache, caller: Caller, request: SlotRequest) -> bytes | None:
+    """The answer from memory alone, when it is kept and needs no database read (the caller is
+    not a student, whose own lessons are read on every request)."""
+    if _student_of(caller) is not None:
+        return None
+    answer = cache.get(request.key)
+    return None if answer is None else answer.body(answer.open.at(caller.now))
+
+
+def list_slots(uow: UnitOfWork, cache: SlotCache, caller: Caller, request: SlotRequest) -> bytes:
+    """Slots anyone may browse, as the JSON body of the answer."""
+    student_id = _student_of(caller)
+    answer = cache.get(request.key)
     with uow.read() as tx:
-        # One statement for the instructor, their zone and week, and the lesson type; the same
-        # answers (and refusals, in the same order) as reading each through the session.
-        found = tx.instructors.for_slots(instructor_id, lesson_type_id)
-        if found is None:
-            raise NotFound("No such instructor.")
-        _check_bookable(found.lesson_type_instructor_id, found.active, instructor_id)
-        tz = zone(found.time_zone or "UTC")
-        policy = BookingPolicy(
-            min_notice_minutes=found.min_notice_minutes,
-            booking_horizon_days=found.booking_horizon_days,
-            buffer_minutes=found.buffer_minutes,
-            slot_step_minutes=found.slot_step_minutes,
-            daily_limit=found.daily_limit,
-            weekly_limit=found.weekly_limit,
+        if answer is None:
+            answer = _compute(tx, request, cache.generation(request.instructor_id), cache.expiry())
+            cache.put(request.key, answer)
+        student_busy = (
+            tx.bookings.student_busy(
+                student_id,
+                request.start - answer.open.duration,
+                request.end + answer.open.duration,
+                None,
+            )
+            if student_id is not None
+            else []
         )
-        query = _slot_query(
-            tx,
-            instructor_id,
-            policy,
-            tz,
-            found.duration_minutes,
-            TimeRange(start, end),
-            caller.now,
-            student_id=student_id,
-            template=template_from(found.template),
-        )
-    slots = [
-        {
-            "start": s.start,
-            "end": s.end,
-            "local_start": s.start.astimezone(viewer),
-            "local_end": s.end.astimezone(viewer),
-        }
-        for s in bookable_slots(query)
-    ]
-    return {
-        "instructor_id": instructor_id,
-        "lesson_type_id": lesson_type_id,
-        "time_zone": viewer_zone,
-        "slots": slots,
+    return answer.body(answer.open.at(caller.now, student_busy))
+
+
+def _compute(tx: Tx, request: SlotRequest, generation: Generation, expires: float) -> SlotAnswer:
+    """Read what the slots depend on and work them out (``generation`` read beforehand)."""
+    instructor_id = request.instructor_id
+    # One statement for the instructor, their zone and week, and the lesson type; the same
+    # answers (and refusals, in the same order) as reading each through the session.
+    found = tx.instructors.for_slots(instructor_id, request.lesson_type_id)
+    if found is None:
+        raise NotFound("No such instructor.")
+    _check_bookable(found.lesson_type_instructor_id, found.active, instructor_id)
+    policy = BookingPolicy(
+        min_notice_minutes=found.min_notice_minutes,
+        booking_horizon_days=found.booking_horizon_days,
+        buffer_minutes=found.buffer_minutes,
+        slot_step_minutes=found.slot_step_minutes,
+        daily_limit=found.daily_limit,
+        weekly_limit=found.weekly_limit,
+    )
+    window = TimeRange(request.start, request.end)
+    query = _slot_query(
+        tx,
+        instructor_id,
+        policy,
+        zone(found.time_zone or "UTC"),
+        found.duration_minutes,
+        window,
+        request.start,  # open_slots does not apply the clock's rules
+        student_id=None,
+        template=template_from(found.template),
+    )
+    found_open = open_slots(query)
+    return SlotAnswer(
+        generation=generation,
+        expires=expires,
+        open=found_open,
+        head=_head(request),
+        encoded=_encode(found_open, zone(request.viewer_zone)),
+    )
+
+
+def _head(request: SlotRequest) -> bytes:
+    fields = {
+        "instructor_id": request.instructor_id,
+        "lesson_type_id": request.lesson_type_id,
+        "time_zone": request.viewer_zone,
     }
+    return orjson.dumps(fields)[:-1] + b',"slots":['
+
+
+def _encode(found: OpenSlots, viewer: ZoneInfo) -> tuple[bytes, ...]:
+    """Each slot as the JSON object the API documents: UTC instants end in ``Z``, local ones
+    carry the viewer's offset."""
+    dumps, duration = orjson.dumps, found.duration
+    return tuple(
+        dumps(
+            {
+                "start": start,
+                "end": start + duration,
+                "local_start": start.astimezone(viewer),
+                "local_end": (start + duration).astimezone(viewer),
+            },
+            option=orjson.OPT_UTC_Z,
+        )
+        for start in found.starts
+    )

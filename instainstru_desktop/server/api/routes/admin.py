@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from starlette.responses import Response
 
-from instainstru_desktop.server.api.deps import RequirePermission, UowDep
+from instainstru_desktop.server.api.deps import RequirePermission, UowDep, run_read
 from instainstru_desktop.server.api.routes._json import json_response
 from instainstru_desktop.server.api.schemas import (
     BookingOut,
@@ -28,7 +28,7 @@ Admin = Annotated[Caller, RequirePermission(Permission.ADMIN_REVIEW)]
 
 
 @router.get("/bookings", response_model=None, responses={200: {"model": BookingPage}})
-def all_bookings(
+async def all_bookings(
     caller: Admin,
     uow: UowDep,
     instructor_id: Annotated[str | None, Query(max_length=36)] = None,
@@ -49,11 +49,17 @@ def all_bookings(
         text=q,
         flagged=flagged,
     )
-    return json_response(
-        bookings.list_bookings(
-            uow, caller, where, cursor, limit, permission=Permission.ADMIN_REVIEW
-        )
+    page = await run_read(
+        uow,
+        bookings.list_bookings,
+        uow,
+        caller,
+        where,
+        cursor,
+        limit,
+        permission=Permission.ADMIN_REVIEW,
     )
+    return json_response(page)
 
 
 @router.post("/bookings/{booking_id}/review", response_model=BookingOut)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from instainstru_desktop.server.api.deps import RequirePermission, UowDep
+from instainstru_desktop.server.api.deps import RequirePermission, UowDep, run_read
 from instainstru_desktop.server.api.routes._json import json_response
 from instainstru_desktop.server.api.schemas import (
     AvailabilityOut,
@@ -27,8 +27,8 @@ Editor = Annotated[Caller, RequirePermission(Permission.AVAILABILITY_EDIT)]
 
 
 @router.get("/weekly-template", response_model=TemplateOut)
-def get_template(instructor_id: str, caller: Reader, uow: UowDep) -> Json:
-    return availability.get_template(uow, caller, instructor_id)
+async def get_template(instructor_id: str, caller: Reader, uow: UowDep) -> Json:
+    return await run_read(uow, availability.get_template, uow, caller, instructor_id)
 
 
 @router.put("/weekly-template", response_model=TemplateOut)
@@ -38,7 +38,7 @@ def set_template(instructor_id: str, body: TemplateIn, caller: Editor, uow: UowD
 
 
 @router.get("/availability", response_model=None, responses={200: {"model": AvailabilityOut}})
-def get_availability(
+async def get_availability(
     instructor_id: str,
     caller: Reader,
     uow: UowDep,
@@ -46,7 +46,10 @@ def get_availability(
     last: Annotated[WireDate, Query(alias="to")],
 ) -> Response:
     """Written by orjson: a response model would cost a second thread hop and a pydantic pass."""
-    return json_response(availability.get_availability(uow, caller, instructor_id, first, last))
+    body = await run_read(
+        uow, availability.get_availability, uow, caller, instructor_id, first, last
+    )
+    return json_response(body)
 
 
 @router.put("/availability/{day}", response_model=OverrideOut)

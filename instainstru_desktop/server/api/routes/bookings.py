@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from starlette.responses import Response
 
 from instainstru_desktop.domain.bookings import BookingAction
-from instainstru_desktop.server.api.deps import RequirePermission, UowDep
+from instainstru_desktop.server.api.deps import RequirePermission, UowDep, run_read
 from instainstru_desktop.server.api.routes._json import json_response
 from instainstru_desktop.server.api.schemas import (
     AuditEntryOut,
@@ -56,7 +56,7 @@ def create_booking(body: BookingIn, caller: Creator, uow: UowDep) -> Response:
 
 
 @router.get("", response_model=None, responses={200: {"model": BookingPage}})
-def list_bookings(
+async def list_bookings(
     caller: Reader,
     uow: UowDep,
     status: Status | None = None,
@@ -67,17 +67,18 @@ def list_bookings(
 ) -> Response:
     """The caller's own bookings (students and instructors), or all (admins)."""
     where = BookingFilter(status=status, start_from=start_from, start_to=start_to)
-    return json_response(bookings.list_bookings(uow, caller, where, cursor, limit))
+    page = await run_read(uow, bookings.list_bookings, uow, caller, where, cursor, limit)
+    return json_response(page)
 
 
 @router.get("/{booking_id}", response_model=None, responses={200: {"model": BookingOut}})
-def get_booking(booking_id: str, caller: Reader, uow: UowDep) -> Response:
-    return json_response(bookings.get_booking(uow, caller, booking_id))
+async def get_booking(booking_id: str, caller: Reader, uow: UowDep) -> Response:
+    return json_response(await run_read(uow, bookings.get_booking, uow, caller, booking_id))
 
 
 @router.get("/{booking_id}/history", response_model=list[AuditEntryOut])
-def booking_history(booking_id: str, caller: Historian, uow: UowDep) -> list[Json]:
-    return bookings.history(uow, caller, booking_id)
+async def booking_history(booking_id: str, caller: Historian, uow: UowDep) -> list[Json]:
+    return await run_read(uow, bookings.history, uow, caller, booking_id)
 
 
 @router.post("/{booking_id}/cancel", response_model=BookingOut)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from instainstru_desktop.server.api.deps import RequirePermission, UowDep
+from instainstru_desktop.server.api.deps import RequirePermission, UowDep, run_read
 from instainstru_desktop.server.api.schemas import (
     InstructorOut,
     InstructorPage,
@@ -28,15 +28,15 @@ Cursor = Annotated[str | None, Query(max_length=500)]
 
 
 @router.get("", response_model=InstructorPage)
-def list_instructors(
+async def list_instructors(
     caller: Reader, uow: UowDep, cursor: Cursor = None, limit: Limit = 100
 ) -> Json:
-    return instructors.list_instructors(uow, caller, cursor, limit)
+    return await run_read(uow, instructors.list_instructors, uow, caller, cursor, limit)
 
 
 @router.get("/{instructor_id}", response_model=InstructorOut)
-def get_instructor(instructor_id: str, caller: Reader, uow: UowDep) -> Json:
-    return instructors.get_instructor(uow, caller, instructor_id)
+async def get_instructor(instructor_id: str, caller: Reader, uow: UowDep) -> Json:
+    return await run_read(uow, instructors.get_instructor, uow, caller, instructor_id)
 
 
 @router.patch("/{instructor_id}", response_model=InstructorOut)

@@ -1,0 +1,313 @@
+"""Slot answers kept in memory: every change they depend on shows at once, the clock's rules
+apply per request, a student's own lessons per student, and nothing is kept past its time.
+
+Each check compares the answer of the app under test (which keeps answers) with the answer of a
+second app on the same database that keeps none: equal bodies mean the kept answer is exactly
+what a fresh computation gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from instainstru_desktop.domain.slots import OpenSlots
+from instainstru_desktop.server.app import create_app
+from instainstru_desktop.server.events import Poke
+from instainstru_desktop.server.services.slot_cache import SlotAnswer, SlotCache
+from instainstru_desktop.server.settings import Settings
+from tests.server.helpers import T0, FakeClock, Person, Studio, iso
+
+API = "/api/v1"
+
+
+@pytest.fixture
+def fresh(database_url: str, clock: FakeClock, app: FastAPI) -> Iterator[TestClient]:
+    """A second app on the same database that keeps no slot answers."""
+    uncached = create_app(Settings(database_url=database_url, slot_cache_entries=0), clock=clock)
+    with TestClient(uncached) as client:
+        yield client
+    uncached.state.context.uow.database.dispose()
+
+
+def slots(client: TestClient, teacher: Person, who: Person | None = None, **params: Any) -> Any:
+    query = {
+        "lesson_type_id": teacher.lesson_type_id,
+        "from": iso(T0),
+        "to": iso(T0 + timedelta(days=7)),
+        "tz": "America/Chicago",
+        **params,
+    }
+    headers = who.headers if who is not None else {}
+    response = client.get(
+        f"{API}/instructors/{teacher.instructor_id}/slots", params=query, headers=headers
+    )
+    return response.status_code, response.json()
+
+
+def kept(app: FastAPI) -> int:
+    return len(app.state.context.slots)
+
+
+Change = Callable[[TestClient, Studio], None]
+
+
+def _book(client: TestClient, studio: Studio) -> None:
+    teacher, student = studio.instructors[0], studio.students[0]
+    body = {
+        "instructor_id": teacher.instructor_id,
+        "lesson_type_id": teacher.lesson_type_id,
+        "start": iso(T0.replace(hour=14) + timedelta(days=2)),
+    }
+    response = client.post(f"{API}/bookings", json=body, headers=student.headers)
+    assert response.status_code == 201, response.text
+
+
+def _cancel_a_lesson(client: TestClient, studio: Studio) -> None:
+    teacher = studio.instructors[0]
+    found = client.get(f"{API}/bookings", headers=teacher.headers).json()["items"][0]
+    response = client.post(
+        f"{API}/bookings/{found['id']}/cancel", json={"reason": "ill"}, headers=teacher.headers
+    )
+    assert response.status_code == 200, response.text
+
+
+def _usual_week(client: TestClient, studio: Studio) -> None:
+    teacher = studio.instructors[0]
+    ranges = [{"weekday": d, "start": "07:00", "end": "12:00"} for d in range(7)]
+    response = client.put(
+        f"{API}/instructors/{teacher.instructor_id}/weekly-template",
+        json={"ranges": ranges},
+        headers=teacher.headers,
+    )
+    assert response.status_code == 200, response.text
+
+
+def _one_date(client: TestClient, studio: Studio) -> None:
+    teacher = studio.instructors[0]
+    day = (T0 + timedelta(days=3)).date()
+    response = client.put(
+        f"{API}/instructors/{teacher.instructor_id}/availability/{day}",
+        json={"ranges": [{"start": "18:00", "end": "21:00"}]},
+        headers=teacher.headers,
+    )
+    assert response.status_code == 200, response.text
+
+
+def _policy(client: TestClient, studio: Studio) -> None:
+    teacher = studio.instructors[0]
+    policy = {
+        "min_notice_minutes": 120,
+        "booking_horizon_days": 28,
+        "buffer_minutes": 0,
+        "slot_step_minutes": 30,
+        "daily_limit": None,
+        "weekly_limit": None,
+    }
+    response = client.put(
+        f"{API}/instructors/{teacher.instructor_id}/policy", json=policy, headers=teacher.headers
+    )
+    assert response.status_code == 200, response.text
+
+
+def _lesson_length(client: TestClient, studio: Studio) -> None:
+    teacher = studio.instructors[0]
+    response = client.patch(
+        f"{API}/lesson-types/{teacher.lesson_type_id}",
+        json={"duration_minutes": 90},
+        headers=teacher.headers,
+    )
+    assert response.status_code == 200, response.text
+
+
+def _time_zone(client: TestClient, studio: Studio) -> None:
+    teacher = studio.instructors[0]
+    response = client.patch(
+        f"{API}/instructors/{teacher.instructor_id}",
+        json={"time_zone": "Asia/Tokyo"},
+        headers=teacher.headers,
+    )
+    assert response.status_code == 200, response.text
+
+
+def _nothing(client: TestClient, studio: Studio) -> None:
+    pass
+
+
+@pytest.mark.parametrize(
+    ("prepare", "change"),
+    [
+        (_nothing, _book),
+        (_book, _cancel_a_lesson),
+        (_nothing, _usual_week),
+        (_nothing, _one_date),
+        (_nothing, _policy),
+        (_nothing, _lesson_length),
+        (_nothing, _time_zone),
+    ],
+    ids=lambda change: change.__name__.strip("_"),
+)
+def test_a_kept_answer_gives_way_to_every_change_it_depends_on(
+    prepare: Change,
+    change: Change,
+    app: FastAPI,
+    client: TestClient,
+    fresh: TestClient,
+    studio: Studio,
+) -> None:
+    teacher = studio.instructors[0]
+    prepare(client, studio)
+    before = slots(client, teacher)
+    assert before == slots(client, teacher) == slots(fresh, teacher)
+    assert kept(app) == 1
+    change(client, studio)
+    after = slots(client, teacher)
+    assert after == slots(fresh, teacher)
+    assert after != before  # the change did change the slots: the comparison can fail
+
+
+def test_a_lesson_type_withdrawn_is_refused_at_once(client: TestClient, studio: Studio) -> None:
+    teacher = studio.instructors[0]
+    assert slots(client, teacher)[0] == 200
+    response = client.patch(
+        f"{API}/lesson-types/{teacher.lesson_type_id}",
+        json={"active": False},
+        headers=teacher.headers,
+    )
+    assert response.status_code == 200, response.text
+    status, body = slots(client, teacher)
+    assert (status, body["code"]) == (422, "validation_error")
+
+
+def test_another_instructors_change_keeps_the_answer(
+    app: FastAPI, client: TestClient, studio: Studio
+) -> None:
+    teacher, other = studio.instructors
+    first = slots(client, teacher)
+    answer = app.state.context.slots.get(_key(teacher))
+    assert answer is not None
+    _book_other(client, studio, other)
+    assert app.state.context.slots.get(_key(teacher)) is answer
+    assert slots(client, teacher) == first
+
+
+def _key(teacher: Person) -> Any:
+    return (
+        teacher.instructor_id,
+        teacher.lesson_type_id,
+        T0,
+        T0 + timedelta(days=7),
+        "America/Chicago",
+    )
+
+
+def _book_other(client: TestClient, studio: Studio, other: Person, hour: int = 6) -> None:
+    body = {
+        "instructor_id": other.instructor_id,
+        "lesson_type_id": other.lesson_type_id,
+        "start": iso(T0.replace(hour=hour) + timedelta(days=2)),
+    }
+    response = client.post(f"{API}/bookings", json=body, headers=studio.students[1].headers)
+    assert response.status_code == 201, response.text
+
+
+def test_notice_and_horizon_follow_the_clock_on_a_kept_answer(
+    client: TestClient, fresh: TestClient, studio: Studio, clock: FakeClock
+) -> None:
+    teacher = studio.instructors[0]
+    window = {"to": iso(T0 + timedelta(days=40))}
+    before = slots(client, teacher, **window)
+    for hours in (1, 5, 24 * 20):
+        clock.advance(hours=hours)
+        now = slots(client, teacher, **window)
+        assert now == slots(fresh, teacher, **window)
+        assert now != before
+        before = now
+
+
+def test_a_student_never_sees_times_they_are_busy_in(
+    app: FastAPI, client: TestClient, fresh: TestClient, studio: Studio
+) -> None:
+    """A student's lessons with *another* instructor do not change this instructor's kept
+    answer, yet that student must not be offered those times."""
+    teacher, other = studio.instructors
+    student = studio.students[1]
+    anyone = slots(client, teacher)
+    _book_other(client, studio, other, hour=10)  # in both Ines's (London) and Ravi's hours
+    taken = T0.replace(hour=10) + timedelta(days=2)
+    assert slots(client, teacher) == anyone  # still kept for everyone else
+    status, mine = slots(client, teacher, student)
+    assert status == 200
+    assert mine == slots(fresh, teacher, student)[1]
+    starts = {s["start"] for s in mine["slots"]}
+    assert iso(taken) not in starts
+    assert iso(taken) in {s["start"] for s in anyone[1]["slots"]}
+    assert len(starts) < len(anyone[1]["slots"])
+
+
+# -- the cache on its own ----------------------------------------------------------------------
+
+
+class Ticks:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _answer(cache: SlotCache, instructor_id: str) -> SlotAnswer:
+    empty = OpenSlots((), timedelta(hours=1), timedelta(0), timedelta(days=1))
+    return SlotAnswer(cache.generation(instructor_id), cache.expiry(), empty, b"{", ())
+
+
+def _slot_key(instructor_id: str) -> Any:
+    return (instructor_id, "type", T0, T0 + timedelta(days=1), "UTC")
+
+
+def test_an_answer_expires_after_its_keep_time() -> None:
+    ticks = Ticks()
+    cache = SlotCache(entries=8, ttl_seconds=60, clock=ticks)
+    cache.put(_slot_key("a"), _answer(cache, "a"))
+    ticks.now += 59.9
+    assert cache.get(_slot_key("a")) is not None
+    ticks.now += 0.2
+    assert cache.get(_slot_key("a")) is None
+
+
+def test_pokes_drop_only_what_they_concern() -> None:
+    cache = SlotCache(entries=8, ttl_seconds=60)
+    for name in "abc":
+        cache.put(_slot_key(name), _answer(cache, name))
+    cache.observe(Poke(1, frozenset({"b"})))
+    assert [cache.get(_slot_key(n)) is not None for n in "abc"] == [True, False, True]
+    cache.observe(Poke(2, frozenset()))  # a change naming no instructor: a user's zone, say
+    assert [cache.get(_slot_key(n)) is not None for n in "abc"] == [False, False, False]
+    cache.put(_slot_key("a"), _answer(cache, "a"))
+    cache.observe(Poke(3, frozenset(), everyone=True))
+    assert cache.get(_slot_key("a")) is None
+
+
+def test_an_answer_computed_while_a_commit_landed_is_not_kept() -> None:
+    cache = SlotCache(entries=8, ttl_seconds=60)
+    stale = _answer(cache, "a")  # generation read before the database...
+    cache.observe(Poke(1, frozenset({"a"})))  # ...then a commit lands
+    cache.put(_slot_key("a"), stale)
+    assert cache.get(_slot_key("a")) is None
+
+
+def test_the_least_recently_used_answer_goes_first() -> None:
+    cache = SlotCache(entries=2, ttl_seconds=60)
+    cache.put(_slot_key("a"), _answer(cache, "a"))
+    cache.put(_slot_key("b"), _answer(cache, "b"))
+    assert cache.get(_slot_key("a")) is not None
+    cache.put(_slot_key("c"), _answer(cache, "c"))
+    assert [cache.get(_slot_key(n)) is not None for n in "abc"] == [True, False, True]
+    off = SlotCache(entries=0, ttl_seconds=60)
+    off.put(_slot_key("a"), _answer(off, "a"))
+    assert off.get(_slot_key("a")) is None

@@ -36,8 +36,9 @@ from instainstru_desktop.server.api.schemas import Problem
 from instainstru_desktop.server.db import Database
 from instainstru_desktop.server.events import EventHub, PostgresListener
 from instainstru_desktop.server.ratelimit import SlidingWindowLimiter
+from instainstru_desktop.server.services.answer_cache import AnswerCache
 from instainstru_desktop.server.services.auth import SignInThrottle, TokenCache
-from instainstru_desktop.server.services.slot_cache import SlotCache
+from instainstru_desktop.server.services.slots import SlotCache
 from instainstru_desktop.server.settings import Settings
 from instainstru_desktop.server.uow import UnitOfWork
 
@@ -81,11 +82,15 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         ),
         tokens=TokenCache(settings.token_cache_seconds),
         slots=SlotCache(
-            entries=settings.slot_cache_entries, ttl_seconds=settings.slot_cache_seconds
+            entries=settings.slot_cache_entries, ttl_seconds=settings.answer_cache_seconds
+        ),
+        pages=AnswerCache(
+            entries=settings.page_cache_entries, ttl_seconds=settings.answer_cache_seconds
         ),
         clock=now,
     )
     hub.watch(context.slots.observe)
+    hub.watch(context.pages.observe)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

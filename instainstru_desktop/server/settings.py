@@ -36,7 +36,9 @@ class Settings(BaseSettings):
     events_keepalive_seconds: float = Field(default=15.0, gt=0)
     pull_page_rows: int = Field(default=50_000, ge=1)
     pool_size: int = Field(default=20, ge=1)
-    #: Slot answers kept in memory until the instructor's data changes (0: keep none), and how
-    #: long one may be kept at most, as a bound should a change go unheard.
+    #: Answers kept in memory until the data they were read from changes (0: keep none): slot
+    #: windows, and pages of the admin's list of all bookings; and how long one may be kept at
+    #: most, as a bound should a change go unheard.
     slot_cache_entries: int = Field(default=128, ge=0)
-    slot_cache_seconds: float = Field(default=60.0, ge=0)
+    page_cache_entries: int = Field(default=64, ge=0)
+    answer_cache_seconds: float = Field(default=60.0, ge=0)

@@ -19,9 +19,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from instainstru_desktop.server.permissions import Permission, Principal, require
+from instainstru_desktop.server.services.answer_cache import AnswerCache
 from instainstru_desktop.server.services.auth import SignInThrottle, TokenCache, authenticate
 from instainstru_desktop.server.services.context import Caller
-from instainstru_desktop.server.services.slot_cache import SlotCache
+from instainstru_desktop.server.services.slots import SlotCache
 from instainstru_desktop.server.settings import Settings
 from instainstru_desktop.server.uow import UnitOfWork
 
@@ -43,6 +44,7 @@ class ServerContext:
     throttle: SignInThrottle
     tokens: TokenCache
     slots: SlotCache
+    pages: AnswerCache[bytes]
     clock: Callable[[], datetime] = utc_now
 
     @property

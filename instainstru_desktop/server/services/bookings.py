@@ -36,6 +36,7 @@ from instainstru_desktop.server.permissions import (
 )
 from instainstru_desktop.server.repositories import BookingFilter
 from instainstru_desktop.server.services import views
+from instainstru_desktop.server.services.answer_cache import AnswerCache
 from instainstru_desktop.server.services.common import (
     decode_cursor,
     encode_cursor,
@@ -305,6 +306,35 @@ def history(uow: UnitOfWork, caller: Caller, booking_id: str) -> list[Json]:
             hidden_unless=Permission.BOOKINGS_READ,
         )
         return [views.audit(e) for e in tx.audit.of_booking(booking_id)]
+
+
+def cached_admin_page(
+    cache: AnswerCache[bytes], caller: Caller, where: BookingFilter, cursor: str | None, limit: int
+) -> bytes | None:
+    """A page of the admin's list of all bookings from memory, if kept and still current."""
+    require(caller.principal, Permission.ADMIN_REVIEW)
+    return cache.get(("admin", where, cursor, limit))
+
+
+def admin_page(
+    uow: UnitOfWork,
+    cache: AnswerCache[bytes],
+    caller: Caller,
+    where: BookingFilter,
+    cursor: str | None,
+    limit: int,
+) -> bytes:
+    """A page of all bookings, as the JSON body of the answer, kept until a commit in its scope.
+
+    Admins browse and re-read these pages far more often than a studio's bookings change; every
+    admin sees the same page, so one kept body serves them all. The scope is the instructor the
+    page is filtered to (None: every commit), so a busy instructor does not drop other pages.
+    """
+    generation = cache.generation(where.instructor_id)
+    page = list_bookings(uow, caller, where, cursor, limit, permission=Permission.ADMIN_REVIEW)
+    body = views.encode(page)
+    cache.put(("admin", where, cursor, limit), where.instructor_id, generation, body)
+    return body
 
 
 def list_bookings(

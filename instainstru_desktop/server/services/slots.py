@@ -8,6 +8,7 @@ bookings the instructor has ever had.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -23,15 +24,10 @@ from instainstru_desktop.domain.zones import local_date, wall_time_to_utc, week_
 from instainstru_desktop.server.errors import InvalidInput, NotFound
 from instainstru_desktop.server.models import Instructor, LessonType
 from instainstru_desktop.server.permissions import Role
+from instainstru_desktop.server.services.answer_cache import AnswerCache
 from instainstru_desktop.server.services.availability import availability_of, template_from
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.instructors import policy_of
-from instainstru_desktop.server.services.slot_cache import (
-    Generation,
-    SlotAnswer,
-    SlotCache,
-    SlotKey,
-)
 from instainstru_desktop.server.uow import Tx, UnitOfWork
 
 MAX_WINDOW = timedelta(days=62)
@@ -128,6 +124,34 @@ def _check_bookable(owner_id: str | None, active: bool | None, instructor_id: st
 
 
 @dataclass(frozen=True, slots=True)
+class SlotAnswer:
+    """One window's open slots, each already encoded for the viewer's zone.
+
+    What is kept is the clock-free part (:class:`OpenSlots`): each request applies notice and
+    horizon for its own ``now`` by bisecting, and a signed-in student's own lessons are
+    subtracted per request (they change with bookings of *other* instructors, which do not move
+    this instructor's generation). Slots are advice -- creating a booking re-checks every rule
+    inside its transaction -- so a kept answer can never double-book.
+    """
+
+    open: OpenSlots
+    head: bytes  # the JSON object up to the opening bracket of "slots"
+    encoded: tuple[bytes, ...]  # one JSON object per entry of open.starts
+
+    def body(self, chosen: Sequence[int]) -> bytes:
+        """The response body with the slots at the indexes ``chosen`` (ascending)."""
+        if isinstance(chosen, range) and chosen.step == 1:
+            parts: Sequence[bytes] = self.encoded[chosen.start : chosen.stop]
+        else:
+            parts = [self.encoded[i] for i in chosen]
+        return b"".join((self.head, b",".join(parts), b"]}"))
+
+
+#: Slot answers by :attr:`SlotRequest.key`, each in its instructor's scope.
+SlotCache = AnswerCache[SlotAnswer]
+
+
+@dataclass(frozen=True, slots=True)
 class SlotRequest:
     """A window of slots asked for; checked on creation (bad input is a 4xx, never a 500)."""
 
@@ -148,7 +172,7 @@ class SlotRequest:
             )
 
     @property
-    def key(self) -> SlotKey:
+    def key(self) -> tuple[str, str, datetime, datetime, str]:
         return (self.instructor_id, self.lesson_type_id, self.start, self.end, self.viewer_zone)
 
 
@@ -173,8 +197,9 @@ def list_slots(uow: UnitOfWork, cache: SlotCache, caller: Caller, request: SlotR
     answer = cache.get(request.key)
     with uow.read() as tx:
         if answer is None:
-            answer = _compute(tx, request, cache.generation(request.instructor_id), cache.expiry())
-            cache.put(request.key, answer)
+            generation = cache.generation(request.instructor_id)
+            answer = _compute(tx, request)
+            cache.put(request.key, request.instructor_id, generation, answer)
         student_busy = (
             tx.bookings.student_busy(
                 student_id,
@@ -188,8 +213,8 @@ def list_slots(uow: UnitOfWork, cache: SlotCache, caller: Caller, request: SlotR
     return answer.body(answer.open.at(caller.now, student_busy))
 
 
-def _compute(tx: Tx, request: SlotRequest, generation: Generation, expires: float) -> SlotAnswer:
-    """Read what the slots depend on and work them out (``generation`` read beforehand)."""
+def _compute(tx: Tx, request: SlotRequest) -> SlotAnswer:
+    """Read what the slots depend on and work them out."""
     instructor_id = request.instructor_id
     # One statement for the instructor, their zone and week, and the lesson type; the same
     # answers (and refusals, in the same order) as reading each through the session.
@@ -219,8 +244,6 @@ def _compute(tx: Tx, request: SlotRequest, generation: Generation, expires: floa
     )
     found_open = open_slots(query)
     return SlotAnswer(
-        generation=generation,
-        expires=expires,
         open=found_open,
         head=_head(request),
         encoded=_encode(found_open, zone(request.viewer_zone)),

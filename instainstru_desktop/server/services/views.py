@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import orjson
+
 from instainstru_desktop.domain.time_ranges import WallRange
 from instainstru_desktop.server.models import (
     AuditEntry,
@@ -19,6 +21,12 @@ from instainstru_desktop.server.models import (
 )
 
 Json = dict[str, Any]
+_JSON_OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_NAIVE_UTC
+
+
+def encode(content: Any) -> bytes:
+    """JSON as the API writes it: instants in UTC end in ``Z`` (naive ones are UTC)."""
+    return orjson.dumps(content, option=_JSON_OPTIONS)
 
 
 def wall(start: int, end: int) -> Json:

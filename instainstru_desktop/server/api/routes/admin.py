@@ -7,8 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from starlette.responses import Response
 
-from instainstru_desktop.server.api.deps import RequirePermission, UowDep, run_read
-from instainstru_desktop.server.api.routes._json import json_response
+from instainstru_desktop.server.api.deps import ContextDep, RequirePermission, UowDep, run_read
 from instainstru_desktop.server.api.schemas import (
     BookingOut,
     BookingPage,
@@ -30,7 +29,7 @@ Admin = Annotated[Caller, RequirePermission(Permission.ADMIN_REVIEW)]
 @router.get("/bookings", response_model=None, responses={200: {"model": BookingPage}})
 async def all_bookings(
     caller: Admin,
-    uow: UowDep,
+    context: ContextDep,
     instructor_id: Annotated[str | None, Query(max_length=36)] = None,
     status: Status | None = None,
     start_from: Annotated[Instant | None, Query(alias="from")] = None,
@@ -40,7 +39,8 @@ async def all_bookings(
     cursor: Annotated[str | None, Query(max_length=500)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> Response:
-    """A page of all bookings (serialized by orjson: a 500-row page skips pydantic's pass)."""
+    """A page of all bookings; a page read since the last change in its scope is served from
+    memory (see ``bookings.admin_page``)."""
     where = BookingFilter(
         instructor_id=instructor_id,
         status=status,
@@ -49,17 +49,19 @@ async def all_bookings(
         text=q,
         flagged=flagged,
     )
-    page = await run_read(
-        uow,
-        bookings.list_bookings,
-        uow,
-        caller,
-        where,
-        cursor,
-        limit,
-        permission=Permission.ADMIN_REVIEW,
-    )
-    return json_response(page)
+    body = bookings.cached_admin_page(context.pages, caller, where, cursor, limit)
+    if body is None:
+        body = await run_read(
+            context.uow,
+            bookings.admin_page,
+            context.uow,
+            context.pages,
+            caller,
+            where,
+            cursor,
+            limit,
+        )
+    return Response(body, media_type="application/json")
 
 
 @router.post("/bookings/{booking_id}/review", response_model=BookingOut)

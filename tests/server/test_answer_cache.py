@@ -1,9 +1,10 @@
-"""Slot answers kept in memory: every change they depend on shows at once, the clock's rules
-apply per request, a student's own lessons per student, and nothing is kept past its time.
+"""Answers kept in memory (slot windows, the admin's pages): every change they depend on shows
+at once, the clock's rules apply per request, a student's own lessons per student, and nothing
+is kept past its time.
 
 Each check compares the answer of the app under test (which keeps answers) with the answer of a
 second app on the same database that keeps none: equal bodies mean the kept answer is exactly
-what a fresh computation gives.
+what a fresh read gives.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from instainstru_desktop.domain.slots import OpenSlots
 from instainstru_desktop.server.app import create_app
 from instainstru_desktop.server.events import Poke
-from instainstru_desktop.server.services.slot_cache import SlotAnswer, SlotCache
+from instainstru_desktop.server.repositories import BookingFilter
+from instainstru_desktop.server.services.answer_cache import AnswerCache
 from instainstru_desktop.server.settings import Settings
 from tests.server.helpers import T0, FakeClock, Person, Studio, iso
 
@@ -29,7 +30,8 @@ API = "/api/v1"
 @pytest.fixture
 def fresh(database_url: str, clock: FakeClock, app: FastAPI) -> Iterator[TestClient]:
     """A second app on the same database that keeps no slot answers."""
-    uncached = create_app(Settings(database_url=database_url, slot_cache_entries=0), clock=clock)
+    settings = Settings(database_url=database_url, slot_cache_entries=0, page_cache_entries=0)
+    uncached = create_app(settings, clock=clock)
     with TestClient(uncached) as client:
         yield client
     uncached.state.context.uow.database.dispose()
@@ -250,6 +252,65 @@ def test_a_student_never_sees_times_they_are_busy_in(
     assert len(starts) < len(anyone[1]["slots"])
 
 
+# -- the admin's pages ---------------------------------------------------------------------------
+
+
+def page(client: TestClient, studio: Studio, **params: Any) -> Any:
+    response = client.get(f"{API}/admin/bookings", params=params, headers=studio.admin.headers)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_a_kept_admin_page_gives_way_to_bookings_and_reviews(
+    app: FastAPI, client: TestClient, fresh: TestClient, studio: Studio
+) -> None:
+    other = studio.instructors[1]
+    _book(client, studio)
+    first = page(client, studio)
+    assert first == page(client, studio) == page(fresh, studio)
+    assert len(app.state.context.pages) == 1
+    _book_other(client, studio, other)
+    second = page(client, studio)
+    assert second == page(fresh, studio)
+    assert len(second["items"]) == len(first["items"]) + 1
+    booking_id = second["items"][0]["id"]
+    review = client.post(
+        f"{API}/admin/bookings/{booking_id}/review",
+        json={"flagged": True, "note": "check the price"},
+        headers=studio.admin.headers,
+    )
+    assert review.status_code == 200, review.text
+    third = page(client, studio)
+    assert third == page(fresh, studio)
+    assert third["items"][0]["flagged"] is True
+
+
+def test_a_page_of_one_instructor_stays_kept_while_another_one_changes(
+    app: FastAPI, client: TestClient, studio: Studio
+) -> None:
+    teacher, other = studio.instructors
+    _book(client, studio)
+    mine = page(client, studio, instructor_id=teacher.instructor_id)
+    page(client, studio)
+    pages = app.state.context.pages
+    filtered = ("admin", BookingFilter(instructor_id=teacher.instructor_id), None, 100)
+    unfiltered = ("admin", BookingFilter(), None, 100)
+    assert pages.get(filtered) is not None
+    assert pages.get(unfiltered) is not None
+    _book_other(client, studio, other)
+    assert pages.get(filtered) is not None  # still current: only the other instructor changed
+    assert pages.get(unfiltered) is None
+    assert page(client, studio, instructor_id=teacher.instructor_id) == mine
+
+
+def test_only_admins_are_served_a_kept_page(client: TestClient, studio: Studio) -> None:
+    page(client, studio)
+    teacher = studio.instructors[0]
+    response = client.get(f"{API}/admin/bookings", headers=teacher.headers)
+    assert response.status_code == 403
+    assert client.get(f"{API}/admin/bookings").status_code == 401
+
+
 # -- the cache on its own ----------------------------------------------------------------------
 
 
@@ -261,53 +322,54 @@ class Ticks:
         return self.now
 
 
-def _answer(cache: SlotCache, instructor_id: str) -> SlotAnswer:
-    empty = OpenSlots((), timedelta(hours=1), timedelta(0), timedelta(days=1))
-    return SlotAnswer(cache.generation(instructor_id), cache.expiry(), empty, b"{", ())
+def keep(cache: AnswerCache[str], scope: str | None) -> None:
+    cache.put(scope, scope, cache.generation(scope), f"answer of {scope}")
 
 
-def _slot_key(instructor_id: str) -> Any:
-    return (instructor_id, "type", T0, T0 + timedelta(days=1), "UTC")
+def kept_scopes(cache: AnswerCache[str], scopes: list[str | None]) -> list[bool]:
+    return [cache.get(scope) is not None for scope in scopes]
 
 
 def test_an_answer_expires_after_its_keep_time() -> None:
     ticks = Ticks()
-    cache = SlotCache(entries=8, ttl_seconds=60, clock=ticks)
-    cache.put(_slot_key("a"), _answer(cache, "a"))
+    cache: AnswerCache[str] = AnswerCache(entries=8, ttl_seconds=60, clock=ticks)
+    keep(cache, "a")
     ticks.now += 59.9
-    assert cache.get(_slot_key("a")) is not None
+    assert cache.get("a") == "answer of a"
     ticks.now += 0.2
-    assert cache.get(_slot_key("a")) is None
+    assert cache.get("a") is None
 
 
 def test_pokes_drop_only_what_they_concern() -> None:
-    cache = SlotCache(entries=8, ttl_seconds=60)
-    for name in "abc":
-        cache.put(_slot_key(name), _answer(cache, name))
+    cache: AnswerCache[str] = AnswerCache(entries=8, ttl_seconds=60)
+    scopes: list[str | None] = ["a", "b", "c", None]
+    for scope in scopes:
+        keep(cache, scope)
     cache.observe(Poke(1, frozenset({"b"})))
-    assert [cache.get(_slot_key(n)) is not None for n in "abc"] == [True, False, True]
+    # the studio-wide answer (None) follows every commit
+    assert kept_scopes(cache, scopes) == [True, False, True, False]
     cache.observe(Poke(2, frozenset()))  # a change naming no instructor: a user's zone, say
-    assert [cache.get(_slot_key(n)) is not None for n in "abc"] == [False, False, False]
-    cache.put(_slot_key("a"), _answer(cache, "a"))
+    assert kept_scopes(cache, scopes) == [False, False, False, False]
+    keep(cache, "a")
     cache.observe(Poke(3, frozenset(), everyone=True))
-    assert cache.get(_slot_key("a")) is None
+    assert cache.get("a") is None
 
 
-def test_an_answer_computed_while_a_commit_landed_is_not_kept() -> None:
-    cache = SlotCache(entries=8, ttl_seconds=60)
-    stale = _answer(cache, "a")  # generation read before the database...
+def test_an_answer_read_while_a_commit_landed_is_not_kept() -> None:
+    cache: AnswerCache[str] = AnswerCache(entries=8, ttl_seconds=60)
+    generation = cache.generation("a")  # read before the database...
     cache.observe(Poke(1, frozenset({"a"})))  # ...then a commit lands
-    cache.put(_slot_key("a"), stale)
-    assert cache.get(_slot_key("a")) is None
+    cache.put("a", "a", generation, "stale")
+    assert cache.get("a") is None
 
 
 def test_the_least_recently_used_answer_goes_first() -> None:
-    cache = SlotCache(entries=2, ttl_seconds=60)
-    cache.put(_slot_key("a"), _answer(cache, "a"))
-    cache.put(_slot_key("b"), _answer(cache, "b"))
-    assert cache.get(_slot_key("a")) is not None
-    cache.put(_slot_key("c"), _answer(cache, "c"))
-    assert [cache.get(_slot_key(n)) is not None for n in "abc"] == [True, False, True]
-    off = SlotCache(entries=0, ttl_seconds=60)
-    off.put(_slot_key("a"), _answer(off, "a"))
-    assert off.get(_slot_key("a")) is None
+    cache: AnswerCache[str] = AnswerCache(entries=2, ttl_seconds=60)
+    keep(cache, "a")
+    keep(cache, "b")
+    assert cache.get("a") is not None
+    keep(cache, "c")
+    assert kept_scopes(cache, ["a", "b", "c"]) == [True, False, True]
+    off: AnswerCache[str] = AnswerCache(entries=0, ttl_seconds=60)
+    keep(off, "a")
+    assert off.get("a") is None

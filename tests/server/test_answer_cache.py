@@ -17,11 +17,14 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from instainstru_desktop.domain import TimeRange, bookable_slots, zone
 from instainstru_desktop.server.app import create_app
 from instainstru_desktop.server.events import Poke
 from instainstru_desktop.server.repositories import BookingFilter
 from instainstru_desktop.server.services.answer_cache import AnswerCache
+from instainstru_desktop.server.services.slots import slot_query
 from instainstru_desktop.server.settings import Settings
+from instainstru_desktop.server.uow import UnitOfWork
 from tests.server.helpers import T0, FakeClock, Person, Studio, iso
 
 API = "/api/v1"
@@ -208,11 +211,13 @@ def _key(teacher: Person) -> Any:
     )
 
 
-def _book_other(client: TestClient, studio: Studio, other: Person, hour: int = 6) -> None:
+def _book_other(
+    client: TestClient, studio: Studio, other: Person, hour: int = 6, minute: int = 0
+) -> None:
     body = {
         "instructor_id": other.instructor_id,
         "lesson_type_id": other.lesson_type_id,
-        "start": iso(T0.replace(hour=hour) + timedelta(days=2)),
+        "start": iso(T0.replace(hour=hour, minute=minute) + timedelta(days=2)),
     }
     response = client.post(f"{API}/bookings", json=body, headers=studio.students[1].headers)
     assert response.status_code == 201, response.text
@@ -250,6 +255,49 @@ def test_a_student_never_sees_times_they_are_busy_in(
     assert iso(taken) not in starts
     assert iso(taken) in {s["start"] for s in anyone[1]["slots"]}
     assert len(starts) < len(anyone[1]["slots"])
+
+
+def test_every_answer_lists_exactly_the_domains_slots(
+    client: TestClient, uow: UnitOfWork, studio: Studio, clock: FakeClock
+) -> None:
+    """The kept bytes are cut per request (a run of slots, or single slots around a student's
+    lessons): whatever the cut, the body is the domain's list, on the wire as documented."""
+    teacher, other = studio.instructors
+    student = studio.students[1]
+    _book_other(client, studio, other, hour=8)  # ends as Ines's day starts: no slot lost
+    _book_other(client, studio, other, hour=9, minute=15)
+    _book_other(client, studio, other, hour=10, minute=30)  # busy twice within her hours
+    viewer = zone("America/Chicago")
+    for who in (None, student, None, student):  # computed, then kept
+        status, body = slots(client, teacher, who)
+        assert status == 200
+        with uow.read() as tx:
+            instructor = tx.instructors.get(teacher.instructor_id)
+            assert instructor is not None
+            query = slot_query(
+                tx,
+                instructor,
+                zone("Europe/London"),
+                60,
+                TimeRange(T0, T0 + timedelta(days=7)),
+                clock.now,
+                student_id=who.user_id if who else None,
+            )
+        expected = [
+            {
+                "start": iso(s.start),
+                "end": iso(s.end),
+                "local_start": s.start.astimezone(viewer).isoformat(),
+                "local_end": s.end.astimezone(viewer).isoformat(),
+            }
+            for s in bookable_slots(query)
+        ]
+        assert body["slots"] == expected
+        assert body["time_zone"] == "America/Chicago"
+    night = {"from": iso(T0.replace(hour=1)), "to": iso(T0.replace(hour=2))}
+    for _ in range(2):
+        status, body = slots(client, teacher, **night)
+        assert (status, body["slots"]) == (200, [])
 
 
 # -- the admin's pages ---------------------------------------------------------------------------

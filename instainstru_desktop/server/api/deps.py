@@ -73,6 +73,12 @@ def bearer_token(credentials: Credentials) -> str | None:
 
 
 async def optional_principal(context: ContextDep, credentials: Credentials) -> Principal | None:
+    return await _principal(context, credentials)
+
+
+async def _principal(
+    context: ServerContext, credentials: HTTPAuthorizationCredentials | None
+) -> Principal | None:
     if credentials is None:
         return None
     return await _authenticate(context, credentials.credentials)
@@ -106,10 +112,12 @@ def _caller(request: Request, context: ServerContext, principal: Principal | Non
     return Caller(principal=principal, device=device, now=context.clock())
 
 
-async def optional_caller(
-    request: Request, context: ContextDep, principal: OptionalPrincipal
-) -> Caller:
-    return _caller(request, context, principal)
+async def optional_caller(request: Request, credentials: Credentials) -> Caller:
+    # The context and the principal are worked out here rather than as dependencies of their
+    # own: each nested dependency costs FastAPI a resolution pass on every request, and the
+    # hottest endpoints (kept slots, kept admin pages) do little else.
+    context: ServerContext = request.app.state.context
+    return _caller(request, context, await _principal(context, credentials))
 
 
 #: The caller of an endpoint anyone may use (signed in or not).
@@ -139,16 +147,19 @@ def RequirePermission(permission: Permission, *, query_token: bool = False) -> A
     route's requirement straight from the app.
     """
 
-    async def check(request: Request, context: ContextDep, principal: OptionalPrincipal) -> Caller:
+    async def check(request: Request, credentials: Credentials) -> Caller:
+        context: ServerContext = request.app.state.context  # see optional_caller
+        principal = await _principal(context, credentials)
         require(principal, permission)
         return _caller(request, context, principal)
 
     async def check_with_query(
         request: Request,
-        context: ContextDep,
-        principal: OptionalPrincipal,
+        credentials: Credentials,
         access_token: Annotated[str | None, Query(max_length=200)] = None,
     ) -> Caller:
+        context: ServerContext = request.app.state.context
+        principal = await _principal(context, credentials)
         if principal is None and access_token:
             principal = await _authenticate(context, access_token)
         require(principal, permission)

@@ -7,6 +7,11 @@ the changed rows with it, records the commit with a random nonce, and commits wh
 the sequence row. Commits therefore happen in sequence order: a reader that sees commit 7 also
 sees commit 6, which is what lets a pull cursor be one number.
 
+On SQLite a write transaction runs alone (``BEGIN IMMEDIATE`` holds the database's write lock
+from its first statement), so there are no row locks to wait for and the sequence can be taken
+as soon as the transaction first writes a synced row: rows are then inserted and updated already
+stamped, instead of being written once and updated again at commit.
+
 Pokes for ``/events`` are published once the commit is durable: directly to the in-process hub on
 SQLite, through ``pg_notify`` inside the transaction on PostgreSQL (delivered by PostgreSQL at
 commit, to every server process).
@@ -43,10 +48,15 @@ from instainstru_desktop.server.repositories import (
 class Tx:
     """An open transaction and the repositories bound to it."""
 
-    def __init__(self, session: Session, *, writable: bool, notify_in_tx: bool) -> None:
+    def __init__(
+        self, session: Session, *, writable: bool, notify_in_tx: bool, runs_alone: bool = False
+    ) -> None:
         self._session = session
         self._writable = writable
         self._notify_in_tx = notify_in_tx
+        #: No other writer can run until this transaction ends (SQLite): the sequence is taken
+        #: at the first flush that writes a synced row, and rows are written stamped.
+        self._runs_alone = runs_alone
         self._touched: set[Stamped] = set()
         self.poke: Poke | None = None
         self.users = UserRepository(session)
@@ -65,9 +75,16 @@ class Tx:
             event.listen(session, "before_flush", self._collect)
 
     def _collect(self, session: Session, _context: Any, _instances: Any) -> None:
-        for obj in (*session.new, *session.dirty):
-            if isinstance(obj, Stamped):
-                self._touched.add(obj)
+        changed = [obj for obj in (*session.new, *session.dirty) if isinstance(obj, Stamped)]
+        self._touched.update(changed)
+        if self._runs_alone and changed:
+            seq = self._seq if self._seq is not None else self._take_seq()
+            for obj in changed:
+                obj.seq = seq
+
+    def _take_seq(self) -> int:
+        self._seq = self.sync.next_seq()
+        return self._seq
 
     def allocate_seq(self, instructor_ids: set[str]) -> int:
         """This transaction's sequence number, for rows written in bulk (they stamp themselves).
@@ -75,9 +92,7 @@ class Tx:
         Takes the sequence lock now, so only jobs that run alone (seeding) should call it.
         """
         self._scope.update(instructor_ids)
-        if self._seq is None:
-            self._seq = self.sync.next_seq()
-        return self._seq
+        return self._seq if self._seq is not None else self._take_seq()
 
     def commit(self) -> int | None:
         """Commit; returns the sequence number of this commit (None: nothing synced changed)."""
@@ -89,8 +104,9 @@ class Tx:
             if seq is None:
                 seq = self.sync.next_seq()
             scope = self._scope | {obj.scope_instructor_id for obj in self._touched}
-            for obj in self._touched:
-                obj.seq = seq
+            if not self._runs_alone:  # running alone, every row was written stamped
+                for obj in self._touched:
+                    obj.seq = seq
             self.sync.add_commit(seq, secrets.token_urlsafe(9), datetime.now(UTC))
             self.poke = Poke(seq, frozenset(i for i in scope if i is not None))
             if self._notify_in_tx:
@@ -102,15 +118,18 @@ class Tx:
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
-        """A nested transaction: on error its changes (and their stamps) are undone."""
-        touched = set(self._touched)
+        """A nested transaction: on error its changes (and their stamps) are undone.
+
+        So is a sequence number taken inside it: the increment is rolled back with the rest.
+        """
+        touched, seq = set(self._touched), self._seq
         nested = self._session.begin_nested()
         try:
             yield
             nested.commit()
         except BaseException:
             nested.rollback()
-            self._touched = touched
+            self._touched, self._seq = touched, seq
             raise
 
 
@@ -135,7 +154,12 @@ class UnitOfWork:
             self.database.write_bind() as bind,
             Session(bind, expire_on_commit=False) as session,
         ):
-            tx = Tx(session, writable=True, notify_in_tx=on_postgres)
+            tx = Tx(
+                session,
+                writable=True,
+                notify_in_tx=on_postgres,
+                runs_alone=self.database.is_sqlite,
+            )
             yield tx
         if tx.poke is not None and not on_postgres:
             self.hub.publish(tx.poke)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -53,6 +53,7 @@ _NEXT_SEQ = (
     .values(value=ChangeSequence.value + 1)
     .returning(ChangeSequence.value)
 )
+_ADD_COMMIT = insert(Commit)
 
 
 class SyncRepository:
@@ -61,12 +62,16 @@ class SyncRepository:
 
     # -- the sequence and commits --------------------------------------------------------------
 
+    # Both run on every write, so they are Core statements on the session's connection: the
+    # sequence row and the commit history are never loaded as objects, and the ORM's
+    # per-statement pass (and a flush of its own for the commit row) would cost more than the SQL.
+
     def next_seq(self) -> int:
         """Increment the sequence row; its lock is now held until this transaction ends."""
-        return int(self._s.execute(_NEXT_SEQ).scalar_one())
+        return int(self._s.connection().execute(_NEXT_SEQ).scalar_one())
 
     def add_commit(self, seq: int, nonce: str, at: datetime) -> None:
-        self._s.add(Commit(seq=seq, nonce=nonce, committed_at=at))
+        self._s.connection().execute(_ADD_COMMIT, {"seq": seq, "nonce": nonce, "committed_at": at})
 
     def commit_exists(self, seq: int, nonce: str) -> bool:
         stmt = select(Commit.seq).where(Commit.seq == seq, Commit.nonce == nonce)

@@ -5,11 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from instainstru_desktop.server.models import Instructor, Token, User
 from instainstru_desktop.server.repositories._types import AnyRow
+
+#: A user row-locked until commit, with what a booking shows of them.
+_LOCK_ROW = (
+    select(User.role, User.name, User.time_zone)
+    .where(User.id == bindparam("user_id"))
+    .with_for_update()
+)
 
 
 class UserRepository:
@@ -22,6 +29,10 @@ class UserRepository:
     def lock(self, user_id: str) -> User | None:
         """Row-lock a user until commit (PostgreSQL): serializes one student's bookings."""
         return self._s.scalars(select(User).where(User.id == user_id).with_for_update()).first()
+
+    def lock_row(self, user_id: str) -> AnyRow | None:
+        """As :meth:`lock`, read as a plain row of ``role``, ``name`` and ``time_zone``."""
+        return self._s.connection().execute(_LOCK_ROW, {"user_id": user_id}).first()
 
     def by_email(self, email: str) -> User | None:
         return self._s.scalars(select(User).where(User.email == email.strip().lower())).first()

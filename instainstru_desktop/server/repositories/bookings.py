@@ -87,6 +87,9 @@ def _busy_statement(who: Any) -> AnySelect:
     )
 
 
+_PARTIES = select(Booking.instructor_id, Booking.student_id).where(
+    Booking.id == bindparam("booking_id")
+)
 _INSTRUCTOR_BUSY = _busy_statement(Booking.instructor_id)
 _STUDENT_BUSY = _busy_statement(Booking.student_id)
 
@@ -115,6 +118,12 @@ class BookingRepository:
 
     def get(self, booking_id: str) -> Booking | None:
         return self._s.get(Booking, booking_id)
+
+    def parties(self, booking_id: str) -> AnyRow | None:
+        """Read-only: the booking's ``instructor_id`` and ``student_id``, without loading it
+        into the session (so a later :meth:`for_update` reads it fresh)."""
+        self._s.flush()
+        return self._s.connection().execute(_PARTIES, {"booking_id": booking_id}).first()
 
     def for_update(self, booking_id: str) -> Booking | None:
         """The booking, row-locked until commit on PostgreSQL (SQLite: the write lock is held)."""
@@ -169,18 +178,20 @@ class BookingRepository:
         return self._s.scalars(stmt).all()
 
     @staticmethod
-    def view_of(booking: Booking, student: User, lesson_type: LessonType) -> Any:
-        """What :meth:`view` would read back for a booking just written with these rows (no
-        statement): the same fields, instants as aware UTC datetimes."""
+    def view_of(
+        booking: Booking, student_name: str, student_time_zone: str, lesson_type_name: str
+    ) -> Any:
+        """What :meth:`view` would read back for a booking just written, given the names shown
+        next to it (no statement): the same fields, instants as aware UTC datetimes."""
         return _ViewRow(
             *(
                 booking.id,
                 booking.instructor_id,
                 booking.student_id,
-                student.name,
-                student.time_zone,
+                student_name,
+                student_time_zone,
                 booking.lesson_type_id,
-                lesson_type.name,
+                lesson_type_name,
                 booking.start_utc.astimezone(UTC),
                 booking.end_utc.astimezone(UTC),
                 booking.status,

@@ -32,6 +32,12 @@ _FOR_SLOTS = (
     .outerjoin(LessonType, LessonType.id == bindparam("lesson_type_id"))
     .where(Instructor.id == bindparam("instructor_id"))
 )
+#: Read-only: the same, plus what a new booking copies from its lesson type.
+_FOR_BOOKING = _FOR_SLOTS.add_columns(
+    LessonType.name.label("lesson_type_name"), LessonType.price_cents, LessonType.currency
+)
+#: The per-instructor lock, reading nothing else (see :meth:`InstructorRepository.claim`).
+_CLAIM = select(Instructor.id).where(Instructor.id == bindparam("instructor_id")).with_for_update()
 
 
 class InstructorRepository:
@@ -59,6 +65,26 @@ class InstructorRepository:
         instructor."""
         params = {"instructor_id": instructor_id, "lesson_type_id": lesson_type_id}
         return self._s.connection().execute(_FOR_SLOTS, params).first()
+
+    def for_booking(self, instructor_id: str, lesson_type_id: str) -> AnyRow | None:
+        """Read-only: :meth:`for_slots` plus the lesson type's ``lesson_type_name``,
+        ``price_cents`` and ``currency``, in one statement.
+
+        Pending changes are written first, so a write transaction reads its own edits.
+        """
+        self._s.flush()
+        params = {"instructor_id": instructor_id, "lesson_type_id": lesson_type_id}
+        return self._s.connection().execute(_FOR_BOOKING, params).first()
+
+    def claim(self, instructor_id: str) -> bool:
+        """Take the per-instructor lock, as :meth:`lock`; False: there is no such instructor.
+
+        Nothing else is read with the lock, on purpose: on PostgreSQL a statement that waited
+        for the lock would see the other rows as they were before the holder committed, so what
+        the booking rules need is read by the statements after this one.
+        """
+        found = self._s.connection().execute(_CLAIM, {"instructor_id": instructor_id}).first()
+        return found is not None
 
     def lock(self, instructor_id: str) -> Instructor | None:
         """Take the per-instructor lock for the rest of the transaction.

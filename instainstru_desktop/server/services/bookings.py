@@ -19,6 +19,7 @@ from instainstru_desktop.domain.bookings import (
     next_status,
 )
 from instainstru_desktop.domain.errors import InvalidTransition
+from instainstru_desktop.domain.policies import BookingPolicy
 from instainstru_desktop.domain.slots import check_booking
 from instainstru_desktop.domain.time_ranges import TimeRange
 from instainstru_desktop.domain.zones import zone
@@ -37,6 +38,7 @@ from instainstru_desktop.server.permissions import (
 from instainstru_desktop.server.repositories import BookingFilter
 from instainstru_desktop.server.services import views
 from instainstru_desktop.server.services.answer_cache import AnswerCache
+from instainstru_desktop.server.services.availability import template_from
 from instainstru_desktop.server.services.common import (
     decode_cursor,
     encode_cursor,
@@ -44,7 +46,10 @@ from instainstru_desktop.server.services.common import (
     record,
 )
 from instainstru_desktop.server.services.context import Caller
-from instainstru_desktop.server.services.slots import bookable_lesson_type, slot_query
+
+# The two private helpers are how slot listings check a lesson type and gather the rule inputs
+# from rows already read; a booking must use exactly the same ones.
+from instainstru_desktop.server.services.slots import _check_bookable, _slot_query
 from instainstru_desktop.server.services.views import Json
 from instainstru_desktop.server.uow import Tx, UnitOfWork
 
@@ -121,31 +126,36 @@ def create_in(
             "A booking with this id already exists.",
             errors=[{"field": "booking_id", "message": "already used"}],
         )
-    instructor = tx.instructors.lock(instructor_id)
-    if instructor is None:
+    # Lock order: the instructor, then the student (as everywhere); every rule input is read
+    # after both locks are held, as plain rows, in as few statements as the rules allow.
+    if not tx.instructors.claim(instructor_id):
         raise NotFound("No such instructor.")
-    student = tx.users.lock(student_id)
+    student = tx.users.lock_row(student_id)
     if student is None or student.role != Role.STUDENT:
         raise NotFound("No such student.")
-    lesson_type = bookable_lesson_type(tx, instructor_id, lesson_type_id)
-    instructor_user = tx.users.get(instructor.user_id)
-    tz = zone(instructor_user.time_zone if instructor_user else "UTC")
-    end = start + timedelta(minutes=lesson_type.duration_minutes)
-    query = slot_query(
+    found = tx.instructors.for_booking(instructor_id, lesson_type_id)
+    if found is None:
+        raise NotFound("No such instructor.")
+    _check_bookable(found.lesson_type_instructor_id, found.active, instructor_id)
+    duration = found.duration_minutes
+    end = start + timedelta(minutes=duration)
+    query = _slot_query(
         tx,
-        instructor,
-        tz,
-        lesson_type.duration_minutes,
+        instructor_id,
+        _policy_of_row(found),
+        zone(found.time_zone or "UTC"),
+        duration,
         TimeRange(start, end),
         caller.now,
         student_id=student_id,
+        template=template_from(found.template),
     )
     check_booking(query, start)
     booking = Booking(
         id=booking_id or new_id(),
         instructor_id=instructor_id,
         student_id=student_id,
-        lesson_type_id=lesson_type.id,
+        lesson_type_id=lesson_type_id,
         start_utc=start,
         end_utc=end,
         status=BookingStatus.CONFIRMED.value,
@@ -154,8 +164,8 @@ def create_in(
         note="",
         flagged=False,
         review_note="",
-        price_cents=lesson_type.price_cents,
-        currency=lesson_type.currency,
+        price_cents=found.price_cents,
+        currency=found.currency,
         created_at=caller.now,
         updated_at=caller.now,
         version=1,
@@ -169,12 +179,25 @@ def create_in(
         booking_id=booking.id,
         details={
             "start": start.isoformat(),
-            "lesson_type_id": lesson_type.id,
+            "lesson_type_id": lesson_type_id,
             "student_id": student_id,
         },
     )
     # The lesson as GET /bookings/{id} would read it back, from the rows already in hand.
-    return presented(principal, tx.bookings.view_of(booking, student, lesson_type))
+    view = tx.bookings.view_of(booking, student.name, student.time_zone, found.lesson_type_name)
+    return presented(principal, view)
+
+
+def _policy_of_row(row: Any) -> BookingPolicy:
+    """The instructor's booking policy from a row of ``tx.instructors.for_booking``."""
+    return BookingPolicy(
+        min_notice_minutes=row.min_notice_minutes,
+        booking_horizon_days=row.booking_horizon_days,
+        buffer_minutes=row.buffer_minutes,
+        slot_step_minutes=row.slot_step_minutes,
+        daily_limit=row.daily_limit,
+        weekly_limit=row.weekly_limit,
+    )
 
 
 def transition_in(
@@ -206,27 +229,32 @@ def transition_in(
 
 
 def reschedule_in(tx: Tx, caller: Caller, booking_id: str, start: datetime) -> Json:
-    found = tx.bookings.get(booking_id)
-    if found is None:
+    # Whose lesson it is, read as a plain row: the booking itself is loaded only once it is
+    # locked, so on PostgreSQL its status and version are those of the last commit, not of a
+    # copy read before a concurrent cancel.
+    parties = tx.bookings.parties(booking_id)
+    if parties is None:
         raise NotFound("No such booking.")
-    instructor = tx.instructors.lock(found.instructor_id)  # lock order: instructor, student, row
-    tx.users.lock(found.student_id)
+    instructor_id = parties.instructor_id
+    tx.instructors.claim(instructor_id)  # lock order: instructor, student, row
+    tx.users.lock_row(parties.student_id)
     booking = _visible(tx, caller, booking_id, Permission.BOOKINGS_RESCHEDULE)
     next_status(BookingStatus(booking.status), BookingAction.RESCHEDULE)
-    assert instructor is not None
-    instructor_user = tx.users.get(instructor.user_id)
-    tz = zone(instructor_user.time_zone if instructor_user else "UTC")
+    found = tx.instructors.for_booking(instructor_id, booking.lesson_type_id)
+    if found is None:
+        raise NotFound("No such instructor.")
     duration = booking.end_utc - booking.start_utc
-    minutes = int(duration.total_seconds() // 60)
-    query = slot_query(
+    query = _slot_query(
         tx,
-        instructor,
-        tz,
-        minutes,
+        instructor_id,
+        _policy_of_row(found),
+        zone(found.time_zone or "UTC"),
+        int(duration.total_seconds() // 60),
         TimeRange(start, start + duration),
         caller.now,
         student_id=booking.student_id,
         exclude_booking=booking.id,
+        template=template_from(found.template),
     )
     check_booking(query, start)
     previous = booking.start_utc

@@ -22,6 +22,7 @@ from instainstru_desktop.server.app import create_app
 from instainstru_desktop.server.events import Poke
 from instainstru_desktop.server.repositories import BookingFilter
 from instainstru_desktop.server.services.answer_cache import AnswerCache
+from instainstru_desktop.server.services.instructors import policy_of
 from instainstru_desktop.server.services.slots import slot_query
 from instainstru_desktop.server.settings import Settings
 from instainstru_desktop.server.uow import UnitOfWork
@@ -276,7 +277,8 @@ def test_every_answer_lists_exactly_the_domains_slots(
             assert instructor is not None
             query = slot_query(
                 tx,
-                instructor,
+                instructor.id,
+                policy_of(instructor),
                 zone("Europe/London"),
                 60,
                 TimeRange(T0, T0 + timedelta(days=7)),

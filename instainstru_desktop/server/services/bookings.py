@@ -19,7 +19,6 @@ from instainstru_desktop.domain.bookings import (
     next_status,
 )
 from instainstru_desktop.domain.errors import InvalidTransition
-from instainstru_desktop.domain.policies import BookingPolicy
 from instainstru_desktop.domain.slots import check_booking
 from instainstru_desktop.domain.time_ranges import TimeRange
 from instainstru_desktop.domain.zones import zone
@@ -46,10 +45,7 @@ from instainstru_desktop.server.services.common import (
     record,
 )
 from instainstru_desktop.server.services.context import Caller
-
-# The two private helpers are how slot listings check a lesson type and gather the rule inputs
-# from rows already read; a booking must use exactly the same ones.
-from instainstru_desktop.server.services.slots import _check_bookable, _slot_query
+from instainstru_desktop.server.services.slots import check_bookable, policy_of_row, slot_query
 from instainstru_desktop.server.services.views import Json
 from instainstru_desktop.server.uow import Tx, UnitOfWork
 
@@ -136,13 +132,13 @@ def create_in(
     found = tx.instructors.for_booking(instructor_id, lesson_type_id)
     if found is None:
         raise NotFound("No such instructor.")
-    _check_bookable(found.lesson_type_instructor_id, found.active, instructor_id)
+    check_bookable(found.lesson_type_instructor_id, found.active, instructor_id)
     duration = found.duration_minutes
     end = start + timedelta(minutes=duration)
-    query = _slot_query(
+    query = slot_query(
         tx,
         instructor_id,
-        _policy_of_row(found),
+        policy_of_row(found),
         zone(found.time_zone or "UTC"),
         duration,
         TimeRange(start, end),
@@ -186,18 +182,6 @@ def create_in(
     # The lesson as GET /bookings/{id} would read it back, from the rows already in hand.
     view = tx.bookings.view_of(booking, student.name, student.time_zone, found.lesson_type_name)
     return presented(principal, view)
-
-
-def _policy_of_row(row: Any) -> BookingPolicy:
-    """The instructor's booking policy from a row of ``tx.instructors.for_booking``."""
-    return BookingPolicy(
-        min_notice_minutes=row.min_notice_minutes,
-        booking_horizon_days=row.booking_horizon_days,
-        buffer_minutes=row.buffer_minutes,
-        slot_step_minutes=row.slot_step_minutes,
-        daily_limit=row.daily_limit,
-        weekly_limit=row.weekly_limit,
-    )
 
 
 def transition_in(
@@ -244,10 +228,10 @@ def reschedule_in(tx: Tx, caller: Caller, booking_id: str, start: datetime) -> J
     if found is None:
         raise NotFound("No such instructor.")
     duration = booking.end_utc - booking.start_utc
-    query = _slot_query(
+    query = slot_query(
         tx,
         instructor_id,
-        _policy_of_row(found),
+        policy_of_row(found),
         zone(found.time_zone or "UTC"),
         int(duration.total_seconds() // 60),
         TimeRange(start, start + duration),

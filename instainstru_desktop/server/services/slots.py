@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import orjson
@@ -22,43 +23,16 @@ from instainstru_desktop.domain.slots import OpenSlots, SlotQuery, open_slots
 from instainstru_desktop.domain.time_ranges import TimeRange
 from instainstru_desktop.domain.zones import local_date, wall_time_to_utc, week_start, zone
 from instainstru_desktop.server.errors import InvalidInput, NotFound
-from instainstru_desktop.server.models import Instructor, LessonType
 from instainstru_desktop.server.permissions import Role
 from instainstru_desktop.server.services.answer_cache import AnswerCache
 from instainstru_desktop.server.services.availability import availability_of, template_from
 from instainstru_desktop.server.services.context import Caller
-from instainstru_desktop.server.services.instructors import policy_of
 from instainstru_desktop.server.uow import Tx, UnitOfWork
 
 MAX_WINDOW = timedelta(days=62)
 
 
 def slot_query(
-    tx: Tx,
-    instructor: Instructor,
-    tz: ZoneInfo,
-    duration_minutes: int,
-    window: TimeRange,
-    now: datetime,
-    *,
-    student_id: str | None,
-    exclude_booking: str | None = None,
-) -> SlotQuery:
-    """Everything the domain needs to decide where a lesson may start within ``window``."""
-    return _slot_query(
-        tx,
-        instructor.id,
-        policy_of(instructor),
-        tz,
-        duration_minutes,
-        window,
-        now,
-        student_id=student_id,
-        exclude_booking=exclude_booking,
-    )
-
-
-def _slot_query(
     tx: Tx,
     instructor_id: str,
     policy: BookingPolicy,
@@ -71,6 +45,13 @@ def _slot_query(
     exclude_booking: str | None = None,
     template: WeeklyTemplate | None = None,
 ) -> SlotQuery:
+    """Everything the domain needs to decide where a lesson may start within ``window``: the
+    availability near it and the lessons that could be in the way, read in the caller's
+    transaction (a booking reads them after taking its locks).
+
+    ``template``: already read with the instructor (read-only paths and bookings fetch it in one
+    statement); otherwise read here.
+    """
     duration = timedelta(minutes=duration_minutes)
     first = local_date(window.start, tz) - timedelta(days=1)
     last = local_date(window.end + duration, tz) + timedelta(days=1)
@@ -101,18 +82,19 @@ def _slot_query(
     )
 
 
-def bookable_lesson_type(tx: Tx, instructor_id: str, lesson_type_id: str) -> LessonType:
-    lesson_type = tx.lesson_types.get(lesson_type_id)
-    _check_bookable(
-        lesson_type.instructor_id if lesson_type else None,
-        lesson_type.active if lesson_type else False,
-        instructor_id,
+def policy_of_row(row: Any) -> BookingPolicy:
+    """The booking policy from a row of ``tx.instructors.for_slots`` / ``for_booking``."""
+    return BookingPolicy(
+        min_notice_minutes=row.min_notice_minutes,
+        booking_horizon_days=row.booking_horizon_days,
+        buffer_minutes=row.buffer_minutes,
+        slot_step_minutes=row.slot_step_minutes,
+        daily_limit=row.daily_limit,
+        weekly_limit=row.weekly_limit,
     )
-    assert lesson_type is not None
-    return lesson_type
 
 
-def _check_bookable(owner_id: str | None, active: bool | None, instructor_id: str) -> None:
+def check_bookable(owner_id: str | None, active: bool | None, instructor_id: str) -> None:
     """A lesson type (owned by ``owner_id``; None: none) may be booked with ``instructor_id``."""
     if owner_id is None or owner_id != instructor_id:
         raise NotFound("No such lesson type for this instructor.")
@@ -225,17 +207,10 @@ def _compute(tx: Tx, request: SlotRequest) -> SlotAnswer:
     found = tx.instructors.for_slots(instructor_id, request.lesson_type_id)
     if found is None:
         raise NotFound("No such instructor.")
-    _check_bookable(found.lesson_type_instructor_id, found.active, instructor_id)
-    policy = BookingPolicy(
-        min_notice_minutes=found.min_notice_minutes,
-        booking_horizon_days=found.booking_horizon_days,
-        buffer_minutes=found.buffer_minutes,
-        slot_step_minutes=found.slot_step_minutes,
-        daily_limit=found.daily_limit,
-        weekly_limit=found.weekly_limit,
-    )
+    check_bookable(found.lesson_type_instructor_id, found.active, instructor_id)
+    policy = policy_of_row(found)
     window = TimeRange(request.start, request.end)
-    query = _slot_query(
+    query = slot_query(
         tx,
         instructor_id,
         policy,

@@ -5,7 +5,7 @@ Usage:  .venv/bin/python benchmarks/bench_server.py [--seconds 3] [--clients 16]
 It seeds a database (the demo studio, 100k past bookings, and two identical benchmark
 instructors with 200 and 20,000 bookings) and starts the server in its own process (uvicorn, one
 worker, as the CLI runs it), plus a second one on the same file that keeps no answers in memory
-(``INSTAINSTRU_SERVER_SLOT_CACHE_ENTRIES=0``, ``..._PAGE_CACHE_ENTRIES=0``), so the uncached cost
+(``INSTAINSTRU_SERVER_SLOT_CACHE_ENTRIES=0``, ``..._ANSWER_CACHE_ENTRIES=0``), so the uncached cost
 of slots and admin pages stays visible.
 
 Load comes from a third process: one event loop (uvloop when installed) holding one keep-alive
@@ -71,7 +71,7 @@ WARMUP_SECONDS = 0.3
 #: The second server keeps no answers (slot windows, admin pages): the uncached cost stays visible.
 CACHE_OFF_ENV = {
     "INSTAINSTRU_SERVER_SLOT_CACHE_ENTRIES": "0",
-    "INSTAINSTRU_SERVER_PAGE_CACHE_ENTRIES": "0",
+    "INSTAINSTRU_SERVER_ANSWER_CACHE_ENTRIES": "0",
 }
 ORM_ROW = "baseline: FastAPI + ORM one row"  # with the run below, the ratios' denominator
 ORM_ROW_AGAIN = "baseline: FastAPI + ORM one row, again"
@@ -337,6 +337,7 @@ class LoadJob:
     clients: int
     seconds: float
     warmup: float = WARMUP_SECONDS
+    rate: float | None = None  # requests/s from all clients together; None: as fast as answered
 
 
 @dataclass
@@ -393,6 +394,65 @@ async def _connect(port: int) -> tuple[asyncio.StreamReader, asyncio.StreamWrite
 
 
 async def _client(
+    job: LoadJob,
+    k: int,
+    reader: asyncio.StreamReader,
+    writer: asyncio.StreamWriter,
+    encode: Callable[[int, int], bytes],
+    began: float,
+    stop: float,
+    tally: Tally,
+) -> None:
+    if job.rate is None:
+        await _closed_client(job, k, reader, writer, encode, began, stop, tally)
+    else:
+        await _paced_client(job, k, reader, writer, encode, began, stop, tally)
+
+
+async def _paced_client(
+    job: LoadJob,
+    k: int,
+    reader: asyncio.StreamReader,
+    writer: asyncio.StreamWriter,
+    encode: Callable[[int, int], bytes],
+    began: float,
+    stop: float,
+    tally: Tally,
+) -> None:
+    """Client ``k`` sends on a fixed schedule (its share of ``job.rate``), clients staggered.
+
+    When an answer comes back after the next request was due, the next latency is counted from
+    when it was due, not from when it could be sent: otherwise a slow server would be measured
+    only at the pace it allows (coordinated omission). A timer waking a little late is the
+    client's own delay, so on schedule a latency counts from the actual send.
+    """
+    assert job.rate is not None
+    interval = job.clients / job.rate
+    first = began - job.warmup + k * interval / job.clients
+    try:
+        for n in itertools.count():
+            due = first + n * interval
+            if due >= stop:
+                return
+            now = time.perf_counter()
+            if now < due:
+                await asyncio.sleep(due - now)
+                sent = time.perf_counter()
+            else:
+                sent = due
+            writer.write(encode(k, n))
+            status, body, _keep_alive = await read_response(reader)
+            if due >= began:
+                tally.latencies.append(time.perf_counter() - sent)
+            if status not in job.ok:
+                tally.error(job, f"first unexpected answer {status}: {body[:1000]!r}")
+    except (OSError, ValueError, asyncio.IncompleteReadError, asyncio.LimitOverrunError) as exc:
+        tally.error(job, f"client {k} failed: {exc!r}")
+    finally:
+        writer.close()
+
+
+async def _closed_client(
     job: LoadJob,
     k: int,
     reader: asyncio.StreamReader,
@@ -498,9 +558,17 @@ class Row:
     ok: frozenset[int] = frozenset({200})
 
 
-def load(pool: Executor, row: Row, token: str, *, clients: int, seconds: float) -> Result:
+def load(
+    pool: Executor,
+    row: Row,
+    token: str,
+    *,
+    clients: int,
+    seconds: float,
+    rate: float | None = None,
+) -> Result:
     """One endpoint, driven from the load process while this one waits."""
-    job = LoadJob(row.name, row.port, token, row.plan, row.ok, clients, seconds)
+    job = LoadJob(row.name, row.port, token, row.plan, row.ok, clients, seconds, rate=rate)
     latencies, elapsed, errors = pool.submit(drive, job).result()
     return Result(row.name, latencies, elapsed, errors)
 
@@ -588,6 +656,8 @@ def run(
         )
     print(f"(ratios against the mean of both one-row runs: {baseline:.0f} req/s)")
     print()
+    _paced(pool, rows, data["admin_token"], clients, seconds)
+    print()
     for suffix in ("", ", cache off"):
         _print_pair(
             results[f"GET slots, 200 bookings{suffix}"],
@@ -595,6 +665,36 @@ def run(
             suffix,
         )
     _full_pull(f"http://127.0.0.1:{port}", {"Authorization": f"Bearer {data['admin_token']}"})
+
+
+#: The paced runs: the read endpoints as served, and the framework's floor for comparison.
+PACED = (
+    "baseline: FastAPI, no database",
+    "GET availability (1 week)",
+    "GET slots (4 weeks)",
+    "GET admin bookings page",
+)
+PACED_RATE = 1000.0  # requests/s from all clients: the rate the slot target asks for
+
+
+def _paced(pool: Executor, rows: list[Row], token: str, clients: int, seconds: float) -> None:
+    """Latency at a steady load instead of at saturation.
+
+    With every client sending its next request the moment an answer arrives, latency is just
+    clients / throughput plus the wait for a turn on one event loop: it says how busy the server
+    is, not how fast it answers. Here the same clients send 1,000 requests/s in all.
+    """
+    print(
+        f"{clients} clients sending {PACED_RATE:.0f} requests/s in all (latency from when each "
+        "request was due)"
+    )
+    print(f"{'endpoint':40} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} errors")
+    for row in (r for r in rows if r.name in PACED):
+        result = load(pool, row, token, clients=clients, seconds=seconds, rate=PACED_RATE)
+        print(
+            f"{row.name:40} {result.rps:8.0f} {result.pct(0.5):8.2f} {result.pct(0.99):8.2f} "
+            f"{result.errors}"
+        )
 
 
 def _rows(port: int, port_cache_off: int, data: dict[str, Any], now: datetime) -> list[Row]:

@@ -84,13 +84,13 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         slots=SlotCache(
             entries=settings.slot_cache_entries, ttl_seconds=settings.answer_cache_seconds
         ),
-        pages=AnswerCache(
-            entries=settings.page_cache_entries, ttl_seconds=settings.answer_cache_seconds
+        answers=AnswerCache(
+            entries=settings.answer_cache_entries, ttl_seconds=settings.answer_cache_seconds
         ),
         clock=now,
     )
     hub.watch(context.slots.observe)
-    hub.watch(context.pages.observe)
+    hub.watch(context.answers.observe)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -37,8 +37,8 @@ class Settings(BaseSettings):
     pull_page_rows: int = Field(default=50_000, ge=1)
     pool_size: int = Field(default=20, ge=1)
     #: Answers kept in memory until the data they were read from changes (0: keep none): slot
-    #: windows, and pages of the admin's list of all bookings; and how long one may be kept at
-    #: most, as a bound should a change go unheard.
+    #: windows; and other bodies (admin pages of all bookings, availability by date range); and
+    #: how long one may be kept at most, as a bound should a change go unheard.
     slot_cache_entries: int = Field(default=128, ge=0)
-    page_cache_entries: int = Field(default=64, ge=0)
+    answer_cache_entries: int = Field(default=256, ge=0)
     answer_cache_seconds: float = Field(default=60.0, ge=0)

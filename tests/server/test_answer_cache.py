@@ -34,7 +34,7 @@ API = "/api/v1"
 @pytest.fixture
 def fresh(database_url: str, clock: FakeClock, app: FastAPI) -> Iterator[TestClient]:
     """A second app on the same database that keeps no slot answers."""
-    settings = Settings(database_url=database_url, slot_cache_entries=0, page_cache_entries=0)
+    settings = Settings(database_url=database_url, slot_cache_entries=0, answer_cache_entries=0)
     uncached = create_app(settings, clock=clock)
     with TestClient(uncached) as client:
         yield client
@@ -302,6 +302,32 @@ def test_every_answer_lists_exactly_the_domains_slots(
         assert (status, body["slots"]) == (200, [])
 
 
+def availability(client: TestClient, studio: Studio, teacher: Person) -> Any:
+    response = client.get(
+        f"{API}/instructors/{teacher.instructor_id}/availability",
+        params={"from": str(T0.date()), "to": str((T0 + timedelta(days=6)).date())},
+        headers=studio.students[0].headers,
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+@pytest.mark.parametrize("change", [_usual_week, _one_date, _time_zone], ids=lambda c: c.__name__)
+def test_kept_availability_gives_way_to_the_instructors_changes(
+    change: Change, app: FastAPI, client: TestClient, fresh: TestClient, studio: Studio
+) -> None:
+    teacher, other = studio.instructors
+    before = availability(client, studio, teacher)
+    assert before == availability(fresh, studio, teacher)
+    _book_other(client, studio, other)  # another instructor's change keeps the answer
+    assert len(app.state.context.answers) == 1
+    assert availability(client, studio, teacher) == before
+    change(client, studio)
+    after = availability(client, studio, teacher)
+    assert after == availability(fresh, studio, teacher)
+    assert after != before
+
+
 # -- the admin's pages ---------------------------------------------------------------------------
 
 
@@ -318,7 +344,7 @@ def test_a_kept_admin_page_gives_way_to_bookings_and_reviews(
     _book(client, studio)
     first = page(client, studio)
     assert first == page(client, studio) == page(fresh, studio)
-    assert len(app.state.context.pages) == 1
+    assert len(app.state.context.answers) == 1
     _book_other(client, studio, other)
     second = page(client, studio)
     assert second == page(fresh, studio)
@@ -342,7 +368,7 @@ def test_a_page_of_one_instructor_stays_kept_while_another_one_changes(
     _book(client, studio)
     mine = page(client, studio, instructor_id=teacher.instructor_id)
     page(client, studio)
-    pages = app.state.context.pages
+    pages = app.state.context.answers
     filtered = ("admin", BookingFilter(instructor_id=teacher.instructor_id), None, 100)
     unfiltered = ("admin", BookingFilter(), None, 100)
     assert pages.get(filtered) is not None

@@ -44,7 +44,7 @@ class ServerContext:
     throttle: SignInThrottle
     tokens: TokenCache
     slots: SlotCache
-    pages: AnswerCache[bytes]
+    answers: AnswerCache[bytes]  # encoded bodies: admin pages, availability
     clock: Callable[[], datetime] = utc_now
 
     @property

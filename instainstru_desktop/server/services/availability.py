@@ -25,6 +25,7 @@ from instainstru_desktop.server.models import (
 from instainstru_desktop.server.models import WeeklyTemplate as TemplateRow
 from instainstru_desktop.server.permissions import Owner, Permission, authorize, require
 from instainstru_desktop.server.services import views
+from instainstru_desktop.server.services.answer_cache import AnswerCache
 from instainstru_desktop.server.services.common import instructor_or_404, new_id, record
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.views import Json
@@ -136,6 +137,30 @@ def set_template(
         view = set_template_in(tx, caller, instructor_id, ranges)
         tx.commit()
     return view
+
+
+def cached_availability(
+    cache: AnswerCache[bytes], caller: Caller, instructor_id: str, first: date, last: date
+) -> bytes | None:
+    """The body of :func:`get_availability` from memory, if kept and still current."""
+    require(caller.principal, Permission.AVAILABILITY_READ)
+    return cache.get(("availability", instructor_id, first, last))
+
+
+def availability_body(
+    uow: UnitOfWork,
+    cache: AnswerCache[bytes],
+    caller: Caller,
+    instructor_id: str,
+    first: date,
+    last: date,
+) -> bytes:
+    """:func:`get_availability` as a JSON body, kept until the instructor's data changes: the
+    app and students re-read the same weeks far more often than the hours change."""
+    generation = cache.generation(instructor_id)
+    body = views.encode(get_availability(uow, caller, instructor_id, first, last))
+    cache.put(("availability", instructor_id, first, last), instructor_id, generation, body)
+    return body
 
 
 def get_availability(

@@ -49,13 +49,13 @@ async def all_bookings(
         text=q,
         flagged=flagged,
     )
-    body = bookings.cached_admin_page(context.pages, caller, where, cursor, limit)
+    body = bookings.cached_admin_page(context.answers, caller, where, cursor, limit)
     if body is None:
         body = await run_read(
             context.uow,
             bookings.admin_page,
             context.uow,
-            context.pages,
+            context.answers,
             caller,
             where,
             cursor,

@@ -6,8 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from instainstru_desktop.server.api.deps import RequirePermission, UowDep, run_read
-from instainstru_desktop.server.api.routes._json import json_response
+from instainstru_desktop.server.api.deps import ContextDep, RequirePermission, UowDep, run_read
 from instainstru_desktop.server.api.schemas import (
     AvailabilityOut,
     OverrideIn,
@@ -41,15 +40,19 @@ def set_template(instructor_id: str, body: TemplateIn, caller: Editor, uow: UowD
 async def get_availability(
     instructor_id: str,
     caller: Reader,
-    uow: UowDep,
+    context: ContextDep,
     first: Annotated[WireDate, Query(alias="from")],
     last: Annotated[WireDate, Query(alias="to")],
 ) -> Response:
-    """Written by orjson: a response model would cost a second thread hop and a pydantic pass."""
-    body = await run_read(
-        uow, availability.get_availability, uow, caller, instructor_id, first, last
-    )
-    return json_response(body)
+    """Served from memory while the instructor's data is unchanged, else read and kept."""
+    cache = context.answers
+    body = availability.cached_availability(cache, caller, instructor_id, first, last)
+    if body is None:
+        uow = context.uow
+        body = await run_read(
+            uow, availability.availability_body, uow, cache, caller, instructor_id, first, last
+        )
+    return Response(body, media_type="application/json")
 
 
 @router.put("/availability/{day}", response_model=OverrideOut)

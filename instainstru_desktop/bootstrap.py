@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -159,8 +159,12 @@ def connect(
     password: str | None = None,
     credentials: CredentialStore | None = None,
     on_report: Callable[[SyncReport], None] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> Core:
     """Sign in (with ``email``/``password``, or the remembered token) and build the session.
+
+    ``headers`` go with every request of the session, the live stream included: the embedded
+    server's per-run secret, without which it refuses everything.
 
     Raises :class:`SignInRequiredError` when there is nothing to sign in with, and the API's
     typed errors (wrong password: ``Unauthenticated``; ``UpdateRequired``) as they come.
@@ -168,7 +172,12 @@ def connect(
     """
     server = settings.server_url or EMBEDDED
     credentials = credentials or CredentialStore(settings.credentials_path)
-    api = ApiClient(base_url, device=settings.device_name, timeout=settings.request_timeout_seconds)
+    api = ApiClient(
+        base_url,
+        device=settings.device_name,
+        timeout=settings.request_timeout_seconds,
+        headers=headers,
+    )
     try:
         identity = _sign_in(settings, server, api, credentials, email, password)
         store = open_store(settings.cache_path(settings.server_url, identity.email))

@@ -12,7 +12,12 @@ from typing import Protocol
 
 
 class RunningServer(Protocol):
-    """What the app needs of a started server: where it is and how to stop it."""
+    """What the app needs of a started server: what to send with each request, how to stop it."""
+
+    @property
+    def access_headers(self) -> dict[str, str]:
+        """The per-run secret, as headers: the server refuses requests without them."""
+        ...
 
     def stop(self) -> None:
         """Stop serving and release the port and the database."""
@@ -20,6 +25,9 @@ class RunningServer(Protocol):
 
 def start_embedded_server(database_file: Path, *, seed_demo: bool) -> tuple[str, RunningServer]:
     """Start the bundled server on loopback and return its base URL once it answers.
+
+    Other programs on the computer can reach loopback too, so the server answers only requests
+    that carry its fresh per-run secret: send ``server.access_headers`` with every request.
 
     Blocking (imports and the first-run demo seed take a moment): call it off the UI thread.
     """

@@ -48,12 +48,17 @@ def start_embedded(settings: Settings, on_report: ReportCallback | None = None) 
     from ui.embedded import demo_instructor, start_embedded_server
 
     first_run = not settings.embedded_database_path.exists()
-    base_url, server = start_embedded_server(
-        settings.embedded_database_path, seed_demo=first_run
-    )
+    base_url, server = start_embedded_server(settings.embedded_database_path, seed_demo=first_run)
     try:
         email, password = demo_instructor()
-        core = connect(settings, base_url, email=email, password=password, on_report=on_report)
+        core = connect(
+            settings,
+            base_url,
+            email=email,
+            password=password,
+            on_report=on_report,
+            headers=server.access_headers,  # the server refuses everything without its secret
+        )
     except BaseException:
         server.stop()
         raise

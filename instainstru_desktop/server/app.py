@@ -35,6 +35,7 @@ from instainstru_desktop.server.api.routes import (
 from instainstru_desktop.server.api.schemas import Problem
 from instainstru_desktop.server.db import Database
 from instainstru_desktop.server.events import EventHub, PostgresListener
+from instainstru_desktop.server.local_guard import LocalSecretGuard
 from instainstru_desktop.server.ratelimit import SlidingWindowLimiter
 from instainstru_desktop.server.services.answer_cache import AnswerCache
 from instainstru_desktop.server.services.auth import SignInThrottle, TokenCache
@@ -123,6 +124,8 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         min_protocol=settings.min_client_protocol,
         open_paths={f"{API_PREFIX}/meta", f"{API_PREFIX}/openapi.json"},
     )
+    if settings.access_secret is not None:  # added last: the outermost check, before any other
+        app.add_middleware(LocalSecretGuard, secret=settings.access_secret.get_secret_value())
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

@@ -4,12 +4,17 @@ The listening socket is made here (so the OS picks a free port before uvicorn st
 ``IPPROTO_TCP`` given explicitly: without it every request on loopback costs ~45 ms instead of
 ~1 ms. ``start()`` returns the base URL once uvicorn reports it is serving; a startup that fails
 or hangs raises :class:`EmbeddedServerError` with the reason instead of leaving the app waiting.
+
+Loopback is not private: every process and user of the computer can connect. Each server
+therefore makes a random secret (``secret``) that the app sends on every request
+(``access_headers``); requests without it are refused (:mod:`.local_guard`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import socket
 import threading
 from types import TracebackType
@@ -17,8 +22,10 @@ from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
+from pydantic import SecretStr
 
 from instainstru_desktop.server.app import create_app
+from instainstru_desktop.server.local_guard import SECRET_HEADER
 from instainstru_desktop.server.seed import DEMO_INSTRUCTOR
 from instainstru_desktop.server.settings import Settings
 
@@ -53,13 +60,34 @@ class EmbeddedServer:
     """Start, use and stop the API server inside this process.
 
     >>> with EmbeddedServer("sqlite:///data.sqlite3", seed_demo=True) as server:
-    ...     base_url = server.base_url
+    ...     client = httpx.Client(base_url=server.base_url, headers=server.access_headers)
+
+    ``secret`` is made fresh for each instance (one per run of the app) unless one is given; it
+    stays the same across ``stop()``/``start()`` so a client keeps working after a restart.
+    ``require_secret=False`` serves anyone on loopback, like a standalone server: for tests that
+    play a remote server on this machine, never for the app.
     """
 
     def __init__(
-        self, database_url: str, *, seed_demo: bool, port: int = 0, **settings: Any
+        self,
+        database_url: str,
+        *,
+        seed_demo: bool,
+        port: int = 0,
+        secret: str | None = None,
+        require_secret: bool = True,
+        **settings: Any,
     ) -> None:
-        self.settings = Settings(database_url=database_url, seed_demo=seed_demo, **settings)
+        if secret is not None and not require_secret:
+            raise ValueError("a secret was given for a server that is told not to require one")
+        fresh = secrets.token_urlsafe(32) if secret is None else secret
+        self.secret = fresh if require_secret else None
+        self.settings = Settings(
+            database_url=database_url,
+            seed_demo=seed_demo,
+            access_secret=SecretStr(self.secret) if self.secret is not None else None,
+            **settings,
+        )
         self.port = port  # 0: any free port; a fixed one lets a restarted server keep its URL
         self.base_url: str | None = None
         self.app: FastAPI | None = None
@@ -68,6 +96,11 @@ class EmbeddedServer:
         self._thread: threading.Thread | None = None
         self._socket: socket.socket | None = None
         self._failure: BaseException | None = None
+
+    @property
+    def access_headers(self) -> dict[str, str]:
+        """The headers every request to this server must carry (none without a secret)."""
+        return {SECRET_HEADER: self.secret} if self.secret is not None else {}
 
     def start(self, timeout: float = 30.0) -> str:
         """Start serving; return the base URL (``http://127.0.0.1:<port>``) once ready."""

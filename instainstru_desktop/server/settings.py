@@ -6,7 +6,7 @@ only fills in what they leave out, so an operator can tune a standalone server w
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from instainstru_desktop import PROTOCOL_VERSION
@@ -42,3 +42,6 @@ class Settings(BaseSettings):
     slot_cache_entries: int = Field(default=128, ge=0)
     answer_cache_entries: int = Field(default=256, ge=0)
     answer_cache_seconds: float = Field(default=60.0, ge=0)
+    #: When set, every request must carry it in ``X-InstaInstru-Secret`` (see ``local_guard``):
+    #: the embedded server sets a fresh one per run so other local processes cannot use it.
+    access_secret: SecretStr | None = Field(default=None, min_length=16)

@@ -3,7 +3,8 @@
 Blocking on purpose: the sync engine runs in a worker thread, and ``httpx.AsyncClient`` slows
 down sharply under concurrency (encode/httpx#3215). Every request carries the bearer token,
 ``X-Client-Protocol`` (the server answers 426 ``update_required`` to clients too old) and
-``X-Client-Device`` (recorded in the audit log).
+``X-Client-Device`` (recorded in the audit log), plus any ``headers`` the caller gives: the app
+passes the embedded server's per-run secret that way; a remote server gets nothing extra.
 
 Network failures and 5xx answers are retried with exponential backoff and full jitter; every
 request of this API is safe to repeat (pushes carry mutation ids the server de-duplicates).
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -74,6 +75,7 @@ class ApiClient:
         *,
         token: str | None = None,
         device: str = "desktop",
+        headers: Mapping[str, str] | None = None,
         timeout: float = 15.0,
         retry: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
@@ -91,10 +93,11 @@ class ApiClient:
             base_url=self.base_url + API_PREFIX,
             timeout=self._timeout,
             transport=transport,
-            headers=self._static_headers(),
+            headers={**self._static_headers(), **(headers or {})},
         )
 
     def _static_headers(self) -> dict[str, str]:
+        """Sent on every request, the event stream included (set on the ``httpx.Client``)."""
         return {
             "X-Client-Protocol": str(PROTOCOL_VERSION),
             "X-Client-Device": self.device,

@@ -43,7 +43,11 @@ def parse_events(lines: Iterable[str]) -> Iterable[tuple[str, str]]:
 
 
 class LiveListener:
-    """A daemon thread holding ``GET /events`` open; ``on_pull(reconnected)`` is the callback."""
+    """A daemon thread holding ``GET /events`` open; ``on_pull(reconnected)`` is the callback.
+
+    The stream goes through ``api``, so it carries the same headers as every other request
+    (the token, and the embedded server's secret when the session has one).
+    """
 
     def __init__(
         self,

@@ -13,11 +13,13 @@ from tests.server.helpers import Studio, build_studio
 
 @contextmanager
 def running_studio(
-    url: str, *, students: int = 3, **settings: Any
+    url: str, *, students: int = 3, require_secret: bool = False, **settings: Any
 ) -> Iterator[tuple[EmbeddedServer, Studio, UnitOfWork]]:
+    """Open to any local client by default, like a standalone server: most tests using it are
+    about concurrency and events; test_local_guard.py asks for the per-run secret."""
     from datetime import UTC, datetime
 
-    server = EmbeddedServer(url, seed_demo=False, **settings)
+    server = EmbeddedServer(url, seed_demo=False, require_secret=require_secret, **settings)
     with server:
         assert server.app is not None
         uow: UnitOfWork = server.app.state.context.uow

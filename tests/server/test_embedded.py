@@ -19,7 +19,7 @@ def test_start_serve_stop(database_url: str) -> None:
     server = EmbeddedServer(database_url, seed_demo=False)
     base = server.start()
     assert base.startswith("http://127.0.0.1:")
-    with httpx.Client(base_url=base) as client:
+    with httpx.Client(base_url=base, headers=server.access_headers) as client:
         assert client.get("/api/v1/meta").json()["protocol_version"] == 1
         durations = []
         for _ in range(20):
@@ -30,7 +30,7 @@ def test_start_serve_stop(database_url: str) -> None:
     server.stop()
     assert server.base_url is None
     with pytest.raises(httpx.ConnectError):
-        httpx.get(f"{base}/api/v1/meta", timeout=1)
+        httpx.get(f"{base}/api/v1/meta", headers=server.access_headers, timeout=1)
 
 
 def test_demo_seed_on_first_start_and_sign_in(database_url: str) -> None:
@@ -39,14 +39,16 @@ def test_demo_seed_on_first_start_and_sign_in(database_url: str) -> None:
         token = httpx.post(
             f"{server.base_url}/api/v1/auth/token",
             json={"email": DEMO_INSTRUCTOR.email, "password": DEMO_INSTRUCTOR.password},
+            headers=server.access_headers,
         ).json()
         assert token["user"]["time_zone"] == "Europe/London"
     with EmbeddedServer(url, seed_demo=True) as again:  # second run: data kept, not re-seeded
         me = httpx.get(
             f"{again.base_url}/api/v1/me",
-            headers={"Authorization": f"Bearer {token['access_token']}"},
+            headers={"Authorization": f"Bearer {token['access_token']}", **again.access_headers},
         )
         assert me.status_code == 200
+        assert again.secret != server.secret  # a fresh secret per run; the token still holds
 
 
 def test_unusable_database_is_a_clear_error(tmp_path: Path) -> None:

@@ -140,7 +140,10 @@ class ServerHandle:
         return uow
 
     def start(self) -> None:
-        self._server = EmbeddedServer(f"sqlite:///{self.db_path}", seed_demo=False, **self.settings)
+        # plays a remote server (no per-run secret), as the app's --server URL path meets one
+        self._server = EmbeddedServer(
+            f"sqlite:///{self.db_path}", seed_demo=False, require_secret=False, **self.settings
+        )
         self.url = self._server.start()
 
     def stop(self) -> None:

@@ -58,7 +58,7 @@ def test_an_outdated_client_is_told_to_update(tmp_path):
         EmbeddedServer(
             f"sqlite:///{tmp_path / 'new.sqlite3'}", seed_demo=False, min_client_protocol=99
         ) as newer,
-        ApiClient(str(newer.base_url)) as api,
+        ApiClient(str(newer.base_url), headers=newer.access_headers) as api,
         pytest.raises(UpdateRequired) as caught,
     ):
         api.me()
@@ -76,7 +76,7 @@ def test_too_many_sign_ins_are_throttled_with_a_wait(tmp_path):
         EmbeddedServer(
             f"sqlite:///{tmp_path / 's.sqlite3'}", seed_demo=False, login_failures_per_email=2
         ) as strict,
-        ApiClient(str(strict.base_url)) as api,
+        ApiClient(str(strict.base_url), headers=strict.access_headers) as api,
         pytest.raises(RateLimited) as caught,
     ):
         sign_in_until_refused(api)

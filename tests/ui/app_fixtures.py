@@ -94,7 +94,10 @@ class LiveServer:
             copy_database(seeded, self.db_path)
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
-        self._server = EmbeddedServer(f"sqlite:///{self.db_path}", seed_demo=True, port=port)
+        # the app under test reaches it as a remote server (--server URL): no per-run secret
+        self._server = EmbeddedServer(
+            f"sqlite:///{self.db_path}", seed_demo=True, port=port, require_secret=False
+        )
         self._clients: list[httpx.Client] = []
 
     @property

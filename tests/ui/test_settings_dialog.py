@@ -423,7 +423,9 @@ def test_an_address_is_checked_as_it_is_typed(qtbot, connection):
 def test_the_test_reaches_a_real_server_on_loopback(qtbot, tmp_path, connection):
     from instainstru_desktop.server.embedded import EmbeddedServer
 
-    server = EmbeddedServer(f"sqlite:///{tmp_path / 'server.sqlite3'}", seed_demo=False)
+    server = EmbeddedServer(  # a remote server, as the dialog would find one: no per-run secret
+        f"sqlite:///{tmp_path / 'server.sqlite3'}", seed_demo=False, require_secret=False
+    )
     url = server.start()
     try:
         connection.remote.click()

@@ -5,8 +5,8 @@ on. Its Python driver would otherwise start transactions lazily and on its own t
 ``BEGIN`` with SQLAlchemy's documented pysqlite recipe so a write transaction can start with
 ``BEGIN IMMEDIATE``: it takes SQLite's write lock before the first read, which is what makes
 "check the booking rules, then insert" atomic on SQLite. PostgreSQL gets the same guarantee from
-``SELECT ... FOR UPDATE`` on the instructor row (see the repositories). Nothing outside this
-module issues dialect-specific SQL.
+``SELECT ... FOR NO KEY UPDATE`` on the instructor row (see ``repositories/_locks.py``). Nothing
+outside this module issues dialect-specific SQL.
 """
 
 from __future__ import annotations

@@ -9,13 +9,12 @@ from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from instainstru_desktop.server.models import Instructor, Token, User
+from instainstru_desktop.server.repositories._locks import locking
 from instainstru_desktop.server.repositories._types import AnyRow
 
 #: A user row-locked until commit, with what a booking shows of them.
-_LOCK_ROW = (
-    select(User.role, User.name, User.time_zone)
-    .where(User.id == bindparam("user_id"))
-    .with_for_update()
+_LOCK_ROW = locking(
+    select(User.role, User.name, User.time_zone).where(User.id == bindparam("user_id"))
 )
 
 
@@ -27,8 +26,9 @@ class UserRepository:
         return self._s.get(User, user_id)
 
     def lock(self, user_id: str) -> User | None:
-        """Row-lock a user until commit (PostgreSQL): serializes one student's bookings."""
-        return self._s.scalars(select(User).where(User.id == user_id).with_for_update()).first()
+        """Row-lock a user until commit (PostgreSQL, see :mod:`._locks`): serializes one student's
+        bookings."""
+        return self._s.scalars(locking(select(User).where(User.id == user_id))).first()
 
     def lock_row(self, user_id: str) -> AnyRow | None:
         """As :meth:`lock`, read as a plain row of ``role``, ``name`` and ``time_zone``."""

@@ -18,6 +18,7 @@ from instainstru_desktop.domain.policies import MAX_LESSON_MINUTES
 from instainstru_desktop.domain.time_ranges import TimeRange
 from instainstru_desktop.server.errors import SlotTaken
 from instainstru_desktop.server.models import Booking, Instructor, LessonType, User
+from instainstru_desktop.server.repositories._locks import locking
 from instainstru_desktop.server.repositories._types import AnyRow, AnySelect
 
 _ACTIVE = sorted(str(s) for s in ACTIVE_STATUSES)
@@ -126,8 +127,12 @@ class BookingRepository:
         return self._s.connection().execute(_PARTIES, {"booking_id": booking_id}).first()
 
     def for_update(self, booking_id: str) -> Booking | None:
-        """The booking, row-locked until commit on PostgreSQL (SQLite: the write lock is held)."""
-        stmt = select(Booking).where(Booking.id == booking_id).with_for_update()
+        """The booking, row-locked until commit on PostgreSQL (SQLite: the write lock is held).
+
+        The lock (see :mod:`._locks`) serializes changes of this lesson but lets other
+        transactions insert rows naming it (an availability edit's conflict) meanwhile.
+        """
+        stmt = locking(select(Booking).where(Booking.id == booking_id))
         return self._s.scalars(stmt).first()
 
     def insert(self, booking: Booking) -> None:

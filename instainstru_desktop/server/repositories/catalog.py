@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from instainstru_desktop.server.models import Instructor, LessonType, User, WeeklyTemplate
+from instainstru_desktop.server.repositories._locks import locking
 from instainstru_desktop.server.repositories._types import AnyRow
 
 #: Read-only: what a slot listing needs of the instructor and the lesson type, in one statement.
@@ -37,7 +38,7 @@ _FOR_BOOKING = _FOR_SLOTS.add_columns(
     LessonType.name.label("lesson_type_name"), LessonType.price_cents, LessonType.currency
 )
 #: The per-instructor lock, reading nothing else (see :meth:`InstructorRepository.claim`).
-_CLAIM = select(Instructor.id).where(Instructor.id == bindparam("instructor_id")).with_for_update()
+_CLAIM = locking(select(Instructor.id).where(Instructor.id == bindparam("instructor_id")))
 
 
 class InstructorRepository:
@@ -89,10 +90,11 @@ class InstructorRepository:
     def lock(self, instructor_id: str) -> Instructor | None:
         """Take the per-instructor lock for the rest of the transaction.
 
-        ``SELECT ... FOR UPDATE`` on PostgreSQL; on SQLite the clause is not rendered and the
-        write transaction's ``BEGIN IMMEDIATE`` already holds the database's write lock.
+        ``SELECT ... FOR NO KEY UPDATE`` on PostgreSQL (see :mod:`._locks`); on SQLite the clause
+        is not rendered and the write transaction's ``BEGIN IMMEDIATE`` already holds the
+        database's write lock.
         """
-        stmt = select(Instructor).where(Instructor.id == instructor_id).with_for_update()
+        stmt = locking(select(Instructor).where(Instructor.id == instructor_id))
         return self._s.scalars(stmt).first()
 
     def page(self, after: str | None, limit: int) -> Sequence[tuple[Instructor, User]]:

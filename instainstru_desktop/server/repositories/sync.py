@@ -31,6 +31,7 @@ from instainstru_desktop.server.models import (
     User,
     WeeklyTemplate,
 )
+from instainstru_desktop.server.repositories._locks import locking
 from instainstru_desktop.server.repositories._types import AnyRow
 from instainstru_desktop.server.repositories.bookings import booking_view
 
@@ -98,10 +99,10 @@ class SyncRepository:
         Two first pushes of one device racing (PostgreSQL) both try to insert: the loser's
         insert fails inside a savepoint and it locks the winner's row instead.
         """
-        stmt = (
-            select(SyncClient)
-            .where(SyncClient.user_id == user_id, SyncClient.client_id == client_id)
-            .with_for_update()
+        stmt = locking(
+            select(SyncClient).where(
+                SyncClient.user_id == user_id, SyncClient.client_id == client_id
+            )
         )
         found = self._s.scalars(stmt).first()
         if found is not None:

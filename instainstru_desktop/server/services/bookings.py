@@ -187,7 +187,18 @@ def create_in(
 def transition_in(
     tx: Tx, caller: Caller, booking_id: str, action: BookingAction, reason: str | None = None
 ) -> Json:
-    """Complete, mark no-show, or cancel. A terminal status is never overwritten."""
+    """Complete, mark no-show, or cancel. A terminal status is never overwritten.
+
+    Locks in the order booking and rescheduling do: the instructor, then the lesson. A status
+    change frees or settles the instructor's time, which an availability edit (holding the
+    instructor) may be deciding about: the edit either sees this change committed or commits
+    its conflicts before this one reads them -- never a conflict recorded for a lesson
+    cancelled meanwhile. The same order cannot deadlock with a reschedule of the lesson.
+    """
+    parties = tx.bookings.parties(booking_id)
+    if parties is None:
+        raise NotFound("No such booking.")
+    tx.instructors.claim(parties.instructor_id)
     booking = _visible(tx, caller, booking_id, _ACTION_PERMISSION[action])
     status = next_status(BookingStatus(booking.status), action)
     if action is not BookingAction.CANCEL and not can_mark_outcome(booking.start_utc, caller.now):

@@ -19,14 +19,48 @@ from typing import Any
 import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import ConnectionPoolEntry
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 _BEGIN_OPTION = "instainstru_begin"
 
+#: PostgreSQL aborted the transaction only because of what ran beside it (deadlock victim,
+#: serialization failure): nothing of it was kept, and running it again from the start may pass.
+_RERUNNABLE_SQLSTATES = frozenset({"40P01", "40001"})
+#: A lock could not be had in time (``lock_timeout``, ``NOWAIT``).
+_LOCK_NOT_AVAILABLE = "55P03"
+#: SQLite's "database is locked" / "database table is locked" (sqlite3 result codes).
+_SQLITE_BUSY_CODES = frozenset({5, 6})
+
 
 def _json_dumps(value: Any) -> str:
     return orjson.dumps(value).decode()
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    """The SQLSTATE of a driver error wrapped by SQLAlchemy (psycopg 3; psycopg2 as ``pgcode``)."""
+    if not isinstance(exc, DBAPIError):
+        return None
+    orig = exc.orig
+    code = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    return code if isinstance(code, str) else None
+
+
+def is_rerunnable(exc: BaseException) -> bool:
+    """Whether the database rolled back the whole transaction because of a concurrent one, so
+    the same work may be run again from its start in a new transaction (PostgreSQL)."""
+    return _sqlstate(exc) in _RERUNNABLE_SQLSTATES
+
+
+def is_contention(exc: BaseException) -> bool:
+    """Whether a database error means "another writer was in the way" rather than a fault:
+    a deadlock victim, a serialization failure, a lock not had in time, SQLite busy."""
+    if is_rerunnable(exc) or _sqlstate(exc) == _LOCK_NOT_AVAILABLE:
+        return True
+    code = getattr(exc.orig, "sqlite_errorcode", None) if isinstance(exc, DBAPIError) else None
+    # The low byte is the primary result code (the rest names an extended one, e.g. BUSY_SNAPSHOT).
+    return isinstance(code, int) and code & 0xFF in _SQLITE_BUSY_CODES
 
 
 class Database:

@@ -2,7 +2,9 @@
 
 This module is the one map from error codes to HTTP statuses. It also installs the exception
 handlers and the request guards (body size, client protocol) so that malformed JSON, wrong types,
-unknown routes, oversize bodies and every domain refusal are a clear 4xx -- never a 500.
+unknown routes, oversize bodies and every domain refusal are a clear 4xx -- never a 500. A write
+that lost to a concurrent one at the database (a deadlock victim, SQLite busy) is a 503 ``busy``
+with ``Retry-After``: nothing was saved, and clients retry 5xx answers on their own.
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ from typing import Any
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from instainstru_desktop.domain.errors import DomainError
+from instainstru_desktop.server.db import is_contention
 from instainstru_desktop.server.errors import ServiceError
 
 log = logging.getLogger(__name__)
@@ -52,7 +56,11 @@ PROBLEMS: dict[str, tuple[int, str]] = {
     "mutation_gap": (409, "Mutations out of order"),
     "reset_required": (409, "Full download required"),
     "internal_error": (500, "Something went wrong on the server"),
+    "busy": (503, "Busy with another change; try again"),
+    "database_unavailable": (503, "The database is not available"),
 }
+#: Seconds a client is asked to wait before sending a request refused as ``busy`` again.
+BUSY_RETRY_AFTER = 1
 _DOMAIN_FIELDS = {
     "unknown_time_zone": "time_zone",
     "invalid_time_range": "range",
@@ -126,6 +134,28 @@ async def _on_http(_request: Request, exc: Exception) -> Response:
     return response
 
 
+async def _on_database(_request: Request, exc: Exception) -> Response:
+    """A database error that reached a route: a 503 the client retries when it is about
+    concurrent writers or the database's operation; anything else is a fault (500, below)."""
+    assert isinstance(exc, DBAPIError)
+    if is_contention(exc):
+        log.warning("database contention: %s", exc.orig)
+        return problem(
+            "busy",
+            "Another change to the same records was being saved at the same moment, so nothing "
+            "was changed. Please try again.",
+            headers={"Retry-After": str(BUSY_RETRY_AFTER)},
+        )
+    if isinstance(exc, OperationalError):
+        log.error("database unavailable", exc_info=exc)
+        return problem(
+            "database_unavailable",
+            "The server could not reach its database, so nothing was changed. Please try again "
+            "later.",
+        )
+    raise exc  # a fault: answered (and logged with its traceback) as any other crash
+
+
 async def _on_crash(_request: Request, exc: Exception) -> Response:
     log.error("unhandled error", exc_info=exc)
     return problem("internal_error", "The server failed to handle this request.")
@@ -137,6 +167,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(ServiceError, _on_service)
     app.add_exception_handler(DomainError, _on_domain)
     app.add_exception_handler(HTTPException, _on_http)
+    app.add_exception_handler(DBAPIError, _on_database)
     app.add_exception_handler(Exception, _on_crash)
 
 

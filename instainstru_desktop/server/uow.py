@@ -15,20 +15,26 @@ stamped, instead of being written once and updated again at commit.
 Pokes for ``/events`` are published once the commit is durable: directly to the in-process hub on
 SQLite, through ``pg_notify`` inside the transaction on PostgreSQL (delivered by PostgreSQL at
 commit, to every server process).
+
+PostgreSQL may still abort a write transaction because of one running beside it (a deadlock the
+lock order did not foresee, a serialization failure). :meth:`UnitOfWork.run_write` runs such a
+use case once more from its start; anything else answers the error (``problems`` makes it a 503).
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from instainstru_desktop.server.db import Database
+from instainstru_desktop.server.db import Database, is_rerunnable
 from instainstru_desktop.server.events import EventHub, Poke
 from instainstru_desktop.server.models import Stamped
 from instainstru_desktop.server.repositories import (
@@ -43,6 +49,13 @@ from instainstru_desktop.server.repositories import (
     TokenRepository,
     UserRepository,
 )
+
+log = logging.getLogger(__name__)
+_T = TypeVar("_T")
+
+#: How many times a write aborted by a concurrent one is run again. One: a second abort means
+#: real contention, which the caller should hear about (503) rather than wait out here.
+WRITE_RERUNS = 1
 
 
 class Tx:
@@ -163,3 +176,27 @@ class UnitOfWork:
             yield tx
         if tx.poke is not None and not on_postgres:
             self.hub.publish(tx.poke)
+
+    def run_write(self, work: Callable[[Tx], _T]) -> _T:
+        """``work`` in a write transaction, committed; run again from its start, in a new
+        transaction, if PostgreSQL aborted the first as a deadlock victim or a serialization
+        failure.
+
+        Running it again is safe because such an abort keeps nothing of the transaction and
+        ``work`` reaches the outside world only through ``tx`` (pokes go out after the commit).
+        Re-running only the failed statement or the commit would not be: the locks and reads
+        the earlier statements decided on are gone. ``work`` must therefore not commit itself
+        nor have effects outside the database.
+        """
+        attempt = 0
+        while True:
+            try:
+                with self.write() as tx:
+                    result = work(tx)
+                    tx.commit()
+                return result
+            except DBAPIError as exc:
+                if attempt >= WRITE_RERUNS or not is_rerunnable(exc):
+                    raise
+                attempt += 1
+                log.warning("write aborted by a concurrent one, running it again: %s", exc.orig)

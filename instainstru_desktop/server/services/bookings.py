@@ -293,11 +293,13 @@ def review_in(tx: Tx, caller: Caller, booking_id: str, flagged: bool, note: str)
 def run(
     uow: UnitOfWork, caller: Caller, permission: Permission, work: Any, *args: Any, **kwargs: Any
 ) -> Json:
-    """Route entry point: check the role, then run one ``*_in`` use case in its own transaction."""
+    """Route entry point: check the role, then run one ``*_in`` use case in its own transaction.
+
+    The use cases read and write only through ``tx``, so one that PostgreSQL aborted because of
+    a concurrent transaction is run again from its start (see ``UnitOfWork.run_write``).
+    """
     require(caller.principal, permission)
-    with uow.write() as tx:
-        result: Json = work(tx, caller, *args, **kwargs)
-        tx.commit()
+    result: Json = uow.run_write(lambda tx: work(tx, caller, *args, **kwargs))
     return result
 
 

@@ -70,14 +70,16 @@ def server_bookings(server: EmbeddedServer) -> list[Any]:
 
 
 def _instructor_of(server: EmbeddedServer, email: str) -> str:
-    with ApiClient(str(server.base_url)) as api:
+    with ApiClient(str(server.base_url), headers=server.access_headers) as api:
         return str(api.sign_in(email, DEMO_INSTRUCTOR.password).user["instructor_id"])
 
 
-def first_sync(base_url: str, email: str, password: str, path: Path) -> tuple[float, Store, int]:
+def first_sync(
+    server: EmbeddedServer, email: str, password: str, path: Path
+) -> tuple[float, Store, int]:
     """End to end, as the app does it: sign in, open a new cache, one sync_once."""
     started = time.perf_counter()
-    api = ApiClient(base_url)
+    api = ApiClient(str(server.base_url), headers=server.access_headers)
     api.sign_in(email, password)
     store = open_store(path)
     report = SyncEngine(store, api).sync_once()
@@ -87,7 +89,7 @@ def first_sync(base_url: str, email: str, password: str, path: Path) -> tuple[fl
     return elapsed, store, report.rows
 
 
-def split_sync(base_url: str, token: str, path: Path) -> dict[str, float]:
+def split_sync(server: EmbeddedServer, token: str, path: Path) -> dict[str, float]:
     """The same first sync, timed per stage: server (to the first byte), transfer, parse, apply.
 
     Calls the same store code as the engine (``uow.pull.apply`` per page, one transaction each).
@@ -96,8 +98,9 @@ def split_sync(base_url: str, token: str, path: Path) -> dict[str, float]:
     times = {"server": 0.0, "transfer": 0.0, "parse": 0.0, "apply": 0.0}
     rows = 0
     cursor = "0"
-    headers = {"Authorization": f"Bearer {token}"}
-    with httpx.Client(base_url=base_url + API_PREFIX, headers=headers, timeout=120) as http:
+    headers = {"Authorization": f"Bearer {token}", **server.access_headers}
+    base_url = f"{server.base_url}{API_PREFIX}"
+    with httpx.Client(base_url=base_url, headers=headers, timeout=120) as http:
         while True:
             t0 = time.perf_counter()
             with http.stream("GET", "/sync/pull", params={"cursor": cursor}) as response:
@@ -190,18 +193,18 @@ def main() -> None:
     try:
         maria, _ = seed(server, args.bookings)
         year_s, year_store, year_rows = first_sync(
-            base_url, DEMO_INSTRUCTOR.email, DEMO_INSTRUCTOR.password, folder / "maria.sqlite3"
+            server, DEMO_INSTRUCTOR.email, DEMO_INSTRUCTOR.password, folder / "maria.sqlite3"
         )
         with year_store.read() as uow:
             year_bookings = uow.mirror.count("booking")
         admin_s, admin_store, admin_rows = first_sync(
-            base_url, DEMO_ADMIN.email, DEMO_ADMIN.password, folder / "admin.sqlite3"
+            server, DEMO_ADMIN.email, DEMO_ADMIN.password, folder / "admin.sqlite3"
         )
         with admin_store.read() as uow:
             admin_bookings = uow.mirror.count("booking")
-        with ApiClient(base_url) as api:
+        with ApiClient(base_url, headers=server.access_headers) as api:
             token = api.sign_in(DEMO_ADMIN.email, DEMO_ADMIN.password).token
-        stages = split_sync(base_url, token, folder / "admin-split.sqlite3")
+        stages = split_sync(server, token, folder / "admin-split.sqlite3")
         raw_s, raw_n = raw_ceiling(admin_store, folder)
         apply_s, apply_n = apply_only(wire_bookings(admin_store), folder)
         reads = week_reads(year_store, maria)

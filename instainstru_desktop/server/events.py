@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +28,7 @@ from instainstru_desktop.server.db import Database
 log = logging.getLogger(__name__)
 
 NOTIFY_CHANNEL = "instainstru_changes"
+_OWN_ECHOES_KEPT = 4096  # own commits whose NOTIFY echo is awaited (bounded if echoes are lost)
 _MAX_LISTED_INSTRUCTORS = 100  # beyond this a poke goes to everyone (NOTIFY payloads are small)
 
 
@@ -103,6 +105,7 @@ class EventHub:
         self._subscriptions: set[Subscription] = set()
         self._watchers: list[Callable[[Poke], None]] = []
         self.latest_seq = 0  # the newest commit heard of
+        self._own: OrderedDict[int, None] = OrderedDict()  # own commits, echo not yet heard
         self.closed = False
 
     def watch(self, watcher: Callable[[Poke], None]) -> None:
@@ -134,6 +137,26 @@ class EventHub:
             watcher(poke)
         for subscription in targets:
             subscription.offer(poke.seq)
+
+    def publish_own(self, poke: Poke) -> None:
+        """Publish a commit of this process at once, and skip its echo from ``LISTEN`` later.
+
+        On PostgreSQL every process hears every commit through ``NOTIFY``, its own included, but
+        only a moment after the commit: a client reading right after its own write would be
+        answered from memory that does not know of it yet (the slot and answer caches).
+        """
+        with self._lock:
+            self._own[poke.seq] = None
+            while len(self._own) > _OWN_ECHOES_KEPT:
+                self._own.popitem(last=False)
+        self.publish(poke)
+
+    def publish_heard(self, poke: Poke) -> None:
+        """Publish a commit heard through ``LISTEN``, unless it is this process's own."""
+        with self._lock:
+            own = self._own.pop(poke.seq, False) is None
+        if not own:
+            self.publish(poke)
 
     def close(self) -> None:
         """End every stream (server shutdown): streams see ``closed`` and return."""
@@ -182,6 +205,6 @@ class PostgresListener:
                 self._hub.publish(Poke(self._hub.latest_seq, frozenset(), everyone=True))
             while not self._stop.is_set():
                 for note in conn.notifies(timeout=self._poll, stop_after=64):
-                    self._hub.publish(Poke.from_json(note.payload))
+                    self._hub.publish_heard(Poke.from_json(note.payload))
         finally:
             raw.invalidate()  # never return a LISTENing connection to the pool

@@ -174,8 +174,9 @@ class UnitOfWork:
                 runs_alone=self.database.is_sqlite,
             )
             yield tx
-        if tx.poke is not None and not on_postgres:
-            self.hub.publish(tx.poke)
+        if tx.poke is not None:
+            # on PostgreSQL the NOTIFY reaches the other processes; this one hears it at once
+            (self.hub.publish_own if on_postgres else self.hub.publish)(tx.poke)
 
     def run_write(self, work: Callable[[Tx], _T]) -> _T:
         """``work`` in a write transaction, committed; run again from its start, in a new

@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 
 from instainstru_desktop.domain import TimeRange, bookable_slots, zone
 from instainstru_desktop.server.app import create_app
-from instainstru_desktop.server.events import Poke
+from instainstru_desktop.server.events import EventHub, Poke
 from instainstru_desktop.server.repositories import BookingFilter
 from instainstru_desktop.server.services.answer_cache import AnswerCache
 from instainstru_desktop.server.services.instructors import policy_of
@@ -449,3 +449,18 @@ def test_the_least_recently_used_answer_goes_first() -> None:
     off: AnswerCache[str] = AnswerCache(entries=0, ttl_seconds=60)
     keep(off, "a")
     assert off.get("a") is None
+
+
+def test_a_process_hears_its_own_commits_at_once_and_once() -> None:
+    """On PostgreSQL a commit is published by its process right away (a read that follows a
+    write must not be answered from memory that missed it) and its NOTIFY echo is skipped;
+    commits of other processes arrive only through NOTIFY and are published."""
+    hub = EventHub()
+    heard: list[int] = []
+    hub.watch(lambda poke: heard.append(poke.seq))
+    hub.publish_own(Poke(7, frozenset({"a"})))
+    assert heard == [7]
+    hub.publish_heard(Poke(6, frozenset({"b"})))  # another process's commit
+    hub.publish_heard(Poke(7, frozenset({"a"})))  # the echo of our own
+    hub.publish_heard(Poke(8, frozenset({"a"})))
+    assert heard == [7, 6, 8]

@@ -1,7 +1,8 @@
 """Booking, cancelling, completing, rescheduling, notes, and reading bookings back.
 
-No double booking under concurrency: the instructor's row is locked (``FOR UPDATE`` on
-PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` write lock), then the student's, then the domain checks
+No double booking under concurrency: the instructor's row is locked (``FOR NO KEY UPDATE`` on
+PostgreSQL, which still lets foreign-key checks through; SQLite's ``BEGIN IMMEDIATE`` write lock),
+then the student's, then the domain checks
 every rule against the bookings it reads, then the row is inserted -- all in one transaction, so a
 second request for the same slot sees the first one's lesson or waits for it. A unique index on
 (instructor, start) of active bookings is the last line, answered as ``slot_taken``.

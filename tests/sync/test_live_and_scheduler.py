@@ -78,6 +78,8 @@ def test_the_scheduler_pulls_every_interval_without_being_poked(device, server, 
     scheduler = SyncScheduler(device.engine, interval_seconds=0.2)
     scheduler.start()
     try:
+        # the first sync runs at once: book only after it, so a later, periodic one must bring it
+        wait_until(lambda: scheduler.runs >= 1, what="the first sync")
         booking = student_books(server, server.studio.students[0], instructor, at(local_day(3), 13))
         wait_until(lambda: booking_row(device, booking) is not None, what="a periodic pull")
         assert scheduler.runs >= 2

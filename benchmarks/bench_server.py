@@ -167,19 +167,21 @@ def _bench_instructors(uow: UnitOfWork, now: datetime, count: int) -> dict[str, 
     instructors open around the clock with 15-minute lessons, and students for the clients."""
     instructors, students = [], []
     password = "x"  # never used to sign in: tokens are issued directly
+
+    def user(n: int, kind: int, role: str, label: str) -> User:
+        return User(
+            id=new_id(n, kind),
+            email=f"{label.lower()}{n}@bench.example",
+            name=f"{label} {n}",
+            role=role,
+            password_hash=password,
+            time_zone="UTC",
+            created_at=now,
+        )
+
     with uow.write() as tx:  # users first: the unit of work orders rows by relationships only
         for n in range(count):
-            tx.users.add(
-                User(
-                    id=new_id(n, 1),
-                    email=f"bench{n}@bench.example",
-                    name=f"Bench {n}",
-                    role="instructor",
-                    password_hash=password,
-                    time_zone="UTC",
-                    created_at=now,
-                )
-            )
+            tx.users.add(user(n, 1, "instructor", "Bench"))
         tx.commit()
     with uow.write() as tx:
         for n in range(count):
@@ -220,17 +222,7 @@ def _bench_instructors(uow: UnitOfWork, now: datetime, count: int) -> dict[str, 
             )
             instructors.append({"id": instructor_id, "type": type_id})
         for n in range(64):
-            tx.users.add(
-                User(
-                    id=new_id(n, 4),
-                    email=f"bench-student{n}@bench.example",
-                    name=f"Student {n}",
-                    role="student",
-                    password_hash=password,
-                    time_zone="UTC",
-                    created_at=now,
-                )
-            )
+            tx.users.add(user(n, 4, "student", "Student"))
             students.append(new_id(n, 4))
         tx.commit()
     return {"instructors": instructors, "students": students}

@@ -154,7 +154,9 @@ class EventHub:
     def publish_heard(self, poke: Poke) -> None:
         """Publish a commit heard through ``LISTEN``, unless it is this process's own."""
         with self._lock:
-            own = self._own.pop(poke.seq, False) is None
+            own = poke.seq in self._own
+            if own:
+                del self._own[poke.seq]
         if not own:
             self.publish(poke)
 

@@ -144,7 +144,7 @@ def cached_availability(
 ) -> bytes | None:
     """The body of :func:`get_availability` from memory, if kept and still current."""
     require(caller.principal, Permission.AVAILABILITY_READ)
-    return cache.get(("availability", instructor_id, first, last))
+    return cache.get(_kept_as(instructor_id, first, last))
 
 
 def availability_body(
@@ -159,8 +159,12 @@ def availability_body(
     app and students re-read the same weeks far more often than the hours change."""
     generation = cache.generation(instructor_id)
     body = views.encode(get_availability(uow, caller, instructor_id, first, last))
-    cache.put(("availability", instructor_id, first, last), instructor_id, generation, body)
+    cache.put(_kept_as(instructor_id, first, last), instructor_id, generation, body)
     return body
+
+
+def _kept_as(instructor_id: str, first: date, last: date) -> tuple[str, str, date, date]:
+    return ("availability", instructor_id, first, last)
 
 
 def get_availability(

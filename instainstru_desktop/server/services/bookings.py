@@ -46,7 +46,8 @@ from instainstru_desktop.server.services.common import (
     record,
 )
 from instainstru_desktop.server.services.context import Caller
-from instainstru_desktop.server.services.slots import check_bookable, policy_of_row, slot_query
+from instainstru_desktop.server.services.instructors import policy_of
+from instainstru_desktop.server.services.slots import check_bookable, slot_query
 from instainstru_desktop.server.services.views import Json
 from instainstru_desktop.server.uow import Tx, UnitOfWork
 
@@ -139,7 +140,7 @@ def create_in(
     query = slot_query(
         tx,
         instructor_id,
-        policy_of_row(found),
+        policy_of(found),
         zone(found.time_zone or "UTC"),
         duration,
         TimeRange(start, end),
@@ -243,7 +244,7 @@ def reschedule_in(tx: Tx, caller: Caller, booking_id: str, start: datetime) -> J
     query = slot_query(
         tx,
         instructor_id,
-        policy_of_row(found),
+        policy_of(found),
         zone(found.time_zone or "UTC"),
         int(duration.total_seconds() // 60),
         TimeRange(start, start + duration),
@@ -339,7 +340,7 @@ def cached_admin_page(
 ) -> bytes | None:
     """A page of the admin's list of all bookings from memory, if kept and still current."""
     require(caller.principal, Permission.ADMIN_REVIEW)
-    return cache.get(("admin", where, cursor, limit))
+    return cache.get(_admin_page_key(where, cursor, limit))
 
 
 def admin_page(
@@ -359,8 +360,14 @@ def admin_page(
     generation = cache.generation(where.instructor_id)
     page = list_bookings(uow, caller, where, cursor, limit, permission=Permission.ADMIN_REVIEW)
     body = views.encode(page)
-    cache.put(("admin", where, cursor, limit), where.instructor_id, generation, body)
+    cache.put(_admin_page_key(where, cursor, limit), where.instructor_id, generation, body)
     return body
+
+
+def _admin_page_key(
+    where: BookingFilter, cursor: str | None, limit: int
+) -> tuple[str, BookingFilter, str | None, int]:
+    return ("admin", where, cursor, limit)
 
 
 def list_bookings(

@@ -25,14 +25,16 @@ from instainstru_desktop.server.services.views import Json
 from instainstru_desktop.server.uow import Tx, UnitOfWork
 
 
-def policy_of(instructor: Instructor) -> BookingPolicy:
+def policy_of(source: Any) -> BookingPolicy:
+    """The booking policy of an :class:`Instructor`, or of a row carrying the same columns
+    (``tx.instructors.for_slots`` / ``for_booking``, which booking and slot listing read)."""
     return BookingPolicy(
-        min_notice_minutes=instructor.min_notice_minutes,
-        booking_horizon_days=instructor.booking_horizon_days,
-        buffer_minutes=instructor.buffer_minutes,
-        slot_step_minutes=instructor.slot_step_minutes,
-        daily_limit=instructor.daily_limit,
-        weekly_limit=instructor.weekly_limit,
+        min_notice_minutes=source.min_notice_minutes,
+        booking_horizon_days=source.booking_horizon_days,
+        buffer_minutes=source.buffer_minutes,
+        slot_step_minutes=source.slot_step_minutes,
+        daily_limit=source.daily_limit,
+        weekly_limit=source.weekly_limit,
     )
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import orjson
@@ -27,6 +26,7 @@ from instainstru_desktop.server.permissions import Role
 from instainstru_desktop.server.services.answer_cache import AnswerCache
 from instainstru_desktop.server.services.availability import availability_of, template_from
 from instainstru_desktop.server.services.context import Caller
+from instainstru_desktop.server.services.instructors import policy_of
 from instainstru_desktop.server.uow import Tx, UnitOfWork
 
 MAX_WINDOW = timedelta(days=62)
@@ -79,18 +79,6 @@ def slot_query(
         now=now,
         instructor_busy=instructor_busy,
         student_busy=student_busy,
-    )
-
-
-def policy_of_row(row: Any) -> BookingPolicy:
-    """The booking policy from a row of ``tx.instructors.for_slots`` / ``for_booking``."""
-    return BookingPolicy(
-        min_notice_minutes=row.min_notice_minutes,
-        booking_horizon_days=row.booking_horizon_days,
-        buffer_minutes=row.buffer_minutes,
-        slot_step_minutes=row.slot_step_minutes,
-        daily_limit=row.daily_limit,
-        weekly_limit=row.weekly_limit,
     )
 
 
@@ -208,7 +196,7 @@ def _compute(tx: Tx, request: SlotRequest) -> SlotAnswer:
     if found is None:
         raise NotFound("No such instructor.")
     check_bookable(found.lesson_type_instructor_id, found.active, instructor_id)
-    policy = policy_of_row(found)
+    policy = policy_of(found)
     window = TimeRange(request.start, request.end)
     query = slot_query(
         tx,

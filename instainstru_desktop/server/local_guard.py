@@ -19,41 +19,16 @@ which costs time on every request and holds back a server-sent event stream.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
 
-import orjson
-
-from instainstru_desktop.server.problems import MEDIA_TYPE
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+from instainstru_desktop.server.problems import ASGIApp, Receive, Scope, Send, problem
 
 #: The request header that carries the per-run secret.
 SECRET_HEADER = "X-InstaInstru-Secret"
 CODE = "local_secret_required"
-_TITLE = "Only the app that started this server may use it"
 _DETAIL = (
     "This server belongs to the InstaInstru app that started it on this computer and answers "
     "only that app. Open InstaInstru to see and change your lessons."
 )
-
-
-def _refusal_body() -> bytes:
-    """The same RFC 9457 shape as every other problem of the API (see ``problems.problem``)."""
-    return orjson.dumps(
-        {
-            "type": f"urn:instainstru:problem:{CODE}",
-            "title": _TITLE,
-            "status": 403,
-            "detail": _DETAIL,
-            "code": CODE,
-            "errors": [],
-        }
-    )
 
 
 class LocalSecretGuard:
@@ -69,7 +44,6 @@ class LocalSecretGuard:
         self.app = app
         self._secret = secret.encode()
         self._header = SECRET_HEADER.lower().encode()
-        self._body = _refusal_body()
 
     def allows(self, scope: Scope) -> bool:
         """Whether the request carries the secret (the first such header counts)."""
@@ -84,14 +58,4 @@ class LocalSecretGuard:
         elif scope["type"] == "websocket":
             await send({"type": "websocket.close", "code": 1008})  # before accept: a 403
         else:
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 403,
-                    "headers": [
-                        (b"content-type", MEDIA_TYPE.encode()),
-                        (b"content-length", str(len(self._body)).encode()),
-                    ],
-                }
-            )
-            await send({"type": "http.response.body", "body": self._body})
+            await problem(CODE, _DETAIL)(scope, receive, send)

@@ -58,6 +58,7 @@ PROBLEMS: dict[str, tuple[int, str]] = {
     "internal_error": (500, "Something went wrong on the server"),
     "busy": (503, "Busy with another change; try again"),
     "database_unavailable": (503, "The database is not available"),
+    "local_secret_required": (403, "Only the app that started this server may use it"),
 }
 #: Seconds a client is asked to wait before sending a request refused as ``busy`` again.
 BUSY_RETRY_AFTER = 1

@@ -25,13 +25,9 @@ class UserRepository:
     def get(self, user_id: str) -> User | None:
         return self._s.get(User, user_id)
 
-    def lock(self, user_id: str) -> User | None:
-        """Row-lock a user until commit (PostgreSQL, see :mod:`._locks`): serializes one student's
-        bookings."""
-        return self._s.scalars(locking(select(User).where(User.id == user_id))).first()
-
     def lock_row(self, user_id: str) -> AnyRow | None:
-        """As :meth:`lock`, read as a plain row of ``role``, ``name`` and ``time_zone``."""
+        """Row-lock a user until commit (PostgreSQL, see :mod:`._locks`), which serializes one
+        student's bookings; read as a plain row of ``role``, ``name`` and ``time_zone``."""
         return self._s.connection().execute(_LOCK_ROW, {"user_id": user_id}).first()
 
     def by_email(self, email: str) -> User | None:

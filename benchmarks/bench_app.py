@@ -85,7 +85,7 @@ if mode == "bare":
     sys.exit(0)
 
 from ui.calendar.week_view import WeekView
-from ui import main_window
+from ui.shell import main_window
 
 first = []
 original_paint = WeekView.paintEvent
@@ -244,7 +244,7 @@ def add_bookings(profile: Path, total: int) -> int:
 
     from instainstru_desktop.domain import week_start
     from instainstru_desktop.server.embedded import EmbeddedServer
-    from instainstru_desktop.server.seed import add_past_lessons
+    from instainstru_desktop.server.seed.demo import add_past_lessons
 
     database = profile / "data" / "server.sqlite3"
     server = EmbeddedServer(f"sqlite:///{database}", seed_demo=False)
@@ -300,8 +300,8 @@ def next_week_in_process(profile: Path, moves: int) -> dict[str, Any]:
     from PySide6.QtWidgets import QApplication
 
     from instainstru_desktop.config import load_settings
-    from ui.main_window import MainWindow
-    from ui.preferences import Preferences
+    from ui.settings.preferences import Preferences
+    from ui.shell.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     settings = load_settings(profile=profile, environ={})

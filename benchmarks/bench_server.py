@@ -53,17 +53,17 @@ from starlette.responses import Response
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from instainstru_desktop.server.app import create_app
-from instainstru_desktop.server.models import (
+from instainstru_desktop.server.core.models import (
     Booking,
     Instructor,
     LessonType,
     User,
     WeeklyTemplate,
 )
-from instainstru_desktop.server.seed import add_past_lessons
+from instainstru_desktop.server.core.settings import Settings
+from instainstru_desktop.server.repositories.uow import UnitOfWork
+from instainstru_desktop.server.seed.demo import add_past_lessons
 from instainstru_desktop.server.services.auth import issue_token
-from instainstru_desktop.server.settings import Settings
-from instainstru_desktop.server.uow import UnitOfWork
 
 API = "/api/v1"
 TOTAL_HISTORY = 78_000  # with the demo studio and the slot instructors: ~100k bookings in all

@@ -28,7 +28,7 @@ import orjson
 
 from instainstru_desktop.domain import week_start
 from instainstru_desktop.server.embedded import EmbeddedServer
-from instainstru_desktop.server.seed import (
+from instainstru_desktop.server.seed.demo import (
     DEMO_ADMIN,
     DEMO_INSTRUCTOR,
     add_past_lessons,

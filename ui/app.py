@@ -55,7 +55,7 @@ def _run(options: AppOptions, *, self_test: bool) -> int:
         temp_profile = tempfile.TemporaryDirectory(prefix="instainstru-self-test-")
         profile = Path(temp_profile.name)
     settings = load_settings(profile=profile, server_url=options.server_url)
-    from ui.preferences import Preferences
+    from ui.settings.preferences import Preferences
 
     preferences = Preferences.load(settings.config_dir)
     if options.server_url is None and preferences.server and preferences.server != "embedded":
@@ -77,7 +77,7 @@ def _run(options: AppOptions, *, self_test: bool) -> int:
     app.setOrganizationName("InstaInstru")
     app.setDesktopFileName("instainstru")
 
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     if options.theme:
         preferences = preferences.with_theme(options.theme)

@@ -16,8 +16,10 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from instainstru_desktop import __version__
-from instainstru_desktop.server import migrations, problems, seed
+from instainstru_desktop.server import migrations
+from instainstru_desktop.server.api import problems
 from instainstru_desktop.server.api.deps import ServerContext, utc_now
+from instainstru_desktop.server.api.local_guard import LocalSecretGuard
 from instainstru_desktop.server.api.routes import (
     admin,
     auth,
@@ -33,15 +35,15 @@ from instainstru_desktop.server.api.routes import (
     sync,
 )
 from instainstru_desktop.server.api.schemas import Problem
-from instainstru_desktop.server.db import Database
-from instainstru_desktop.server.events import EventHub, PostgresListener
-from instainstru_desktop.server.local_guard import LocalSecretGuard
-from instainstru_desktop.server.ratelimit import SlidingWindowLimiter
+from instainstru_desktop.server.core.db import Database
+from instainstru_desktop.server.core.events import EventHub, PostgresListener
+from instainstru_desktop.server.core.ratelimit import SlidingWindowLimiter
+from instainstru_desktop.server.core.settings import Settings
+from instainstru_desktop.server.repositories.uow import UnitOfWork
+from instainstru_desktop.server.seed import demo as seed
 from instainstru_desktop.server.services.answer_cache import AnswerCache
 from instainstru_desktop.server.services.auth import SignInThrottle, TokenCache
 from instainstru_desktop.server.services.slots import SlotCache
-from instainstru_desktop.server.settings import Settings
-from instainstru_desktop.server.uow import UnitOfWork
 
 API_PREFIX = "/api/v1"
 ROUTERS = (

@@ -10,8 +10,8 @@ import sys
 import uvicorn
 
 from instainstru_desktop.server.app import create_app
-from instainstru_desktop.server.seed import DEMO_ADMIN, DEMO_INSTRUCTOR
-from instainstru_desktop.server.settings import Settings
+from instainstru_desktop.server.core.settings import Settings
+from instainstru_desktop.server.seed.demo import DEMO_ADMIN, DEMO_INSTRUCTOR
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -24,10 +24,10 @@ import uvicorn
 from fastapi import FastAPI
 from pydantic import SecretStr
 
+from instainstru_desktop.server.api.local_guard import SECRET_HEADER
 from instainstru_desktop.server.app import create_app
-from instainstru_desktop.server.local_guard import SECRET_HEADER
-from instainstru_desktop.server.seed import DEMO_INSTRUCTOR
-from instainstru_desktop.server.settings import Settings
+from instainstru_desktop.server.core.settings import Settings
+from instainstru_desktop.server.seed.demo import DEMO_INSTRUCTOR
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from instainstru_desktop.server.app import create_app
-from instainstru_desktop.server.settings import Settings
-from instainstru_desktop.server.uow import UnitOfWork
+from instainstru_desktop.server.core.settings import Settings
+from instainstru_desktop.server.repositories.uow import UnitOfWork
 from tests.server.databases import DatabaseFactory
 from tests.server.helpers import FakeClock, Studio, build_studio
 

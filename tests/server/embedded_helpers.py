@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from instainstru_desktop.server.embedded import EmbeddedServer
-from instainstru_desktop.server.uow import UnitOfWork
+from instainstru_desktop.server.repositories.uow import UnitOfWork
 from tests.server.helpers import Studio, build_studio
 
 

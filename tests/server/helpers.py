@@ -12,15 +12,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from instainstru_desktop.server.models import (
+from instainstru_desktop.server.core.models import (
     Instructor,
     LessonType,
     User,
     WeeklyTemplate,
 )
-from instainstru_desktop.server.security import hash_password
+from instainstru_desktop.server.core.security import hash_password
+from instainstru_desktop.server.repositories.uow import UnitOfWork
 from instainstru_desktop.server.services.auth import issue_token
-from instainstru_desktop.server.uow import UnitOfWork
 
 PASSWORD = "correct horse battery"
 #: A Monday morning: lessons later that week are bookable, earlier ones can be marked done.

@@ -19,13 +19,13 @@ from fastapi.testclient import TestClient
 
 from instainstru_desktop.domain import TimeRange, bookable_slots, zone
 from instainstru_desktop.server.app import create_app
-from instainstru_desktop.server.events import EventHub, Poke
+from instainstru_desktop.server.core.events import EventHub, Poke
+from instainstru_desktop.server.core.settings import Settings
 from instainstru_desktop.server.repositories import BookingFilter
+from instainstru_desktop.server.repositories.uow import UnitOfWork
 from instainstru_desktop.server.services.answer_cache import AnswerCache
 from instainstru_desktop.server.services.instructors import policy_of
 from instainstru_desktop.server.services.slots import slot_query
-from instainstru_desktop.server.settings import Settings
-from instainstru_desktop.server.uow import UnitOfWork
 from tests.server.helpers import T0, FakeClock, Person, Studio, iso
 
 API = "/api/v1"

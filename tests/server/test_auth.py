@@ -9,10 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from instainstru_desktop.server.app import create_app
-from instainstru_desktop.server.models import Token
-from instainstru_desktop.server.security import token_digest
-from instainstru_desktop.server.settings import Settings
-from instainstru_desktop.server.uow import UnitOfWork
+from instainstru_desktop.server.core.models import Token
+from instainstru_desktop.server.core.security import token_digest
+from instainstru_desktop.server.core.settings import Settings
+from instainstru_desktop.server.repositories.uow import UnitOfWork
 from tests.server.helpers import PASSWORD, FakeClock, Studio, build_studio
 
 API = "/api/v1"
@@ -53,7 +53,7 @@ def test_wrong_credentials(client: TestClient, studio: Studio, email, password) 
 def test_a_cached_token_still_expires_and_logout_evicts_it() -> None:
     from datetime import timedelta
 
-    from instainstru_desktop.server.permissions import Principal, Role
+    from instainstru_desktop.server.core.permissions import Principal, Role
     from instainstru_desktop.server.services.auth import TokenCache
     from tests.server.helpers import T0
 

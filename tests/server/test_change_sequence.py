@@ -12,8 +12,8 @@ from datetime import timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from instainstru_desktop.server.models import User
-from instainstru_desktop.server.uow import Tx, UnitOfWork
+from instainstru_desktop.server.core.models import User
+from instainstru_desktop.server.repositories.uow import Tx, UnitOfWork
 from tests.server.helpers import T0, FakeClock, Studio, iso, new_id
 
 API = "/api/v1"

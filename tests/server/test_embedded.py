@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from instainstru_desktop.server.embedded import EmbeddedServer, EmbeddedServerError
-from instainstru_desktop.server.seed import DEMO_INSTRUCTOR
+from instainstru_desktop.server.seed.demo import DEMO_INSTRUCTOR
 from tests.server.embedded_helpers import running_studio
 
 

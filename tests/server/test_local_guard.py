@@ -16,10 +16,10 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr, ValidationError
 from starlette.websockets import WebSocketDisconnect
 
+from instainstru_desktop.server.api.local_guard import SECRET_HEADER
 from instainstru_desktop.server.app import create_app
+from instainstru_desktop.server.core.settings import Settings
 from instainstru_desktop.server.embedded import EmbeddedServer
-from instainstru_desktop.server.local_guard import SECRET_HEADER
-from instainstru_desktop.server.settings import Settings
 from tests.server.embedded_helpers import running_studio
 from tests.server.helpers import PASSWORD, Studio
 

@@ -29,11 +29,11 @@ from sqlalchemy import create_engine, text
 
 from instainstru_desktop.domain.bookings import BookingAction
 from instainstru_desktop.domain.errors import InvalidTransition
-from instainstru_desktop.server.permissions import Permission, Principal, Role
+from instainstru_desktop.server.core.permissions import Permission, Principal, Role
 from instainstru_desktop.server.repositories import BookingRepository
+from instainstru_desktop.server.repositories.uow import Tx, UnitOfWork
 from instainstru_desktop.server.services import availability, bookings
 from instainstru_desktop.server.services.context import Caller
-from instainstru_desktop.server.uow import Tx, UnitOfWork
 from tests.server.databases import on_postgres
 from tests.server.embedded_helpers import running_studio
 from tests.server.helpers import FakeClock, Person, Studio, iso

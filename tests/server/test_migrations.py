@@ -13,9 +13,9 @@ from sqlalchemy import JSON, Boolean, Date, DateTime, column, table
 
 from instainstru_desktop.server import migrations
 from instainstru_desktop.server.app import create_app
-from instainstru_desktop.server.db import Database
-from instainstru_desktop.server.models import Base
-from instainstru_desktop.server.settings import Settings
+from instainstru_desktop.server.core.db import Database
+from instainstru_desktop.server.core.models import Base
+from instainstru_desktop.server.core.settings import Settings
 from tests.server.helpers import FakeClock, password_hash
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)

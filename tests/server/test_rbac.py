@@ -20,9 +20,9 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from instainstru_desktop.server.app import ROUTERS
-from instainstru_desktop.server.models import Booking
-from instainstru_desktop.server.permissions import ROLE_PERMISSIONS, Permission, Role, Scope
-from instainstru_desktop.server.uow import UnitOfWork
+from instainstru_desktop.server.core.models import Booking
+from instainstru_desktop.server.core.permissions import ROLE_PERMISSIONS, Permission, Role, Scope
+from instainstru_desktop.server.repositories.uow import UnitOfWork
 from tests.server.helpers import PASSWORD, FakeClock, Person, Studio, iso, new_id, sign
 
 API = "/api/v1"

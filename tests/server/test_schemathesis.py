@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
 from instainstru_desktop.server.app import create_app
-from instainstru_desktop.server.settings import Settings
+from instainstru_desktop.server.core.settings import Settings
 from tests.server.helpers import build_studio
 
 _DIR = Path(tempfile.mkdtemp(prefix="instainstru-fuzz-"))

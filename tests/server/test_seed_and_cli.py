@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 
 from instainstru_desktop.server import cli
 from instainstru_desktop.server.app import create_app
-from instainstru_desktop.server.seed import DEMO_ADMIN, DEMO_INSTRUCTOR, seed_if_empty
-from instainstru_desktop.server.settings import Settings
+from instainstru_desktop.server.core.settings import Settings
+from instainstru_desktop.server.seed.demo import DEMO_ADMIN, DEMO_INSTRUCTOR, seed_if_empty
 from tests.server.databases import DatabaseFactory
 from tests.server.helpers import FakeClock
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from instainstru_desktop.server.uow import UnitOfWork
+from instainstru_desktop.server.repositories.uow import UnitOfWork
 from tests.server.helpers import FakeClock, Person, Studio, iso, new_id
 
 API = "/api/v1"
@@ -301,7 +301,7 @@ def test_reset_required_for_unknown_cursors(client: TestClient, studio: Studio) 
 def test_cursor_from_a_restored_database_is_refused(databases, clock: FakeClock) -> None:
     """Two databases with the same sequence numbers still differ by nonce."""
     from instainstru_desktop.server.app import create_app
-    from instainstru_desktop.server.settings import Settings
+    from instainstru_desktop.server.core.settings import Settings
     from tests.server.helpers import build_studio
 
     apps = [

@@ -22,9 +22,9 @@ from typing import Any
 
 import httpx
 
+from instainstru_desktop.server.core.models import Booking
 from instainstru_desktop.server.embedded import EmbeddedServer
-from instainstru_desktop.server.models import Booking
-from instainstru_desktop.server.uow import UnitOfWork as ServerUnitOfWork
+from instainstru_desktop.server.repositories.uow import UnitOfWork as ServerUnitOfWork
 from instainstru_desktop.services import (
     AdminService,
     AttentionService,

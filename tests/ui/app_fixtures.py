@@ -34,12 +34,12 @@ from pytestqt.qtbot import QtBot
 
 from instainstru_desktop.config import Settings, load_settings
 from instainstru_desktop.server.embedded import EmbeddedServer
-from instainstru_desktop.server.seed import DEMO_INSTRUCTOR
+from instainstru_desktop.server.seed.demo import DEMO_INSTRUCTOR
 from instainstru_desktop.services.views import LessonCard
 from instainstru_desktop.sync.api import API_PREFIX
 from ui.lessons.lessons_view import Tab
-from ui.main_window import MainWindow
-from ui.preferences import Preferences
+from ui.settings.preferences import Preferences
+from ui.shell.main_window import MainWindow
 
 #: The first sign-in downloads the demo studio (a few thousand rows): be generous.
 READY_MS = 60_000
@@ -126,7 +126,7 @@ class LiveServer:
         The API refuses bookings in the past, as it should; this is how a lesson that began
         while nobody marked it comes to exist for a test when the demo data has none.
         """
-        from instainstru_desktop.server.models import Booking
+        from instainstru_desktop.server.core.models import Booking
 
         [(student_id,)] = self.query("SELECT id FROM users WHERE role = 'student' LIMIT 1")
         [(type_id, price, currency)] = self.query(

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from instainstru_desktop.server.seed import DEMO_INSTRUCTOR
+from instainstru_desktop.server.seed.demo import DEMO_INSTRUCTOR
 from tests.ui.app_fixtures import MakeApp, free_port
-from ui.sign_in import SignInDialog
+from ui.account.sign_in import SignInDialog
 
 REPO = Path(__file__).resolve().parents[2]
 

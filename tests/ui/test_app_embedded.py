@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from instainstru_desktop.config import load_settings
 from instainstru_desktop.sync.engine import SyncReport
 from tests.ui.app_fixtures import READY_MS, MakeApp, copy_database, wait_until_shown
-from ui import startup
+from ui.shell import startup
 
 API = "/api/v1"
 

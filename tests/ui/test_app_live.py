@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import httpx
 from pytestqt.qtbot import QtBot
 
-from instainstru_desktop.server.seed import DEMO_INSTRUCTOR, STUDENT_PASSWORD
+from instainstru_desktop.server.seed.demo import DEMO_INSTRUCTOR, STUDENT_PASSWORD
 from tests.ui.app_fixtures import LiveServer, RunningApp, shown_card
 
 LIVE_LIMIT_S = 2.0

@@ -18,7 +18,7 @@ from tests.ui.app_fixtures import (
     sign_in,
     wait_until_shown,
 )
-from ui import week_cache
+from ui.calendar import week_cache
 
 
 def previous_run(qtbot: QtBot, live_server: LiveServer, make_app: MakeApp) -> WeekSnapshot:

@@ -15,9 +15,9 @@ from instainstru_desktop.services.views import (
     SyncMark,
     WeekSnapshot,
 )
-from ui import week_cache
+from ui.calendar import week_cache
 from ui.cli import UsageError, normalize_server_url, parse_options
-from ui.preferences import Preferences
+from ui.settings.preferences import Preferences
 
 
 @pytest.mark.parametrize(

@@ -238,7 +238,7 @@ def test_money(cents, currency, text):
 
 
 def test_theme_switch_keeps_the_lists(qtbot):
-    from ui.theme import DARK
+    from ui.appearance.theme import DARK
 
     upcoming, _past, _cancelled = lesson_lists()
     view = LessonsView(time_zone=ZONE)

@@ -7,9 +7,9 @@ import pytest
 from PySide6.QtWidgets import QApplication, QWidget
 
 from tests.ui.sample_data import ZONE, lesson_detail, lesson_lists
+from ui.appearance.theme import DARK, LIGHT, Palette, apply_theme
 from ui.lessons.cancel_dialog import CancelLessonDialog
 from ui.lessons.lessons_view import LessonsView, Tab
-from ui.theme import DARK, LIGHT, Palette, apply_theme
 
 
 @pytest.fixture(params=[LIGHT, DARK], ids=["light", "dark"])

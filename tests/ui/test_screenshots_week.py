@@ -12,8 +12,8 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 
 from tests.ui.sample_data import DST_WEEK, FALL_WEEK, now_in_week, realistic_week
+from ui.appearance.theme import DARK, LIGHT, Palette
 from ui.calendar.week_view import WeekView
-from ui.theme import DARK, LIGHT, Palette
 
 
 def make_view(qtbot, palette: Palette, width: int = 1280, height: int = 820) -> WeekView:

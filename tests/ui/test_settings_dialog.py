@@ -13,14 +13,15 @@ from PySide6.QtWidgets import QApplication, QDialog
 from instainstru_desktop import __version__
 from instainstru_desktop.services.views import InstructorProfile, SyncMark
 from instainstru_desktop.sync.errors import ApiError, Offline
-from ui.connection_dialog import (
+from ui.account.connection_dialog import (
     BUILT_IN,
     ConnectionDialog,
     describe_failure,
     describe_meta,
     server_label,
 )
-from ui.settings_dialog import (
+from ui.appearance.theme import DARK, LIGHT, Palette, apply_theme
+from ui.settings.settings_dialog import (
     Section,
     SettingsDialog,
     SettingsResult,
@@ -28,7 +29,6 @@ from ui.settings_dialog import (
     zone_display,
     zone_from_display,
 )
-from ui.theme import DARK, LIGHT, Palette, apply_theme
 
 #: Wednesday 4 March 2026, 12:00 UTC: 13:00 in Berlin (CET).
 NOW = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
@@ -174,7 +174,7 @@ def test_the_zone_shows_its_clock_and_offset_and_the_list_finds_part_of_a_name(s
 def test_typing_a_zone_checks_it_and_the_computers_zone_is_one_click_away(
     qtbot, monkeypatch, settings
 ):
-    monkeypatch.setattr("ui.settings_dialog.system_zone", lambda: "Asia/Tokyo")
+    monkeypatch.setattr("ui.settings.settings_dialog.system_zone", lambda: "Asia/Tokyo")
     settings.show_section(Section.TIME_ZONE)
     settings.show()
     qtbot.waitExposed(settings)

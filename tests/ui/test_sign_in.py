@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QApplication, QLabel
 
-from ui.sign_in import SignInDialog
-from ui.theme import apply_theme
+from ui.account.sign_in import SignInDialog
+from ui.appearance.theme import apply_theme
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ import sys
 
 PROBE = """
 import sys
-import ui.app, ui.main_window, ui.week_page, ui.lesson_actions, ui.lessons_page
+import ui.app, ui.shell.main_window, ui.calendar.week_page
+import ui.lessons.actions, ui.lessons.lessons_page
 heavy = sorted(m for m in ("sqlalchemy", "fastapi", "uvicorn", "alembic") if m in sys.modules)
 print(",".join(heavy))
 """

@@ -10,9 +10,17 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
-import ui.resources_path as resources_path
-from ui.icons import ICON_NAMES, app_icon, icon, icon_pixmap
-from ui.theme import DARK, LIGHT, Palette, ThemeChoice, apply_theme, palette_for, style_sheet
+import ui.appearance.resources_path as resources_path
+from ui.appearance.icons import ICON_NAMES, app_icon, icon, icon_pixmap
+from ui.appearance.theme import (
+    DARK,
+    LIGHT,
+    Palette,
+    ThemeChoice,
+    apply_theme,
+    palette_for,
+    style_sheet,
+)
 
 
 def contrast(a: str, b: str) -> float:
@@ -100,11 +108,11 @@ def test_resources_are_found_in_a_checkout_and_in_a_wheel(tmp_path: Path, monkey
     # The wheel layout: <site-packages>/ui/resources
     installed = tmp_path / "ui"
     shutil.copytree(real, installed / "resources")
-    monkeypatch.setattr(resources_path, "_HERE", installed)
+    monkeypatch.setattr(resources_path, "_UI", installed)
     resources_path.resources_dir.cache_clear()
     try:
         assert resources_path.resources_dir() == installed / "resources"
-        monkeypatch.setattr(resources_path, "_HERE", tmp_path / "nowhere" / "ui")
+        monkeypatch.setattr(resources_path, "_UI", tmp_path / "nowhere" / "ui")
         resources_path.resources_dir.cache_clear()
         with pytest.raises(FileNotFoundError):
             resources_path.resources_dir()

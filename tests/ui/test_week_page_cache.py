@@ -22,16 +22,16 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from instainstru_desktop.server.seed import DEMO_INSTRUCTOR
+from instainstru_desktop.server.seed.demo import DEMO_INSTRUCTOR
 from instainstru_desktop.services.views import DayHours, HoursRange, SyncMark, WeekSnapshot
 from instainstru_desktop.store.repositories.outbox import OPEN, OutboxMutation
 from tests.ui.app_fixtures import LiveServer, RunningApp, read_db
 from tests.ui.sample_data import hours
 from ui.calendar.ranges import format_minutes
 from ui.calendar.state import CellBlock
+from ui.calendar.week_page import monday_of
 from ui.calendar.week_view import WeekView
-from ui.main_window import MainWindow
-from ui.week_page import monday_of
+from ui.shell.main_window import MainWindow
 
 pytestmark = pytest.mark.slow
 

@@ -11,13 +11,13 @@ from PySide6.QtGui import QContextMenuEvent, QImage, QPainter
 from PySide6.QtWidgets import QApplication, QMenu
 
 from tests.ui.sample_data import WEEK, ZONE, hours, now_in_week, realistic_week
+from ui.appearance.theme import DARK
 from ui.calendar.geometry import Hit, HitKind, WeekGeometry
 from ui.calendar.header import hours_label
 from ui.calendar.painter import WeekPainter
 from ui.calendar.state import ViewState
 from ui.calendar.timeline import DisplayWeek
 from ui.calendar.week_view import WeekView
-from ui.theme import DARK
 
 
 @pytest.fixture
@@ -299,7 +299,7 @@ def test_day_header_summary(view):
 def test_painting_at_fractional_and_high_dpr(view, dpr):
     from PySide6.QtGui import QColor
 
-    from ui.theme import LIGHT
+    from ui.appearance.theme import LIGHT
 
     geo = WeekGeometry(900, 600, scroll_y=WeekGeometry(900, 600).scroll_for_minute(8 * 60))
     image = QImage(round(900 * dpr), round(600 * dpr), QImage.Format.Format_ARGB32_Premultiplied)

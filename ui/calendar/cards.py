@@ -24,10 +24,10 @@ from PySide6.QtGui import (
 )
 
 from instainstru_desktop.services.views import SyncMark
+from ui.appearance.icons import icon_pixmap
+from ui.appearance.theme import Palette
 from ui.calendar.ranges import DAY_MINUTES, format_minutes
 from ui.calendar.timeline import LessonSegment
-from ui.icons import icon_pixmap
-from ui.theme import Palette
 
 ICON_SIZE = 12
 STRIPE = 3

@@ -13,13 +13,13 @@ from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QFontMetricsF, QPainter, QPixmap
 
 from instainstru_desktop.services.views import SyncMark
+from ui.appearance.icons import icon_pixmap
+from ui.appearance.theme import Palette
 from ui.calendar.cards import ICON_SIZE
 from ui.calendar.fonts import Fonts
 from ui.calendar.geometry import WeekGeometry
 from ui.calendar.state import ViewState
 from ui.calendar.timeline import DisplayDay, DisplayWeek
-from ui.icons import icon_pixmap
-from ui.theme import Palette
 
 CACHE_SIZE = 8
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from PySide6.QtWidgets import QMenu, QWidget
 
+from ui.appearance.icons import icon
+from ui.appearance.theme import Palette
 from ui.calendar.geometry import Hit, HitKind
-from ui.icons import icon
-from ui.theme import Palette
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,8 @@ from PySide6.QtGui import (
 )
 
 from instainstru_desktop.services.views import HoursRange
+from ui.appearance.icons import icon_pixmap
+from ui.appearance.theme import Palette
 from ui.calendar.cards import ICON_SIZE, STRIPE, CardArt, CardLayouter
 from ui.calendar.fonts import Fonts
 from ui.calendar.geometry import DAYS, WeekGeometry
@@ -34,8 +36,6 @@ from ui.calendar.header import HeaderPainter
 from ui.calendar.ranges import subtract
 from ui.calendar.state import EditMode, ViewState
 from ui.calendar.timeline import DisplayDay, DisplayWeek, LessonSegment
-from ui.icons import icon_pixmap
-from ui.theme import Palette
 
 
 class WeekPainter:

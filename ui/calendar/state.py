@@ -13,7 +13,7 @@ from datetime import date, datetime
 from PySide6.QtGui import QFont
 
 from instainstru_desktop.services.views import HoursRange
-from ui.theme import LIGHT, Palette
+from ui.appearance.theme import LIGHT, Palette
 
 
 class EditMode(enum.Enum):

@@ -34,6 +34,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QMenu, QToolTip, QWidget
 
 from instainstru_desktop.services.views import DayHours, HoursRange, SyncMark, WeekSnapshot
+from ui.appearance.theme import LIGHT, Palette
 from ui.calendar import describe, editing
 from ui.calendar import ranges as rng
 from ui.calendar.commands import DayChange, EditHoursCommand, command_text
@@ -43,7 +44,6 @@ from ui.calendar.menus import MenuHandlers, MenuState, build_menu
 from ui.calendar.painter import WeekPainter
 from ui.calendar.state import CellBlock, EditMode, ViewState
 from ui.calendar.timeline import SLOT_MINUTES, SLOTS_PER_DAY, DisplayWeek, LessonSegment
-from ui.theme import LIGHT, Palette
 
 Clock = Callable[[], datetime | None]
 

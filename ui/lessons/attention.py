@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from instainstru_desktop.services.views import AttentionItem
-from ui.icons import icon
+from ui.appearance.icons import icon
+from ui.appearance.theme import LIGHT, Palette
 from ui.lessons import format as fmt
 from ui.lessons.cancel_dialog import CancelLessonDialog
-from ui.theme import LIGHT, Palette
 
 ACTION_LABELS = {
     "keep": "&Keep the lesson",

@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from instainstru_desktop.services.views import LessonCard, LessonDetail
+from ui.appearance.theme import LIGHT, Palette
 from ui.lessons.detail import LessonDetailPane
 from ui.lessons.model import LESSON_ROLE, SORT_ROLE, Column, LessonTableModel
-from ui.theme import LIGHT, Palette
 
 
 class Tab(enum.IntEnum):

@@ -21,9 +21,9 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QIcon
 
 from instainstru_desktop.services.views import LessonCard, SyncMark
-from ui.icons import icon
+from ui.appearance.icons import icon
+from ui.appearance.theme import LIGHT, Palette
 from ui.lessons import format as fmt
-from ui.theme import LIGHT, Palette
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 LESSON_ROLE = Qt.ItemDataRole.UserRole + 1  # the LessonCard of a row

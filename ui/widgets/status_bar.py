@@ -15,8 +15,8 @@ from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
 from instainstru_desktop.services.views import SyncStatus
-from ui.icons import icon
-from ui.theme import LIGHT, Palette
+from ui.appearance.icons import icon
+from ui.appearance.theme import LIGHT, Palette
 
 ICON = QSize(16, 16)
 

@@ -18,13 +18,13 @@ from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
-from instainstru_desktop.server.permissions import Permission, Principal, require
+from instainstru_desktop.server.core.permissions import Permission, Principal, require
+from instainstru_desktop.server.core.settings import Settings
+from instainstru_desktop.server.repositories.uow import UnitOfWork
 from instainstru_desktop.server.services.answer_cache import AnswerCache
 from instainstru_desktop.server.services.auth import SignInThrottle, TokenCache, authenticate
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.slots import SlotCache
-from instainstru_desktop.server.settings import Settings
-from instainstru_desktop.server.uow import UnitOfWork
 
 _P = ParamSpec("_P")
 _T = TypeVar("_T")

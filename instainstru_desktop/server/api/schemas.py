@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from instainstru_desktop.server.wire import (
+from instainstru_desktop.server.core.wire import (
     Clock,
     DayRange,
     Instant,

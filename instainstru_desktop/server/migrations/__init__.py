@@ -13,7 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
 
-from instainstru_desktop.server.db import Database
+from instainstru_desktop.server.core.db import Database
 
 SCRIPT_LOCATION = "instainstru_desktop.server:migrations"
 

@@ -13,7 +13,7 @@ availability edit holding the instructor waits for the booking: a deadlock, whic
 breaks by aborting one of them.
 
 SQLite renders no locking clause at all: its write transactions run one at a time
-(``BEGIN IMMEDIATE``, see :mod:`instainstru_desktop.server.db`).
+(``BEGIN IMMEDIATE``, see :mod:`instainstru_desktop.server.core.db`).
 """
 
 from __future__ import annotations

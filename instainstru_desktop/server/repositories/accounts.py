@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
-from instainstru_desktop.server.models import Instructor, Token, User
+from instainstru_desktop.server.core.models import Instructor, Token, User
 from instainstru_desktop.server.repositories._locks import locking
 from instainstru_desktop.server.repositories._types import AnyRow
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from instainstru_desktop.server.models import (
+from instainstru_desktop.server.core.models import (
     AvailabilityOverride,
     Instructor,
     Tombstone,

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session, aliased
 from instainstru_desktop.domain.bookings import ACTIVE_STATUSES
 from instainstru_desktop.domain.policies import MAX_LESSON_MINUTES
 from instainstru_desktop.domain.time_ranges import TimeRange
-from instainstru_desktop.server.errors import SlotTaken
-from instainstru_desktop.server.models import Booking, Instructor, LessonType, User
+from instainstru_desktop.server.core.errors import SlotTaken
+from instainstru_desktop.server.core.models import Booking, Instructor, LessonType, User
 from instainstru_desktop.server.repositories._locks import locking
 from instainstru_desktop.server.repositories._types import AnyRow, AnySelect
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from instainstru_desktop.server.models import Base, User
+from instainstru_desktop.server.core.models import Base, User
 
 
 class BulkRepository:

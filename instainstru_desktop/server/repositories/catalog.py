@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from instainstru_desktop.server.models import Instructor, LessonType, User, WeeklyTemplate
+from instainstru_desktop.server.core.models import Instructor, LessonType, User, WeeklyTemplate
 from instainstru_desktop.server.repositories._locks import locking
 from instainstru_desktop.server.repositories._types import AnyRow
 

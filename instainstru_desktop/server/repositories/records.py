@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from instainstru_desktop.server.models import AuditEntry, Conflict, Tombstone
+from instainstru_desktop.server.core.models import AuditEntry, Conflict, Tombstone
 
 
 class AuditRepository:

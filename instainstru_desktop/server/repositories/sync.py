@@ -15,8 +15,8 @@ from sqlalchemy import ColumnElement, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from instainstru_desktop.server.events import NOTIFY_CHANNEL
-from instainstru_desktop.server.models import (
+from instainstru_desktop.server.core.events import NOTIFY_CHANNEL
+from instainstru_desktop.server.core.models import (
     AuditEntry,
     AvailabilityOverride,
     Booking,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 from instainstru_desktop.domain.zones import week_start
-from instainstru_desktop.server.permissions import Permission, require
+from instainstru_desktop.server.core.permissions import Permission, require
+from instainstru_desktop.server.repositories.uow import UnitOfWork
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.views import Json
-from instainstru_desktop.server.uow import UnitOfWork
 
 
 def _midnight(day: date | None) -> datetime | None:

@@ -23,7 +23,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from instainstru_desktop.server.events import Poke
+from instainstru_desktop.server.core.events import Poke
 
 V = TypeVar("V")
 #: (commits naming nobody, commits of the scope)

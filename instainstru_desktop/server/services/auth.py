@@ -8,14 +8,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from instainstru_desktop.server.errors import RateLimited, Unauthenticated
-from instainstru_desktop.server.models import Token, User
-from instainstru_desktop.server.permissions import Principal, Role
-from instainstru_desktop.server.ratelimit import SlidingWindowLimiter
-from instainstru_desktop.server.security import new_token, token_digest, verify_password
+from instainstru_desktop.server.core.errors import RateLimited, Unauthenticated
+from instainstru_desktop.server.core.models import Token, User
+from instainstru_desktop.server.core.permissions import Principal, Role
+from instainstru_desktop.server.core.ratelimit import SlidingWindowLimiter
+from instainstru_desktop.server.core.security import new_token, token_digest, verify_password
+from instainstru_desktop.server.repositories.uow import UnitOfWork
 from instainstru_desktop.server.services import views
 from instainstru_desktop.server.services.views import Json
-from instainstru_desktop.server.uow import UnitOfWork
 
 
 @dataclass(frozen=True)

@@ -16,20 +16,20 @@ from instainstru_desktop.domain.availability import Availability, WeeklyTemplate
 from instainstru_desktop.domain.errors import InvalidTimeRange
 from instainstru_desktop.domain.time_ranges import TimeRange, WallRange, contains, normalize
 from instainstru_desktop.domain.zones import local_date, zone
-from instainstru_desktop.server.errors import InvalidInput, NotFound
-from instainstru_desktop.server.models import (
+from instainstru_desktop.server.core.errors import InvalidInput, NotFound
+from instainstru_desktop.server.core.models import (
     AvailabilityOverride,
     Conflict,
     Instructor,
 )
-from instainstru_desktop.server.models import WeeklyTemplate as TemplateRow
-from instainstru_desktop.server.permissions import Owner, Permission, authorize, require
+from instainstru_desktop.server.core.models import WeeklyTemplate as TemplateRow
+from instainstru_desktop.server.core.permissions import Owner, Permission, authorize, require
+from instainstru_desktop.server.repositories.uow import Tx, UnitOfWork
 from instainstru_desktop.server.services import views
 from instainstru_desktop.server.services.answer_cache import AnswerCache
 from instainstru_desktop.server.services.common import instructor_or_404, new_id, record
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.views import Json
-from instainstru_desktop.server.uow import Tx, UnitOfWork
 
 MAX_DAYS = 366
 OUTSIDE = "outside_availability"

@@ -23,9 +23,9 @@ from instainstru_desktop.domain.errors import InvalidTransition
 from instainstru_desktop.domain.slots import check_booking
 from instainstru_desktop.domain.time_ranges import TimeRange
 from instainstru_desktop.domain.zones import zone
-from instainstru_desktop.server.errors import Forbidden, InvalidInput, NotFound
-from instainstru_desktop.server.models import Booking
-from instainstru_desktop.server.permissions import (
+from instainstru_desktop.server.core.errors import Forbidden, InvalidInput, NotFound
+from instainstru_desktop.server.core.models import Booking
+from instainstru_desktop.server.core.permissions import (
     Owner,
     Permission,
     Principal,
@@ -36,6 +36,7 @@ from instainstru_desktop.server.permissions import (
     scope_of,
 )
 from instainstru_desktop.server.repositories import BookingFilter
+from instainstru_desktop.server.repositories.uow import Tx, UnitOfWork
 from instainstru_desktop.server.services import views
 from instainstru_desktop.server.services.answer_cache import AnswerCache
 from instainstru_desktop.server.services.availability import template_from
@@ -49,7 +50,6 @@ from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.instructors import policy_of
 from instainstru_desktop.server.services.slots import check_bookable, slot_query
 from instainstru_desktop.server.services.views import Json
-from instainstru_desktop.server.uow import Tx, UnitOfWork
 
 _ACTION_PERMISSION = {
     BookingAction.COMPLETE: Permission.BOOKINGS_OUTCOME,

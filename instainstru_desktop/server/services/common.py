@@ -9,10 +9,10 @@ from typing import Any
 
 import orjson
 
-from instainstru_desktop.server.errors import InvalidInput, NotFound
-from instainstru_desktop.server.models import AuditEntry, Instructor, LessonType
+from instainstru_desktop.server.core.errors import InvalidInput, NotFound
+from instainstru_desktop.server.core.models import AuditEntry, Instructor, LessonType
+from instainstru_desktop.server.repositories.uow import Tx
 from instainstru_desktop.server.services.context import Caller
-from instainstru_desktop.server.uow import Tx
 
 
 def new_id() -> str:

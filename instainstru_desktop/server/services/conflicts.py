@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from instainstru_desktop.domain.bookings import BookingAction
 from instainstru_desktop.domain.errors import InvalidTransition
-from instainstru_desktop.server.errors import NotFound
-from instainstru_desktop.server.permissions import Owner, Permission, authorize
+from instainstru_desktop.server.core.errors import NotFound
+from instainstru_desktop.server.core.permissions import Owner, Permission, authorize
+from instainstru_desktop.server.repositories.uow import Tx
 from instainstru_desktop.server.services import views
 from instainstru_desktop.server.services.bookings import transition_in
 from instainstru_desktop.server.services.common import record
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.views import Json
-from instainstru_desktop.server.uow import Tx
 
 RESOLUTIONS = ("kept", "cancelled", "reapplied")
 

@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from instainstru_desktop.domain.bookings import Actor
-from instainstru_desktop.server.errors import Unauthenticated
-from instainstru_desktop.server.permissions import Principal
+from instainstru_desktop.server.core.errors import Unauthenticated
+from instainstru_desktop.server.core.permissions import Principal
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,9 +7,10 @@ from typing import Any
 
 from instainstru_desktop.domain.policies import BookingPolicy
 from instainstru_desktop.domain.zones import zone
-from instainstru_desktop.server.errors import NotFound
-from instainstru_desktop.server.models import Instructor, LessonType
-from instainstru_desktop.server.permissions import Owner, Permission, authorize, require
+from instainstru_desktop.server.core.errors import NotFound
+from instainstru_desktop.server.core.models import Instructor, LessonType
+from instainstru_desktop.server.core.permissions import Owner, Permission, authorize, require
+from instainstru_desktop.server.repositories.uow import Tx, UnitOfWork
 from instainstru_desktop.server.services import views
 from instainstru_desktop.server.services.availability import reconcile
 from instainstru_desktop.server.services.common import (
@@ -22,7 +23,6 @@ from instainstru_desktop.server.services.common import (
 )
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.views import Json
-from instainstru_desktop.server.uow import Tx, UnitOfWork
 
 
 def policy_of(source: Any) -> BookingPolicy:

@@ -21,13 +21,13 @@ from instainstru_desktop.domain.policies import BookingPolicy
 from instainstru_desktop.domain.slots import OpenSlots, SlotQuery, open_slots
 from instainstru_desktop.domain.time_ranges import TimeRange
 from instainstru_desktop.domain.zones import local_date, wall_time_to_utc, week_start, zone
-from instainstru_desktop.server.errors import InvalidInput, NotFound
-from instainstru_desktop.server.permissions import Role
+from instainstru_desktop.server.core.errors import InvalidInput, NotFound
+from instainstru_desktop.server.core.permissions import Role
+from instainstru_desktop.server.repositories.uow import Tx, UnitOfWork
 from instainstru_desktop.server.services.answer_cache import AnswerCache
 from instainstru_desktop.server.services.availability import availability_of, template_from
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.instructors import policy_of
-from instainstru_desktop.server.uow import Tx, UnitOfWork
 
 MAX_WINDOW = timedelta(days=62)
 

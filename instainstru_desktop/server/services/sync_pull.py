@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from instainstru_desktop.server.errors import ResetRequired
-from instainstru_desktop.server.permissions import Permission, Role, require
+from instainstru_desktop.server.core.errors import ResetRequired
+from instainstru_desktop.server.core.permissions import Permission, Role, require
+from instainstru_desktop.server.repositories.uow import Tx, UnitOfWork
 from instainstru_desktop.server.services import views
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.views import Json
-from instainstru_desktop.server.uow import Tx, UnitOfWork
 
 
 def cursor_text(seq: int, nonce: str) -> str:

@@ -19,16 +19,22 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from instainstru_desktop.domain.bookings import BookingAction
 from instainstru_desktop.domain.errors import DomainError
-from instainstru_desktop.server.errors import MutationGap, ServiceError
-from instainstru_desktop.server.models import Conflict, MutationResult
-from instainstru_desktop.server.permissions import Permission, Role, require
+from instainstru_desktop.server.core.errors import MutationGap, ServiceError
+from instainstru_desktop.server.core.models import Conflict, MutationResult
+from instainstru_desktop.server.core.permissions import Permission, Role, require
+from instainstru_desktop.server.core.wire import (
+    DayRange,
+    Instant,
+    PolicyIn,
+    TemplateRange,
+    WireDate,
+)
+from instainstru_desktop.server.repositories.uow import Tx, UnitOfWork
 from instainstru_desktop.server.services import availability, bookings, conflicts, instructors
 from instainstru_desktop.server.services.common import new_id
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.sync_pull import cursor_text
 from instainstru_desktop.server.services.views import Json
-from instainstru_desktop.server.uow import Tx, UnitOfWork
-from instainstru_desktop.server.wire import DayRange, Instant, PolicyIn, TemplateRange, WireDate
 
 
 class _Args(BaseModel):

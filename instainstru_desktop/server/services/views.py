@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 
 from instainstru_desktop.domain.time_ranges import WallRange
-from instainstru_desktop.server.models import (
+from instainstru_desktop.server.core.models import (
     AuditEntry,
     Conflict,
     Instructor,

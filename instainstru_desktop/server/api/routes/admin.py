@@ -15,12 +15,12 @@ from instainstru_desktop.server.api.schemas import (
     StatsOut,
     Status,
 )
-from instainstru_desktop.server.permissions import Permission
+from instainstru_desktop.server.core.permissions import Permission
+from instainstru_desktop.server.core.wire import Instant, WireDate
 from instainstru_desktop.server.repositories import BookingFilter
 from instainstru_desktop.server.services import admin, bookings
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.views import Json
-from instainstru_desktop.server.wire import Instant, WireDate
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 Admin = Annotated[Caller, RequirePermission(Permission.ADMIN_REVIEW)]

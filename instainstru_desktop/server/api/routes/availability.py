@@ -14,11 +14,11 @@ from instainstru_desktop.server.api.schemas import (
     TemplateIn,
     TemplateOut,
 )
-from instainstru_desktop.server.permissions import Permission
+from instainstru_desktop.server.core.permissions import Permission
+from instainstru_desktop.server.core.wire import WireDate
 from instainstru_desktop.server.services import availability
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.views import Json
-from instainstru_desktop.server.wire import WireDate
 
 router = APIRouter(prefix="/instructors/{instructor_id}", tags=["availability"])
 Reader = Annotated[Caller, RequirePermission(Permission.AVAILABILITY_READ)]

@@ -20,12 +20,12 @@ from instainstru_desktop.server.api.schemas import (
     RescheduleIn,
     Status,
 )
-from instainstru_desktop.server.permissions import Permission
+from instainstru_desktop.server.core.permissions import Permission
+from instainstru_desktop.server.core.wire import Instant
 from instainstru_desktop.server.repositories import BookingFilter
 from instainstru_desktop.server.services import bookings
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.views import Json
-from instainstru_desktop.server.wire import Instant
 
 router = APIRouter(prefix="/bookings", tags=["bookings"])
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from starlette.responses import StreamingResponse
 
 from instainstru_desktop.server.api.deps import ContextDep, RequirePermission
-from instainstru_desktop.server.permissions import Permission, Role
+from instainstru_desktop.server.core.permissions import Permission, Role
 from instainstru_desktop.server.services.context import Caller
 
 router = APIRouter(tags=["events"])

@@ -15,7 +15,7 @@ from instainstru_desktop.server.api.schemas import (
     LessonTypeOut,
     Policy,
 )
-from instainstru_desktop.server.permissions import Permission
+from instainstru_desktop.server.core.permissions import Permission
 from instainstru_desktop.server.services import instructors
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.views import Json

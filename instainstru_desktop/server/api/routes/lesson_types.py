@@ -8,7 +8,7 @@ from fastapi import APIRouter
 
 from instainstru_desktop.server.api.deps import RequirePermission, UowDep
 from instainstru_desktop.server.api.schemas import LessonTypeOut, LessonTypePatch
-from instainstru_desktop.server.permissions import Permission
+from instainstru_desktop.server.core.permissions import Permission
 from instainstru_desktop.server.services import instructors
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.views import Json

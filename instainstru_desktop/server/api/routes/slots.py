@@ -9,8 +9,8 @@ from starlette.responses import Response
 
 from instainstru_desktop.server.api.deps import AnyCaller, ContextDep, run_read
 from instainstru_desktop.server.api.schemas import SlotsOut
+from instainstru_desktop.server.core.wire import Instant
 from instainstru_desktop.server.services import slots
-from instainstru_desktop.server.wire import Instant
 
 router = APIRouter(tags=["slots"])
 

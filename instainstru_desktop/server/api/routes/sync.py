@@ -10,7 +10,7 @@ from starlette.responses import Response
 from instainstru_desktop.server.api.deps import ContextDep, RequirePermission, UowDep
 from instainstru_desktop.server.api.routes._json import json_response
 from instainstru_desktop.server.api.schemas import PullOut, PushIn, PushOut, SyncStateOut
-from instainstru_desktop.server.permissions import Permission
+from instainstru_desktop.server.core.permissions import Permission
 from instainstru_desktop.server.services import sync_pull, sync_push
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.views import Json

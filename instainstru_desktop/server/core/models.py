@@ -1,8 +1,9 @@
 """The server's tables as typed SQLAlchemy 2.0 models.
 
 Rows that clients sync carry ``seq``: the change sequence of the commit that last touched them
-(see :mod:`instainstru_desktop.server.uow`). The schema itself is owned by the Alembic revisions
-in ``migrations/versions``; a test checks that these models and the migrated database agree.
+(see :mod:`instainstru_desktop.server.repositories.uow`). The schema itself is owned by the
+Alembic revisions in ``migrations/versions``; a test checks that these models and the migrated
+database agree.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
-from ui.resources_path import resource_path
+from ui.appearance.resources_path import resource_path
 
 
 class ThemeChoice(enum.StrEnum):

@@ -13,8 +13,8 @@ from PySide6.QtCore import QByteArray, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QIcon, QIconEngine, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
-from ui.resources_path import resource_path
-from ui.theme import LIGHT, Palette
+from ui.appearance.resources_path import resource_path
+from ui.appearance.theme import LIGHT, Palette
 
 ICON_NAMES = (
     "prev",

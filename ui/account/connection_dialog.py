@@ -40,10 +40,10 @@ from PySide6.QtWidgets import (
 )
 
 from instainstru_desktop import PROTOCOL_VERSION
-from ui import icons
+from ui.appearance import icons
+from ui.appearance.theme import DARK, LIGHT, Palette
 from ui.cli import UsageError, normalize_server_url
-from ui.form_loader import form_child, load_form
-from ui.theme import DARK, LIGHT, Palette
+from ui.forms.loader import form_child, load_form
 
 #: What :meth:`ConnectionDialog.ask` answers for the server bundled with the app.
 BUILT_IN: Final = "embedded"

@@ -21,8 +21,8 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from instainstru_desktop.domain.errors import DomainError
-from instainstru_desktop.server.db import is_contention
-from instainstru_desktop.server.errors import ServiceError
+from instainstru_desktop.server.core.db import is_contention
+from instainstru_desktop.server.core.errors import ServiceError
 
 log = logging.getLogger(__name__)
 

@@ -20,10 +20,10 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from instainstru_desktop.domain import DomainError, local_date, week_start
 from instainstru_desktop.domain import zone as domain_zone
 from instainstru_desktop.services.views import Changed, HoursRange, WeekSnapshot
-from ui import week_cache
+from ui.appearance.theme import Palette
+from ui.calendar import week_cache
 from ui.calendar.week_view import WeekView
-from ui.session import Session
-from ui.theme import Palette
+from ui.shell.session import Session
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import orjson
 
-from instainstru_desktop.server.db import Database
+from instainstru_desktop.server.core.db import Database
 
 log = logging.getLogger(__name__)
 

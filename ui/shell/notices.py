@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtWidgets import QMainWindow, QSystemTrayIcon
 
 from instainstru_desktop.services.views import LessonCard
-from ui import icons
+from ui.appearance import icons
 
 NOTICE_MS = 8000
 

@@ -1,7 +1,7 @@
 """The main window: navigation, week toolbar, menus, status; the pages do the work.
 
 It wires pages to the session and to each other and owns nothing else: reading and writing
-happen in the pages through :mod:`ui.ops`, and the core lives in :class:`ui.session.Session`.
+happen in the pages through :mod:`ui.ops`, and the core lives in :class:`ui.shell.session.Session`.
 """
 
 from __future__ import annotations
@@ -26,25 +26,25 @@ from PySide6.QtWidgets import (
 
 from instainstru_desktop.config import Settings
 from instainstru_desktop.services.views import Changed, InstructorProfile, LessonCard
-from ui import icons
-from ui.lesson_actions import LessonActions
-from ui.lessons.attention import AttentionList
-from ui.lessons.lessons_view import LessonsView
-from ui.lessons_page import AttentionPage, LessonsPage
-from ui.notices import NewLessonNotices
-from ui.ops import Ops
-from ui.preferences import Preferences
-from ui.session import Session
-from ui.theme import (
+from ui.appearance import icons
+from ui.appearance.theme import (
     Palette,
     ThemeChoice,
     apply_theme,
     follow_system_theme,
     stop_following_system_theme,
 )
-from ui.week_page import WeekPage
+from ui.calendar.week_page import WeekPage
+from ui.lessons.actions import LessonActions
+from ui.lessons.attention import AttentionList
+from ui.lessons.lessons_page import AttentionPage, LessonsPage
+from ui.lessons.lessons_view import LessonsView
+from ui.ops import Ops
+from ui.settings.preferences import Preferences
+from ui.shell.notices import NewLessonNotices
+from ui.shell.session import Session
+from ui.shell.window_parts import WeekTitle, ZoneSwitcher, ask_date, ask_date_range
 from ui.widgets.status_bar import SyncStatusBar
-from ui.window_parts import WeekTitle, ZoneSwitcher, ask_date, ask_date_range
 
 log = logging.getLogger(__name__)
 TAB_ICONS = ("calendar", "lesson", "attention")  # of the week, lessons and attention tabs
@@ -310,7 +310,7 @@ class MainWindow(QMainWindow):
         self.show_error(title, message)
 
     def _on_sign_in_needed(self, reason: str) -> None:
-        from ui.sign_in import SignInDialog
+        from ui.account.sign_in import SignInDialog
 
         credentials = SignInDialog.ask(self, self.settings.server_url or "", reason)
         if credentials is None:
@@ -379,8 +379,8 @@ class MainWindow(QMainWindow):
         self.ops.run_db(lambda: profile.profile(iid), self._show_settings, what="opening settings")
 
     def _show_settings(self, profile: InstructorProfile) -> None:
-        from ui.connection_dialog import server_label
-        from ui.settings_dialog import SettingsDialog
+        from ui.account.connection_dialog import server_label
+        from ui.settings.settings_dialog import SettingsDialog
 
         identity = self.session.core.identity
         result = SettingsDialog.ask(
@@ -411,7 +411,7 @@ class MainWindow(QMainWindow):
             self._sign_out()
 
     def _change_server(self) -> None:
-        from ui.connection_dialog import BUILT_IN, ConnectionDialog
+        from ui.account.connection_dialog import BUILT_IN, ConnectionDialog
 
         current = self.settings.server_url or BUILT_IN
         chosen = ConnectionDialog.ask(self, current)

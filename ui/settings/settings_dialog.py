@@ -45,10 +45,10 @@ from PySide6.QtWidgets import (
 
 from instainstru_desktop.services.profile import policy_problems, zone_problem
 from instainstru_desktop.services.views import POLICY_FIELDS, InstructorProfile, SyncMark
-from ui import icons
-from ui.connection_dialog import palette_in_use, sharpen_controls
-from ui.form_loader import form_child, load_form
-from ui.theme import Palette, ThemeChoice, is_dark
+from ui.account.connection_dialog import palette_in_use, sharpen_controls
+from ui.appearance import icons
+from ui.appearance.theme import Palette, ThemeChoice, is_dark
+from ui.forms.loader import form_child, load_form
 
 AccountAction = Literal["change_server", "sign_out"]
 LeaveChoice = Literal["save", "discard", "cancel"]

@@ -13,10 +13,10 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from instainstru_desktop.services.views import AttentionItem, LessonCard
-from ui.lesson_actions import LessonActions
+from ui.lessons.actions import LessonActions
 from ui.lessons.attention import AttentionList
 from ui.lessons.lessons_view import LessonsView, Tab
-from ui.session import Session
+from ui.shell.session import Session
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import QFile, QIODevice
 from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import QWidget
 
-FORMS_DIR = Path(__file__).with_name("forms")
+FORMS_DIR = Path(__file__).resolve().parent
 
 
 def load_form(name: str, parent: QWidget | None = None) -> QWidget:

@@ -9,17 +9,17 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-_HERE = Path(__file__).resolve().parent
+_UI = Path(__file__).resolve().parent.parent
 
 
 @cache
 def resources_dir() -> Path:
     """The folder holding ``icons/`` and ``themes/``."""
-    for candidate in (_HERE / "resources", _HERE.parent / "resources"):
+    for candidate in (_UI / "resources", _UI.parent / "resources"):
         if (candidate / "icons").is_dir():
             return candidate
     raise FileNotFoundError(
-        f"InstaInstru resources not found next to {_HERE} (looked in ui/resources and resources)"
+        f"InstaInstru resources not found next to {_UI} (looked in ui/resources and resources)"
     )
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hmac
 
-from instainstru_desktop.server.problems import ASGIApp, Receive, Scope, Send, problem
+from instainstru_desktop.server.api.problems import ASGIApp, Receive, Scope, Send, problem
 
 #: The request header that carries the per-run secret.
 SECRET_HEADER = "X-InstaInstru-Secret"

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from instainstru_desktop.domain.zones import local_date, wall_time_to_utc, week_start, zone
-from instainstru_desktop.server.models import (
+from instainstru_desktop.server.core.models import (
     AuditEntry,
     AvailabilityOverride,
     Booking,
@@ -23,15 +23,15 @@ from instainstru_desktop.server.models import (
     User,
     WeeklyTemplate,
 )
-from instainstru_desktop.server.security import hash_password
-from instainstru_desktop.server.seed_data import (
+from instainstru_desktop.server.core.security import hash_password
+from instainstru_desktop.server.repositories.uow import Tx, UnitOfWork
+from instainstru_desktop.server.seed.data import (
     FIRST_NAMES,
     HOURS,
     INSTRUCTORS,
     LAST_NAMES,
     STUDENT_ZONES,
 )
-from instainstru_desktop.server.uow import Tx, UnitOfWork
 
 SEED = 2026
 DOMAIN = "demo.instainstru.app"

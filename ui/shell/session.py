@@ -18,7 +18,7 @@ from ui.ops import Ops
 
 if TYPE_CHECKING:
     from instainstru_desktop.bootstrap import Core, Services
-    from ui.startup import Started
+    from ui.shell.startup import Started
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ class Session(QObject):
 
     def start(self, email: str | None = None, password: str | None = None) -> None:
         """Bring the core up off the UI thread; ``ready``, ``signInNeeded`` or ``failed`` follow."""
-        from ui import startup
+        from ui.shell import startup
 
         report: Callable[[Any], None] = self.synced.emit  # emitted from the sync thread
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from instainstru_desktop.services.views import Changed, InstructorProfile, MutationOutcome
 from ui.lessons.booking_dialog import BookForStudentDialog
 from ui.lessons.cancel_dialog import CancelLessonDialog
-from ui.session import Session
+from ui.shell.session import Session
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from typing import cast
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QWidget
 
-from ui.form_loader import load_form
+from ui.forms.loader import load_form
 
 
 class SignInDialog:

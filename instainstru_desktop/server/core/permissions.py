@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
 
-from instainstru_desktop.server.errors import Forbidden, NotFound, Unauthenticated
+from instainstru_desktop.server.core.errors import Forbidden, NotFound, Unauthenticated
 
 
 class Role(StrEnum):

@@ -34,9 +34,9 @@ from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from instainstru_desktop.server.db import Database, is_rerunnable
-from instainstru_desktop.server.events import EventHub, Poke
-from instainstru_desktop.server.models import Stamped
+from instainstru_desktop.server.core.db import Database, is_rerunnable
+from instainstru_desktop.server.core.events import EventHub, Poke
+from instainstru_desktop.server.core.models import Stamped
 from instainstru_desktop.server.repositories import (
     AuditRepository,
     AvailabilityRepository,

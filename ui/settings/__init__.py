@@ -1,0 +1,1 @@
+"""Settings: the account's booking rules and zone, and this computer's own choices."""

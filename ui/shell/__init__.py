@@ -1,0 +1,1 @@
+"""The main window and what holds it together: the signed-in session, start-up, notices."""

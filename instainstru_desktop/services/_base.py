@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 
 from instainstru_desktop.domain import BookingAction, BookingStatus, DomainError, next_status
+from instainstru_desktop.protocol import CancelLesson
 from instainstru_desktop.services._convert import lesson_dates, safe_zone
 from instainstru_desktop.services.errors import (
     ActionNotAllowedError,
@@ -40,8 +41,8 @@ class UseCases:
         with self._store.uow() as uow:
             record = booking_or_raise(uow, booking_id)
             check_action(record, BookingAction.CANCEL)
-            args = {"booking_id": booking_id, "reason": reason}
-            mutation_id = uow.changes.record("booking.cancel", args, base_version=record.version)
+            change = CancelLesson(booking_id=booking_id, reason=reason)
+            mutation_id = uow.changes.record(change, base_version=record.version)
             changed = touched(uow, record, mutation_id)
             uow.commit()
         return self._done(changed)

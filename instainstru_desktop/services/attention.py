@@ -13,10 +13,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from instainstru_desktop.domain import BookingAction
+from instainstru_desktop.protocol import (
+    CHANGE_TYPES,
+    BookLesson,
+    CancelLesson,
+    Change,
+    ClearDateHours,
+    CompleteLesson,
+    MarkNoShow,
+    NoteLesson,
+    RescheduleLesson,
+    ResolveConflict,
+    ReviewBooking,
+    SetDateHours,
+    SetUsualWeek,
+    UpdatePolicy,
+    UpdateProfile,
+    change_from_args,
+)
 from instainstru_desktop.services._base import (
     UseCases,
     booking_or_raise,
@@ -33,20 +51,23 @@ from instainstru_desktop.store.mirror import instant
 from instainstru_desktop.store.records import ConflictRecord
 from instainstru_desktop.store.repositories.outbox import OutboxMutation
 
-_WHAT = {
-    "availability.set_date": "Your hours for {day}",
-    "availability.clear_date": "Returning {day} to your usual week",
-    "availability.set_template": "Your usual week",
-    "booking.complete": "Marking {lesson} as given",
-    "booking.no_show": "Marking {lesson} as a no-show",
-    "booking.cancel": "Cancelling {lesson}",
-    "booking.note": "Your note on {lesson}",
-    "booking.create": "Booking {lesson}",
-    "admin.review": "The review flag on {lesson}",
-    "conflict.resolve": "Settling a clash",
-    "policy.update": "Your booking rules",
-    "profile.update": "Your time zone",
+#: What a refused change was, to start the sentence that says it was refused.
+_WHAT: dict[type[Change], str] = {
+    SetDateHours: "Your hours for {day}",
+    ClearDateHours: "Returning {day} to your usual week",
+    SetUsualWeek: "Your usual week",
+    CompleteLesson: "Marking {lesson} as given",
+    MarkNoShow: "Marking {lesson} as a no-show",
+    CancelLesson: "Cancelling {lesson}",
+    NoteLesson: "Your note on {lesson}",
+    RescheduleLesson: "Moving {lesson}",
+    BookLesson: "Booking {lesson}",
+    ReviewBooking: "The review flag on {lesson}",
+    ResolveConflict: "Settling a clash",
+    UpdatePolicy: "Your booking rules",
+    UpdateProfile: "Your time zone",
 }
+Resolution = Literal["kept", "cancelled", "reapplied"]
 
 
 @dataclass(frozen=True)
@@ -133,10 +154,8 @@ class AttentionService(UseCases):
                     raise InvalidInputError("This change is not about a lesson.")
                 record = booking_or_raise(uow, str(booking_id))
                 check_action(record, BookingAction.CANCEL)
-                args = {"booking_id": record.id, "reason": reason}
-                mutation_id = uow.changes.record(
-                    "booking.cancel", args, base_version=record.version
-                )
+                change = CancelLesson(booking_id=record.id, reason=reason)
+                mutation_id = uow.changes.record(change, base_version=record.version)
                 changed = touched(uow, record, mutation_id) | Changed(attention=True)
                 if kind == "conflict":
                     changed |= self._resolve(uow, key, "kept", None)
@@ -152,9 +171,8 @@ class AttentionService(UseCases):
             mutation = self._pair(uow, key) if kind == "conflict" else self._rejected(uow, key)
             changed = Changed(attention=True)
             if mutation is not None:
-                mutation_id = uow.changes.record(
-                    mutation.name, mutation.args, base_version=mutation.base_version
-                )
+                change = change_from_args(mutation.name, mutation.args)
+                mutation_id = uow.changes.record(change, base_version=mutation.base_version)
                 uow.refusals.dismiss(mutation.mutation_id)
                 subjects = uow.outbox.subjects_of(mutation_id)
                 changed = changed_subjects(uow, subjects, mutation_id)
@@ -177,22 +195,20 @@ class AttentionService(UseCases):
         return open_items(uow).pairs.get(conflict_id)
 
     def _resolve(
-        self, uow: UnitOfWork, conflict_id: str, resolution: str, reason: str | None
+        self, uow: UnitOfWork, conflict_id: str, resolution: Resolution, reason: str | None
     ) -> Changed:
         conflict = self._conflict(uow, conflict_id)
         paired = self._pair(uow, conflict_id)
         if paired is not None:
             uow.refusals.dismiss(paired.mutation_id)
-        args: dict[str, Any] = {"conflict_id": conflict_id, "resolution": resolution}
+        change = ResolveConflict(conflict_id=conflict_id, resolution=resolution, reason=reason)
         subjects = [("conflict", conflict_id)]
         record = None
-        if reason is not None:
-            args["reason"] = reason
         if resolution == "cancelled" and conflict.booking_id:
             record = booking_or_raise(uow, conflict.booking_id)
             check_action(record, BookingAction.CANCEL)
             subjects.append(("booking", conflict.booking_id))
-        mutation_id = uow.changes.record("conflict.resolve", args, subjects=subjects)
+        mutation_id = uow.changes.record(change, subjects=subjects)
         if record is not None:
             return touched(uow, record, mutation_id) | Changed(attention=True)
         return Changed(attention=True, mutation_ids=(mutation_id,))
@@ -269,7 +285,8 @@ def _split(item_id: str) -> tuple[str, str]:
 
 
 def _describe(mutation: OutboxMutation, lesson: LessonCard | None, tz: ZoneInfo | None) -> str:
-    template = _WHAT.get(mutation.name, "A change")
+    kind = CHANGE_TYPES.get(mutation.name)
+    template = _WHAT.get(kind, "A change") if kind is not None else "A change"
     day = str(mutation.args.get("date", ""))
     if day:
         day = date.fromisoformat(day).strftime("%a %d %b")

@@ -24,6 +24,7 @@ from instainstru_desktop.domain import (
     UnknownTimeZone,
     zone,
 )
+from instainstru_desktop.protocol import Policy, UpdatePolicy, UpdateProfile
 from instainstru_desktop.services._base import UseCases
 from instainstru_desktop.services._marks import marks
 from instainstru_desktop.services.errors import InvalidInputError, UnknownItemError
@@ -163,11 +164,8 @@ class ProfileService(UseCases):
                 raise InvalidInputError(
                     f"These booking rules cannot be used: {error.message}."
                 ) from error
-            mutation_id = uow.changes.record(
-                "policy.update",
-                {"instructor_id": instructor_id, "policy": wanted},
-                base_version=record.version,
-            )
+            change = UpdatePolicy(instructor_id=instructor_id, policy=Policy(**wanted))
+            mutation_id = uow.changes.record(change, base_version=record.version)
             uow.commit()
         return self._done(Changed(mutation_ids=(mutation_id,)))
 
@@ -186,11 +184,8 @@ class ProfileService(UseCases):
             record = _instructor(uow, instructor_id)
             if record.time_zone == name:
                 return Changed()
-            mutation_id = uow.changes.record(
-                "profile.update",
-                {"instructor_id": instructor_id, "time_zone": name},
-                base_version=record.version,
-            )
+            change = UpdateProfile(instructor_id=instructor_id, time_zone=name)
+            mutation_id = uow.changes.record(change, base_version=record.version)
             uow.commit()
         return self._done(Changed(template=True, mutation_ids=(mutation_id,)))
 

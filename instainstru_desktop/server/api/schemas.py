@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from instainstru_desktop.protocol import Mutation
 from instainstru_desktop.server.core.wire import (
     Clock,
     DayRange,
@@ -294,16 +295,9 @@ class PullOut(BaseModel):
     tombstones: list[TombstoneOut]
 
 
-class MutationIn(BaseModel):
-    id: int = Field(ge=1, le=2**53)
-    name: str = Field(min_length=1, max_length=64)
-    args: dict[str, Any]
-    base_version: int | None = Field(default=None, ge=0, le=2**53)
-
-
 class PushIn(WireModel):
     client_id: str = Field(pattern=r"^[0-9a-fA-F-]{36}$")
-    mutations: list[MutationIn] = Field(max_length=500)
+    mutations: list[Mutation] = Field(max_length=500)
 
 
 class MutationResultOut(BaseModel):

@@ -1,0 +1,122 @@
+"""One pushed change: its arguments validated once, then applied by its type.
+
+The arguments are checked against the vocabulary's own types (:mod:`instainstru_desktop.protocol`)
+by one pydantic ``TypeAdapter`` per kind, with the limits the types declare.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict
+from datetime import UTC, datetime
+from types import MappingProxyType
+from typing import Any, assert_never, cast
+from uuid import UUID
+
+from pydantic import TypeAdapter, ValidationError
+
+from instainstru_desktop.domain.bookings import BookingAction
+from instainstru_desktop.protocol import (
+    AnyChange,
+    BookLesson,
+    CancelLesson,
+    ClearDateHours,
+    CompleteLesson,
+    MarkNoShow,
+    NoteLesson,
+    RescheduleLesson,
+    ResolveConflict,
+    ReviewBooking,
+    SetDateHours,
+    SetUsualWeek,
+    UpdatePolicy,
+    UpdateProfile,
+    change_types,
+)
+from instainstru_desktop.server.repositories.uow import Tx
+from instainstru_desktop.server.services import availability, bookings, conflicts, instructors
+from instainstru_desktop.server.services.context import Caller
+from instainstru_desktop.server.services.views import Json
+
+_ADAPTERS: Mapping[str, TypeAdapter[Any]] = MappingProxyType(
+    {kind.wire_name: TypeAdapter(kind) for kind in change_types()}
+)
+
+
+class RefusedChangeError(Exception):
+    """A pushed change that is not one: unknown kind, or arguments outside its type."""
+
+    code = "validation_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def decode(name: str, args: Mapping[str, Any]) -> AnyChange:
+    """The change ``name`` with ``args`` stands for, or :class:`RefusedChangeError`."""
+    adapter = _ADAPTERS.get(name)
+    if adapter is None:
+        raise RefusedChangeError(f"Unknown mutation {name!r}.")
+    try:
+        return cast(AnyChange, adapter.validate_python(args))
+    except ValidationError as exc:
+        raise RefusedChangeError(_first_error(exc)) from exc
+
+
+def apply(tx: Tx, caller: Caller, change: AnyChange) -> Json:
+    """Apply ``change`` inside ``tx``: one arm per kind (mypy checks none is missing)."""
+    match change:
+        case SetDateHours(instructor_id=who, date=day, ranges=ranges):
+            hours = [(r.start, r.end) for r in ranges]
+            return availability.set_date_in(tx, caller, _id(who), day, hours)
+        case ClearDateHours(instructor_id=who, date=day):
+            return availability.clear_date_in(tx, caller, _id(who), day)
+        case SetUsualWeek(instructor_id=who, ranges=ranges):
+            week = [(r.weekday, r.start, r.end) for r in ranges]
+            return availability.set_template_in(tx, caller, _id(who), week)
+        case CompleteLesson(booking_id=lesson):
+            return bookings.transition_in(tx, caller, _id(lesson), BookingAction.COMPLETE)
+        case MarkNoShow(booking_id=lesson):
+            return bookings.transition_in(tx, caller, _id(lesson), BookingAction.NO_SHOW)
+        case CancelLesson(booking_id=lesson, reason=reason):
+            return bookings.transition_in(tx, caller, _id(lesson), BookingAction.CANCEL, reason)
+        case NoteLesson(booking_id=lesson, note=note):
+            return bookings.note_in(tx, caller, _id(lesson), note)
+        case RescheduleLesson(booking_id=lesson, start=start):
+            return bookings.reschedule_in(tx, caller, _id(lesson), _utc(start))
+        case BookLesson():
+            return bookings.create_in(
+                tx,
+                caller,
+                instructor_id=_id(change.instructor_id),
+                lesson_type_id=_id(change.lesson_type_id),
+                start=_utc(change.start),
+                student_id=_id(change.student_id) if change.student_id else None,
+                booking_id=_id(change.booking_id),
+            )
+        case ReviewBooking(booking_id=lesson, flagged=flagged, note=note):
+            return bookings.review_in(tx, caller, _id(lesson), flagged, note)
+        case ResolveConflict(conflict_id=conflict, resolution=resolution, reason=reason):
+            return conflicts.resolve_in(tx, caller, _id(conflict), resolution, reason)
+        case UpdatePolicy(instructor_id=who, policy=policy):
+            return instructors.set_policy_in(tx, caller, _id(who), asdict(policy))
+        case UpdateProfile(instructor_id=who, time_zone=time_zone):
+            return instructors.update_profile_in(tx, caller, _id(who), {"time_zone": time_zone})
+        case _:
+            assert_never(change)
+
+
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    where = ".".join(str(p) for p in error["loc"])
+    return f"{where}: {error['msg']}" if where else str(error["msg"])
+
+
+def _id(text: str) -> str:
+    """The canonical spelling of an id (the vocabulary accepts any spelling of a UUID)."""
+    return str(UUID(text))
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)

@@ -2,8 +2,10 @@
 
 Each kind of change is one frozen dataclass (:mod:`.changes`) carrying its wire name and the
 version of its argument shape; its fields carry their limits as ``annotated_types`` metadata
-(:mod:`.fields`), declared once. The client builds these objects and replays queued ones by
-type; the server validates pushed arguments against the same types and dispatches by type.
+(:mod:`.fields`), declared once. The client builds these objects, checks the limits before it
+queues one (:mod:`.limits`) and replays queued ones by type; the server validates pushed
+arguments against the same types and dispatches by type. Refusals are worded for people in one
+place (:mod:`.wording`).
 
 Neutral ground: the standard library, ``annotated_types`` and the pure domain only -- no
 database, network, web, validation or Qt library (an import-linter contract keeps it so), which

@@ -100,6 +100,8 @@ class Change:
     wire_name: ClassVar[str]
     #: The version of the argument shape, stored with each queued change.
     version: ClassVar[int] = 1
+    #: How a person names a change of this kind, to start a sentence about it.
+    summary: ClassVar[str]
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,7 @@ class SetDateHours(Change):
     """Give a date its own hours (none: time off)."""
 
     wire_name: ClassVar[str] = "availability.set_date"
+    summary: ClassVar[str] = "Your hours for a date"
     instructor_id: Id
     date: Day
     ranges: Annotated[tuple[DayRange, ...], MaxLen(DAY_RANGES_MAX)]
@@ -117,6 +120,7 @@ class ClearDateHours(Change):
     """Let a date follow the usual week again."""
 
     wire_name: ClassVar[str] = "availability.clear_date"
+    summary: ClassVar[str] = "Returning a date to your usual week"
     instructor_id: Id
     date: Day
 
@@ -126,6 +130,7 @@ class SetUsualWeek(Change):
     """Replace the usual week (weekdays without ranges are days off)."""
 
     wire_name: ClassVar[str] = "availability.set_template"
+    summary: ClassVar[str] = "Your usual week"
     instructor_id: Id
     ranges: Annotated[tuple[TemplateRange, ...], MaxLen(WEEK_RANGES_MAX)]
 
@@ -133,12 +138,14 @@ class SetUsualWeek(Change):
 @dataclass(frozen=True)
 class CompleteLesson(Change):
     wire_name: ClassVar[str] = "booking.complete"
+    summary: ClassVar[str] = "Marking a lesson as given"
     booking_id: Id
 
 
 @dataclass(frozen=True)
 class MarkNoShow(Change):
     wire_name: ClassVar[str] = "booking.no_show"
+    summary: ClassVar[str] = "Marking a lesson as a no-show"
     booking_id: Id
 
 
@@ -147,6 +154,7 @@ class CancelLesson(Change):
     """Cancel a confirmed lesson; the student reads the reason."""
 
     wire_name: ClassVar[str] = "booking.cancel"
+    summary: ClassVar[str] = "Cancelling a lesson"
     booking_id: Id
     reason: ReasonText = ""
 
@@ -156,6 +164,7 @@ class NoteLesson(Change):
     """Set the instructor's private note of a lesson."""
 
     wire_name: ClassVar[str] = "booking.note"
+    summary: ClassVar[str] = "Your note on a lesson"
     booking_id: Id
     note: NoteText
 
@@ -163,6 +172,7 @@ class NoteLesson(Change):
 @dataclass(frozen=True)
 class RescheduleLesson(Change):
     wire_name: ClassVar[str] = "booking.reschedule"
+    summary: ClassVar[str] = "Moving a lesson"
     booking_id: Id
     start: Instant
 
@@ -172,6 +182,7 @@ class BookLesson(Change):
     """Book a lesson; the client chooses its id, so sending it twice books it once."""
 
     wire_name: ClassVar[str] = "booking.create"
+    summary: ClassVar[str] = "Booking a lesson"
     booking_id: Id
     instructor_id: Id
     lesson_type_id: Id
@@ -184,6 +195,7 @@ class ReviewBooking(Change):
     """An admin flags (or unflags) a booking, with a note."""
 
     wire_name: ClassVar[str] = "admin.review"
+    summary: ClassVar[str] = "The review flag on a lesson"
     booking_id: Id
     flagged: bool
     note: NoteText = ""
@@ -194,6 +206,7 @@ class ResolveConflict(Change):
     """Settle a clash the server recorded: keep, cancel the lesson (with a reason), reapply."""
 
     wire_name: ClassVar[str] = "conflict.resolve"
+    summary: ClassVar[str] = "Settling a clash"
     conflict_id: Id
     resolution: Literal["kept", "cancelled", "reapplied"]
     reason: ReasonText | None = None
@@ -204,6 +217,7 @@ class UpdatePolicy(Change):
     """Replace the booking rules (all of them, not a patch)."""
 
     wire_name: ClassVar[str] = "policy.update"
+    summary: ClassVar[str] = "Your booking rules"
     instructor_id: Id
     policy: Policy
 
@@ -213,6 +227,7 @@ class UpdateProfile(Change):
     """Change the instructor's home time zone."""
 
     wire_name: ClassVar[str] = "profile.update"
+    summary: ClassVar[str] = "Your time zone"
     instructor_id: Id
     time_zone: ZoneName
 

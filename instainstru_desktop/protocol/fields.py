@@ -1,8 +1,10 @@
 """Field types of the changes, each with its limits declared once.
 
-Limits are ``annotated_types`` metadata, which the server's validator enforces. Formats (ids,
-clock times, instants) are checked by predicates the server runs; the client builds those values
-itself.
+Limits are ``annotated_types`` metadata: the server's validator enforces all of it, and the client
+checks the measurable limits (lengths, numeric bounds: :mod:`.limits`) before it queues a change,
+so an edit made offline is refused while the person is still looking at it, not at the next sync.
+Formats (ids, clock times, instants) are checked by predicates the server runs; the client builds
+those values itself and never needs to.
 """
 
 from __future__ import annotations

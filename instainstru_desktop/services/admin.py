@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from instainstru_desktop.protocol import ReviewBooking
-from instainstru_desktop.services._base import UseCases, booking_or_raise, touched
+from instainstru_desktop.services._base import UseCases, booking_or_raise, queue, touched
 from instainstru_desktop.services._convert import instant_text
 from instainstru_desktop.services._marks import lesson_cards
 from instainstru_desktop.services.views import Changed, LessonCard
@@ -56,7 +56,7 @@ class AdminService(UseCases):
         with self._store.uow() as uow:
             record = booking_or_raise(uow, booking_id)
             change = ReviewBooking(booking_id=booking_id, flagged=flagged, note=note)
-            mutation_id = uow.changes.record(change, base_version=record.version)
+            mutation_id = queue(uow, change, base_version=record.version)
             changed = touched(uow, record, mutation_id)
             uow.commit()
         return self._done(changed)

@@ -40,6 +40,7 @@ from instainstru_desktop.services._base import (
     booking_or_raise,
     changed_subjects,
     check_action,
+    queue,
     touched,
 )
 from instainstru_desktop.services._convert import parse_instant, safe_zone
@@ -102,7 +103,7 @@ def open_items(uow: UnitOfWork, instructor_id: str | None = None) -> OpenItems:
             continue
         for mutation in refusals:
             booking = mutation.args.get("booking_id")
-            if f"({mutation.name})" in conflict.message and conflict.booking_id in (None, booking):
+            if _records(conflict, mutation.name) and conflict.booking_id in (None, booking):
                 pairs[conflict.id] = mutation
                 refusals.remove(mutation)
                 break
@@ -155,7 +156,7 @@ class AttentionService(UseCases):
                 record = booking_or_raise(uow, str(booking_id))
                 check_action(record, BookingAction.CANCEL)
                 change = CancelLesson(booking_id=record.id, reason=reason)
-                mutation_id = uow.changes.record(change, base_version=record.version)
+                mutation_id = queue(uow, change, base_version=record.version)
                 changed = touched(uow, record, mutation_id) | Changed(attention=True)
                 if kind == "conflict":
                     changed |= self._resolve(uow, key, "kept", None)
@@ -172,7 +173,7 @@ class AttentionService(UseCases):
             changed = Changed(attention=True)
             if mutation is not None:
                 change = change_from_args(mutation.name, mutation.args)
-                mutation_id = uow.changes.record(change, base_version=mutation.base_version)
+                mutation_id = queue(uow, change, base_version=mutation.base_version)
                 uow.refusals.dismiss(mutation.mutation_id)
                 subjects = uow.outbox.subjects_of(mutation_id)
                 changed = changed_subjects(uow, subjects, mutation_id)
@@ -208,7 +209,7 @@ class AttentionService(UseCases):
             record = booking_or_raise(uow, conflict.booking_id)
             check_action(record, BookingAction.CANCEL)
             subjects.append(("booking", conflict.booking_id))
-        mutation_id = uow.changes.record(change, subjects=subjects)
+        mutation_id = queue(uow, change, subjects=subjects)
         if record is not None:
             return touched(uow, record, mutation_id) | Changed(attention=True)
         return Changed(attention=True, mutation_ids=(mutation_id,))
@@ -275,6 +276,18 @@ class AttentionService(UseCases):
             lesson=lesson,
             actions=actions,
         )
+
+
+def _records(conflict: ConflictRecord, name: str) -> bool:
+    """Whether the server's record of a refusal is about a change of kind ``name``.
+
+    The record says what was refused the way a person would (``Change.summary``); servers
+    before that named the kind in parentheses, and their records are still paired.
+    """
+    kind = CHANGE_TYPES.get(name)
+    if kind is not None and conflict.message.startswith(f"{kind.summary} was not applied"):
+        return True
+    return f"({name})" in conflict.message
 
 
 def _split(item_id: str) -> tuple[str, str]:

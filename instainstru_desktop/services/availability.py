@@ -18,7 +18,7 @@ from instainstru_desktop.protocol import (
     SetUsualWeek,
     TemplateRange,
 )
-from instainstru_desktop.services._base import UseCases
+from instainstru_desktop.services._base import UseCases, queue
 from instainstru_desktop.services._convert import (
     day_ranges,
     hours,
@@ -180,7 +180,7 @@ class AvailabilityService(UseCases):
     ) -> Changed:
         change = SetDateHours(instructor_id=instructor_id, date=day, ranges=ranges)
         version = uow.availability.override_version(instructor_id, day.isoformat())
-        mutation_id = uow.changes.record(change, base_version=version)
+        mutation_id = queue(uow, change, base_version=version)
         return Changed(dates=frozenset({day}), mutation_ids=(mutation_id,))
 
     @staticmethod
@@ -189,7 +189,7 @@ class AvailabilityService(UseCases):
         if version is None:
             return Changed()  # already follows the usual week
         change = ClearDateHours(instructor_id=instructor_id, date=day)
-        mutation_id = uow.changes.record(change, base_version=version)
+        mutation_id = queue(uow, change, base_version=version)
         return Changed(dates=frozenset({day}), mutation_ids=(mutation_id,))
 
     @staticmethod
@@ -198,7 +198,7 @@ class AvailabilityService(UseCases):
     ) -> Changed:
         current = uow.availability.template(instructor_id)
         change = SetUsualWeek(instructor_id=instructor_id, ranges=ranges)
-        mutation_id = uow.changes.record(change, base_version=current[1] if current else None)
+        mutation_id = queue(uow, change, base_version=current[1] if current else None)
         return Changed(template=True, mutation_ids=(mutation_id,))
 
 

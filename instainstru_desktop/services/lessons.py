@@ -23,6 +23,7 @@ from instainstru_desktop.services._base import (
     UseCases,
     booking_or_raise,
     check_action,
+    queue,
     touched,
 )
 from instainstru_desktop.services._convert import aware, parse_instant
@@ -140,7 +141,7 @@ class LessonService(UseCases):
         with self._store.uow() as uow:
             record = booking_or_raise(uow, booking_id)
             change = NoteLesson(booking_id=booking_id, note=text)
-            mutation_id = uow.changes.record(change, base_version=record.version)
+            mutation_id = queue(uow, change, base_version=record.version)
             changed = touched(uow, record, mutation_id)
             uow.commit()
         return self._done(changed)
@@ -172,7 +173,7 @@ class LessonService(UseCases):
                 start=start,
                 student_id=student_id,
             )
-            mutation_id = uow.changes.record(change)
+            mutation_id = queue(uow, change)
             record = booking_or_raise(uow, booking_id)
             changed = touched(uow, record, mutation_id)
             uow.commit()
@@ -186,7 +187,7 @@ class LessonService(UseCases):
             check_action(record, action)
             if not can_mark_outcome(parse_instant(record.start_utc), uow.clock()):
                 raise ActionNotAllowedError("A lesson can be marked only once it has started.")
-            mutation_id = uow.changes.record(change, base_version=record.version)
+            mutation_id = queue(uow, change, base_version=record.version)
             changed = touched(uow, record, mutation_id)
             uow.commit()
         return self._done(changed)

@@ -25,7 +25,7 @@ from instainstru_desktop.domain import (
     zone,
 )
 from instainstru_desktop.protocol import Policy, UpdatePolicy, UpdateProfile
-from instainstru_desktop.services._base import UseCases
+from instainstru_desktop.services._base import UseCases, queue
 from instainstru_desktop.services._marks import marks
 from instainstru_desktop.services.errors import InvalidInputError, UnknownItemError
 from instainstru_desktop.services.views import POLICY_FIELDS, Changed, InstructorProfile
@@ -165,7 +165,7 @@ class ProfileService(UseCases):
                     f"These booking rules cannot be used: {error.message}."
                 ) from error
             change = UpdatePolicy(instructor_id=instructor_id, policy=Policy(**wanted))
-            mutation_id = uow.changes.record(change, base_version=record.version)
+            mutation_id = queue(uow, change, base_version=record.version)
             uow.commit()
         return self._done(Changed(mutation_ids=(mutation_id,)))
 
@@ -185,7 +185,7 @@ class ProfileService(UseCases):
             if record.time_zone == name:
                 return Changed()
             change = UpdateProfile(instructor_id=instructor_id, time_zone=name)
-            mutation_id = uow.changes.record(change, base_version=record.version)
+            mutation_id = queue(uow, change, base_version=record.version)
             uow.commit()
         return self._done(Changed(template=True, mutation_ids=(mutation_id,)))
 

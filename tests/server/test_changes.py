@@ -1,14 +1,18 @@
-"""Pushed changes: every kind of change has a handler on the server."""
+"""Pushed changes: every kind has a handler, arguments are judged once, refusals in plain words."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from instainstru_desktop.protocol import change_types, to_args
-from tests.server.helpers import Studio, new_id
-from tests.server.test_sync import push
+from instainstru_desktop.domain import POLICY_BOUNDS
+from instainstru_desktop.protocol import CHANGE_TYPES, change_types, to_args
+from instainstru_desktop.protocol.fields import NOTE_MAX_CHARS, REASON_MAX_CHARS
+from tests.server.helpers import Person, Studio, new_id
+from tests.server.test_sync import pull, push
 from tests.unit.protocol.samples import sample
 
 
@@ -36,3 +40,110 @@ def test_every_kind_of_change_has_a_server_handler(client: TestClient, studio: S
     assert [r["code"] for r in results if r["code"] == "validation_error"] == []
     applied = {kinds[r["id"] - 1].wire_name for r in results if r["status"] == "applied"}
     assert {"availability.set_date", "availability.set_template", "policy.update"} <= applied
+
+
+def _args(name: str, teacher: Person, **values: Any) -> dict[str, Any]:
+    return {**to_args(sample(CHANGE_TYPES[name], instructor_id=teacher.instructor_id)), **values}
+
+
+REFUSALS = [
+    (
+        "booking.note",
+        {"note": "n" * 10_023},
+        "The note can be at most 10,000 characters long; this one has 10,023.",
+    ),
+    (
+        "booking.cancel",
+        {"reason": "r" * 2_006},
+        "The reason can be at most 2,000 characters long; this one has 2,006.",
+    ),
+    ("availability.set_date", {"date": "2026-13-01"}, "The date is not valid."),
+    ("availability.set_date", {"date": "1066-10-14"}, "The date is not valid."),
+    (
+        "availability.set_date",
+        {"ranges": [{"start": "9", "end": "10:00"}]},
+        "The start time is not valid.",
+    ),
+    (
+        "availability.set_date",
+        {"ranges": [{"start": "09:00", "end": "10:00", "colour": "red"}]},
+        "The change holds “colour”, which this server does not know.",
+    ),
+    (
+        "availability.set_date",
+        {"ranges": [{"start": "09:00", "end": "09:15"}] * 97},
+        "The list of hours can have at most 96 entries; this one has 97.",
+    ),
+    ("booking.create", {"start": "2026-03-10T09:00:00"}, "The start time is not valid."),
+    ("booking.complete", {"booking_id": "lesson-7"}, "The lesson's id is not valid."),
+    ("conflict.resolve", {"resolution": "maybe"}, "The way to settle the clash is not valid."),
+    (
+        "policy.update",
+        {"policy": {"min_notice_minutes": 0, "booking_horizon_days": 0}},
+        "The booking window must be at least 1.",
+    ),
+    ("profile.update", {"time_zone": ""}, "The time zone cannot be empty."),
+]
+
+
+@pytest.mark.parametrize(("name", "values", "message"), REFUSALS)
+def test_a_malformed_change_is_refused_in_plain_words(
+    client: TestClient, studio: Studio, name: str, values: dict[str, Any], message: str
+) -> None:
+    teacher = studio.instructors[0]
+    args = _args(name, teacher, **values)
+    if name == "policy.update":
+        args["policy"] = {**args["policy"], **values["policy"]}
+
+    [result] = push(client, teacher, new_id(), _mutation(1, name, args)).json()["results"]
+
+    assert (result["status"], result["code"], result["message"]) == (
+        "rejected",
+        "validation_error",
+        message,
+    )
+
+
+def test_missing_arguments_and_unknown_kinds_are_refused_in_plain_words(
+    client: TestClient, studio: Studio
+) -> None:
+    teacher = studio.instructors[0]
+    results = push(
+        client,
+        teacher,
+        new_id(),
+        _mutation(1, "availability.clear_date", {"instructor_id": teacher.instructor_id}),
+        _mutation(2, "booking.teleport", {}),
+    ).json()["results"]
+    assert [r["message"] for r in results] == [
+        "The date is missing.",
+        "This server does not know this kind of change (“booking.teleport”); "
+        "the app may be newer than the server.",
+    ]
+
+
+def test_a_refusal_reaches_the_instructors_other_devices_in_plain_words(
+    client: TestClient, studio: Studio
+) -> None:
+    teacher = studio.instructors[0]
+    args = _args("booking.note", teacher, note="n" * 10_023)
+    push(client, teacher, new_id(), _mutation(1, "booking.note", args))
+
+    [conflict] = pull(client, teacher)["conflicts"]
+
+    assert conflict["kind"] == "rejected_mutation"
+    assert conflict["message"] == (
+        "Your note on a lesson was not applied: "
+        "The note can be at most 10,000 characters long; this one has 10,023."
+    )
+
+
+def test_the_rest_api_holds_text_and_rules_to_the_vocabularys_limits(app: FastAPI) -> None:
+    schemas = app.openapi()["components"]["schemas"]
+    assert schemas["NoteIn"]["properties"]["note"]["maxLength"] == NOTE_MAX_CHARS
+    assert schemas["ReviewIn"]["properties"]["note"]["maxLength"] == NOTE_MAX_CHARS
+    assert schemas["CancelIn"]["properties"]["reason"]["maxLength"] == REASON_MAX_CHARS
+    policy = schemas["Policy"]["properties"]
+    for name, (low, high) in POLICY_BOUNDS.items():
+        bounds = policy[name].get("anyOf", [policy[name]])[0]
+        assert (bounds["minimum"], bounds["maximum"]) == (low, high), name

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from instainstru_desktop.protocol import Mutation
+from instainstru_desktop.protocol.fields import NoteText, ReasonText
 from instainstru_desktop.server.core.wire import (
     Clock,
     DayRange,
@@ -218,7 +219,7 @@ class BookingIn(WireModel):
 
 
 class CancelIn(WireModel):
-    reason: str = Field(default="", max_length=2000)
+    reason: ReasonText = ""
 
 
 class RescheduleIn(WireModel):
@@ -226,12 +227,12 @@ class RescheduleIn(WireModel):
 
 
 class NoteIn(WireModel):
-    note: str = Field(max_length=10_000)
+    note: NoteText
 
 
 class ReviewIn(WireModel):
     flagged: bool
-    note: str = Field(default="", max_length=10_000)
+    note: NoteText = ""
 
 
 class AuditEntryOut(BaseModel):

@@ -11,7 +11,17 @@ from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
-EARLIEST_YEAR, LATEST_YEAR = 1900, 2500
+from instainstru_desktop.protocol.fields import (
+    CLOCK_PATTERN,
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    BufferMinutes,
+    DailyLimit,
+    HorizonDays,
+    NoticeMinutes,
+    StepMinutes,
+    WeeklyLimit,
+)
 
 
 def _instant(value: datetime) -> datetime:
@@ -31,7 +41,7 @@ Instant = Annotated[AwareDatetime, AfterValidator(_instant)]
 #: A calendar date ``YYYY-MM-DD`` within a sane range.
 WireDate = Annotated[date, AfterValidator(_day)]
 #: A wall-clock time ``HH:MM`` (``24:00`` allowed as an end; the domain checks the rest).
-Clock = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-4]):[0-5][0-9]$", examples=["09:00"])]
+Clock = Annotated[str, Field(pattern=CLOCK_PATTERN, examples=["09:00"])]
 Id = Annotated[str, Field(pattern=r"^[0-9a-fA-F-]{36}$")]
 
 
@@ -49,9 +59,11 @@ class TemplateRange(DayRange):
 
 
 class PolicyIn(WireModel):
-    min_notice_minutes: int = Field(ge=0, le=527_040)
-    booking_horizon_days: int = Field(ge=1, le=3660)
-    buffer_minutes: int = Field(ge=0, le=1439)
-    slot_step_minutes: int = Field(ge=1, le=1440)
-    daily_limit: int | None = Field(default=None, ge=1, le=10_000)
-    weekly_limit: int | None = Field(default=None, ge=1, le=10_000)
+    """The bounds are the domain's (``POLICY_BOUNDS``), through the change vocabulary's types."""
+
+    min_notice_minutes: NoticeMinutes
+    booking_horizon_days: HorizonDays
+    buffer_minutes: BufferMinutes
+    slot_step_minutes: StepMinutes
+    daily_limit: DailyLimit | None = None
+    weekly_limit: WeeklyLimit | None = None

@@ -1,7 +1,10 @@
 """One pushed change: its arguments validated once, then applied by its type.
 
 The arguments are checked against the vocabulary's own types (:mod:`instainstru_desktop.protocol`)
-by one pydantic ``TypeAdapter`` per kind, with the limits the types declare.
+by one pydantic ``TypeAdapter`` per kind, so the limits a client checks before queueing are the
+ones enforced here. A refusal is said in the vocabulary's words
+(:mod:`instainstru_desktop.protocol.wording`), never the validator's: it ends up in front of the
+instructor, in the "needs attention" list.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from instainstru_desktop.protocol import (
     UpdatePolicy,
     UpdateProfile,
     change_types,
+    wording,
 )
 from instainstru_desktop.server.repositories.uow import Tx
 from instainstru_desktop.server.services import availability, bookings, conflicts, instructors
@@ -57,11 +61,11 @@ def decode(name: str, args: Mapping[str, Any]) -> AnyChange:
     """The change ``name`` with ``args`` stands for, or :class:`RefusedChangeError`."""
     adapter = _ADAPTERS.get(name)
     if adapter is None:
-        raise RefusedChangeError(f"Unknown mutation {name!r}.")
+        raise RefusedChangeError(wording.unknown_kind(name))
     try:
         return cast(AnyChange, adapter.validate_python(args))
     except ValidationError as exc:
-        raise RefusedChangeError(_first_error(exc)) from exc
+        raise RefusedChangeError(refusal(exc)) from exc
 
 
 def apply(tx: Tx, caller: Caller, change: AnyChange) -> Json:
@@ -107,10 +111,30 @@ def apply(tx: Tx, caller: Caller, change: AnyChange) -> Json:
             assert_never(change)
 
 
-def _first_error(exc: ValidationError) -> str:
+def refusal(exc: ValidationError) -> str:
+    """The first problem pydantic found, as the vocabulary words it."""
     error = exc.errors()[0]
-    where = ".".join(str(p) for p in error["loc"])
-    return f"{where}: {error['msg']}" if where else str(error["msg"])
+    where = [part for part in error["loc"] if isinstance(part, str)]
+    if not where:
+        return wording.malformed()
+    field, kind, ctx = where[-1], error["type"], error.get("ctx") or {}
+    if kind == "string_too_long":
+        return wording.too_long(field, ctx["max_length"], len(error["input"]))
+    if kind == "too_long":
+        return wording.too_long(field, ctx["max_length"], ctx.get("actual_length"), text=False)
+    if kind == "string_too_short":
+        return wording.too_short(field, ctx["min_length"])
+    if kind == "too_short":
+        return wording.too_short(field, ctx["min_length"], text=False)
+    if kind == "greater_than_equal":
+        return wording.below(field, ctx["ge"])
+    if kind == "less_than_equal":
+        return wording.above(field, ctx["le"])
+    if kind == "missing":
+        return wording.missing(field)
+    if kind == "unexpected_keyword_argument":
+        return wording.unknown_part(field)
+    return wording.not_valid(field)
 
 
 def _id(text: str) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import orjson
 
 from instainstru_desktop.domain.errors import DomainError
-from instainstru_desktop.protocol import Mutation
+from instainstru_desktop.protocol import CHANGE_TYPES, Mutation
 from instainstru_desktop.server.core.errors import MutationGap, ServiceError
 from instainstru_desktop.server.core.models import Conflict, MutationResult
 from instainstru_desktop.server.core.permissions import Permission, Role, require
@@ -135,7 +135,7 @@ def _record_rejection(tx: Tx, caller: Caller, mutation: Mutation, message: str) 
             instructor_id=principal.instructor_id,
             booking_id=booking.id if booking else None,
             kind="rejected_mutation",
-            message=f"Your change ({mutation.name}) was not applied: {message}",
+            message=f"{_summary(mutation.name)} was not applied: {message}",
             created_at=caller.now,
             resolved=False,
             resolution=None,
@@ -143,3 +143,7 @@ def _record_rejection(tx: Tx, caller: Caller, mutation: Mutation, message: str) 
         )
     )
 
+
+def _summary(name: str) -> str:
+    kind = CHANGE_TYPES.get(name)
+    return kind.summary if kind is not None else "A change"

@@ -50,6 +50,9 @@ def test_every_kind_of_change_is_in_the_vocabulary_once() -> None:
     assert len(CHANGE_TYPES) == len(kinds)  # wire names are unique
     assert all(CHANGE_TYPES[kind.wire_name] is kind for kind in kinds)
     assert all(isinstance(kind.version, int) and kind.version >= 1 for kind in kinds)
+    summaries = [kind.summary for kind in kinds]
+    assert all(summaries)
+    assert len(set(summaries)) == len(kinds)  # the server's records of refusals are paired by them
 
 
 #: The arguments the services queued before the vocabulary had types: the outbox of a cache

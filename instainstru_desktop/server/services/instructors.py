@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from instainstru_desktop.domain.policies import BookingPolicy
 from instainstru_desktop.domain.zones import zone
 from instainstru_desktop.server.core.errors import NotFound
 from instainstru_desktop.server.core.models import Instructor, LessonType
@@ -22,20 +21,8 @@ from instainstru_desktop.server.services.common import (
     record,
 )
 from instainstru_desktop.server.services.context import Caller
+from instainstru_desktop.server.services.rules import policy_of
 from instainstru_desktop.server.services.views import Json
-
-
-def policy_of(source: Any) -> BookingPolicy:
-    """The booking policy of an :class:`Instructor`, or of a row carrying the same columns
-    (``tx.instructors.for_slots`` / ``for_booking``, which booking and slot listing read)."""
-    return BookingPolicy(
-        min_notice_minutes=source.min_notice_minutes,
-        booking_horizon_days=source.booking_horizon_days,
-        buffer_minutes=source.buffer_minutes,
-        slot_step_minutes=source.slot_step_minutes,
-        daily_limit=source.daily_limit,
-        weekly_limit=source.weekly_limit,
-    )
 
 
 def _view(tx: Tx, instructor_id: str) -> Json:

@@ -43,9 +43,7 @@ def _result(m: MutationResult) -> Json:
     }
 
 
-def push(
-    uow: UnitOfWork, caller: Caller, client_id: str, mutations: Sequence[Mutation]
-) -> Json:
+def push(uow: UnitOfWork, caller: Caller, client_id: str, mutations: Sequence[Mutation]) -> Json:
     principal = require(caller.principal, Permission.SYNC)
     results: list[Json] = []
     last = 0

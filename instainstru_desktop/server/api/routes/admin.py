@@ -17,7 +17,6 @@ from instainstru_desktop.server.api.schemas import (
 )
 from instainstru_desktop.server.core.permissions import Permission
 from instainstru_desktop.server.core.wire import Instant, WireDate
-from instainstru_desktop.server.repositories import BookingFilter
 from instainstru_desktop.server.services import admin, bookings
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.views import Json
@@ -40,8 +39,8 @@ async def all_bookings(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> Response:
     """A page of all bookings; a page read since the last change in its scope is served from
-    memory (see ``bookings.admin_page``)."""
-    where = BookingFilter(
+    memory (see ``admin.bookings_page``)."""
+    query = bookings.BookingQuery(
         instructor_id=instructor_id,
         status=status,
         start_from=start_from,
@@ -49,15 +48,15 @@ async def all_bookings(
         text=q,
         flagged=flagged,
     )
-    body = bookings.cached_admin_page(context.answers, caller, where, cursor, limit)
+    body = admin.cached_bookings_page(context.answers, caller, query, cursor, limit)
     if body is None:
         body = await run_read(
             context.uow,
-            bookings.admin_page,
+            admin.bookings_page,
             context.uow,
             context.answers,
             caller,
-            where,
+            query,
             cursor,
             limit,
         )

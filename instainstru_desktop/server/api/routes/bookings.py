@@ -22,7 +22,6 @@ from instainstru_desktop.server.api.schemas import (
 )
 from instainstru_desktop.server.core.permissions import Permission
 from instainstru_desktop.server.core.wire import Instant
-from instainstru_desktop.server.repositories import BookingFilter
 from instainstru_desktop.server.services import bookings
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.views import Json
@@ -66,8 +65,8 @@ async def list_bookings(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> Response:
     """The caller's own bookings (students and instructors), or all (admins)."""
-    where = BookingFilter(status=status, start_from=start_from, start_to=start_to)
-    page = await run_read(uow, bookings.list_bookings, uow, caller, where, cursor, limit)
+    query = bookings.BookingQuery(status=status, start_from=start_from, start_to=start_to)
+    page = await run_read(uow, bookings.list_bookings, uow, caller, query, cursor, limit)
     return json_response(page)
 
 

@@ -95,16 +95,6 @@ def set_template_in(
     }
 
 
-def set_template(
-    uow: UnitOfWork, caller: Caller, instructor_id: str, ranges: Sequence[tuple[int, str, str]]
-) -> Json:
-    require(caller.principal, Permission.AVAILABILITY_EDIT)
-    with uow.write() as tx:
-        view = set_template_in(tx, caller, instructor_id, ranges)
-        tx.commit()
-    return view
-
-
 def cached_availability(
     cache: AnswerCache[bytes], caller: Caller, instructor_id: str, first: date, last: date
 ) -> bytes | None:
@@ -216,27 +206,6 @@ def clear_date_in(tx: Tx, caller: Caller, instructor_id: str, day: date) -> Json
         )
         reconcile(tx, caller, instructor, day)
     return {"instructor_id": instructor.id, "date": day}
-
-
-def set_date(
-    uow: UnitOfWork,
-    caller: Caller,
-    instructor_id: str,
-    day: date,
-    ranges: Sequence[tuple[str, str]],
-) -> Json:
-    require(caller.principal, Permission.AVAILABILITY_EDIT)
-    with uow.write() as tx:
-        view = set_date_in(tx, caller, instructor_id, day, ranges)
-        tx.commit()
-    return view
-
-
-def clear_date(uow: UnitOfWork, caller: Caller, instructor_id: str, day: date) -> None:
-    require(caller.principal, Permission.AVAILABILITY_EDIT)
-    with uow.write() as tx:
-        clear_date_in(tx, caller, instructor_id, day)
-        tx.commit()
 
 
 def reconcile(tx: Tx, caller: Caller, instructor: Instructor, day: date | None = None) -> None:

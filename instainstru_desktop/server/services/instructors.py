@@ -111,14 +111,6 @@ def set_policy_in(tx: Tx, caller: Caller, instructor_id: str, values: dict[str, 
     return views.policy(instructor)
 
 
-def set_policy(uow: UnitOfWork, caller: Caller, instructor_id: str, values: dict[str, Any]) -> Json:
-    require(caller.principal, Permission.INSTRUCTORS_EDIT)
-    with uow.write() as tx:
-        view = set_policy_in(tx, caller, instructor_id, values)
-        tx.commit()
-    return view
-
-
 def add_lesson_type(
     uow: UnitOfWork, caller: Caller, instructor_id: str, values: dict[str, Any]
 ) -> Json:

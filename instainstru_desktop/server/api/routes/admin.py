@@ -18,6 +18,7 @@ from instainstru_desktop.server.api.schemas import (
 from instainstru_desktop.server.core.permissions import Permission
 from instainstru_desktop.server.core.wire import Instant, WireDate
 from instainstru_desktop.server.services import admin, bookings
+from instainstru_desktop.server.services.common import run_use_case
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.views import Json
 
@@ -65,10 +66,9 @@ async def all_bookings(
 
 @router.post("/bookings/{booking_id}/review", response_model=BookingOut)
 def review(booking_id: str, body: ReviewIn, caller: Admin, uow: UowDep) -> Json:
-    return bookings.run(
+    return run_use_case(
         uow,
         caller,
-        Permission.ADMIN_REVIEW,
         bookings.review_in,
         booking_id,
         body.flagged,

@@ -239,18 +239,3 @@ class BookForStudentDialog(QDialog):
         finally:
             dialog.deleteLater()
 
-
-def policy_sentence(min_notice_minutes: int, cancel_hours: int | None = None) -> str:
-    """A default policy text from the instructor's rules, when the caller has no own words."""
-    notice = (
-        f"{min_notice_minutes // 60} hours"
-        if min_notice_minutes % 60 == 0
-        else f"{min_notice_minutes} minutes"
-    )
-    text = f"Lessons can be booked up to {notice} before they start."
-    if cancel_hours is not None:
-        text += (
-            f" Cancelling less than {cancel_hours} hours before the lesson is charged in "
-            "full; earlier cancellations are free."
-        )
-    return text

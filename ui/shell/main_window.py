@@ -12,7 +12,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -500,6 +500,3 @@ class MainWindow(QMainWindow):
         from ui.calendar.week_view import KEY_HELP
 
         QMessageBox.information(self, "Keyboard shortcuts", KEY_HELP)
-
-    def go_to_qdate(self, qdate: QDate) -> None:
-        self.week_page.go_to(qdate.toPython())  # type: ignore[arg-type]

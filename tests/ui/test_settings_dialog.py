@@ -21,14 +21,8 @@ from ui.account.connection_dialog import (
     server_label,
 )
 from ui.appearance.theme import DARK, LIGHT, Palette, apply_theme
-from ui.settings.settings_dialog import (
-    Section,
-    SettingsDialog,
-    SettingsResult,
-    offset_text,
-    zone_display,
-    zone_from_display,
-)
+from ui.settings.settings_dialog import Section, SettingsDialog, SettingsResult
+from ui.widgets.zones import offset_text, zone_display, zone_from_display
 
 #: Wednesday 4 March 2026, 12:00 UTC: 13:00 in Berlin (CET).
 NOW = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)

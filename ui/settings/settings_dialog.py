@@ -16,18 +16,16 @@ action (``account_action``) and the caller does it after saving; the signals
 from __future__ import annotations
 
 import enum
-import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from string import Template
 from typing import Any, Literal
 
-from PySide6.QtCore import Qt, QTimeZone, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -49,25 +47,11 @@ from ui.account.connection_dialog import palette_in_use, sharpen_controls
 from ui.appearance import icons
 from ui.appearance.theme import Palette, ThemeChoice, is_dark
 from ui.forms.loader import form_child, load_form
+from ui.widgets.zones import ZonePicker, offset_text, system_zone, zone_display
 
 AccountAction = Literal["change_server", "sign_out"]
 LeaveChoice = Literal["save", "discard", "cancel"]
 STEP_CHOICES = (15, 30, 60)
-#: The areas that hold the canonical IANA names; the others (US/, Etc/, ...) are old aliases.
-ZONE_AREAS = frozenset(
-    [
-        "Africa",
-        "America",
-        "Antarctica",
-        "Arctic",
-        "Asia",
-        "Atlantic",
-        "Australia",
-        "Europe",
-        "Indian",
-        "Pacific",
-    ]
-)
 
 
 class Section(enum.IntEnum):
@@ -118,46 +102,6 @@ class SettingsResult:
         return {name: getattr(self, name) for name in POLICY_FIELDS if name in self.changed}
 
 
-def zone_names(current: str = "") -> list[str]:
-    """The zones offered: canonical IANA names, UTC, and ``current`` even if it is an alias."""
-    names = {n for n in zoneinfo.available_timezones() if n.split("/")[0] in ZONE_AREAS}
-    names.add("UTC")
-    if current:
-        names.add(current)
-    return sorted(names)
-
-
-def zone_display(name: str) -> str:
-    """How a zone is listed: "America/New York" reads better than "America/New_York"."""
-    return name.replace("_", " ")
-
-
-def zone_from_display(text: str) -> str:
-    """The IANA name of a listed or typed zone (IANA names have no spaces)."""
-    return text.strip().replace(" ", "_")
-
-
-def offset_text(name: str, now: datetime) -> str:
-    """“14:32 there now · CET · UTC+01:00” for a known zone."""
-    local = now.astimezone(zoneinfo.ZoneInfo(name))
-    offset = local.utcoffset()
-    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
-    sign = "+" if minutes >= 0 else "−"
-    hours, rest = divmod(abs(minutes), 60)
-    parts = [f"{local:%H:%M} there now"]
-    abbreviation = local.tzname() or ""
-    if abbreviation and abbreviation[0] not in "+-" and abbreviation != "UTC":
-        parts.append(abbreviation)
-    parts.append(f"UTC{sign}{hours:02d}:{rest:02d}")
-    return " · ".join(parts)
-
-
-def system_zone() -> str | None:
-    """This computer's IANA zone, when Qt can tell and Python knows it."""
-    name = bytes(QTimeZone.systemTimeZoneId().data()).decode("ascii", "replace")
-    return name if zone_problem(name) is None else None
-
-
 class SettingsDialog(QDialog):
     """The person's settings; see the module docstring for what it does and does not do."""
 
@@ -187,7 +131,7 @@ class SettingsDialog(QDialog):
         self._keep_edits = True
         self._valid = True
         self._palette = palette_in_use()
-        self.form = load_form("settings", self)
+        self.form = load_form("settings", self, custom=[ZonePicker])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.form)
@@ -211,7 +155,7 @@ class SettingsDialog(QDialog):
         self.account_value: QLabel = c(QLabel, "accountValue")
         self.change_server: QPushButton = c(QPushButton, "changeServer")
         self.sign_out: QPushButton = c(QPushButton, "signOut")
-        self.zone: QComboBox = c(QComboBox, "zone")
+        self.zone: ZonePicker = c(ZonePicker, "zone")
         self.zone_offset: QLabel = c(QLabel, "zoneOffset")
         self.zone_hint: QLabel = c(QLabel, "zoneHint")
         self.use_system_zone: QPushButton = c(QPushButton, "useSystemZone")
@@ -264,15 +208,8 @@ class SettingsDialog(QDialog):
         profile = self._profile
         self.server_value.setText(server_label)
         self.account_value.setText(account_label)
-        current = profile.time_zone
-        self.zone.addItems([zone_display(n) for n in zone_names(current)])
-        completer = QCompleter(self.zone.model(), self.zone)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        completer.setMaxVisibleItems(12)
-        self.zone.setCompleter(completer)
-        self.zone.setCurrentText(zone_display(current))
+        self.zone.offer(profile.time_zone)
+        self.zone.show_zone(profile.time_zone)
         shade = "dark" if is_dark(ThemeChoice.SYSTEM) else "light"
         self.theme_buttons["system"].setText(f"Same as &system (currently {shade})")
         self.theme_buttons[self._theme].setChecked(True)
@@ -343,7 +280,7 @@ class SettingsDialog(QDialog):
 
     def time_zone(self) -> str:
         """The IANA name in the zone box, as typed or picked."""
-        return zone_from_display(self.zone.currentText())
+        return self.zone.zone()
 
     def theme(self) -> str:
         return next(t for t, button in self.theme_buttons.items() if button.isChecked())

@@ -104,6 +104,9 @@ class MainWindow(QMainWindow):
         self.statusBar().setSizeGripEnabled(False)
         self._connect()
         self.week_title.set_week(self.week_page.week_start)
+        if preferences.display_zone:  # the zone the week was left in, on screen and in the box
+            self.week_page.view.set_display_zone(preferences.display_zone)
+            self.zone_switcher.show_choice(preferences.display_zone)
 
     # -- building ---------------------------------------------------------------------------
 
@@ -242,8 +245,6 @@ class MainWindow(QMainWindow):
     def start(self) -> None:
         """Show the last week at once, then bring the core up behind it."""
         self.week_page.show_cached()
-        if self.preferences.display_zone:
-            self.week_page.view.set_display_zone(self.preferences.display_zone)
         self.session.start()
 
     def shutdown(self) -> None:

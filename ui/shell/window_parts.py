@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from zoneinfo import available_timezones
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QComboBox,
-    QCompleter,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -19,13 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-#: Zones offered first in the switcher (a studio's students are often in these).
-COMMON_ZONES = (
-    "Europe/London", "Europe/Madrid", "Europe/Berlin", "America/New_York", "America/Chicago",
-    "America/Los_Angeles", "America/Sao_Paulo", "Asia/Kolkata", "Asia/Tokyo",
-    "Australia/Sydney", "UTC",
-)
-HOME = "__home__"
+from ui.widgets.zones import ZonePicker, is_zone, zone_display
+
+HOME = "__home__"  # the item data of "My zone"
 
 
 def _qdate(day: date) -> QDate:
@@ -57,7 +51,7 @@ class WeekTitle(QLabel):
         self.setText(text)
 
 
-class ZoneSwitcher(QComboBox):
+class ZoneSwitcher(ZonePicker):
     """Choose the zone lessons are drawn in; the first entry is always the instructor's own."""
 
     zoneChosen = Signal(object)  # noqa: N815 - a zone name, or None for the instructor's zone
@@ -70,54 +64,61 @@ class ZoneSwitcher(QComboBox):
         self.setMinimumContentsLength(20)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.setMaximumWidth(260)
-        self.setEditable(True)
-        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self._home = "UTC"
+        self._announced: str | None = None  # the zone last announced (None: my zone)
         self._fill()
-        completer = QCompleter(sorted(available_timezones()), self)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        self.setCompleter(completer)
         self.activated.connect(self._on_activated)
         editor = self.lineEdit()
         assert editor is not None  # editable combo boxes always have one
         editor.returnPressed.connect(self._on_typed)
 
-    def _fill(self) -> None:
+    def _fill(self, shown: str | None = None) -> None:
         self.blockSignals(True)
         self.clear()
-        self.addItem(f"My zone ({self._home})", HOME)
-        for zone in COMMON_ZONES:
-            if zone != self._home:
-                self.addItem(zone, zone)
+        self.addItem(f"My zone ({zone_display(self._home)})", HOME)
+        self.offer(shown or "")
+        self.removeItem(self.findData(self._home))  # "My zone" stands for it
         self.blockSignals(False)
 
     def set_home_zone(self, zone: str) -> None:
         current = self.currentData()
         self._home = zone
-        self._fill()
-        index = self.findData(current) if current not in (None, HOME) else 0
-        self.setCurrentIndex(max(index, 0))
+        shown = None if current in (None, HOME, zone) else str(current)
+        self._fill(shown)
+        self.setCurrentIndex(max(self.findData(shown), 0) if shown else 0)
 
     def choose(self, zone: str | None) -> None:
         """Select a zone as if the person had (None or the home zone: back to my zone)."""
+        self._select(zone)
+        self._announce(None if zone is None or zone == self._home else zone)
+
+    def show_choice(self, zone: str | None) -> None:
+        """Show a zone as chosen without announcing it (the one the week was left in)."""
+        self._select(zone)
+        self._announced = None if zone == self._home else zone
+
+    def _select(self, zone: str | None) -> None:
         if zone is None or zone == self._home:
             self.setCurrentIndex(0)
-            self.zoneChosen.emit(None)
             return
         if self.findData(zone) < 0:
-            self.addItem(zone, zone)
+            self.addItem(zone_display(zone), zone)
         self.setCurrentIndex(self.findData(zone))
-        self.zoneChosen.emit(zone)
+
+    def _announce(self, zone: str | None) -> None:
+        # Enter on a listed name activates its item and also reaches _on_typed: say it once
+        if zone != self._announced:
+            self._announced = zone
+            self.zoneChosen.emit(zone)
 
     def _on_activated(self, index: int) -> None:
         data = self.itemData(index)
-        self.zoneChosen.emit(None if data == HOME else str(data))
+        self._announce(None if data == HOME else str(data))
 
     def _on_typed(self) -> None:
-        text = self.currentText().strip()
-        if text in available_timezones():
-            self.choose(text)
+        name = self.zone()
+        if is_zone(name):
+            self.choose(name)
 
 
 def ask_date(parent: QWidget, around: date) -> date | None:

@@ -89,6 +89,20 @@ def test_actions_of_items_without_a_lesson_skip_lesson_actions():
     assert actions_of(replace(item, actions=("bogus",))) == ()
 
 
+def test_the_cards_keep_saying_how_long_ago_without_a_new_list(qtbot):
+    now = [NOW]
+    widget = AttentionList(time_zone=ZONE, clock=lambda: now[0])
+    qtbot.addWidget(widget)
+    widget.set_items(attention_items())
+    card = widget.card("att-3")
+    assert card is not None
+    before = card.when.text()
+    now[0] = card.item.created_at + timedelta(minutes=25)
+    widget.refresh_ages()
+    assert widget.card("att-3") is card  # the same card: its buttons keep their state
+    assert card.when.text() == "25 min ago" != before
+
+
 def test_ago():
     zone = ZoneInfo(ZONE)
     assert ago(NOW - timedelta(seconds=5), NOW, zone) == "just now"

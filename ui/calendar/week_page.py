@@ -2,7 +2,8 @@
 
 The view shows an edit at once (optimistically); this controller writes it to the cache and
 outbox on the database executor and re-reads the week, so pending markers and the server's
-later answer both come from the one source of truth, the cache.
+later answer both come from the one source of truth, the cache. Other changes re-read the week
+only when they touch it (:meth:`WeekPage.touched_by`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from instainstru_desktop.domain import DomainError, local_date, week_start
+from instainstru_desktop.domain import DomainError, local_date, week_dates, week_start
 from instainstru_desktop.domain import zone as domain_zone
 from instainstru_desktop.services.views import Changed, HoursRange, WeekSnapshot
 from ui.appearance.theme import Palette
@@ -49,6 +50,7 @@ class WeekPage(QWidget):
     noShowRequested = Signal(str)  # noqa: N815
     cancelRequested = Signal(str)  # noqa: N815
     bookRequested = Signal(object)  # noqa: N815
+    changed = Signal(object)  # the Changed of an edit made here: other views may show it too
 
     def __init__(
         self,
@@ -116,6 +118,21 @@ class WeekPage(QWidget):
     def step(self, weeks: int) -> None:
         self.go_to(self._week_start + timedelta(weeks=weeks))
 
+    def touched_by(self, changed: Changed) -> bool:
+        """Whether a change reaches the week shown: its dates, its lessons, the usual week."""
+        if changed.everything or changed.template:
+            return True
+        snapshot = self.view.snapshot()
+        if snapshot is None or snapshot.week_start != self._week_start:
+            return True  # what is shown is not this week's read yet
+        if not changed.dates.isdisjoint(week_dates(self._week_start)):
+            return True
+        return any(card.booking_id in changed.booking_ids for card in snapshot.lessons)
+
+    def on_changed(self, changed: Changed) -> None:
+        if self.touched_by(changed):
+            self.reload()
+
     def reload(self, on_loaded: Callable[[WeekSnapshot], None] | None = None) -> None:
         """Read the shown week from the cache (coalescing bursts of refresh requests).
 
@@ -179,6 +196,7 @@ class WeekPage(QWidget):
         self.run_edit(
             lambda: services.availability.set_date_ranges(instructor_id, day, ranges),
             "saving your hours",
+            drawn=day,
         )
 
     def _on_usual_restored(self, day: date) -> None:
@@ -186,14 +204,26 @@ class WeekPage(QWidget):
             return
         services, instructor_id = self.session.services, self.session.instructor_id
         self.run_edit(
-            lambda: services.availability.clear_date(instructor_id, day), "restoring your hours"
+            lambda: services.availability.clear_date(instructor_id, day),
+            "restoring your hours",
+            drawn=day,
         )
 
-    def run_edit(self, fn: Callable[[], Changed], what: str) -> None:
-        """Run a write use case, then re-read the week (also after a refusal: undo the picture)."""
+    def run_edit(self, fn: Callable[[], Changed], what: str, drawn: date | None = None) -> None:
+        """Run a write use case and announce what it changed through ``changed``.
+
+        ``drawn``: a date the view already drew the edit on; it is read again even when the
+        edit queued nothing, so the picture is replaced by the cache's truth either way (after a
+        refusal too).
+        """
+
+        def done(changed: Changed) -> None:
+            if drawn is not None:
+                changed |= Changed(dates=frozenset({drawn}))
+            self.changed.emit(changed)
 
         def failed(exc: BaseException) -> None:
             self.reload()
             self.session.ops.present(exc, what)
 
-        self.session.ops.run_db(fn, lambda _changed: self.reload(), failed, what=what)
+        self.session.ops.run_db(fn, done, failed, what=what)

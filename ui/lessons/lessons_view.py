@@ -186,7 +186,26 @@ class LessonsView(QWidget):
         if selected and tab == self.current_tab():
             self.select_booking(selected)
         self.tables[tab].update_empty_state()
-        self.tabs.setTabText(tab, f"{TAB_TITLES[tab].replace('&', '')} ({len(lessons)})")
+        self._count(tab)
+
+    def place_lesson(self, booking_id: str, tab: Tab | None, card: LessonCard | None) -> None:
+        """Show one lesson's fresh card in the list it belongs to now, and in no other."""
+        for each in Tab:
+            model = self.models[each]
+            if each is tab and card is not None:
+                model.put_lesson(card)
+            elif not model.remove_lesson(booking_id):
+                continue
+            self._count(each)
+
+    def drop_lesson(self, tab: Tab, booking_id: str) -> None:
+        """Take a lesson out of one list (a list that keeps only the most recent ones)."""
+        if self.models[tab].remove_lesson(booking_id):
+            self._count(tab)
+
+    def _count(self, tab: Tab) -> None:
+        rows = self.models[tab].rowCount()
+        self.tabs.setTabText(tab, f"{TAB_TITLES[tab].replace('&', '')} ({rows})")
 
     def set_detail(self, detail: LessonDetail | None) -> None:
         self.detail.set_detail(detail)

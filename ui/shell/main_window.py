@@ -10,7 +10,7 @@ import logging
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
@@ -42,9 +42,13 @@ from ui.lessons.lessons_view import LessonsView
 from ui.ops import Ops
 from ui.settings.preferences import Preferences
 from ui.shell.notices import NewLessonNotices
+from ui.shell.refresh import Refresher
 from ui.shell.session import Session
 from ui.shell.window_parts import WeekTitle, ZoneSwitcher, ask_date, ask_date_range
 from ui.widgets.status_bar import SyncStatusBar
+
+if TYPE_CHECKING:
+    from instainstru_desktop.sync.engine import SyncReport
 
 log = logging.getLogger(__name__)
 TAB_ICONS = ("calendar", "lesson", "attention")  # of the week, lessons and attention tabs
@@ -91,6 +95,9 @@ class MainWindow(QMainWindow):
         self._themed: list[tuple[QAction, str]] = []  # icons to re-tint when the theme changes
         self.setCentralWidget(self.tabs)
         self.status_bar = SyncStatusBar(palette=self.palette_)
+        self.refresher = Refresher(
+            self.session, self.week_page, self.lessons_page, self.attention_page, self.status_bar
+        )
         self.notices = NewLessonNotices(self)
         self.week_title = WeekTitle(self)
         self.zone_switcher = ZoneSwitcher(self)
@@ -231,7 +238,8 @@ class MainWindow(QMainWindow):
         page.cancelRequested.connect(actions.cancel)
         page.bookRequested.connect(actions.book)
         actions.changed.connect(self._on_lesson_changed)
-        self.attention_page.changed = self.refresh_all
+        page.changed.connect(self.refresher.apply)
+        self.attention_page.changed.connect(self.refresher.apply)
         self.attention_page.countChanged.connect(self._on_attention_count)
         self.lessons_page.upcomingLoaded.connect(self._on_upcoming)
         self.status_bar.syncRequested.connect(self._sync_now)
@@ -270,23 +278,17 @@ class MainWindow(QMainWindow):
         self.status_label.hide()
         self.refresh_all()
 
-    def _on_synced(self, report: Any) -> None:
+    def _on_synced(self, report: SyncReport) -> None:
         self.status_bar.set_syncing(False)
-        self.refresh_all()
+        self.refresher.after_sync(report)
 
     def _on_lesson_changed(self, changed: Changed) -> None:
         self.notices.remember(changed.booking_ids)  # booked here: not news to announce
-        self.refresh_all()
+        self.refresher.apply(changed)
 
     def refresh_all(self) -> None:
-        """Re-read everything shown (after a sync or an edit): a few short cache reads."""
-        if not self.session.is_ready:
-            return
-        self.week_page.reload()
-        self.lessons_page.refresh()
-        self.attention_page.refresh()
-        status = self.session.services.status
-        self.ops.run_db(status.status, self.status_bar.set_status, what="reading the sync status")
+        """Re-read everything shown (at start; edits and syncs re-read only what they name)."""
+        self.refresher.everything()
 
     def _on_busy(self, busy: bool) -> None:
         if busy:

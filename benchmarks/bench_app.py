@@ -14,7 +14,8 @@ Each figure has a baseline measured in the same run, so the ratios hold on a noi
     loaded (lists included) and a dozen weeks were browsed forth and back; against a bare
     QMainWindow process and the app on the plain demo cache. VmHWM is the peak.
 (d) refreshing the views in a running app on the 100k-booking cache, from the signal to the last
-    read on screen (the database executor idle again), median of ``--refreshes``:
+    read on screen (the database executor idle again), median of ``--refreshes``, with the
+    background sync stopped so that each figure is the refresh alone:
     after a note saved on one lesson of the week shown, after a sync that brought one booking,
     and after a sync that brought nothing (the minute's pull on a quiet day). Baseline in the same
     run: re-reading everything (the week, the three lesson lists, needs attention, the status),
@@ -411,6 +412,9 @@ def refresh_in_process(profile: Path, runs: int) -> dict[str, Any]:
     from instainstru_desktop.sync.engine import SyncReport
 
     app, window, wait = _open_window(profile)
+    core = window.session.core
+    core.live.stop()
+    core.scheduler.stop()
     page = window.week_page
     page.go_to(page.week_start - timedelta(weeks=8))  # a busy week of the piled-up past
     wait(lambda: (s := page.view.snapshot()) is not None and s.week_start == page.week_start)

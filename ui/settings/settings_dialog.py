@@ -24,34 +24,30 @@ from typing import Any, Literal
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QMessageBox,
     QPushButton,
     QRadioButton,
-    QSpinBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from instainstru_desktop.services.profile import policy_problems, zone_problem
+from instainstru_desktop.services.profile import zone_problem
 from instainstru_desktop.services.views import POLICY_FIELDS, InstructorProfile, SyncMark
 from ui.account.connection_dialog import palette_in_use, sharpen_controls
 from ui.appearance import icons
 from ui.appearance.theme import Palette, ThemeChoice, is_dark
 from ui.forms.loader import form_child, load_form
+from ui.settings.rules_page import RulesPage
 from ui.widgets.zones import ZonePicker, offset_text, system_zone, zone_display
 
 AccountAction = Literal["change_server", "sign_out"]
 LeaveChoice = Literal["save", "discard", "cancel"]
-STEP_CHOICES = (15, 30, 60)
 
 
 class Section(enum.IntEnum):
@@ -63,13 +59,6 @@ class Section(enum.IntEnum):
     BOOKING_RULES = 3
 
 
-_RULE_HELP = {
-    "min_notice_minutes": "noticeHelp",
-    "booking_horizon_days": "horizonHelp",
-    "buffer_minutes": "bufferHelp",
-    "daily_limit": "limitsHelp",
-    "weekly_limit": "limitsHelp",
-}
 _SECTION_ICONS = {
     Section.ACCOUNT: "user",
     Section.TIME_ZONE: "globe",
@@ -164,20 +153,7 @@ class SettingsDialog(QDialog):
             ThemeChoice.DARK.value: c(QRadioButton, "themeDark"),
             ThemeChoice.SYSTEM.value: c(QRadioButton, "themeSystem"),
         }
-        self.notice_hours: QSpinBox = c(QSpinBox, "noticeHours")
-        self.notice_minutes: QSpinBox = c(QSpinBox, "noticeMinutes")
-        self.horizon_days: QSpinBox = c(QSpinBox, "horizonDays")
-        self.buffer_minutes: QSpinBox = c(QSpinBox, "bufferMinutes")
-        self.slot_step: QComboBox = c(QComboBox, "slotStep")
-        self.daily_limit: QSpinBox = c(QSpinBox, "dailyLimit")
-        self.daily_unlimited: QCheckBox = c(QCheckBox, "dailyUnlimited")
-        self.weekly_limit: QSpinBox = c(QSpinBox, "weeklyLimit")
-        self.weekly_unlimited: QCheckBox = c(QCheckBox, "weeklyUnlimited")
-        #: The line under each rule: help text, or what is wrong with the value (in red).
-        self.rule_help: dict[str, QLabel] = {
-            name: c(QLabel, label) for name, label in _RULE_HELP.items()
-        }
-        self._help_texts = {label: label.text() for label in self.rule_help.values()}
+        self.rules = RulesPage(c)
         self.zone_form: QFormLayout = c(QFormLayout, "zoneForm")
         self.sync_note: QLabel = c(QLabel, "syncNote")
         self.buttons: QDialogButtonBox = c(QDialogButtonBox, "buttons")
@@ -191,9 +167,6 @@ class SettingsDialog(QDialog):
             self._child(QWidget, f"{page}Page").layout().setContentsMargins(24, 18, 24, 12)
         for name in ("zoneIntro", "appearanceIntro", "rulesIntro", "accountNote", "zoneOffset"):
             self._child(QLabel, name).setProperty("role", "subtitle")
-        for name in ("noticeHelp", "horizonHelp", "bufferHelp", "stepHelp", "limitsHelp"):
-            self._child(QLabel, name).setProperty("role", "help")
-            self._child(QLabel, name).setAccessibleName("Help")
         self._child(QLabel, "zoneNote").setProperty("role", "notice")
         self.zone_hint.setProperty("role", "error")
         self.use_system_zone.setProperty("role", "link")
@@ -213,22 +186,7 @@ class SettingsDialog(QDialog):
         shade = "dark" if is_dark(ThemeChoice.SYSTEM) else "light"
         self.theme_buttons["system"].setText(f"Same as &system (currently {shade})")
         self.theme_buttons[self._theme].setChecked(True)
-        hours, minutes = divmod(profile.min_notice_minutes, 60)
-        self.notice_hours.setValue(hours)
-        self.notice_minutes.setValue(minutes)
-        self.horizon_days.setValue(profile.booking_horizon_days)
-        self.buffer_minutes.setValue(profile.buffer_minutes)
-        steps = sorted({*STEP_CHOICES, profile.slot_step_minutes})
-        for step in steps:
-            self.slot_step.addItem("hour" if step == 60 else f"{step} minutes", step)
-        self.slot_step.setCurrentIndex(steps.index(profile.slot_step_minutes))
-        for spin, box, value, fallback in (
-            (self.daily_limit, self.daily_unlimited, profile.daily_limit, 6),
-            (self.weekly_limit, self.weekly_unlimited, profile.weekly_limit, 25),
-        ):
-            spin.setValue(fallback if value is None else value)
-            box.setChecked(value is None)
-            spin.setEnabled(value is not None)
+        self.rules.fill(profile)
         self._show_mark()
 
     def _show_mark(self) -> None:
@@ -251,26 +209,7 @@ class SettingsDialog(QDialog):
         self.sign_out.clicked.connect(lambda: self._leave_for("sign_out"))
         self.use_system_zone.clicked.connect(self._use_system_zone)
         self.zone.currentTextChanged.connect(self._validate)
-        for spin in (
-            self.notice_hours,
-            self.notice_minutes,
-            self.horizon_days,
-            self.buffer_minutes,
-            self.daily_limit,
-            self.weekly_limit,
-        ):
-            spin.textChanged.connect(self._validate)
-            # QSpinBox.textChanged is silent while the text is not a number (emptied, half
-            # typed), which is exactly when the hint must appear: the editor's own signal tells
-            editor = spin.findChild(QLineEdit)
-            if editor is not None:
-                editor.textChanged.connect(self._validate)
-        for box, spin in (
-            (self.daily_unlimited, self.daily_limit),
-            (self.weekly_unlimited, self.weekly_limit),
-        ):
-            box.toggled.connect(lambda on, s=spin: s.setEnabled(not on))
-            box.toggled.connect(self._validate)
+        self.rules.connect(self._validate)
 
     # -- reading and checking ---------------------------------------------------------------
 
@@ -285,32 +224,6 @@ class SettingsDialog(QDialog):
     def theme(self) -> str:
         return next(t for t, button in self.theme_buttons.items() if button.isChecked())
 
-    def _policy(self) -> tuple[dict[str, int | None], dict[str, str]]:
-        """The booking rules as entered, and a sentence per rule that is wrong."""
-        empty: dict[str, str] = {}
-        entries = (
-            ("min_notice_minutes", (self.notice_hours, self.notice_minutes), "the minimum notice"),
-            ("booking_horizon_days", (self.horizon_days,), "the booking window"),
-            ("buffer_minutes", (self.buffer_minutes,), "the buffer between lessons"),
-            ("daily_limit", (self.daily_limit,), "the daily limit"),
-            ("weekly_limit", (self.weekly_limit,), "the weekly limit"),
-        )
-        for name, spins, words in entries:
-            if any(s.isEnabled() and not s.hasAcceptableInput() for s in spins):
-                empty[name] = f"Enter {words} as a number."
-        values: dict[str, int | None] = {
-            "min_notice_minutes": self.notice_hours.value() * 60 + self.notice_minutes.value(),
-            "booking_horizon_days": self.horizon_days.value(),
-            "buffer_minutes": self.buffer_minutes.value(),
-            "slot_step_minutes": int(self.slot_step.currentData()),
-            "daily_limit": None if self.daily_unlimited.isChecked() else self.daily_limit.value(),
-            "weekly_limit": None
-            if self.weekly_unlimited.isChecked()
-            else self.weekly_limit.value(),
-        }
-        problems = {**policy_problems(values), **empty}
-        return values, {name: problems[name] for name in POLICY_FIELDS if name in problems}
-
     def zone_problem(self) -> str | None:
         """Why the zone box's text cannot be saved, in the words typed (None: it can)."""
         typed, name = self.zone.currentText().strip(), self.time_zone()
@@ -323,7 +236,7 @@ class SettingsDialog(QDialog):
         zone = self.zone_problem()
         if zone:
             found[Section.TIME_ZONE] = [zone]
-        _, rules = self._policy()
+        _, rules = self.rules.read()
         if rules:
             found[Section.BOOKING_RULES] = list(rules.values())
         return found
@@ -334,7 +247,7 @@ class SettingsDialog(QDialog):
     def _validate(self) -> None:
         problems = self.problems()
         self._show_zone(problems.get(Section.TIME_ZONE, []))
-        self._show_rules(self._policy()[1])
+        self.rules.show_problems(self.rules.read()[1])
         for section, name in _SECTION_ICONS.items():
             item = self.sections.item(section)
             bad = section in problems
@@ -361,19 +274,6 @@ class SettingsDialog(QDialog):
         self.use_system_zone.setText(f"Use this computer's zone ({zone_display(system or '')})")
         self.zone_form.setRowVisible(self.use_system_zone, offer)
 
-    def _show_rules(self, problems: dict[str, str]) -> None:
-        """Each rule's line says what is wrong with it, or goes back to its help text."""
-        wrong: dict[QLabel, list[str]] = {}
-        for name, message in problems.items():
-            wrong.setdefault(self.rule_help[name], []).append(message)
-        for label, help_text in self._help_texts.items():
-            messages = wrong.get(label, [])
-            label.setText(" ".join(messages) or help_text)
-            if label.property("tone") != ("error" if messages else ""):
-                label.setProperty("tone", "error" if messages else "")
-                label.style().unpolish(label)
-                label.style().polish(label)
-
     def _use_system_zone(self) -> None:
         system = system_zone()
         if system:
@@ -393,7 +293,7 @@ class SettingsDialog(QDialog):
         problems = self.problems()
         if problems:
             raise ValueError(" ".join(m for msgs in problems.values() for m in msgs))
-        policy, _ = self._policy()
+        policy, _ = self.rules.read()
         values: dict[str, Any] = {"theme": self.theme(), "time_zone": self.time_zone(), **policy}
         changed = frozenset(name for name, value in values.items() if start[name] != value)
         return SettingsResult(**values, changed=changed, account_action=self._action)

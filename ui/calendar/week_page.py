@@ -16,13 +16,14 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMessageBox, QVBoxLayout, QWidget
 
 from instainstru_desktop.domain import DomainError, local_date, week_dates, week_start
 from instainstru_desktop.domain import zone as domain_zone
 from instainstru_desktop.services.views import Changed, HoursRange, WeekSnapshot
 from ui.appearance.theme import Palette
 from ui.calendar import week_cache
+from ui.calendar.date_dialogs import ask_date, ask_date_range
 from ui.calendar.week_view import WeekView
 from ui.shell.session import Session
 
@@ -188,6 +189,50 @@ class WeekPage(QWidget):
             log.info("could not save the week for the next start: %s", exc)
 
     # -- edits ------------------------------------------------------------------------------
+
+    def go_to_date(self) -> None:
+        """Ask for a date and show its week."""
+        chosen = ask_date(self, self._week_start)
+        if chosen is not None:
+            self.go_to(chosen)
+
+    def copy_last_week(self) -> None:
+        services, iid = self.session.services, self.session.instructor_id
+        if iid is None:
+            return
+        monday = self._week_start
+        self.run_edit(
+            lambda: services.availability.copy_last_week(iid, monday), "copying last week"
+        )
+
+    def make_usual_week(self) -> None:
+        """Make the hours shown the usual week, once the person agrees."""
+        services, iid = self.session.services, self.session.instructor_id
+        if iid is None:
+            return
+        monday = self._week_start
+        answer = QMessageBox.question(
+            self,
+            "Make this your usual week?",
+            "Your usual week will become the hours shown now. Weeks with their own hours keep "
+            "them; lessons already booked stay booked.",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.run_edit(
+                lambda: services.availability.make_usual_week(iid, monday), "saving your usual week"
+            )
+
+    def take_time_off(self) -> None:
+        """Ask for the first and last day off, then close them."""
+        services, iid = self.session.services, self.session.instructor_id
+        if iid is None:
+            return
+        chosen = ask_date_range(self, self._week_start)
+        if chosen is not None:
+            first, last = chosen
+            self.run_edit(
+                lambda: services.availability.time_off(iid, first, last), "saving your time off"
+            )
 
     def _on_hours_edited(self, day: date, ranges: tuple[HoursRange, ...]) -> None:
         if not self.session.is_ready or self.session.instructor_id is None:

@@ -82,6 +82,9 @@ class EmbeddedServer:
             raise ValueError("a secret was given for a server that is told not to require one")
         fresh = secrets.token_urlsafe(32) if secret is None else secret
         self.secret = fresh if require_secret else None
+        # The student pages are for a standalone server; this one answers only the app (a
+        # test playing a remote server may still ask for them).
+        settings.setdefault("web_pages", False)
         self.settings = Settings(
             database_url=database_url,
             seed_demo=seed_demo,

@@ -20,7 +20,7 @@ import hmac
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
@@ -69,7 +69,7 @@ class Visit:
             self._set[ZONE_COOKIE] = (asked, _YEAR, False)
             return asked
         for candidate in (
-            self.request.cookies.get(ZONE_COOKIE),
+            unquote(self.request.cookies.get(ZONE_COOKIE, "")),
             self.principal.time_zone if self.principal else None,
         ):
             if candidate and _known(candidate):

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests.sync.consistency import booking_row
-from tests.sync.harness import Device, wait_until
+from tests.sync.harness import Device
 from tests.web.site import SHOTS, Site
 from tests.web.studio import build
 
@@ -139,9 +139,9 @@ def test_screenshots_of_every_page(site: Site, chromium: Any, width: int) -> Non
     with site.uow.write() as tx:
         instructor = tx.instructors.by_slug("ines-teacher")
         assert instructor is not None
-        instructor[0].bio = (
-            "Piano and music theory for every level.\n\nLessons in English or Spanish."
-        )
+        instructor[
+            0
+        ].bio = "Piano and music theory for every level.\n\nLessons in English or Spanish."
         tx.commit()
     context = chromium.new_context(
         viewport={"width": width, "height": 900}, timezone_id="Asia/Tokyo", locale="en-GB"

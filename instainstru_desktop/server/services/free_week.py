@@ -91,7 +91,10 @@ def free_week(uow: UnitOfWork, cache: SlotCache, caller: Caller, query: WeekQuer
         next_free = next((s for s in starts if s >= bounds.end), None)
         if next_free is None and window.end < horizon_end:
             if later is None:  # read once, for every empty day at the end of the week
-                end = min(horizon_end + timedelta(minutes=1), window.end + MAX_WINDOW)
+                # up to the end of the horizon's last day: a window that stays the same all
+                # day (so its answer is kept), not one that moves with the clock
+                last_day = local_day_bounds_utc(last_first, viewer).end
+                end = min(last_day, window.end + MAX_WINDOW)
                 later = _starts(uow, cache, caller, query, TimeRange(window.end, end))
             next_free = later[0] if later else None
         result.append(FreeDay(day, (), next_free, bounds.start > horizon_end))

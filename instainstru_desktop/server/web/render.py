@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import date, datetime
+import functools
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 from starlette.responses import HTMLResponse
 
 from instainstru_desktop.domain.bookings import duration_text
@@ -68,6 +70,36 @@ def zone_city(name: str) -> str:
     return name.rsplit("/", 1)[-1].replace("_", " ")
 
 
+@functools.lru_cache(maxsize=1024)
+def zone_options(chosen: str) -> Markup:
+    """The ``<option>`` list of every zone, ``chosen`` selected: made once per zone, since the
+    list is long (~500 zones) and the same on every page."""
+    return Markup("").join(
+        Markup('<option selected>%s</option>\n') % name
+        if name == chosen
+        else Markup("<option>%s</option>\n") % name
+        for name in _ZONES
+    )
+
+
+_ZONES: list[str] = []
+
+
+def slot_list(href_prefix: str, starts: Sequence[datetime], tz: ZoneInfo, label: str) -> Markup:
+    """A day's free times as ``<li>`` links (``href_prefix`` + the start in UTC), built here
+    rather than in a template loop: a week has a few hundred of them, and each is only a fixed
+    shape around two generated values (digits), so one escape of the prefix and the day's label
+    does for all of them."""
+    prefix, day = escape(href_prefix), escape(label)
+    items = []
+    for start in starts:
+        local = start.astimezone(tz)
+        hm = f"{local.hour:02d}:{local.minute:02d}"
+        at = start.astimezone(UTC).isoformat(timespec="minutes").replace("+00:00", "Z")
+        items.append(f'<li><a href="{prefix}{at}" aria-label="{day}, {hm}">{hm}</a></li>')
+    return Markup("\n".join(items))
+
+
 class Pages:
     """The template environment, made once per app."""
 
@@ -92,7 +124,10 @@ class Pages:
             zone_city=zone_city,
             tz=ZoneInfo,
         )
-        self.env.globals.update(zones=zones, csrf_field=CSRF_FIELD)
+        _ZONES[:] = zones
+        self.env.globals.update(
+            zones=zones, csrf_field=CSRF_FIELD, zone_options=zone_options, slot_list=slot_list
+        )
 
     def render(
         self, visit: Visit, template: str, status: int = 200, **values: Any

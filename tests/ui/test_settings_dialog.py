@@ -81,7 +81,8 @@ def test_the_dialog_starts_with_the_profile_and_changes_nothing(settings):
     assert settings.time_zone() == "Europe/Berlin"
     assert settings.theme_buttons["light"].isChecked()
     assert (settings.rules.notice_hours.value(), settings.rules.notice_minutes.value()) == (2, 0)
-    assert (settings.rules.daily_limit.value(), settings.rules.daily_unlimited.isChecked()) == (5, False)
+    rules = settings.rules
+    assert (rules.daily_limit.value(), rules.daily_unlimited.isChecked()) == (5, False)
     assert settings.rules.weekly_unlimited.isChecked()
     assert not settings.rules.weekly_limit.isEnabled()
     assert settings.ok.isEnabled()

@@ -24,8 +24,7 @@ from instainstru_desktop.server.core.settings import Settings
 from instainstru_desktop.server.repositories.uow import UnitOfWork
 from instainstru_desktop.server.services.answer_cache import AnswerCache
 from instainstru_desktop.server.services.bookings import BookingQuery
-from instainstru_desktop.server.services.instructors import policy_of
-from instainstru_desktop.server.services.slots import slot_query
+from instainstru_desktop.server.services.rules import policy_of, slot_query
 from tests.server.helpers import T0, FakeClock, Person, Studio, iso
 
 API = "/api/v1"

@@ -161,7 +161,38 @@ def _db_time(database: Database, instant: datetime) -> datetime:
     return instant.replace(tzinfo=None) if database.is_sqlite else instant
 
 
-FILLERS = {"0001_core": fill_0001}
+def fill_0002(database: Database) -> None:
+    """The first revision's rows, stamped by one commit, plus two tombstones: one of a date
+    whose override exists again (superseded), one of a date that stays cleared."""
+    fill_0001(database)
+    when = DateTime(timezone=True)
+    stamped = (
+        "users",
+        "instructors",
+        "lesson_types",
+        "weekly_templates",
+        "availability_overrides",
+        "bookings",
+    )
+    commits = _table("commits", "seq", "nonce", committed_at=when)
+    tombstones = _table("tombstones", "entity", "entity_id", "instructor_id", "seq")
+    with database.engine.begin() as c:
+        for name in stamped:
+            c.execute(table(name, column("seq")).update().values(seq=1))
+        c.execute(table("change_sequence", column("value")).update().values(value=1))
+        c.execute(commits.insert().values(seq=1, nonce="old", committed_at=_db_time(database, NOW)))
+        for day in ("2026-03-04", "2026-03-05"):
+            c.execute(
+                tombstones.insert().values(
+                    entity="override",
+                    entity_id=f"{IDS['instructor']}/{day}",
+                    instructor_id=IDS["instructor"],
+                    seq=1,
+                )
+            )
+
+
+FILLERS = {"0001_core": fill_0001, "0002_sync": fill_0002}
 
 
 def test_revisions_are_linear_and_filled() -> None:
@@ -220,3 +251,14 @@ def test_upgrade_from_every_revision_with_data(database_url: str, revision: str)
             "/api/v1/sync/pull", params={"cursor": pulled["cursor"]}, headers=admin.headers
         ).json()
         assert [b["id"] for b in after["bookings"]] == [booked.json()["id"]]
+
+
+def test_tombstones_of_dates_written_again_are_removed_on_upgrade(database_url: str) -> None:
+    database = Database(database_url)
+    migrations.upgrade(database, "0002_sync")
+    fill_0002(database)
+    migrations.upgrade(database)
+    with database.engine.connect() as c:
+        left = c.execute(table("tombstones", column("entity_id")).select()).scalars().all()
+    database.dispose()
+    assert left == [f"{IDS['instructor']}/2026-03-05"]  # 03-04 has its override again

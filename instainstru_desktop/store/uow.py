@@ -25,6 +25,7 @@ from instainstru_desktop.store.repositories.bookings import BookingRepository
 from instainstru_desktop.store.repositories.catalog import CatalogRepository
 from instainstru_desktop.store.repositories.conflicts import ConflictRepository
 from instainstru_desktop.store.repositories.mirror import MirrorRepository
+from instainstru_desktop.store.repositories.notices import NoticeRepository
 from instainstru_desktop.store.repositories.outbox import OutboxRepository
 from instainstru_desktop.store.repositories.outbox_recovery import OutboxRecovery
 from instainstru_desktop.store.repositories.refusals import RefusalRepository
@@ -46,6 +47,7 @@ class UnitOfWork:
     bookings: BookingRepository
     conflicts: ConflictRepository
     mirror: MirrorRepository
+    notices: NoticeRepository
     outbox: OutboxRepository
     refusals: RefusalRepository
     recovery: OutboxRecovery
@@ -75,6 +77,7 @@ class UnitOfWork:
         self.bookings = BookingRepository(session)
         self.conflicts = ConflictRepository(session)
         self.mirror = MirrorRepository(session)
+        self.notices = NoticeRepository(session)
         self.outbox = OutboxRepository(session)
         self.refusals = RefusalRepository(session)
         self.recovery = OutboxRecovery(session)

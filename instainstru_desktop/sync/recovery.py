@@ -14,6 +14,9 @@ from __future__ import annotations
 import logging
 
 from instainstru_desktop.store import Store
+from instainstru_desktop.store.mirror import parse_instant
+from instainstru_desktop.store.repositories.notices import LOST_CHANGES
+from instainstru_desktop.store.repositories.outbox import RETENTION, OutboxMutation
 from instainstru_desktop.sync.api import ApiClient
 
 log = logging.getLogger(__name__)
@@ -58,17 +61,43 @@ class Recovery:
 
         If some of them are no longer retained (pruned after the retention period), the server
         can never get a contiguous sequence from this client id again: the client starts a new
-        numbering under a new client id with the edits still queued.
+        numbering under a new client id with every edit it still holds queued, and the person
+        is told, in the needs-attention list, how many edits it no longer holds.
         """
         with self._store.uow() as uow:
             state = uow.sync_state.get()
             newest = state.next_mutation_id - 1
             kept = uow.outbox.in_range(server_last + 1, newest)
-            if len(kept) == max(0, newest - server_last):
+            missing = max(0, newest - server_last) - len(kept)
+            if not missing:
                 resent = len(uow.recovery.requeue_above(server_last))
                 uow.sync_state.update(last_acked_mutation_id=server_last)
+                shown_again = uow.recovery.subjects_above(server_last)
             else:
-                log.warning("retained mutations are missing: continuing under a new client id")
-                resent = uow.recovery.restart_numbering(uow.sync_state)
+                log.warning(
+                    "the server lost %d mutations this device no longer keeps: continuing under "
+                    "a new client id with the %d it still holds",
+                    missing,
+                    len(kept),
+                )
+                resent = uow.recovery.restart_numbering(uow.sync_state, server_last)
+                shown_again = uow.recovery.subjects_above(0)
+                uow.notices.add(LOST_CHANGES, lost_message(missing, kept), uow.now_text())
+            uow.changes.rematerialize(shown_again)  # pending again until the server has them
             uow.commit()
         return resent
+
+
+def lost_message(missing: int, kept: list[OutboxMutation]) -> str:
+    """What the person reads about edits the restored server lost and this device let go."""
+    changes = "1 change" if missing == 1 else f"{missing} changes"
+    since = ""
+    if kept:
+        oldest = parse_instant(kept[0].created_at)
+        since = f" made before {oldest:%-d %b %Y}"
+    return (
+        f"The server was restored from an older copy and lost {changes}{since} that this "
+        f"computer no longer keeps (it keeps sent changes for {RETENTION.days} days). Check "
+        "your hours and lessons from that time and make those changes again. Everything this "
+        "computer still had has been sent again."
+    )

@@ -9,7 +9,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from PySide6.QtCore import Qt
 
-from instainstru_desktop.services.views import LessonTypeOption, StudentOption, SyncStatus
+from instainstru_desktop.services.views import (
+    AttentionItem,
+    LessonTypeOption,
+    StudentOption,
+    SyncStatus,
+)
 from tests.ui.sample_data import WEEK, ZONE, attention_items, sync_status
 from ui.lessons.attention import AttentionList, actions_of, ago
 from ui.lessons.booking_dialog import BookForStudentDialog, BookingChoice, policy_sentence
@@ -40,6 +45,26 @@ def test_attention_cards_offer_the_ways_out(attention):
     assert set(attention.card("att-3").buttons) == {"reapply", "keep"}  # refused hours
     assert attention.card("att-1").buttons["keep"].text() == "&Keep the lesson"
     assert "outside your hours" in attention.card("att-1").accessibleName()
+
+
+def test_a_notice_is_shown_with_its_title_and_only_dismissed(qtbot):
+    widget = AttentionList(time_zone=ZONE, clock=lambda: NOW)
+    qtbot.addWidget(widget)
+    notice = AttentionItem(
+        item_id="notice:1",
+        kind="lost_changes",
+        message="The server was restored from an older copy and lost 10 changes.",
+        created_at=NOW - timedelta(minutes=5),
+        actions=("keep",),
+    )
+    widget.set_items([notice])
+    card = widget.card("notice:1")
+    assert set(card.buttons) == {"keep"}
+    assert card.buttons["keep"].text() == "&Dismiss"
+    assert card.accessibleName().startswith("Changes could not be sent: The server was restored")
+    with qtbot.waitSignal(widget.keepRequested) as sent:
+        card.buttons["keep"].click()
+    assert sent.args == ["notice:1"]
 
 
 def test_keep_and_reapply_emit_and_disable_the_card(qtbot, attention):

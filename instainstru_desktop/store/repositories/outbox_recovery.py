@@ -7,13 +7,24 @@ the retention clean-up), never on the path of a local edit.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from instainstru_desktop.store.mirror import Subject
 from instainstru_desktop.store.models import OutboxRow, OutboxSubject
 from instainstru_desktop.store.repositories.outbox import OPEN
 from instainstru_desktop.store.repositories.sync_state import SyncStateRepository
+
+#: An edit put back in the queue: it goes out again from scratch.
+_QUEUED: dict[str, Any] = {
+    "status": "pending",
+    "attempts": 0,
+    "applied_seq": None,
+    "next_attempt_at": None,
+    "dismissed": False,
+}
 
 
 class OutboxRecovery:
@@ -36,9 +47,7 @@ class OutboxRecovery:
             )
         )
         self._session.execute(
-            update(OutboxRow)
-            .where(OutboxRow.mutation_id > server_last_id)
-            .values(status="pending", applied_seq=None, next_attempt_at=None, dismissed=False)
+            update(OutboxRow).where(OutboxRow.mutation_id > server_last_id).values(**_QUEUED)
         )
         self._session.execute(
             update(OutboxRow)
@@ -47,23 +56,31 @@ class OutboxRecovery:
         )
         return ids
 
-    def restart_numbering(self, sync_state: SyncStateRepository) -> int:
-        """Continue under a new client id: open rows renumbered from 1, answered rows dropped.
+    def restart_numbering(self, sync_state: SyncStateRepository, server_last_id: int) -> int:
+        """Continue under a new client id with every edit the server does not have, renumbered.
 
         The last resort when the server lost mutations this client no longer retains: the
-        server accepts only contiguous ids per client, so the old id can never continue.
+        server accepts only contiguous ids per client, so the old id can never continue. Kept,
+        in their order: answered rows above ``server_last_id`` (the server lost them, we still
+        hold them) and every open row; answered rows the server still has are dropped.
         Returns how many edits are queued under the new id.
         """
-        answered = select(OutboxRow.mutation_id).where(OutboxRow.status.not_in(OPEN))
-        self._session.execute(delete(OutboxSubject).where(OutboxSubject.mutation_id.in_(answered)))
-        self._session.execute(delete(OutboxRow).where(OutboxRow.status.not_in(OPEN)))
+        has = select(OutboxRow.mutation_id).where(
+            OutboxRow.status.not_in(OPEN), OutboxRow.mutation_id <= server_last_id
+        )
+        self._session.execute(delete(OutboxSubject).where(OutboxSubject.mutation_id.in_(has)))
+        self._session.execute(
+            delete(OutboxRow).where(
+                OutboxRow.status.not_in(OPEN), OutboxRow.mutation_id <= server_last_id
+            )
+        )
         client_id = str(uuid.uuid4())
         old_ids = list(self._session.scalars(select(OutboxRow.mutation_id).order_by("mutation_id")))
         for new_id, old_id in enumerate(old_ids, start=1):
             self._session.execute(
                 update(OutboxRow)
                 .where(OutboxRow.mutation_id == old_id)
-                .values(mutation_id=new_id, client_id=client_id, status="pending", attempts=0)
+                .values(mutation_id=new_id, client_id=client_id, **_QUEUED)
             )
             self._session.execute(
                 update(OutboxSubject)
@@ -74,6 +91,15 @@ class OutboxRecovery:
             client_id=client_id, next_mutation_id=len(old_ids) + 1, last_acked_mutation_id=0
         )
         return len(old_ids)
+
+    def subjects_above(self, mutation_id: int) -> list[Subject]:
+        """The rows touched by mutations after ``mutation_id`` (to show them pending again)."""
+        rows = self._session.execute(
+            select(OutboxSubject.entity, OutboxSubject.key).where(
+                OutboxSubject.mutation_id > mutation_id
+            )
+        )
+        return list(dict.fromkeys((e, k) for e, k in rows))
 
     def prune(self, older_than: str, acked_up_to: int) -> int:
         """Forget answered rows older than ``older_than`` the server has acknowledged."""

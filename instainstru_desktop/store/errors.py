@@ -104,8 +104,9 @@ def classify(error: BaseException, path: Path | None = None) -> StorageError:
         )
     if code in (SQLITE_CORRUPT, SQLITE_NOTADB):
         return DatabaseCorruptError(
-            f"The local data file is damaged{where}. Restore its backup or remove it to "
-            "download your data again (unsynced changes in it would be lost)."
+            f"The local data file is damaged{where}. Close InstaInstru and open it again to "
+            "repair it: the file is kept, the changes that can still be read from it are sent, "
+            "and your data is downloaded again."
         )
     if code == SQLITE_NOMEM:
         return StorageEnvironmentError("The computer ran out of memory while saving your data.")

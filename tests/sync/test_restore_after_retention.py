@@ -4,24 +4,9 @@ device still holds is sent again; what it no longer holds is told to the person,
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 from instainstru_desktop.services.views import HoursRange
 from tests.sync.consistency import assert_nothing_lost_nothing_duplicated
-from tests.sync.scenarios import local_day
-
-
-class Calendar:
-    """The device's clock, ``days_behind`` the real one, moved forward by hand."""
-
-    def __init__(self, days_behind: int) -> None:
-        self.behind = timedelta(days=days_behind)
-
-    def __call__(self) -> datetime:
-        return datetime.now(UTC) - self.behind
-
-    def advance(self, days: int) -> None:
-        self.behind -= timedelta(days=days)
+from tests.sync.scenarios import Calendar, local_day
 
 
 def hours_for(edit: int) -> HoursRange:

@@ -243,6 +243,20 @@ def test_status_bar_shows_the_sync_state(bar):
     assert "maintenance" in bar.error.text()
 
 
+def test_status_bar_claims_nothing_it_could_not_check(bar):
+    """A local file that fails: never "All changes sent", never plain "Synced just now"."""
+    damaged = "The local data file is damaged. Close InstaInstru and open it again to repair it."
+    bar.set_status(
+        SyncStatus(True, 0, 0, NOW - timedelta(seconds=5), last_error=damaged, pending_known=False)
+    )
+    assert bar.pending.text() == "Unsent changes: unknown"
+    assert bar.last_sync.text() == "Last good sync just now"
+    summary = bar.summary()
+    assert "All changes sent" not in summary
+    assert "Synced just now" not in summary
+    assert damaged in summary
+
+
 def test_status_bar_buttons(qtbot, bar):
     bar.set_status(sync_status())
     with qtbot.waitSignal(bar.syncRequested):

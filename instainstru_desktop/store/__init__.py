@@ -20,6 +20,7 @@ from instainstru_desktop.store.errors import (
     StorageBugError,
     StorageEnvironmentError,
     StorageError,
+    require_writable_folder,
 )
 from instainstru_desktop.store.footprint import read_footprint
 from instainstru_desktop.store.rescue import RescueReport, set_aside
@@ -66,5 +67,6 @@ __all__ = [
     "Store",
     "UnitOfWork",
     "open_store",
+    "require_writable_folder",
     "utc_now",
 ]

@@ -26,6 +26,7 @@ from instainstru_desktop.store.errors import (
     MigrationError,
     StorageEnvironmentError,
     classify,
+    require_writable_folder,
 )
 from instainstru_desktop.store.migrations.steps import MIGRATIONS, Migration
 
@@ -65,7 +66,7 @@ def upgrade(path: Path, migrations: Sequence[Migration] = MIGRATIONS) -> Upgrade
     :class:`StorageEnvironmentError` (disk full, locked) the user can act on.
     """
     target = migrations[-1].version
-    path.parent.mkdir(parents=True, exist_ok=True)
+    require_writable_folder(path.parent)
     try:
         conn = sqlite3.connect(path, isolation_level=None, timeout=10.0)
     except sqlite3.Error as error:

@@ -162,25 +162,32 @@ def _db_time(database: Database, instant: datetime) -> datetime:
 
 
 def fill_0002(database: Database) -> None:
-    """The first revision's rows, stamped by one commit, plus two tombstones: one of a date
-    whose override exists again (superseded), one of a date that stays cleared."""
+    """The first revision's rows, stamped as the sync revision would have them (one commit,
+    seq 1), plus two tombstones: one of a date whose override exists again (superseded), one of
+    a date that stays cleared."""
     fill_0001(database)
-    when = DateTime(timezone=True)
-    stamped = (
-        "users",
-        "instructors",
-        "lesson_types",
-        "weekly_templates",
-        "availability_overrides",
-        "bookings",
-    )
-    commits = _table("commits", "seq", "nonce", committed_at=when)
     tombstones = _table("tombstones", "entity", "entity_id", "instructor_id", "seq")
     with database.engine.begin() as c:
-        for name in stamped:
+        for name in (
+            "users",
+            "instructors",
+            "lesson_types",
+            "weekly_templates",
+            "availability_overrides",
+            "bookings",
+        ):
             c.execute(table(name, column("seq")).update().values(seq=1))
         c.execute(table("change_sequence", column("value")).update().values(value=1))
-        c.execute(commits.insert().values(seq=1, nonce="old", committed_at=_db_time(database, NOW)))
+        c.execute(
+            table(
+                "commits",
+                column("seq"),
+                column("nonce"),
+                column("committed_at", DateTime(timezone=True)),
+            )
+            .insert()
+            .values(seq=1, nonce="old", committed_at=_db_time(database, NOW))
+        )
         for day in ("2026-03-04", "2026-03-05"):
             c.execute(
                 tombstones.insert().values(
@@ -192,7 +199,14 @@ def fill_0002(database: Database) -> None:
             )
 
 
-FILLERS = {"0001_core": fill_0001, "0002_sync": fill_0002}
+def fill_0004(database: Database) -> None:
+    """The same rows, with the page address the profiles revision gave the instructor."""
+    fill_0002(database)
+    with database.engine.begin() as c:
+        c.execute(table("instructors", column("slug")).update().values(slug="teacher"))
+
+
+FILLERS = {"0001_core": fill_0001, "0002_sync": fill_0002, "0004_profiles": fill_0004}
 
 
 def test_revisions_are_linear_and_filled() -> None:
@@ -229,6 +243,8 @@ def test_upgrade_from_every_revision_with_data(database_url: str, revision: str)
         assert [b["id"] for b in pulled["bookings"]] == [IDS["booking"]]
         assert pulled["bookings"][0]["note"] == "old note"
         assert pulled["overrides"][0]["date"] == "2026-03-04"
+        # every instructor has a page address made from their name
+        assert [i["slug"] for i in pulled["instructors"]] == ["teacher"]
         assert pulled["cursor"].startswith("1.")
         token = client.post(
             "/api/v1/auth/token",

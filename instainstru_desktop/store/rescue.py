@@ -107,7 +107,8 @@ class Rescue:
         with store.uow() as uow:
             if self.identity.get("client_id"):
                 uow.sync_state.update(**self.identity)
-            uow.sync_state.update(cursor=START_CURSOR)  # download everything again
+            # download everything again; nothing is known of the server until then
+            uow.sync_state.update(cursor=START_CURSOR, online=False, last_error=None)
             dirty = uow.changes.dirty_by_entity()  # the base's rows with edits
             shown_again = uow.recovery.replace_with(self.edits) + [
                 (entity, key) for entity, keys in dirty.items() for key in keys

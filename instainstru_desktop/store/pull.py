@@ -36,6 +36,7 @@ class PageSummary:
     template_instructors: frozenset[str] = frozenset()
     conflicts: int = 0
     counts: dict[str, int] = field(default_factory=dict)
+    kinds: frozenset[str] = frozenset()  # every entity the page wrote or deleted rows of
 
 
 class PullApplier:
@@ -72,6 +73,7 @@ class PullApplier:
                 standing = keys[entity.name]
                 tombstones[entity.name] = [k for k in tombstones[entity.name] if k not in standing]
         deleted = self._apply_tombstones(tombstones, keys)
+        kinds = frozenset(counts) | {entity for entity, ids in keys.items() if ids}
         self._state.update(cursor=str(page["cursor"]), last_pull_at=now)
         self._changes.rebase_all()
         return PageSummary(
@@ -82,6 +84,7 @@ class PullApplier:
             template_instructors=frozenset(keys["template"]),
             conflicts=counts.get("conflict", 0),
             counts=counts,
+            kinds=kinds,
         )
 
     def _apply_tombstones(self, tombstones: dict[str, list[str]], keys: dict[str, set[str]]) -> int:

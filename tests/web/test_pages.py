@@ -368,6 +368,12 @@ def test_moving_a_lesson_offers_times_that_overlap_it(clocked_site: Site, clock:
         for later in ("2026-03-04T10:15Z", "2026-03-04T10:30Z", "2026-03-04T11:00Z"):
             assert later in offered
         assert "2026-03-04T10:00Z" in offered  # its own time is free for it too
+        # ... for this move only: everyone else's week (the same window) still has it taken
+        with clocked_site.client() as stranger:
+            others = time_links(stranger.get("/ines-teacher?tz=Europe/London").text)
+        assert not {f"2026-03-04T{t}Z" for t in ("10:00", "10:15", "11:00")} & {
+            link.split("start=")[1] for link in others
+        }
         chosen = client.get(f"/lessons/{lesson}/reschedule?start=2026-03-04T10:15Z")
         assert "This time is not available" not in chosen.text
         assert 'name="start" value="2026-03-04T10:15Z"' in chosen.text

@@ -45,3 +45,7 @@ class Settings(BaseSettings):
     #: When set, every request must carry it in ``X-InstaInstru-Secret`` (see ``local_guard``):
     #: the embedded server sets a fresh one per run so other local processes cannot use it.
     access_secret: SecretStr | None = Field(default=None, min_length=16)
+    #: Proxies whose ``X-Forwarded-For`` / ``X-Forwarded-Proto`` headers are believed: a comma
+    #: separated list of addresses or networks (``127.0.0.1``, ``10.0.0.0/8``; ``*`` for any).
+    #: Empty: none, so every client is known by the address it connects from.
+    forwarded_allow_ips: str = ""

@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 from instainstru_desktop.server.core.permissions import Permission, Principal, require
 from instainstru_desktop.server.core.settings import Settings
+from instainstru_desktop.server.core.wire import QUERY_WHOLE
 from instainstru_desktop.server.repositories.uow import UnitOfWork
 from instainstru_desktop.server.services.answer_cache import AnswerCache
 from instainstru_desktop.server.services.auth import SignInThrottle, TokenCache, authenticate
@@ -29,6 +30,10 @@ from instainstru_desktop.server.services.slots import SlotCache
 _P = ParamSpec("_P")
 _T = TypeVar("_T")
 _bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/token")
+
+
+#: ``limit=`` of a paginated list.
+PageLimit = Annotated[int, Query(ge=1, le=500), QUERY_WHOLE]
 
 
 def utc_now() -> datetime:

@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from instainstru_desktop.server.api.deps import AnyCaller, ContextDep, run_read
 from instainstru_desktop.server.api.schemas import SlotsOut
-from instainstru_desktop.server.core.wire import Instant
+from instainstru_desktop.server.core.wire import Instant, TimeZone
 from instainstru_desktop.server.services import slots
 
 router = APIRouter(tags=["slots"])
@@ -25,7 +25,7 @@ async def list_slots(
     lesson_type_id: Annotated[str, Query(max_length=36)],
     start: Annotated[Instant, Query(alias="from")],
     end: Annotated[Instant, Query(alias="to")],
-    tz: Annotated[str, Query(max_length=64)] = "UTC",
+    tz: Annotated[TimeZone, Query()] = "UTC",
 ) -> Response:
     """Bookable starts (anonymous allowed: students browse before signing in).
 

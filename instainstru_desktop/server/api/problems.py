@@ -22,6 +22,7 @@ from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
+from starlette.routing import Match, compile_path
 
 from instainstru_desktop.domain.errors import DomainError
 from instainstru_desktop.server.core.db import is_contention
@@ -136,13 +137,35 @@ async def _on_domain(_request: Request, exc: Exception) -> Response:
     return problem(exc.code, exc.message, errors=[{"field": field, "message": exc.message}])
 
 
-async def _on_http(_request: Request, exc: Exception) -> Response:
+async def _on_http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     code = _HTTP_CODES.get(exc.status_code, "bad_request")
     detail = exc.detail if isinstance(exc.detail, str) else "The request was refused."
-    response = problem(code, detail, headers=dict(exc.headers or {}))
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = ", ".join(_methods_of_path(request))
+    response = problem(code, detail, headers=headers)
     response.status_code = exc.status_code
     return response
+
+
+def _methods_of_path(request: Request) -> list[str]:
+    """Every method the request's path has: those of the OpenAPI document's matching path
+    template, and those of the app's own routes (the documentation pages).
+
+    Routing answers 405 with the methods of the first route that matched the path only, and
+    FastAPI makes one route per method: ``DELETE /instructors/{id}`` was told ``Allow: GET``
+    though ``PATCH`` exists too.
+    """
+    path = request.scope["path"]
+    methods: set[str] = set()
+    for template, operations in request.app.openapi().get("paths", {}).items():
+        if compile_path(template)[0].match(path):
+            methods |= {method.upper() for method in operations}
+    for route in request.app.router.routes:
+        if getattr(route, "methods", None) and route.matches(request.scope)[0] is not Match.NONE:
+            methods |= route.methods
+    return sorted(methods)
 
 
 async def _on_database(_request: Request, exc: Exception) -> Response:

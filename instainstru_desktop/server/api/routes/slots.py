@@ -7,7 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from starlette.responses import Response
 
-from instainstru_desktop.server.api.deps import AnyCaller, ContextDep, run_read
+from instainstru_desktop.server.api.deps import (
+    ANONYMOUS_ALLOWED,
+    AnyCaller,
+    ContextDep,
+    run_read,
+)
 from instainstru_desktop.server.api.schemas import SlotsOut
 from instainstru_desktop.server.core.wire import Instant, TimeZone
 from instainstru_desktop.server.services import slots
@@ -16,7 +21,10 @@ router = APIRouter(tags=["slots"])
 
 
 @router.get(
-    "/instructors/{instructor_id}/slots", response_model=None, responses={200: {"model": SlotsOut}}
+    "/instructors/{instructor_id}/slots",
+    response_model=None,
+    responses={200: {"model": SlotsOut}},
+    openapi_extra=ANONYMOUS_ALLOWED,
 )
 async def list_slots(
     instructor_id: str,

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from instainstru_desktop.server.core.wire import CONTROL_MESSAGE as ANY_CONTROL_MESSAGE
 from tests.server.helpers import PASSWORD, FakeClock, Person, Studio, iso, new_id
 from tests.server.test_errors import assert_problem
 
@@ -427,3 +428,13 @@ def test_a_push_envelope_is_not_coerced(
         headers=teacher.headers,
     )
     assert_problem(response, 422, "validation_error")
+
+
+@pytest.mark.parametrize("device", [b"laptop\x01", b"laptop\x1b[2J", b"laptop\x85"])
+def test_control_characters_in_the_device_name(
+    client: TestClient, studio: Studio, device: bytes
+) -> None:
+    headers: dict[str, Any] = {**studio.admin.headers, "X-Client-Device": device}
+    response = client.get(f"{API}/me", headers=headers)
+    body = assert_problem(response, 422, "validation_error")
+    assert body["errors"] == [{"field": "X-Client-Device", "message": ANY_CONTROL_MESSAGE}]

@@ -11,12 +11,15 @@ from instainstru_desktop.server.core.wire import (
     WHOLE,
     Clock,
     DayRange,
+    EmailText,
     Flag,
     Instant,
     PolicyIn,
+    SlugText,
     TemplateRange,
     Text,
     TimeZone,
+    VisibleText,
     WireModel,
 )
 
@@ -38,11 +41,21 @@ class Meta(BaseModel):
     protocol_version: int
     min_client_protocol: int
     server_time: datetime
+    student_pages: bool
 
 
 class TokenIn(WireModel):
     email: Text = Field(min_length=1, max_length=254)
     password: Text = Field(min_length=1, max_length=1024)
+
+
+class SignUpIn(WireModel):
+    """The rules of ``auth.sign_up_problems``, stated for the schema."""
+
+    name: VisibleText = Field(min_length=1, max_length=200)
+    email: EmailText = Field(min_length=3, max_length=254)
+    password: Text = Field(min_length=8, max_length=1024)
+    time_zone: TimeZone
 
 
 class UserOut(BaseModel):
@@ -108,6 +121,7 @@ class InstructorOut(BaseModel):
     email: str
     time_zone: str
     bio: str
+    slug: str
     policy: Policy
     lesson_types: list[LessonTypeOut]
     version: int
@@ -117,6 +131,7 @@ class InstructorPatch(WireModel):
     time_zone: TimeZone | None = None
     bio: Text | None = Field(default=None, max_length=5000)
     name: Text | None = Field(default=None, min_length=1, max_length=200)
+    slug: SlugText | None = Field(default=None, min_length=2, max_length=60)
 
 
 class StudentOut(BaseModel):

@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     login_failures_per_email: int = Field(default=10, ge=1)
     login_attempts_per_address: int = Field(default=60, ge=1)
     login_window_seconds: int = Field(default=300, ge=1)
+    # New student accounts per client address (the pages' and the API's sign-up).
+    signups_per_address: int = Field(default=10, ge=1)
+    signup_window_seconds: int = Field(default=3600, ge=1)
 
     protocol_version: int = PROTOCOL_VERSION
     min_client_protocol: int = Field(default=1, ge=0)
@@ -49,3 +52,11 @@ class Settings(BaseSettings):
     #: separated list of addresses or networks (``127.0.0.1``, ``10.0.0.0/8``; ``*`` for any).
     #: Empty: none, so every client is known by the address it connects from.
     forwarded_allow_ips: str = ""
+    #: Serve the student pages (``/``, ``/<instructor>``, ``/lessons``): on for a standalone
+    #: server, off for the one embedded in the app, which answers only the app (see ``web``).
+    web_pages: bool = True
+    #: The session cookie's Secure flag: None sets it when the request came over HTTPS (behind
+    #: a reverse proxy that ends TLS: name it in ``forwarded_allow_ips``, or set this).
+    cookie_secure: bool | None = None
+    #: Open public live streams (``/instructors/{id}/live``) at most, per server process.
+    public_streams_max: int = Field(default=1000, ge=0)

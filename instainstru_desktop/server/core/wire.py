@@ -70,8 +70,14 @@ def printable(text: str) -> str:
 def plain_message(error: ErrorDetails) -> str:
     """A validation error in words a person understands (the validator's own otherwise)."""
     context = error.get("ctx") or {}
-    if error["type"] == "string_pattern_mismatch" and context.get("pattern") == TEXT_PATTERN:
-        return CONTROL_MESSAGE
+    if error["type"] == "string_pattern_mismatch":
+        pattern = context.get("pattern")
+        if pattern == TEXT_PATTERN or (pattern in _PATTERN_WORDS and has_control_character(
+            str(error.get("input", ""))
+        )):
+            return CONTROL_MESSAGE
+        if pattern in _PATTERN_WORDS:
+            return _PATTERN_WORDS[pattern]
     return printable(str(error["msg"]))
 
 
@@ -151,6 +157,26 @@ def _divides_day(minutes: int) -> int:
 
 #: Text of any kind: names, notes, reasons, e-mail addresses, search words.
 Text = Annotated[str, StringConstraints(pattern=TEXT_PATTERN)]
+# What ``str.strip()`` removes, control characters aside (written out: ``\s`` differs between
+# the regular expression engines that read these patterns), and what text may hold besides.
+_SPACE = r"\t\n\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_CONTROLS = r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f"
+_WORD = rf"[^@{_SPACE}{_CONTROLS}]+"
+_VISIBLE = rf"^[^{_CONTROLS}]*[^{_SPACE}{_CONTROLS}][^{_CONTROLS}]*$"
+_EMAIL = rf"^[{_SPACE}]*{_WORD}@{_WORD}\.{_WORD}[{_SPACE}]*$"
+#: Text with something besides spaces in it (a person's name).
+VisibleText = Annotated[str, StringConstraints(pattern=_VISIBLE)]
+#: An e-mail address ``someone@example.org``, spaces around it allowed (they are dropped).
+EmailText = Annotated[str, StringConstraints(pattern=_EMAIL)]
+_SLUG = rf"^[{_SPACE}]*[A-Za-z0-9]+(-[A-Za-z0-9]+)*[{_SPACE}]*$"
+#: A page address ``maria-lopez`` (spaces around it dropped, capitals lowered; the service
+#: refuses the words the pages use themselves).
+SlugText = Annotated[str, StringConstraints(pattern=_SLUG)]
+_PATTERN_WORDS = {
+    _VISIBLE: "must hold more than spaces",
+    _EMAIL: "must be an e-mail address like ana@example.com",
+    _SLUG: "use lowercase letters, digits and single hyphens (like maria-lopez)",
+}
 #: An RFC 3339 instant with an offset, normalized to UTC.
 Instant = Annotated[
     AwareDatetime,

@@ -126,10 +126,13 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         lifespan=lifespan,
     )
     app.state.context = context
+    if settings.web_pages:
+        # Pages first: routes are tried in order, and a page's path would otherwise be tried
+        # against every API route before its own (their paths never overlap: every API path
+        # has at least three segments, /api/v1/...).
+        install_web(app, api_prefix=API_PREFIX)
     for module in ROUTERS:
         app.include_router(module.router, prefix=API_PREFIX)
-    if settings.web_pages:
-        install_web(app, api_prefix=API_PREFIX)
     problems.install(app)
     app.add_middleware(
         problems.RequestGuard,

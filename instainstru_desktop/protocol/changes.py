@@ -33,7 +33,7 @@ from typing import (
     get_type_hints,
 )
 
-from annotated_types import Ge, Le, MaxLen, MinLen
+from annotated_types import MaxLen
 
 from instainstru_desktop.protocol.fields import (
     DAY_RANGES_MAX,
@@ -58,7 +58,6 @@ from instainstru_desktop.protocol.fields import (
 #: its settings from this attribute; the changes themselves stay open, so a newer client's
 #: extra arguments do not make an older server refuse a change it understands.)
 _CLOSED: dict[str, str] = {"extra": "forbid"}
-_OPEN: dict[str, str] = {"extra": "ignore"}
 
 
 @dataclass(frozen=True)
@@ -258,22 +257,6 @@ def change_types() -> tuple[type[Change], ...]:
 CHANGE_TYPES: Mapping[str, type[Change]] = types.MappingProxyType(
     {kind.wire_name: kind for kind in change_types()}
 )
-
-
-@dataclass(frozen=True)
-class Mutation:
-    """One queued change as ``POST /sync/push`` carries it.
-
-    Its arguments are checked one change at a time, so a malformed change is refused on its own,
-    with its reason, and the rest of the push goes through. Keys it does not name are ignored.
-    """
-
-    # open like the changes, whatever the settings of the request body around it
-    __pydantic_config__: ClassVar[dict[str, str]] = _OPEN
-    id: Annotated[int, Ge(1), Le(2**53)]
-    name: Annotated[str, MinLen(1), MaxLen(64)]
-    args: dict[str, Any]
-    base_version: Annotated[int, Ge(0), Le(2**53)] | None = None
 
 
 class UnknownChangeError(ValueError):

@@ -7,6 +7,8 @@ two never word one rule differently and neither speaks a validator's language.
 
 from __future__ import annotations
 
+from instainstru_desktop.protocol.fields import CONTROL_CHARACTER
+
 #: What each argument is, as a person would name it (the start of a sentence, lower case).
 LABELS: dict[str, str] = {
     "booking_id": "the lesson's id",
@@ -36,6 +38,11 @@ LABELS: dict[str, str] = {
 
 def label(field: str) -> str:
     return LABELS.get(field, f"the value “{field}”")
+
+
+def _shown(text: str) -> str:
+    """``text`` as a sentence may quote it: each control character written out (``U+0000``)."""
+    return CONTROL_CHARACTER.sub(lambda found: f"U+{ord(found.group()):04X}", text)
 
 
 def _sentence(text: str) -> str:
@@ -73,13 +80,35 @@ def not_valid(field: str) -> str:
     return _sentence(f"{label(field)} is not valid.")
 
 
+def control_characters(field: str) -> str:
+    return _sentence(
+        f"{label(field)} contains a control character (such as NUL), which cannot be stored; "
+        "only tabs and line breaks may be used."
+    )
+
+
+def unknown_zone(name: str) -> str:
+    return (
+        f"Unknown time zone “{_shown(name[:64])}”: choose a name from the list, "
+        "such as Europe/London."
+    )
+
+
+def uneven_step(field: str) -> str:
+    return _sentence(f"{label(field)} must divide a day evenly, such as 15, 30 or 60 minutes.")
+
+
+def wrong_form(field: str, example: str) -> str:
+    return _sentence(f"{label(field)} must be written like {example}.")
+
+
 def unknown_part(field: str) -> str:
-    return f"The change holds “{field}”, which this server does not know."
+    return f"The change holds “{_shown(field[:64])}”, which this server does not know."
 
 
 def unknown_kind(name: str) -> str:
     return (
-        f"This server does not know this kind of change (“{name}”); "
+        f"This server does not know this kind of change (“{_shown(name[:64])}”); "
         "the app may be newer than the server."
     )
 

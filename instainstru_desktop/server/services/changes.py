@@ -2,9 +2,11 @@
 
 The arguments are checked against the vocabulary's own types (:mod:`instainstru_desktop.protocol`)
 by one pydantic ``TypeAdapter`` per kind, so the limits a client checks before queueing are the
-ones enforced here. A refusal is said in the vocabulary's words
-(:mod:`instainstru_desktop.protocol.wording`), never the validator's: it ends up in front of the
-instructor, in the "needs attention" list.
+ones enforced here. They are read as JSON, strictly: a value keeps the JSON type it was written in
+(no Unix time for an instant, no ``1`` for ``true``), and dates and instants are first held to the
+text form their type states (:class:`~instainstru_desktop.protocol.fields.WireForm`). A refusal is
+said in the vocabulary's words (:mod:`instainstru_desktop.protocol.wording`), never the
+validator's: it ends up in front of the instructor, in the "needs attention" list.
 """
 
 from __future__ import annotations
@@ -13,16 +15,19 @@ from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import UTC, datetime
 from types import MappingProxyType
-from typing import Any, assert_never, cast
+from typing import Annotated, Any, assert_never, cast, get_args, get_origin, get_type_hints
 from uuid import UUID
 
+import orjson
 from pydantic import TypeAdapter, ValidationError
 
 from instainstru_desktop.domain.bookings import BookingAction
 from instainstru_desktop.protocol import (
+    CHANGE_TYPES,
     AnyChange,
     BookLesson,
     CancelLesson,
+    Change,
     ClearDateHours,
     CompleteLesson,
     MarkNoShow,
@@ -37,6 +42,7 @@ from instainstru_desktop.protocol import (
     change_types,
     wording,
 )
+from instainstru_desktop.protocol.fields import WireForm, is_text
 from instainstru_desktop.server.repositories.uow import Tx
 from instainstru_desktop.server.services import availability, bookings, conflicts, instructors
 from instainstru_desktop.server.services.context import Caller
@@ -50,11 +56,9 @@ _ADAPTERS: Mapping[str, TypeAdapter[Any]] = MappingProxyType(
 class RefusedChangeError(Exception):
     """A pushed change that is not one: unknown kind, or arguments outside its type."""
 
-    code = "validation_error"
-
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, code: str = "validation_error") -> None:
         super().__init__(message)
-        self.message = message
+        self.message, self.code = message, code
 
 
 def decode(name: str, args: Mapping[str, Any]) -> AnyChange:
@@ -62,10 +66,14 @@ def decode(name: str, args: Mapping[str, Any]) -> AnyChange:
     adapter = _ADAPTERS.get(name)
     if adapter is None:
         raise RefusedChangeError(wording.unknown_kind(name))
+    for field, form in _forms(CHANGE_TYPES[name]):
+        text = args.get(field)
+        if text is not None and not (isinstance(text, str) and form.matches(text)):
+            raise RefusedChangeError(wording.wrong_form(field, form.example))
     try:
-        return cast(AnyChange, adapter.validate_python(args))
+        return cast(AnyChange, adapter.validate_json(orjson.dumps(args), strict=True))
     except ValidationError as exc:
-        raise RefusedChangeError(refusal(exc)) from exc
+        raise RefusedChangeError(*refusal(exc)) from exc
 
 
 def apply(tx: Tx, caller: Caller, change: AnyChange) -> Json:
@@ -111,15 +119,21 @@ def apply(tx: Tx, caller: Caller, change: AnyChange) -> Json:
             assert_never(change)
 
 
-def refusal(exc: ValidationError) -> str:
-    """The first problem pydantic found, as the vocabulary words it."""
+def refusal(exc: ValidationError) -> tuple[str, str]:
+    """The first problem pydantic found, as the vocabulary words it, with its code."""
     error = exc.errors()[0]
     where = [part for part in error["loc"] if isinstance(part, str)]
     if not where:
-        return wording.malformed()
-    field, kind, ctx = where[-1], error["type"], error.get("ctx") or {}
+        return wording.malformed(), "validation_error"
+    field, kind = where[-1], error["type"]
+    if kind == "predicate_failed" and field == "time_zone":
+        return wording.unknown_zone(str(error["input"])), "unknown_time_zone"
+    return _words(field, kind, error.get("ctx") or {}, error.get("input")), "validation_error"
+
+
+def _words(field: str, kind: str, ctx: dict[str, Any], value: Any) -> str:
     if kind == "string_too_long":
-        return wording.too_long(field, ctx["max_length"], len(error["input"]))
+        return wording.too_long(field, ctx["max_length"], len(value))
     if kind == "too_long":
         return wording.too_long(field, ctx["max_length"], ctx.get("actual_length"), text=False)
     if kind == "string_too_short":
@@ -134,7 +148,29 @@ def refusal(exc: ValidationError) -> str:
         return wording.missing(field)
     if kind == "unexpected_keyword_argument":
         return wording.unknown_part(field)
+    if kind == "predicate_failed" and isinstance(value, str) and not is_text(value):
+        return wording.control_characters(field)
+    if kind == "predicate_failed" and field == "slot_step_minutes":
+        return wording.uneven_step(field)
     return wording.not_valid(field)
+
+
+def _forms(kind: type[Change]) -> tuple[tuple[str, WireForm], ...]:
+    """The arguments of ``kind`` whose text form its type states."""
+    found = _FORMS.get(kind)
+    if found is None:
+        hints = get_type_hints(kind, include_extras=True)
+        found = _FORMS[kind] = tuple(
+            (name, mark)
+            for name, hint in hints.items()
+            if get_origin(hint) is Annotated
+            for mark in get_args(hint)[1:]
+            if isinstance(mark, WireForm)
+        )
+    return found
+
+
+_FORMS: dict[type[Change], tuple[tuple[str, WireForm], ...]] = {}
 
 
 def _id(text: str) -> str:

@@ -11,14 +11,16 @@ its reason, an instructor's own rejection is recorded as a ``rejected_mutation``
 from __future__ import annotations
 
 from collections.abc import Sequence
+from uuid import UUID
 
 import orjson
 
 from instainstru_desktop.domain.errors import DomainError
-from instainstru_desktop.protocol import CHANGE_TYPES, Mutation
+from instainstru_desktop.protocol import CHANGE_TYPES
 from instainstru_desktop.server.core.errors import MutationGap, ServiceError
 from instainstru_desktop.server.core.models import Conflict, MutationResult
 from instainstru_desktop.server.core.permissions import Permission, Role, require
+from instainstru_desktop.server.core.wire import MutationIn, printable
 from instainstru_desktop.server.repositories.uow import Tx, UnitOfWork
 from instainstru_desktop.server.services import changes
 from instainstru_desktop.server.services.common import new_id
@@ -43,7 +45,7 @@ def _result(m: MutationResult) -> Json:
     }
 
 
-def push(uow: UnitOfWork, caller: Caller, client_id: str, mutations: Sequence[Mutation]) -> Json:
+def push(uow: UnitOfWork, caller: Caller, client_id: str, mutations: Sequence[MutationIn]) -> Json:
     principal = require(caller.principal, Permission.SYNC)
     results: list[Json] = []
     last = 0
@@ -88,7 +90,7 @@ def push(uow: UnitOfWork, caller: Caller, client_id: str, mutations: Sequence[Mu
     }
 
 
-def _apply(tx: Tx, caller: Caller, client_id: str, mutation: Mutation) -> MutationResult:
+def _apply(tx: Tx, caller: Caller, client_id: str, mutation: MutationIn) -> MutationResult:
     context = {
         "mutation": mutation.name,
         "client_id": client_id,
@@ -110,6 +112,7 @@ def _apply(tx: Tx, caller: Caller, client_id: str, mutation: Mutation) -> Mutati
     except (DomainError, ServiceError, changes.RefusedChangeError) as exc:
         code = exc.code
         message = exc.detail if isinstance(exc, ServiceError) else exc.message
+        message = printable(message)  # stored, synced and shown: never a raw control character
         stored.status, stored.code, stored.message, stored.result = "rejected", code, message, {}
         _record_rejection(tx, caller, mutation, message)
         return stored
@@ -118,13 +121,20 @@ def _apply(tx: Tx, caller: Caller, client_id: str, mutation: Mutation) -> Mutati
     return stored
 
 
-def _record_rejection(tx: Tx, caller: Caller, mutation: Mutation, message: str) -> None:
+def _uuid(value: object) -> str | None:
+    try:
+        return str(UUID(value)) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _record_rejection(tx: Tx, caller: Caller, mutation: MutationIn, message: str) -> None:
     """An instructor's own refused edit goes to their "needs attention" list."""
     principal = caller.signed_in
     if principal.role is not Role.INSTRUCTOR or principal.instructor_id is None:
         return
-    booking_id = mutation.args.get("booking_id")
-    booking = tx.bookings.get(booking_id) if isinstance(booking_id, str) else None
+    booking_id = _uuid(mutation.args.get("booking_id"))  # as sent: perhaps not an id at all
+    booking = tx.bookings.get(booking_id) if booking_id is not None else None
     if booking is not None and booking.instructor_id != principal.instructor_id:
         booking = None
     tx.conflicts.add(

@@ -63,6 +63,12 @@ B = "b1"  # the client does not judge ids: it made them
         ),
         (UpdateProfile(B, ""), "The time zone cannot be empty."),
         (UpdateProfile(B, "Europe/London"), None),
+        (
+            NoteLesson(B, "scales\x00"),
+            "The note contains a control character (such as NUL), which cannot be stored; "
+            "only tabs and line breaks may be used.",
+        ),
+        (NoteLesson(B, "line one\n\tline two"), None),
     ],
 )
 def test_a_change_over_a_declared_limit_is_named_in_plain_words(change, problem) -> None:

@@ -41,8 +41,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if options.self_test:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-        return _run(options, self_test=True)
-    return _run(options, self_test=False)
+    try:
+        return _run(options, self_test=options.self_test)
+    except KeyboardInterrupt:  # Ctrl+C while loading, before QuitOnSignals takes over
+        return 130
 
 
 def _run(options: AppOptions, *, self_test: bool) -> int:
@@ -82,6 +84,9 @@ def _run(options: AppOptions, *, self_test: bool) -> int:
     if options.theme:
         preferences = preferences.with_theme(options.theme)
     window = MainWindow(settings, preferences, log_path=log_path)
+    from ui.quit_signals import QuitOnSignals
+
+    quit_on_signals = QuitOnSignals(app, window.close)
     if self_test:
         from ui.self_test import SelfTest
 
@@ -93,6 +98,7 @@ def _run(options: AppOptions, *, self_test: bool) -> int:
         window.start()
         code = app.exec()
     window.shutdown()
+    quit_on_signals.restore()
     if temp_profile is not None:
         temp_profile.cleanup()
     if window.restart_requested:

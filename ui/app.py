@@ -15,6 +15,8 @@ import tempfile
 from pathlib import Path
 
 from ui.cli import AppOptions, UsageError, parse_options
+from ui.quit_signals import QuitOnSignals
+from ui.quit_signals import hold as hold_signals
 
 log = logging.getLogger("instainstru")
 
@@ -41,10 +43,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if options.self_test:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    try:
-        return _run(options, self_test=options.self_test)
-    except KeyboardInterrupt:  # Ctrl+C while loading, before QuitOnSignals takes over
-        return 130
+    hold_signals()  # Ctrl+C while loading is acted on once the window exists
+    return _run(options, self_test=options.self_test)
 
 
 def _run(options: AppOptions, *, self_test: bool) -> int:
@@ -84,8 +84,6 @@ def _run(options: AppOptions, *, self_test: bool) -> int:
     if options.theme:
         preferences = preferences.with_theme(options.theme)
     window = MainWindow(settings, preferences, log_path=log_path)
-    from ui.quit_signals import QuitOnSignals
-
     quit_on_signals = QuitOnSignals(app, window.close)
     if self_test:
         from ui.self_test import SelfTest
@@ -98,7 +96,7 @@ def _run(options: AppOptions, *, self_test: bool) -> int:
         window.start()
         code = app.exec()
     window.shutdown()
-    quit_on_signals.restore()
+    quit_on_signals.stop()
     if temp_profile is not None:
         temp_profile.cleanup()
     if window.restart_requested:

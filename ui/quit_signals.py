@@ -6,6 +6,10 @@ inside whatever slot ran next, and the app would keep going. So the C-level hand
 the signal's number to a socket (:func:`signal.set_wakeup_fd`) whose notifier wakes the event
 loop at once; the slot there closes the window and leaves the loop with the shell's code for the
 signal, 128 + its number (130 for Ctrl+C, 143 for SIGTERM), after the usual clean shutdown.
+
+Until the window exists, :func:`hold` only notes a signal: a ``KeyboardInterrupt`` raised
+while PySide6 loads its extension modules aborts the interpreter ("Fatal Python error").
+This module loads no Qt until :class:`QuitOnSignals` is made, so ``hold`` costs nothing.
 """
 
 from __future__ import annotations
@@ -15,34 +19,46 @@ import signal
 import socket
 from collections.abc import Callable
 from types import FrameType
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSocketNotifier
-from PySide6.QtWidgets import QApplication
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
 
 log = logging.getLogger(__name__)
 
 SIGNALS = tuple(
     s for s in (signal.SIGINT, getattr(signal, "SIGTERM", None)) if isinstance(s, signal.Signals)
 )
+_held: list[int] = []
 
 
-def _note(_signum: int, _frame: FrameType | None) -> None:
+def _note(signum: int, _frame: FrameType | None) -> None:
     """Replace Python's default handlers: the work happens in the event loop, not here."""
+    _held.append(signum)
 
 
-class QuitOnSignals(QObject):
-    """SIGINT and SIGTERM run ``close`` and end the event loop, until :meth:`restore`."""
+def hold() -> None:
+    """From now on SIGINT and SIGTERM are only noted, for :class:`QuitOnSignals` to act on."""
+    for number in SIGNALS:
+        signal.signal(number, _note)
+
+
+class QuitOnSignals:
+    """SIGINT and SIGTERM run ``close`` and end the event loop, until :meth:`stop`."""
 
     def __init__(self, app: QApplication, close: Callable[[], object]) -> None:
-        super().__init__(app)
+        from PySide6.QtCore import QSocketNotifier
+
         self._app = app
         self._close = close
         self._reader, self._writer = socket.socketpair()
         for end in (self._reader, self._writer):
             end.setblocking(False)
         self._previous_fd = signal.set_wakeup_fd(self._writer.fileno(), warn_on_full_buffer=False)
-        self._previous = {s: signal.signal(s, _note) for s in SIGNALS}
-        self._notifier = QSocketNotifier(self._reader.fileno(), QSocketNotifier.Type.Read, self)
+        hold()
+        if _held:  # one came while the app was loading: act on it as soon as the loop runs
+            self._writer.send(bytes(_held[:1]))
+        self._notifier = QSocketNotifier(self._reader.fileno(), QSocketNotifier.Type.Read, app)
         self._notifier.activated.connect(self._on_signal)
         self.received: int | None = None
 
@@ -58,11 +74,9 @@ class QuitOnSignals(QObject):
         self._close()
         self._app.exit(128 + self.received)
 
-    def restore(self) -> None:
-        """Give the signals back to Python's handlers (the app is past its event loop)."""
+    def stop(self) -> None:
+        """Stop listening (the event loop is over); a later signal is only noted, not acted on."""
         self._notifier.setEnabled(False)
-        for number, handler in self._previous.items():
-            signal.signal(number, handler)
         signal.set_wakeup_fd(self._previous_fd)
         self._reader.close()
         self._writer.close()

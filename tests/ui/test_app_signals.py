@@ -85,3 +85,35 @@ def test_a_signal_closes_the_app_quietly_with_the_shell_code(
     assert "Traceback" not in err
     assert "KeyboardInterrupt" not in err
     assert "closing (interrupted by" in log.read_text(encoding="utf-8")
+
+
+EARLY = """
+import os, signal, sys
+from PySide6.QtWidgets import QApplication, QWidget
+from ui.quit_signals import QuitOnSignals, hold
+
+hold()
+os.kill(os.getpid(), signal.SIGINT)  # Ctrl+C while the app is still loading
+app = QApplication([])
+window = QWidget()
+window.show()
+quitting = QuitOnSignals(app, window.close)
+code = app.exec()
+quitting.stop()
+print(code, window.isVisible())
+"""
+
+
+def test_ctrl_c_while_loading_is_acted_on_once_the_window_exists() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", EARLY],
+        cwd=REPO,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["130", "False"]
+    assert "Traceback" not in done.stderr

@@ -15,6 +15,8 @@ import tempfile
 from pathlib import Path
 
 from ui.cli import AppOptions, UsageError, parse_options
+from ui.quit_signals import QuitOnSignals
+from ui.quit_signals import hold as hold_signals
 
 log = logging.getLogger("instainstru")
 
@@ -55,8 +57,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if options.self_test:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-        return _run(options, self_test=True)
-    return _run(options, self_test=False)
+    hold_signals()  # Ctrl+C while loading is acted on once the window exists
+    return _run(options, self_test=options.self_test)
 
 
 def _run(options: AppOptions, *, self_test: bool) -> int:
@@ -96,6 +98,7 @@ def _run(options: AppOptions, *, self_test: bool) -> int:
     if options.theme:
         preferences = preferences.with_theme(options.theme)
     window = MainWindow(settings, preferences, log_path=log_path)
+    quit_on_signals = QuitOnSignals(app, window.close)
     if self_test:
         from ui.self_test import SelfTest
 
@@ -107,6 +110,7 @@ def _run(options: AppOptions, *, self_test: bool) -> int:
         window.start()
         code = app.exec()
     window.shutdown()
+    quit_on_signals.stop()
     if temp_profile is not None:
         temp_profile.cleanup()
     if window.restart_requested:

@@ -22,12 +22,13 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from instainstru_desktop.protocol import SetDateHours
 from instainstru_desktop.store import open_store
 from instainstru_desktop.store.backups import backup_if_due, backups_of
 from instainstru_desktop.store.db import open_database
@@ -70,10 +71,7 @@ def build(path: Path, bookings: int) -> None:
             page = {"cursor": "1.bench", "has_more": False, "bookings": rows}
             uow.pull.apply(page, now="2026-01-01T00:00:00Z")
         for day in range(20):  # a few unsent edits, the part a repair must carry over
-            uow.changes.record(
-                "availability.set_date",
-                {"instructor_id": INSTRUCTOR, "date": f"2026-04-{day + 1:02d}", "ranges": []},
-            )
+            uow.changes.record(SetDateHours(INSTRUCTOR, date(2026, 4, day + 1), ()))
         uow.commit()
     store.close()
 

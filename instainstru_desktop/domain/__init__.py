@@ -30,7 +30,7 @@ from instainstru_desktop.domain.errors import (
     InvalidTransition,
     UnknownTimeZone,
 )
-from instainstru_desktop.domain.policies import MAX_LESSON_MINUTES, BookingPolicy
+from instainstru_desktop.domain.policies import MAX_LESSON_MINUTES, POLICY_BOUNDS, BookingPolicy
 from instainstru_desktop.domain.slots import (
     OpenSlots,
     SlotQuery,
@@ -64,6 +64,7 @@ __all__ = [
     "ACTIVE_STATUSES",
     "MAX_LESSON_MINUTES",
     "MINUTES_PER_DAY",
+    "POLICY_BOUNDS",
     "RULE_CODES",
     "TERMINAL_STATUSES",
     "Actor",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from instainstru_desktop.domain.errors import DomainError
 from instainstru_desktop.domain.time_ranges import MINUTES_PER_DAY
@@ -10,6 +12,19 @@ from instainstru_desktop.domain.time_ranges import MINUTES_PER_DAY
 #: Longest lesson the domain accepts. Busy lists are searched with this look-back, so a lesson
 #: can never be longer.
 MAX_LESSON_MINUTES = MINUTES_PER_DAY
+
+#: The whole numbers each rule accepts, lowest and highest included: the one statement of them,
+#: which the server's validation, the change vocabulary and the settings dialog all read.
+POLICY_BOUNDS: Mapping[str, tuple[int, int]] = MappingProxyType(
+    {
+        "min_notice_minutes": (0, 366 * MINUTES_PER_DAY),
+        "booking_horizon_days": (1, 3660),
+        "buffer_minutes": (0, MINUTES_PER_DAY - 1),
+        "slot_step_minutes": (1, MINUTES_PER_DAY),
+        "daily_limit": (1, 10_000),
+        "weekly_limit": (1, 10_000),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -42,10 +57,10 @@ class BookingPolicy:
         set, are at least one (a limit of zero would hide the instructor; remove availability
         instead).
         """
-        _whole("min_notice_minutes", self.min_notice_minutes, 0, 366 * MINUTES_PER_DAY)
-        _whole("booking_horizon_days", self.booking_horizon_days, 1, 3660)
-        _whole("buffer_minutes", self.buffer_minutes, 0, MINUTES_PER_DAY - 1)
-        _whole("slot_step_minutes", self.slot_step_minutes, 1, MINUTES_PER_DAY)
+        _whole("min_notice_minutes", self.min_notice_minutes)
+        _whole("booking_horizon_days", self.booking_horizon_days)
+        _whole("buffer_minutes", self.buffer_minutes)
+        _whole("slot_step_minutes", self.slot_step_minutes)
         if MINUTES_PER_DAY % self.slot_step_minutes:
             raise DomainError(
                 "invalid_policy",
@@ -53,10 +68,11 @@ class BookingPolicy:
             )
         for name, limit in (("daily_limit", self.daily_limit), ("weekly_limit", self.weekly_limit)):
             if limit is not None:
-                _whole(name, limit, 1, 10_000)
+                _whole(name, limit)
 
 
-def _whole(name: str, value: object, low: int, high: int) -> None:
+def _whole(name: str, value: object) -> None:
+    low, high = POLICY_BOUNDS[name]
     if type(value) is not int or not low <= value <= high:
         raise DomainError(
             "invalid_policy", f"{name} must be a whole number from {low} to {high}, got {value!r}"

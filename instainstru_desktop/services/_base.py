@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
 from instainstru_desktop.domain import BookingAction, BookingStatus, DomainError, next_status
+from instainstru_desktop.protocol import AnyChange, CancelLesson
+from instainstru_desktop.protocol.limits import limit_problem
 from instainstru_desktop.services._convert import lesson_dates, safe_zone
 from instainstru_desktop.services.errors import (
     ActionNotAllowedError,
@@ -40,11 +42,29 @@ class UseCases:
         with self._store.uow() as uow:
             record = booking_or_raise(uow, booking_id)
             check_action(record, BookingAction.CANCEL)
-            args = {"booking_id": booking_id, "reason": reason}
-            mutation_id = uow.changes.record("booking.cancel", args, base_version=record.version)
+            change = CancelLesson(booking_id=booking_id, reason=reason)
+            mutation_id = queue(uow, change, base_version=record.version)
             changed = touched(uow, record, mutation_id)
             uow.commit()
         return self._done(changed)
+
+
+def queue(
+    uow: UnitOfWork,
+    change: AnyChange,
+    *,
+    base_version: int | None = None,
+    subjects: Sequence[Subject] | None = None,
+) -> int:
+    """Queue ``change`` once it keeps the limits the server holds it to; its mutation id.
+
+    A change over a limit is refused here, with the server's own sentence, rather than queued
+    and refused at the next sync, when the person has moved on and the edit quietly falls back.
+    """
+    problem = limit_problem(change)
+    if problem is not None:
+        raise InvalidInputError(problem)
+    return uow.changes.record(change, base_version=base_version, subjects=subjects)
 
 
 def booking_or_raise(uow: UnitOfWork, booking_id: str) -> BookingRecord:

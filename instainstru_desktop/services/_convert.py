@@ -15,6 +15,7 @@ from instainstru_desktop.domain import (
     normalize,
     zone,
 )
+from instainstru_desktop.protocol import DayRange
 from instainstru_desktop.services.errors import InvalidInputError
 from instainstru_desktop.services.views import HoursRange, LessonCard, SyncMark
 from instainstru_desktop.store.mirror import instant_text, parse_instant
@@ -33,13 +34,13 @@ def safe_zone(name: str) -> ZoneInfo:
         return zone("UTC")
 
 
-def wire_ranges(ranges: Iterable[HoursRange]) -> list[dict[str, str]]:
-    """Validated, normalized ``[{"start": "HH:MM", "end": "HH:MM"}]`` of UI ranges."""
+def day_ranges(ranges: Iterable[HoursRange]) -> tuple[DayRange, ...]:
+    """Validated, normalized ``HH:MM`` ranges of UI ranges, as a change carries them."""
     try:
         walls = normalize(WallRange(r.start, r.end) for r in ranges)
     except DomainError as error:
         raise InvalidInputError(error.message) from error
-    return [dict(zip(("start", "end"), w.format(), strict=True)) for w in walls]
+    return tuple(DayRange(*w.format()) for w in walls)
 
 
 def hours(ranges: Sequence[Mapping[str, Any]]) -> tuple[HoursRange, ...]:

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from instainstru_desktop.services._base import UseCases, booking_or_raise, touched
+from instainstru_desktop.protocol import ReviewBooking
+from instainstru_desktop.services._base import UseCases, booking_or_raise, queue, touched
 from instainstru_desktop.services._convert import instant_text
 from instainstru_desktop.services._marks import lesson_cards
 from instainstru_desktop.services.views import Changed, LessonCard
@@ -54,8 +55,8 @@ class AdminService(UseCases):
         """Flag (or unflag) a booking for review, with the admin's note."""
         with self._store.uow() as uow:
             record = booking_or_raise(uow, booking_id)
-            args = {"booking_id": booking_id, "flagged": flagged, "note": note}
-            mutation_id = uow.changes.record("admin.review", args, base_version=record.version)
+            change = ReviewBooking(booking_id=booking_id, flagged=flagged, note=note)
+            mutation_id = queue(uow, change, base_version=record.version)
             changed = touched(uow, record, mutation_id)
             uow.commit()
         return self._done(changed)

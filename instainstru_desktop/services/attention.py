@@ -14,15 +14,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from instainstru_desktop.domain import BookingAction
+from instainstru_desktop.protocol import (
+    CHANGE_TYPES,
+    BookLesson,
+    CancelLesson,
+    Change,
+    ClearDateHours,
+    CompleteLesson,
+    MarkNoShow,
+    NoteLesson,
+    RescheduleLesson,
+    ResolveConflict,
+    ReviewBooking,
+    SetDateHours,
+    SetUsualWeek,
+    UpdatePolicy,
+    UpdateProfile,
+    change_from_args,
+)
 from instainstru_desktop.services._base import (
     UseCases,
     booking_or_raise,
     changed_subjects,
     check_action,
+    queue,
     touched,
 )
 from instainstru_desktop.services._convert import parse_instant, safe_zone
@@ -35,20 +54,23 @@ from instainstru_desktop.store.records import ConflictRecord
 from instainstru_desktop.store.repositories.notices import NoticeRecord
 from instainstru_desktop.store.repositories.outbox import OutboxMutation
 
-_WHAT = {
-    "availability.set_date": "Your hours for {day}",
-    "availability.clear_date": "Returning {day} to your usual week",
-    "availability.set_template": "Your usual week",
-    "booking.complete": "Marking {lesson} as given",
-    "booking.no_show": "Marking {lesson} as a no-show",
-    "booking.cancel": "Cancelling {lesson}",
-    "booking.note": "Your note on {lesson}",
-    "booking.create": "Booking {lesson}",
-    "admin.review": "The review flag on {lesson}",
-    "conflict.resolve": "Settling a clash",
-    "policy.update": "Your booking rules",
-    "profile.update": "Your time zone",
+#: What a refused change was, to start the sentence that says it was refused.
+_WHAT: dict[type[Change], str] = {
+    SetDateHours: "Your hours for {day}",
+    ClearDateHours: "Returning {day} to your usual week",
+    SetUsualWeek: "Your usual week",
+    CompleteLesson: "Marking {lesson} as given",
+    MarkNoShow: "Marking {lesson} as a no-show",
+    CancelLesson: "Cancelling {lesson}",
+    NoteLesson: "Your note on {lesson}",
+    RescheduleLesson: "Moving {lesson}",
+    BookLesson: "Booking {lesson}",
+    ReviewBooking: "The review flag on {lesson}",
+    ResolveConflict: "Settling a clash",
+    UpdatePolicy: "Your booking rules",
+    UpdateProfile: "Your time zone",
 }
+Resolution = Literal["kept", "cancelled", "reapplied"]
 
 
 @dataclass(frozen=True)
@@ -84,7 +106,7 @@ def open_items(uow: UnitOfWork, instructor_id: str | None = None) -> OpenItems:
             continue
         for mutation in refusals:
             booking = mutation.args.get("booking_id")
-            if f"({mutation.name})" in conflict.message and conflict.booking_id in (None, booking):
+            if _records(conflict, mutation.name) and conflict.booking_id in (None, booking):
                 pairs[conflict.id] = mutation
                 refusals.remove(mutation)
                 break
@@ -150,10 +172,8 @@ class AttentionService(UseCases):
                     raise InvalidInputError("This change is not about a lesson.")
                 record = booking_or_raise(uow, str(booking_id))
                 check_action(record, BookingAction.CANCEL)
-                args = {"booking_id": record.id, "reason": reason}
-                mutation_id = uow.changes.record(
-                    "booking.cancel", args, base_version=record.version
-                )
+                change = CancelLesson(booking_id=record.id, reason=reason)
+                mutation_id = queue(uow, change, base_version=record.version)
                 changed = touched(uow, record, mutation_id) | Changed(attention=True)
                 if kind == "conflict":
                     changed |= self._resolve(uow, key, "kept", None)
@@ -169,9 +189,8 @@ class AttentionService(UseCases):
             mutation = self._pair(uow, key) if kind == "conflict" else self._rejected(uow, key)
             changed = Changed(attention=True)
             if mutation is not None:
-                mutation_id = uow.changes.record(
-                    mutation.name, mutation.args, base_version=mutation.base_version
-                )
+                change = change_from_args(mutation.name, mutation.args)
+                mutation_id = queue(uow, change, base_version=mutation.base_version)
                 uow.refusals.dismiss(mutation.mutation_id)
                 subjects = uow.outbox.subjects_of(mutation_id)
                 changed = changed_subjects(uow, subjects, mutation_id)
@@ -194,22 +213,20 @@ class AttentionService(UseCases):
         return open_items(uow).pairs.get(conflict_id)
 
     def _resolve(
-        self, uow: UnitOfWork, conflict_id: str, resolution: str, reason: str | None
+        self, uow: UnitOfWork, conflict_id: str, resolution: Resolution, reason: str | None
     ) -> Changed:
         conflict = self._conflict(uow, conflict_id)
         paired = self._pair(uow, conflict_id)
         if paired is not None:
             uow.refusals.dismiss(paired.mutation_id)
-        args: dict[str, Any] = {"conflict_id": conflict_id, "resolution": resolution}
+        change = ResolveConflict(conflict_id=conflict_id, resolution=resolution, reason=reason)
         subjects = [("conflict", conflict_id)]
         record = None
-        if reason is not None:
-            args["reason"] = reason
         if resolution == "cancelled" and conflict.booking_id:
             record = booking_or_raise(uow, conflict.booking_id)
             check_action(record, BookingAction.CANCEL)
             subjects.append(("booking", conflict.booking_id))
-        mutation_id = uow.changes.record("conflict.resolve", args, subjects=subjects)
+        mutation_id = queue(uow, change, subjects=subjects)
         if record is not None:
             return touched(uow, record, mutation_id) | Changed(attention=True)
         return Changed(attention=True, mutation_ids=(mutation_id,))
@@ -278,6 +295,18 @@ class AttentionService(UseCases):
         )
 
 
+def _records(conflict: ConflictRecord, name: str) -> bool:
+    """Whether the server's record of a refusal is about a change of kind ``name``.
+
+    The record says what was refused the way a person would (``Change.summary``); servers
+    before that named the kind in parentheses, and their records are still paired.
+    """
+    kind = CHANGE_TYPES.get(name)
+    if kind is not None and conflict.message.startswith(f"{kind.summary} was not applied"):
+        return True
+    return f"({name})" in conflict.message
+
+
 def _split(item_id: str, *, decisions: bool = False) -> tuple[str, str]:
     """``decisions``: the item must offer a decision (a notice can only be dismissed)."""
     kind, _, key = item_id.partition(":")
@@ -289,7 +318,8 @@ def _split(item_id: str, *, decisions: bool = False) -> tuple[str, str]:
 
 
 def _describe(mutation: OutboxMutation, lesson: LessonCard | None, tz: ZoneInfo | None) -> str:
-    template = _WHAT.get(mutation.name, "A change")
+    kind = CHANGE_TYPES.get(mutation.name)
+    template = _WHAT.get(kind, "A change") if kind is not None else "A change"
     day = str(mutation.args.get("date", ""))
     if day:
         day = date.fromisoformat(day).strftime("%a %d %b")

@@ -1,24 +1,30 @@
 """Availability use cases: read a week, paint hours, time off, copy and template the week.
 
-Every write records intents (``availability.set_date`` / ``clear_date`` / ``set_template``),
-not row overwrites: the server applies them in order and reports lessons left outside the new
-hours as conflicts, so an edit made offline never cancels a booking.
+Every write records intents (:class:`SetDateHours`, :class:`ClearDateHours`,
+:class:`SetUsualWeek`), not row overwrites: the server applies them in order and reports lessons
+left outside the new hours as conflicts, so an edit made offline never cancels a booking.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
-from typing import Any
 
 from instainstru_desktop.domain import local_day_bounds_utc, week_dates
-from instainstru_desktop.services._base import UseCases
+from instainstru_desktop.protocol import (
+    ClearDateHours,
+    DayRange,
+    SetDateHours,
+    SetUsualWeek,
+    TemplateRange,
+)
+from instainstru_desktop.services._base import UseCases, queue
 from instainstru_desktop.services._convert import (
+    day_ranges,
     hours,
     instant_text,
     safe_zone,
     template_days,
-    wire_ranges,
 )
 from instainstru_desktop.services._marks import lesson_cards, marks_of
 from instainstru_desktop.services.errors import InvalidInputError, UnknownItemError
@@ -93,10 +99,10 @@ class AvailabilityService(UseCases):
         self, instructor_id: str, day: date, ranges: Sequence[HoursRange]
     ) -> Changed:
         """Give ``day`` its own hours (an empty list is time off)."""
-        wire = wire_ranges(ranges)
+        wanted = day_ranges(ranges)
         with self._store.uow() as uow:
             self._known(uow, instructor_id)
-            changed = self._set_date(uow, instructor_id, day, wire)
+            changed = self._set_date(uow, instructor_id, day, wanted)
             uow.commit()
         return self._done(changed)
 
@@ -110,10 +116,10 @@ class AvailabilityService(UseCases):
 
     def set_template(self, instructor_id: str, days: Mapping[int, Sequence[HoursRange]]) -> Changed:
         """Replace the usual week (weekday, Monday = 0, to hours; missing = day off)."""
-        wire = _template_wire(days)
+        week = _week_ranges(days)
         with self._store.uow() as uow:
             self._known(uow, instructor_id)
-            changed = self._record_template(uow, instructor_id, wire)
+            changed = self._record_template(uow, instructor_id, week)
             uow.commit()
         return self._done(changed)
 
@@ -127,7 +133,7 @@ class AvailabilityService(UseCases):
             for day in days:
                 before = effective.of(day - timedelta(days=7))
                 if before != effective.of(day):
-                    changed |= self._set_date(uow, instructor_id, day, wire_ranges(before))
+                    changed |= self._set_date(uow, instructor_id, day, day_ranges(before))
             uow.commit()
         return self._done(changed)
 
@@ -137,8 +143,8 @@ class AvailabilityService(UseCases):
         with self._store.uow() as uow:
             self._known(uow, instructor_id)
             effective = _Hours(uow, instructor_id, days[0], days[-1])
-            wire = _template_wire({day.weekday(): effective.of(day) for day in days})
-            changed = self._record_template(uow, instructor_id, wire)
+            week = _week_ranges({day.weekday(): effective.of(day) for day in days})
+            changed = self._record_template(uow, instructor_id, week)
             for day in days:
                 if day in effective.overrides:
                     changed |= self._clear(uow, instructor_id, day)
@@ -156,7 +162,7 @@ class AvailabilityService(UseCases):
             changed = Changed()
             day = first
             while day <= last:
-                changed |= self._set_date(uow, instructor_id, day, [])
+                changed |= self._set_date(uow, instructor_id, day, ())
                 day += timedelta(days=1)
             uow.commit()
         return self._done(changed)
@@ -170,11 +176,11 @@ class AvailabilityService(UseCases):
 
     @staticmethod
     def _set_date(
-        uow: UnitOfWork, instructor_id: str, day: date, ranges: list[dict[str, str]]
+        uow: UnitOfWork, instructor_id: str, day: date, ranges: tuple[DayRange, ...]
     ) -> Changed:
-        args = {"instructor_id": instructor_id, "date": day.isoformat(), "ranges": ranges}
+        change = SetDateHours(instructor_id=instructor_id, date=day, ranges=ranges)
         version = uow.availability.override_version(instructor_id, day.isoformat())
-        mutation_id = uow.changes.record("availability.set_date", args, base_version=version)
+        mutation_id = queue(uow, change, base_version=version)
         return Changed(dates=frozenset({day}), mutation_ids=(mutation_id,))
 
     @staticmethod
@@ -182,26 +188,24 @@ class AvailabilityService(UseCases):
         version = uow.availability.override_version(instructor_id, day.isoformat())
         if version is None:
             return Changed()  # already follows the usual week
-        args = {"instructor_id": instructor_id, "date": day.isoformat()}
-        mutation_id = uow.changes.record("availability.clear_date", args, base_version=version)
+        change = ClearDateHours(instructor_id=instructor_id, date=day)
+        mutation_id = queue(uow, change, base_version=version)
         return Changed(dates=frozenset({day}), mutation_ids=(mutation_id,))
 
     @staticmethod
     def _record_template(
-        uow: UnitOfWork, instructor_id: str, ranges: list[dict[str, Any]]
+        uow: UnitOfWork, instructor_id: str, ranges: tuple[TemplateRange, ...]
     ) -> Changed:
         current = uow.availability.template(instructor_id)
-        args = {"instructor_id": instructor_id, "ranges": ranges}
-        mutation_id = uow.changes.record(
-            "availability.set_template", args, base_version=current[1] if current else None
-        )
+        change = SetUsualWeek(instructor_id=instructor_id, ranges=ranges)
+        mutation_id = queue(uow, change, base_version=current[1] if current else None)
         return Changed(template=True, mutation_ids=(mutation_id,))
 
 
-def _template_wire(days: Mapping[int, Sequence[HoursRange]]) -> list[dict[str, Any]]:
-    wire: list[dict[str, Any]] = []
+def _week_ranges(days: Mapping[int, Sequence[HoursRange]]) -> tuple[TemplateRange, ...]:
+    week: list[TemplateRange] = []
     for weekday in sorted(days):
         if not 0 <= weekday <= 6:
             raise InvalidInputError(f"Weekday {weekday} does not exist (Monday is 0).")
-        wire.extend({"weekday": weekday, **r} for r in wire_ranges(days[weekday]))
-    return wire
+        week.extend(TemplateRange(weekday, r.start, r.end) for r in day_ranges(days[weekday]))
+    return tuple(week)

@@ -19,12 +19,15 @@ from instainstru_desktop.domain import (
     BookingStatus,
     can_mark_outcome,
 )
-from instainstru_desktop.services._base import UseCases, booking_or_raise, check_action, touched
-from instainstru_desktop.services._convert import (
-    aware,
-    instant_text,
-    parse_instant,
+from instainstru_desktop.protocol import BookLesson, CompleteLesson, MarkNoShow, NoteLesson
+from instainstru_desktop.services._base import (
+    UseCases,
+    booking_or_raise,
+    check_action,
+    queue,
+    touched,
 )
+from instainstru_desktop.services._convert import aware, parse_instant
 from instainstru_desktop.services._marks import lesson_cards
 from instainstru_desktop.services.errors import (
     ActionNotAllowedError,
@@ -136,11 +139,11 @@ class LessonService(UseCases):
 
     def complete(self, booking_id: str) -> Changed:
         """Mark a lesson that has started as given."""
-        return self._outcome(booking_id, BookingAction.COMPLETE, "booking.complete")
+        return self._outcome(CompleteLesson(booking_id), BookingAction.COMPLETE)
 
     def no_show(self, booking_id: str) -> Changed:
         """Mark a lesson that has started as missed by the student."""
-        return self._outcome(booking_id, BookingAction.NO_SHOW, "booking.no_show")
+        return self._outcome(MarkNoShow(booking_id), BookingAction.NO_SHOW)
 
     def cancel(self, booking_id: str, reason: str) -> Changed:
         """Cancel a confirmed lesson; the reason is shown to the student."""
@@ -150,8 +153,8 @@ class LessonService(UseCases):
         """Set the instructor's private note of a lesson (any status)."""
         with self._store.uow() as uow:
             record = booking_or_raise(uow, booking_id)
-            args = {"booking_id": booking_id, "note": text}
-            mutation_id = uow.changes.record("booking.note", args, base_version=record.version)
+            change = NoteLesson(booking_id=booking_id, note=text)
+            mutation_id = queue(uow, change, base_version=record.version)
             changed = touched(uow, record, mutation_id)
             uow.commit()
         return self._done(changed)
@@ -176,14 +179,14 @@ class LessonService(UseCases):
                 raise UnknownItemError("This student is not in your local data yet.")
             if start < uow.clock():
                 raise InvalidInputError("A lesson cannot be booked in the past.")
-            args = {
-                "booking_id": booking_id,
-                "instructor_id": instructor_id,
-                "lesson_type_id": lesson_type_id,
-                "student_id": student_id,
-                "start": instant_text(start),
-            }
-            mutation_id = uow.changes.record("booking.create", args)
+            change = BookLesson(
+                booking_id=booking_id,
+                instructor_id=instructor_id,
+                lesson_type_id=lesson_type_id,
+                start=start,
+                student_id=student_id,
+            )
+            mutation_id = queue(uow, change)
             record = booking_or_raise(uow, booking_id)
             changed = touched(uow, record, mutation_id)
             uow.commit()
@@ -191,15 +194,13 @@ class LessonService(UseCases):
 
     # -- helpers ----------------------------------------------------------------------------
 
-    def _outcome(self, booking_id: str, action: BookingAction, name: str) -> Changed:
+    def _outcome(self, change: CompleteLesson | MarkNoShow, action: BookingAction) -> Changed:
         with self._store.uow() as uow:
-            record = booking_or_raise(uow, booking_id)
+            record = booking_or_raise(uow, change.booking_id)
             check_action(record, action)
             if not can_mark_outcome(parse_instant(record.start_utc), uow.clock()):
                 raise ActionNotAllowedError("A lesson can be marked only once it has started.")
-            mutation_id = uow.changes.record(
-                name, {"booking_id": booking_id}, base_version=record.version
-            )
+            mutation_id = queue(uow, change, base_version=record.version)
             changed = touched(uow, record, mutation_id)
             uow.commit()
         return self._done(changed)

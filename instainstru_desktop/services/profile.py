@@ -17,8 +17,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from instainstru_desktop.domain import BookingPolicy, DomainError, UnknownTimeZone, zone
-from instainstru_desktop.services._base import UseCases
+from instainstru_desktop.domain import (
+    POLICY_BOUNDS,
+    BookingPolicy,
+    DomainError,
+    UnknownTimeZone,
+    zone,
+)
+from instainstru_desktop.protocol import Policy, UpdatePolicy, UpdateProfile
+from instainstru_desktop.services._base import UseCases, queue
 from instainstru_desktop.services._marks import marks
 from instainstru_desktop.services.errors import InvalidInputError, UnknownItemError
 from instainstru_desktop.services.views import POLICY_FIELDS, Changed, InstructorProfile
@@ -45,24 +52,20 @@ def _plural(count: int, unit: str) -> str:
 
 @dataclass(frozen=True)
 class _Rule:
-    """The accepted whole numbers of one rule (the domain's bounds) and how to name them."""
+    """How to name one rule and its bounds (the bounds are the domain's ``POLICY_BOUNDS``)."""
 
     label: str  # starts the sentence
-    low: int
-    high: int
     bound: Callable[[int], str]  # how a bound reads
     unit: str  # "a whole number of <unit>"
 
 
 _RULES: dict[str, _Rule] = {
-    "min_notice_minutes": _Rule("Minimum notice", 0, 366 * _DAY, minutes_text, "minutes"),
-    "booking_horizon_days": _Rule(
-        "The booking window", 1, 3660, lambda n: _plural(n, "day"), "days"
-    ),
-    "buffer_minutes": _Rule("The buffer between lessons", 0, _DAY - 1, minutes_text, "minutes"),
-    "slot_step_minutes": _Rule("The start-time step", 1, _DAY, minutes_text, "minutes"),
-    "daily_limit": _Rule("The daily limit", 1, 10_000, lambda n: f"{n:,}", "lessons"),
-    "weekly_limit": _Rule("The weekly limit", 1, 10_000, lambda n: f"{n:,}", "lessons"),
+    "min_notice_minutes": _Rule("Minimum notice", minutes_text, "minutes"),
+    "booking_horizon_days": _Rule("The booking window", lambda n: _plural(n, "day"), "days"),
+    "buffer_minutes": _Rule("The buffer between lessons", minutes_text, "minutes"),
+    "slot_step_minutes": _Rule("The start-time step", minutes_text, "minutes"),
+    "daily_limit": _Rule("The daily limit", lambda n: f"{n:,}", "lessons"),
+    "weekly_limit": _Rule("The weekly limit", lambda n: f"{n:,}", "lessons"),
 }
 _LIMITS = ("daily_limit", "weekly_limit")
 
@@ -79,15 +82,15 @@ def policy_problems(values: Mapping[str, object]) -> dict[str, str]:
     problems: dict[str, str] = {}
     for name, value in values.items():
         rule = _RULES[name]
+        low, high = POLICY_BOUNDS[name]
         if value is None and name in _LIMITS:
             continue
         if type(value) is not int:
             problems[name] = f"{rule.label} must be a whole number of {rule.unit}."
-        elif not rule.low <= value <= rule.high:
+        elif not low <= value <= high:
             limit = " (or no limit)" if name in _LIMITS else ""
             problems[name] = (
-                f"{rule.label} must be between {rule.bound(rule.low)} and "
-                f"{rule.bound(rule.high)}{limit}."
+                f"{rule.label} must be between {rule.bound(low)} and {rule.bound(high)}{limit}."
             )
         elif name == "slot_step_minutes" and _DAY % value:
             problems[name] = (
@@ -161,11 +164,8 @@ class ProfileService(UseCases):
                 raise InvalidInputError(
                     f"These booking rules cannot be used: {error.message}."
                 ) from error
-            mutation_id = uow.changes.record(
-                "policy.update",
-                {"instructor_id": instructor_id, "policy": wanted},
-                base_version=record.version,
-            )
+            change = UpdatePolicy(instructor_id=instructor_id, policy=Policy(**wanted))
+            mutation_id = queue(uow, change, base_version=record.version)
             uow.commit()
         return self._done(Changed(mutation_ids=(mutation_id,)))
 
@@ -184,11 +184,8 @@ class ProfileService(UseCases):
             record = _instructor(uow, instructor_id)
             if record.time_zone == name:
                 return Changed()
-            mutation_id = uow.changes.record(
-                "profile.update",
-                {"instructor_id": instructor_id, "time_zone": name},
-                base_version=record.version,
-            )
+            change = UpdateProfile(instructor_id=instructor_id, time_zone=name)
+            mutation_id = queue(uow, change, base_version=record.version)
             uow.commit()
         return self._done(Changed(template=True, mutation_ids=(mutation_id,)))
 

@@ -1,9 +1,9 @@
 """What each queued mutation does to the local mirror, so the UI shows it before the server does.
 
-Mutations are *intents* (see docs/api.md, "Sync"); their local effect is replayed on top of the
-server's truth of a row every time that truth changes, until the server has the mutation too.
-Each effect is a pure function ``(args, row or None) -> row or None`` on column dicts, so the
-same code serves the first optimistic write, a rollback after a rejection (replay without it)
+Changes are *intents* (:mod:`instainstru_desktop.protocol`); their local effect is replayed on
+top of the server's truth of a row every time that truth changes, until the server has the change
+too. Each effect is a pure function ``(entity, row or None) -> row or None`` on column dicts, so
+the same code serves the first optimistic write, a rollback after a rejection (replay without it)
 and a rebase after a pull (replay on the new truth).
 
 An effect that the life-cycle rules forbid (completing a lesson an admin cancelled meanwhile)
@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, assert_never
 
 from instainstru_desktop.domain import (
     BookingAction,
@@ -23,30 +23,30 @@ from instainstru_desktop.domain import (
     InvalidTransition,
     next_status,
 )
+from instainstru_desktop.protocol import (
+    AnyChange,
+    BookLesson,
+    CancelLesson,
+    ClearDateHours,
+    CompleteLesson,
+    MarkNoShow,
+    NoteLesson,
+    RescheduleLesson,
+    ResolveConflict,
+    ReviewBooking,
+    SetDateHours,
+    SetUsualWeek,
+    UpdatePolicy,
+    UpdateProfile,
+    to_args,
+)
 from instainstru_desktop.store.mirror import (
     Row,
     Subject,
     dumps,
-    instant,
     instant_text,
     parse_instant,
 )
-
-#: Version of each mutation's argument shape, stored with the outbox row.
-MUTATION_VERSIONS: dict[str, int] = {
-    "availability.set_date": 1,
-    "availability.clear_date": 1,
-    "availability.set_template": 1,
-    "booking.complete": 1,
-    "booking.no_show": 1,
-    "booking.cancel": 1,
-    "booking.note": 1,
-    "booking.create": 1,
-    "admin.review": 1,
-    "conflict.resolve": 1,
-    "policy.update": 1,
-    "profile.update": 1,
-}
 
 
 @dataclass(frozen=True)
@@ -59,19 +59,99 @@ class EffectContext:
     student: Callable[[str], Mapping[str, Any] | None]
 
 
-def default_subjects(name: str, args: Mapping[str, Any]) -> list[Subject]:
-    """The mirrored rows a mutation changes, as far as its arguments tell."""
-    if name in ("availability.set_date", "availability.clear_date"):
-        return [("override", f"{args['instructor_id']}/{args['date']}")]
-    if name == "availability.set_template":
-        return [("template", str(args["instructor_id"]))]
-    if name.startswith("booking.") or name == "admin.review":
-        return [("booking", str(args["booking_id"]))]
-    if name == "conflict.resolve":
-        return [("conflict", str(args["conflict_id"]))]
-    if name in ("policy.update", "profile.update"):
-        return [("instructor", str(args["instructor_id"]))]
-    raise ValueError(f"unknown mutation {name!r}")
+#: How a change alters one row: ``(entity, row or None, context) -> row or None``.
+Apply = Callable[[str, Row | None, EffectContext], Row | None]
+
+
+@dataclass(frozen=True)
+class Effect:
+    """What one change does to the mirror: the rows it names, and how it changes each."""
+
+    subjects: tuple[Subject, ...]
+    apply: Apply
+
+
+def effect_of(change: AnyChange) -> Effect:
+    """The local effect of ``change``: one arm per kind of change (mypy checks none is missing)."""
+    match change:
+        case SetDateHours(instructor_id=who, date=day):
+            keys = {"instructor_id": who, "date": day.isoformat()}
+            return Effect(_override(who, day.isoformat()), _ranges(keys, to_args(change)))
+        case ClearDateHours(instructor_id=who, date=day):
+            return Effect(_override(who, day.isoformat()), _gone)
+        case SetUsualWeek(instructor_id=who):
+            keys = {"instructor_id": who}
+            return Effect((("template", who),), _ranges(keys, to_args(change)))
+        case CompleteLesson(booking_id=lesson):
+            return Effect(_lesson(lesson), _status(BookingAction.COMPLETE))
+        case MarkNoShow(booking_id=lesson):
+            return Effect(_lesson(lesson), _status(BookingAction.NO_SHOW))
+        case CancelLesson(booking_id=lesson, reason=reason):
+            return Effect(_lesson(lesson), _cancelled(reason))
+        case NoteLesson(booking_id=lesson, note=note):
+            return Effect(_lesson(lesson), _edited({"note": note}, stamp=True))
+        case RescheduleLesson(booking_id=lesson, start=start):
+            return Effect(_lesson(lesson), _moved(start))
+        case BookLesson():
+            return Effect(_lesson(change.booking_id), _booked(change))
+        case ReviewBooking(booking_id=lesson, flagged=flagged, note=note):
+            return Effect(_lesson(lesson), _edited({"flagged": flagged, "review_note": note}))
+        case ResolveConflict(conflict_id=conflict, resolution=resolution, reason=reason):
+            return Effect((("conflict", conflict),), _settled(resolution, reason or ""))
+        case UpdatePolicy(instructor_id=who):
+            policy = dumps(to_args(change)["policy"])
+            return Effect((("instructor", who),), _edited({"policy": policy}))
+        case UpdateProfile(instructor_id=who, time_zone=time_zone):
+            return Effect((("instructor", who),), _edited({"time_zone": time_zone}))
+        case _:
+            assert_never(change)
+
+
+def replay(
+    entity: str, server_row: Row | None, changes: Iterable[AnyChange], ctx: EffectContext
+) -> Row | None:
+    """The optimistic row: the server's truth with the outstanding changes applied in order."""
+    row = server_row
+    for change in changes:
+        row = effect_of(change).apply(entity, row, ctx)
+    return row
+
+
+# -- the rows a change names ---------------------------------------------------------------
+
+
+def _override(instructor_id: str, day: str) -> tuple[Subject, ...]:
+    return (("override", f"{instructor_id}/{day}"),)
+
+
+def _lesson(booking_id: str) -> tuple[Subject, ...]:
+    return (("booking", booking_id),)
+
+
+# -- how a change alters a row ---------------------------------------------------------------
+
+
+def _gone(_entity: str, _row: Row | None, _ctx: EffectContext) -> Row | None:
+    return None
+
+
+def _ranges(keys: Mapping[str, Any], args: Mapping[str, Any]) -> Apply:
+    def apply(_entity: str, row: Row | None, _ctx: EffectContext) -> Row | None:
+        version = row["version"] if row else 0
+        return {**keys, "ranges": dumps(list(args["ranges"])), "version": version}
+
+    return apply
+
+
+def _edited(values: Mapping[str, Any], *, stamp: bool = False) -> Apply:
+    """Set ``values`` on a row that exists (``stamp``: and mark it updated now)."""
+
+    def apply(_entity: str, row: Row | None, ctx: EffectContext) -> Row | None:
+        if row is None:
+            return None
+        return {**row, **values, "updated_at": ctx.now} if stamp else {**row, **values}
+
+    return apply
 
 
 def _transition(row: Row | None, action: BookingAction, ctx: EffectContext) -> Row | None:
@@ -84,6 +164,10 @@ def _transition(row: Row | None, action: BookingAction, ctx: EffectContext) -> R
     return {**row, "status": status.value, "updated_at": ctx.now}
 
 
+def _status(action: BookingAction) -> Apply:
+    return lambda _entity, row, ctx: _transition(row, action, ctx)
+
+
 def _cancel(row: Row | None, reason: str, ctx: EffectContext) -> Row | None:
     changed = _transition(row, BookingAction.CANCEL, ctx)
     if changed is None or changed is row:
@@ -91,89 +175,65 @@ def _cancel(row: Row | None, reason: str, ctx: EffectContext) -> Row | None:
     return {**changed, "cancelled_by": ctx.actor_role, "cancel_reason": reason}
 
 
-def _create(args: Mapping[str, Any], row: Row | None, ctx: EffectContext) -> Row | None:
-    if row is not None:  # the server's copy has arrived: it wins
-        return row
-    lesson_type = ctx.lesson_type(str(args["lesson_type_id"])) or {}
-    student = ctx.student(str(args["student_id"])) or {}
-    begin = parse_instant(instant(str(args["start"])))
-    end = begin + timedelta(minutes=int(lesson_type.get("duration_minutes", 60)))
-    return {
-        "id": args["booking_id"],
-        "instructor_id": args["instructor_id"],
-        "student_id": args["student_id"],
-        "student_name": student.get("name", ""),
-        "student_time_zone": student.get("time_zone", "UTC"),
-        "lesson_type_id": args["lesson_type_id"],
-        "lesson_type_name": lesson_type.get("name", ""),
-        "start_utc": instant_text(begin),
-        "end_utc": instant_text(end),
-        "status": BookingStatus.CONFIRMED.value,
-        "cancelled_by": None,
-        "cancel_reason": None,
-        "note": None,
-        "price_cents": int(lesson_type.get("price_cents", 0)),
-        "currency": lesson_type.get("currency", ""),
-        "created_at": ctx.now,
-        "updated_at": ctx.now,
-        "version": 0,
-        "flagged": False,
-        "review_note": None,
-    }
+def _cancelled(reason: str) -> Apply:
+    return lambda _entity, row, ctx: _cancel(row, reason, ctx)
 
 
-def _ranges_row(keys: Mapping[str, Any], ranges: Any, row: Row | None) -> Row:
-    return {**keys, "ranges": dumps(list(ranges)), "version": row["version"] if row else 0}
+def _settled(resolution: str, reason: str) -> Apply:
+    """A clash settled: the conflict row is resolved; a lesson named with it (the service
+    names it when the way out is cancelling) is cancelled."""
 
-
-def apply_effect(
-    name: str, args: Mapping[str, Any], entity: str, row: Row | None, ctx: EffectContext
-) -> Row | None:
-    """The row ``entity`` after mutation ``name`` with ``args`` (``None`` = the row is gone)."""
-    if name == "availability.set_date":
-        keys = {"instructor_id": args["instructor_id"], "date": args["date"]}
-        return _ranges_row(keys, args["ranges"], row)
-    if name == "availability.clear_date":
-        return None
-    if name == "availability.set_template":
-        return _ranges_row({"instructor_id": args["instructor_id"]}, args["ranges"], row)
-    if name == "booking.complete":
-        return _transition(row, BookingAction.COMPLETE, ctx)
-    if name == "booking.no_show":
-        return _transition(row, BookingAction.NO_SHOW, ctx)
-    if name == "booking.cancel":
-        return _cancel(row, str(args.get("reason", "")), ctx)
-    if name == "booking.note":
-        return None if row is None else {**row, "note": args["note"], "updated_at": ctx.now}
-    if name == "booking.create":
-        return _create(args, row, ctx)
-    if name == "admin.review":
-        if row is None:
-            return None
-        return {**row, "flagged": bool(args["flagged"]), "review_note": args.get("note")}
-    if name == "conflict.resolve":
+    def apply(entity: str, row: Row | None, ctx: EffectContext) -> Row | None:
         if entity == "booking":
-            if args.get("resolution") != "cancelled":
-                return row
-            return _cancel(row, str(args.get("reason") or ""), ctx)
+            return _cancel(row, reason, ctx) if resolution == "cancelled" else row
         if row is None:
             return None
-        return {**row, "resolved": True, "resolution": args["resolution"]}
-    if name == "policy.update":
-        return None if row is None else {**row, "policy": dumps(args["policy"])}
-    if name == "profile.update":
-        return None if row is None else {**row, "time_zone": args["time_zone"]}
-    raise ValueError(f"unknown mutation {name!r}")
+        return {**row, "resolved": True, "resolution": resolution}
+
+    return apply
 
 
-def replay(
-    entity: str,
-    server_row: Row | None,
-    mutations: Iterable[tuple[str, Mapping[str, Any]]],
-    ctx: EffectContext,
-) -> Row | None:
-    """The optimistic row: the server's truth with the outstanding mutations applied in order."""
-    row = server_row
-    for name, args in mutations:
-        row = apply_effect(name, args, entity, row, ctx)
-    return row
+def _moved(start: datetime) -> Apply:
+    def apply(_entity: str, row: Row | None, ctx: EffectContext) -> Row | None:
+        moved = _transition(row, BookingAction.RESCHEDULE, ctx)
+        if moved is None or moved is row:
+            return moved
+        begin = parse_instant(instant_text(start))
+        length = parse_instant(moved["end_utc"]) - parse_instant(moved["start_utc"])
+        return {**moved, "start_utc": instant_text(begin), "end_utc": instant_text(begin + length)}
+
+    return apply
+
+
+def _booked(change: BookLesson) -> Apply:
+    def apply(_entity: str, row: Row | None, ctx: EffectContext) -> Row | None:
+        if row is not None:  # the server's copy has arrived: it wins
+            return row
+        lesson_type = ctx.lesson_type(change.lesson_type_id) or {}
+        student = ctx.student(change.student_id or "") or {}
+        begin = parse_instant(instant_text(change.start))
+        end = begin + timedelta(minutes=int(lesson_type.get("duration_minutes", 60)))
+        return {
+            "id": change.booking_id,
+            "instructor_id": change.instructor_id,
+            "student_id": change.student_id,
+            "student_name": student.get("name", ""),
+            "student_time_zone": student.get("time_zone", "UTC"),
+            "lesson_type_id": change.lesson_type_id,
+            "lesson_type_name": lesson_type.get("name", ""),
+            "start_utc": instant_text(begin),
+            "end_utc": instant_text(end),
+            "status": BookingStatus.CONFIRMED.value,
+            "cancelled_by": None,
+            "cancel_reason": None,
+            "note": None,
+            "price_cents": int(lesson_type.get("price_cents", 0)),
+            "currency": lesson_type.get("currency", ""),
+            "created_at": ctx.now,
+            "updated_at": ctx.now,
+            "version": 0,
+            "flagged": False,
+            "review_note": None,
+        }
+
+    return apply

@@ -21,18 +21,13 @@ overwrites an edit the server has not seen.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
 
 from sqlalchemy import delete, select, tuple_, update
 from sqlalchemy.orm import Session
 
-from instainstru_desktop.store.effects import (
-    MUTATION_VERSIONS,
-    EffectContext,
-    default_subjects,
-    replay,
-)
+from instainstru_desktop.protocol import AnyChange, change_from_args, to_args
+from instainstru_desktop.store.effects import EffectContext, effect_of, replay
 from instainstru_desktop.store.mirror import Entity, Params, Row, Subject, dumps, loads
 from instainstru_desktop.store.models import Shadow
 from instainstru_desktop.store.repositories.mirror import MirrorRepository
@@ -59,17 +54,17 @@ class LocalChanges:
 
     def record(
         self,
-        name: str,
-        args: Mapping[str, Any],
+        change: AnyChange,
         *,
         base_version: int | None = None,
         subjects: Sequence[Subject] | None = None,
     ) -> int:
-        """Queue a mutation and show its effect; returns its mutation id.
+        """Queue ``change`` and show its effect; returns its mutation id.
 
         Runs inside the caller's transaction, so the edit and its outbox row commit together.
+        ``subjects``: the rows it changes, when they are more than the change itself names.
         """
-        touched = list(subjects) if subjects is not None else default_subjects(name, args)
+        touched = list(subjects) if subjects is not None else list(effect_of(change).subjects)
         known = self._shadowed(touched)
         for subject in touched:
             if subject not in known:
@@ -78,9 +73,9 @@ class LocalChanges:
         self._outbox.add(
             mutation_id=mutation_id,
             client_id=self._state.get().client_id,
-            name=name,
-            name_version=MUTATION_VERSIONS[name],
-            args=dict(args),
+            name=change.wire_name,
+            name_version=change.version,
+            args=to_args(change),
             base_version=base_version,
             subjects=touched,
             now=self._now(),
@@ -107,7 +102,8 @@ class LocalChanges:
             payload = shadows[subject]
             truth: Row | None = None if payload is None else loads(payload)
             if mutations:
-                self._mirror.put(entity, key, replay(entity, truth, mutations, context))
+                changes = [change_from_args(name, args) for name, args in mutations]
+                self._mirror.put(entity, key, replay(entity, truth, changes, context))
             else:
                 self._mirror.put(entity, key, truth)
                 self._session.execute(

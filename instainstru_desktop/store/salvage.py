@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from instainstru_desktop.store.effects import MUTATION_VERSIONS
+from instainstru_desktop.protocol import CHANGE_TYPES
 from instainstru_desktop.store.migrations import upgrade
 from instainstru_desktop.store.models import OUTBOX_STATUSES
 
@@ -199,7 +199,7 @@ def _plausible(row: dict[str, Any]) -> bool:
     except (TypeError, ValueError):
         return False
     return (
-        row["name"] in MUTATION_VERSIONS
+        row["name"] in CHANGE_TYPES
         and isinstance(args, dict)
         and row["status"] in OUTBOX_STATUSES
         and isinstance(row["mutation_id"], int)

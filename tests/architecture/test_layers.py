@@ -57,6 +57,19 @@ def tree_copy(tmp_path: Path) -> Path:
         ("instainstru_desktop/sync/leak.py", "import sqlalchemy.orm", "Only store"),
         ("ui/leak.py", "import instainstru_desktop.server", "The UI reaches the bundled server"),
         ("instainstru_desktop/sync/leak.py", "import instainstru_desktop.server", "client side"),
+        ("instainstru_desktop/protocol/leak.py", "import pydantic", "change vocabulary"),
+        ("instainstru_desktop/protocol/leak.py", "import sqlalchemy.orm", "change vocabulary"),
+        ("instainstru_desktop/protocol/leak.py", "import fastapi", "change vocabulary"),
+        (
+            "instainstru_desktop/protocol/leak.py",
+            "from instainstru_desktop.server.services import changes",
+            "change vocabulary",
+        ),
+        (
+            "instainstru_desktop/protocol/leak.py",
+            "import instainstru_desktop.store.effects",
+            "change vocabulary",
+        ),
     ],
 )
 def test_a_bad_import_breaks_its_contract(

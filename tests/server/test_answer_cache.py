@@ -21,11 +21,11 @@ from instainstru_desktop.domain import TimeRange, bookable_slots, zone
 from instainstru_desktop.server.app import create_app
 from instainstru_desktop.server.core.events import EventHub, Poke
 from instainstru_desktop.server.core.settings import Settings
-from instainstru_desktop.server.repositories import BookingFilter
 from instainstru_desktop.server.repositories.uow import UnitOfWork
 from instainstru_desktop.server.services.answer_cache import AnswerCache
-from instainstru_desktop.server.services.instructors import policy_of
-from instainstru_desktop.server.services.slots import SlotRequest, slot_query
+from instainstru_desktop.server.services.bookings import BookingQuery
+from instainstru_desktop.server.services.rules import policy_of, slot_query
+from instainstru_desktop.server.services.slots import SlotRequest
 from tests.server.helpers import T0, FakeClock, Person, Studio, iso
 
 API = "/api/v1"
@@ -369,8 +369,8 @@ def test_a_page_of_one_instructor_stays_kept_while_another_one_changes(
     mine = page(client, studio, instructor_id=teacher.instructor_id)
     page(client, studio)
     pages = app.state.context.answers
-    filtered = ("admin", BookingFilter(instructor_id=teacher.instructor_id), None, 100)
-    unfiltered = ("admin", BookingFilter(), None, 100)
+    filtered = ("admin", BookingQuery(instructor_id=teacher.instructor_id), None, 100)
+    unfiltered = ("admin", BookingQuery(), None, 100)
     assert pages.get(filtered) is not None
     assert pages.get(unfiltered) is not None
     _book_other(client, studio, other)

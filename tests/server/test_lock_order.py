@@ -29,10 +29,11 @@ from sqlalchemy import create_engine, text
 
 from instainstru_desktop.domain.bookings import BookingAction
 from instainstru_desktop.domain.errors import InvalidTransition
-from instainstru_desktop.server.core.permissions import Permission, Principal, Role
+from instainstru_desktop.server.core.permissions import Principal, Role
 from instainstru_desktop.server.repositories import BookingRepository
 from instainstru_desktop.server.repositories.uow import Tx, UnitOfWork
 from instainstru_desktop.server.services import availability, bookings
+from instainstru_desktop.server.services.common import run_use_case
 from instainstru_desktop.server.services.context import Caller
 from tests.server.databases import on_postgres
 from tests.server.embedded_helpers import running_studio
@@ -74,10 +75,9 @@ def _wait_until_blocked_or_done(url: str, writer: threading.Thread, timeout: flo
 
 def _book(uow: UnitOfWork, studio: Studio, now: datetime) -> str:
     teacher, student = studio.instructors[0], studio.students[0]
-    view = bookings.run(
+    view = run_use_case(
         uow,
         _caller(student, Role.STUDENT, now),
-        Permission.BOOKINGS_CREATE,
         bookings.create_in,
         instructor_id=teacher.instructor_id,
         lesson_type_id=teacher.lesson_type_id,

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from datetime import date
 
 import pytest
 from sqlalchemy import text
 
+from instainstru_desktop.protocol import SetDateHours
 from instainstru_desktop.store import (
     DatabaseLockedError,
     DiskFullError,
@@ -48,10 +50,7 @@ def test_a_unit_of_work_rolls_back_unless_committed(store):
 def test_a_failing_use_case_leaves_nothing_behind(store):
     def failing_use_case() -> None:
         with store.uow() as uow:
-            uow.changes.record(
-                "availability.set_date",
-                {"instructor_id": f.INSTRUCTOR_ID, "date": "2026-03-05", "ranges": []},
-            )
+            uow.changes.record(SetDateHours(f.INSTRUCTOR_ID, date(2026, 3, 5), ()))
             raise RuntimeError("the use case failed after writing")
 
     with pytest.raises(RuntimeError):

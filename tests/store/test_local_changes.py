@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
+from instainstru_desktop.protocol import (
+    BookLesson,
+    CompleteLesson,
+    DayRange,
+    NoteLesson,
+    SetDateHours,
+)
 from tests.store import factories as f
 
 LESSON = datetime(2026, 3, 3, 15, 0, tzinfo=UTC)
@@ -18,11 +25,16 @@ def lesson(store):
     return booked
 
 
-def record(store, name, args, **kwargs):
+def record(store, change, **kwargs):
     with store.uow() as uow:
-        mutation_id = uow.changes.record(name, args, **kwargs)
+        mutation_id = uow.changes.record(change, **kwargs)
         uow.commit()
     return mutation_id
+
+
+def booked(booking_id):
+    start = datetime(2026, 3, 10, 9, tzinfo=UTC)
+    return BookLesson(booking_id, f.INSTRUCTOR_ID, f.LESSON_TYPE_ID, start, f.STUDENT_ID)
 
 
 def shown(store, booking_id):
@@ -52,8 +64,8 @@ def dirty(store, entity):
 
 
 def test_an_edit_shows_at_once_and_is_queued_with_a_sequential_id(store, lesson):
-    first = record(store, "booking.complete", {"booking_id": lesson["id"]}, base_version=1)
-    second = record(store, "booking.note", {"booking_id": lesson["id"], "note": "good"})
+    first = record(store, CompleteLesson(lesson["id"]), base_version=1)
+    second = record(store, NoteLesson(lesson["id"], "good"))
 
     assert (first, second) == (1, 2)
     row = shown(store, lesson["id"])
@@ -78,8 +90,8 @@ def test_an_edit_shows_at_once_and_is_queued_with_a_sequential_id(store, lesson)
 
 
 def test_a_rejected_edit_falls_back_to_the_servers_truth_and_later_edits_stay(store, lesson):
-    complete = record(store, "booking.complete", {"booking_id": lesson["id"]})
-    record(store, "booking.note", {"booking_id": lesson["id"], "note": "mine"})
+    complete = record(store, CompleteLesson(lesson["id"]))
+    record(store, NoteLesson(lesson["id"], "mine"))
 
     answer(store, complete, applied=False, seq=0, code="invalid_transition", message="cancelled")
 
@@ -90,7 +102,7 @@ def test_a_rejected_edit_falls_back_to_the_servers_truth_and_later_edits_stay(st
 
 
 def test_a_pull_rebases_unsynced_edits_on_the_new_truth(store, lesson):
-    record(store, "booking.note", {"booking_id": lesson["id"], "note": "mine"})
+    record(store, NoteLesson(lesson["id"], "mine"))
 
     admin_flagged = {**lesson, "flagged": True, "review_note": "check", "version": 2}
     pull(store, "2.b", bookings=[admin_flagged])
@@ -101,7 +113,7 @@ def test_a_pull_rebases_unsynced_edits_on_the_new_truth(store, lesson):
 
 
 def test_an_applied_edit_stays_shown_until_the_pull_that_holds_it(store, lesson):
-    note = record(store, "booking.note", {"booking_id": lesson["id"], "note": "mine"})
+    note = record(store, NoteLesson(lesson["id"], "mine"))
     answer(store, note, applied=True, seq=5)
     assert shown(store, lesson["id"]).note == "mine"  # no flicker back to "first"
 
@@ -116,12 +128,8 @@ def test_an_applied_edit_stays_shown_until_the_pull_that_holds_it(store, lesson)
 
 def test_deleting_a_dirty_row_on_the_server_keeps_the_local_edit_shown(store):
     f.seed(store, overrides=[f.override("2026-03-05", [("10:00", "12:00")])])
-    args = {
-        "instructor_id": f.INSTRUCTOR_ID,
-        "date": "2026-03-05",
-        "ranges": [{"start": "09:00", "end": "10:00"}],
-    }
-    mutation_id = record(store, "availability.set_date", args)
+    change = SetDateHours(f.INSTRUCTOR_ID, date(2026, 3, 5), (DayRange("09:00", "10:00"),))
+    mutation_id = record(store, change)
     key = f"{f.INSTRUCTOR_ID}/2026-03-05"
 
     pull(store, "2.b", tombstones=[{"entity": "override", "id": key}])
@@ -137,14 +145,7 @@ def test_deleting_a_dirty_row_on_the_server_keeps_the_local_edit_shown(store):
 
 def test_a_booking_created_offline_is_shown_then_replaced_by_the_servers_copy(store):
     f.seed(store)
-    args = {
-        "booking_id": "new-1",
-        "instructor_id": f.INSTRUCTOR_ID,
-        "lesson_type_id": f.LESSON_TYPE_ID,
-        "student_id": f.STUDENT_ID,
-        "start": "2026-03-10T09:00:00Z",
-    }
-    created = record(store, "booking.create", args)
+    created = record(store, booked("new-1"))
 
     row = shown(store, "new-1")
     assert (row.start_utc, row.end_utc, row.student_name, row.version) == (
@@ -163,20 +164,13 @@ def test_a_booking_created_offline_is_shown_then_replaced_by_the_servers_copy(st
 
 def test_a_refused_create_disappears(store):
     f.seed(store)
-    args = {
-        "booking_id": "new-2",
-        "instructor_id": f.INSTRUCTOR_ID,
-        "lesson_type_id": f.LESSON_TYPE_ID,
-        "student_id": f.STUDENT_ID,
-        "start": "2026-03-10T09:00:00Z",
-    }
-    created = record(store, "booking.create", args)
+    created = record(store, booked("new-2"))
     answer(store, created, applied=False, seq=0, code="slot_taken", message="taken")
     assert shown(store, "new-2") is None
 
 
 def test_starting_over_keeps_the_outbox_and_reapplies_its_edits_on_the_new_download(store, lesson):
-    record(store, "booking.note", {"booking_id": lesson["id"], "note": "mine"})
+    record(store, NoteLesson(lesson["id"], "mine"))
     with store.uow() as uow:
         uow.pull.start_over()
         assert uow.mirror.count("booking") == 0

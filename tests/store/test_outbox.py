@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from instainstru_desktop.protocol import SetDateHours
 from tests.store import factories as f
 
 NOW = "2026-03-04T12:00:00.000000Z"
@@ -10,10 +13,7 @@ NOW = "2026-03-04T12:00:00.000000Z"
 def queue(store, count):
     with store.uow() as uow:
         for i in range(count):
-            uow.changes.record(
-                "availability.set_date",
-                {"instructor_id": f.INSTRUCTOR_ID, "date": f"2026-03-{10 + i}", "ranges": []},
-            )
+            uow.changes.record(SetDateHours(f.INSTRUCTOR_ID, date(2026, 3, 10 + i), ()))
         uow.commit()
 
 

@@ -4,11 +4,12 @@ repair cut short by a crash. Real SQLite files throughout; damage is done to the
 from __future__ import annotations
 
 import sqlite3
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
+from instainstru_desktop.protocol import SetDateHours
 from instainstru_desktop.services import StatusService
 from instainstru_desktop.store import DatabaseLockedError, open_store
 from instainstru_desktop.store.backups import KEEP, backup_if_due, backups_of, write_backup
@@ -23,14 +24,7 @@ from tests.store.conftest import NOW
 def queue(store, count: int) -> None:
     with store.uow() as uow:
         for i in range(count):
-            uow.changes.record(
-                "availability.set_date",
-                {
-                    "instructor_id": f.INSTRUCTOR_ID,
-                    "date": f"2026-04-{1 + i % 28:02d}",
-                    "ranges": [],
-                },
-            )
+            uow.changes.record(SetDateHours(f.INSTRUCTOR_ID, date(2026, 4, 1 + i % 28), ()))
         uow.commit()
 
 

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from instainstru_desktop.protocol import UpdateProfile
 from instainstru_desktop.services.errors import InvalidInputError
 from instainstru_desktop.services.profile import ProfileService
 from instainstru_desktop.services.views import SyncMark
@@ -98,10 +99,7 @@ def test_a_bad_value_is_refused_here_and_by_the_server_with_a_readable_reason(
     # A device whose rules (or time-zone database) differ from the server's gets past its own
     # checks; the server refuses, and the value falls back to the server's with the reason.
     with device.store.uow() as uow:
-        uow.changes.record(
-            "profile.update",
-            {"instructor_id": device.instructor_id, "time_zone": "Mars/Olympus_Mons"},
-        )
+        uow.changes.record(UpdateProfile(device.instructor_id, "Mars/Olympus_Mons"))
         uow.commit()
     assert profile.profile(device.instructor_id).time_zone == "Mars/Olympus_Mons"
 

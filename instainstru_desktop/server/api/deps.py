@@ -2,9 +2,12 @@
 
 The dependencies are ``async`` so that only the token lookup (a database read) and the endpoint
 itself hop to the worker threads: every extra sync dependency costs a thread hop per request.
-Authentication resolves the bearer token once per request; authorization of the role happens in
-:func:`RequirePermission` through :func:`permissions.require` -- the same function the services
-use -- and the data-level check happens in the services, which know whose data it is.
+Authentication resolves the bearer token once per request. Each permission is then checked once
+where the question belongs: whether the role may do this at all, here in
+:func:`RequirePermission` (through :func:`permissions.require`, the function the services use),
+and whether it may on this data, in the use case, which knows whose data it is
+(:func:`permissions.authorize`). Writes run through ``services.common.run_use_case``, which
+checks nothing itself.
 """
 
 from __future__ import annotations

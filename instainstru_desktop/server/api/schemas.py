@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
+from instainstru_desktop.protocol.fields import NOTE_MAX_CHARS, REASON_MAX_CHARS
 from instainstru_desktop.server.core.wire import (
     WHOLE,
     Clock,
@@ -14,6 +15,7 @@ from instainstru_desktop.server.core.wire import (
     EmailText,
     Flag,
     Instant,
+    MutationIn,
     PolicyIn,
     SlugText,
     TemplateRange,
@@ -243,7 +245,7 @@ class BookingIn(WireModel):
 
 
 class CancelIn(WireModel):
-    reason: Text = Field(default="", max_length=2000)
+    reason: Text = Field(default="", max_length=REASON_MAX_CHARS)
 
 
 class RescheduleIn(WireModel):
@@ -251,12 +253,12 @@ class RescheduleIn(WireModel):
 
 
 class NoteIn(WireModel):
-    note: Text = Field(max_length=10_000)
+    note: Text = Field(max_length=NOTE_MAX_CHARS)
 
 
 class ReviewIn(WireModel):
     flagged: Flag
-    note: Text = Field(default="", max_length=10_000)
+    note: Text = Field(default="", max_length=NOTE_MAX_CHARS)
 
 
 class AuditEntryOut(BaseModel):
@@ -318,13 +320,6 @@ class PullOut(BaseModel):
     conflicts: list[ConflictOut]
     audit: list[AuditEntryOut]
     tombstones: list[TombstoneOut]
-
-
-class MutationIn(BaseModel):
-    id: Annotated[int, Field(ge=1, le=2**53), WHOLE]
-    name: Text = Field(min_length=1, max_length=64)
-    args: dict[str, Any]
-    base_version: Annotated[int, Field(ge=0, le=2**53), WHOLE] | None = None
 
 
 class PushIn(WireModel):

@@ -145,12 +145,18 @@ def authorize(
 
     ``hidden_unless``: a permission the caller needs to even know the data exists; without it on
     this owner the answer is ``not_found`` rather than ``forbidden``.
+
+    Each permission is looked up once: the role's scope, then the owner against it.
     """
-    principal = require(principal, permission) if hidden_unless is None else principal
     if principal is None:
         raise Unauthenticated("Sign in to do this.")
     if hidden_unless is not None and not allowed(principal, hidden_unless, owner):
         raise NotFound("No such item.")
-    if not allowed(principal, permission, owner):
+    if hidden_unless is permission:
+        return principal  # the check that it is not hidden was this very check
+    scope = scope_of(principal, permission)
+    if scope is None and hidden_unless is None:
+        raise Forbidden(f"Your role ({principal.role}) may not do this.")
+    if scope is None or (scope is not Scope.ANY and not owns(principal, owner)):
         raise Forbidden("This belongs to someone else.")
     return principal

@@ -38,22 +38,30 @@ from typing_extensions import TypeAliasType
 
 from instainstru_desktop.domain.time_ranges import MINUTES_PER_DAY
 from instainstru_desktop.domain.zones import iana_zone_names
+from instainstru_desktop.protocol.fields import (
+    CLOCK_TEXT,
+    CONTROL_CHARACTER,
+    DATE_TEXT,
+    EARLIEST_YEAR,
+    INSTANT_TEXT,
+    LATEST_YEAR,
+    BufferMinutes,
+    DailyLimit,
+    HorizonDays,
+    NoticeMinutes,
+    WeeklyLimit,
+)
 
-EARLIEST_YEAR, LATEST_YEAR = 1900, 2500
-
-#: Characters no text may hold: C0 controls but tab, LF and CR; DEL; the C1 controls.
-CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-#: The same rule as a JSON Schema pattern (ECMA-262 syntax, also read by pydantic and ``re``).
+#: The vocabulary's rule for text (``CONTROL_CHARACTER``) as a JSON Schema pattern (ECMA-262
+#: syntax, also read by pydantic and ``re``).
 TEXT_PATTERN = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
 CONTROL_MESSAGE = (
     "contains a control character (such as NUL), which cannot be stored; only tabs and line "
     "breaks may be used"
 )
 
-_YEAR = r"(19[0-9]{2}|2[0-4][0-9]{2}|2500)"
-_DATE = _YEAR + r"-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
-_CLOCK = r"([01][0-9]|2[0-3]):[0-5][0-9]"
-_INSTANT = _DATE + r"[Tt]" + _CLOCK + r":[0-5][0-9](\.[0-9]{1,6})?([Zz]|[+-]" + _CLOCK + ")"
+# The text forms of dates, clock times and instants: the change vocabulary's, stated once.
+_DATE, _CLOCK, _INSTANT = DATE_TEXT, CLOCK_TEXT, INSTANT_TEXT
 _DATE_RE, _INSTANT_RE = re.compile(_DATE), re.compile(_INSTANT)
 
 
@@ -248,13 +256,27 @@ class TemplateRange(DayRange):
     )
 
 
-Limit = Annotated[int, Field(ge=1, le=10_000), WHOLE]
-
-
 class PolicyIn(WireModel):
-    min_notice_minutes: Annotated[int, Field(ge=0, le=527_040), WHOLE]
-    booking_horizon_days: Annotated[int, Field(ge=1, le=3660), WHOLE]
-    buffer_minutes: Annotated[int, Field(ge=0, le=1439), WHOLE]
+    """The bounds are the domain's (``POLICY_BOUNDS``), through the change vocabulary's types."""
+
+    min_notice_minutes: Annotated[NoticeMinutes, WHOLE]
+    booking_horizon_days: Annotated[HorizonDays, WHOLE]
+    buffer_minutes: Annotated[BufferMinutes, WHOLE]
     slot_step_minutes: SlotStep
-    daily_limit: Limit | None = None
-    weekly_limit: Limit | None = None
+    daily_limit: Annotated[DailyLimit, WHOLE] | None = None
+    weekly_limit: Annotated[WeeklyLimit, WHOLE] | None = None
+
+
+class MutationIn(BaseModel):
+    """One queued change of a device, as ``POST /sync/push`` carries it.
+
+    Each change's ``args`` are checked on their own: a malformed change is refused with its
+    reason, and the rest of the push goes through.
+    """
+
+    # ``args`` are read by the change vocabulary's own types in ``services/changes.py``.
+
+    id: Annotated[int, Field(ge=1, le=2**53), WHOLE]
+    name: Text = Field(min_length=1, max_length=64)
+    args: dict[str, Any]
+    base_version: Annotated[int, Field(ge=0, le=2**53), WHOLE] | None = None

@@ -1,4 +1,7 @@
-"""Admin review: statistics over all instructors (lists and review reuse the booking cases)."""
+"""Admin review: every instructor's bookings, page by page, and statistics over them.
+
+The review flag itself is a booking use case (``bookings.review_in``).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +10,46 @@ from datetime import UTC, date, datetime, time, timedelta
 from instainstru_desktop.domain.zones import week_start
 from instainstru_desktop.server.core.permissions import Permission, require
 from instainstru_desktop.server.repositories.uow import UnitOfWork
+from instainstru_desktop.server.services import views
+from instainstru_desktop.server.services.answer_cache import AnswerCache
+from instainstru_desktop.server.services.bookings import BookingQuery, list_bookings
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.views import Json
+
+
+def cached_bookings_page(
+    cache: AnswerCache[bytes], caller: Caller, query: BookingQuery, cursor: str | None, limit: int
+) -> bytes | None:
+    """A page of the admin's list of all bookings from memory, if kept and still current."""
+    require(caller.principal, Permission.ADMIN_REVIEW)
+    return cache.get(_page_key(query, cursor, limit))
+
+
+def bookings_page(
+    uow: UnitOfWork,
+    cache: AnswerCache[bytes],
+    caller: Caller,
+    query: BookingQuery,
+    cursor: str | None,
+    limit: int,
+) -> bytes:
+    """A page of all bookings, as the JSON body of the answer, kept until a commit in its scope.
+
+    Admins browse and re-read these pages far more often than a studio's bookings change; every
+    admin sees the same page, so one kept body serves them all. The scope is the instructor the
+    page is filtered to (None: every commit), so a busy instructor does not drop other pages.
+    """
+    generation = cache.generation(query.instructor_id)
+    page = list_bookings(uow, caller, query, cursor, limit, permission=Permission.ADMIN_REVIEW)
+    body = views.encode(page)
+    cache.put(_page_key(query, cursor, limit), query.instructor_id, generation, body)
+    return body
+
+
+def _page_key(
+    query: BookingQuery, cursor: str | None, limit: int
+) -> tuple[str, BookingQuery, str | None, int]:
+    return ("admin", query, cursor, limit)
 
 
 def _midnight(day: date | None) -> datetime | None:

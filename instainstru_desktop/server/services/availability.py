@@ -8,11 +8,11 @@ with a tombstone), so the list always reflects the current hours.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from instainstru_desktop.domain.availability import Availability, WeeklyTemplate
+from instainstru_desktop.domain.availability import WeeklyTemplate
 from instainstru_desktop.domain.errors import InvalidTimeRange
 from instainstru_desktop.domain.time_ranges import TimeRange, WallRange, contains, normalize
 from instainstru_desktop.domain.zones import local_date, zone
@@ -29,45 +29,11 @@ from instainstru_desktop.server.services import views
 from instainstru_desktop.server.services.answer_cache import AnswerCache
 from instainstru_desktop.server.services.common import instructor_or_404, new_id, record
 from instainstru_desktop.server.services.context import Caller
+from instainstru_desktop.server.services.rules import availability_of, template_from
 from instainstru_desktop.server.services.views import Json
 
 MAX_DAYS = 366
 OUTSIDE = "outside_availability"
-
-
-def template_of(row: TemplateRow | None) -> WeeklyTemplate:
-    return template_from(row.ranges if row is not None else None)
-
-
-def template_from(ranges: Iterable[Sequence[int]] | None) -> WeeklyTemplate:
-    """A stored template's ``[weekday, start, end]`` ranges (None: no template) for the domain."""
-    days: dict[int, list[WallRange]] = {}
-    for weekday, start, end in ranges or ():
-        days.setdefault(weekday, []).append(WallRange(start, end))
-    return WeeklyTemplate({w: tuple(r) for w, r in days.items()})
-
-
-def availability_of(
-    tx: Tx,
-    instructor_id: str,
-    first: date,
-    last: date,
-    *,
-    template: WeeklyTemplate | None = None,
-) -> Availability:
-    """The template plus the overrides of dates ``first`` to ``last``.
-
-    ``template``: already read (read-only paths fetch it with the instructor, in one statement).
-    Otherwise it is read here through the session, so a write transaction sees its own edits.
-    """
-    if template is None:
-        template = template_of(tx.availability.template(instructor_id))
-        found = tx.availability.overrides_between(instructor_id, first, last)
-        overrides = {o.day: tuple(WallRange(s, e) for s, e in o.ranges) for o in found}
-    else:
-        rows = tx.availability.override_rows(instructor_id, first, last)
-        overrides = {day: tuple(WallRange(s, e) for s, e in ranges) for day, ranges in rows}
-    return Availability(template, overrides)
 
 
 def parse_day_ranges(ranges: Sequence[tuple[str, str]]) -> tuple[WallRange, ...]:
@@ -127,16 +93,6 @@ def set_template_in(
         "ranges": views.template_ranges(stored),
         "version": row.version,
     }
-
-
-def set_template(
-    uow: UnitOfWork, caller: Caller, instructor_id: str, ranges: Sequence[tuple[int, str, str]]
-) -> Json:
-    require(caller.principal, Permission.AVAILABILITY_EDIT)
-    with uow.write() as tx:
-        view = set_template_in(tx, caller, instructor_id, ranges)
-        tx.commit()
-    return view
 
 
 def cached_availability(
@@ -250,27 +206,6 @@ def clear_date_in(tx: Tx, caller: Caller, instructor_id: str, day: date) -> Json
         )
         reconcile(tx, caller, instructor, day)
     return {"instructor_id": instructor.id, "date": day}
-
-
-def set_date(
-    uow: UnitOfWork,
-    caller: Caller,
-    instructor_id: str,
-    day: date,
-    ranges: Sequence[tuple[str, str]],
-) -> Json:
-    require(caller.principal, Permission.AVAILABILITY_EDIT)
-    with uow.write() as tx:
-        view = set_date_in(tx, caller, instructor_id, day, ranges)
-        tx.commit()
-    return view
-
-
-def clear_date(uow: UnitOfWork, caller: Caller, instructor_id: str, day: date) -> None:
-    require(caller.principal, Permission.AVAILABILITY_EDIT)
-    with uow.write() as tx:
-        clear_date_in(tx, caller, instructor_id, day)
-        tx.commit()
 
 
 def reconcile(tx: Tx, caller: Caller, instructor: Instructor, day: date | None = None) -> None:

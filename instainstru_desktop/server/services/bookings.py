@@ -10,6 +10,7 @@ second request for the same slot sees the first one's lesson or waits for it. A 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -40,8 +41,6 @@ from instainstru_desktop.server.core.permissions import (
 from instainstru_desktop.server.repositories import BookingFilter
 from instainstru_desktop.server.repositories.uow import Tx, UnitOfWork
 from instainstru_desktop.server.services import views
-from instainstru_desktop.server.services.answer_cache import AnswerCache
-from instainstru_desktop.server.services.availability import template_from
 from instainstru_desktop.server.services.common import (
     decode_cursor,
     encode_cursor,
@@ -49,9 +48,30 @@ from instainstru_desktop.server.services.common import (
     record,
 )
 from instainstru_desktop.server.services.context import Caller
-from instainstru_desktop.server.services.instructors import policy_of
-from instainstru_desktop.server.services.slots import check_bookable, slot_query
+from instainstru_desktop.server.services.rules import (
+    check_bookable,
+    policy_of,
+    slot_query,
+    template_from,
+)
 from instainstru_desktop.server.services.views import Json
+
+
+@dataclass(frozen=True, slots=True)
+class BookingQuery:
+    """What a list of bookings is asked for; ``None`` fields do not restrict.
+
+    The list itself narrows it to what the caller may see (a student's own lessons, an
+    instructor's own calendar), so a route passes on what it was asked and nothing more.
+    """
+
+    instructor_id: str | None = None
+    status: str | None = None
+    start_from: datetime | None = None
+    start_to: datetime | None = None
+    text: str | None = None
+    flagged: bool | None = None
+
 
 _ACTION_PERMISSION = {
     BookingAction.COMPLETE: Permission.BOOKINGS_OUTCOME,
@@ -106,7 +126,7 @@ def create_in(
     student_id: str | None,
     booking_id: str | None = None,
 ) -> Json:
-    principal = require(caller.principal, Permission.BOOKINGS_CREATE)
+    principal = caller.signed_in
     if principal.role is Role.STUDENT:
         if student_id not in (None, principal.user_id):
             raise Forbidden("Students book lessons for themselves only.")
@@ -314,27 +334,13 @@ def review_in(tx: Tx, caller: Caller, booking_id: str, flagged: bool, note: str)
     return present(tx, caller.signed_in, booking.id)
 
 
-def run(
-    uow: UnitOfWork, caller: Caller, permission: Permission, work: Any, *args: Any, **kwargs: Any
-) -> Json:
-    """Route entry point: check the role, then run one ``*_in`` use case in its own transaction.
-
-    The use cases read and write only through ``tx``, so one that PostgreSQL aborted because of
-    a concurrent transaction is run again from its start (see ``UnitOfWork.run_write``).
-    """
-    require(caller.principal, permission)
-    result: Json = uow.run_write(lambda tx: work(tx, caller, *args, **kwargs))
-    return result
-
-
 def get_booking(uow: UnitOfWork, caller: Caller, booking_id: str) -> Json:
-    principal = require(caller.principal, Permission.BOOKINGS_READ)
     with uow.read() as tx:
         row = tx.bookings.view(booking_id)
         if row is None:
             raise NotFound("No such booking.")
-        authorize(
-            principal,
+        principal = authorize(
+            caller.principal,
             Permission.BOOKINGS_READ,
             Owner(row.instructor_id, row.student_id),
             hidden_unless=Permission.BOOKINGS_READ,
@@ -343,7 +349,6 @@ def get_booking(uow: UnitOfWork, caller: Caller, booking_id: str) -> Json:
 
 
 def history(uow: UnitOfWork, caller: Caller, booking_id: str) -> list[Json]:
-    require(caller.principal, Permission.BOOKINGS_HISTORY)
     with uow.read() as tx:
         booking = tx.bookings.get(booking_id)
         if booking is None:
@@ -357,45 +362,10 @@ def history(uow: UnitOfWork, caller: Caller, booking_id: str) -> list[Json]:
         return [views.audit(e) for e in tx.audit.of_booking(booking_id)]
 
 
-def cached_admin_page(
-    cache: AnswerCache[bytes], caller: Caller, where: BookingFilter, cursor: str | None, limit: int
-) -> bytes | None:
-    """A page of the admin's list of all bookings from memory, if kept and still current."""
-    require(caller.principal, Permission.ADMIN_REVIEW)
-    return cache.get(_admin_page_key(where, cursor, limit))
-
-
-def admin_page(
-    uow: UnitOfWork,
-    cache: AnswerCache[bytes],
-    caller: Caller,
-    where: BookingFilter,
-    cursor: str | None,
-    limit: int,
-) -> bytes:
-    """A page of all bookings, as the JSON body of the answer, kept until a commit in its scope.
-
-    Admins browse and re-read these pages far more often than a studio's bookings change; every
-    admin sees the same page, so one kept body serves them all. The scope is the instructor the
-    page is filtered to (None: every commit), so a busy instructor does not drop other pages.
-    """
-    generation = cache.generation(where.instructor_id)
-    page = list_bookings(uow, caller, where, cursor, limit, permission=Permission.ADMIN_REVIEW)
-    body = views.encode(page)
-    cache.put(_admin_page_key(where, cursor, limit), where.instructor_id, generation, body)
-    return body
-
-
-def _admin_page_key(
-    where: BookingFilter, cursor: str | None, limit: int
-) -> tuple[str, BookingFilter, str | None, int]:
-    return ("admin", where, cursor, limit)
-
-
 def list_bookings(
     uow: UnitOfWork,
     caller: Caller,
-    where: BookingFilter,
+    query: BookingQuery,
     cursor: str | None,
     limit: int,
     *,
@@ -403,10 +373,7 @@ def list_bookings(
 ) -> Json:
     """A page of bookings; students and instructors only ever see their own."""
     principal = require(caller.principal, permission)
-    if principal.role is Role.STUDENT:
-        where = BookingFilter(**{**where.__dict__, "student_id": principal.user_id})
-    elif principal.role is Role.INSTRUCTOR:
-        where = BookingFilter(**{**where.__dict__, "instructor_id": principal.instructor_id})
+    where = _visible_to(principal, query)
     after = decode_cursor(cursor, 2)
     keyset = None
     if after is not None:
@@ -433,3 +400,21 @@ def list_bookings(
         last = last if last.tzinfo is not None else last.replace(tzinfo=UTC)
         next_cursor = encode_cursor(last.isoformat(), page[-1].id)
     return {"items": items, "next_cursor": next_cursor}
+
+
+def _visible_to(principal: Principal, query: BookingQuery) -> BookingFilter:
+    """The repository's filter for ``query``, narrowed to what ``principal`` may read."""
+    instructor_id, student_id = query.instructor_id, None
+    if principal.role is Role.STUDENT:
+        student_id = principal.user_id
+    elif principal.role is Role.INSTRUCTOR:
+        instructor_id = principal.instructor_id
+    return BookingFilter(
+        instructor_id=instructor_id,
+        student_id=student_id,
+        status=query.status,
+        start_from=query.start_from,
+        start_to=query.start_to,
+        text=query.text,
+        flagged=query.flagged,
+    )

@@ -5,14 +5,36 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Concatenate, ParamSpec
 
 import orjson
 
 from instainstru_desktop.server.core.errors import InvalidInput, NotFound
 from instainstru_desktop.server.core.models import AuditEntry, Instructor, LessonType
-from instainstru_desktop.server.repositories.uow import Tx
+from instainstru_desktop.server.repositories.uow import Tx, UnitOfWork
 from instainstru_desktop.server.services.context import Caller
+from instainstru_desktop.server.services.views import Json
+
+_P = ParamSpec("_P")
+
+
+def run_use_case(
+    uow: UnitOfWork,
+    caller: Caller,
+    use_case: Callable[Concatenate[Tx, Caller, _P], Json],
+    /,
+    *args: _P.args,
+    **kwargs: _P.kwargs,
+) -> Json:
+    """Run one ``*_in`` use case in its own write transaction, committed; its answer.
+
+    The arguments after ``use_case`` are its own, checked against its signature. It checks the
+    caller's permission on the data it touches (the route has checked the role), and reads and
+    writes only through ``tx``, so one that PostgreSQL aborted because of a concurrent
+    transaction is run again from its start (see ``UnitOfWork.run_write``).
+    """
+    return uow.run_write(lambda tx: use_case(tx, caller, *args, **kwargs))
 
 
 def new_id() -> str:

@@ -6,7 +6,6 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from instainstru_desktop.domain.policies import BookingPolicy
 from instainstru_desktop.domain.zones import zone
 from instainstru_desktop.server.core import slugs
 from instainstru_desktop.server.core.errors import InvalidInput, NotFound, SlugTaken
@@ -24,20 +23,8 @@ from instainstru_desktop.server.services.common import (
     record,
 )
 from instainstru_desktop.server.services.context import Caller
+from instainstru_desktop.server.services.rules import policy_of
 from instainstru_desktop.server.services.views import Json
-
-
-def policy_of(source: Any) -> BookingPolicy:
-    """The booking policy of an :class:`Instructor`, or of a row carrying the same columns
-    (``tx.instructors.for_slots`` / ``for_booking``, which booking and slot listing read)."""
-    return BookingPolicy(
-        min_notice_minutes=source.min_notice_minutes,
-        booking_horizon_days=source.booking_horizon_days,
-        buffer_minutes=source.buffer_minutes,
-        slot_step_minutes=source.slot_step_minutes,
-        daily_limit=source.daily_limit,
-        weekly_limit=source.weekly_limit,
-    )
 
 
 def _view(tx: Tx, instructor_id: str) -> Json:
@@ -143,14 +130,6 @@ def set_policy_in(tx: Tx, caller: Caller, instructor_id: str, values: dict[str, 
     instructor.version += 1
     record(tx, caller, "policy.update", instructor_id=instructor.id, details=dict(values))
     return views.policy(instructor)
-
-
-def set_policy(uow: UnitOfWork, caller: Caller, instructor_id: str, values: dict[str, Any]) -> Json:
-    require(caller.principal, Permission.INSTRUCTORS_EDIT)
-    with uow.write() as tx:
-        view = set_policy_in(tx, caller, instructor_id, values)
-        tx.commit()
-    return view
 
 
 #: What a lesson type may hold, checked here too (not only by the API's schema) so every way

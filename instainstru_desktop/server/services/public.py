@@ -18,7 +18,7 @@ from instainstru_desktop.server.core.errors import NotFound
 from instainstru_desktop.server.core.models import Instructor, LessonType, User
 from instainstru_desktop.server.repositories.uow import Tx, UnitOfWork
 from instainstru_desktop.server.services.answer_cache import AnswerCache
-from instainstru_desktop.server.services.instructors import policy_of
+from instainstru_desktop.server.services.rules import policy_of
 
 
 @dataclass(frozen=True, slots=True)

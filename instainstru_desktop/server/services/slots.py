@@ -1,9 +1,9 @@
-"""Bookable slots, and the rule inputs a booking is checked against.
+"""Bookable slots: where a lesson may start, for a viewer, kept until the instructor's data changes.
 
-Both read the same thing: the instructor's availability near the window and their active lessons
-overlapping it (an index range scan on ``(instructor_id, start_utc)``), then hand everything to
-the domain, which owns every booking rule. The cost follows the window, not the number of
-bookings the instructor has ever had.
+They read what a booking is checked against (:func:`rules.slot_query`: the instructor's
+availability near the window and their active lessons overlapping it, an index range scan on
+``(instructor_id, start_utc)``), then hand everything to the domain, which owns every booking
+rule. The cost follows the window, not the number of bookings the instructor has ever had.
 """
 
 from __future__ import annotations
@@ -15,82 +15,23 @@ from zoneinfo import ZoneInfo
 
 import orjson
 
-from instainstru_desktop.domain.availability import WeeklyTemplate
 from instainstru_desktop.domain.errors import InvalidTimeRange
-from instainstru_desktop.domain.policies import BookingPolicy
-from instainstru_desktop.domain.slots import OpenSlots, SlotQuery, check_booking, open_slots
+from instainstru_desktop.domain.slots import OpenSlots, check_booking, open_slots
 from instainstru_desktop.domain.time_ranges import TimeRange
-from instainstru_desktop.domain.zones import local_date, wall_time_to_utc, week_start, zone
+from instainstru_desktop.domain.zones import zone
 from instainstru_desktop.server.core.errors import InvalidInput, NotFound
 from instainstru_desktop.server.core.permissions import Role
 from instainstru_desktop.server.repositories.uow import Tx, UnitOfWork
 from instainstru_desktop.server.services.answer_cache import AnswerCache
-from instainstru_desktop.server.services.availability import availability_of, template_from
 from instainstru_desktop.server.services.context import Caller
-from instainstru_desktop.server.services.instructors import policy_of
+from instainstru_desktop.server.services.rules import (
+    check_bookable,
+    policy_of,
+    slot_query,
+    template_from,
+)
 
 MAX_WINDOW = timedelta(days=62)
-
-
-def slot_query(
-    tx: Tx,
-    instructor_id: str,
-    policy: BookingPolicy,
-    tz: ZoneInfo,
-    duration_minutes: int,
-    window: TimeRange,
-    now: datetime,
-    *,
-    student_id: str | None,
-    exclude_booking: str | None = None,
-    template: WeeklyTemplate | None = None,
-) -> SlotQuery:
-    """Everything the domain needs to decide where a lesson may start within ``window``: the
-    availability near it and the lessons that could be in the way, read in the caller's
-    transaction (a booking reads them after taking its locks).
-
-    ``template``: already read with the instructor (read-only paths and bookings fetch it in one
-    statement); otherwise read here.
-    """
-    duration = timedelta(minutes=duration_minutes)
-    first = local_date(window.start, tz) - timedelta(days=1)
-    last = local_date(window.end + duration, tz) + timedelta(days=1)
-    availability = availability_of(tx, instructor_id, first, last, template=template)
-    pad = timedelta(minutes=policy.buffer_minutes)
-    lo, hi = window.start - pad - duration, window.end + duration + pad
-    if policy.daily_limit is not None or policy.weekly_limit is not None:
-        # Limits count lessons over whole local weeks: the busy list must cover them.
-        lo = min(lo, wall_time_to_utc(week_start(first), 0, tz))
-        hi = max(hi, wall_time_to_utc(week_start(last) + timedelta(days=7), 0, tz))
-    instructor_busy = tx.bookings.instructor_busy(instructor_id, lo, hi, exclude_booking)
-    student_busy = (
-        tx.bookings.student_busy(
-            student_id, window.start - duration, window.end + duration, exclude_booking
-        )
-        if student_id is not None
-        else []
-    )
-    return SlotQuery(
-        availability=availability,
-        tz=tz,
-        policy=policy,
-        duration_minutes=duration_minutes,
-        window=window,
-        now=now,
-        instructor_busy=instructor_busy,
-        student_busy=student_busy,
-    )
-
-
-def check_bookable(owner_id: str | None, active: bool | None, instructor_id: str) -> None:
-    """A lesson type (owned by ``owner_id``; None: none) may be booked with ``instructor_id``."""
-    if owner_id is None or owner_id != instructor_id:
-        raise NotFound("No such lesson type for this instructor.")
-    if not active:
-        raise InvalidInput(
-            "This lesson type is no longer offered.",
-            errors=[{"field": "lesson_type_id", "message": "inactive"}],
-        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,180 +10,23 @@ its reason, an instructor's own rejection is recorded as a ``rejected_mutation``
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Literal
+from collections.abc import Sequence
 from uuid import UUID
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from instainstru_desktop.domain.bookings import BookingAction
 from instainstru_desktop.domain.errors import DomainError
+from instainstru_desktop.protocol import CHANGE_TYPES
 from instainstru_desktop.server.core.errors import MutationGap, ServiceError
 from instainstru_desktop.server.core.models import Conflict, MutationResult
 from instainstru_desktop.server.core.permissions import Permission, Role, require
-from instainstru_desktop.server.core.wire import (
-    DayRange,
-    Flag,
-    Instant,
-    PolicyIn,
-    TemplateRange,
-    Text,
-    TimeZone,
-    WireDate,
-    plain_message,
-    printable,
-)
+from instainstru_desktop.server.core.wire import MutationIn, printable
 from instainstru_desktop.server.repositories.uow import Tx, UnitOfWork
-from instainstru_desktop.server.services import availability, bookings, conflicts, instructors
+from instainstru_desktop.server.services import changes
 from instainstru_desktop.server.services.common import new_id
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.sync_pull import cursor_text
 from instainstru_desktop.server.services.views import Json
-
-
-class _Args(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-
-class SetDate(_Args):
-    instructor_id: UUID
-    date: WireDate
-    ranges: list[DayRange] = Field(max_length=96)
-
-
-class ClearDate(_Args):
-    instructor_id: UUID
-    date: WireDate
-
-
-class SetTemplate(_Args):
-    instructor_id: UUID
-    ranges: list[TemplateRange] = Field(max_length=700)
-
-
-class BookingRef(_Args):
-    booking_id: UUID
-
-
-class Cancel(BookingRef):
-    reason: Text = Field(default="", max_length=2000)
-
-
-class Note(BookingRef):
-    note: Text = Field(max_length=10_000)
-
-
-class Reschedule(BookingRef):
-    start: Instant
-
-
-class Create(BookingRef):
-    instructor_id: UUID
-    lesson_type_id: UUID
-    student_id: UUID | None = None
-    start: Instant
-
-
-class Review(BookingRef):
-    flagged: Flag
-    note: Text = Field(default="", max_length=10_000)
-
-
-class Resolve(_Args):
-    conflict_id: UUID
-    resolution: Literal["kept", "cancelled", "reapplied"]
-    reason: Text | None = Field(default=None, max_length=2000)
-
-
-class PolicyUpdate(_Args):
-    instructor_id: UUID
-    policy: PolicyIn
-
-
-class ProfileUpdate(_Args):
-    instructor_id: UUID
-    time_zone: TimeZone
-
-
-Handler = Callable[[Tx, Caller, Any], Json]
-
-
-def _transition(action: BookingAction) -> Handler:
-    return lambda tx, c, a: bookings.transition_in(tx, c, str(a.booking_id), action)
-
-
-#: Every mutation a client may push: its argument model and what applying it does.
-MUTATIONS: dict[str, tuple[type[_Args], Handler]] = {
-    "availability.set_date": (
-        SetDate,
-        lambda tx, c, a: availability.set_date_in(
-            tx, c, str(a.instructor_id), a.date, [(r.start, r.end) for r in a.ranges]
-        ),
-    ),
-    "availability.clear_date": (
-        ClearDate,
-        lambda tx, c, a: availability.clear_date_in(tx, c, str(a.instructor_id), a.date),
-    ),
-    "availability.set_template": (
-        SetTemplate,
-        lambda tx, c, a: availability.set_template_in(
-            tx, c, str(a.instructor_id), [(r.weekday, r.start, r.end) for r in a.ranges]
-        ),
-    ),
-    "booking.complete": (BookingRef, _transition(BookingAction.COMPLETE)),
-    "booking.no_show": (BookingRef, _transition(BookingAction.NO_SHOW)),
-    "booking.cancel": (
-        Cancel,
-        lambda tx, c, a: bookings.transition_in(
-            tx, c, str(a.booking_id), BookingAction.CANCEL, a.reason
-        ),
-    ),
-    "booking.note": (Note, lambda tx, c, a: bookings.note_in(tx, c, str(a.booking_id), a.note)),
-    "booking.reschedule": (
-        Reschedule,
-        lambda tx, c, a: bookings.reschedule_in(tx, c, str(a.booking_id), a.start),
-    ),
-    "booking.create": (
-        Create,
-        lambda tx, c, a: bookings.create_in(
-            tx,
-            c,
-            instructor_id=str(a.instructor_id),
-            lesson_type_id=str(a.lesson_type_id),
-            start=a.start,
-            student_id=str(a.student_id) if a.student_id else None,
-            booking_id=str(a.booking_id),
-        ),
-    ),
-    "admin.review": (
-        Review,
-        lambda tx, c, a: bookings.review_in(tx, c, str(a.booking_id), a.flagged, a.note),
-    ),
-    "conflict.resolve": (
-        Resolve,
-        lambda tx, c, a: conflicts.resolve_in(tx, c, str(a.conflict_id), a.resolution, a.reason),
-    ),
-    "policy.update": (
-        PolicyUpdate,
-        lambda tx, c, a: instructors.set_policy_in(
-            tx, c, str(a.instructor_id), a.policy.model_dump()
-        ),
-    ),
-    "profile.update": (
-        ProfileUpdate,
-        lambda tx, c, a: instructors.update_profile_in(
-            tx, c, str(a.instructor_id), {"time_zone": a.time_zone}
-        ),
-    ),
-}
-
-
-class Mutation(BaseModel):
-    id: int
-    name: str
-    args: dict[str, Any]
-    base_version: int | None = None
 
 
 def _json(value: Json) -> Json:
@@ -202,7 +45,7 @@ def _result(m: MutationResult) -> Json:
     }
 
 
-def push(uow: UnitOfWork, caller: Caller, client_id: str, mutations: list[Mutation]) -> Json:
+def push(uow: UnitOfWork, caller: Caller, client_id: str, mutations: Sequence[MutationIn]) -> Json:
     principal = require(caller.principal, Permission.SYNC)
     results: list[Json] = []
     last = 0
@@ -247,7 +90,7 @@ def push(uow: UnitOfWork, caller: Caller, client_id: str, mutations: list[Mutati
     }
 
 
-def _apply(tx: Tx, caller: Caller, client_id: str, mutation: Mutation) -> MutationResult:
+def _apply(tx: Tx, caller: Caller, client_id: str, mutation: MutationIn) -> MutationResult:
     context = {
         "mutation": mutation.name,
         "client_id": client_id,
@@ -264,18 +107,11 @@ def _apply(tx: Tx, caller: Caller, client_id: str, mutation: Mutation) -> Mutati
     )
     try:
         with tx.savepoint():
-            entry = MUTATIONS.get(mutation.name)
-            if entry is None:
-                raise _RejectedError("validation_error", f"Unknown mutation {mutation.name!r}.")
-            model, handler = entry
-            try:
-                args = model.model_validate(mutation.args)
-            except ValidationError as exc:
-                raise _RejectedError(*_first_error(exc)) from exc
-            result = handler(tx, caller, args)
-    except (DomainError, ServiceError, _RejectedError) as exc:
+            change = changes.decode(mutation.name, mutation.args)
+            result = changes.apply(tx, caller, change)
+    except (DomainError, ServiceError, changes.RefusedChangeError) as exc:
         code = exc.code
-        message = exc.message if isinstance(exc, DomainError | _RejectedError) else exc.detail
+        message = exc.detail if isinstance(exc, ServiceError) else exc.message
         message = printable(message)  # stored, synced and shown: never a raw control character
         stored.status, stored.code, stored.message, stored.result = "rejected", code, message, {}
         _record_rejection(tx, caller, mutation, message)
@@ -292,22 +128,7 @@ def _uuid(value: object) -> str | None:
         return None
 
 
-class _RejectedError(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code, self.message = code, message
-
-
-def _first_error(exc: ValidationError) -> tuple[str, str]:
-    """The code and the words of a mutation's first invalid argument."""
-    error = exc.errors()[0]
-    code = "unknown_time_zone" if error["type"] == "unknown_time_zone" else "validation_error"
-    where = ".".join(str(p) for p in error["loc"])
-    message = plain_message(error)
-    return code, f"{where}: {message}" if where else message
-
-
-def _record_rejection(tx: Tx, caller: Caller, mutation: Mutation, message: str) -> None:
+def _record_rejection(tx: Tx, caller: Caller, mutation: MutationIn, message: str) -> None:
     """An instructor's own refused edit goes to their "needs attention" list."""
     principal = caller.signed_in
     if principal.role is not Role.INSTRUCTOR or principal.instructor_id is None:
@@ -322,10 +143,15 @@ def _record_rejection(tx: Tx, caller: Caller, mutation: Mutation, message: str) 
             instructor_id=principal.instructor_id,
             booking_id=booking.id if booking else None,
             kind="rejected_mutation",
-            message=f"Your change ({mutation.name}) was not applied: {message}",
+            message=f"{_summary(mutation.name)} was not applied: {message}",
             created_at=caller.now,
             resolved=False,
             resolution=None,
             version=1,
         )
     )
+
+
+def _summary(name: str) -> str:
+    kind = CHANGE_TYPES.get(name)
+    return kind.summary if kind is not None else "A change"

@@ -18,8 +18,9 @@ from starlette.responses import Response
 
 from instainstru_desktop.domain.errors import DomainError
 from instainstru_desktop.server.core.errors import NotFound, ServiceError
-from instainstru_desktop.server.core.permissions import Permission, Role
+from instainstru_desktop.server.core.permissions import Role
 from instainstru_desktop.server.services import bookings, public
+from instainstru_desktop.server.services.common import run_use_case
 from instainstru_desktop.server.services.free_week import WeekQuery, nearest_free
 from instainstru_desktop.server.services.public import PublicLessonType, PublicProfile
 from instainstru_desktop.server.services.slots import check_start
@@ -133,10 +134,9 @@ async def book(slug: str, request: Request, me: VisitDep) -> Response:
     context = context_of(request)
     try:
         booked = await run_in_threadpool(
-            bookings.run,
+            run_use_case,
             context.uow,
             me.caller,
-            Permission.BOOKINGS_CREATE,
             bookings.create_in,
             instructor_id=profile.id,
             lesson_type_id=kind.id,

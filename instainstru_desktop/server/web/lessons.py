@@ -18,10 +18,11 @@ from starlette.responses import Response
 
 from instainstru_desktop.domain.bookings import BookingAction, student_change_deadline
 from instainstru_desktop.domain.errors import DomainError
+from instainstru_desktop.protocol.fields import REASON_MAX_CHARS
 from instainstru_desktop.server.core.errors import NotFound, ServiceError
-from instainstru_desktop.server.core.permissions import Permission, Role
-from instainstru_desktop.server.repositories import BookingFilter
+from instainstru_desktop.server.core.permissions import Role
 from instainstru_desktop.server.services import bookings, public
+from instainstru_desktop.server.services.common import run_use_case
 from instainstru_desktop.server.services.free_week import WeekQuery, free_week
 from instainstru_desktop.server.services.public import PublicProfile
 from instainstru_desktop.server.services.slots import check_start
@@ -81,19 +82,25 @@ async def my_lessons(request: Request, me: VisitDep) -> Response:
         bookings.list_bookings,
         context.uow,
         caller,
-        BookingFilter(start_from=now, status="confirmed"),
+        bookings.BookingQuery(start_from=now, status="confirmed"),
         None,
         200,
     )
     past = await read(
-        context, bookings.list_bookings, context.uow, caller, BookingFilter(start_to=now), None, 500
+        context,
+        bookings.list_bookings,
+        context.uow,
+        caller,
+        bookings.BookingQuery(start_to=now),
+        None,
+        500,
     )
     later_cancelled = await read(
         context,
         bookings.list_bookings,
         context.uow,
         caller,
-        BookingFilter(start_from=now, status="cancelled"),
+        bookings.BookingQuery(start_from=now, status="cancelled"),
         None,
         200,
     )
@@ -199,14 +206,13 @@ async def cancel(booking_id: str, request: Request, me: VisitDep) -> Response:
     context = context_of(request)
     try:
         await run_in_threadpool(
-            bookings.run,
+            run_use_case,
             context.uow,
             me.caller,
-            Permission.BOOKINGS_CANCEL,
             bookings.transition_in,
             booking_id,
             BookingAction.CANCEL,
-            form.get("reason", "").strip()[:2000],
+            form.get("reason", "").strip()[:REASON_MAX_CHARS],
         )
     except (DomainError, ServiceError) as refused:
         return await _lesson_page(
@@ -275,10 +281,9 @@ async def reschedule(booking_id: str, request: Request, me: VisitDep) -> Respons
     context = context_of(request)
     try:
         await run_in_threadpool(
-            bookings.run,
+            run_use_case,
             context.uow,
             me.caller,
-            Permission.BOOKINGS_RESCHEDULE,
             bookings.reschedule_in,
             booking_id,
             start,

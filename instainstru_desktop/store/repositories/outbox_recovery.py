@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from instainstru_desktop.store.effects import default_subjects
+from instainstru_desktop.protocol import change_from_args
+from instainstru_desktop.store.effects import effect_of
 from instainstru_desktop.store.mirror import Subject, loads
 from instainstru_desktop.store.models import OutboxRow, OutboxSubject
 from instainstru_desktop.store.repositories.outbox import OPEN
@@ -160,6 +161,6 @@ class OutboxRecovery:
 def _subjects_of(name: str, args: str) -> list[Subject]:
     """The rows a mutation touches when its recorded subjects could not be read back."""
     try:
-        return default_subjects(name, loads(args))
-    except (ValueError, KeyError, TypeError):
+        return list(effect_of(change_from_args(name, loads(args))).subjects)
+    except (ValueError, KeyError, TypeError, AttributeError):
         return []

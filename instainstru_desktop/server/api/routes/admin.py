@@ -23,8 +23,8 @@ from instainstru_desktop.server.api.schemas import (
 )
 from instainstru_desktop.server.core.permissions import Permission
 from instainstru_desktop.server.core.wire import Instant, QueryFlag, WireDate
-from instainstru_desktop.server.repositories import BookingFilter
 from instainstru_desktop.server.services import admin, bookings
+from instainstru_desktop.server.services.common import run_use_case
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.views import Json
 
@@ -46,8 +46,8 @@ async def all_bookings(
     limit: PageLimit = 100,
 ) -> Response:
     """A page of all bookings; a page read since the last change in its scope is served from
-    memory (see ``bookings.admin_page``)."""
-    where = BookingFilter(
+    memory (see ``admin.bookings_page``)."""
+    query = bookings.BookingQuery(
         instructor_id=instructor_id,
         status=status,
         start_from=start_from,
@@ -55,15 +55,15 @@ async def all_bookings(
         text=q,
         flagged=flagged,
     )
-    body = bookings.cached_admin_page(context.answers, caller, where, cursor, limit)
+    body = admin.cached_bookings_page(context.answers, caller, query, cursor, limit)
     if body is None:
         body = await run_read(
             context.uow,
-            bookings.admin_page,
+            admin.bookings_page,
             context.uow,
             context.answers,
             caller,
-            where,
+            query,
             cursor,
             limit,
         )
@@ -72,10 +72,9 @@ async def all_bookings(
 
 @router.post("/bookings/{booking_id}/review", response_model=BookingOut)
 def review(booking_id: str, body: ReviewIn, caller: Admin, uow: UowDep) -> Json:
-    return bookings.run(
+    return run_use_case(
         uow,
         caller,
-        Permission.ADMIN_REVIEW,
         bookings.review_in,
         booking_id,
         body.flagged,

@@ -17,6 +17,7 @@ from instainstru_desktop.server.api.schemas import (
 from instainstru_desktop.server.core.permissions import Permission
 from instainstru_desktop.server.core.wire import WireDate
 from instainstru_desktop.server.services import availability
+from instainstru_desktop.server.services.common import run_use_case
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.views import Json
 
@@ -33,7 +34,7 @@ async def get_template(instructor_id: str, caller: Reader, uow: UowDep) -> Json:
 @router.put("/weekly-template", response_model=TemplateOut)
 def set_template(instructor_id: str, body: TemplateIn, caller: Editor, uow: UowDep) -> Json:
     ranges = [(r.weekday, r.start, r.end) for r in body.ranges]
-    return availability.set_template(uow, caller, instructor_id, ranges)
+    return run_use_case(uow, caller, availability.set_template_in, instructor_id, ranges)
 
 
 @router.get("/availability", response_model=None, responses={200: {"model": AvailabilityOut}})
@@ -60,10 +61,10 @@ def set_date(
     instructor_id: str, day: WireDate, body: OverrideIn, caller: Editor, uow: UowDep
 ) -> Json:
     ranges = [(r.start, r.end) for r in body.ranges]
-    return availability.set_date(uow, caller, instructor_id, day, ranges)
+    return run_use_case(uow, caller, availability.set_date_in, instructor_id, day, ranges)
 
 
 @router.delete("/availability/{day}", status_code=204, response_class=Response)
 def clear_date(instructor_id: str, day: WireDate, caller: Editor, uow: UowDep) -> Response:
-    availability.clear_date(uow, caller, instructor_id, day)
+    run_use_case(uow, caller, availability.clear_date_in, instructor_id, day)
     return Response(status_code=204)

@@ -22,8 +22,8 @@ from instainstru_desktop.server.api.schemas import (
 )
 from instainstru_desktop.server.core.permissions import Permission
 from instainstru_desktop.server.core.wire import Instant
-from instainstru_desktop.server.repositories import BookingFilter
 from instainstru_desktop.server.services import bookings
+from instainstru_desktop.server.services.common import run_use_case
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.views import Json
 
@@ -42,10 +42,9 @@ Historian = Annotated[Caller, RequirePermission(Permission.BOOKINGS_HISTORY)]
 @router.post("", response_model=None, status_code=201, responses={201: {"model": BookingOut}})
 def create_booking(body: BookingIn, caller: Creator, uow: UowDep) -> Response:
     """Book a lesson: every rule is checked under the instructor's lock, in one transaction."""
-    booking = bookings.run(
+    booking = run_use_case(
         uow,
         caller,
-        Permission.BOOKINGS_CREATE,
         bookings.create_in,
         instructor_id=body.instructor_id,
         lesson_type_id=body.lesson_type_id,
@@ -66,8 +65,8 @@ async def list_bookings(
     limit: PageLimit = 100,
 ) -> Response:
     """The caller's own bookings (students and instructors), or all (admins)."""
-    where = BookingFilter(status=status, start_from=start_from, start_to=start_to)
-    page = await run_read(uow, bookings.list_bookings, uow, caller, where, cursor, limit)
+    query = bookings.BookingQuery(status=status, start_from=start_from, start_to=start_to)
+    page = await run_read(uow, bookings.list_bookings, uow, caller, query, cursor, limit)
     return json_response(page)
 
 
@@ -83,10 +82,9 @@ async def booking_history(booking_id: str, caller: Historian, uow: UowDep) -> li
 
 @router.post("/{booking_id}/cancel", response_model=BookingOut)
 def cancel(booking_id: str, body: CancelIn, caller: Canceller, uow: UowDep) -> Json:
-    return bookings.run(
+    return run_use_case(
         uow,
         caller,
-        Permission.BOOKINGS_CANCEL,
         bookings.transition_in,
         booking_id,
         BookingAction.CANCEL,
@@ -96,10 +94,9 @@ def cancel(booking_id: str, body: CancelIn, caller: Canceller, uow: UowDep) -> J
 
 @router.post("/{booking_id}/complete", response_model=BookingOut)
 def complete(booking_id: str, caller: Marker, uow: UowDep) -> Json:
-    return bookings.run(
+    return run_use_case(
         uow,
         caller,
-        Permission.BOOKINGS_OUTCOME,
         bookings.transition_in,
         booking_id,
         BookingAction.COMPLETE,
@@ -108,10 +105,9 @@ def complete(booking_id: str, caller: Marker, uow: UowDep) -> Json:
 
 @router.post("/{booking_id}/no-show", response_model=BookingOut)
 def no_show(booking_id: str, caller: Marker, uow: UowDep) -> Json:
-    return bookings.run(
+    return run_use_case(
         uow,
         caller,
-        Permission.BOOKINGS_OUTCOME,
         bookings.transition_in,
         booking_id,
         BookingAction.NO_SHOW,
@@ -120,13 +116,9 @@ def no_show(booking_id: str, caller: Marker, uow: UowDep) -> Json:
 
 @router.post("/{booking_id}/reschedule", response_model=BookingOut)
 def reschedule(booking_id: str, body: RescheduleIn, caller: Mover, uow: UowDep) -> Json:
-    return bookings.run(
-        uow, caller, Permission.BOOKINGS_RESCHEDULE, bookings.reschedule_in, booking_id, body.start
-    )
+    return run_use_case(uow, caller, bookings.reschedule_in, booking_id, body.start)
 
 
 @router.put("/{booking_id}/note", response_model=BookingOut)
 def set_note(booking_id: str, body: NoteIn, caller: Noter, uow: UowDep) -> Json:
-    return bookings.run(
-        uow, caller, Permission.BOOKINGS_NOTE, bookings.note_in, booking_id, body.note
-    )
+    return run_use_case(uow, caller, bookings.note_in, booking_id, body.note)

@@ -17,6 +17,7 @@ from instainstru_desktop.server.api.schemas import (
 )
 from instainstru_desktop.server.core.permissions import Permission
 from instainstru_desktop.server.services import instructors
+from instainstru_desktop.server.services.common import run_use_case
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.views import Json
 
@@ -47,7 +48,8 @@ def update_instructor(
 
 @router.put("/{instructor_id}/policy", response_model=Policy)
 def set_policy(instructor_id: str, body: Policy, caller: Editor, uow: UowDep) -> Json:
-    return instructors.set_policy(uow, caller, instructor_id, body.model_dump())
+    values = body.model_dump()
+    return run_use_case(uow, caller, instructors.set_policy_in, instructor_id, values)
 
 
 @router.post("/{instructor_id}/lesson-types", response_model=LessonTypeOut, status_code=201)

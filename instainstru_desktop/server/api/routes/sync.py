@@ -41,5 +41,4 @@ def state(caller: Syncer, uow: UowDep, client_id: ClientId) -> Json:
 
 @router.post("/push", response_model=PushOut)
 def push(body: PushIn, caller: Syncer, uow: UowDep) -> Json:
-    mutations = [sync_push.Mutation.model_validate(m.model_dump()) for m in body.mutations]
-    return sync_push.push(uow, caller, body.client_id.lower(), mutations)
+    return sync_push.push(uow, caller, body.client_id.lower(), body.mutations)

@@ -1,0 +1,331 @@
+"""The kinds of change, one frozen dataclass each, and their JSON form on the wire.
+
+A change is an *intent* ("give this date these hours", "cancel this lesson, because ..."), not a
+row to overwrite: the server applies intents in order and settles clashes by its own rules.
+
+The wire and the outbox keep the shape they always had: a name, the version of the argument
+shape (kept in the outbox) and the arguments as a JSON object. :func:`to_args` and
+:func:`change_from_args` convert between that and these types, so rows queued before the types
+existed replay and push as before.
+
+Adding a kind of change is one class here (and in :data:`AnyChange`), its effect on the client's
+cache (``store/effects.py``) and its handler on the server (``server/services/changes.py``). Both
+sides dispatch with an exhaustive ``match`` that mypy checks, and a test runs every kind through
+both.
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Mapping
+from dataclasses import MISSING, dataclass, fields, is_dataclass
+from datetime import UTC, date, datetime
+from functools import cache
+from typing import (
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    Union,
+    cast,
+    get_args,
+    get_origin,
+    get_type_hints,
+)
+
+from annotated_types import MaxLen
+
+from instainstru_desktop.protocol.fields import (
+    DAY_RANGES_MAX,
+    WEEK_RANGES_MAX,
+    BufferMinutes,
+    Clock,
+    DailyLimit,
+    Day,
+    HorizonDays,
+    Id,
+    Instant,
+    NoteText,
+    NoticeMinutes,
+    ReasonText,
+    StepMinutes,
+    Weekday,
+    WeeklyLimit,
+    ZoneName,
+)
+
+#: Nested shapes are closed: a key they do not name is refused. (The server's validator reads
+#: its settings from this attribute; the changes themselves stay open, so a newer client's
+#: extra arguments do not make an older server refuse a change it understands.)
+_CLOSED: dict[str, str] = {"extra": "forbid"}
+
+
+@dataclass(frozen=True)
+class DayRange:
+    """Hours of one date, as wall-clock ``HH:MM`` in the instructor's zone."""
+
+    __pydantic_config__: ClassVar[dict[str, str]] = _CLOSED
+    start: Clock
+    end: Clock
+
+
+@dataclass(frozen=True)
+class TemplateRange:
+    """Hours of one weekday of the usual week (Monday = 0)."""
+
+    __pydantic_config__: ClassVar[dict[str, str]] = _CLOSED
+    weekday: Weekday
+    start: Clock
+    end: Clock
+
+
+@dataclass(frozen=True)
+class Policy:
+    """An instructor's booking rules, whole (``None`` limits: no limit)."""
+
+    __pydantic_config__: ClassVar[dict[str, str]] = _CLOSED
+    min_notice_minutes: NoticeMinutes
+    booking_horizon_days: HorizonDays
+    buffer_minutes: BufferMinutes
+    slot_step_minutes: StepMinutes
+    daily_limit: DailyLimit | None = None
+    weekly_limit: WeeklyLimit | None = None
+
+
+@dataclass(frozen=True)
+class Change:
+    """What every kind of change carries besides its arguments."""
+
+    wire_name: ClassVar[str]
+    #: The version of the argument shape, stored with each queued change.
+    version: ClassVar[int] = 1
+    #: How a person names a change of this kind, to start a sentence about it.
+    summary: ClassVar[str]
+
+
+@dataclass(frozen=True)
+class SetDateHours(Change):
+    """Give a date its own hours (none: time off)."""
+
+    wire_name: ClassVar[str] = "availability.set_date"
+    summary: ClassVar[str] = "Your hours for a date"
+    instructor_id: Id
+    date: Day
+    ranges: Annotated[tuple[DayRange, ...], MaxLen(DAY_RANGES_MAX)]
+
+
+@dataclass(frozen=True)
+class ClearDateHours(Change):
+    """Let a date follow the usual week again."""
+
+    wire_name: ClassVar[str] = "availability.clear_date"
+    summary: ClassVar[str] = "Returning a date to your usual week"
+    instructor_id: Id
+    date: Day
+
+
+@dataclass(frozen=True)
+class SetUsualWeek(Change):
+    """Replace the usual week (weekdays without ranges are days off)."""
+
+    wire_name: ClassVar[str] = "availability.set_template"
+    summary: ClassVar[str] = "Your usual week"
+    instructor_id: Id
+    ranges: Annotated[tuple[TemplateRange, ...], MaxLen(WEEK_RANGES_MAX)]
+
+
+@dataclass(frozen=True)
+class CompleteLesson(Change):
+    wire_name: ClassVar[str] = "booking.complete"
+    summary: ClassVar[str] = "Marking a lesson as given"
+    booking_id: Id
+
+
+@dataclass(frozen=True)
+class MarkNoShow(Change):
+    wire_name: ClassVar[str] = "booking.no_show"
+    summary: ClassVar[str] = "Marking a lesson as a no-show"
+    booking_id: Id
+
+
+@dataclass(frozen=True)
+class CancelLesson(Change):
+    """Cancel a confirmed lesson; the student reads the reason."""
+
+    wire_name: ClassVar[str] = "booking.cancel"
+    summary: ClassVar[str] = "Cancelling a lesson"
+    booking_id: Id
+    reason: ReasonText = ""
+
+
+@dataclass(frozen=True)
+class NoteLesson(Change):
+    """Set the instructor's private note of a lesson."""
+
+    wire_name: ClassVar[str] = "booking.note"
+    summary: ClassVar[str] = "Your note on a lesson"
+    booking_id: Id
+    note: NoteText
+
+
+@dataclass(frozen=True)
+class RescheduleLesson(Change):
+    wire_name: ClassVar[str] = "booking.reschedule"
+    summary: ClassVar[str] = "Moving a lesson"
+    booking_id: Id
+    start: Instant
+
+
+@dataclass(frozen=True)
+class BookLesson(Change):
+    """Book a lesson; the client chooses its id, so sending it twice books it once."""
+
+    wire_name: ClassVar[str] = "booking.create"
+    summary: ClassVar[str] = "Booking a lesson"
+    booking_id: Id
+    instructor_id: Id
+    lesson_type_id: Id
+    start: Instant
+    student_id: Id | None = None
+
+
+@dataclass(frozen=True)
+class ReviewBooking(Change):
+    """An admin flags (or unflags) a booking, with a note."""
+
+    wire_name: ClassVar[str] = "admin.review"
+    summary: ClassVar[str] = "The review flag on a lesson"
+    booking_id: Id
+    flagged: bool
+    note: NoteText = ""
+
+
+@dataclass(frozen=True)
+class ResolveConflict(Change):
+    """Settle a clash the server recorded: keep, cancel the lesson (with a reason), reapply."""
+
+    wire_name: ClassVar[str] = "conflict.resolve"
+    summary: ClassVar[str] = "Settling a clash"
+    conflict_id: Id
+    resolution: Literal["kept", "cancelled", "reapplied"]
+    reason: ReasonText | None = None
+
+
+@dataclass(frozen=True)
+class UpdatePolicy(Change):
+    """Replace the booking rules (all of them, not a patch)."""
+
+    wire_name: ClassVar[str] = "policy.update"
+    summary: ClassVar[str] = "Your booking rules"
+    instructor_id: Id
+    policy: Policy
+
+
+@dataclass(frozen=True)
+class UpdateProfile(Change):
+    """Change the instructor's home time zone."""
+
+    wire_name: ClassVar[str] = "profile.update"
+    summary: ClassVar[str] = "Your time zone"
+    instructor_id: Id
+    time_zone: ZoneName
+
+
+#: Every kind of change. A ``match`` over it that misses one is a mypy error (``assert_never``).
+AnyChange = (
+    SetDateHours
+    | ClearDateHours
+    | SetUsualWeek
+    | CompleteLesson
+    | MarkNoShow
+    | CancelLesson
+    | NoteLesson
+    | RescheduleLesson
+    | BookLesson
+    | ReviewBooking
+    | ResolveConflict
+    | UpdatePolicy
+    | UpdateProfile
+)
+
+
+def change_types() -> tuple[type[Change], ...]:
+    return cast(tuple[type[Change], ...], get_args(AnyChange))
+
+
+#: Each kind of change by its wire name.
+CHANGE_TYPES: Mapping[str, type[Change]] = types.MappingProxyType(
+    {kind.wire_name: kind for kind in change_types()}
+)
+
+
+class UnknownChangeError(ValueError):
+    """A queued row names a kind of change this version does not know."""
+
+
+def to_args(change: Change) -> dict[str, Any]:
+    """The change's JSON arguments; an argument left at a ``None`` default is not sent."""
+    return {
+        f.name: _encode(getattr(change, f.name))
+        for f in fields(change)
+        if not (f.default is None and getattr(change, f.name) is None)
+    }
+
+
+def change_from_args(name: str, args: Mapping[str, Any]) -> AnyChange:
+    """The change a stored or sent ``(name, args)`` pair stands for.
+
+    Reads the shape only: limits and formats are the server's to judge, and a queued change
+    must replay locally whatever the server will later say about it.
+    """
+    kind = CHANGE_TYPES.get(name)
+    if kind is None:
+        raise UnknownChangeError(f"unknown kind of change {name!r}")
+    return cast(AnyChange, _decode(kind, args))
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime):  # before date: a datetime is a date
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return [_encode(item) for item in value]
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _encode(getattr(value, f.name)) for f in fields(value)}
+    return value
+
+
+@cache
+def _hints(kind: type) -> dict[str, Any]:
+    return get_type_hints(kind)
+
+
+def _decode(kind: type, data: Mapping[str, Any]) -> Any:
+    hints = _hints(kind)
+    values: dict[str, Any] = {}
+    for f in fields(kind):
+        if f.name in data:
+            values[f.name] = _value(hints[f.name], data[f.name])
+        elif f.default is MISSING:
+            raise ValueError(f"{kind.__name__} needs {f.name!r}")
+    return kind(**values)
+
+
+def _value(hint: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = get_origin(hint)
+    if origin in (Union, types.UnionType):
+        [inner] = [arg for arg in get_args(hint) if arg is not type(None)]
+        return _value(inner, value)
+    if origin is tuple:
+        item = get_args(hint)[0]
+        return tuple(_value(item, v) for v in value)
+    if hint is datetime:
+        return datetime.fromisoformat(value)
+    if hint is date:
+        return date.fromisoformat(value)
+    if isinstance(hint, type) and is_dataclass(hint):
+        return _decode(hint, value)
+    return value

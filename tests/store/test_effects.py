@@ -1,0 +1,63 @@
+"""Every kind of change has a local effect, and the effects read the typed changes right."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from instainstru_desktop.protocol import RescheduleLesson, ResolveConflict, change_types
+from instainstru_desktop.store.effects import EffectContext, effect_of, replay
+from tests.store import factories as f
+from tests.unit.protocol.samples import sample
+
+CTX = EffectContext(
+    now="2026-03-04T12:00:00Z",
+    actor_role="instructor",
+    lesson_type=lambda _id: {"name": "Piano", "duration_minutes": 45},
+    student=lambda _id: {"name": "Ana Student", "time_zone": "Europe/London"},
+)
+_WIRE = f.booking(datetime(2026, 3, 10, 15, tzinfo=UTC))
+#: A booking as the mirror holds it (instants in ``*_utc`` columns).
+LESSON = {
+    **{k: v for k, v in _WIRE.items() if k not in ("start", "end")},
+    "start_utc": _WIRE["start"],
+    "end_utc": _WIRE["end"],
+}
+
+
+@pytest.mark.parametrize("kind", change_types(), ids=lambda k: k.wire_name)
+def test_every_kind_of_change_has_a_local_effect(kind) -> None:
+    """A kind without its arm in ``effect_of`` fails here (and in mypy, through assert_never)."""
+    effect = effect_of(sample(kind))
+    assert effect.subjects
+    for entity, _key in effect.subjects:
+        effect.apply(entity, None, CTX)  # the row may be unknown here yet
+        if entity == "booking":
+            effect.apply(entity, dict(LESSON), CTX)
+
+
+def test_a_moved_lesson_keeps_its_length() -> None:
+    move = RescheduleLesson(LESSON["id"], datetime(2026, 3, 11, 9, 30, tzinfo=UTC))
+    moved = replay("booking", dict(LESSON), [move], CTX)
+    assert moved is not None
+    assert (moved["start_utc"], moved["end_utc"]) == (
+        "2026-03-11T09:30:00Z",
+        "2026-03-11T10:30:00Z",
+    )
+    cancelled = {**LESSON, "status": "cancelled"}
+    assert replay("booking", cancelled, [move], CTX) == cancelled  # the server will refuse it
+
+
+def test_settling_a_clash_by_cancelling_cancels_the_lesson_named_with_it() -> None:
+    settle = ResolveConflict("c1", "cancelled", "outside my hours")
+    effect = effect_of(settle)
+    assert effect.subjects == (("conflict", "c1"),)  # the service names the lesson too
+    row = effect.apply("booking", dict(LESSON), CTX)
+    assert row is not None
+    assert (row["status"], row["cancel_reason"]) == ("cancelled", "outside my hours")
+    kept = effect_of(ResolveConflict("c1", "kept")).apply("booking", dict(LESSON), CTX)
+    assert kept == LESSON
+    conflict = {"id": "c1", "resolved": False, "resolution": None}
+    settled = effect.apply("conflict", conflict, CTX)
+    assert settled == {**conflict, "resolved": True, "resolution": "cancelled"}

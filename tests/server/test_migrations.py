@@ -199,14 +199,14 @@ def fill_0002(database: Database) -> None:
             )
 
 
-def fill_0004(database: Database) -> None:
+def fill_0003(database: Database) -> None:
     """The same rows, with the page address the profiles revision gave the instructor."""
     fill_0002(database)
     with database.engine.begin() as c:
         c.execute(table("instructors", column("slug")).update().values(slug="teacher"))
 
 
-FILLERS = {"0001_core": fill_0001, "0002_sync": fill_0002, "0004_profiles": fill_0004}
+FILLERS = {"0001_core": fill_0001, "0002_sync": fill_0002, "0003_profiles": fill_0003}
 
 
 def test_revisions_are_linear_and_filled() -> None:

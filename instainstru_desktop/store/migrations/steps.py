@@ -138,7 +138,7 @@ _V2 = _run(
     "ALTER TABLE sync_state ADD COLUMN last_push_at TEXT",
 )
 
-_V4 = _run(
+_V3 = _run(
     """CREATE TABLE notices (
         id INTEGER NOT NULL, kind TEXT NOT NULL, message TEXT NOT NULL,
         created_at TEXT NOT NULL, dismissed BOOLEAN NOT NULL DEFAULT 0, PRIMARY KEY (id))""",
@@ -148,7 +148,7 @@ _V4 = _run(
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "first release: mirror, outbox, sync state", _V1),
     Migration(2, "admin review, multi-row outbox subjects, signed-in identity", _V2),
-    Migration(4, "notices of unrecoverable changes, ids to confirm after a rebuild", _V4),
+    Migration(3, "notices of unrecoverable changes, ids to confirm after a rebuild", _V3),
 )
 
 #: The newest schema this version of the app writes.

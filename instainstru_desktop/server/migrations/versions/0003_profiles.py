@@ -4,7 +4,7 @@ Existing instructors get the slug their name suggests (``Maria Lopez`` -> ``mari
 ``-2``, ``-3`` ... for names that repeat, in the order the instructors were created (their id as
 the tie-break), so the upgrade gives the same addresses on every copy of a database.
 
-Revision ID: 0004_profiles
+Revision ID: 0003_profiles
 Revises: 0002_sync
 Create Date: 2026-05-20
 """
@@ -16,7 +16,7 @@ from alembic import op
 
 from instainstru_desktop.server.core import slugs
 
-revision = "0004_profiles"
+revision = "0003_profiles"
 down_revision = "0002_sync"
 branch_labels = None
 depends_on = None

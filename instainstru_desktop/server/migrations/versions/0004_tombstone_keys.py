@@ -5,8 +5,8 @@ pull carrying both could leave a client without the date's hours. The index find
 tombstones when it is written; the clean-up removes the tombstones that are already superseded
 (their override exists again), so old clients reading a full download are safe too.
 
-Revision ID: 0005_tombstone_keys
-Revises: 0004_profiles
+Revision ID: 0004_tombstone_keys
+Revises: 0003_profiles
 Create Date: 2026-06-02
 """
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_tombstone_keys"
-down_revision = "0004_profiles"
+revision = "0004_tombstone_keys"
+down_revision = "0003_profiles"
 branch_labels = None
 depends_on = None
 

@@ -13,6 +13,8 @@ an ``Ops`` object is built once and passed to whoever needs it.
 - A failure without ``on_failure`` goes to the error presenter as a sentence a person
   understands (``describe_error``); the traceback goes to the log, never to the screen. An
   exception raised by a callback itself is reported the same way.
+- An answer that arrives after its ``Ops`` is gone (the window closed while a start-up task
+  still ran) has nobody to go to: it is dropped with a line in the debug log.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
-from PySide6.QtCore import QObject, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThreadPool, Signal, SignalInstance, Slot
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +80,14 @@ class _Task(Generic[T]):
     what: str
     on_success: Callable[[T], None] | None
     on_failure: Callable[[BaseException], None] | None
+
+
+def _deliver(signal: SignalInstance, task_id: int, value: object) -> None:
+    """Emit an answer from a worker, unless its receiver went with the window meanwhile."""
+    try:
+        signal.emit(task_id, value)
+    except RuntimeError:  # "Signal source has been deleted": the app is closing
+        log.debug("operation %s ended after its window closed: answer dropped", task_id)
 
 
 class _Relay(QObject):
@@ -167,9 +177,9 @@ class Ops(QObject):
                 result = fn()
             except BaseException as exc:  # every failure goes back to the UI thread
                 log.debug("operation %s failed", task_id, exc_info=True)
-                relay.failed.emit(task_id, exc)
+                _deliver(relay.failed, task_id, exc)
             else:
-                relay.done.emit(task_id, result)
+                _deliver(relay.done, task_id, result)
 
         pool.start(work)
         if not was_busy:

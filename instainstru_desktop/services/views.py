@@ -103,6 +103,7 @@ class SyncStatus:
     last_error: str = ""
     extra: dict[str, str] = field(default_factory=dict)
     pending_known: bool = True  # False: the local file could not be read to count them
+    local_problem: bool = False  # the last error is this computer's file, not the network
 
 
 @dataclass(frozen=True, slots=True)

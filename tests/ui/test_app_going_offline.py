@@ -52,7 +52,8 @@ def test_offline_shows_within_seconds_when_the_server_stops(
     assert not bar.error.isVisibleTo(bar) or not bar.error.text()  # no red text cut with "…"
     reason = bar.connection.toolTip()
     last_error = bar.status().last_error
-    assert last_error and last_error in reason  # why, in words, on hover
+    assert last_error
+    assert last_error in reason  # why, in words, on hover
     assert "Cannot reach the server" in reason
     save_shot(window.statusBar(), "status-bar-went-offline")
     assert signed_in_app.presented.messages == []

@@ -5,25 +5,37 @@ here, so each action is written once: the use case runs on the database executor
 offline: the cache and the outbox change together) and ``changed`` says what it changed, for
 every page that shows it.
 Booking for a student is the one action that waits for the server, because the person on the
-phone wants to hear "booked" or why not.
+phone wants to hear "booked" or why not. The answer is a notice in the window, never a box to
+click away: "Lesson booked" or "Saved, not sent yet" with Undo (which cancels the lesson, the
+student told it was booked by mistake), or why the server refused.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
-from instainstru_desktop.services.views import Changed, InstructorProfile, MutationOutcome
-from ui.lessons.booking_dialog import BookForStudentDialog
+from instainstru_desktop.services.views import (
+    Changed,
+    InstructorProfile,
+    LessonTypeOption,
+    MutationOutcome,
+    StudentOption,
+)
+from ui.lessons.booking_dialog import BookForStudentDialog, BookingChoice
 from ui.lessons.cancel_dialog import CancelLessonDialog
 from ui.shell.session import Session
+from ui.widgets.notice_bar import NoticeBar
 
 log = logging.getLogger(__name__)
+#: The reason a booking undone from its notice gives the student.
+UNDO_BOOKING_REASON = "Booked by mistake, sorry."
 
 
 def policy_text(profile: InstructorProfile) -> str:
@@ -49,6 +61,11 @@ class LessonActions(QObject):
         super().__init__(parent_widget)
         self.session = session
         self.parent_widget = parent_widget
+        self._notices: NoticeBar | None = None
+
+    def set_notices(self, bar: NoticeBar) -> None:
+        """Where outcomes are told (the window's notice bar)."""
+        self._notices = bar
 
     def _run(self, fn: Callable[[], Changed], what: str) -> None:
         self.session.ops.run_db(fn, self.changed.emit, what=what)
@@ -117,11 +134,12 @@ class LessonActions(QObject):
         if choice is None:
             return
         lessons = self.session.services.lessons
+        words = booking_words(choice, students, types, profile.time_zone)
 
         def booked(changed: Changed) -> None:
             self.changed.emit(changed)
             if changed.mutation_ids:
-                self.session.sync_now(lambda _r: self._tell_outcome(changed))
+                self.session.sync_now(lambda _r: self._tell_outcome(changed, words))
 
         self.session.ops.run_db(
             lambda: lessons.book_for_student(iid, choice.student_id, choice.lesson_type_id,
@@ -130,30 +148,72 @@ class LessonActions(QObject):
             what="booking the lesson",
         )
 
-    def _tell_outcome(self, booked: Changed) -> None:
+    def _tell_outcome(self, booked: Changed, words: str) -> None:
         status, mutation_id = self.session.services.status, booked.mutation_ids[-1]
         self.session.ops.run_db(
             lambda: status.outcome(mutation_id),
-            lambda outcome: self._show_outcome(outcome, booked),
+            lambda outcome: self._show_outcome(outcome, booked, words),
             what="reading the answer",
         )
 
-    def _show_outcome(self, outcome: MutationOutcome, booked: Changed) -> None:
-        if outcome.state == "applied":
-            title, text, icon = "Lesson booked", "The server confirmed the lesson. The student "\
-                "sees it in their bookings.", QMessageBox.Icon.Information
-        elif outcome.state == "rejected":
-            title, text, icon = "Not booked", outcome.message or "The server refused the "\
-                "booking.", QMessageBox.Icon.Warning
+    def _show_outcome(self, outcome: MutationOutcome, booked: Changed, words: str) -> None:
+        booking_id = next(iter(booked.booking_ids), None)
+        if outcome.state == "rejected":
+            why = outcome.message or "The server refused the booking."
+            self._tell(f"Not booked: {words}. {why}", tone="warning", stays=True)
+        elif outcome.state == "applied":
+            self._tell(
+                f"Lesson booked: {words}. The student sees it in their bookings.",
+                tone="success",
+                undo=booking_id,
+            )
         else:
-            title, text, icon = "Saved, not sent yet", (
-                "The server cannot be reached right now. The booking is kept on this computer "
-                "and sent as soon as the connection is back; if the slot is gone by then, it "
-                "shows up under Needs attention."
-            ), QMessageBox.Icon.Information
-        box = QMessageBox(icon, title, text, parent=self.parent_widget)
-        box.setObjectName("bookingOutcome")
-        box.open()
+            self._tell(
+                f"Saved, not sent yet: {words}. It goes to the server when the connection is "
+                "back; if the time is taken by then, it shows under Needs attention.",
+                undo=booking_id,
+            )
         # the answer also changes the lesson (a refused booking disappears)
         lesson = Changed(dates=booked.dates, booking_ids=booked.booking_ids)
         QTimer.singleShot(0, lambda: self.changed.emit(lesson))
+
+    def _tell(
+        self, text: str, *, tone: str = "info", undo: str | None = None, stays: bool = False
+    ) -> None:
+        if self._notices is None:
+            log.info("%s", text)
+            return
+        self._notices.show_notice(
+            text,
+            tone=tone,
+            action="Undo" if undo else "",
+            on_action=(lambda: self._undo_booking(undo)) if undo else None,
+            timeout_ms=0 if stays else None,
+        )
+
+    def _undo_booking(self, booking_id: str) -> None:
+        """Take a booking back: cancel it, queued like any cancel (sent after the booking)."""
+        lessons = self.session.services.lessons
+
+        def undone(changed: Changed) -> None:
+            self.changed.emit(changed)
+            self._tell("Booking undone: the lesson is cancelled and the student is told.")
+
+        self.session.ops.run_db(
+            lambda: lessons.cancel(booking_id, UNDO_BOOKING_REASON),
+            undone,
+            what="undoing the booking",
+        )
+
+
+def booking_words(
+    choice: BookingChoice,
+    students: Sequence[StudentOption],
+    types: Sequence[LessonTypeOption],
+    zone: str,
+) -> str:
+    """ "Ana Xu · Piano lesson, Fri 11 Dec at 13:00" (the instructor's zone)."""
+    student = next((s.name for s in students if s.id == choice.student_id), "the student")
+    kind = next((t.name for t in types if t.id == choice.lesson_type_id), "a lesson")
+    start = choice.start.astimezone(ZoneInfo(zone))
+    return f"{student} · {kind}, {start:%a %-d %b at %H:%M}"

@@ -37,7 +37,8 @@ TABS = {"upcoming": Tab.UPCOMING, "past": Tab.PAST, "cancelled": Tab.CANCELLED}
 class LessonsPage(QObject):
     """Feeds a :class:`LessonsView` and turns its requests into lesson actions."""
 
-    upcomingLoaded = Signal(object)  # noqa: N815 - list[LessonCard], for the new-lesson notice
+    #: The upcoming and the cancelled lists as now shown (list[LessonCard] each): lesson news.
+    listsShown = Signal(object, object)  # noqa: N815 - Qt signal
 
     def __init__(self, session: Session, actions: LessonActions, view: LessonsView) -> None:
         super().__init__(view)
@@ -116,7 +117,7 @@ class LessonsPage(QObject):
 
     def _shown(self) -> None:
         upcoming = self.view.models[Tab.UPCOMING].lessons()
-        self.upcomingLoaded.emit(upcoming)
+        self.listsShown.emit(upcoming, self.view.models[Tab.CANCELLED].lessons())
         self._watch_starts(upcoming)
 
     def _watch_starts(self, upcoming: list[LessonCard]) -> None:

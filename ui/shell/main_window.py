@@ -45,6 +45,7 @@ from ui.shell.refresh import Refresher
 from ui.shell.session import Session
 from ui.shell.window_actions import WindowActions
 from ui.shell.window_parts import WeekTitle, ZoneSwitcher
+from ui.widgets.notice_bar import NoticeBar
 from ui.widgets.status_bar import SyncStatusBar
 
 if TYPE_CHECKING:
@@ -97,7 +98,7 @@ class MainWindow(QMainWindow):
         self.refresher = Refresher(
             self.session, self.week_page, self.lessons_page, self.attention_page, self.status_bar
         )
-        self.notices = NewLessonNotices(self)
+        self._build_notices()
         self.week_title = WeekTitle(self)
         self.zone_switcher = ZoneSwitcher(self)
         self.settings_flow = SettingsFlow(self)
@@ -126,6 +127,12 @@ class MainWindow(QMainWindow):
         area = screen.availableGeometry()
         self.resize(min(1440, int(area.width() * 0.92)), min(940, int(area.height() * 0.92)))
 
+    def _build_notices(self) -> None:
+        """Non-modal news over the pages: new and cancelled lessons, routine outcomes."""
+        self.notice_bar = NoticeBar(self.tabs, palette=self.palette_)
+        self.notices = NewLessonNotices(self, self.notice_bar, self._open_lesson)
+        self.actions_.set_notices(self.notice_bar)
+
     def _connect(self) -> None:
         self.session.ready.connect(self._on_ready)
         self.session.synced.connect(self._on_synced)
@@ -143,7 +150,7 @@ class MainWindow(QMainWindow):
         page.changed.connect(self.refresher.apply)
         self.attention_page.changed.connect(self.refresher.apply)
         self.attention_page.countChanged.connect(self._on_attention_count)
-        self.lessons_page.upcomingLoaded.connect(self._on_upcoming)
+        self.lessons_page.listsShown.connect(self._on_lists_shown)
         self.status_bar.syncRequested.connect(self.sync_now)
         self.status_bar.attentionRequested.connect(
             lambda: self.tabs.setCurrentWidget(self.attention_view)
@@ -204,9 +211,9 @@ class MainWindow(QMainWindow):
         index = self.tabs.indexOf(self.attention_view)
         self.tabs.setTabText(index, f"Needs &attention ({count})" if count else "Needs &attention")
 
-    def _on_upcoming(self, upcoming: list[LessonCard]) -> None:
+    def _on_lists_shown(self, upcoming: list[LessonCard], cancelled: list[LessonCard]) -> None:
         zone = self.session.core.identity.time_zone if self.session.is_ready else "UTC"
-        self.notices.lessons_loaded(upcoming, zone)
+        self.notices.lessons_loaded(upcoming, cancelled, zone)
 
     def _open_lesson(self, booking_id: str) -> None:
         self.tabs.setCurrentWidget(self.lessons_view)
@@ -255,6 +262,7 @@ class MainWindow(QMainWindow):
         self.lessons_view.set_theme(palette)
         self.attention_view.set_theme(palette)
         self.status_bar.set_theme(palette)
+        self.notice_bar.set_theme(palette)
 
     def _apply_theme(self, choice: str) -> Palette:
         app = QApplication.instance()

@@ -93,6 +93,14 @@ class AttentionItem:
 
 
 @dataclass(frozen=True, slots=True)
+class LessonsToMark:
+    """Lessons that ended with no outcome recorded (oldest first), for "3 lessons to mark"."""
+
+    lessons: tuple[LessonCard, ...]
+    next_end: datetime | None  # when the next confirmed lesson ends (and joins them), if any
+
+
+@dataclass(frozen=True, slots=True)
 class SyncStatus:
     """What the status bar always shows."""
 

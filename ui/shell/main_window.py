@@ -150,6 +150,9 @@ class MainWindow(QMainWindow):
         page.changed.connect(self.refresher.apply)
         self.attention_page.changed.connect(self.refresher.apply)
         self.attention_page.countChanged.connect(self._on_attention_count)
+        self.attention_page.toMarkChanged.connect(self.status_bar.set_lessons_to_mark)
+        self.attention_page.markedAll.connect(self._on_marked_all)
+        self.attention_view.reviewRequested.connect(self._open_lesson)
         self.lessons_page.listsShown.connect(self._on_lists_shown)
         self.status_bar.syncRequested.connect(self.sync_now)
         self.status_bar.attentionRequested.connect(
@@ -210,6 +213,10 @@ class MainWindow(QMainWindow):
     def _on_attention_count(self, count: int) -> None:
         index = self.tabs.indexOf(self.attention_view)
         self.tabs.setTabText(index, f"Needs &attention ({count})" if count else "Needs &attention")
+
+    def _on_marked_all(self, count: int) -> None:
+        lessons = "1 lesson" if count == 1 else f"{count} lessons"
+        self.notice_bar.show_notice(f"{lessons} marked completed.", tone="success")
 
     def _on_lists_shown(self, upcoming: list[LessonCard], cancelled: list[LessonCard]) -> None:
         zone = self.session.core.identity.time_zone if self.session.is_ready else "UTC"

@@ -76,6 +76,7 @@ class SyncStatusBar(QWidget):
         self._clock = clock
         self._status: SyncStatus | None = None
         self._syncing = False
+        self._to_mark = 0  # lessons that ended unmarked (they need attention too)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 3, 6, 3)
         layout.setSpacing(14)
@@ -123,6 +124,11 @@ class SyncStatusBar(QWidget):
     def status(self) -> SyncStatus | None:
         return self._status
 
+    def set_lessons_to_mark(self, count: int) -> None:
+        """How many lessons ended unmarked: said beside what else needs attention."""
+        self._to_mark = count
+        self._render()
+
     def set_syncing(self, syncing: bool) -> None:
         """While a sync runs: "Syncing…" and the button disabled."""
         self._syncing = syncing
@@ -138,11 +144,14 @@ class SyncStatusBar(QWidget):
         status = self._status or SyncStatus(False, 0, 0, None)
         pal = self._palette
         self._render_connection(status, pal)
-        count = status.needs_attention
-        self.attention.setVisible(count > 0)
-        self.attention.setText(plural(count, "needs attention", "need attention"))
+        count, to_mark = status.needs_attention, self._to_mark
+        parts = [plural(count, "needs attention", "need attention")] if count else []
+        if to_mark:
+            parts.append(plural(to_mark, "lesson to mark", "lessons to mark"))
+        self.attention.setVisible(bool(parts))
+        self.attention.setText(" · ".join(parts))
         self.attention.setIcon(icon("warning", pal, "warning"))
-        self.attention.setProperty("active", count > 0)
+        self.attention.setProperty("active", bool(parts))
         self.attention.setToolTip("Show what needs your decision")
         self.attention.style().unpolish(self.attention)
         self.attention.style().polish(self.attention)

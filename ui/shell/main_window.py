@@ -11,8 +11,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent, QUndoStack
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -52,6 +52,8 @@ if TYPE_CHECKING:
     from instainstru_desktop.sync.engine import SyncReport
 
 log = logging.getLogger(__name__)
+#: The least of a window a person must see to reach it again after a screen change.
+MIN_WINDOW = (640, 420)
 TAB_ICONS = ("calendar", "lesson", "attention")  # of the week, lessons and attention tabs
 
 
@@ -73,7 +75,7 @@ class MainWindow(QMainWindow):
         self.restart_requested = False  # set when the person chose to restart after a change
         self.setWindowTitle("InstaInstru")
         self.setWindowIcon(icons.app_icon())
-        self._fit_to_screen()
+        self._place_window()
         self.palette_ = self._apply_theme(preferences.theme)
         self.ops = Ops(presenter=self.show_error, parent=self)
         self.session = Session(settings, self.ops, self)
@@ -103,7 +105,8 @@ class MainWindow(QMainWindow):
         self.zone_switcher = ZoneSwitcher(self)
         self.settings_flow = SettingsFlow(self)
         self.menu_actions = WindowActions(self)
-        self.addToolBar(self.menu_actions.toolbar(self.week_title, self.zone_switcher))
+        self.week_toolbar = self.menu_actions.toolbar(self.week_title, self.zone_switcher)
+        self.addToolBar(self.week_toolbar)
         self.menu_actions.fill_menus(self.menuBar())
         self.status_label = QLabel("Starting…")
         self.status_label.setObjectName("startupNotice")
@@ -118,14 +121,28 @@ class MainWindow(QMainWindow):
 
     # -- building ---------------------------------------------------------------------------
 
-    def _fit_to_screen(self) -> None:
-        """Most of the screen on first show: a week needs room (never more than the screen)."""
+    def _place_window(self) -> None:
+        """Where the window was left, fitted to the screens there are now; the first time,
+        most of the screen (a week needs room)."""
+        saved = self.preferences.window
+        if saved is not None:
+            self.setGeometry(fit_to_screens(QRect(*saved)))
+            if self.preferences.window_maximized:
+                self.setWindowState(Qt.WindowState.WindowMaximized)
+            return
         screen = QApplication.primaryScreen()
         if screen is None:
             self.resize(1280, 820)
             return
-        area = screen.availableGeometry()
-        self.resize(min(1440, int(area.width() * 0.92)), min(940, int(area.height() * 0.92)))
+        self.resize(*first_run_size(screen.availableGeometry()))
+
+    def _remember_window(self) -> None:
+        """Keep the window's place and size (its normal ones, when it is maximized)."""
+        maximized = self.isMaximized()
+        place = self.normalGeometry() if maximized else self.geometry()
+        if place.isValid():
+            box = (place.x(), place.y(), place.width(), place.height())
+            self.preferences = self.preferences.with_window(box, maximized=maximized)
 
     def _build_notices(self) -> None:
         """Non-modal news over the pages: new and cancelled lessons, routine outcomes."""
@@ -154,6 +171,7 @@ class MainWindow(QMainWindow):
         self.attention_page.markedAll.connect(self._on_marked_all)
         self.attention_view.reviewRequested.connect(self._open_lesson)
         self.lessons_page.listsShown.connect(self._on_lists_shown)
+        self.tabs.currentChanged.connect(self._on_page_changed)
         self.status_bar.syncRequested.connect(self.sync_now)
         self.status_bar.attentionRequested.connect(
             lambda: self.tabs.setCurrentWidget(self.attention_view)
@@ -173,6 +191,7 @@ class MainWindow(QMainWindow):
         self.session.stop()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._remember_window()
         self.preferences.save()
         super().closeEvent(event)
 
@@ -241,6 +260,10 @@ class MainWindow(QMainWindow):
 
     # -- actions ----------------------------------------------------------------------------
 
+    def _on_page_changed(self, _index: int) -> None:
+        """The week's toolbar (weeks, undo, zone) is the week's: hidden on the other pages."""
+        self.week_toolbar.setVisible(self.tabs.currentWidget() is self.week_page)
+
     def _on_week_changed(self, monday: date) -> None:
         self.week_title.set_week(monday)
 
@@ -258,6 +281,7 @@ class MainWindow(QMainWindow):
         self.preferences = self.preferences.with_theme(choice)
         self.palette_ = self._apply_theme(choice)
         self._retheme(self.palette_)
+        self.menu_actions.show_theme(choice)
 
     def _retheme(self, palette: Palette) -> None:
         # icons are tinted for one palette: dark ones would vanish on a dark toolbar
@@ -308,6 +332,39 @@ class MainWindow(QMainWindow):
         )
 
     def show_keys(self) -> None:
-        from ui.calendar.week_view import KEY_HELP
+        """The keyboard-shortcuts window, made from the shortcuts the actions carry now."""
+        from ui.shell.shortcuts import ShortcutsWindow, menu_rows, page_rows, week_rows
 
-        QMessageBox.information(self, "Keyboard shortcuts", KEY_HELP)
+        window = self.findChild(ShortcutsWindow)
+        if window is None:
+            window = ShortcutsWindow(self)
+        window.fill([*menu_rows(self.menuBar()), ("Pages", page_rows(self.tabs)),
+                     ("In the week", week_rows())])
+        window.show()
+        window.raise_()
+        window.activateWindow()
+
+
+def fit_to_screens(saved: QRect) -> QRect:
+    """``saved`` as it was when it still lies whole on a screen there is now; otherwise the
+    first-run size on the screen holding its centre (else the primary one), centred.
+
+    A window left on a monitor that is gone, or sized for a bigger screen, comes back whole and
+    in reach, with room around it for the frame and title bar the system adds.
+    """
+    screen = QGuiApplication.screenAt(saved.center()) or QGuiApplication.primaryScreen()
+    if screen is None:
+        return saved
+    area = screen.availableGeometry()
+    if area.contains(saved):
+        return saved
+    width = max(min(saved.width(), first_run_size(area)[0]), min(MIN_WINDOW[0], area.width()))
+    height = max(min(saved.height(), first_run_size(area)[1]), min(MIN_WINDOW[1], area.height()))
+    fitted = QRect(0, 0, width, height)
+    fitted.moveCenter(area.center())
+    return fitted
+
+
+def first_run_size(area: QRect) -> tuple[int, int]:
+    """Most of the screen (a week needs room), leaving a margin for the window's frame."""
+    return min(1440, int(area.width() * 0.92)), min(940, int(area.height() * 0.92))

@@ -20,7 +20,7 @@ import random
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -28,6 +28,7 @@ import httpx
 import orjson
 
 from instainstru_desktop import PROTOCOL_VERSION, __version__
+from instainstru_desktop.sync.backoff import Backoff
 from instainstru_desktop.sync.errors import ApiError, Offline, ServerUnavailable, error_for
 
 API_PREFIX = "/api/v1"
@@ -37,15 +38,14 @@ Json = dict[str, Any]
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How hard one request tries before it gives up (the outbox has its own, longer backoff)."""
+    """How hard one request tries before it gives up (the outbox has its own, longer backoff).
+
+    Full jitter: a request is retried within a second or two, so spreading the retries of
+    many clients over the whole step matters more than a guaranteed pause.
+    """
 
     attempts: int = 3
-    base_seconds: float = 0.2
-    max_seconds: float = 2.0
-
-    def delay(self, attempt: int, rng: Callable[[], float]) -> float:
-        """Full jitter: uniform in ``[0, min(max, base * 2**attempt)]``."""
-        return rng() * min(self.max_seconds, self.base_seconds * float(2**attempt))
+    backoff: Backoff = field(default_factory=lambda: Backoff(0.2, 2.0, jitter=1.0))
 
 
 @dataclass(frozen=True)
@@ -153,7 +153,7 @@ class ApiClient:
                 failure = self._failure(response)
                 if response.status_code not in RETRY_STATUSES or last_try:
                     raise failure
-            self._sleep(self.retry.delay(attempt, self._rng))
+            self._sleep(self.retry.backoff.delay(attempt, self._rng))
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _offline_message(self, error: httpx.TransportError) -> str:

@@ -18,9 +18,13 @@ from collections.abc import Callable, Iterable
 import httpx
 
 from instainstru_desktop.sync.api import ApiClient
+from instainstru_desktop.sync.backoff import Backoff
 from instainstru_desktop.sync.errors import ApiError, Unauthenticated, UpdateRequired
 
 log = logging.getLogger(__name__)
+
+#: After a clean end of the stream the listener waits one base step; after failures, longer.
+RECONNECT_BACKOFF = Backoff(base_seconds=1.0, max_seconds=30.0, jitter=0.5)
 
 
 def parse_events(lines: Iterable[str]) -> Iterable[tuple[str, str]]:
@@ -55,15 +59,13 @@ class LiveListener:
         on_pull: Callable[[bool], None],
         *,
         read_timeout: float = 45.0,
-        min_backoff: float = 1.0,
-        max_backoff: float = 30.0,
+        backoff: Backoff = RECONNECT_BACKOFF,
         rng: Callable[[], float] = random.random,
     ) -> None:
         self._api = api
         self._on_pull = on_pull
         self._read_timeout = read_timeout
-        self._min_backoff = min_backoff
-        self._max_backoff = max_backoff
+        self._backoff = backoff
         self._rng = rng
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -108,8 +110,7 @@ class LiveListener:
             finally:
                 self.connected.clear()
                 self._response = None
-            delay = min(self._max_backoff, self._min_backoff * 2 ** min(failures, 10))
-            self._stop.wait(delay / 2 + self._rng() * delay / 2)
+            self._stop.wait(self._backoff.delay(failures, self._rng))
 
     def _listen(self) -> None:
         with self._api.event_stream(self._read_timeout) as response:

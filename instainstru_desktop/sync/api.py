@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import orjson
+from httpx_sse import EventSource, connect_sse
 
 from instainstru_desktop import PROTOCOL_VERSION, __version__
 from instainstru_desktop.sync.backoff import Backoff
@@ -236,19 +237,21 @@ class ApiClient:
         return result
 
     @contextmanager
-    def event_stream(self, read_timeout: float) -> Iterator[httpx.Response]:
-        """An open ``GET /events`` response for the live listener (no retries: it reconnects).
+    def event_stream(self, read_timeout: float) -> Iterator[EventSource]:
+        """The open ``GET /events`` stream for the live listener (no retries: it reconnects).
 
         ``read_timeout`` should exceed the server's keep-alive interval, so silence means a dead
-        connection rather than a quiet server.
+        connection rather than a quiet server. An answer that is not an event stream ends it
+        like a lost connection.
         """
         timeout = httpx.Timeout(read_timeout, connect=self._timeout.connect)
-        headers = {**self._headers(), "Accept": "text/event-stream"}
         try:
-            with self._http.stream("GET", "/events", headers=headers, timeout=timeout) as response:
-                if response.status_code >= 400:
-                    response.read()
-                    raise self._failure(response)
-                yield response
-        except httpx.TransportError as error:
+            with connect_sse(
+                self._http, "GET", "/events", headers=self._headers(), timeout=timeout
+            ) as source:
+                if source.response.status_code >= 400:
+                    source.response.read()
+                    raise self._failure(source.response)
+                yield source
+        except httpx.TransportError as error:  # httpx_sse.SSEError included
             raise Offline(self._offline_message(error)) from error

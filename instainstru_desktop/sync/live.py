@@ -13,7 +13,7 @@ import logging
 import random
 import socket
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 import httpx
 
@@ -25,25 +25,6 @@ log = logging.getLogger(__name__)
 
 #: After a clean end of the stream the listener waits one base step; after failures, longer.
 RECONNECT_BACKOFF = Backoff(base_seconds=1.0, max_seconds=30.0, jitter=0.5)
-
-
-def parse_events(lines: Iterable[str]) -> Iterable[tuple[str, str]]:
-    """``(event, data)`` pairs of an SSE line stream; comments and ``retry:`` are skipped."""
-    event, data = "message", list[str]()
-    for line in lines:
-        if not line:
-            if data or event != "message":
-                yield event, "\n".join(data)
-            event, data = "message", []
-        elif line.startswith(":"):
-            continue
-        else:
-            name, _, value = line.partition(":")
-            value = value.removeprefix(" ")
-            if name == "event":
-                event = value
-            elif name == "data":
-                data.append(value)
 
 
 class LiveListener:
@@ -113,16 +94,16 @@ class LiveListener:
             self._stop.wait(self._backoff.delay(failures, self._rng))
 
     def _listen(self) -> None:
-        with self._api.event_stream(self._read_timeout) as response:
-            self._response = response
+        with self._api.event_stream(self._read_timeout) as source:
+            self._response = source.response
             if self._stop.is_set():
                 return
             self.connections += 1
             self.connected.set()
             self._on_pull(True)
-            for event, _data in parse_events(response.iter_lines()):
+            for event in source.iter_sse():
                 if self._stop.is_set():
                     return
-                if event == "poke":
+                if event.event == "poke":
                     self.pokes += 1
                     self._on_pull(False)

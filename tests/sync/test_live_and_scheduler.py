@@ -5,28 +5,11 @@ from __future__ import annotations
 import threading
 
 from instainstru_desktop.sync.backoff import Backoff
-from instainstru_desktop.sync.live import LiveListener, parse_events
+from instainstru_desktop.sync.live import LiveListener
 from instainstru_desktop.sync.scheduler import SyncScheduler
 from tests.sync.consistency import booking_row
 from tests.sync.harness import Device, ServerHandle, wait_until
 from tests.sync.scenarios import at, local_day, student_books
-
-
-def test_sse_lines_are_parsed_into_events():
-    lines = [
-        "retry: 5000",
-        ": connected",
-        "",
-        "event: poke",
-        'data: {"seq": 4}',
-        "",
-        ": keep-alive",
-        "",
-        "data: a",
-        "data: b",
-        "",
-    ]
-    assert list(parse_events(lines)) == [("poke", '{"seq": 4}'), ("message", "a\nb")]
 
 
 def test_a_poke_on_the_stream_pulls_a_new_booking_at_once(device, server, instructor):

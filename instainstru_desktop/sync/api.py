@@ -205,10 +205,6 @@ class ApiClient:
         self.token = str(body["access_token"])
         return SignIn(self.token, str(body.get("expires_at", "")), dict(body.get("user") or {}))
 
-    def logout(self) -> None:
-        self.request("POST", "/auth/logout", retry=False)
-        self.token = None
-
     def me(self) -> Json:
         result: Json = self._json("GET", "/me")
         return result
@@ -230,10 +226,6 @@ class ApiClient:
     def sync_state(self, client_id: str) -> Json:
         """The server's ``last_mutation_id`` of this client and its latest cursor."""
         result: Json = self._json("GET", "/sync/state", params={"client_id": client_id})
-        return result
-
-    def booking_history(self, booking_id: str) -> list[Json]:
-        result: list[Json] = self._json("GET", f"/bookings/{booking_id}/history")
         return result
 
     @contextmanager

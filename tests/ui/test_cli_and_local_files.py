@@ -94,6 +94,7 @@ def test_an_unreadable_saved_week_is_ignored(tmp_path: Path, content: str) -> No
     assert week_cache.load(tmp_path / "missing.json") is None
 
 
+@pytest.mark.expect_log("ui.settings.preferences", "WARNING", match="ignoring unreadable")
 def test_preferences_survive_a_restart_and_a_broken_file(tmp_path: Path) -> None:
     prefs = Preferences.load(tmp_path).with_theme("dark").with_display_zone("Asia/Tokyo")
     prefs.save()

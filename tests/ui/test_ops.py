@@ -97,6 +97,7 @@ def test_database_work_is_serialized_in_submission_order(qtbot, ops):
     assert log == ["first started", "first done", "second"]
 
 
+@pytest.mark.expect_log("ui.ops", "ERROR", match="Failure while saving your note")
 def test_a_failure_without_handler_is_presented_as_a_sentence(qtbot, ops, shown, caplog):
     def broken() -> None:
         raise KeyError("booking_id")
@@ -138,6 +139,7 @@ def test_on_failure_receives_the_exception_instead_of_the_presenter(qtbot, ops, 
     assert shown.messages == []
 
 
+@pytest.mark.expect_log("ui.ops", "ERROR", match="Failure while showing the week")
 def test_an_exception_in_a_callback_is_presented_not_raised(qtbot, ops, shown):
     def bad_callback(_value: object) -> None:
         raise RuntimeError("widget gone")

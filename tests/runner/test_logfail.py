@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,30 @@ def test_misspelt():
     result.stdout.fnmatch_lines(["*'expect_logs' not found in `markers` configuration option*"])
     markers = inner.runpytest_subprocess("--markers")
     markers.stdout.fnmatch_lines(["@pytest.mark.expect_log(logger, level='WARNING'*"])
+
+
+QT_TESTS = """
+from PySide6.QtCore import qWarning
+
+
+def test_a_qt_warning(qtbot):
+    qWarning("QFont::setPointSize: Point size <= 0 (-1), must be greater than 0")
+
+
+def test_what_the_offscreen_platform_cannot_do(qtbot):
+    qWarning("This plugin does not support raise()")
+"""
+
+
+def test_qt_warnings_fail_their_test_as_the_project_configures_it(inner: pytest.Pytester) -> None:
+    options = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["tool"]["pytest"]
+    ignored = "".join(f"\n    {line}" for line in options["ini_options"]["qt_log_ignore"])
+    inner.makeini(
+        "[pytest]\naddopts = -p no:cacheprovider -p no:xdist -rA\nqt_api = pyside6\n"
+        f"qt_log_level_fail = {options['ini_options']['qt_log_level_fail']}\n"
+        f"qt_log_ignore ={ignored}\n"
+    )
+    inner.makepyfile(test_qt=QT_TESTS)
+    result = inner.runpytest_subprocess()
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["FAILED test_qt.py::test_a_qt_warning*"])

@@ -17,7 +17,8 @@ ends), ``required=False`` says so. Tests that check the wording use ``caplog`` a
 Lines the test environment itself causes in many tests are allowed once, with the reason, in
 the ``logfail_allow`` ini option: one ``<logger> <LEVEL> <regular expression>`` per line.
 
-Loggers that do not propagate to the root (uvicorn's own) are not seen.
+Loggers that do not propagate to the root (uvicorn's own) are not seen, nor are lines logged
+between two tests (by a thread a test left running): they belong to no test.
 """
 
 from __future__ import annotations

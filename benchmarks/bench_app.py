@@ -13,10 +13,17 @@ Each figure has a baseline measured in the same run, so the ratios hold on a noi
 (c) resident memory (VmRSS, /proc/self/status) of the app process once the 100k-booking cache is
     loaded (lists included) and a dozen weeks were browsed forth and back; against a bare
     QMainWindow process and the app on the plain demo cache. VmHWM is the peak.
+(d) refreshing the views in a running app on the 100k-booking cache, from the signal to the last
+    read on screen (the database executor idle again), median of ``--refreshes``, with the
+    background sync stopped so that each figure is the refresh alone:
+    after a note saved on one lesson of the week shown, after a sync that brought one booking,
+    and after a sync that brought nothing (the minute's pull on a quiet day). Baseline in the same
+    run: re-reading everything (the week, the three lesson lists, needs attention, the status),
+    which is what each of those did before views refreshed from what a change names.
 
 Targets: (a) < 0.6 s, (b) < 30 ms, (c) < 250 MB.
 
-Run: .venv/bin/python benchmarks/bench_app.py [--bookings 100000] [--runs 5]
+Run: .venv/bin/python benchmarks/bench_app.py [--bookings 100000] [--runs 5] [--parts abcd]
 """
 
 from __future__ import annotations
@@ -29,15 +36,22 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 os.environ.setdefault("LANG", "C.UTF-8")
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from ui.shell.main_window import MainWindow
 
 TARGET_PAINT_S = 0.6
 TARGET_NEXT_MS = 30.0
@@ -297,28 +311,8 @@ class _PaintWatch:
 def next_week_in_process(profile: Path, moves: int) -> dict[str, Any]:
     """(b): a real main window on the profile; step a week and wait until it is painted."""
     from PySide6.QtCore import QEventLoop
-    from PySide6.QtWidgets import QApplication
 
-    from instainstru_desktop.config import load_settings
-    from ui.settings.preferences import Preferences
-    from ui.shell.main_window import MainWindow
-
-    app = QApplication.instance() or QApplication([sys.argv[0]])
-    settings = load_settings(profile=profile, environ={})
-    window = MainWindow(settings, Preferences.load(settings.config_dir).with_theme("light"))
-    window.resize(1400, 900)
-    window.show()
-
-    def wait(condition: Any, timeout: float = 120.0) -> None:
-        end = time.monotonic() + timeout
-        while not condition():
-            if time.monotonic() > end:
-                raise SystemExit("timed out in the next-week benchmark")
-            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
-
-    window.start()
-    wait(lambda: window.session.is_ready)
-    wait(lambda: window.notices.seen is not None and not window.ops.busy())
+    _app, window, _wait = _open_window(profile)
     page, view = window.week_page, window.week_page.view
     services, iid = window.session.services, window.session.instructor_id
     assert iid is not None
@@ -382,75 +376,139 @@ def next_week_in_process(profile: Path, moves: int) -> dict[str, Any]:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--bookings", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=5, help="start-up runs of each kind")
-    parser.add_argument("--moves", type=int, default=60, help="week moves timed in (b)")
-    parser.add_argument("--weeks", type=int, default=12, help="weeks browsed forth and back (c)")
-    args = parser.parse_args()
-    began = time.monotonic()
-    folder = Path(tempfile.mkdtemp(prefix="bench-app-"))
-    demo, big = folder / "demo", folder / "big"
-    try:
+def _open_window(profile: Path) -> tuple[QApplication, MainWindow, Callable[..., None]]:
+    """A real main window on ``profile``, signed in, first reads done; and a wait helper."""
+    from PySide6.QtCore import QEventLoop
+    from PySide6.QtWidgets import QApplication
 
-        def phase(text: str) -> None:
-            print(f"[{time.monotonic() - began:5.1f} s] {text}", flush=True)
+    from instainstru_desktop.config import load_settings
+    from ui.settings.preferences import Preferences
+    from ui.shell.main_window import MainWindow
 
-        phase(f"preparing a demo profile in {demo} (a first run of the app) ...")
-        prepare_profile(folder, demo)
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    settings = load_settings(profile=profile, environ={})
+    window = MainWindow(settings, Preferences.load(settings.config_dir).with_theme("light"))
+    window.resize(1400, 900)
+    window.show()
 
-        phase(f"(a) start to first painted week, {args.runs} runs each ...")
-        bare_s, app_s, ready_s, bare_rss, paint_rss = [], [], [], [], []
-        for _ in range(args.runs):
-            t0, out = run_child(folder, "bare", demo)
-            bare_s.append(float(out["FIRST_PAINT"][0]) - t0)
-            bare_rss.append(int(out["RSS"][0]))
-            t0, out = run_child(folder, "paint", demo)
-            app_s.append(float(out["FIRST_PAINT"][0]) - t0)
-            ready_s.append(float(out["READY"][0]) - t0)
-            painted_lessons = int(out["FIRST_PAINT"][1])
-            paint_rss.append(int(out["FIRST_PAINT"][2]))
+    def wait(condition: Any, timeout: float = 120.0) -> None:
+        end = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > end:
+                raise SystemExit("timed out in the benchmark")
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
 
-        phase(f"preparing a profile with ~{args.bookings:,} bookings in {big} ...")
-        shutil.copytree(demo, big)
-        for stale in (big / "data" / "caches", big / "data" / "last-week.json"):
-            if stale.is_dir():
-                shutil.rmtree(stale)
-            else:
-                stale.unlink(missing_ok=True)
-        total = add_bookings(big, args.bookings)
-        phase("... and its first download into a new cache")
-        prepare_profile(folder, big)
+    window.start()
+    wait(lambda: window.session.is_ready)
+    wait(lambda: window.notices.seen is not None and not window.ops.busy())
+    return app, window, wait
 
-        phase("(c) memory after loading and browsing ...")
-        _t, demo_out = run_child(folder, "rss", demo, args.weeks)
-        _t, big_out = run_child(folder, "rss", big, args.weeks, timeout=600)
-        if "RSS" not in big_out or "RSS" not in demo_out:
-            raise SystemExit(f"memory run failed: {demo_out} {big_out}")
 
-        phase(f"(b) next week, {args.moves} moves on the big cache ...")
-        nxt = next_week_in_process(big, args.moves)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+def refresh_in_process(profile: Path, runs: int) -> dict[str, Any]:
+    """(d): how long the views take to show a change, by what the change was."""
+    from PySide6.QtCore import QEventLoop
 
-    app_paint, bare_paint = statistics.median(app_s), statistics.median(bare_s)
-    bare_mb = statistics.median(bare_rss) / 1024
-    demo_mb, demo_peak = int(demo_out["RSS"][0]) / 1024, int(demo_out["RSS"][1]) / 1024
-    big_mb, big_peak = int(big_out["RSS"][0]) / 1024, int(big_out["RSS"][1]) / 1024
-    print()
+    from instainstru_desktop.sync.engine import SyncReport
+
+    app, window, wait = _open_window(profile)
+    core = window.session.core
+    core.live.stop()
+    core.scheduler.stop()
+    page = window.week_page
+    page.go_to(page.week_start - timedelta(weeks=8))  # a busy week of the piled-up past
+    wait(lambda: (s := page.view.snapshot()) is not None and s.week_start == page.week_start)
+    wait(lambda: not window.ops.busy())
+    lessons = window.session.services.lessons
+    snapshot = page.view.snapshot()
+    assert snapshot is not None
+    assert snapshot.lessons
+    booking_id = snapshot.lessons[len(snapshot.lessons) // 2].booking_id
+
+    def settle() -> None:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents)
+        wait(lambda: not window.ops.busy())
+
+    def timed(trigger: Callable[[], object]) -> float:
+        settle()
+        started = time.perf_counter()
+        trigger()
+        settle()
+        return time.perf_counter() - started
+
+    def saved_note(index: int) -> Any:
+        got: list[Any] = []
+        window.ops.run_db(lambda: lessons.note(booking_id, f"bench {index}"), got.append)
+        wait(lambda: bool(got))
+        return got[0]
+
+    def one_booking_pulled() -> Any:
+        report = SyncReport(pages=1, rows=3)
+        report.booking_ids.add(booking_id)
+        if hasattr(report, "kinds"):
+            report.kinds.update({"booking", "student", "audit"})
+        return report
+
+    figures: dict[str, list[float]] = {"everything": [], "edit": [], "pulled": [], "quiet": []}
+    for index in range(runs):
+        figures["everything"].append(timed(window.refresh_all))
+        changed = saved_note(index)
+        figures["edit"].append(timed(partial(window.actions_.changed.emit, changed)))
+        pulled = one_booking_pulled()
+        figures["pulled"].append(timed(partial(window.session.synced.emit, pulled)))
+        quiet = SyncReport(pages=1)
+        figures["quiet"].append(timed(partial(window.session.synced.emit, quiet)))
+    floor = [timed(lambda: window.ops.run_db(lambda: None, lambda _r: None)) for _ in range(runs)]
+    lists = {tab.name: model.rowCount() for tab, model in window.lessons_view.models.items()}
+    window.close()
+    window.shutdown()
+    out: dict[str, Any] = {name: median_ms(samples) for name, samples in figures.items()}
+    out["floor"] = median_ms(floor)
+    out["lists"] = lists
+    out["lessons"] = len(snapshot.lessons)
+    return out
+
+
+def start_up(folder: Path, demo: Path, runs: int) -> dict[str, Any]:
+    """(a), and the start-up memory beside it."""
+    bare_s, app_s, ready_s, bare_rss, paint_rss = [], [], [], [], []
+    painted_lessons = 0
+    for _ in range(runs):
+        t0, out = run_child(folder, "bare", demo)
+        bare_s.append(float(out["FIRST_PAINT"][0]) - t0)
+        bare_rss.append(int(out["RSS"][0]))
+        t0, out = run_child(folder, "paint", demo)
+        app_s.append(float(out["FIRST_PAINT"][0]) - t0)
+        ready_s.append(float(out["READY"][0]) - t0)
+        painted_lessons = int(out["FIRST_PAINT"][1])
+        paint_rss.append(int(out["FIRST_PAINT"][2]))
+    return {
+        "app": statistics.median(app_s),
+        "app_min": min(app_s),
+        "bare": statistics.median(bare_s),
+        "ready": statistics.median(ready_s),
+        "lessons": painted_lessons,
+        "bare_mb": statistics.median(bare_rss) / 1024,
+        "paint_mb": statistics.median(paint_rss) / 1024,
+    }
+
+
+def print_start_up(a: dict[str, Any]) -> None:
     print(
-        f"(a) first painted week ({painted_lessons} lessons, from last-week.json): "
-        f"median {app_paint:.3f} s (min {min(app_s):.3f}) from process start"
+        f"(a) first painted week ({a['lessons']} lessons, from last-week.json): "
+        f"median {a['app']:.3f} s (min {a['app_min']:.3f}) from process start"
     )
     print(
-        f"    baseline, bare QMainWindow first paint: median {bare_paint:.3f} s"
-        f" -> app / bare = {app_paint / bare_paint:.2f}"
+        f"    baseline, bare QMainWindow first paint: median {a['bare']:.3f} s"
+        f" -> app / bare = {a['app'] / a['bare']:.2f}"
     )
     print(
-        f"    target < {TARGET_PAINT_S} s -> {app_paint / TARGET_PAINT_S:.2f} of target;"
-        f" signed in and synced (ready) at median {statistics.median(ready_s):.3f} s"
+        f"    target < {TARGET_PAINT_S} s -> {a['app'] / TARGET_PAINT_S:.2f} of target;"
+        f" signed in and synced (ready) at median {a['ready']:.3f} s"
     )
+
+
+def print_next_week(nxt: dict[str, Any], total: int) -> None:
     print(
         f"(b) next week ({nxt['lessons']:.0f} lessons/week, cache of {total:,} bookings): "
         f"median {nxt['total']:.2f} ms, p95 {nxt['p95']:.2f} ms "
@@ -462,23 +520,116 @@ def main() -> None:
         f" the read alone on this thread: {nxt['direct_read']:.2f} ms"
     )
     print(f"    target < {TARGET_NEXT_MS:.0f} ms -> {nxt['total'] / TARGET_NEXT_MS:.2f} of target")
+
+
+def print_memory(
+    demo_out: dict[str, list[str]], big_out: dict[str, list[str]], total: int, weeks: int,
+    start: dict[str, Any] | None,
+) -> None:
+    demo_mb, demo_peak = int(demo_out["RSS"][0]) / 1024, int(demo_out["RSS"][1]) / 1024
+    big_mb, big_peak = int(big_out["RSS"][0]) / 1024, int(big_out["RSS"][1]) / 1024
     print(
         f"(c) RSS with {total:,} bookings ({big_out['RSS'][2]} in the past list), "
-        f"after {args.weeks} weeks forth and back: {big_mb:.0f} MB (peak {big_peak:.0f} MB)"
+        f"after {weeks} weeks forth and back: {big_mb:.0f} MB (peak {big_peak:.0f} MB)"
     )
+    bare = f"bare QMainWindow {start['bare_mb']:.0f} MB -> {big_mb / start['bare_mb']:.2f}x; " \
+        if start else ""
     print(
-        f"    baselines: bare QMainWindow {bare_mb:.0f} MB -> {big_mb / bare_mb:.2f}x;"
-        f" the app on the demo cache ({demo_out['RSS'][2]} past lessons) {demo_mb:.0f} MB"
-        f" (peak {demo_peak:.0f}) -> {big_mb / demo_mb:.2f}x"
+        f"    baselines: {bare}the app on the demo cache ({demo_out['RSS'][2]} past lessons)"
+        f" {demo_mb:.0f} MB (peak {demo_peak:.0f}) -> {big_mb / demo_mb:.2f}x"
     )
-    print(
-        "    the app at its first paint (the window only, before the core and the server load):"
-        f" {statistics.median(paint_rss) / 1024:.0f} MB"
-    )
+    if start:
+        print(
+            "    the app at its first paint (the window only, before the core and the server"
+            f" load): {start['paint_mb']:.0f} MB"
+        )
     print(
         f"    target < {TARGET_RSS_MB:.0f} MB -> {big_mb / TARGET_RSS_MB:.2f} of target "
         f"(peak {big_peak / TARGET_RSS_MB:.2f}); the embedded server runs in the same process"
     )
+
+
+def print_refresh(d: dict[str, Any], total: int) -> None:
+    lists = ", ".join(f"{name.lower()} {rows:,}" for name, rows in d["lists"].items())
+    print(
+        f"(d) views refreshed on the cache of {total:,} bookings "
+        f"({d['lessons']} lessons in the week shown; lists: {lists}), median ms:"
+    )
+    every = d["everything"]
+    for key, text in (
+        ("edit", "a note saved on a lesson of the week shown"),
+        ("pulled", "a sync that brought that one booking"),
+        ("quiet", "a sync that brought nothing"),
+    ):
+        print(f"    after {text}: {d[key]:.2f} ms -> {d[key] / every:.3f} of re-reading everything")
+    print(
+        f"    baseline, re-reading everything (week, three lists, attention, status): {every:.2f}"
+        f" ms; an executor round trip alone: {d['floor']:.2f} ms"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bookings", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5, help="start-up runs of each kind")
+    parser.add_argument("--moves", type=int, default=60, help="week moves timed in (b)")
+    parser.add_argument("--weeks", type=int, default=12, help="weeks browsed forth and back (c)")
+    parser.add_argument("--refreshes", type=int, default=30, help="refreshes of each kind (d)")
+    parser.add_argument("--parts", default="abcd", help="which figures to measure, e.g. d")
+    args = parser.parse_args()
+    parts = set(args.parts)
+    began = time.monotonic()
+    folder = Path(tempfile.mkdtemp(prefix="bench-app-"))
+    demo, big = folder / "demo", folder / "big"
+    start = nxt = refresh = None
+    demo_out: dict[str, list[str]] = {}
+    big_out: dict[str, list[str]] = {}
+    total = 0
+    try:
+
+        def phase(text: str) -> None:
+            print(f"[{time.monotonic() - began:5.1f} s] {text}", flush=True)
+
+        phase(f"preparing a demo profile in {demo} (a first run of the app) ...")
+        prepare_profile(folder, demo)
+        if "a" in parts:
+            phase(f"(a) start to first painted week, {args.runs} runs each ...")
+            start = start_up(folder, demo, args.runs)
+        if parts & set("bcd"):
+            phase(f"preparing a profile with ~{args.bookings:,} bookings in {big} ...")
+            shutil.copytree(demo, big)
+            for stale in (big / "data" / "caches", big / "data" / "last-week.json"):
+                if stale.is_dir():
+                    shutil.rmtree(stale)
+                else:
+                    stale.unlink(missing_ok=True)
+            total = add_bookings(big, args.bookings)
+            phase("... and its first download into a new cache")
+            prepare_profile(folder, big)
+        if "c" in parts:
+            phase("(c) memory after loading and browsing ...")
+            _t, demo_out = run_child(folder, "rss", demo, args.weeks)
+            _t, big_out = run_child(folder, "rss", big, args.weeks, timeout=600)
+            if "RSS" not in big_out or "RSS" not in demo_out:
+                raise SystemExit(f"memory run failed: {demo_out} {big_out}")
+        if "b" in parts:
+            phase(f"(b) next week, {args.moves} moves on the big cache ...")
+            nxt = next_week_in_process(big, args.moves)
+        if "d" in parts:
+            phase(f"(d) refreshing the views, {args.refreshes} times each ...")
+            refresh = refresh_in_process(big, args.refreshes)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+    print()
+    if start is not None:
+        print_start_up(start)
+    if nxt is not None:
+        print_next_week(nxt, total)
+    if big_out:
+        print_memory(demo_out, big_out, total, args.weeks, start)
+    if refresh is not None:
+        print_refresh(refresh, total)
     print(f"total benchmark time {time.monotonic() - began:.0f} s")
 
 

@@ -16,9 +16,11 @@ from instainstru_desktop.domain.bookings import (
     ConcurrentOutcome,
     Resolution,
     can_mark_outcome,
+    duration_text,
     is_active,
     next_status,
     resolve_concurrent,
+    student_change_deadline,
 )
 from instainstru_desktop.domain.errors import (
     RULE_CODES,
@@ -86,6 +88,7 @@ __all__ = [
     "can_mark_outcome",
     "check_booking",
     "contains",
+    "duration_text",
     "group_by_viewer_date",
     "intersect",
     "is_active",
@@ -96,6 +99,7 @@ __all__ = [
     "normalize",
     "open_slots",
     "resolve_concurrent",
+    "student_change_deadline",
     "subtract",
     "to_viewer",
     "total_minutes",

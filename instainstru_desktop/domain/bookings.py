@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from instainstru_desktop.domain.errors import InvalidTimeRange, InvalidTransition
@@ -98,6 +98,34 @@ def can_mark_outcome(start: datetime, now: datetime) -> bool:
     if start.utcoffset() is None or now.utcoffset() is None:
         raise InvalidTimeRange("expected timezone-aware datetimes")
     return now >= start
+
+
+def student_change_deadline(start: datetime, min_notice_minutes: int) -> datetime:
+    """The last moment a student may cancel or move a lesson starting at ``start``.
+
+    The rule: the instructor's minimum notice works both ways. A lesson cannot be booked with
+    less notice than the instructor asks for, so it cannot be cancelled or moved away with less
+    either: the instructor could no longer fill the time. Instructors and admins are not bound
+    by it (they may always cancel, with a reason the student sees).
+    """
+    if start.utcoffset() is None:
+        raise InvalidTimeRange("expected a timezone-aware datetime")
+    return start - timedelta(minutes=min_notice_minutes)
+
+
+def duration_text(minutes: int) -> str:
+    """A length of time the way people say it: "45 minutes", "2 hours", "1 hour 30 minutes",
+    "3 days"."""
+    if minutes and minutes % (24 * 60) == 0:
+        return _count(minutes // (24 * 60), "day")
+    if minutes < 60 or (minutes < 120 and minutes % 60):
+        return _count(minutes, "minute")
+    hours = _count(minutes // 60, "hour")
+    return f"{hours} {_count(minutes % 60, 'minute')}" if minutes % 60 else hours
+
+
+def _count(n: int, unit: str) -> str:
+    return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
 
 
 class Resolution(StrEnum):

@@ -37,13 +37,15 @@ from instainstru_desktop.server.api.routes import (
 from instainstru_desktop.server.api.schemas import Problem
 from instainstru_desktop.server.core.db import Database
 from instainstru_desktop.server.core.events import EventHub, PostgresListener
-from instainstru_desktop.server.core.ratelimit import SlidingWindowLimiter
+from instainstru_desktop.server.core.ratelimit import SlidingWindowLimiter, StreamCounter
 from instainstru_desktop.server.core.settings import Settings
 from instainstru_desktop.server.repositories.uow import UnitOfWork
 from instainstru_desktop.server.seed import demo as seed
 from instainstru_desktop.server.services.answer_cache import AnswerCache
 from instainstru_desktop.server.services.auth import SignInThrottle, TokenCache
+from instainstru_desktop.server.services.public import ProfileCache
 from instainstru_desktop.server.services.slots import SlotCache
+from instainstru_desktop.server.web import install as install_web
 
 API_PREFIX = "/api/v1"
 ROUTERS = (
@@ -90,10 +92,16 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         answers=AnswerCache(
             entries=settings.answer_cache_entries, ttl_seconds=settings.answer_cache_seconds
         ),
+        sign_ups=SlidingWindowLimiter(settings.signups_per_address, settings.signup_window_seconds),
+        public_streams=StreamCounter(settings.public_streams_max),
+        profiles=ProfileCache(
+            entries=settings.answer_cache_entries, ttl_seconds=settings.answer_cache_seconds
+        ),
         clock=now,
     )
     hub.watch(context.slots.observe)
     hub.watch(context.answers.observe)
+    hub.watch(context.profiles.observe)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -119,6 +127,8 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     app.state.context = context
     for module in ROUTERS:
         app.include_router(module.router, prefix=API_PREFIX)
+    if settings.web_pages:
+        install_web(app, api_prefix=API_PREFIX)
     problems.install(app)
     app.add_middleware(
         problems.RequestGuard,

@@ -17,6 +17,8 @@ import logging
 import secrets
 import socket
 import threading
+from collections.abc import Callable
+from datetime import datetime
 from types import TracebackType
 from typing import Any
 
@@ -76,18 +78,23 @@ class EmbeddedServer:
         port: int = 0,
         secret: str | None = None,
         require_secret: bool = True,
+        clock: Callable[[], datetime] | None = None,
         **settings: Any,
     ) -> None:
         if secret is not None and not require_secret:
             raise ValueError("a secret was given for a server that is told not to require one")
         fresh = secrets.token_urlsafe(32) if secret is None else secret
         self.secret = fresh if require_secret else None
+        # The student pages are for a standalone server; this one answers only the app (a
+        # test playing a remote server may still ask for them).
+        settings.setdefault("web_pages", False)
         self.settings = Settings(
             database_url=database_url,
             seed_demo=seed_demo,
             access_secret=SecretStr(self.secret) if self.secret is not None else None,
             **settings,
         )
+        self.clock = clock  # tests: the server's "now"
         self.port = port  # 0: any free port; a fixed one lets a restarted server keep its URL
         self.base_url: str | None = None
         self.app: FastAPI | None = None
@@ -107,7 +114,8 @@ class EmbeddedServer:
         if self._thread is not None:
             raise EmbeddedServerError("the embedded server is already running")
         try:
-            app = self.app = create_app(self.settings)  # migrations and seeding run here
+            # migrations and seeding run here
+            app = self.app = create_app(self.settings, clock=self.clock)
         except Exception as exc:
             raise EmbeddedServerError(f"the server could not open its database: {exc}") from exc
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)

@@ -2,7 +2,9 @@
 work and repositories, and return the frozen read models of :mod:`.views`.
 
 Every write use case writes its optimistic local state and its outbox row in one transaction and
-returns :class:`~.views.Changed` (the dates / bookings touched), so a view refreshes only that.
+returns :class:`~.views.Changed` (the dates, bookings, usual week or attention items touched);
+``StatusService.changed_by_sync`` says what a sync changed in the same terms. Each view re-reads
+only when a change touches what it shows (``ui/shell/refresh.py`` hands the changes out).
 """
 
 from __future__ import annotations

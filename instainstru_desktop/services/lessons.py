@@ -9,6 +9,7 @@ shown in the needs-attention list).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from datetime import datetime
 
 import orjson
@@ -36,9 +37,10 @@ from instainstru_desktop.services.views import (
     LessonCard,
     LessonDetail,
     LessonTypeOption,
+    ListedLesson,
     StudentOption,
 )
-from instainstru_desktop.store.records import AuditRecord
+from instainstru_desktop.store.records import AuditRecord, BookingRecord
 from instainstru_desktop.store.repositories.bookings import BookingFilter
 
 _ACTIVE = ("confirmed", "completed", "no_show")
@@ -79,6 +81,17 @@ class LessonService(UseCases):
                 instructor_id, statuses=("cancelled",), newest_first=True, limit=limit
             )
             return lesson_cards(uow, records)
+
+    def listed(self, instructor_id: str, booking_ids: Collection[str]) -> list[ListedLesson]:
+        """Where each of a few bookings belongs in the lists above now, by the same rules,
+        so a list can move one lesson instead of being read again."""
+        with self._store.read() as uow:
+            now = uow.now_text()
+            records = [r for r in map(uow.bookings.get, booking_ids) if r is not None]
+            mine = [r for r in records if r.instructor_id == instructor_id]
+            cards = {c.booking_id: c for c in lesson_cards(uow, mine)}
+        lists = {r.id: _list_of(r, now) for r in mine}
+        return [ListedLesson(b, lists.get(b), cards.get(b)) for b in booking_ids]
 
     def detail(self, booking_id: str) -> LessonDetail:
         """A lesson with its audit history and the student's other lessons."""
@@ -190,6 +203,15 @@ class LessonService(UseCases):
             changed = touched(uow, record, mutation_id)
             uow.commit()
         return self._done(changed)
+
+
+def _list_of(record: BookingRecord, now: str) -> str | None:
+    """The list of :meth:`LessonService.upcoming`, ``past`` or ``cancelled`` that holds it."""
+    if record.status == "cancelled":
+        return "cancelled"
+    if record.start_utc >= now:
+        return "upcoming" if record.status == "confirmed" else None
+    return "past" if record.status in _ACTIVE else None
 
 
 #: Audit details a person reads; the rest (client ids, mutation numbers, versions) is the

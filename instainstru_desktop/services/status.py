@@ -1,11 +1,21 @@
-"""The always-visible sync status: online, pending changes, needs attention, last sync."""
+"""The always-visible sync status (online, pending changes, needs attention, last sync), and
+what a sync changed, in the :class:`~.views.Changed` terms the views refresh by."""
 
 from __future__ import annotations
 
-from instainstru_desktop.services._base import UseCases
+from collections.abc import Collection
+from datetime import date
+
+from instainstru_desktop.services._base import UseCases, touched
 from instainstru_desktop.services._convert import parse_instant
 from instainstru_desktop.services.attention import open_items
-from instainstru_desktop.services.views import MutationOutcome, SyncStatus
+from instainstru_desktop.services.views import Changed, MutationOutcome, SyncStatus
+
+#: Beyond this many bookings a sync counts as changing everything (a first download, a long
+#: offline spell): one read of each view is then cheaper than looking up every booking.
+MANY_BOOKINGS = 200
+#: Rows of these kinds change what every view shows: a home zone, a lesson type's name or colour.
+SHOWN_EVERYWHERE = frozenset({"instructor", "lesson_type"})
 
 
 class StatusService(UseCases):
@@ -37,3 +47,33 @@ class StatusService(UseCases):
         state = {"pending": "pending", "sent": "pending"}.get(row.status, row.status)
         message = (row.last_error or "") if state in {"rejected", "pending"} else ""
         return MutationOutcome(mutation_id, state, message, row.error_code or "")
+
+    def changed_by_sync(
+        self,
+        *,
+        booking_ids: Collection[str] = (),
+        override_keys: Collection[str] = (),
+        template_instructors: Collection[str] = (),
+        kinds: Collection[str] = (),
+        refused: bool = False,
+    ) -> Changed:
+        """What the rows a sync wrote or settled mean on screen (the sync names them by kind
+        and key: ``override_keys`` are ``instructor_id/date``). ``refused``: the server turned
+        down an edit, which the needs-attention list shows."""
+        if len(booking_ids) > MANY_BOOKINGS or SHOWN_EVERYWHERE.intersection(kinds):
+            return Changed(everything=True)
+        changed = Changed(
+            dates=frozenset(date.fromisoformat(key.rpartition("/")[2]) for key in override_keys),
+            booking_ids=frozenset(booking_ids),
+            template=bool(template_instructors),
+            attention=refused or "conflict" in kinds,
+            history="audit" in kinds,
+        )
+        if not booking_ids:
+            return changed
+        with self._store.read() as uow:
+            for booking_id in booking_ids:
+                record = uow.bookings.get(booking_id)
+                if record is not None:  # a refused new booking is gone: its id says enough
+                    changed |= touched(uow, record)
+        return changed

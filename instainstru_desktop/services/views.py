@@ -130,13 +130,21 @@ class LessonDetail:
 
 @dataclass(frozen=True, slots=True)
 class Changed:
-    """What a write use case changed, so a view can refresh just that."""
+    """What a write use case or a sync changed, so each view re-reads only what it shows.
+
+    A view asks whether a change touches it (the week: its dates, its lessons, the usual week;
+    the lesson lists: their bookings; the needs-attention list: ``attention``) and re-reads
+    nothing otherwise. ``everything`` is for what no smaller name covers: a fresh download, a
+    renamed lesson type, another home zone.
+    """
 
     dates: frozenset[date] = frozenset()  # instructor-local dates whose hours or lessons changed
     booking_ids: frozenset[str] = frozenset()
     template: bool = False  # the usual week changed: every date without its own hours
     attention: bool = False  # the needs-attention list changed
     mutation_ids: tuple[int, ...] = ()  # the outbox rows written (empty: nothing to sync)
+    history: bool = False  # audit entries arrived: an open lesson's history may be longer
+    everything: bool = False  # re-read every view
 
     def __or__(self, other: Changed) -> Changed:
         return Changed(
@@ -145,7 +153,18 @@ class Changed:
             self.template or other.template,
             self.attention or other.attention,
             self.mutation_ids + other.mutation_ids,
+            self.history or other.history,
+            self.everything or other.everything,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class ListedLesson:
+    """Which lesson list a booking belongs in now, with its card (``None``: in none)."""
+
+    booking_id: str
+    list_name: str | None  # "upcoming" | "past" | "cancelled"
+    card: LessonCard | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,7 @@ class PageSummary:
     template_instructors: frozenset[str] = frozenset()
     conflicts: int = 0
     counts: dict[str, int] = field(default_factory=dict)
+    kinds: frozenset[str] = frozenset()  # every entity the page wrote or deleted rows of
 
 
 class PullApplier:
@@ -63,6 +64,7 @@ class PullApplier:
             if entity.name in ("booking", "override", "template"):
                 keys[entity.name].update(map(entity.key_of_params, rows))
         deleted = self._apply_tombstones(page.get("tombstones") or (), keys)
+        kinds = frozenset(counts) | {entity for entity, ids in keys.items() if ids}
         self._state.update(cursor=str(page["cursor"]), last_pull_at=now)
         self._changes.rebase_all()
         return PageSummary(
@@ -73,6 +75,7 @@ class PullApplier:
             template_instructors=frozenset(keys["template"]),
             conflicts=counts.get("conflict", 0),
             counts=counts,
+            kinds=kinds,
         )
 
     def _apply_tombstones(self, tombstones: Any, keys: dict[str, set[str]]) -> int:

@@ -9,13 +9,13 @@ the config folder, created with mode 0600, and a warning says it is not encrypte
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
-import os
 from pathlib import Path
 
 import keyring
 import keyring.errors
+
+from instainstru_desktop.json_files import read_json, write_json
 
 log = logging.getLogger(__name__)
 
@@ -75,22 +75,11 @@ class CredentialStore:
             )
 
     def _read_file(self) -> dict[str, str]:
-        try:
-            data = json.loads(self._file.read_text(encoding="utf-8"))
-        except (FileNotFoundError, ValueError):
-            return {}
+        data = read_json(self._file)
         return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
     def _write_file(self, entries: dict[str, str]) -> None:
-        self._file.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self._file.with_suffix(".tmp")
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            json.dump(entries, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, self._file)
+        write_json(self._file, entries)  # atomic, and readable by its owner only
 
     def _forget_in_file(self, account: str) -> None:
         entries = self._read_file()

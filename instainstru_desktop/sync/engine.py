@@ -22,12 +22,12 @@ from __future__ import annotations
 import logging
 import random
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from instainstru_desktop.store import Store
-from instainstru_desktop.store.mirror import instant_text, parse_instant, precise_text
+from instainstru_desktop.store.mirror import Subject, instant_text, parse_instant, precise_text
 from instainstru_desktop.store.repositories.outbox import RETENTION, OutboxMutation
 from instainstru_desktop.store.repositories.sync_state import cursor_seq
 from instainstru_desktop.sync.api import ApiClient, PushReply
@@ -69,11 +69,25 @@ class SyncReport:
     resent: int = 0  # mutations sent again because the server had lost them
     cancelled: bool = False
     error: ApiError | None = None
+    # What the sync changed locally, so views re-read only that: the rows a pull wrote or
+    # deleted, and the rows of every answered edit (their pending marks go, or they fall back)
     booking_ids: set[str] = field(default_factory=set)
     override_keys: set[str] = field(default_factory=set)  # "instructor_id/date"
     template_instructors: set[str] = field(default_factory=set)
+    kinds: set[str] = field(default_factory=set)  # every entity named, and the unnamed ones
     conflicts: int = 0
     clock_skew_seconds: float | None = None  # ours minus the server's, at the last pull
+
+    def name(self, subjects: Iterable[Subject]) -> None:
+        """Add rows, named ``(entity, key)``, to what this sync changed."""
+        for entity, key in subjects:
+            self.kinds.add(entity)
+            if entity == "booking":
+                self.booking_ids.add(key)
+            elif entity == "override":
+                self.override_keys.add(key)
+            elif entity == "template":
+                self.template_instructors.add(key)
 
     @property
     def clock_skewed(self) -> bool:
@@ -186,6 +200,7 @@ class SyncEngine:
             for result in reply.results:
                 mutation_id = int(result["id"])
                 applied = result.get("status") == "applied"
+                subjects = uow.outbox.subjects_of(mutation_id)
                 uow.outbox.record_result(
                     mutation_id,
                     applied=applied,
@@ -195,7 +210,8 @@ class SyncEngine:
                     applied_seq=seq,
                 )
                 if not applied:
-                    refused.extend(uow.outbox.subjects_of(mutation_id))
+                    refused.extend(subjects)
+                report.name(subjects)
                 report.applied += applied
                 report.rejected += not applied
                 report.pushed += 1
@@ -207,11 +223,6 @@ class SyncEngine:
                 last_push_at=uow.now_text(),
             )
             uow.commit()
-        for entity, key in refused:
-            if entity == "booking":
-                report.booking_ids.add(key)
-            elif entity == "override":
-                report.override_keys.add(key)
 
     def _delay(self, batch: list[OutboxMutation], error: ApiError) -> None:
         """A delivery failed: schedule the next attempt of the batch with backoff."""
@@ -255,6 +266,7 @@ class SyncEngine:
             report.booking_ids |= summary.booking_ids
             report.override_keys |= summary.override_keys
             report.template_instructors |= summary.template_instructors
+            report.kinds |= summary.kinds
             self._progress(phase, report.rows)
             if not page.get("has_more"):
                 return

@@ -161,7 +161,33 @@ def _db_time(database: Database, instant: datetime) -> datetime:
     return instant.replace(tzinfo=None) if database.is_sqlite else instant
 
 
-FILLERS = {"0001_core": fill_0001}
+def fill_0002(database: Database) -> None:
+    """The same rows, stamped as the sync revision would have them: one commit, seq 1."""
+    fill_0001(database)
+    with database.engine.begin() as c:
+        for name in (
+            "users",
+            "instructors",
+            "lesson_types",
+            "weekly_templates",
+            "availability_overrides",
+            "bookings",
+        ):
+            c.execute(table(name, column("seq")).update().values(seq=1))
+        c.execute(table("change_sequence", column("value")).update().values(value=1))
+        c.execute(
+            table(
+                "commits",
+                column("seq"),
+                column("nonce"),
+                column("committed_at", DateTime(timezone=True)),
+            )
+            .insert()
+            .values(seq=1, nonce="old", committed_at=_db_time(database, NOW))
+        )
+
+
+FILLERS = {"0001_core": fill_0001, "0002_sync": fill_0002}
 
 
 def test_revisions_are_linear_and_filled() -> None:
@@ -198,6 +224,8 @@ def test_upgrade_from_every_revision_with_data(database_url: str, revision: str)
         assert [b["id"] for b in pulled["bookings"]] == [IDS["booking"]]
         assert pulled["bookings"][0]["note"] == "old note"
         assert pulled["overrides"][0]["date"] == "2026-03-04"
+        # every instructor has a page address made from their name
+        assert [i["slug"] for i in pulled["instructors"]] == ["teacher"]
         assert pulled["cursor"].startswith("1.")
         token = client.post(
             "/api/v1/auth/token",

@@ -123,6 +123,19 @@ CALLS: dict[tuple[str, str], tuple[str, Builder]] = {
             },
         ),
     ),
+    ("POST", "/auth/sign-up"): (
+        "none",
+        lambda w, t, c: (
+            "POST",
+            "/auth/sign-up",
+            {
+                "name": "New Student",
+                "email": f"new.{new_id()}@test.example",
+                "password": PASSWORD,
+                "time_zone": "Europe/Madrid",
+            },
+        ),
+    ),
     ("POST", "/auth/logout"): ("none", lambda w, t, c: ("POST", "/auth/logout", None)),
     ("GET", "/me"): ("none", lambda w, t, c: ("GET", "/me", None)),
     ("GET", "/instructors"): ("none", lambda w, t, c: ("GET", "/instructors", None)),
@@ -283,10 +296,20 @@ CALLS: dict[tuple[str, str], tuple[str, Builder]] = {
         lambda w, t, c: ("POST", "/sync/push", {"client_id": new_id(), "mutations": []}),
     ),
     ("GET", "/events"): ("none", lambda w, t, c: ("GET", "/events", None)),
+    ("GET", "/instructors/{instructor_id}/live"): (
+        "instructor",
+        lambda w, t, c: ("GET", f"/instructors/{_instr(t)}/live", None),
+    ),
 }
 
 #: Endpoints anyone may call: the ones that declare no permission and need no sign-in.
-PUBLIC = {("GET", "/meta"), ("POST", "/auth/token"), ("GET", "/instructors/{instructor_id}/slots")}
+PUBLIC = {
+    ("GET", "/meta"),
+    ("POST", "/auth/token"),
+    ("POST", "/auth/sign-up"),
+    ("GET", "/instructors/{instructor_id}/slots"),
+    ("GET", "/instructors/{instructor_id}/live"),
+}
 SIGNED_IN_ONLY = {("POST", "/auth/logout"), ("GET", "/me")}
 
 
@@ -333,7 +356,7 @@ def cases(studio: Studio) -> Iterator[tuple[str, Person, Target, bool]]:
 def call(client: TestClient, caller: Person, request: Call) -> int:
     method, path, body = request
     headers = caller.headers if caller.token else {}
-    if path == "/events":
+    if path == "/events" or path.endswith("/live"):
         with client.stream(method, API + path, headers=headers) as response:
             return response.status_code
     response = client.request(method, API + path, json=body, headers=headers)

@@ -23,6 +23,7 @@ def test_a_page_is_upserted_and_the_cursor_stored_with_it(store):
     summary = apply(store, f.page("10.a", instructors=[f.instructor()], bookings=bookings))
     assert summary.rows == 4
     assert summary.booking_ids == {b["id"] for b in bookings}
+    assert summary.kinds == {"instructor", "booking"}
 
     changed = {**bookings[0], "status": "cancelled", "cancelled_by": "student", "version": 2}
     apply(store, f.page("11.b", bookings=[changed]))
@@ -55,6 +56,7 @@ def test_tombstones_delete_rows(store):
         ),
     )
     assert summary.deleted == 2
+    assert summary.kinds == {"override", "booking"}  # deletions are changes too
     with store.read() as uow:
         assert uow.mirror.count("override") == 0
         assert uow.mirror.count("booking") == 0

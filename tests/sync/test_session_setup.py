@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from instainstru_desktop.bootstrap import SignInRequiredError, connect
+from instainstru_desktop.bootstrap import connect, sign_out
 from instainstru_desktop.config import EMBEDDED, load_settings
+from instainstru_desktop.json_files import read_json
 from instainstru_desktop.sync.credentials import CredentialStore
 from instainstru_desktop.sync.errors import Offline, Unauthenticated
+from instainstru_desktop.sync.sign_in import RememberedSignIns, SignInRequiredError
 from tests.server.helpers import PASSWORD
 
 
@@ -127,3 +129,32 @@ def test_sign_in_is_asked_for_when_nothing_is_remembered_or_the_token_is_revoked
     core.close()
     with pytest.raises(SignInRequiredError):
         connect(settings, server.url)
+
+
+def test_signing_out_forgets_the_sign_in_and_keeps_the_cache(settings, server, instructor):
+    core = connect(settings, server.url, email=instructor.email, password=PASSWORD)
+    identity, cache = core.identity, core.store.database.path
+    core.close()
+    sign_out(settings, identity)
+    with pytest.raises(SignInRequiredError):
+        connect(settings, server.url)
+    assert cache.exists()
+    assert read_json(settings.session_path) == {}
+
+
+@pytest.mark.parametrize(
+    "content", [b"{broken", b'{"embedded": {"name": "no email"}}', b'["not", "a", "map"]']
+)
+def test_a_damaged_remembered_sign_in_asks_for_a_password_again(
+    settings, server, instructor, content, caplog
+):
+    settings.session_path.parent.mkdir(parents=True)
+    settings.session_path.write_bytes(content)
+    with caplog.at_level(logging.WARNING, logger="instainstru_desktop.json_files"):
+        with pytest.raises(SignInRequiredError):
+            connect(settings, server.url)
+        core = connect(settings, server.url, email=instructor.email, password=PASSWORD)
+    core.close()
+    remembered = RememberedSignIns(settings.session_path).get(EMBEDDED)
+    assert remembered is not None
+    assert remembered.email == instructor.email  # the file is whole again

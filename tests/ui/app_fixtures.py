@@ -120,11 +120,12 @@ class LiveServer:
         finally:
             conn.close()
 
-    def add_started_lesson(self, instructor_id: str) -> str:
-        """Write a confirmed lesson that began an hour ago straight into the server's database.
+    def add_started_lesson(self, instructor_id: str, start: datetime | None = None) -> str:
+        """Write a confirmed lesson that began an hour ago (or at ``start``) straight into the
+        server's database.
 
-        The API refuses bookings in the past, as it should; this is how a lesson that began
-        while nobody marked it comes to exist for a test when the demo data has none.
+        The API refuses bookings in the past (and too soon), as it should; this is how a lesson
+        that began while nobody marked it comes to exist for a test when the demo data has none.
         """
         from instainstru_desktop.server.core.models import Booking
 
@@ -133,7 +134,8 @@ class LiveServer:
             "SELECT id, price_cents, currency FROM lesson_types WHERE instructor_id = ? LIMIT 1",
             instructor_id,
         )
-        start = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(hours=1)
+        if start is None:
+            start = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(hours=1)
         booking_id = str(uuid.uuid4())
         assert self._server.app is not None
         with self._server.app.state.context.uow.write() as tx:

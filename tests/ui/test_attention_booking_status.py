@@ -9,10 +9,16 @@ from zoneinfo import ZoneInfo
 import pytest
 from PySide6.QtCore import Qt
 
-from instainstru_desktop.services.views import LessonTypeOption, StudentOption, SyncStatus
+from instainstru_desktop.services.views import (
+    InstructorProfile,
+    LessonTypeOption,
+    StudentOption,
+    SyncStatus,
+)
 from tests.ui.sample_data import WEEK, ZONE, attention_items, sync_status
+from ui.lessons.actions import policy_text
 from ui.lessons.attention import AttentionList, actions_of, ago
-from ui.lessons.booking_dialog import BookForStudentDialog, BookingChoice, policy_sentence
+from ui.lessons.booking_dialog import BookForStudentDialog, BookingChoice
 from ui.lessons.cancel_dialog import CancelLessonDialog
 from ui.widgets.status_bar import SyncStatusBar, synced_ago
 
@@ -83,6 +89,20 @@ def test_actions_of_items_without_a_lesson_skip_lesson_actions():
     assert actions_of(replace(item, actions=("bogus",))) == ()
 
 
+def test_the_cards_keep_saying_how_long_ago_without_a_new_list(qtbot):
+    now = [NOW]
+    widget = AttentionList(time_zone=ZONE, clock=lambda: now[0])
+    qtbot.addWidget(widget)
+    widget.set_items(attention_items())
+    card = widget.card("att-3")
+    assert card is not None
+    before = card.when.text()
+    now[0] = card.item.created_at + timedelta(minutes=25)
+    widget.refresh_ages()
+    assert widget.card("att-3") is card  # the same card: its buttons keep their state
+    assert card.when.text() == "25 min ago" != before
+
+
 def test_ago():
     zone = ZoneInfo(ZONE)
     assert ago(NOW - timedelta(seconds=5), NOW, zone) == "just now"
@@ -104,7 +124,7 @@ TYPES = [
     LessonTypeOption("t-trial", "Trial lesson", 30, 0, "EUR", "#dc4d78", True),
 ]
 START = datetime.combine(WEEK + timedelta(days=4), time(15), tzinfo=ZoneInfo(ZONE))
-POLICY = policy_sentence(120, 24)
+POLICY = policy_text(InstructorProfile(min_notice_minutes=120, booking_horizon_days=21))
 
 
 @pytest.fixture
@@ -127,8 +147,8 @@ def test_booking_dialog_shows_both_zones_price_and_policy(booking):
     assert booking.student_time.text().startswith("Fri 14 Mar 2025, 23:00–23:45 JST")
     assert "Asia/Tokyo" in booking.student_time.text()
     assert booking.price.text() == "€55.00"
-    assert "2 hours" in booking.policy.text()
-    assert "24 hours" in booking.policy.text()
+    assert "2 hours ahead" in booking.policy.text()
+    assert "21 days ahead" in booking.policy.text()
     assert booking.lesson_type.count() == 2  # the inactive type is not offered
     assert booking.confirm.isEnabled()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -86,19 +87,35 @@ def test_saved_week_reads_back_equal(tmp_path: Path) -> None:
     assert week_cache.load(path) == snapshot
 
 
-@pytest.mark.parametrize("content", ["", "{not json", json.dumps({"format": 99}), "[]"])
-def test_an_unreadable_saved_week_is_ignored(tmp_path: Path, content: str) -> None:
+@pytest.mark.parametrize(
+    "content",
+    ["", "{not json", json.dumps({"format": 99}), "[]", json.dumps({"format": 1, "snapshot": 7})],
+)
+def test_an_unreadable_saved_week_is_ignored(
+    tmp_path: Path, content: str, caplog: pytest.LogCaptureFixture
+) -> None:
     path = tmp_path / "last-week.json"
     path.write_text(content)
-    assert week_cache.load(path) is None
+    with caplog.at_level(logging.INFO):
+        assert week_cache.load(path) is None
     assert week_cache.load(tmp_path / "missing.json") is None
 
 
-@pytest.mark.expect_log("ui.settings.preferences", "WARNING", match="ignoring unreadable")
-def test_preferences_survive_a_restart_and_a_broken_file(tmp_path: Path) -> None:
+@pytest.mark.expect_log("instainstru_desktop.json_files", "WARNING", match="not valid JSON")
+def test_preferences_survive_a_restart_and_a_broken_file(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     prefs = Preferences.load(tmp_path).with_theme("dark").with_display_zone("Asia/Tokyo")
     prefs.save()
     again = Preferences.load(tmp_path)
     assert (again.theme, again.display_zone) == ("dark", "Asia/Tokyo")
     (tmp_path / "preferences.json").write_text("{broken")
-    assert Preferences.load(tmp_path).theme == "system"
+    with caplog.at_level(logging.WARNING):
+        broken = Preferences.load(tmp_path)
+    assert (broken.theme, broken.display_zone) == ("system", None)
+    assert "preferences.json" in caplog.text
+    (tmp_path / "preferences.json").write_text('{"theme": 3, "display_zone": ["x"], "server": 1}')
+    odd = Preferences.load(tmp_path)  # valid JSON, wrong shapes: defaults, field by field
+    assert (odd.theme, odd.display_zone, odd.server) == ("system", None, None)
+    odd.with_theme("light").save()  # and a save makes the file whole again
+    assert Preferences.load(tmp_path).theme == "light"

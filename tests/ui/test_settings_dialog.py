@@ -21,14 +21,8 @@ from ui.account.connection_dialog import (
     server_label,
 )
 from ui.appearance.theme import DARK, LIGHT, Palette, apply_theme
-from ui.settings.settings_dialog import (
-    Section,
-    SettingsDialog,
-    SettingsResult,
-    offset_text,
-    zone_display,
-    zone_from_display,
-)
+from ui.settings.settings_dialog import Section, SettingsDialog, SettingsResult
+from ui.widgets.zones import offset_text, zone_display, zone_from_display
 
 #: Wednesday 4 March 2026, 12:00 UTC: 13:00 in Berlin (CET).
 NOW = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
@@ -86,10 +80,11 @@ def test_the_dialog_starts_with_the_profile_and_changes_nothing(settings):
     assert settings.account_value.text() == "Iris Instructor · iris@example.com"
     assert settings.time_zone() == "Europe/Berlin"
     assert settings.theme_buttons["light"].isChecked()
-    assert (settings.notice_hours.value(), settings.notice_minutes.value()) == (2, 0)
-    assert (settings.daily_limit.value(), settings.daily_unlimited.isChecked()) == (5, False)
-    assert settings.weekly_unlimited.isChecked()
-    assert not settings.weekly_limit.isEnabled()
+    assert (settings.rules.notice_hours.value(), settings.rules.notice_minutes.value()) == (2, 0)
+    rules = settings.rules
+    assert (rules.daily_limit.value(), rules.daily_unlimited.isChecked()) == (5, False)
+    assert settings.rules.weekly_unlimited.isChecked()
+    assert not settings.rules.weekly_limit.isEnabled()
     assert settings.ok.isEnabled()
     assert settings.sync_note.text() == ""
 
@@ -112,12 +107,12 @@ def test_the_dialog_starts_with_the_profile_and_changes_nothing(settings):
 def test_the_result_holds_every_edit_and_names_what_changed(settings):
     settings.theme_buttons["dark"].click()
     settings.zone.setCurrentText("America/New York")
-    settings.notice_hours.setValue(1)
-    settings.notice_minutes.setValue(30)
-    settings.slot_step.setCurrentIndex(settings.slot_step.findData(30))
-    settings.daily_unlimited.click()
-    settings.weekly_unlimited.click()
-    settings.weekly_limit.setValue(12)
+    settings.rules.notice_hours.setValue(1)
+    settings.rules.notice_minutes.setValue(30)
+    settings.rules.slot_step.setCurrentIndex(settings.rules.slot_step.findData(30))
+    settings.rules.daily_unlimited.click()
+    settings.rules.weekly_unlimited.click()
+    settings.rules.weekly_limit.setValue(12)
 
     result = settings.result()
 
@@ -146,8 +141,8 @@ def test_an_unusual_step_and_a_pending_edit_are_shown_as_they_are(qtbot):
     )
     dialog = make_settings(qtbot, profile, theme="system")
 
-    assert dialog.slot_step.currentText() == "20 minutes"
-    assert [dialog.slot_step.itemData(i) for i in range(dialog.slot_step.count())] == [
+    assert dialog.rules.slot_step.currentText() == "20 minutes"
+    assert [dialog.rules.slot_step.itemData(i) for i in range(dialog.rules.slot_step.count())] == [
         15,
         20,
         30,
@@ -206,11 +201,11 @@ def test_the_sections_list_switches_pages(settings):
 
 def test_a_value_outside_the_rules_disables_ok_and_says_why(qtbot, settings):
     with qtbot.waitSignal(settings.validityChanged) as invalid:
-        settings.horizon_days.setValue(0)
+        settings.rules.horizon_days.setValue(0)
 
     assert invalid.args == [False]
     assert not settings.ok.isEnabled()
-    line = settings.rule_help["booking_horizon_days"]
+    line = settings.rules.rule_help["booking_horizon_days"]
     assert line.text() == "The booking window must be between 1 day and 3,660 days."
     assert line.property("tone") == "error"
     rules_item = settings.sections.item(Section.BOOKING_RULES)
@@ -219,7 +214,7 @@ def test_a_value_outside_the_rules_disables_ok_and_says_why(qtbot, settings):
         settings.result()
 
     with qtbot.waitSignal(settings.validityChanged) as valid:
-        settings.horizon_days.setValue(60)
+        settings.rules.horizon_days.setValue(60)
 
     assert valid.args == [True]
     assert settings.ok.isEnabled()
@@ -229,12 +224,12 @@ def test_a_value_outside_the_rules_disables_ok_and_says_why(qtbot, settings):
 
 
 def test_every_broken_rule_is_listed_with_the_services_sentence(settings):
-    settings.notice_hours.setValue(9000)
-    settings.buffer_minutes.setValue(1440)
-    settings.daily_unlimited.setChecked(False)
-    settings.daily_limit.setValue(0)
+    settings.rules.notice_hours.setValue(9000)
+    settings.rules.buffer_minutes.setValue(1440)
+    settings.rules.daily_unlimited.setChecked(False)
+    settings.rules.daily_limit.setValue(0)
 
-    lines = {name: label.text() for name, label in settings.rule_help.items()}
+    lines = {name: label.text() for name, label in settings.rules.rule_help.items()}
     assert lines == {
         "min_notice_minutes": "Minimum notice must be between 0 minutes and 366 days.",
         "booking_horizon_days": "How far ahead students can book.",
@@ -246,20 +241,20 @@ def test_every_broken_rule_is_listed_with_the_services_sentence(settings):
     }
     assert settings.sections.item(Section.BOOKING_RULES).toolTip().count(".") == 3
     assert not settings.ok.isEnabled()
-    settings.daily_unlimited.setChecked(True)  # a limit switched off is not checked
-    assert settings.rule_help["daily_limit"].text().startswith("The most lessons you teach")
+    settings.rules.daily_unlimited.setChecked(True)  # a limit switched off is not checked
+    assert settings.rules.rule_help["daily_limit"].text().startswith("The most lessons you teach")
 
 
 def test_an_emptied_number_field_asks_for_a_number(qtbot, settings):
     settings.show_section(Section.BOOKING_RULES)
     settings.show()
     qtbot.waitExposed(settings)
-    settings.buffer_minutes.setFocus()
-    settings.buffer_minutes.selectAll()
-    qtbot.keyClick(settings.buffer_minutes, Qt.Key.Key_Backspace)
+    settings.rules.buffer_minutes.setFocus()
+    settings.rules.buffer_minutes.selectAll()
+    qtbot.keyClick(settings.rules.buffer_minutes, Qt.Key.Key_Backspace)
 
-    assert not settings.buffer_minutes.hasAcceptableInput()
-    assert settings.rule_help["buffer_minutes"].text() == (
+    assert not settings.rules.buffer_minutes.hasAcceptableInput()
+    assert settings.rules.rule_help["buffer_minutes"].text() == (
         "Enter the buffer between lessons as a number."
     )
     assert not settings.ok.isEnabled()
@@ -285,7 +280,7 @@ def test_an_unknown_zone_disables_ok_until_a_known_one_is_typed(settings):
 
 
 def test_ok_does_nothing_while_invalid(settings):
-    settings.horizon_days.setValue(0)
+    settings.rules.horizon_days.setValue(0)
 
     settings.accept()
 
@@ -316,7 +311,7 @@ def test_changing_server_with_edits_offers_to_save_them_first(
     monkeypatch.setattr(
         settings, "confirm_leaving", lambda can_save: asked.append(can_save) or choice
     )
-    settings.buffer_minutes.setValue(10)
+    settings.rules.buffer_minutes.setValue(10)
 
     with qtbot.waitSignal(settings.changeServerRequested):
         settings.change_server.click()
@@ -329,7 +324,7 @@ def test_changing_server_with_edits_offers_to_save_them_first(
 
 def test_cancelling_the_question_keeps_the_dialog_open(qtbot, settings, monkeypatch):
     monkeypatch.setattr(settings, "confirm_leaving", lambda can_save: "cancel")
-    settings.horizon_days.setValue(0)  # invalid: it could not even be saved
+    settings.rules.horizon_days.setValue(0)  # invalid: it could not even be saved
     emitted: list[str] = []
     settings.signOutRequested.connect(lambda: emitted.append("sign out"))
 
@@ -343,7 +338,7 @@ def test_ask_answers_the_result_or_none(qtbot, monkeypatch):
     def accept_after_edit(dialog: SettingsDialog) -> int:
         qtbot.addWidget(dialog)
         assert dialog.pages.currentIndex() == Section.BOOKING_RULES
-        dialog.buffer_minutes.setValue(15)
+        dialog.rules.buffer_minutes.setValue(15)
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(SettingsDialog, "exec", accept_after_edit)
@@ -536,8 +531,8 @@ def test_settings_screenshots(qtbot, save_shot, themed):
         dialog.show_section(section)
         save_shot(dialog, f"settings_{section.name.lower()}_{themed.name}")
     dialog.show_section(Section.BOOKING_RULES)
-    dialog.horizon_days.setValue(0)
-    dialog.daily_limit.setValue(0)
+    dialog.rules.horizon_days.setValue(0)
+    dialog.rules.daily_limit.setValue(0)
     save_shot(dialog, f"settings_rules_invalid_{themed.name}")
     dialog.show_section(Section.TIME_ZONE)
     dialog.zone.setCurrentText("Mars/Olympus Mons")

@@ -132,23 +132,11 @@ class WeekGeometry:
         """The scrolling area: columns below the header, right of the gutter."""
         return QRect(self.gutter_width, self.header_height, self.body_width, self.body_height)
 
-    def gutter_rect(self) -> QRect:
-        return QRect(0, self.header_height, self.gutter_width, self.body_height)
-
     def header_rect(self, day: int | None = None) -> QRect:
         """The whole header row, or one day's header cell."""
         if day is None:
             return QRect(0, 0, self.width, self.header_height)
         return QRect(self.column_left(day), 0, self.column_width(day), self.header_height)
-
-    def corner_rect(self) -> QRect:
-        return QRect(0, 0, self.gutter_width, self.header_height)
-
-    def column_rect(self, day: int) -> QRect:
-        """A day's visible body column."""
-        return QRect(
-            self.column_left(day), self.header_height, self.column_width(day), self.body_height
-        )
 
     def span_rect(self, day: int, start: float, end: float) -> QRectF:
         """The full-width rectangle of a wall-clock span in one column."""

@@ -9,12 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QMenu, QWidget
 
 from ui.appearance.icons import icon
 from ui.appearance.theme import Palette
+from ui.calendar import editing
 from ui.calendar.geometry import Hit, HitKind
+from ui.calendar.state import CellBlock, EditMode
+from ui.calendar.timeline import SLOT_MINUTES
+
+if TYPE_CHECKING:
+    from ui.calendar.week_view import WeekView
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,3 +94,69 @@ def build_menu(
         return menu
     menu.deleteLater()
     return None
+
+
+class WeekMenus:
+    """The week view's menus: what a place offers (from the view's state), and the entries'
+    hour edits, which act on the selection when the place lies inside it."""
+
+    def __init__(self, view: WeekView) -> None:
+        self._view = view
+
+    def menu_for(self, hit: Hit) -> QMenu | None:
+        view = self._view
+        week = view.display_week()
+        if week is None:
+            return None
+        day = week.days[hit.day] if hit.day >= 0 else None
+        state = MenuState(
+            can_mark=hit.kind is HitKind.CELL
+            and bool(editing.changes_for(week, self._mark_block(hit), EditMode.PAINT)),
+            can_clear=hit.kind is HitKind.CELL and self._clear_block(hit) is not None,
+            is_time_off=bool(day and day.time_off),
+        )
+        handlers = MenuHandlers(
+            details=view.lessonActivated.emit,
+            complete=view.completeRequested.emit,
+            no_show=view.noShowRequested.emit,
+            cancel=view.cancelRequested.emit,
+            book=self._book,
+            mark_hours=self._mark_hours,
+            clear_hours=self._clear_hours,
+            time_off=view.set_time_off,
+        )
+        return build_menu(view, hit, state, handlers, view.state.palette)
+
+    def popup(self, hit: Hit, point: QPoint) -> None:
+        """Show the menu of ``hit`` at a viewport point; it deletes itself once closed."""
+        menu = self.menu_for(hit)
+        if menu is not None:
+            menu.aboutToHide.connect(menu.deleteLater)
+            menu.popup(self._view.viewport().mapToGlobal(point))
+
+    def _mark_block(self, hit: Hit) -> CellBlock:
+        return editing.mark_block(hit, self._view.state.selection)
+
+    def _clear_block(self, hit: Hit) -> CellBlock | None:
+        week = self._view.display_week()
+        if week is None:
+            return None
+        return editing.clear_block(week, hit, self._view.state.selection)
+
+    def _mark_hours(self, hit: Hit) -> None:
+        self._view.edit_block(self._mark_block(hit), EditMode.PAINT)
+
+    def _clear_hours(self, hit: Hit) -> None:
+        block = self._clear_block(hit)
+        if block is not None:
+            self._view.edit_block(block, EditMode.ERASE)
+
+    def _book(self, day: int, slot: int) -> None:
+        """Ask to book at the start of a cell, in the zone the week is drawn in."""
+        week = self._view.display_week()
+        if week is None:
+            return
+        naive = datetime.combine(week.days[day].date, time()) + timedelta(
+            minutes=slot * SLOT_MINUTES
+        )
+        self._view.bookRequested.emit(naive.replace(tzinfo=week.zone))

@@ -2,7 +2,8 @@
 
 Speed comes from doing per-frame only what changes per frame:
 - the grid (background, quarter/hour/day lines, gutter labels) is drawn once into a pixmap of
-  the whole day, keyed on size, device pixel ratio, palette, font and today's column, and blitted;
+  the whole day, keyed on size, device pixel ratio, palette, font and today's column, and blitted
+  (``background.py``);
 - the header is cached the same way (``header.py``), keyed on the week and the day totals;
 - each lesson card's texts are elided and laid out once into ``QStaticText`` (keyed on the
   segment and its pixel size), so a repaint draws prepared glyph runs instead of re-running text
@@ -13,37 +14,33 @@ Speed comes from doing per-frame only what changes per frame:
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import (
-    QBrush,
     QColor,
     QFont,
     QFontMetricsF,
     QPainter,
     QPen,
-    QPixmap,
 )
 
 from instainstru_desktop.services.views import HoursRange
 from ui.appearance.icons import icon_pixmap
 from ui.appearance.theme import Palette
+from ui.calendar.background import BackgroundPainter
 from ui.calendar.cards import ICON_SIZE, STRIPE, CardArt, CardLayouter
 from ui.calendar.fonts import Fonts
-from ui.calendar.geometry import DAYS, WeekGeometry
+from ui.calendar.geometry import WeekGeometry
 from ui.calendar.header import HeaderPainter
 from ui.calendar.ranges import subtract
 from ui.calendar.state import EditMode, ViewState
-from ui.calendar.timeline import DisplayDay, DisplayWeek, LessonSegment
+from ui.calendar.timeline import DisplayWeek, LessonSegment
 
 
 class WeekPainter:
     """Paints a ``DisplayWeek`` for a ``WeekGeometry`` and a ``ViewState``."""
 
     def __init__(self) -> None:
-        self._grid: QPixmap | None = None
-        self._grid_key: tuple[object, ...] = ()
+        self._background = BackgroundPainter()
         self._header = HeaderPainter()
         self._cards: dict[tuple[int, int, int], CardArt] = {}
         self._layouter = CardLayouter()
@@ -69,7 +66,8 @@ class WeekPainter:
         if clip.intersects(body_band):
             painter.save()
             painter.setClipRect(clip.intersected(body_band))
-            self._paint_background(painter, geo, week, state, dpr, clip)
+            assert self._fonts is not None
+            self._background.paint(painter, geo, week, state, self._fonts, dpr, clip)
             painter.setClipRect(clip.intersected(geo.body_rect()))
             self._paint_edit(painter, geo, week, state)
             self._paint_time_off_labels(painter, geo, week, state, fonts, dpr)
@@ -95,9 +93,9 @@ class WeekPainter:
 
     def invalidate(self) -> None:
         """Drop every cache (theme or font change)."""
-        self._grid = None
+        self._background.clear()
         self._header.clear()
-        self._grid_key = self._cards_key = ()
+        self._cards_key = ()
         self._cards.clear()
 
     # -- fonts ------------------------------------------------------------------------------
@@ -109,157 +107,6 @@ class WeekPainter:
             self._fonts_key = key
             self.invalidate()
         return self._fonts
-
-    # -- background: grid, hours, time off, DST -------------------------------------------
-
-    def _paint_background(
-        self,
-        p: QPainter,
-        geo: WeekGeometry,
-        week: DisplayWeek,
-        state: ViewState,
-        dpr: float,
-        clip: QRect,
-    ) -> None:
-        """Blit the cached day background; it changes only with the hours, size or theme."""
-        today_col = _today_column(week, state.today)
-        days = tuple((d.ranges, d.off, d.gap, d.repeated) for d in week.days)
-        key = (
-            geo.width,
-            geo.hour_height,
-            geo.gutter_width,
-            dpr,
-            state.palette.name,
-            self._fonts_key,
-            today_col,
-            days,
-        )
-        if self._grid is None or key != self._grid_key:
-            self._grid = self._render_background(geo, week, state.palette, dpr, today_col)
-            self._grid_key = key
-        target = clip.intersected(QRect(0, geo.header_height, geo.width, geo.body_height))
-        source_y = target.top() - geo.header_height + geo.scroll_y
-        if dpr == int(dpr):  # whole-pixel copy: the raster engine's fast path
-            scale = int(dpr)
-            source_i = QRect(
-                target.left() * scale,
-                source_y * scale,
-                target.width() * scale,
-                target.height() * scale,
-            )
-            p.drawPixmap(target.topLeft(), self._grid, source_i)
-            return
-        source = QRectF(
-            target.left() * dpr, source_y * dpr, target.width() * dpr, target.height() * dpr
-        )
-        p.drawPixmap(QRectF(target), self._grid, source)
-
-    def _render_background(
-        self,
-        geo: WeekGeometry,
-        week: DisplayWeek,
-        pal: Palette,
-        dpr: float,
-        today_col: int | None,
-    ) -> QPixmap:
-        """The whole day (00:00–24:00) of all columns, in content coordinates.
-
-        Fills first, lines last: the quarter-hour grid stays crisp over painted hours, which
-        helps aiming a drag, and every fill can be opaque (no blending at paint time).
-        """
-        fonts = self._fonts
-        assert fonts is not None
-        pixmap = QPixmap(round(geo.width * dpr), round(geo.content_height * dpr))
-        pixmap.setDevicePixelRatio(dpr)
-        pixmap.fill(pal.color("base"))
-        height = geo.content_height
-        with QPainter(pixmap) as p:
-            p.fillRect(QRect(0, 0, geo.gutter_width, height), pal.color("surface"))
-            hatch = QBrush(pal.color("gap_hatch"), Qt.BrushStyle.BDiagPattern)
-            for d, day in enumerate(week.days):
-                left, width = geo.column_left(d), geo.column_width(d)
-                column = QRect(left, 0, width, height)
-                if d == today_col:
-                    p.fillRect(column, pal.color("today_column"))
-                for r in day.off:
-                    top, bottom = geo.content_y(r.start), geo.content_y(r.end)
-                    span = QRectF(left, top, width, bottom - top)
-                    p.fillRect(span, pal.color("time_off_fill"))
-                    p.fillRect(span, hatch)
-                for r in day.ranges:
-                    top, bottom = geo.content_y(r.start), geo.content_y(r.end)
-                    p.fillRect(QRectF(left, top, width, bottom - top), pal.color("available_fill"))
-            self._render_lines(p, geo, pal)
-            for d, day in enumerate(week.days):
-                self._render_dst(p, geo, d, day, pal, fonts, hatch)
-            edge = pal.color("available_edge")
-            for d, day in enumerate(week.days):
-                left, width = geo.column_left(d) + 1, geo.column_width(d) - 1
-                for r in day.ranges:
-                    p.fillRect(QRectF(left, geo.content_y(r.start), width, 1), edge)
-                    p.fillRect(QRectF(left, geo.content_y(r.end) - 1, width, 1), edge)
-        return pixmap
-
-    def _render_lines(self, p: QPainter, geo: WeekGeometry, pal: Palette) -> None:
-        fonts = self._fonts
-        assert fonts is not None
-        height, right = geo.content_height, geo.width
-        quarter, hour = pal.color("grid_quarter"), pal.color("grid_hour")
-        # Quarter lines are translucent so they read on white, on painted hours and on time off.
-        quarter.setAlpha(150 if pal.dark else 200)
-        hour.setAlpha(230)
-        for q in range(1, 96):
-            y = round(geo.content_y(q * 15))
-            if q % 4:
-                p.fillRect(QRect(geo.gutter_width, y, right - geo.gutter_width, 1), quarter)
-            else:
-                p.fillRect(QRect(geo.gutter_width - 6, y, right - geo.gutter_width + 6, 1), hour)
-        day_line = pal.color("grid_day")
-        for d in range(DAYS):
-            p.fillRect(QRect(geo.column_left(d), 0, 1, height), day_line)
-        p.fillRect(QRect(geo.width - 1, 0, 1, height), day_line)
-        p.setFont(fonts.gutter)
-        p.setPen(pal.color("text_secondary"))
-        fm = QFontMetricsF(fonts.gutter)
-        for h in range(1, 24):
-            hour_y = geo.content_y(h * 60)
-            box = QRectF(0, hour_y - fm.height() / 2, geo.gutter_width - 10, fm.height())
-            p.drawText(
-                box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{h:02d}:00"
-            )
-
-    def _render_dst(
-        self,
-        p: QPainter,
-        geo: WeekGeometry,
-        d: int,
-        day: DisplayDay,
-        pal: Palette,
-        fonts: Fonts,
-        hatch: QBrush,
-    ) -> None:
-        span = day.gap or day.repeated
-        if span is None:
-            return
-        top, bottom = geo.content_y(span.start), geo.content_y(span.end)
-        rect = QRectF(geo.column_left(d) + 1, top, geo.column_width(d) - 1, bottom - top)
-        if day.gap is not None:
-            p.fillRect(rect, pal.color("time_off_fill"))
-            p.fillRect(rect, hatch)
-            text = "Clocks go forward: this hour is skipped"
-        else:
-            p.fillRect(rect, pal.color("warning", 30))
-            p.setPen(QPen(pal.color("warning", 150), 1, Qt.PenStyle.DashLine))
-            p.drawLine(rect.topLeft(), rect.topRight())
-            p.drawLine(rect.bottomLeft(), rect.bottomRight())
-            text = "Clocks go back: this hour happens twice"
-        p.setFont(fonts.detail)
-        p.setPen(pal.color("text_secondary"))
-        p.drawText(
-            rect.adjusted(6, 3, -4, -2),
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
-            text,
-        )
 
     def _paint_time_off_labels(
         self,
@@ -448,12 +295,3 @@ def _difference(
     for r in minus:
         out = subtract(out, r)
     return out
-
-
-def _today_column(week: DisplayWeek, today: date | None) -> int | None:
-    if today is None:
-        return None
-    for i, day in enumerate(week.days):
-        if day.date == today:
-            return i
-    return None

@@ -2,7 +2,8 @@
 
 The view shows an edit at once (optimistically); this controller writes it to the cache and
 outbox on the database executor and re-reads the week, so pending markers and the server's
-later answer both come from the one source of truth, the cache.
+later answer both come from the one source of truth, the cache. Other changes re-read the week
+only when they touch it (:meth:`WeekPage.touched_by`).
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMessageBox, QVBoxLayout, QWidget
 
-from instainstru_desktop.domain import DomainError, local_date, week_start
+from instainstru_desktop.domain import DomainError, local_date, week_dates, week_start
 from instainstru_desktop.domain import zone as domain_zone
 from instainstru_desktop.services.views import Changed, HoursRange, WeekSnapshot
 from ui.appearance.theme import Palette
 from ui.calendar import week_cache
+from ui.calendar.date_dialogs import ask_date, ask_date_range
 from ui.calendar.week_view import WeekView
 from ui.shell.session import Session
 
@@ -49,6 +51,7 @@ class WeekPage(QWidget):
     noShowRequested = Signal(str)  # noqa: N815
     cancelRequested = Signal(str)  # noqa: N815
     bookRequested = Signal(object)  # noqa: N815
+    changed = Signal(object)  # the Changed of an edit made here: other views may show it too
 
     def __init__(
         self,
@@ -116,6 +119,21 @@ class WeekPage(QWidget):
     def step(self, weeks: int) -> None:
         self.go_to(self._week_start + timedelta(weeks=weeks))
 
+    def touched_by(self, changed: Changed) -> bool:
+        """Whether a change reaches the week shown: its dates, its lessons, the usual week."""
+        if changed.everything or changed.template:
+            return True
+        snapshot = self.view.snapshot()
+        if snapshot is None or snapshot.week_start != self._week_start:
+            return True  # what is shown is not this week's read yet
+        if not changed.dates.isdisjoint(week_dates(self._week_start)):
+            return True
+        return any(card.booking_id in changed.booking_ids for card in snapshot.lessons)
+
+    def on_changed(self, changed: Changed) -> None:
+        if self.touched_by(changed):
+            self.reload()
+
     def reload(self, on_loaded: Callable[[WeekSnapshot], None] | None = None) -> None:
         """Read the shown week from the cache (coalescing bursts of refresh requests).
 
@@ -172,6 +190,50 @@ class WeekPage(QWidget):
 
     # -- edits ------------------------------------------------------------------------------
 
+    def go_to_date(self) -> None:
+        """Ask for a date and show its week."""
+        chosen = ask_date(self, self._week_start)
+        if chosen is not None:
+            self.go_to(chosen)
+
+    def copy_last_week(self) -> None:
+        services, iid = self.session.services, self.session.instructor_id
+        if iid is None:
+            return
+        monday = self._week_start
+        self.run_edit(
+            lambda: services.availability.copy_last_week(iid, monday), "copying last week"
+        )
+
+    def make_usual_week(self) -> None:
+        """Make the hours shown the usual week, once the person agrees."""
+        services, iid = self.session.services, self.session.instructor_id
+        if iid is None:
+            return
+        monday = self._week_start
+        answer = QMessageBox.question(
+            self,
+            "Make this your usual week?",
+            "Your usual week will become the hours shown now. Weeks with their own hours keep "
+            "them; lessons already booked stay booked.",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.run_edit(
+                lambda: services.availability.make_usual_week(iid, monday), "saving your usual week"
+            )
+
+    def take_time_off(self) -> None:
+        """Ask for the first and last day off, then close them."""
+        services, iid = self.session.services, self.session.instructor_id
+        if iid is None:
+            return
+        chosen = ask_date_range(self, self._week_start)
+        if chosen is not None:
+            first, last = chosen
+            self.run_edit(
+                lambda: services.availability.time_off(iid, first, last), "saving your time off"
+            )
+
     def _on_hours_edited(self, day: date, ranges: tuple[HoursRange, ...]) -> None:
         if not self.session.is_ready or self.session.instructor_id is None:
             return
@@ -179,6 +241,7 @@ class WeekPage(QWidget):
         self.run_edit(
             lambda: services.availability.set_date_ranges(instructor_id, day, ranges),
             "saving your hours",
+            drawn=day,
         )
 
     def _on_usual_restored(self, day: date) -> None:
@@ -186,14 +249,26 @@ class WeekPage(QWidget):
             return
         services, instructor_id = self.session.services, self.session.instructor_id
         self.run_edit(
-            lambda: services.availability.clear_date(instructor_id, day), "restoring your hours"
+            lambda: services.availability.clear_date(instructor_id, day),
+            "restoring your hours",
+            drawn=day,
         )
 
-    def run_edit(self, fn: Callable[[], Changed], what: str) -> None:
-        """Run a write use case, then re-read the week (also after a refusal: undo the picture)."""
+    def run_edit(self, fn: Callable[[], Changed], what: str, drawn: date | None = None) -> None:
+        """Run a write use case and announce what it changed through ``changed``.
+
+        ``drawn``: a date the view already drew the edit on; it is read again even when the
+        edit queued nothing, so the picture is replaced by the cache's truth either way (after a
+        refusal too).
+        """
+
+        def done(changed: Changed) -> None:
+            if drawn is not None:
+                changed |= Changed(dates=frozenset({drawn}))
+            self.changed.emit(changed)
 
         def failed(exc: BaseException) -> None:
             self.reload()
             self.session.ops.present(exc, what)
 
-        self.session.ops.run_db(fn, lambda _changed: self.reload(), failed, what=what)
+        self.session.ops.run_db(fn, done, failed, what=what)

@@ -1,17 +1,18 @@
 """The custom-painted week: one instructor-local week, hours painting, lessons, keyboard path.
 
 The widget owns interaction only. Drawing is ``WeekPainter``'s, pixel math ``WeekGeometry``'s,
-zone conversion ``DisplayWeek``'s. It never writes data: an hour edit becomes an undoable
-``EditHoursCommand`` whose apply callable updates the view and emits ``hoursEdited`` per date;
-lesson actions are signals. Its own scrolling (QAbstractScrollArea) keeps the day header and
-time gutter fixed while the hours scroll.
+zone conversion ``DisplayWeek``'s, a mouse drag ``HoursDrag``'s, the keyboard path ``keys``'s.
+It never writes data: an hour edit becomes an undoable ``EditHoursCommand`` whose apply
+callable updates the view and emits ``hoursEdited`` per date; lesson actions are signals. Its
+own scrolling (QAbstractScrollArea) keeps the day header and time gutter fixed while the hours
+scroll.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime
 
 from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -21,11 +22,9 @@ from PySide6.QtGui import (
     QFocusEvent,
     QHelpEvent,
     QKeyEvent,
-    QKeySequence,
     QMouseEvent,
     QPainter,
     QPaintEvent,
-    QRegion,
     QResizeEvent,
     QShowEvent,
     QUndoStack,
@@ -35,15 +34,17 @@ from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QMenu, QToolTip, QWid
 
 from instainstru_desktop.services.views import DayHours, HoursRange, SyncMark, WeekSnapshot
 from ui.appearance.theme import LIGHT, Palette
-from ui.calendar import describe, editing
+from ui.calendar import describe, editing, keys
 from ui.calendar import ranges as rng
 from ui.calendar.commands import DayChange, EditHoursCommand, command_text
 from ui.calendar.describe import KEY_HELP as KEY_HELP  # re-exported: the help dialog shows it
-from ui.calendar.geometry import DAYS, Hit, HitKind, WeekGeometry
-from ui.calendar.menus import MenuHandlers, MenuState, build_menu
+from ui.calendar.drag import HoursDrag
+from ui.calendar.geometry import Hit, HitKind, WeekGeometry
+from ui.calendar.keys import CellCursor
+from ui.calendar.menus import WeekMenus
 from ui.calendar.painter import WeekPainter
 from ui.calendar.state import CellBlock, EditMode, ViewState
-from ui.calendar.timeline import SLOT_MINUTES, SLOTS_PER_DAY, DisplayWeek, LessonSegment
+from ui.calendar.timeline import DisplayWeek, LessonSegment
 
 Clock = Callable[[], datetime | None]
 
@@ -92,13 +93,10 @@ class WeekView(QAbstractScrollArea):
         self._week: DisplayWeek | None = None
         self._hour_height = 64
         self._geo = WeekGeometry(1, 1)
-        self._drag_start: tuple[int, int] | None = None
-        self._anchor: tuple[int, int] | None = None
+        self.drag = HoursDrag(self)
+        self.menus = WeekMenus(self)
+        self.cell_cursor = CellCursor(self)
         self._scrolled_once = False
-        self._auto_scroll = QTimer(self)
-        self._auto_scroll.setInterval(40)
-        self._auto_scroll.timeout.connect(self._on_auto_scroll)
-        self._auto_scroll_step = 0
         self._now_timer = QTimer(self)
         self._now_timer.setInterval(30_000)
         self._now_timer.timeout.connect(self.refresh_now)
@@ -114,9 +112,8 @@ class WeekView(QAbstractScrollArea):
         new_week = self._snapshot is None or snapshot.week_start != self._snapshot.week_start
         self._snapshot = snapshot
         if new_week:
-            self._cancel_drag()
-            self.state.selection = None
-            self._anchor = None
+            self.drag.cancel()
+            self.cell_cursor.forget_selection()
         self._rebuild()
         self._update_description()
 
@@ -173,6 +170,9 @@ class WeekView(QAbstractScrollArea):
         """The current pixel layout (tests use it to aim the mouse)."""
         return self._geo
 
+    def hour_height(self) -> int:
+        return self._hour_height
+
     def lesson_rects(self) -> dict[str, list[QRectF]]:
         """Where each booking's card is drawn, by booking id."""
         if self._week is None:
@@ -184,21 +184,7 @@ class WeekView(QAbstractScrollArea):
 
     def set_cursor_cell(self, day: int, slot: int, *, extend: bool = False) -> None:
         """Move the keyboard cursor (with ``extend`` the selection grows, like Shift+arrow)."""
-        old = self._cursor_dirty_rect()
-        day = min(DAYS - 1, max(0, day))
-        slot = min(SLOTS_PER_DAY - 1, max(0, slot))
-        if extend:
-            if self._anchor is None:
-                self._anchor = (self.state.cursor_day, self.state.cursor_slot)
-            self.state.selection = CellBlock(*self._anchor, day, slot)
-        else:
-            self._anchor = None
-            self.state.selection = None
-        self.state.cursor_day, self.state.cursor_slot = day, slot
-        segment = self._segment_at(day, slot)
-        self.state.selected_booking = segment.card.booking_id if segment else None
-        self._ensure_visible(slot)
-        self.viewport().update(old.united(self._cursor_dirty_rect()))
+        self.cell_cursor.move(day, slot, extend=extend)
         self._update_description()
 
     def selection(self) -> CellBlock | None:
@@ -267,26 +253,7 @@ class WeekView(QAbstractScrollArea):
 
     def context_menu_for(self, hit: Hit) -> QMenu | None:
         """The context menu of a place (shown by right-click and the Menu key)."""
-        if self._week is None:
-            return None
-        day = self._week.days[hit.day] if hit.day >= 0 else None
-        state = MenuState(
-            can_mark=hit.kind is HitKind.CELL
-            and bool(self._changes_for(self._mark_block(hit), EditMode.PAINT)),
-            can_clear=hit.kind is HitKind.CELL and self._clear_block(hit) is not None,
-            is_time_off=bool(day and day.time_off),
-        )
-        handlers = MenuHandlers(
-            details=self.lessonActivated.emit,
-            complete=self.completeRequested.emit,
-            no_show=self.noShowRequested.emit,
-            cancel=self.cancelRequested.emit,
-            book=self._book,
-            mark_hours=self._mark_hours,
-            clear_hours=self._clear_hours,
-            time_off=self.set_time_off,
-        )
-        return build_menu(self, hit, state, handlers, self.state.palette)
+        return self.menus.menu_for(hit)
 
     # -- building ---------------------------------------------------------------------------
 
@@ -351,12 +318,12 @@ class WeekView(QAbstractScrollArea):
     def focusInEvent(self, event: QFocusEvent) -> None:
         super().focusInEvent(event)
         self.state.show_cursor = True
-        self.viewport().update(self._cursor_dirty_rect())
+        self.viewport().update(self.cell_cursor.dirty_rect())
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         super().focusOutEvent(event)
         self.state.show_cursor = False
-        self.viewport().update(self._cursor_dirty_rect())
+        self.viewport().update(self.cell_cursor.dirty_rect())
 
     def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
@@ -385,41 +352,21 @@ class WeekView(QAbstractScrollArea):
         if hit.kind is not HitKind.CELL:
             return
         self.set_cursor_cell(hit.day, hit.slot)
-        day = self._week.days[hit.day]
-        self.state.mode = EditMode.ERASE if rng.contains(day.ranges, hit.minute) else EditMode.PAINT
-        self._drag_start = (hit.day, hit.slot)
-        self._update_drag(hit.day, hit.slot)
+        self.drag.begin(hit)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         pos = event.position()
-        if self._drag_start is None:
-            hit = self._geo.hit_test(pos, self._week)
-            shape = Qt.CursorShape.PointingHandCursor if hit.segment else Qt.CursorShape.ArrowCursor
-            if self.viewport().cursor().shape() != shape:
-                self.viewport().setCursor(shape)
+        if self.drag.active:
+            self.drag.move(pos)
             return
-        self._drag_to(pos.x(), pos.y())
-        body = self._geo.body_rect()
-        if pos.y() < body.top() + 16:
-            self._auto_scroll_step = -self._hour_height // 4
-        elif pos.y() > body.bottom() - 16:
-            self._auto_scroll_step = self._hour_height // 4
-        else:
-            self._auto_scroll_step = 0
-        if self._auto_scroll_step and not self._auto_scroll.isActive():
-            self._auto_scroll.start()
-        elif not self._auto_scroll_step:
-            self._auto_scroll.stop()
+        hit = self._geo.hit_test(pos, self._week)
+        shape = Qt.CursorShape.PointingHandCursor if hit.segment else Qt.CursorShape.ArrowCursor
+        if self.viewport().cursor().shape() != shape:
+            self.viewport().setCursor(shape)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if self._drag_start is None or event.button() != Qt.MouseButton.LeftButton:
-            return
-        pos = event.position()
-        self._drag_to(pos.x(), pos.y())
-        block, mode = self.state.drag, self.state.mode
-        self._cancel_drag()
-        if block is not None and mode is not None:
-            self.edit_block(block, mode)
+        if self.drag.active and event.button() == Qt.MouseButton.LeftButton:
+            self.drag.finish(event.position())
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         # Only lessons react: on a cell the first click already toggled it, and starting a
@@ -449,200 +396,42 @@ class WeekView(QAbstractScrollArea):
             hit = self._geo.hit_test(point, self._week)
             if hit.kind in (HitKind.CELL, HitKind.LESSON) and not self._in_selection(hit):
                 self.set_cursor_cell(hit.day, hit.slot)
-            self._popup(hit, point)
+            self.menus.popup(hit, point)
         else:
             self.show_cursor_menu()
 
     def show_cursor_menu(self) -> None:
         """The context menu of the keyboard cursor's cell (Menu key, Shift+F10)."""
-        hit = self._cursor_hit()
-        self._ensure_visible(hit.slot)
+        hit = self.cell_cursor.hit()
+        self.cell_cursor.ensure_visible(hit.slot)
         rect = self._geo.slot_rect(hit.day, hit.slot)
-        self._popup(hit, rect.bottomLeft() + QPoint(8, 0))
-
-    def _popup(self, hit: Hit, point: QPoint) -> None:
-        menu = self.context_menu_for(hit)
-        if menu is not None:
-            menu.aboutToHide.connect(menu.deleteLater)
-            menu.popup(self.viewport().mapToGlobal(point))
+        self.menus.popup(hit, rect.bottomLeft() + QPoint(8, 0))
 
     # keyboard
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if self._handle_key(event):
+        if keys.handle_key(self, event):
             event.accept()
             return
         super().keyPressEvent(event)
-
-    def _handle_key(self, event: QKeyEvent) -> bool:
-        if event.matches(QKeySequence.StandardKey.Undo):
-            self._undo.undo()
-            return True
-        if event.matches(QKeySequence.StandardKey.Redo):
-            self._undo.redo()
-            return True
-        key = event.key()
-        mods = event.modifiers()
-        shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
-        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
-        day, slot = self.state.cursor_day, self.state.cursor_slot
-        page = max(1, int(self._geo.body_height // self._geo.slot_height) - 1)
-        moves = {
-            Qt.Key.Key_Left: (day - 1, slot),
-            Qt.Key.Key_Right: (day + 1, slot),
-            Qt.Key.Key_Up: (day, slot - (4 if ctrl else 1)),
-            Qt.Key.Key_Down: (day, slot + (4 if ctrl else 1)),
-            Qt.Key.Key_Home: (day, 0) if ctrl else (0, slot),
-            Qt.Key.Key_End: (day, SLOTS_PER_DAY - 1) if ctrl else (DAYS - 1, slot),
-            Qt.Key.Key_PageUp: (day, slot - page),
-            Qt.Key.Key_PageDown: (day, slot + page),
-        }
-        if key in moves:
-            self.set_cursor_cell(*moves[Qt.Key(key)], extend=shift)
-            return True
-        if key == Qt.Key.Key_Space:
-            block = self._keyboard_block()
-            if self._week is not None:  # the selection's first cell decides, like a drag's
-                self.edit_block(block, editing.mode_at(self._week, block.day_a, block.slot_a))
-            return True
-        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-            self.edit_block(self._keyboard_block(), EditMode.ERASE)
-            return True
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            segment = self._segment_at(day, slot)
-            if segment is not None:
-                self.lessonActivated.emit(segment.card.booking_id)
-            return True
-        if key == Qt.Key.Key_Menu or (key == Qt.Key.Key_F10 and shift):
-            self.show_cursor_menu()
-            return True
-        if key == Qt.Key.Key_Escape:
-            if self._drag_start is not None:
-                self._cancel_drag()
-            else:
-                self.set_cursor_cell(day, slot)
-            return True
-        return False
 
     # -- editing helpers --------------------------------------------------------------------
 
     def _changes_for(self, block: CellBlock, mode: EditMode) -> list[DayChange]:
         return editing.changes_for(self._week, block, mode) if self._week else []
 
-    def _update_drag(self, day: int, slot: int) -> None:
-        if self._drag_start is None or self.state.mode is None or self._week is None:
-            return
-        block = CellBlock(*self._drag_start, day, slot)
-        if block == self.state.drag:
-            return
-        old = self._drag_dirty_rect()
-        self.state.drag = block
-        changes = self._changes_for(block, self.state.mode)
-        self.state.preview = self._week.preview_ranges({c.date: c.after for c in changes})
-        if self._week.same_zone:
-            self.viewport().update(old.united(self._drag_dirty_rect()))
-        else:
-            self.viewport().update(self._geo.body_rect())
-
-    def _drag_to(self, x: float, y: float) -> None:
-        self._update_drag(self._geo.clamp_day(x), self._geo.slot_at_y(y))
-
-    def _on_auto_scroll(self) -> None:
-        if self._drag_start is None or not self._auto_scroll_step:
-            self._auto_scroll.stop()
-            return
-        bar = self.verticalScrollBar()
-        bar.setValue(bar.value() + self._auto_scroll_step)
-        pos = self.viewport().mapFromGlobal(self.cursor().pos())
-        self._drag_to(pos.x(), pos.y())
-
-    def _cancel_drag(self) -> None:
-        dirty = self._drag_dirty_rect()
-        self._drag_start = None
-        self._auto_scroll.stop()
-        self.state.drag = None
-        self.state.mode = None
-        self.state.preview = {}
-        self.viewport().update(dirty)
-
-    def _drag_dirty_rect(self) -> QRegion:
-        """The dragged cells and their day headers (whose hour totals follow the preview).
-
-        A region, not one rectangle: their bounding box would span every lesson in between.
-        """
-        block = self.state.drag
-        if block is None:
-            return QRegion()
-        cells = self._geo.cells_rect(block.day_a, block.day_b, block.slot_a, block.slot_b)
-        header = self._geo.header_rect(block.days[0]).united(self._geo.header_rect(block.days[-1]))
-        return QRegion(cells.adjusted(-2, -2, 2, 2)).united(QRegion(header))
-
-    def _cursor_dirty_rect(self) -> QRect:
-        rect = self._geo.slot_rect(self.state.cursor_day, self.state.cursor_slot)
-        block = self.state.selection
-        if block is not None:
-            rect = rect.united(
-                self._geo.cells_rect(block.day_a, block.day_b, block.slot_a, block.slot_b)
-            )
-        segment = self._segment_at(self.state.cursor_day, self.state.cursor_slot)
-        if segment is not None:
-            rect = rect.united(self._geo.lesson_rect(segment).toAlignedRect())
-        if self.state.selected_booking and self._week is not None:
-            for seg in self._week.segments:
-                if seg.card.booking_id == self.state.selected_booking:
-                    rect = rect.united(self._geo.lesson_rect(seg).toAlignedRect())
-        return rect.adjusted(-3, -3, 3, 3)
-
-    def _keyboard_block(self) -> CellBlock:
-        day, slot = self.state.cursor_day, self.state.cursor_slot
-        return self.state.selection or CellBlock(day, slot, day, slot)
+    def keyboard_block(self) -> CellBlock:
+        """The selection, or the cursor's cell: what Space and Delete act on."""
+        return self.cell_cursor.block()
 
     def _in_selection(self, hit: Hit) -> bool:
         return editing.in_block(self.state.selection, hit.day, hit.slot)
 
-    def _mark_block(self, hit: Hit) -> CellBlock:
-        return editing.mark_block(hit, self.state.selection)
-
-    def _clear_block(self, hit: Hit) -> CellBlock | None:
-        if self._week is None:
-            return None
-        return editing.clear_block(self._week, hit, self.state.selection)
-
-    def _mark_hours(self, hit: Hit) -> None:
-        self.edit_block(self._mark_block(hit), EditMode.PAINT)
-
-    def _clear_hours(self, hit: Hit) -> None:
-        block = self._clear_block(hit)
-        if block is not None:
-            self.edit_block(block, EditMode.ERASE)
-
-    def _book(self, day: int, slot: int) -> None:
-        if self._week is None:
-            return
-        when = self._week.days[day].date
-        naive = datetime.combine(when, time()) + timedelta(minutes=slot * SLOT_MINUTES)
-        self.bookRequested.emit(naive.replace(tzinfo=self._week.zone))
-
     # -- lookup and text --------------------------------------------------------------------
 
-    def _segment_at(self, day: int, slot: int) -> LessonSegment | None:
+    def segment_at(self, day: int, slot: int) -> LessonSegment | None:
+        """The lesson drawn over a cell (the topmost), if any."""
         return editing.segment_at(self._week, day, slot) if self._week else None
-
-    def _cursor_hit(self) -> Hit:
-        day, slot = self.state.cursor_day, self.state.cursor_slot
-        segment = self._segment_at(day, slot)
-        if segment is not None:
-            return Hit(HitKind.LESSON, day, slot, segment)
-        return Hit(HitKind.CELL, day, slot)
-
-    def _ensure_visible(self, slot: int) -> None:
-        top = self._geo.content_y(slot * SLOT_MINUTES)
-        bottom = self._geo.content_y((slot + 1) * SLOT_MINUTES)
-        bar = self.verticalScrollBar()
-        if top < bar.value():
-            bar.setValue(int(top))
-        elif bottom > bar.value() + self._geo.body_height:
-            bar.setValue(int(bottom - self._geo.body_height) + 1)
 
     def _lesson_text(self, segment: LessonSegment) -> str:
         return describe.lesson_text(self._week, segment) if self._week else ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,14 +13,22 @@ from PySide6.QtWidgets import QWidget
 FORMS_DIR = Path(__file__).resolve().parent
 
 
-def load_form(name: str, parent: QWidget | None = None) -> QWidget:
-    """Build the widget tree of ``forms/<name>.ui``; its children are found by object name."""
+def load_form(
+    name: str, parent: QWidget | None = None, custom: Sequence[type[QWidget]] = ()
+) -> QWidget:
+    """Build the widget tree of ``forms/<name>.ui``; its children are found by object name.
+
+    ``custom``: the project's widget classes the form names (its ``<customwidgets>``).
+    """
     path = FORMS_DIR / f"{name}.ui"
     handle = QFile(str(path))
     if not handle.open(QIODevice.OpenModeFlag.ReadOnly):
         raise FileNotFoundError(f"the form {path} is missing from the installation")
+    loader = QUiLoader()
+    for kind in custom:
+        loader.registerCustomWidget(kind)
     try:
-        widget = QUiLoader().load(handle, parent)
+        widget = loader.load(handle, parent)
     finally:
         handle.close()
     if widget is None:

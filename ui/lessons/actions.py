@@ -2,7 +2,8 @@
 
 The week view's context menu, the lesson detail pane and the needs-attention list all end up
 here, so each action is written once: the use case runs on the database executor (it works
-offline: the cache and the outbox change together) and ``changed`` tells every page to refresh.
+offline: the cache and the outbox change together) and ``changed`` says what it changed, for
+every page that shows it.
 Booking for a student is the one action that waits for the server, because the person on the
 phone wants to hear "booked" or why not.
 """
@@ -120,7 +121,7 @@ class LessonActions(QObject):
         def booked(changed: Changed) -> None:
             self.changed.emit(changed)
             if changed.mutation_ids:
-                self.session.sync_now(lambda _r: self._tell_outcome(changed.mutation_ids[-1]))
+                self.session.sync_now(lambda _r: self._tell_outcome(changed))
 
         self.session.ops.run_db(
             lambda: lessons.book_for_student(iid, choice.student_id, choice.lesson_type_id,
@@ -129,13 +130,15 @@ class LessonActions(QObject):
             what="booking the lesson",
         )
 
-    def _tell_outcome(self, mutation_id: int) -> None:
-        status = self.session.services.status
+    def _tell_outcome(self, booked: Changed) -> None:
+        status, mutation_id = self.session.services.status, booked.mutation_ids[-1]
         self.session.ops.run_db(
-            lambda: status.outcome(mutation_id), self._show_outcome, what="reading the answer"
+            lambda: status.outcome(mutation_id),
+            lambda outcome: self._show_outcome(outcome, booked),
+            what="reading the answer",
         )
 
-    def _show_outcome(self, outcome: MutationOutcome) -> None:
+    def _show_outcome(self, outcome: MutationOutcome, booked: Changed) -> None:
         if outcome.state == "applied":
             title, text, icon = "Lesson booked", "The server confirmed the lesson. The student "\
                 "sees it in their bookings.", QMessageBox.Icon.Information
@@ -151,5 +154,6 @@ class LessonActions(QObject):
         box = QMessageBox(icon, title, text, parent=self.parent_widget)
         box.setObjectName("bookingOutcome")
         box.open()
-        # the answer also changes the week (a refused booking disappears from it)
-        QTimer.singleShot(0, lambda: self.changed.emit(Changed()))
+        # the answer also changes the lesson (a refused booking disappears)
+        lesson = Changed(dates=booked.dates, booking_ids=booked.booking_ids)
+        QTimer.singleShot(0, lambda: self.changed.emit(lesson))

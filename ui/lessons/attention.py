@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -86,6 +86,7 @@ class AttentionCard(QFrame):
     ) -> None:
         super().__init__()
         self.item = item
+        self._zone = ZoneInfo(zone)
         self.setObjectName("attentionCard")
         self.setProperty("kind", item.kind)
         self.setFrameShape(QFrame.Shape.StyledPanel)
@@ -103,9 +104,9 @@ class AttentionCard(QFrame):
         title = QLabel(KIND_TITLES.get(item.kind, "Needs attention"))
         title.setProperty("role", "cardTitle")
         head.addWidget(title, 1)
-        when = QLabel(ago(item.created_at, now, ZoneInfo(zone)))
-        when.setProperty("role", "subtitle")
-        head.addWidget(when)
+        self.when = QLabel(ago(item.created_at, now, self._zone))
+        self.when.setProperty("role", "subtitle")
+        head.addWidget(self.when)
         text.addLayout(head)
         message = QLabel(item.message)
         message.setWordWrap(True)
@@ -133,6 +134,10 @@ class AttentionCard(QFrame):
         row.addStretch(1)
         text.addLayout(row)
         layout.addLayout(text, 1)
+
+    def set_now(self, now: datetime) -> None:
+        """Keep "12 min ago" true as time passes."""
+        self.when.setText(ago(self.item.created_at, now, self._zone))
 
     def set_busy(self) -> None:
         """Disable the buttons after a decision (until the list is refreshed)."""
@@ -163,6 +168,10 @@ class AttentionList(QWidget):
         self._clock = clock
         self._items: list[AttentionItem] = []
         self.cards: list[AttentionCard] = []
+        self._ages = QTimer(self)  # the list is read again only when it changes
+        self._ages.setInterval(30_000)
+        self._ages.timeout.connect(self.refresh_ages)
+        self._ages.start()
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         header = QVBoxLayout()
@@ -231,6 +240,12 @@ class AttentionList(QWidget):
         if self._scroll.widget() is self._empty:
             self._scroll.takeWidget()
         self._scroll.setWidget(body)
+
+    def refresh_ages(self) -> None:
+        """Say again how long ago each item happened."""
+        now = self._clock()
+        for card in self.cards:
+            card.set_now(now)
 
     def set_time_zone(self, zone: str) -> None:
         self._zone = zone

@@ -44,6 +44,12 @@ def _swatch(colour: str) -> QIcon:
     return QIcon(pixmap)
 
 
+def _caption(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setProperty("role", "caption")
+    return label
+
+
 def _span(start: datetime, minutes: int, zone: str) -> str:
     tz = ZoneInfo(zone)
     begin = start.astimezone(tz)
@@ -79,7 +85,32 @@ class BookForStudentDialog(QDialog):
         title = QLabel("Book a lesson for a student")
         title.setProperty("role", "title")
         layout.addWidget(title)
+        layout.addLayout(self._choices())
+        layout.addLayout(self._summary())
+        layout.addWidget(_caption("Cancellation policy"))
+        self.policy = QLabel(policy_text or "No cancellation policy is set.")
+        self.policy.setProperty("role", "notice")
+        self.policy.setWordWrap(True)
+        layout.addWidget(self.policy)
+        self.problem = QLabel()
+        self.problem.setProperty("role", "error")
+        self.problem.setWordWrap(True)
+        layout.addWidget(self.problem)
+        layout.addWidget(self._buttons())
 
+        if student_id is not None:
+            index = self.student.findData(student_id)
+            if index >= 0:
+                self.student.setCurrentIndex(index)
+        self.student.currentIndexChanged.connect(self._refresh)
+        self.student.editTextChanged.connect(self._refresh)
+        self.lesson_type.currentIndexChanged.connect(self._refresh)
+        self._refresh()
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _choices(self) -> QFormLayout:
+        """Who (typed or picked, matching anywhere in the name) and which lesson."""
         form = QFormLayout()
         form.setHorizontalSpacing(16)
         form.setVerticalSpacing(8)
@@ -108,8 +139,10 @@ class BookForStudentDialog(QDialog):
             self.lesson_type.addItem(_swatch(option.color), label, option.id)
         form.addRow("&Student", self.student)
         form.addRow("&Lesson", self.lesson_type)
-        layout.addLayout(form)
+        return form
 
+    def _summary(self) -> QFormLayout:
+        """When in both zones, and the price: what will be booked, filled by ``_refresh``."""
         summary = QFormLayout()
         summary.setHorizontalSpacing(16)
         summary.setVerticalSpacing(6)
@@ -120,27 +153,12 @@ class BookForStudentDialog(QDialog):
         for value in (self.your_time, self.student_time, self.price):
             value.setProperty("role", "value")
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        summary.addRow(_caption("Your time"), self.your_time)
+        summary.addRow(_caption("Student's time"), self.student_time)
+        summary.addRow(_caption("Price"), self.price)
+        return summary
 
-        def caption(text: str) -> QLabel:
-            out = QLabel(text)
-            out.setProperty("role", "caption")
-            return out
-
-        summary.addRow(caption("Your time"), self.your_time)
-        summary.addRow(caption("Student's time"), self.student_time)
-        summary.addRow(caption("Price"), self.price)
-        layout.addLayout(summary)
-        policy_caption = caption("Cancellation policy")
-        layout.addWidget(policy_caption)
-        self.policy = QLabel(policy_text or "No cancellation policy is set.")
-        self.policy.setProperty("role", "notice")
-        self.policy.setWordWrap(True)
-        layout.addWidget(self.policy)
-        self.problem = QLabel()
-        self.problem.setProperty("role", "error")
-        self.problem.setWordWrap(True)
-        layout.addWidget(self.problem)
-
+    def _buttons(self) -> QDialogButtonBox:
         self.buttons = QDialogButtonBox()
         self.confirm = self.buttons.addButton(
             "&Book lesson", QDialogButtonBox.ButtonRole.AcceptRole
@@ -150,16 +168,7 @@ class BookForStudentDialog(QDialog):
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
-
-        if student_id is not None:
-            index = self.student.findData(student_id)
-            if index >= 0:
-                self.student.setCurrentIndex(index)
-        self.student.currentIndexChanged.connect(self._refresh)
-        self.student.editTextChanged.connect(self._refresh)
-        self.lesson_type.currentIndexChanged.connect(self._refresh)
-        self._refresh()
+        return self.buttons
 
     # -- state ------------------------------------------------------------------------------
 
@@ -239,18 +248,3 @@ class BookForStudentDialog(QDialog):
         finally:
             dialog.deleteLater()
 
-
-def policy_sentence(min_notice_minutes: int, cancel_hours: int | None = None) -> str:
-    """A default policy text from the instructor's rules, when the caller has no own words."""
-    notice = (
-        f"{min_notice_minutes // 60} hours"
-        if min_notice_minutes % 60 == 0
-        else f"{min_notice_minutes} minutes"
-    )
-    text = f"Lessons can be booked up to {notice} before they start."
-    if cancel_hours is not None:
-        text += (
-            f" Cancelling less than {cancel_hours} hours before the lesson is charged in "
-            "full; earlier cancellations are free."
-        )
-    return text

@@ -112,6 +112,21 @@ class LessonDetailPane(QWidget):
         layout = QVBoxLayout(content)
         layout.setContentsMargins(20, 16, 20, 16)
         layout.setSpacing(10)
+        layout.addLayout(self._heading())
+        self.subtitle = _label("", "subtitle")
+        layout.addWidget(self.subtitle)
+        self.notice = _label("", "notice")
+        layout.addWidget(self.notice)
+        layout.addLayout(self._facts())
+        layout.addLayout(self._actions())
+        layout.addWidget(_separator())
+        self._add_note(layout)
+        layout.addWidget(_separator())
+        self._add_lists(layout)
+        layout.addStretch(1)
+
+    def _heading(self) -> QHBoxLayout:
+        """The student's name, with the lesson's status and sync mark beside it."""
         head = QHBoxLayout()
         self.title = _label("", "title")
         self.title.setObjectName("studentName")
@@ -120,11 +135,10 @@ class LessonDetailPane(QWidget):
         self.mark_badge = _label("", "badge", wrap=False)
         head.addWidget(self.mark_badge, 0, Qt.AlignmentFlag.AlignTop)
         head.addWidget(self.status_badge, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addLayout(head)
-        self.subtitle = _label("", "subtitle")
-        layout.addWidget(self.subtitle)
-        self.notice = _label("", "notice")
-        layout.addWidget(self.notice)
+        return head
+
+    def _facts(self) -> QFormLayout:
+        """When, in both zones; the price; the reason of a cancellation."""
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
         form.setHorizontalSpacing(16)
@@ -139,7 +153,9 @@ class LessonDetailPane(QWidget):
         form.addRow(_label("Price", "caption"), self.price)
         form.addRow(self._reason_caption, self.reason)
         self._form = form
-        layout.addLayout(form)
+        return form
+
+    def _actions(self) -> QHBoxLayout:
         actions = QHBoxLayout()
         actions.setSpacing(8)
         self.complete_button = QPushButton(icon("check", self._palette), "&Completed")
@@ -151,8 +167,13 @@ class LessonDetailPane(QWidget):
         for button in (self.complete_button, self.no_show_button, self.cancel_button):
             actions.addWidget(button)
         actions.addStretch(1)
-        layout.addLayout(actions)
-        layout.addWidget(_separator())
+        self.complete_button.clicked.connect(self._complete)
+        self.no_show_button.clicked.connect(self._no_show)
+        self.cancel_button.clicked.connect(self._cancel)
+        return actions
+
+    def _add_note(self, layout: QVBoxLayout) -> None:
+        """The private note, and the line that says whether it is saved."""
         note_caption = _label("Private &note (only you see it)", "caption")
         layout.addWidget(note_caption)
         self.note = QPlainTextEdit()
@@ -170,7 +191,11 @@ class LessonDetailPane(QWidget):
         self.save_note_button = QPushButton(icon("note", self._palette), "&Save note")
         note_row.addWidget(self.save_note_button)
         layout.addLayout(note_row)
-        layout.addWidget(_separator())
+        self.save_note_button.clicked.connect(self._save_note)
+        self.note.textChanged.connect(self._note_changed)
+
+    def _add_lists(self, layout: QVBoxLayout) -> None:
+        """The lesson's history, and the student's other lessons."""
         layout.addWidget(_label("History", "caption"))
         self.history = QListWidget()
         self.history.setObjectName("history")
@@ -187,13 +212,6 @@ class LessonDetailPane(QWidget):
         self.others.setAlternatingRowColors(True)
         self.others.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         layout.addWidget(self.others)
-        layout.addStretch(1)
-
-        self.complete_button.clicked.connect(self._complete)
-        self.no_show_button.clicked.connect(self._no_show)
-        self.cancel_button.clicked.connect(self._cancel)
-        self.save_note_button.clicked.connect(self._save_note)
-        self.note.textChanged.connect(self._note_changed)
 
     # -- public -----------------------------------------------------------------------------
 

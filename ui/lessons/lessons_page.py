@@ -1,18 +1,20 @@
 """The lessons page and the needs-attention page, each wired to its use cases.
 
-Both re-read what they show after every sync and every edit; each read is one short
-transaction on the database executor, so refreshing everything is cheaper than tracking which
-row changed.
+Each refreshes from what a change names (:meth:`on_changed`), as the week does: the lesson lists
+move the few lessons a change names from list to list instead of reading all three lists
+again, and the needs-attention list re-reads only when it is touched. A lesson also moves from
+"upcoming" to "past" when it starts, without any change to tell.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Collection
+from datetime import UTC, datetime
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
-from instainstru_desktop.services.views import AttentionItem, LessonCard
+from instainstru_desktop.services.views import AttentionItem, Changed, LessonCard, ListedLesson
 from ui.lessons.actions import LessonActions
 from ui.lessons.attention import AttentionList
 from ui.lessons.lessons_view import LessonsView, Tab
@@ -20,11 +22,16 @@ from ui.shell.session import Session
 
 log = logging.getLogger(__name__)
 
-#: The past and cancelled lists hold the most recent lessons only. The lists are re-read after
-#: every sync, and sorting a table runs Python per comparison: 100,000 past lessons took 2 s to
-#: read and froze the window for 13 s on each refresh (and held ~400 MB). Older lessons are
-#: still opened from the week view.
+#: The past and cancelled lists hold the most recent lessons only: sorting a table runs Python
+#: per comparison, and 100,000 past lessons took 2 s to read and froze the window for 13 s on
+#: each refresh (and held ~400 MB). Older lessons are still opened from the week view.
 RECENT_LIMIT = 1_000
+#: A change naming more lessons than this re-reads the lists (one read beats many lookups).
+MOVE_LIMIT = 100
+#: The longest wait between looks at whether an upcoming lesson has started, and the shortest
+#: (a second late is on time for a list: the clocks count whole seconds).
+START_CHECK_MS = (1_000, 3_600_000)
+TABS = {"upcoming": Tab.UPCOMING, "past": Tab.PAST, "cancelled": Tab.CANCELLED}
 
 
 class LessonsPage(QObject):
@@ -42,8 +49,21 @@ class LessonsPage(QObject):
         view.detail.noShowRequested.connect(actions.no_show)
         view.detail.cancelRequested.connect(actions.cancel)
         view.detail.noteSaveRequested.connect(actions.note)
+        self._starts = QTimer(self)  # the next upcoming lesson's start
+        self._starts.setSingleShot(True)
+        self._starts.timeout.connect(self._move_started)
+
+    def on_changed(self, changed: Changed) -> None:
+        """Bring the lists up to date with a change: move the lessons it names, or re-read."""
+        if changed.everything or len(changed.booking_ids) > MOVE_LIMIT:
+            self.refresh()
+        elif changed.booking_ids:
+            self._move(changed.booking_ids)
+        elif changed.history:
+            self._show_selected()
 
     def refresh(self) -> None:
+        """Read all three lists again."""
         iid = self.session.instructor_id
         if iid is None:
             return
@@ -63,10 +83,63 @@ class LessonsPage(QObject):
         self.view.set_lessons(Tab.UPCOMING, upcoming)
         self.view.set_lessons(Tab.PAST, past)
         self.view.set_lessons(Tab.CANCELLED, cancelled)
+        self._show_selected()
+        self._shown()
+
+    def _move(self, booking_ids: Collection[str]) -> None:
+        """Read where a few lessons belong now and move just them."""
+        iid = self.session.instructor_id
+        if iid is None:
+            return
+        lessons, wanted = self.session.services.lessons, list(booking_ids)
+        self.session.ops.run_db(
+            lambda: lessons.listed(iid, wanted), self._place, what="reading your lessons"
+        )
+
+    def _place(self, listed: list[ListedLesson]) -> None:
+        for lesson in listed:
+            tab = TABS.get(lesson.list_name or "")
+            self.view.place_lesson(lesson.booking_id, tab, lesson.card)
+            if tab in (Tab.PAST, Tab.CANCELLED):
+                self._keep_recent(tab)
+        selected = self.view.selected_booking()
+        if selected in {lesson.booking_id for lesson in listed}:
+            self._show_selected()
+        self._shown()
+
+    def _keep_recent(self, tab: Tab) -> None:
+        """A list of the most recent lessons drops its oldest one when a lesson joins it."""
+        cards = self.view.models[tab].lessons()
+        if len(cards) > RECENT_LIMIT:
+            oldest = min(cards, key=lambda card: (card.start, card.booking_id))
+            self.view.drop_lesson(tab, oldest.booking_id)
+
+    def _shown(self) -> None:
+        upcoming = self.view.models[Tab.UPCOMING].lessons()
+        self.upcomingLoaded.emit(upcoming)
+        self._watch_starts(upcoming)
+
+    def _watch_starts(self, upcoming: list[LessonCard]) -> None:
+        """Wake up when the next upcoming lesson starts: it then belongs under "past"."""
+        self._starts.stop()
+        if not upcoming:
+            return
+        wait = min(card.start for card in upcoming) - datetime.now(UTC)
+        shortest, longest = START_CHECK_MS
+        self._starts.start(max(shortest, min(longest, int(wait.total_seconds() * 1000) + 1_000)))
+
+    def _move_started(self) -> None:
+        now = datetime.now(UTC)
+        started = [c.booking_id for c in self.view.models[Tab.UPCOMING].lessons() if c.start <= now]
+        if started:
+            self._move(started)
+        else:
+            self._watch_starts(self.view.models[Tab.UPCOMING].lessons())
+
+    def _show_selected(self) -> None:
         selected = self.view.selected_booking()
         if selected:
             self.show_detail(selected)
-        self.upcomingLoaded.emit(upcoming)
 
     def show_detail(self, booking_id: str) -> None:
         if not booking_id or not self.session.is_ready:
@@ -90,15 +163,25 @@ class AttentionPage(QObject):
     """Feeds the needs-attention list and carries out the way out a person picks."""
 
     countChanged = Signal(int)  # noqa: N815
+    changed = Signal(object)  # the Changed of a way out taken: every view may show it
 
     def __init__(self, session: Session, view: AttentionList) -> None:
         super().__init__(view)
         self.session = session
         self.view = view
+        self._booking_ids: frozenset[str] = frozenset()  # the lessons the items show
         view.keepRequested.connect(self.keep)
         view.cancelRequested.connect(self.cancel)
         view.reapplyRequested.connect(self.reapply)
-        self.changed: Any = None  # a callable the window sets: refresh everything after a choice
+
+    def on_changed(self, changed: Changed) -> None:
+        """Re-read the list when a change touches it or a lesson one of its items shows."""
+        if (
+            changed.everything
+            or changed.attention
+            or not self._booking_ids.isdisjoint(changed.booking_ids)
+        ):
+            self.refresh()
 
     def refresh(self) -> None:
         if not self.session.is_ready:
@@ -107,12 +190,12 @@ class AttentionPage(QObject):
         self.session.ops.run_db(attention.items, self._show, what="reading what needs attention")
 
     def _show(self, items: list[AttentionItem]) -> None:
+        self._booking_ids = frozenset(i.booking_id for i in items if i.booking_id)
         self.view.set_items(items)
         self.countChanged.emit(len(items))
 
-    def _after(self, _changed: object) -> None:
-        if self.changed is not None:
-            self.changed()
+    def _after(self, changed: Changed) -> None:
+        self.changed.emit(changed)
 
     def keep(self, item_id: str) -> None:
         attention = self.session.services.attention

@@ -39,6 +39,13 @@ class Tab(enum.IntEnum):
 
 
 TAB_TITLES = {Tab.UPCOMING: "&Upcoming", Tab.PAST: "&Past", Tab.CANCELLED: "Ca&ncelled"}
+COLUMN_WIDTHS = {
+    Column.WHEN: 180,
+    Column.TYPE: 130,
+    Column.DURATION: 72,
+    Column.STATUS: 120,
+    Column.PRICE: 76,
+}
 EMPTY_TEXT = {
     Tab.UPCOMING: "No upcoming lessons. Paint your hours in the week view so students can book.",
     Tab.PAST: "No past lessons yet.",
@@ -126,33 +133,7 @@ class LessonsView(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         for tab in Tab:
-            model = LessonTableModel(time_zone, palette, self)
-            proxy = LessonFilter(self)
-            proxy.setSourceModel(model)
-            table = LessonTable(EMPTY_TEXT[tab])
-            table.setModel(proxy)
-            table.setAccessibleName(TAB_TITLES[tab].replace("&", "") + " lessons")
-            header = table.horizontalHeader()
-            header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-            header.setSectionResizeMode(Column.STUDENT, QHeaderView.ResizeMode.Stretch)
-            header.setMinimumSectionSize(60)
-            header.resizeSection(Column.WHEN, 180)
-            header.resizeSection(Column.TYPE, 130)
-            header.resizeSection(Column.DURATION, 72)
-            header.resizeSection(Column.STATUS, 120)
-            header.resizeSection(Column.PRICE, 76)
-            descending = tab is not Tab.UPCOMING  # upcoming: soonest first; else newest first
-            table.sortByColumn(
-                Column.WHEN,
-                Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder,
-            )
-            table.selectionModel().selectionChanged.connect(self._on_selection)
-            model.modelReset.connect(table.update_empty_state)
-            proxy.rowsInserted.connect(table.update_empty_state)
-            proxy.rowsRemoved.connect(table.update_empty_state)
-            proxy.layoutChanged.connect(table.update_empty_state)
-            self.models[tab], self.proxies[tab], self.tables[tab] = model, proxy, table
-            self.tabs.addTab(table, TAB_TITLES[tab].replace("&", ""))
+            self._add_tab(tab, time_zone, palette)
         self.detail = LessonDetailPane(time_zone=time_zone, palette=palette)
         self.detail.setMinimumWidth(360)
 
@@ -177,6 +158,33 @@ class LessonsView(QWidget):
         self.search.textChanged.connect(self._filter)
         self.tabs.currentChanged.connect(self._on_tab)
 
+    def _add_tab(self, tab: Tab, time_zone: str, palette: Palette) -> None:
+        """One list: its model, the sorting and filtering proxy, and the table showing it."""
+        model = LessonTableModel(time_zone, palette, self)
+        proxy = LessonFilter(self)
+        proxy.setSourceModel(model)
+        table = LessonTable(EMPTY_TEXT[tab])
+        table.setModel(proxy)
+        table.setAccessibleName(TAB_TITLES[tab].replace("&", "") + " lessons")
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(Column.STUDENT, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(60)
+        for column, width in COLUMN_WIDTHS.items():
+            header.resizeSection(column, width)
+        descending = tab is not Tab.UPCOMING  # upcoming: soonest first; else newest first
+        table.sortByColumn(
+            Column.WHEN,
+            Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder,
+        )
+        table.selectionModel().selectionChanged.connect(self._on_selection)
+        model.modelReset.connect(table.update_empty_state)
+        proxy.rowsInserted.connect(table.update_empty_state)
+        proxy.rowsRemoved.connect(table.update_empty_state)
+        proxy.layoutChanged.connect(table.update_empty_state)
+        self.models[tab], self.proxies[tab], self.tables[tab] = model, proxy, table
+        self.tabs.addTab(table, TAB_TITLES[tab].replace("&", ""))
+
     # -- public -----------------------------------------------------------------------------
 
     def set_lessons(self, tab: Tab, lessons: Sequence[LessonCard]) -> None:
@@ -186,7 +194,26 @@ class LessonsView(QWidget):
         if selected and tab == self.current_tab():
             self.select_booking(selected)
         self.tables[tab].update_empty_state()
-        self.tabs.setTabText(tab, f"{TAB_TITLES[tab].replace('&', '')} ({len(lessons)})")
+        self._count(tab)
+
+    def place_lesson(self, booking_id: str, tab: Tab | None, card: LessonCard | None) -> None:
+        """Show one lesson's fresh card in the list it belongs to now, and in no other."""
+        for each in Tab:
+            model = self.models[each]
+            if each is tab and card is not None:
+                model.put_lesson(card)
+            elif not model.remove_lesson(booking_id):
+                continue
+            self._count(each)
+
+    def drop_lesson(self, tab: Tab, booking_id: str) -> None:
+        """Take a lesson out of one list (a list that keeps only the most recent ones)."""
+        if self.models[tab].remove_lesson(booking_id):
+            self._count(tab)
+
+    def _count(self, tab: Tab) -> None:
+        rows = self.models[tab].rowCount()
+        self.tabs.setTabText(tab, f"{TAB_TITLES[tab].replace('&', '')} ({rows})")
 
     def set_detail(self, detail: LessonDetail | None) -> None:
         self.detail.set_detail(detail)

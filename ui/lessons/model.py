@@ -2,7 +2,8 @@
 
 Follows the Qt address-book example's habits: bounds checks, ``None`` for roles it does not
 handle, begin/end calls around every change. Rows are ``LessonCard``s; updating one lesson
-(after "mark completed", say) changes only its row.
+(after "mark completed", say) changes only its row, and a lesson moving between lists is one
+row removed here and one added there.
 """
 
 from __future__ import annotations
@@ -89,6 +90,15 @@ class LessonTableModel(QAbstractTableModel):
         self._lessons[row] = card
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
         return True
+
+    def put_lesson(self, card: LessonCard) -> None:
+        """Replace a lesson in place, or add it as a new row (it moved into this list)."""
+        if self.update_lesson(card):
+            return
+        row = len(self._lessons)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._lessons.append(card)
+        self.endInsertRows()
 
     def remove_lesson(self, booking_id: str) -> bool:
         """Drop a lesson (it moved to another tab)."""

@@ -1,15 +1,17 @@
 """The person's choices that belong to this computer, not to the account: theme, display zone.
 
-Kept as a small JSON file in the config folder; an unreadable file falls back to defaults
-instead of stopping the app.
+Kept as a small JSON side file in the config folder (written atomically, see
+:mod:`instainstru_desktop.json_files`); an unreadable file falls back to defaults instead of
+stopping the app. It is read before Qt loads: the server chosen here decides what starts.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+
+from instainstru_desktop.json_files import read_json, write_json
 
 log = logging.getLogger(__name__)
 FILE_NAME = "preferences.json"
@@ -27,18 +29,17 @@ class Preferences:
     @classmethod
     def load(cls, config_dir: Path) -> Preferences:
         path = config_dir / FILE_NAME
-        try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-            theme = str(raw.get("theme", "system"))
-            zone = raw.get("display_zone")
-            server = raw.get("server")
-            theme = theme if theme in {"light", "dark", "system"} else "system"
-            return cls(theme, zone, server if isinstance(server, str) else None, path)
-        except FileNotFoundError:
+        raw = read_json(path)
+        if not isinstance(raw, dict):
             return cls(path=path)
-        except (OSError, ValueError, AttributeError) as exc:
-            log.warning("ignoring unreadable preferences %s: %s", path, exc)
-            return cls(path=path)
+        theme = raw.get("theme")
+        zone, server = raw.get("display_zone"), raw.get("server")
+        return cls(
+            theme if theme in {"light", "dark", "system"} else "system",
+            zone if isinstance(zone, str) else None,
+            server if isinstance(server, str) else None,
+            path,
+        )
 
     def with_theme(self, theme: str) -> Preferences:
         return replace(self, theme=theme)
@@ -54,7 +55,6 @@ class Preferences:
             return
         data = {k: v for k, v in asdict(self).items() if k != "path"}
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+            write_json(self.path, data)
         except OSError as exc:
             log.warning("could not save preferences: %s", exc)

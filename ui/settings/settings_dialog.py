@@ -16,58 +16,38 @@ action (``account_action``) and the caller does it after saving; the signals
 from __future__ import annotations
 
 import enum
-import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from string import Template
 from typing import Any, Literal
 
-from PySide6.QtCore import Qt, QTimeZone, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QMessageBox,
     QPushButton,
     QRadioButton,
-    QSpinBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from instainstru_desktop.services.profile import policy_problems, zone_problem
+from instainstru_desktop.services.profile import zone_problem
 from instainstru_desktop.services.views import POLICY_FIELDS, InstructorProfile, SyncMark
 from ui.account.connection_dialog import palette_in_use, sharpen_controls
 from ui.appearance import icons
 from ui.appearance.theme import Palette, ThemeChoice, is_dark
 from ui.forms.loader import form_child, load_form
+from ui.settings.rules_page import RulesPage
+from ui.widgets.zones import ZonePicker, offset_text, system_zone, zone_display
 
 AccountAction = Literal["change_server", "sign_out"]
 LeaveChoice = Literal["save", "discard", "cancel"]
-STEP_CHOICES = (15, 30, 60)
-#: The areas that hold the canonical IANA names; the others (US/, Etc/, ...) are old aliases.
-ZONE_AREAS = frozenset(
-    [
-        "Africa",
-        "America",
-        "Antarctica",
-        "Arctic",
-        "Asia",
-        "Atlantic",
-        "Australia",
-        "Europe",
-        "Indian",
-        "Pacific",
-    ]
-)
 
 
 class Section(enum.IntEnum):
@@ -79,13 +59,6 @@ class Section(enum.IntEnum):
     BOOKING_RULES = 3
 
 
-_RULE_HELP = {
-    "min_notice_minutes": "noticeHelp",
-    "booking_horizon_days": "horizonHelp",
-    "buffer_minutes": "bufferHelp",
-    "daily_limit": "limitsHelp",
-    "weekly_limit": "limitsHelp",
-}
 _SECTION_ICONS = {
     Section.ACCOUNT: "user",
     Section.TIME_ZONE: "globe",
@@ -118,46 +91,6 @@ class SettingsResult:
         return {name: getattr(self, name) for name in POLICY_FIELDS if name in self.changed}
 
 
-def zone_names(current: str = "") -> list[str]:
-    """The zones offered: canonical IANA names, UTC, and ``current`` even if it is an alias."""
-    names = {n for n in zoneinfo.available_timezones() if n.split("/")[0] in ZONE_AREAS}
-    names.add("UTC")
-    if current:
-        names.add(current)
-    return sorted(names)
-
-
-def zone_display(name: str) -> str:
-    """How a zone is listed: "America/New York" reads better than "America/New_York"."""
-    return name.replace("_", " ")
-
-
-def zone_from_display(text: str) -> str:
-    """The IANA name of a listed or typed zone (IANA names have no spaces)."""
-    return text.strip().replace(" ", "_")
-
-
-def offset_text(name: str, now: datetime) -> str:
-    """“14:32 there now · CET · UTC+01:00” for a known zone."""
-    local = now.astimezone(zoneinfo.ZoneInfo(name))
-    offset = local.utcoffset()
-    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
-    sign = "+" if minutes >= 0 else "−"
-    hours, rest = divmod(abs(minutes), 60)
-    parts = [f"{local:%H:%M} there now"]
-    abbreviation = local.tzname() or ""
-    if abbreviation and abbreviation[0] not in "+-" and abbreviation != "UTC":
-        parts.append(abbreviation)
-    parts.append(f"UTC{sign}{hours:02d}:{rest:02d}")
-    return " · ".join(parts)
-
-
-def system_zone() -> str | None:
-    """This computer's IANA zone, when Qt can tell and Python knows it."""
-    name = bytes(QTimeZone.systemTimeZoneId().data()).decode("ascii", "replace")
-    return name if zone_problem(name) is None else None
-
-
 class SettingsDialog(QDialog):
     """The person's settings; see the module docstring for what it does and does not do."""
 
@@ -187,7 +120,7 @@ class SettingsDialog(QDialog):
         self._keep_edits = True
         self._valid = True
         self._palette = palette_in_use()
-        self.form = load_form("settings", self)
+        self.form = load_form("settings", self, custom=[ZonePicker])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.form)
@@ -211,7 +144,7 @@ class SettingsDialog(QDialog):
         self.account_value: QLabel = c(QLabel, "accountValue")
         self.change_server: QPushButton = c(QPushButton, "changeServer")
         self.sign_out: QPushButton = c(QPushButton, "signOut")
-        self.zone: QComboBox = c(QComboBox, "zone")
+        self.zone: ZonePicker = c(ZonePicker, "zone")
         self.zone_offset: QLabel = c(QLabel, "zoneOffset")
         self.zone_hint: QLabel = c(QLabel, "zoneHint")
         self.use_system_zone: QPushButton = c(QPushButton, "useSystemZone")
@@ -220,20 +153,7 @@ class SettingsDialog(QDialog):
             ThemeChoice.DARK.value: c(QRadioButton, "themeDark"),
             ThemeChoice.SYSTEM.value: c(QRadioButton, "themeSystem"),
         }
-        self.notice_hours: QSpinBox = c(QSpinBox, "noticeHours")
-        self.notice_minutes: QSpinBox = c(QSpinBox, "noticeMinutes")
-        self.horizon_days: QSpinBox = c(QSpinBox, "horizonDays")
-        self.buffer_minutes: QSpinBox = c(QSpinBox, "bufferMinutes")
-        self.slot_step: QComboBox = c(QComboBox, "slotStep")
-        self.daily_limit: QSpinBox = c(QSpinBox, "dailyLimit")
-        self.daily_unlimited: QCheckBox = c(QCheckBox, "dailyUnlimited")
-        self.weekly_limit: QSpinBox = c(QSpinBox, "weeklyLimit")
-        self.weekly_unlimited: QCheckBox = c(QCheckBox, "weeklyUnlimited")
-        #: The line under each rule: help text, or what is wrong with the value (in red).
-        self.rule_help: dict[str, QLabel] = {
-            name: c(QLabel, label) for name, label in _RULE_HELP.items()
-        }
-        self._help_texts = {label: label.text() for label in self.rule_help.values()}
+        self.rules = RulesPage(c)
         self.zone_form: QFormLayout = c(QFormLayout, "zoneForm")
         self.sync_note: QLabel = c(QLabel, "syncNote")
         self.buttons: QDialogButtonBox = c(QDialogButtonBox, "buttons")
@@ -247,9 +167,6 @@ class SettingsDialog(QDialog):
             self._child(QWidget, f"{page}Page").layout().setContentsMargins(24, 18, 24, 12)
         for name in ("zoneIntro", "appearanceIntro", "rulesIntro", "accountNote", "zoneOffset"):
             self._child(QLabel, name).setProperty("role", "subtitle")
-        for name in ("noticeHelp", "horizonHelp", "bufferHelp", "stepHelp", "limitsHelp"):
-            self._child(QLabel, name).setProperty("role", "help")
-            self._child(QLabel, name).setAccessibleName("Help")
         self._child(QLabel, "zoneNote").setProperty("role", "notice")
         self.zone_hint.setProperty("role", "error")
         self.use_system_zone.setProperty("role", "link")
@@ -264,34 +181,12 @@ class SettingsDialog(QDialog):
         profile = self._profile
         self.server_value.setText(server_label)
         self.account_value.setText(account_label)
-        current = profile.time_zone
-        self.zone.addItems([zone_display(n) for n in zone_names(current)])
-        completer = QCompleter(self.zone.model(), self.zone)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        completer.setMaxVisibleItems(12)
-        self.zone.setCompleter(completer)
-        self.zone.setCurrentText(zone_display(current))
+        self.zone.offer(profile.time_zone)
+        self.zone.show_zone(profile.time_zone)
         shade = "dark" if is_dark(ThemeChoice.SYSTEM) else "light"
         self.theme_buttons["system"].setText(f"Same as &system (currently {shade})")
         self.theme_buttons[self._theme].setChecked(True)
-        hours, minutes = divmod(profile.min_notice_minutes, 60)
-        self.notice_hours.setValue(hours)
-        self.notice_minutes.setValue(minutes)
-        self.horizon_days.setValue(profile.booking_horizon_days)
-        self.buffer_minutes.setValue(profile.buffer_minutes)
-        steps = sorted({*STEP_CHOICES, profile.slot_step_minutes})
-        for step in steps:
-            self.slot_step.addItem("hour" if step == 60 else f"{step} minutes", step)
-        self.slot_step.setCurrentIndex(steps.index(profile.slot_step_minutes))
-        for spin, box, value, fallback in (
-            (self.daily_limit, self.daily_unlimited, profile.daily_limit, 6),
-            (self.weekly_limit, self.weekly_unlimited, profile.weekly_limit, 25),
-        ):
-            spin.setValue(fallback if value is None else value)
-            box.setChecked(value is None)
-            spin.setEnabled(value is not None)
+        self.rules.fill(profile)
         self._show_mark()
 
     def _show_mark(self) -> None:
@@ -314,26 +209,7 @@ class SettingsDialog(QDialog):
         self.sign_out.clicked.connect(lambda: self._leave_for("sign_out"))
         self.use_system_zone.clicked.connect(self._use_system_zone)
         self.zone.currentTextChanged.connect(self._validate)
-        for spin in (
-            self.notice_hours,
-            self.notice_minutes,
-            self.horizon_days,
-            self.buffer_minutes,
-            self.daily_limit,
-            self.weekly_limit,
-        ):
-            spin.textChanged.connect(self._validate)
-            # QSpinBox.textChanged is silent while the text is not a number (emptied, half
-            # typed), which is exactly when the hint must appear: the editor's own signal tells
-            editor = spin.findChild(QLineEdit)
-            if editor is not None:
-                editor.textChanged.connect(self._validate)
-        for box, spin in (
-            (self.daily_unlimited, self.daily_limit),
-            (self.weekly_unlimited, self.weekly_limit),
-        ):
-            box.toggled.connect(lambda on, s=spin: s.setEnabled(not on))
-            box.toggled.connect(self._validate)
+        self.rules.connect(self._validate)
 
     # -- reading and checking ---------------------------------------------------------------
 
@@ -343,36 +219,10 @@ class SettingsDialog(QDialog):
 
     def time_zone(self) -> str:
         """The IANA name in the zone box, as typed or picked."""
-        return zone_from_display(self.zone.currentText())
+        return self.zone.zone()
 
     def theme(self) -> str:
         return next(t for t, button in self.theme_buttons.items() if button.isChecked())
-
-    def _policy(self) -> tuple[dict[str, int | None], dict[str, str]]:
-        """The booking rules as entered, and a sentence per rule that is wrong."""
-        empty: dict[str, str] = {}
-        entries = (
-            ("min_notice_minutes", (self.notice_hours, self.notice_minutes), "the minimum notice"),
-            ("booking_horizon_days", (self.horizon_days,), "the booking window"),
-            ("buffer_minutes", (self.buffer_minutes,), "the buffer between lessons"),
-            ("daily_limit", (self.daily_limit,), "the daily limit"),
-            ("weekly_limit", (self.weekly_limit,), "the weekly limit"),
-        )
-        for name, spins, words in entries:
-            if any(s.isEnabled() and not s.hasAcceptableInput() for s in spins):
-                empty[name] = f"Enter {words} as a number."
-        values: dict[str, int | None] = {
-            "min_notice_minutes": self.notice_hours.value() * 60 + self.notice_minutes.value(),
-            "booking_horizon_days": self.horizon_days.value(),
-            "buffer_minutes": self.buffer_minutes.value(),
-            "slot_step_minutes": int(self.slot_step.currentData()),
-            "daily_limit": None if self.daily_unlimited.isChecked() else self.daily_limit.value(),
-            "weekly_limit": None
-            if self.weekly_unlimited.isChecked()
-            else self.weekly_limit.value(),
-        }
-        problems = {**policy_problems(values), **empty}
-        return values, {name: problems[name] for name in POLICY_FIELDS if name in problems}
 
     def zone_problem(self) -> str | None:
         """Why the zone box's text cannot be saved, in the words typed (None: it can)."""
@@ -386,7 +236,7 @@ class SettingsDialog(QDialog):
         zone = self.zone_problem()
         if zone:
             found[Section.TIME_ZONE] = [zone]
-        _, rules = self._policy()
+        _, rules = self.rules.read()
         if rules:
             found[Section.BOOKING_RULES] = list(rules.values())
         return found
@@ -397,7 +247,7 @@ class SettingsDialog(QDialog):
     def _validate(self) -> None:
         problems = self.problems()
         self._show_zone(problems.get(Section.TIME_ZONE, []))
-        self._show_rules(self._policy()[1])
+        self.rules.show_problems(self.rules.read()[1])
         for section, name in _SECTION_ICONS.items():
             item = self.sections.item(section)
             bad = section in problems
@@ -424,19 +274,6 @@ class SettingsDialog(QDialog):
         self.use_system_zone.setText(f"Use this computer's zone ({zone_display(system or '')})")
         self.zone_form.setRowVisible(self.use_system_zone, offer)
 
-    def _show_rules(self, problems: dict[str, str]) -> None:
-        """Each rule's line says what is wrong with it, or goes back to its help text."""
-        wrong: dict[QLabel, list[str]] = {}
-        for name, message in problems.items():
-            wrong.setdefault(self.rule_help[name], []).append(message)
-        for label, help_text in self._help_texts.items():
-            messages = wrong.get(label, [])
-            label.setText(" ".join(messages) or help_text)
-            if label.property("tone") != ("error" if messages else ""):
-                label.setProperty("tone", "error" if messages else "")
-                label.style().unpolish(label)
-                label.style().polish(label)
-
     def _use_system_zone(self) -> None:
         system = system_zone()
         if system:
@@ -456,7 +293,7 @@ class SettingsDialog(QDialog):
         problems = self.problems()
         if problems:
             raise ValueError(" ".join(m for msgs in problems.values() for m in msgs))
-        policy, _ = self._policy()
+        policy, _ = self.rules.read()
         values: dict[str, Any] = {"theme": self.theme(), "time_zone": self.time_zone(), **policy}
         changed = frozenset(name for name, value in values.items() if start[name] != value)
         return SettingsResult(**values, changed=changed, account_action=self._action)

@@ -8,24 +8,22 @@ from __future__ import annotations
 
 import logging
 from datetime import date
-from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QMainWindow,
     QMessageBox,
     QTabWidget,
-    QToolBar,
     QWidget,
 )
 
 from instainstru_desktop.config import Settings
-from instainstru_desktop.services.views import Changed, InstructorProfile, LessonCard
+from instainstru_desktop.services.views import Changed, LessonCard
 from ui.appearance import icons
 from ui.appearance.theme import (
     Palette,
@@ -40,11 +38,17 @@ from ui.lessons.attention import AttentionList
 from ui.lessons.lessons_page import AttentionPage, LessonsPage
 from ui.lessons.lessons_view import LessonsView
 from ui.ops import Ops
+from ui.settings.flow import SettingsFlow
 from ui.settings.preferences import Preferences
 from ui.shell.notices import NewLessonNotices
+from ui.shell.refresh import Refresher
 from ui.shell.session import Session
-from ui.shell.window_parts import WeekTitle, ZoneSwitcher, ask_date, ask_date_range
+from ui.shell.window_actions import WindowActions
+from ui.shell.window_parts import WeekTitle, ZoneSwitcher
 from ui.widgets.status_bar import SyncStatusBar
+
+if TYPE_CHECKING:
+    from instainstru_desktop.sync.engine import SyncReport
 
 log = logging.getLogger(__name__)
 TAB_ICONS = ("calendar", "lesson", "attention")  # of the week, lessons and attention tabs
@@ -88,15 +92,18 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.lessons_view, icons.icon(TAB_ICONS[1], self.palette_), "&Lessons")
         self.tabs.addTab(self.attention_view, icons.icon(TAB_ICONS[2], self.palette_),
                          "Needs &attention")
-        self._themed: list[tuple[QAction, str]] = []  # icons to re-tint when the theme changes
         self.setCentralWidget(self.tabs)
         self.status_bar = SyncStatusBar(palette=self.palette_)
+        self.refresher = Refresher(
+            self.session, self.week_page, self.lessons_page, self.attention_page, self.status_bar
+        )
         self.notices = NewLessonNotices(self)
         self.week_title = WeekTitle(self)
         self.zone_switcher = ZoneSwitcher(self)
-        self._build_actions()
-        self._build_toolbar()
-        self._build_menus()
+        self.settings_flow = SettingsFlow(self)
+        self.menu_actions = WindowActions(self)
+        self.addToolBar(self.menu_actions.toolbar(self.week_title, self.zone_switcher))
+        self.menu_actions.fill_menus(self.menuBar())
         self.status_label = QLabel("Starting…")
         self.status_label.setObjectName("startupNotice")
         self.statusBar().addWidget(self.status_label)
@@ -104,6 +111,9 @@ class MainWindow(QMainWindow):
         self.statusBar().setSizeGripEnabled(False)
         self._connect()
         self.week_title.set_week(self.week_page.week_start)
+        if preferences.display_zone:  # the zone the week was left in, on screen and in the box
+            self.week_page.view.set_display_zone(preferences.display_zone)
+            self.zone_switcher.show_choice(preferences.display_zone)
 
     # -- building ---------------------------------------------------------------------------
 
@@ -115,104 +125,6 @@ class MainWindow(QMainWindow):
             return
         area = screen.availableGeometry()
         self.resize(min(1440, int(area.width() * 0.92)), min(940, int(area.height() * 0.92)))
-
-    def _action(
-        self,
-        text: str,
-        slot: Any,
-        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-        icon: str = "",
-    ) -> QAction:
-        action = QAction(text, self)
-        if icon:
-            action.setIcon(icons.icon(icon, self.palette_))
-            self._themed.append((action, icon))
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        return action
-
-    def _build_actions(self) -> None:
-        page = self.week_page
-        self.act_prev = self._action("&Previous week", lambda: page.step(-1), "Alt+Left", "prev")
-        self.act_today = self._action("&Today", page.go_today, "Ctrl+T", "today")
-        self.act_next = self._action("&Next week", lambda: page.step(1), "Alt+Right", "next")
-        self.act_goto = self._action("&Go to date…", self._go_to_date, "Ctrl+G", "calendar")
-        self.act_undo = self.undo_stack.createUndoAction(self, "&Undo")
-        self.act_undo.setShortcut(QKeySequence.StandardKey.Undo)
-        self.act_undo.setIcon(icons.icon("undo", self.palette_))
-        self.act_redo = self.undo_stack.createRedoAction(self, "&Redo")
-        self.act_redo.setShortcut(QKeySequence.StandardKey.Redo)
-        self.act_redo.setIcon(icons.icon("redo", self.palette_))
-        self._themed += [(self.act_undo, "undo"), (self.act_redo, "redo")]
-        # The stack renames these "Undo Clear hours on Fri 27 Nov"; the menu and the tooltip say
-        # so, the toolbar keeps one word, or the long text pushes "Sync now" off its end.
-        self.act_undo.setIconText("Undo")
-        self.act_redo.setIconText("Redo")
-        self.act_copy_last = self._action("&Copy last week", self._copy_last_week, None, "paint")
-        self.act_usual = self._action("Make this my &usual week", self._make_usual_week)
-        self.act_time_off = self._action("Time &off…", self._time_off, None, "time-off")
-        self.act_sync = self._action("&Sync now", self._sync_now, "F5", "sync")
-        self.act_settings = self._action(
-            "S&ettings…", self._open_settings, QKeySequence.StandardKey.Preferences, "settings"
-        )
-        if self.act_settings.shortcut().isEmpty():
-            self.act_settings.setShortcut(QKeySequence("Ctrl+,"))
-        self.act_server = self._action("Connect to a &server…", self._change_server)
-        self.act_quit = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
-        self.act_about = self._action("&About InstaInstru", self._about)
-        self.act_keys = self._action("&Keyboard shortcuts", self._show_keys, "F1")
-        self._session_actions = [self.act_copy_last, self.act_usual, self.act_time_off,
-                                 self.act_sync, self.act_settings]
-        for action in self._session_actions:
-            action.setEnabled(False)
-
-    def _build_toolbar(self) -> None:
-        bar = QToolBar("Week", self)
-        bar.setObjectName("weekToolbar")
-        bar.setMovable(False)
-        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for action in (self.act_prev, self.act_today, self.act_next):
-            bar.addAction(action)
-        bar.addWidget(self.week_title)
-        bar.addSeparator()
-        bar.addAction(self.act_undo)
-        bar.addAction(self.act_redo)
-        bar.addSeparator()
-        bar.addAction(self.act_copy_last)
-        bar.addAction(self.act_time_off)
-        spacer = QWidget()
-        spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding,
-                             spacer.sizePolicy().verticalPolicy())
-        bar.addWidget(spacer)
-        bar.addWidget(self.zone_switcher)
-        bar.addAction(self.act_sync)
-        self.addToolBar(bar)
-
-    def _build_menus(self) -> None:
-        menu = self.menuBar()
-        file_menu = menu.addMenu("&File")
-        file_menu.addAction(self.act_sync)
-        file_menu.addAction(self.act_settings)
-        file_menu.addAction(self.act_server)
-        file_menu.addSeparator()
-        file_menu.addAction(self.act_quit)
-        edit = menu.addMenu("&Edit")
-        edit.addAction(self.act_undo)
-        edit.addAction(self.act_redo)
-        view = menu.addMenu("&View")
-        for action in (self.act_prev, self.act_today, self.act_next, self.act_goto):
-            view.addAction(action)
-        theme_menu = view.addMenu("&Theme")
-        for choice in ThemeChoice:
-            action = theme_menu.addAction(choice.value.capitalize())
-            action.triggered.connect(partial(self.set_theme, choice.value))
-        week = menu.addMenu("W&eek")
-        for action in (self.act_copy_last, self.act_usual, self.act_time_off):
-            week.addAction(action)
-        help_menu = menu.addMenu("&Help")
-        help_menu.addAction(self.act_keys)
-        help_menu.addAction(self.act_about)
 
     def _connect(self) -> None:
         self.session.ready.connect(self._on_ready)
@@ -228,10 +140,11 @@ class MainWindow(QMainWindow):
         page.cancelRequested.connect(actions.cancel)
         page.bookRequested.connect(actions.book)
         actions.changed.connect(self._on_lesson_changed)
-        self.attention_page.changed = self.refresh_all
+        page.changed.connect(self.refresher.apply)
+        self.attention_page.changed.connect(self.refresher.apply)
         self.attention_page.countChanged.connect(self._on_attention_count)
         self.lessons_page.upcomingLoaded.connect(self._on_upcoming)
-        self.status_bar.syncRequested.connect(self._sync_now)
+        self.status_bar.syncRequested.connect(self.sync_now)
         self.status_bar.attentionRequested.connect(
             lambda: self.tabs.setCurrentWidget(self.attention_view)
         )
@@ -242,8 +155,6 @@ class MainWindow(QMainWindow):
     def start(self) -> None:
         """Show the last week at once, then bring the core up behind it."""
         self.week_page.show_cached()
-        if self.preferences.display_zone:
-            self.week_page.view.set_display_zone(self.preferences.display_zone)
         self.session.start()
 
     def shutdown(self) -> None:
@@ -258,8 +169,7 @@ class MainWindow(QMainWindow):
     # -- session events ---------------------------------------------------------------------
 
     def _on_ready(self) -> None:
-        for action in self._session_actions:
-            action.setEnabled(True)
+        self.menu_actions.enable_session(True)
         identity = self.session.core.identity
         self.setWindowTitle(f"InstaInstru — {identity.name}")
         self.zone_switcher.set_home_zone(identity.time_zone)
@@ -269,23 +179,17 @@ class MainWindow(QMainWindow):
         self.status_label.hide()
         self.refresh_all()
 
-    def _on_synced(self, report: Any) -> None:
+    def _on_synced(self, report: SyncReport) -> None:
         self.status_bar.set_syncing(False)
-        self.refresh_all()
+        self.refresher.after_sync(report)
 
     def _on_lesson_changed(self, changed: Changed) -> None:
         self.notices.remember(changed.booking_ids)  # booked here: not news to announce
-        self.refresh_all()
+        self.refresher.apply(changed)
 
     def refresh_all(self) -> None:
-        """Re-read everything shown (after a sync or an edit): a few short cache reads."""
-        if not self.session.is_ready:
-            return
-        self.week_page.reload()
-        self.lessons_page.refresh()
-        self.attention_page.refresh()
-        status = self.session.services.status
-        self.ops.run_db(status.status, self.status_bar.set_status, what="reading the sync status")
+        """Re-read everything shown (at start; edits and syncs re-read only what they name)."""
+        self.refresher.everything()
 
     def _on_busy(self, busy: bool) -> None:
         if busy:
@@ -327,127 +231,7 @@ class MainWindow(QMainWindow):
         self.week_page.view.set_display_zone(zone)
         self.preferences = self.preferences.with_display_zone(zone)
 
-    def _go_to_date(self) -> None:
-        chosen = ask_date(self, self.week_page.week_start)
-        if chosen is not None:
-            self.week_page.go_to(chosen)
-
-    def _copy_last_week(self) -> None:
-        services, iid = self.session.services, self.session.instructor_id
-        if iid is None:
-            return
-        monday = self.week_page.week_start
-        self.week_page.run_edit(
-            lambda: services.availability.copy_last_week(iid, monday), "copying last week"
-        )
-
-    def _make_usual_week(self) -> None:
-        services, iid = self.session.services, self.session.instructor_id
-        if iid is None:
-            return
-        monday = self.week_page.week_start
-        answer = QMessageBox.question(
-            self,
-            "Make this your usual week?",
-            "Your usual week will become the hours shown now. Weeks with their own hours keep "
-            "them; lessons already booked stay booked.",
-        )
-        if answer == QMessageBox.StandardButton.Yes:
-            self.week_page.run_edit(
-                lambda: services.availability.make_usual_week(iid, monday), "saving your usual week"
-            )
-
-    def _time_off(self) -> None:
-        services, iid = self.session.services, self.session.instructor_id
-        if iid is None:
-            return
-        chosen = ask_date_range(self, self.week_page.week_start)
-        if chosen is not None:
-            first, last = chosen
-            self.week_page.run_edit(
-                lambda: services.availability.time_off(iid, first, last), "saving your time off"
-            )
-
-    # -- settings and account ---------------------------------------------------------------
-
-    def _open_settings(self) -> None:
-        """Read the profile first, then open the dialog with it."""
-        iid = self.session.instructor_id
-        if iid is None:
-            return
-        profile = self.session.services.profile
-        self.ops.run_db(lambda: profile.profile(iid), self._show_settings, what="opening settings")
-
-    def _show_settings(self, profile: InstructorProfile) -> None:
-        from ui.account.connection_dialog import server_label
-        from ui.settings.settings_dialog import SettingsDialog
-
-        identity = self.session.core.identity
-        result = SettingsDialog.ask(
-            self,
-            profile=profile,
-            theme=self.preferences.theme,
-            server_label=server_label(self.settings.server_url),
-            account_label=f"{identity.name} ({identity.email})",
-        )
-        if result is None:
-            return
-        if result.theme != self.preferences.theme:
-            self.set_theme(result.theme)
-        services, iid = self.session.services, profile.instructor_id
-        if "time_zone" in result.changed:
-            zone = result.time_zone
-            self.week_page.run_edit(
-                lambda: services.profile.set_time_zone(iid, zone), "saving your time zone"
-            )
-        rules = result.policy_changes()
-        if rules:
-            self.week_page.run_edit(
-                lambda: services.profile.update_policy(iid, **rules), "saving your booking rules"
-            )
-        if result.account_action == "change_server":
-            self._change_server()
-        elif result.account_action == "sign_out":
-            self._sign_out()
-
-    def _change_server(self) -> None:
-        from ui.account.connection_dialog import BUILT_IN, ConnectionDialog
-
-        current = self.settings.server_url or BUILT_IN
-        chosen = ConnectionDialog.ask(self, current)
-        if chosen is None or chosen == current:
-            return
-        self.preferences = self.preferences.with_server(chosen)
-        self.preferences.save()
-        self._offer_restart("InstaInstru will connect to the new server when it starts again.")
-
-    def _sign_out(self) -> None:
-        from instainstru_desktop.bootstrap import sign_out
-
-        if not self.session.is_ready:
-            return
-        settings, identity = self.settings, self.session.core.identity
-        self.ops.run_db(
-            lambda: sign_out(settings, identity),
-            lambda _none: self._offer_restart(
-                "You are signed out on this computer. Your unsent changes are kept and are sent "
-                "when you sign in again."
-            ),
-            what="signing out",
-        )
-
-    def _offer_restart(self, message: str) -> None:
-        answer = QMessageBox.question(
-            self,
-            "Restart InstaInstru?",
-            f"{message}\n\nRestart now?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        )
-        if answer == QMessageBox.StandardButton.Yes:
-            self.restart_requested = True
-            self.close()
-
-    def _sync_now(self) -> None:
+    def sync_now(self) -> None:
         if not self.session.is_ready:
             return
         self.status_bar.set_syncing(True)
@@ -461,8 +245,7 @@ class MainWindow(QMainWindow):
     def _retheme(self, palette: Palette) -> None:
         # icons are tinted for one palette: dark ones would vanish on a dark toolbar
         self.palette_ = palette
-        for action, name in self._themed:
-            action.setIcon(icons.icon(name, palette))
+        self.menu_actions.retheme(palette)
         for index, name in enumerate(TAB_ICONS):
             self.tabs.setTabIcon(index, icons.icon(name, palette))
         self.week_page.view.set_theme(palette)
@@ -486,7 +269,7 @@ class MainWindow(QMainWindow):
         box.setObjectName("errorMessage")
         box.open()
 
-    def _about(self) -> None:
+    def show_about(self) -> None:
         from instainstru_desktop import __version__
 
         QMessageBox.about(
@@ -496,10 +279,7 @@ class MainWindow(QMainWindow):
             f"offline.</p><p>Log file: {self.log_path or 'none'}</p>",
         )
 
-    def _show_keys(self) -> None:
+    def show_keys(self) -> None:
         from ui.calendar.week_view import KEY_HELP
 
         QMessageBox.information(self, "Keyboard shortcuts", KEY_HELP)
-
-    def go_to_qdate(self, qdate: QDate) -> None:
-        self.week_page.go_to(qdate.toPython())  # type: ignore[arg-type]

@@ -81,8 +81,8 @@ class Session(QObject):
         self.ready.emit()
 
     def _on_start_failed(self, exc: BaseException) -> None:
-        from instainstru_desktop.bootstrap import SignInRequiredError
         from instainstru_desktop.sync.errors import Offline, Unauthenticated
+        from instainstru_desktop.sync.sign_in import SignInRequiredError
         from ui.ops import describe_error
 
         if isinstance(exc, SignInRequiredError):

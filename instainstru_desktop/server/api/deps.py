@@ -19,11 +19,13 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from instainstru_desktop.server.core.permissions import Permission, Principal, require
+from instainstru_desktop.server.core.ratelimit import SlidingWindowLimiter, StreamCounter
 from instainstru_desktop.server.core.settings import Settings
 from instainstru_desktop.server.repositories.uow import UnitOfWork
 from instainstru_desktop.server.services.answer_cache import AnswerCache
 from instainstru_desktop.server.services.auth import SignInThrottle, TokenCache, authenticate
 from instainstru_desktop.server.services.context import Caller
+from instainstru_desktop.server.services.public import ProfileCache
 from instainstru_desktop.server.services.slots import SlotCache
 
 _P = ParamSpec("_P")
@@ -45,6 +47,9 @@ class ServerContext:
     tokens: TokenCache
     slots: SlotCache
     answers: AnswerCache[bytes]  # encoded bodies: admin pages, availability
+    sign_ups: SlidingWindowLimiter
+    profiles: ProfileCache
+    public_streams: StreamCounter
     clock: Callable[[], datetime] = utc_now
 
     @property

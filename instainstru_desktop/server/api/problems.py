@@ -52,6 +52,8 @@ PROBLEMS: dict[str, tuple[int, str]] = {
     "daily_limit": (409, "Daily limit reached"),
     "weekly_limit": (409, "Weekly limit reached"),
     "slot_taken": (409, "Slot already taken"),
+    "slug_taken": (409, "Page address already taken"),
+    "email_taken": (409, "E-mail address already registered"),
     "invalid_transition": (409, "Not possible in the lesson's current state"),
     "mutation_gap": (409, "Mutations out of order"),
     "reset_required": (409, "Full download required"),

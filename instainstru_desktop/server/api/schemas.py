@@ -34,11 +34,19 @@ class Meta(BaseModel):
     protocol_version: int
     min_client_protocol: int
     server_time: datetime
+    student_pages: bool
 
 
 class TokenIn(WireModel):
     email: str = Field(min_length=1, max_length=254)
     password: str = Field(min_length=1, max_length=1024)
+
+
+class SignUpIn(WireModel):
+    name: str = Field(min_length=1, max_length=200)
+    email: str = Field(min_length=3, max_length=254)
+    password: str = Field(min_length=8, max_length=1024)
+    time_zone: str = Field(min_length=1, max_length=64)
 
 
 class UserOut(BaseModel):
@@ -97,6 +105,7 @@ class InstructorOut(BaseModel):
     email: str
     time_zone: str
     bio: str
+    slug: str
     policy: Policy
     lesson_types: list[LessonTypeOut]
     version: int
@@ -106,6 +115,7 @@ class InstructorPatch(WireModel):
     time_zone: str | None = Field(default=None, min_length=1, max_length=64)
     bio: str | None = Field(default=None, max_length=5000)
     name: str | None = Field(default=None, min_length=1, max_length=200)
+    slug: str | None = Field(default=None, min_length=2, max_length=60)
 
 
 class StudentOut(BaseModel):

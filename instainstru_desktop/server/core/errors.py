@@ -58,6 +58,14 @@ class SlotTaken(ServiceError):
     code = "slot_taken"
 
 
+class SlugTaken(ServiceError):
+    code = "slug_taken"
+
+
+class EmailTaken(ServiceError):
+    code = "email_taken"
+
+
 class MutationGap(ServiceError):
     code = "mutation_gap"
 

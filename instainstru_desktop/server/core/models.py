@@ -92,10 +92,14 @@ class User(Stamped, Base):
 
 class Instructor(Stamped, Base):
     __tablename__ = "instructors"
+    __table_args__ = (Index("uq_instructors_slug", "slug", unique=True),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), unique=True)
     bio: Mapped[str] = mapped_column(Text, default="")
+    #: The page address (``/maria-lopez``): made from the name at creation, then kept (see
+    #: ``core.slugs``); ``InstructorRepository.add`` fills it in when it is left empty.
+    slug: Mapped[str] = mapped_column(String(64), server_default=text("''"))
     min_notice_minutes: Mapped[int] = mapped_column(Integer, default=120)
     booking_horizon_days: Mapped[int] = mapped_column(Integer, default=28)
     buffer_minutes: Mapped[int] = mapped_column(Integer, default=0)

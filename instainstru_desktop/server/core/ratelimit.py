@@ -1,4 +1,4 @@
-"""Sliding-window counters for sign-in throttling.
+"""Sliding-window counters for sign-in throttling, and a ceiling on open public streams.
 
 Kept in process memory: a sign-in storm is stopped where it lands, and a restart forgetting the
 counters costs an attacker's window at most. (With several server processes each counts its own
@@ -47,3 +47,24 @@ class SlidingWindowLimiter:
             for idle in [k for k, v in self._events.items() if not v and k != key]:
                 del self._events[idle]
         return events
+
+
+class StreamCounter:
+    """How many long-lived streams are open, against a ceiling (thread-safe)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.open = 0
+        self._lock = threading.Lock()
+
+    def try_open(self) -> bool:
+        """Count one more stream; False (and nothing counted) when the ceiling is reached."""
+        with self._lock:
+            if self.open >= self.limit:
+                return False
+            self.open += 1
+            return True
+
+    def close(self) -> None:
+        with self._lock:
+            self.open -= 1

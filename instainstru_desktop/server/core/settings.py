@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     login_failures_per_email: int = Field(default=10, ge=1)
     login_attempts_per_address: int = Field(default=60, ge=1)
     login_window_seconds: int = Field(default=300, ge=1)
+    # New student accounts per client address (the pages' and the API's sign-up).
+    signups_per_address: int = Field(default=10, ge=1)
+    signup_window_seconds: int = Field(default=3600, ge=1)
 
     protocol_version: int = PROTOCOL_VERSION
     min_client_protocol: int = Field(default=1, ge=0)
@@ -45,3 +48,11 @@ class Settings(BaseSettings):
     #: When set, every request must carry it in ``X-InstaInstru-Secret`` (see ``local_guard``):
     #: the embedded server sets a fresh one per run so other local processes cannot use it.
     access_secret: SecretStr | None = Field(default=None, min_length=16)
+    #: Serve the student pages (``/``, ``/<instructor>``, ``/lessons``): on for a standalone
+    #: server, off for the one embedded in the app, which answers only the app (see ``web``).
+    web_pages: bool = True
+    #: The session cookie's Secure flag: None sets it when the request came over HTTPS (a
+    #: reverse proxy in front should pass ``--forwarded-allow-ips`` to uvicorn, or set this).
+    cookie_secure: bool | None = None
+    #: Open public live streams (``/instructors/{id}/live``) at most, per server process.
+    public_streams_max: int = Field(default=1000, ge=0)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from instainstru_desktop.server.core import slugs
 from instainstru_desktop.server.core.models import Instructor, LessonType, User, WeeklyTemplate
 from instainstru_desktop.server.repositories._locks import locking
 from instainstru_desktop.server.repositories._types import AnyRow
@@ -111,7 +112,33 @@ class InstructorRepository:
             stmt = stmt.where(Instructor.id.in_(ids))
         return [(i, u) for i, u in self._s.execute(stmt.order_by(Instructor.id))]
 
+    def by_slug(self, slug: str) -> tuple[Instructor, User] | None:
+        stmt = (
+            select(Instructor, User)
+            .join(User, User.id == Instructor.user_id)
+            .where(Instructor.slug == slug)
+        )
+        row = self._s.execute(stmt).first()
+        return None if row is None else (row[0], row[1])
+
+    def slugs_like(self, base: str) -> set[str]:
+        """Slugs in use that start with ``base`` (the candidates :func:`slugs.first_free` tries)."""
+        stmt = select(Instructor.slug).where(Instructor.slug.startswith(base, autoescape=True))
+        return set(self._s.scalars(stmt))
+
+    def directory(self) -> Sequence[tuple[Instructor, User]]:
+        """Every instructor with their user, by name (the public directory)."""
+        stmt = select(Instructor, User).join(User, User.id == Instructor.user_id)
+        return [(i, u) for i, u in self._s.execute(stmt.order_by(User.name, Instructor.id))]
+
     def add(self, instructor: Instructor) -> None:
+        """Add an instructor; one without a slug gets the first free one their name suggests
+        (the user row must exist)."""
+        if not instructor.slug:
+            user = self._s.get(User, instructor.user_id)
+            base = slugs.from_name(user.name if user is not None else "")
+            self._s.flush()
+            instructor.slug = slugs.first_free(base, self.slugs_like(base))
         self._s.add(instructor)
 
 

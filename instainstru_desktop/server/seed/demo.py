@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from instainstru_desktop.domain.zones import local_date, wall_time_to_utc, week_start, zone
+from instainstru_desktop.server.core import slugs
 from instainstru_desktop.server.core.models import (
     AuditEntry,
     AvailabilityOverride,
@@ -131,15 +132,19 @@ class _Seeder:
         self, password_hash: str
     ) -> list[tuple[str, str, list[dict[str, Any]], dict[int, list[tuple[int, int]]], bool]]:
         made = []
+        taken: set[str] = set()
         for index, (name, tz_name, bio, types, hours_key) in enumerate(INSTRUCTORS):
             email = f"{name.lower().replace(' ', '.')}@{DOMAIN}"
             user_id = self._user(email, name, "instructor", password_hash, tz_name)
             instructor_id = self.uid()
+            slug = slugs.first_free(slugs.from_name(name), taken)
+            taken.add(slug)
             self.add(
                 Instructor,
                 id=instructor_id,
                 user_id=user_id,
                 bio=bio,
+                slug=slug,
                 min_notice_minutes=120,
                 booking_horizon_days=28,
                 buffer_minutes=15 if index % 3 == 1 else 0,

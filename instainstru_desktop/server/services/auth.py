@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from instainstru_desktop.server.core.errors import RateLimited, Unauthenticated
+from instainstru_desktop.domain.errors import UnknownTimeZone
+from instainstru_desktop.domain.zones import zone
+from instainstru_desktop.server.core.errors import (
+    EmailTaken,
+    InvalidInput,
+    RateLimited,
+    Unauthenticated,
+)
 from instainstru_desktop.server.core.models import Token, User
 from instainstru_desktop.server.core.permissions import Principal, Role
 from instainstru_desktop.server.core.ratelimit import SlidingWindowLimiter
-from instainstru_desktop.server.core.security import new_token, token_digest, verify_password
-from instainstru_desktop.server.repositories.uow import UnitOfWork
+from instainstru_desktop.server.core.security import (
+    hash_password,
+    new_token,
+    token_digest,
+    verify_password,
+)
+from instainstru_desktop.server.repositories.uow import Tx, UnitOfWork
 from instainstru_desktop.server.services import views
 from instainstru_desktop.server.services.views import Json
 
@@ -46,6 +60,22 @@ def principal_of(user: User, instructor_id: str | None) -> Principal:
     )
 
 
+def check_credentials(
+    uow: UnitOfWork, throttle: SignInThrottle, *, email: str, password: str, address: str
+) -> tuple[User, str | None]:
+    """The user ``email`` and ``password`` belong to, and their instructor id; throttled."""
+    email = email.strip().lower()
+    throttle.check(email, address)
+    throttle.per_address.hit(address)
+    with uow.read() as tx:
+        user = tx.users.by_email(email)
+        instructor = tx.instructors.by_user(user.id) if user is not None else None
+    if not verify_password(user.password_hash if user else None, password) or user is None:
+        throttle.per_email.hit(email)
+        raise Unauthenticated("The email or password is not right.")
+    return user, instructor.id if instructor else None
+
+
 def sign_in(
     uow: UnitOfWork,
     throttle: SignInThrottle,
@@ -56,22 +86,100 @@ def sign_in(
     now: datetime,
     ttl: timedelta,
 ) -> Json:
-    email = email.strip().lower()
-    throttle.check(email, address)
-    throttle.per_address.hit(address)
-    with uow.read() as tx:
-        user = tx.users.by_email(email)
-        instructor = tx.instructors.by_user(user.id) if user is not None else None
-    if not verify_password(user.password_hash if user else None, password) or user is None:
-        throttle.per_email.hit(email)
-        raise Unauthenticated("The email or password is not right.")
+    user, instructor_id = check_credentials(
+        uow, throttle, email=email, password=password, address=address
+    )
+    return _signed_in(uow, user, instructor_id, now=now, ttl=ttl)
+
+
+def _signed_in(
+    uow: UnitOfWork, user: User, instructor_id: str | None, *, now: datetime, ttl: timedelta
+) -> Json:
     token = issue_token(uow, user.id, now=now, ttl=ttl)
     return {
         "access_token": token,
         "token_type": "bearer",
         "expires_at": now + ttl,
-        "user": views.user(user, instructor.id if instructor else None),
+        "user": views.user(user, instructor_id),
     }
+
+
+#: Accepted e-mail addresses: something@something.tld, no spaces (the real check is the mail).
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD = 8
+
+
+def sign_up_problems(name: str, email: str, password: str, time_zone: str) -> list[dict[str, str]]:
+    """Field errors of a new student account (empty: fine); the same for the pages and the API."""
+    errors = []
+    if not 1 <= len(name.strip()) <= 200:
+        errors.append({"field": "name", "message": "Enter your name (at most 200 characters)."})
+    if len(email) > 254 or not _EMAIL.match(email.strip()):
+        errors.append(
+            {"field": "email", "message": "Enter an e-mail address like ana@example.com."}
+        )
+    if not MIN_PASSWORD <= len(password) <= 1024:
+        errors.append({"field": "password", "message": f"Use at least {MIN_PASSWORD} characters."})
+    try:
+        zone(time_zone)
+    except UnknownTimeZone:
+        errors.append({"field": "time_zone", "message": "Choose a time zone from the list."})
+    return errors
+
+
+def sign_up(
+    uow: UnitOfWork,
+    limiter: SlidingWindowLimiter,
+    *,
+    name: str,
+    email: str,
+    password: str,
+    time_zone: str,
+    address: str,
+    now: datetime,
+    ttl: timedelta,
+) -> Json:
+    """A new student account, signed in (a token, as :func:`sign_in` answers).
+
+    Limited per client address; an e-mail already in use is refused (sign in instead).
+    """
+    wait = limiter.retry_after(address)
+    if wait is not None:
+        raise RateLimited(
+            f"Too many new accounts from here. Try again in {wait} seconds.",
+            headers={"Retry-After": str(wait)},
+        )
+    errors = sign_up_problems(name, email, password, time_zone)
+    if errors:
+        raise InvalidInput("Some fields need another look.", errors=errors)
+    limiter.hit(address)
+    email = email.strip().lower()
+    password_hash = hash_password(password)  # slow on purpose: outside the transaction
+
+    def create(tx: Tx) -> User:
+        if tx.users.by_email(email) is not None:
+            raise EmailTaken(
+                "There is already an account with this e-mail address. Sign in instead.",
+                errors=[{"field": "email", "message": "already registered"}],
+            )
+        user = User(
+            id=new_id(),
+            email=email,
+            name=name.strip(),
+            role=Role.STUDENT.value,
+            password_hash=password_hash,
+            time_zone=time_zone,
+            created_at=now,
+        )
+        tx.users.add(user)
+        return user
+
+    user = uow.run_write(create)
+    return _signed_in(uow, user, None, now=now, ttl=ttl)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
 
 
 def issue_token(uow: UnitOfWork, user_id: str, *, now: datetime, ttl: timedelta) -> str:

@@ -17,7 +17,9 @@ from instainstru_desktop.domain.bookings import (
     BookingAction,
     BookingStatus,
     can_mark_outcome,
+    duration_text,
     next_status,
+    student_change_deadline,
 )
 from instainstru_desktop.domain.errors import InvalidTransition
 from instainstru_desktop.domain.slots import check_booking
@@ -205,6 +207,8 @@ def transition_in(
     status = next_status(BookingStatus(booking.status), action)
     if action is not BookingAction.CANCEL and not can_mark_outcome(booking.start_utc, caller.now):
         raise InvalidTransition("An outcome can be recorded once the lesson has started.")
+    if action is BookingAction.CANCEL:
+        _check_student_deadline(tx, caller, booking, "cancelled")
     booking.status = status.value
     if action is BookingAction.CANCEL:
         booking.cancelled_by = caller.actor.value
@@ -225,6 +229,23 @@ def transition_in(
     return present(tx, caller.signed_in, booking.id)
 
 
+def _check_student_deadline(
+    tx: Tx, caller: Caller, booking: Booking, verb: str, min_notice: int | None = None
+) -> None:
+    """A student cancels or moves a lesson no later than the instructor's minimum notice
+    before it (see :func:`student_change_deadline`); instructors and admins at any time."""
+    if caller.signed_in.role is not Role.STUDENT:
+        return
+    if min_notice is None:
+        instructor = tx.instructors.get(booking.instructor_id)
+        min_notice = instructor.min_notice_minutes if instructor is not None else 0
+    if caller.now > student_change_deadline(booking.start_utc, min_notice):
+        raise InvalidTransition(
+            f"Lessons can be {verb} online up to {duration_text(min_notice)} before they start; "
+            "this one starts sooner. Please contact your instructor."
+        )
+
+
 def reschedule_in(tx: Tx, caller: Caller, booking_id: str, start: datetime) -> Json:
     # Whose lesson it is, read as a plain row: the booking itself is loaded only once it is
     # locked, so on PostgreSQL its status and version are those of the last commit, not of a
@@ -240,6 +261,7 @@ def reschedule_in(tx: Tx, caller: Caller, booking_id: str, start: datetime) -> J
     found = tx.instructors.for_booking(instructor_id, booking.lesson_type_id)
     if found is None:
         raise NotFound("No such instructor.")
+    _check_student_deadline(tx, caller, booking, "moved", found.min_notice_minutes)
     duration = booking.end_utc - booking.start_utc
     query = slot_query(
         tx,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
 from instainstru_desktop.domain.policies import BookingPolicy
 from instainstru_desktop.domain.zones import zone
-from instainstru_desktop.server.core.errors import NotFound
+from instainstru_desktop.server.core import slugs
+from instainstru_desktop.server.core.errors import InvalidInput, NotFound, SlugTaken
 from instainstru_desktop.server.core.models import Instructor, LessonType
 from instainstru_desktop.server.core.permissions import Owner, Permission, authorize, require
 from instainstru_desktop.server.repositories.uow import Tx, UnitOfWork
@@ -84,14 +86,18 @@ def update_profile(
 
 
 def update_profile_in(tx: Tx, caller: Caller, instructor_id: str, changes: dict[str, Any]) -> Json:
-    """Change name, time zone or bio inside ``tx`` (own / admin; the push's ``profile.update``).
+    """Change name, time zone, bio or page address inside ``tx`` (own / admin; the push's
+    ``profile.update``).
 
     The instructor row's version goes up even when only the user row changed, so the commit
-    stamps the instructor and the next pull sends it to every device in its scope.
+    stamps the instructor and the next pull sends it to every device in its scope. The slug
+    changes only when asked for: renaming keeps the address students already have.
     """
     instructor = _editable(tx, caller, instructor_id)
     if changes.get("time_zone") is not None:
         zone(changes["time_zone"])
+    if changes.get("slug") is not None and changes["slug"] != instructor.slug:
+        instructor.slug = _free_slug(tx, instructor.id, changes["slug"])
     user = tx.users.get(instructor.user_id)
     assert user is not None  # a foreign key guarantees it
     for field in ("name", "time_zone"):
@@ -113,6 +119,21 @@ def update_profile_in(tx: Tx, caller: Caller, instructor_id: str, changes: dict[
     return _view(tx, instructor.id)
 
 
+def _free_slug(tx: Tx, instructor_id: str, slug: str) -> str:
+    """``slug`` checked as a page address for ``instructor_id``; taken by another: refused."""
+    slug = slug.strip().lower()
+    problem = slugs.problem(slug)
+    if problem is not None:
+        raise InvalidInput(problem, errors=[{"field": "slug", "message": problem}])
+    found = tx.instructors.by_slug(slug)
+    if found is not None and found[0].id != instructor_id:
+        raise SlugTaken(
+            f"The address /{slug} belongs to another instructor; choose another.",
+            errors=[{"field": "slug", "message": "taken"}],
+        )
+    return slug
+
+
 def set_policy_in(tx: Tx, caller: Caller, instructor_id: str, values: dict[str, Any]) -> Json:
     instructor = _editable(tx, caller, instructor_id)
     policy = replace(policy_of(instructor), **values)
@@ -132,33 +153,121 @@ def set_policy(uow: UnitOfWork, caller: Caller, instructor_id: str, values: dict
     return view
 
 
+#: What a lesson type may hold, checked here too (not only by the API's schema) so every way
+#: in -- a route, a pushed mutation -- refuses the same values with the same words.
+_LESSON_TYPE_FIELDS = ("name", "duration_minutes", "price_cents", "currency", "color", "active")
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+def lesson_type_problems(values: dict[str, Any]) -> list[dict[str, str]]:
+    """Field errors of the lesson type fields in ``values`` (empty: all fine)."""
+    checks: dict[str, tuple[Any, str]] = {
+        "name": (
+            lambda v: isinstance(v, str) and 1 <= len(v.strip()) <= 120,
+            "1 to 120 characters",
+        ),
+        "duration_minutes": (
+            lambda v: type(v) is int and 5 <= v <= 720,
+            "a whole number of minutes from 5 to 720",
+        ),
+        "price_cents": (
+            lambda v: type(v) is int and 0 <= v <= 100_000_000,
+            "a whole number of cents from 0",
+        ),
+        "currency": (
+            lambda v: isinstance(v, str) and bool(_CURRENCY.match(v)),
+            "a three-letter ISO 4217 code such as EUR",
+        ),
+        "color": (
+            lambda v: isinstance(v, str) and bool(_COLOUR.match(v)),
+            "a colour such as #3366CC",
+        ),
+        "active": (lambda v: isinstance(v, bool), "true or false"),
+    }
+    errors = [{"field": k, "message": "not a lesson type field"} for k in values if k not in checks]
+    for field, value in values.items():
+        if field in checks and value is not None and not checks[field][0](value):
+            errors.append({"field": field, "message": checks[field][1]})
+    return errors
+
+
+def _checked(values: dict[str, Any]) -> dict[str, Any]:
+    errors = lesson_type_problems(values)
+    if errors:
+        raise InvalidInput("Some lesson type fields are not valid.", errors=errors)
+    return values
+
+
+def add_lesson_type_in(tx: Tx, caller: Caller, instructor_id: str, values: dict[str, Any]) -> Json:
+    """A new lesson type of ``instructor_id`` (own / admin), recorded in the audit log."""
+    instructor = _editable(tx, caller, instructor_id)
+    values = _checked(values)
+    missing = [f for f in _LESSON_TYPE_FIELDS if f != "active" and values.get(f) is None]
+    if missing:
+        raise InvalidInput(
+            "A lesson type needs a name, a duration, a price, a currency and a colour.",
+            errors=[{"field": f, "message": "required"} for f in missing],
+        )
+    fields = {f: values[f] for f in _LESSON_TYPE_FIELDS if values.get(f) is not None}
+    fields["name"] = fields["name"].strip()
+    fields["color"] = fields["color"].upper()
+    lesson_type = LessonType(id=new_id(), instructor_id=instructor.id, version=1, **fields)
+    lesson_type.active = fields.get("active", True)
+    tx.lesson_types.add(lesson_type)
+    record(
+        tx,
+        caller,
+        "lesson_type.add",
+        instructor_id=instructor.id,
+        details={"lesson_type_id": lesson_type.id, **fields},
+    )
+    return views.lesson_type(lesson_type)
+
+
+def update_lesson_type_in(
+    tx: Tx, caller: Caller, lesson_type_id: str, changes: dict[str, Any]
+) -> Json:
+    """Rename, re-price, re-colour, change the length of, or stop / start offering a lesson type.
+
+    Lessons already booked keep their length and the price they were booked at.
+    """
+    lesson_type = lesson_type_or_404(tx, lesson_type_id)
+    _editable(tx, caller, lesson_type.instructor_id)
+    changed = {k: v for k, v in _checked(changes).items() if v is not None}
+    if "name" in changed:
+        changed["name"] = changed["name"].strip()
+    if "color" in changed:
+        changed["color"] = changed["color"].upper()
+    for field, value in changed.items():
+        setattr(lesson_type, field, value)
+    lesson_type.version += 1
+    record(
+        tx,
+        caller,
+        "lesson_type.update",
+        instructor_id=lesson_type.instructor_id,
+        details={"lesson_type_id": lesson_type.id, **changed},
+    )
+    return views.lesson_type(lesson_type)
+
+
 def add_lesson_type(
     uow: UnitOfWork, caller: Caller, instructor_id: str, values: dict[str, Any]
 ) -> Json:
     require(caller.principal, Permission.INSTRUCTORS_EDIT)
-    with uow.write() as tx:
-        instructor = _editable(tx, caller, instructor_id)
-        lesson_type = LessonType(id=new_id(), instructor_id=instructor.id, version=1, **values)
-        tx.lesson_types.add(lesson_type)
-        view = views.lesson_type(lesson_type)
-        tx.commit()
-    return view
+    result: Json = uow.run_write(lambda tx: add_lesson_type_in(tx, caller, instructor_id, values))
+    return result
 
 
 def update_lesson_type(
     uow: UnitOfWork, caller: Caller, lesson_type_id: str, changes: dict[str, Any]
 ) -> Json:
     require(caller.principal, Permission.INSTRUCTORS_EDIT)
-    with uow.write() as tx:
-        lesson_type = lesson_type_or_404(tx, lesson_type_id)
-        _editable(tx, caller, lesson_type.instructor_id)
-        for field, value in changes.items():
-            if value is not None:
-                setattr(lesson_type, field, value)
-        lesson_type.version += 1
-        view = views.lesson_type(lesson_type)
-        tx.commit()
-    return view
+    result: Json = uow.run_write(
+        lambda tx: update_lesson_type_in(tx, caller, lesson_type_id, changes)
+    )
+    return result
 
 
 def search_students(

@@ -18,7 +18,7 @@ import orjson
 from instainstru_desktop.domain.availability import WeeklyTemplate
 from instainstru_desktop.domain.errors import InvalidTimeRange
 from instainstru_desktop.domain.policies import BookingPolicy
-from instainstru_desktop.domain.slots import OpenSlots, SlotQuery, open_slots
+from instainstru_desktop.domain.slots import OpenSlots, SlotQuery, check_booking, open_slots
 from instainstru_desktop.domain.time_ranges import TimeRange
 from instainstru_desktop.domain.zones import local_date, wall_time_to_utc, week_start, zone
 from instainstru_desktop.server.core.errors import InvalidInput, NotFound
@@ -167,8 +167,29 @@ def cached_slots(cache: SlotCache, caller: Caller, request: SlotRequest) -> byte
 
 def list_slots(uow: UnitOfWork, cache: SlotCache, caller: Caller, request: SlotRequest) -> bytes:
     """Slots anyone may browse, as the JSON body of the answer."""
+    answer, chosen = _chosen(uow, cache, caller, request)
+    return answer.body(chosen)
+
+
+def bookable_starts(
+    uow: UnitOfWork, cache: SlotCache, caller: Caller, request: SlotRequest
+) -> list[datetime]:
+    """The same starts :func:`list_slots` answers, as instants (for the student pages): one
+    computation and one kept answer serve both."""
+    answer, chosen = _chosen(uow, cache, caller, request)
+    starts = answer.open.starts
+    return [starts[i] for i in chosen]
+
+
+def _chosen(
+    uow: UnitOfWork, cache: SlotCache, caller: Caller, request: SlotRequest
+) -> tuple[SlotAnswer, Sequence[int]]:
+    """The window's answer (kept or computed) and the indexes of the starts bookable now by
+    the caller."""
     student_id = _student_of(caller)
     answer = cache.get(request.key)
+    if answer is not None and student_id is None:
+        return answer, answer.open.at(caller.now)
     with uow.read() as tx:
         if answer is None:
             generation = cache.generation(request.instructor_id)
@@ -184,7 +205,41 @@ def list_slots(uow: UnitOfWork, cache: SlotCache, caller: Caller, request: SlotR
             if student_id is not None
             else []
         )
-    return answer.body(answer.open.at(caller.now, student_busy))
+    return answer, answer.open.at(caller.now, student_busy)
+
+
+def check_start(
+    uow: UnitOfWork,
+    caller: Caller,
+    instructor_id: str,
+    lesson_type_id: str,
+    start: datetime,
+    *,
+    exclude_booking: str | None = None,
+) -> None:
+    """Raise what booking a lesson at ``start`` would be refused with right now, if anything:
+    the checks of ``bookings.create_in`` (``check_booking`` over the same inputs), without its
+    locks. Advice for a page that is about to offer the time; the booking checks again."""
+    student_id = _student_of(caller)
+    with uow.read() as tx:
+        found = tx.instructors.for_booking(instructor_id, lesson_type_id)
+        if found is None:
+            raise NotFound("No such instructor.")
+        check_bookable(found.lesson_type_instructor_id, found.active, instructor_id)
+        duration = found.duration_minutes
+        query = slot_query(
+            tx,
+            instructor_id,
+            policy_of(found),
+            zone(found.time_zone or "UTC"),
+            duration,
+            TimeRange(start, start + timedelta(minutes=duration)),
+            caller.now,
+            student_id=student_id,
+            exclude_booking=exclude_booking,
+            template=template_from(found.template),
+        )
+    check_booking(query, start)
 
 
 def _compute(tx: Tx, request: SlotRequest) -> SlotAnswer:

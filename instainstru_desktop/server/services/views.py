@@ -89,6 +89,7 @@ def instructor(i: Instructor, u: User, lesson_types: Iterable[LessonType]) -> Js
         "email": u.email,
         "time_zone": u.time_zone,
         "bio": i.bio,
+        "slug": i.slug,
         "policy": policy(i),
         "lesson_types": [lesson_type(t) for t in lesson_types],
         "version": i.version,

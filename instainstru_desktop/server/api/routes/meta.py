@@ -19,4 +19,5 @@ async def meta(context: ContextDep) -> dict[str, object]:
         "protocol_version": context.settings.protocol_version,
         "min_client_protocol": context.settings.min_client_protocol,
         "server_time": context.clock(),
+        "student_pages": context.settings.web_pages,
     }

@@ -1,0 +1,41 @@
+"""The student pages of a standalone ``instainstru-server``: server-rendered HTML.
+
+``/`` lists the instructors; ``/<slug>`` is an instructor's profile with a week of free times;
+``/<slug>/book`` books; ``/sign-in``, ``/sign-up``, ``/sign-out``; ``/lessons`` and
+``/lessons/<id>`` (with ``.ics``, cancel and reschedule) are a student's lessons. Static files
+come from ``/static`` of this server (no CDN); the templates are Jinja2, autoescaped.
+
+Every rule comes from the services the JSON API uses (``services.free_week`` arranges what
+``services.slots`` answers; booking is ``services.bookings``), never a copy.
+
+Mounted only when ``Settings.web_pages`` is on -- not on the server embedded in the desktop
+app, which answers nobody but the app (its per-run secret guard refuses browsers anyway).
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from fastapi import FastAPI
+from starlette.staticfiles import StaticFiles
+
+from instainstru_desktop.server.web import account, booking, browse, lessons
+from instainstru_desktop.server.web.headers import PageHeaders
+from instainstru_desktop.server.web.render import HERE, Pages
+
+_REGIONS = ("Africa/", "America/", "Asia/", "Atlantic/", "Australia/", "Europe/", "Indian/")
+
+
+def zone_names() -> list[str]:
+    """The zones a person picks from: every ``Region/City`` the machine knows, and UTC."""
+    names = {n for n in zoneinfo.available_timezones() if n.startswith((*_REGIONS, "Pacific/"))}
+    return ["UTC", *sorted(names)]
+
+
+def install(app: FastAPI, *, api_prefix: str) -> None:
+    """Add the pages, their static files and their security headers to ``app``."""
+    app.state.pages = Pages(zone_names())
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    for module in (account, lessons, booking, browse):  # fixed paths before /{slug}
+        app.include_router(module.router)
+    app.add_middleware(PageHeaders, api_prefix=api_prefix)

@@ -1,0 +1,107 @@
+"""Settings and account, from the window: read the profile, show the dialog, save what changed.
+
+The dialog writes nothing (see :mod:`ui.settings.settings_dialog`); this is the caller that
+does: the theme through the window, the home zone and the booking rules through the profile use
+cases (queued like every edit), and the account actions, which both end in an offer to restart
+because the session must stop: connecting to another server, and signing out.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QMessageBox
+
+from instainstru_desktop.services.views import InstructorProfile
+
+if TYPE_CHECKING:
+    from ui.shell.main_window import MainWindow
+
+
+class SettingsFlow:
+    """Opens the settings of one window and carries out what the person chose."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self._window = window
+
+    def open(self) -> None:
+        """Read the profile first, then open the dialog with it."""
+        session = self._window.session
+        iid = session.instructor_id
+        if iid is None:
+            return
+        profile = session.services.profile
+        session.ops.run_db(lambda: profile.profile(iid), self._show, what="opening settings")
+
+    def _show(self, profile: InstructorProfile) -> None:
+        from ui.account.connection_dialog import server_label
+        from ui.settings.settings_dialog import SettingsDialog
+
+        window = self._window
+        identity = window.session.core.identity
+        result = SettingsDialog.ask(
+            window,
+            profile=profile,
+            theme=window.preferences.theme,
+            server_label=server_label(window.settings.server_url),
+            account_label=f"{identity.name} ({identity.email})",
+        )
+        if result is None:
+            return
+        if result.theme != window.preferences.theme:
+            window.set_theme(result.theme)
+        services, iid, page = window.session.services, profile.instructor_id, window.week_page
+        if "time_zone" in result.changed:
+            zone = result.time_zone
+            page.run_edit(
+                lambda: services.profile.set_time_zone(iid, zone), "saving your time zone"
+            )
+        rules = result.policy_changes()
+        if rules:
+            page.run_edit(
+                lambda: services.profile.update_policy(iid, **rules), "saving your booking rules"
+            )
+        if result.account_action == "change_server":
+            self.change_server()
+        elif result.account_action == "sign_out":
+            self._sign_out()
+
+    def change_server(self) -> None:
+        from ui.account.connection_dialog import BUILT_IN, ConnectionDialog
+
+        window = self._window
+        current = window.settings.server_url or BUILT_IN
+        chosen = ConnectionDialog.ask(window, current)
+        if chosen is None or chosen == current:
+            return
+        window.preferences = window.preferences.with_server(chosen)
+        window.preferences.save()
+        self._offer_restart("InstaInstru will connect to the new server when it starts again.")
+
+    def _sign_out(self) -> None:
+        from instainstru_desktop.bootstrap import sign_out
+
+        session = self._window.session
+        if not session.is_ready:
+            return
+        settings, identity = self._window.settings, session.core.identity
+        session.ops.run_db(
+            lambda: sign_out(settings, identity),
+            lambda _none: self._offer_restart(
+                "You are signed out on this computer. Your unsent changes are kept and are sent "
+                "when you sign in again."
+            ),
+            what="signing out",
+        )
+
+    def _offer_restart(self, message: str) -> None:
+        window = self._window
+        answer = QMessageBox.question(
+            window,
+            "Restart InstaInstru?",
+            f"{message}\n\nRestart now?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            window.restart_requested = True
+            window.close()

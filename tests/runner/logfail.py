@@ -32,8 +32,11 @@ from dataclasses import dataclass
 import pytest
 
 MARK = "expect_log"
-_LOGFAIL_KEY = pytest.StashKey["LogFail"]()
-_EVERYWHERE_KEY = pytest.StashKey[list["Expected"]]()
+_LOGFAIL_KEY = pytest.StashKey["LogFail"]()  # the run's handler
+_EVERYWHERE_KEY = pytest.StashKey[list["Expected"]]()  # logfail_allow
+_EXPECTED_KEY = pytest.StashKey[list["Expected"]]()  # a test's marks
+_SEEN_KEY = pytest.StashKey[set[int]]()  # which of them a line has met
+_FAILED_KEY = pytest.StashKey[bool]()  # a phase of the test failed
 
 
 @dataclass(frozen=True)
@@ -146,13 +149,6 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     handler = config.stash.get(_LOGFAIL_KEY, None)
     if handler is not None:
         logging.getLogger().removeHandler(handler)
-
-
-_SEEN_KEY = pytest.StashKey[set[int]]()
-_FAILED_KEY = pytest.StashKey[bool]()
-
-
-_EXPECTED_KEY = pytest.StashKey[list[Expected]]()
 
 
 def _read_marks(item: pytest.Item) -> None:

@@ -9,8 +9,10 @@ each). Measured, in this order and again in reverse so drift on a shared machine
 
 * the JSON slots of the demo instructor's first lesson type for a rolling week (from today's
   midnight in Europe/London, seven days) -- the baseline;
-* the profile page showing that same week (``/maria-lopez?tz=Europe/London``): the same slot
-  answer plus the profile, the template and the week's arrangement.
+* the profile page showing that same week (``/maria-lopez?tz=Europe/London``) to a visitor not
+  signed in, on a first visit (no cookies: each answer also sets the CSRF and zone cookies): the
+  same slot answer plus the profile and the week's arrangement, the page kept rendered until a
+  commit touches the instructor (``server/web/kept.py``).
 
 Then the page's weight (the HTML with its CSS, script and icon) and the time to its first
 contentful paint in headless Chromium on loopback (median of fresh visits, zone cookie preset

@@ -20,7 +20,7 @@ from instainstru_desktop.services import (
     StatusService,
 )
 from instainstru_desktop.services.profile import ProfileService
-from instainstru_desktop.store import Store, open_store
+from instainstru_desktop.store import StorageError, Store, open_store
 from instainstru_desktop.sync.api import ApiClient
 from instainstru_desktop.sync.credentials import CredentialStore
 from instainstru_desktop.sync.engine import SyncEngine, SyncReport
@@ -79,8 +79,15 @@ class Core:
         self.live.start()
 
     def sync_now(self) -> SyncReport:
-        """One blocking sync (for "sync now" and for tests); the scheduler keeps running."""
-        return self.engine.sync_once(force_push=True)
+        """One blocking sync (for "sync now" and for tests); the scheduler keeps running.
+
+        A storage failure comes back in the report, like a network one: the status bar shows
+        it as the last sync error.
+        """
+        try:
+            return self.engine.sync_once(force_push=True)
+        except StorageError as error:
+            return SyncReport(storage_error=error)
 
     def close(self) -> None:
         self.live.stop()

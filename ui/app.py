@@ -19,16 +19,30 @@ from ui.cli import AppOptions, UsageError, parse_options
 log = logging.getLogger("instainstru")
 
 
-def _setup_logging(log_dir: Path) -> Path:
-    """Log to a rotating file in the data folder: the place a support person asks for."""
-    log_dir.mkdir(parents=True, exist_ok=True)
+def _setup_logging(log_dir: Path) -> Path | None:
+    """Log to a rotating file in the data folder: the place a support person asks for.
+
+    A data folder that cannot be written (read-only disk, no permission) must not stop the app
+    before its window exists: it logs to stderr then, and the window tells the person about the
+    folder when the core fails to open its files there. Returns the log file (None: stderr).
+    """
     path = log_dir / "instainstru.log"
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3)
+    handler: logging.Handler
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3)
+    except OSError as error:
+        handler, where = logging.StreamHandler(sys.stderr), None
+        problem = f"cannot write the log file {path} ({error.strerror or error}): logging to stderr"
+    else:
+        where, problem = path, ""
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
-    return path
+    if problem:
+        log.warning(problem)
+    return where
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -32,8 +32,9 @@ def start_embedded_server(database_file: Path, *, seed_demo: bool) -> tuple[str,
     Blocking (imports and the first-run demo seed take a moment): call it off the UI thread.
     """
     from instainstru_desktop.server.embedded import EmbeddedServer
+    from instainstru_desktop.store import require_writable_folder
 
-    database_file.parent.mkdir(parents=True, exist_ok=True)
+    require_writable_folder(database_file.parent)  # a sentence about the folder, not a trace
     server = EmbeddedServer(f"sqlite:///{database_file}", seed_demo=seed_demo)
     base_url = server.start()
     return base_url, server

@@ -25,20 +25,33 @@ instructor's clock shows W or later**. Examples for a range 01:00-04:00 (every d
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from instainstru_desktop.domain._clock import first_instant_with_new_offset, from_us, to_us
 from instainstru_desktop.domain.errors import InvalidTimeRange, UnknownTimeZone
 from instainstru_desktop.domain.time_ranges import MINUTES_PER_DAY, TimeRange
 
 
+@cache
+def iana_zone_names() -> frozenset[str]:
+    """The IANA zone names this machine knows (``zoneinfo.available_timezones()``).
+
+    Without ``localtime``: on Debian it is a link to the machine's own zone, which means a
+    different place on every machine and which no client can resolve.
+    """
+    return frozenset(available_timezones() - {"localtime"})
+
+
 def zone(name: str) -> ZoneInfo:
     """Look up an IANA zone by name; unknown, empty or malformed names raise UnknownTimeZone.
 
     The rule: an instructor's zone decides what every wall-clock time means, so a zone that
-    cannot be resolved is refused up front instead of silently falling back to UTC.
+    cannot be resolved is refused up front instead of silently falling back to UTC. Only names
+    of the IANA list count: ``ZoneInfo`` would also open files beside it (``right/UTC``,
+    ``posixrules``, ``localtime``) that other machines do not have or read differently.
     """
-    if not isinstance(name, str) or not name or name != name.strip():
+    if not isinstance(name, str) or name not in iana_zone_names():
         raise UnknownTimeZone(f"unknown time zone: {name!r}")
     try:
         return ZoneInfo(name)

@@ -39,6 +39,7 @@ from instainstru_desktop.server.core.db import Database
 from instainstru_desktop.server.core.events import EventHub, PostgresListener
 from instainstru_desktop.server.core.ratelimit import SlidingWindowLimiter, StreamCounter
 from instainstru_desktop.server.core.settings import Settings
+from instainstru_desktop.server.core.wire import TEXT_PATTERN
 from instainstru_desktop.server.repositories.uow import UnitOfWork
 from instainstru_desktop.server.seed import demo as seed
 from instainstru_desktop.server.services.answer_cache import AnswerCache
@@ -125,10 +126,13 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         lifespan=lifespan,
     )
     app.state.context = context
+    if settings.web_pages:
+        # Pages first: routes are tried in order, and a page's path would otherwise be tried
+        # against every API route before its own (their paths never overlap: every API path
+        # has at least three segments, /api/v1/...).
+        install_web(app, api_prefix=API_PREFIX)
     for module in ROUTERS:
         app.include_router(module.router, prefix=API_PREFIX)
-    if settings.web_pages:
-        install_web(app, api_prefix=API_PREFIX)
     problems.install(app)
     app.add_middleware(
         problems.RequestGuard,
@@ -143,7 +147,8 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
-    """The OpenAPI document, with every error documented as application/problem+json."""
+    """The OpenAPI document, with every error documented as application/problem+json, and the
+    request guard's rule on every text parameter (no control characters in a path or query)."""
     if app.openapi_schema is not None:
         return app.openapi_schema
     schema = get_openapi(title=app.title, version=app.version, routes=app.routes)
@@ -154,8 +159,17 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     problem_ref = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
     for path in schema.get("paths", {}).values():
         for operation in path.values():
+            for parameter in operation.get("parameters", ()):
+                _state_text_rule(parameter["schema"])
             responses = operation.setdefault("responses", {})
             for status in _ERROR_STATUSES:
                 responses[status] = {"description": "Problem (RFC 9457)", "content": problem_ref}
     app.openapi_schema = schema
     return schema
+
+
+def _state_text_rule(schema: dict[str, Any]) -> None:
+    """Give a string parameter without a pattern of its own the rule the request guard keeps."""
+    for option in schema.get("anyOf", [schema]):
+        if option.get("type") == "string" and not {"pattern", "enum", "format"} & option.keys():
+            option["pattern"] = TEXT_PATTERN

@@ -6,12 +6,12 @@ import argparse
 import logging
 import os
 import sys
-
-import uvicorn
+from typing import Any
 
 from instainstru_desktop.server.app import create_app
 from instainstru_desktop.server.core.settings import Settings
 from instainstru_desktop.server.seed.demo import DEMO_ADMIN, DEMO_INSTRUCTOR
+from instainstru_desktop.server.serving import Server
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -33,6 +33,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--seed-demo", action="store_true", help="fill an empty database with the demo studio"
     )
     parser.add_argument(
+        "--forwarded-allow-ips",
+        default=None,
+        metavar="ADDRESSES",
+        help="reverse proxies whose X-Forwarded-For headers name the client: comma separated "
+        "addresses or networks (default: INSTAINSTRU_SERVER_FORWARDED_ALLOW_IPS, else none)",
+    )
+    parser.add_argument(
         "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
     )
     return parser.parse_args(argv)
@@ -41,7 +48,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s %(message)s")
-    settings = Settings(database_url=args.database_url, seed_demo=args.seed_demo)
+    chosen: dict[str, Any] = {"database_url": args.database_url, "seed_demo": args.seed_demo}
+    if args.forwarded_allow_ips is not None:
+        chosen["forwarded_allow_ips"] = args.forwarded_allow_ips
+    settings = Settings(**chosen)
     try:
         app = create_app(settings)
     except Exception as exc:  # a bad URL or an unreachable database: say so, no traceback
@@ -52,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
             f"Demo admin: {DEMO_ADMIN.email} / {DEMO_ADMIN.password}; demo instructor: "
             f"{DEMO_INSTRUCTOR.email} / {DEMO_INSTRUCTOR.password}"
         )
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    Server(app, host=args.host, port=args.port, log_level=args.log_level).run()
     return 0
 
 

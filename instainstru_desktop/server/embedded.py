@@ -22,7 +22,6 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any
 
-import uvicorn
 from fastapi import FastAPI
 from pydantic import SecretStr
 
@@ -30,6 +29,7 @@ from instainstru_desktop.server.api.local_guard import SECRET_HEADER
 from instainstru_desktop.server.app import create_app
 from instainstru_desktop.server.core.settings import Settings
 from instainstru_desktop.server.seed.demo import DEMO_INSTRUCTOR
+from instainstru_desktop.server.serving import Server
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +42,11 @@ class EmbeddedServerError(RuntimeError):
     """The embedded server could not start (or stop) in time; the message says why."""
 
 
-class _Server(uvicorn.Server):
-    """uvicorn that signals readiness and leaves signal handling to the host application."""
+class _Server(Server):
+    """The server that signals readiness and leaves signal handling to the host application."""
 
-    def __init__(self, config: uvicorn.Config, ready: threading.Event) -> None:
-        super().__init__(config)
+    def __init__(self, app: FastAPI, ready: threading.Event, **options: Any) -> None:
+        super().__init__(app, **options)
         self._ready = ready
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
@@ -125,10 +125,7 @@ class EmbeddedServer:
         sock.listen(256)
         self._socket = sock
         port = sock.getsockname()[1]
-        config = uvicorn.Config(
-            app, log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=2
-        )
-        self._server = _Server(config, self._ready)
+        self._server = _Server(app, self._ready, log_level="warning", access_log=False)
         self._thread = threading.Thread(target=self._serve, name="instainstru-server", daemon=True)
         self._thread.start()
         if not self._ready.wait(timeout) or self._failure is not None:
@@ -153,11 +150,9 @@ class EmbeddedServer:
                 self._ready.set()
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Stop serving and wait for the thread; open event streams are ended first."""
+        """Stop serving and wait for the thread (open event streams end as shutdown begins)."""
         server, thread = self._server, self._thread
         if server is not None:
-            if self.app is not None:
-                self.app.state.context.uow.hub.close()  # end open event streams first
             server.should_exit = True
         if thread is not None:
             thread.join(timeout)

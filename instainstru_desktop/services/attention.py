@@ -1,6 +1,7 @@
 """The needs-attention list: conflicts the server recorded and edits it refused, with ways out.
 
-Items are named ``conflict:<id>`` or ``mutation:<outbox id>``. The ways out:
+Items are named ``conflict:<id>``, ``mutation:<outbox id>`` or ``notice:<id>`` (something a
+repair settled that the person must hear about: it can only be dismissed). The ways out:
 
 - ``keep``: a conflict is resolved as "kept" (the lesson stays, the hours stay); a refused edit
   is dismissed (the server's truth, already shown, stands);
@@ -31,6 +32,7 @@ from instainstru_desktop.services.views import AttentionItem, Changed, LessonCar
 from instainstru_desktop.store import UnitOfWork
 from instainstru_desktop.store.mirror import instant
 from instainstru_desktop.store.records import ConflictRecord
+from instainstru_desktop.store.repositories.notices import NoticeRecord
 from instainstru_desktop.store.repositories.outbox import OutboxMutation
 
 _WHAT = {
@@ -62,10 +64,11 @@ class OpenItems:
     conflicts: list[ConflictRecord]
     refusals: list[OutboxMutation]  # refused here, not (yet) paired with a server record
     pairs: dict[str, OutboxMutation]  # conflict id -> the refused edit it records
+    notices: list[NoticeRecord]
 
     @property
     def count(self) -> int:
-        return len(self.conflicts) + len(self.refusals)
+        return len(self.conflicts) + len(self.refusals) + len(self.notices)
 
 
 def open_items(uow: UnitOfWork, instructor_id: str | None = None) -> OpenItems:
@@ -85,7 +88,7 @@ def open_items(uow: UnitOfWork, instructor_id: str | None = None) -> OpenItems:
                 pairs[conflict.id] = mutation
                 refusals.remove(mutation)
                 break
-    return OpenItems(conflicts, refusals, pairs)
+    return OpenItems(conflicts, refusals, pairs, uow.notices.open())
 
 
 class AttentionService(UseCases):
@@ -97,6 +100,16 @@ class AttentionService(UseCases):
             found = open_items(uow, instructor_id)
             items = [self._conflict_item(uow, c, found.pairs.get(c.id)) for c in found.conflicts]
             items.extend(self._mutation_item(uow, m) for m in found.refusals)
+        items.extend(
+            AttentionItem(
+                item_id=f"notice:{n.id}",
+                kind=n.kind,
+                message=n.message,
+                created_at=parse_instant(n.created_at),
+                actions=("keep",),
+            )
+            for n in found.notices
+        )
         return sorted(items, key=lambda i: i.created_at)
 
     def count(self) -> int:
@@ -107,7 +120,11 @@ class AttentionService(UseCases):
         """Accept things as they are now."""
         kind, key = _split(item_id)
         with self._store.uow() as uow:
-            if kind == "conflict":
+            if kind == "notice":
+                if not key.isdigit() or not uow.notices.dismiss(int(key)):
+                    raise UnknownItemError("This notice has already been dismissed.")
+                changed = Changed(attention=True)
+            elif kind == "conflict":
                 changed = self._resolve(uow, key, "kept", None)
             else:
                 mutation = self._rejected(uow, key)
@@ -122,7 +139,7 @@ class AttentionService(UseCases):
         reason = reason.strip()
         if not reason:
             raise InvalidInputError("Say why the lesson is cancelled; the student will see it.")
-        kind, key = _split(item_id)
+        kind, key = _split(item_id, decisions=True)
         with self._store.uow() as uow:
             if kind == "conflict" and self._conflict(uow, key).booking_id:
                 changed = self._resolve(uow, key, "cancelled", reason)
@@ -147,7 +164,7 @@ class AttentionService(UseCases):
 
     def reapply(self, item_id: str) -> Changed:
         """Try again: send a refused edit once more (and settle its record as "reapplied")."""
-        kind, key = _split(item_id)
+        kind, key = _split(item_id, decisions=True)
         with self._store.uow() as uow:
             mutation = self._pair(uow, key) if kind == "conflict" else self._rejected(uow, key)
             changed = Changed(attention=True)
@@ -261,10 +278,13 @@ class AttentionService(UseCases):
         )
 
 
-def _split(item_id: str) -> tuple[str, str]:
+def _split(item_id: str, *, decisions: bool = False) -> tuple[str, str]:
+    """``decisions``: the item must offer a decision (a notice can only be dismissed)."""
     kind, _, key = item_id.partition(":")
-    if kind not in ("conflict", "mutation") or not key:
+    if kind not in ("conflict", "mutation", "notice") or not key:
         raise UnknownItemError(f"Unknown attention item {item_id!r}.")
+    if decisions and kind == "notice":
+        raise InvalidInputError("This notice can only be dismissed.")
     return kind, key
 
 

@@ -10,6 +10,7 @@ from instainstru_desktop.services._base import UseCases, touched
 from instainstru_desktop.services._convert import parse_instant
 from instainstru_desktop.services.attention import open_items
 from instainstru_desktop.services.views import Changed, MutationOutcome, SyncStatus
+from instainstru_desktop.store import StorageError
 
 #: Beyond this many bookings a sync counts as changing everything (a first download, a long
 #: offline spell): one read of each view is then cheaper than looking up every booking.
@@ -22,16 +23,29 @@ class StatusService(UseCases):
     """What the status bar polls (cheap: a few counts in one read)."""
 
     def status(self) -> SyncStatus:
-        with self._store.read() as uow:
-            state = uow.sync_state.get()
-            pending = uow.outbox.open_count()
-            attention = open_items(uow).count
+        """The status; a storage failure of the last sync is its last error. If the file cannot
+        even be read for this, the status says so instead of claiming nothing is waiting."""
+        trouble = self._store.trouble
+        try:
+            with self._store.read() as uow:
+                state = uow.sync_state.get()
+                pending = uow.outbox.open_count()
+                attention = open_items(uow).count
+        except StorageError as error:
+            return SyncStatus(
+                online=False,
+                pending_changes=0,
+                needs_attention=0,
+                last_sync=None,
+                last_error=error.message,
+                pending_known=False,
+            )
         return SyncStatus(
             online=state.online,
             pending_changes=pending,
             needs_attention=attention,
             last_sync=parse_instant(state.last_pull_at) if state.last_pull_at else None,
-            last_error=state.last_error or "",
+            last_error=trouble.message if trouble is not None else state.last_error or "",
             extra={"client_id": state.client_id, "cursor": state.cursor},
         )
 

@@ -102,6 +102,7 @@ class SyncStatus:
     last_sync: datetime | None
     last_error: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    pending_known: bool = True  # False: the local file could not be read to count them
 
 
 @dataclass(frozen=True, slots=True)

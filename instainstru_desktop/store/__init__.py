@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from instainstru_desktop.store.checkup import examine
 from instainstru_desktop.store.db import BUSY_TIMEOUT_MS, Database, open_database
 from instainstru_desktop.store.errors import (
     DatabaseCorruptError,
@@ -19,15 +20,35 @@ from instainstru_desktop.store.errors import (
     StorageBugError,
     StorageEnvironmentError,
     StorageError,
+    require_writable_folder,
 )
+from instainstru_desktop.store.footprint import read_footprint
+from instainstru_desktop.store.rescue import RescueReport, set_aside
 from instainstru_desktop.store.uow import Clock, Store, UnitOfWork, utc_now
 
 
 def open_store(
     path: Path, *, clock: Clock = utc_now, busy_timeout_ms: int = BUSY_TIMEOUT_MS
 ) -> Store:
-    """Upgrade (backing up first) and open the cache file at ``path``."""
-    return Store(open_database(path, busy_timeout_ms=busy_timeout_ms), clock=clock)
+    """Check, upgrade (backing up first) and open the cache file at ``path``.
+
+    A damaged file is moved aside and rebuilt with the edits that could be read back; the
+    store's :attr:`~Store.rescue` then says what was recovered and what was not.
+    """
+    footprint = read_footprint(path)
+    damage = examine(path, footprint, timeout=busy_timeout_ms / 1000)
+    rescue = set_aside(path, damage, footprint, clock()) if damage is not None else None
+    if rescue is not None:
+        rescue.lay_foundation(path)
+    store = Store(open_database(path, busy_timeout_ms=busy_timeout_ms), clock=clock)
+    try:
+        if rescue is not None:
+            store.rescue = rescue.adopt(store)
+        store.keep_safe(backup=True)
+    except BaseException:
+        store.close()
+        raise
+    return store
 
 
 __all__ = [
@@ -39,11 +60,13 @@ __all__ = [
     "DatabaseUnwritableError",
     "DiskFullError",
     "MigrationError",
+    "RescueReport",
     "StorageBugError",
     "StorageEnvironmentError",
     "StorageError",
     "Store",
     "UnitOfWork",
     "open_store",
+    "require_writable_folder",
     "utc_now",
 ]

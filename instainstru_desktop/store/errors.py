@@ -8,6 +8,8 @@ text, which changes between SQLite versions.
 
 from __future__ import annotations
 
+import errno
+import os
 import sqlite3
 from pathlib import Path
 
@@ -75,6 +77,38 @@ class StorageBugError(StorageError):
     """The program asked the database for something wrong (constraint, SQL error): a bug."""
 
 
+def require_writable_folder(folder: Path) -> None:
+    """Create ``folder`` if needed; raise a typed error if the app cannot write there.
+
+    Checked before anything is opened in it, so a read-only disk or a folder without permission
+    ends in a sentence about the folder, not in whichever file happened to be written first.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise folder_error(folder, error) from error
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise DatabaseUnwritableError(
+            f"The folder for your local data cannot be written ({folder}): it is read-only or "
+            "you lack permission. Check the folder's permissions and that the disk is connected."
+        )
+
+
+def folder_error(folder: Path, error: OSError) -> StorageEnvironmentError:
+    """The typed error for a failure to create or write in the data folder."""
+    if error.errno == errno.ENOSPC:
+        return DiskFullError(
+            f"The disk holding your local data is full ({folder}). Free some space; "
+            "your unsynced changes are kept."
+        )
+    in_the_way = error.errno in (errno.EEXIST, errno.ENOTDIR)
+    reason = "a file with that name is in the way" if in_the_way else error.strerror or str(error)
+    return DatabaseUnwritableError(
+        f"The folder for your local data cannot be written ({folder}): {reason}. "
+        "Check the folder's permissions and that the disk is connected."
+    )
+
+
 def _primary_code(error: sqlite3.Error) -> int | None:
     code = getattr(error, "sqlite_errorcode", None)
     return None if code is None else int(code) & 0xFF
@@ -104,8 +138,9 @@ def classify(error: BaseException, path: Path | None = None) -> StorageError:
         )
     if code in (SQLITE_CORRUPT, SQLITE_NOTADB):
         return DatabaseCorruptError(
-            f"The local data file is damaged{where}. Restore its backup or remove it to "
-            "download your data again (unsynced changes in it would be lost)."
+            f"The local data file is damaged{where}. Close InstaInstru and open it again to "
+            "repair it: the file is kept, the changes that can still be read from it are sent, "
+            "and your data is downloaded again."
         )
     if code == SQLITE_NOMEM:
         return StorageEnvironmentError("The computer ran out of memory while saving your data.")

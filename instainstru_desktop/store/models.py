@@ -205,3 +205,19 @@ class SyncStateRow(Base):
     online: Mapped[bool] = mapped_column(Boolean, default=False)  # schema 2
     last_error: Mapped[str | None] = mapped_column(Text)  # schema 2
     last_push_at: Mapped[str | None] = mapped_column(Text)  # schema 2
+    #: Set when the cache was rebuilt from a damaged one: ids from here on may already be used
+    #: on the server, until it says how far it got (schema 4).
+    ids_unconfirmed_from: Mapped[int | None] = mapped_column(Integer)
+
+
+class Notice(Base):
+    """Something the person must hear about that sync settled without them (schema 4): changes
+    that could not be recovered, a damaged cache that was rebuilt."""
+
+    __tablename__ = "notices"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(Text)
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[str] = mapped_column(Text)
+    dismissed: Mapped[bool] = mapped_column(Boolean, default=False)

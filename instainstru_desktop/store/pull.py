@@ -2,6 +2,11 @@
 
 The caller runs this in one transaction, so the cursor only ever advances with the rows it
 covers: a crash mid-page leaves the old cursor and none of the page's rows.
+
+A page lists rows and tombstones apart, without their order. A row in a page exists on the
+server (a deleted row is never sent), so a tombstone of the same key in the same page is older
+than it -- the key was deleted and then written again -- and is skipped: applying it would
+delete hours the server has.
 """
 
 from __future__ import annotations
@@ -53,6 +58,7 @@ class PullApplier:
     def apply(self, page: Mapping[str, Any], *, now: str) -> PageSummary:
         counts: dict[str, int] = {}
         keys: dict[str, set[str]] = defaultdict(set)
+        tombstones = _tombstones_by_entity(page.get("tombstones") or ())
         for entity in ENTITIES:
             items = page.get(entity.page_field) or ()
             if not items:
@@ -61,9 +67,12 @@ class PullApplier:
             self._mirror.upsert(entity.name, rows)
             self._changes.absorb(entity, rows)
             counts[entity.name] = len(rows)
-            if entity.name in ("booking", "override", "template"):
+            if entity.name in ("booking", "override", "template") or entity.name in tombstones:
                 keys[entity.name].update(map(entity.key_of_params, rows))
-        deleted = self._apply_tombstones(page.get("tombstones") or (), keys)
+            if entity.name in tombstones:  # deleted, then written again: the row stands
+                standing = keys[entity.name]
+                tombstones[entity.name] = [k for k in tombstones[entity.name] if k not in standing]
+        deleted = self._apply_tombstones(tombstones, keys)
         kinds = frozenset(counts) | {entity for entity, ids in keys.items() if ids}
         self._state.update(cursor=str(page["cursor"]), last_pull_at=now)
         self._changes.rebase_all()
@@ -78,16 +87,22 @@ class PullApplier:
             kinds=kinds,
         )
 
-    def _apply_tombstones(self, tombstones: Any, keys: dict[str, set[str]]) -> int:
-        by_entity: dict[str, list[str]] = defaultdict(list)
-        for tombstone in tombstones:
-            entity = str(tombstone["entity"])
-            if entity not in BY_NAME:
-                log.warning("ignoring a tombstone of unknown kind %r", entity)
+    def _apply_tombstones(self, tombstones: dict[str, list[str]], keys: dict[str, set[str]]) -> int:
+        for entity, ids in tombstones.items():
+            if not ids:
                 continue
-            by_entity[entity].append(str(tombstone["id"]))
-        for entity, ids in by_entity.items():
             self._mirror.delete(entity, ids)
             self._changes.absorb_deleted(entity, ids)
             keys[entity].update(ids)
-        return sum(len(ids) for ids in by_entity.values())
+        return sum(len(ids) for ids in tombstones.values())
+
+
+def _tombstones_by_entity(tombstones: Any) -> dict[str, list[str]]:
+    by_entity: dict[str, list[str]] = defaultdict(list)
+    for tombstone in tombstones:
+        entity = str(tombstone["entity"])
+        if entity not in BY_NAME:
+            log.warning("ignoring a tombstone of unknown kind %r", entity)
+            continue
+        by_entity[entity].append(str(tombstone["id"]))
+    return by_entity

@@ -7,6 +7,8 @@ atomic. Database errors leave it typed (see :mod:`instainstru_desktop.store.erro
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 from types import TracebackType
@@ -15,8 +17,10 @@ from typing import Self
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from instainstru_desktop.store.backups import backup_if_due
 from instainstru_desktop.store.db import Database
 from instainstru_desktop.store.errors import StorageError, classify
+from instainstru_desktop.store.footprint import Footprint, write_footprint
 from instainstru_desktop.store.local_changes import LocalChanges
 from instainstru_desktop.store.mirror import instant_text, precise_text
 from instainstru_desktop.store.pull import PullApplier
@@ -25,12 +29,15 @@ from instainstru_desktop.store.repositories.bookings import BookingRepository
 from instainstru_desktop.store.repositories.catalog import CatalogRepository
 from instainstru_desktop.store.repositories.conflicts import ConflictRepository
 from instainstru_desktop.store.repositories.mirror import MirrorRepository
+from instainstru_desktop.store.repositories.notices import NoticeRepository
 from instainstru_desktop.store.repositories.outbox import OutboxRepository
 from instainstru_desktop.store.repositories.outbox_recovery import OutboxRecovery
 from instainstru_desktop.store.repositories.refusals import RefusalRepository
-from instainstru_desktop.store.repositories.sync_state import SyncStateRepository
+from instainstru_desktop.store.repositories.sync_state import START_CURSOR, SyncStateRepository
+from instainstru_desktop.store.rescue import RescueReport
 
 Clock = Callable[[], datetime]
+log = logging.getLogger(__name__)
 
 
 def utc_now() -> datetime:
@@ -46,6 +53,7 @@ class UnitOfWork:
     bookings: BookingRepository
     conflicts: ConflictRepository
     mirror: MirrorRepository
+    notices: NoticeRepository
     outbox: OutboxRepository
     refusals: RefusalRepository
     recovery: OutboxRecovery
@@ -75,6 +83,7 @@ class UnitOfWork:
         self.bookings = BookingRepository(session)
         self.conflicts = ConflictRepository(session)
         self.mirror = MirrorRepository(session)
+        self.notices = NoticeRepository(session)
         self.outbox = OutboxRepository(session)
         self.refusals = RefusalRepository(session)
         self.recovery = OutboxRecovery(session)
@@ -111,11 +120,18 @@ class UnitOfWork:
 
 
 class Store:
-    """Entry point of the local cache: units of work over one opened database file."""
+    """Entry point of the local cache: units of work over one opened database file.
+
+    Besides transactions it keeps the file safe (see :meth:`keep_safe`) and holds, for the
+    status bar, the storage failure of the last sync (the file may be too damaged to record it).
+    """
 
     def __init__(self, database: Database, *, clock: Clock = utc_now) -> None:
         self.database = database
         self.clock = clock
+        self.rescue: RescueReport | None = None  # set when the file was rebuilt at open
+        self.trouble: StorageError | None = None
+        self._footprint: Footprint | None = None
         with self.uow() as uow:
             uow.sync_state.ensure()
             uow.commit()
@@ -128,5 +144,36 @@ class Store:
         """A read-only unit of work: a consistent snapshot that never blocks a writer."""
         return UnitOfWork(self.database, write=False, clock=self.clock)
 
+    def sync_failed(self, error: StorageError) -> None:
+        """A sync stopped on a storage failure: it is the last sync error until one succeeds."""
+        self.trouble = error
+
+    def sync_finished(self) -> None:
+        """A sync ran through: storage works; refresh the footprint and the daily backup."""
+        self.trouble = None
+        self.keep_safe(backup=True)
+
+    def keep_safe(self, *, backup: bool) -> None:
+        """Record the footprint if it changed and (``backup``) write the daily copy if due.
+
+        A failure here is logged, not raised: it must not stop a sync or a start, and the next
+        call tries again.
+        """
+        path = self.database.path
+        try:
+            with self.read() as uow:
+                state = uow.sync_state.get()
+            footprint = Footprint(
+                state.client_id, state.next_mutation_id, synced=state.cursor != START_CURSOR
+            )
+            if footprint != self._footprint:
+                write_footprint(path, footprint)
+                self._footprint = footprint
+            if backup and (footprint.synced or footprint.next_mutation_id > 1):
+                backup_if_due(path, self.clock())
+        except (OSError, sqlite3.Error, StorageError) as error:
+            log.warning("could not keep a safety copy of %s: %s", path, error)
+
     def close(self) -> None:
+        self.keep_safe(backup=False)
         self.database.close()

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from instainstru_desktop.store import Store
+from instainstru_desktop.store import StorageError, Store
 from instainstru_desktop.store.mirror import Subject, instant_text, parse_instant, precise_text
 from instainstru_desktop.store.repositories.outbox import RETENTION, OutboxMutation
 from instainstru_desktop.store.repositories.sync_state import cursor_seq
@@ -69,6 +69,7 @@ class SyncReport:
     resent: int = 0  # mutations sent again because the server had lost them
     cancelled: bool = False
     error: ApiError | None = None
+    storage_error: StorageError | None = None  # the local file failed (the sync raised it)
     # What the sync changed locally, so views re-read only that: the rows a pull wrote or
     # deleted, and the rows of every answered edit (their pending marks go, or they fall back)
     booking_ids: set[str] = field(default_factory=set)
@@ -97,7 +98,7 @@ class SyncReport:
 
     @property
     def ok(self) -> bool:
-        return self.error is None and not self.cancelled
+        return self.error is None and self.storage_error is None and not self.cancelled
 
 
 class SyncEngine:
@@ -134,7 +135,8 @@ class SyncEngine:
         """Push what is due, then pull everything new. Blocking; run it off the UI thread.
 
         ``force_push`` sends even if the outbox is backing off (the server is known to be back).
-        API failures are returned in :attr:`SyncReport.error`, not raised; storage errors raise.
+        API failures are returned in :attr:`SyncReport.error`, not raised; storage errors raise
+        (and stay the store's last sync error until a sync runs through).
         """
         with self._lock:
             report = SyncReport()
@@ -155,6 +157,10 @@ class SyncEngine:
                 report.error = error
                 self._record_contact(error)
                 log.info("sync stopped: %r", error)
+            except StorageError as error:
+                self._store.sync_failed(error)
+                raise
+            self._store.sync_finished()
             return report
 
     def next_attempt(self) -> datetime | None:

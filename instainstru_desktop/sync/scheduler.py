@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from instainstru_desktop.store import StorageError
 from instainstru_desktop.sync.backoff import Backoff
 from instainstru_desktop.sync.engine import SyncEngine, SyncReport
 
@@ -101,11 +102,15 @@ class SyncScheduler:
             if not woke:
                 log.debug("periodic sync")
             try:
-                report = self._engine.sync_once(cancel=self._stop, force_push=force)
+                report: SyncReport | None = self._engine.sync_once(
+                    cancel=self._stop, force_push=force
+                )
                 failures = 0
-            except Exception:  # storage errors: reported, and the loop carries on
+            except Exception as error:  # storage errors: reported, and the loop carries on
                 log.exception("sync failed")
-                report = None
+                report = (
+                    SyncReport(storage_error=error) if isinstance(error, StorageError) else None
+                )
                 failures += 1
             last_run = time.monotonic()
             self.runs += 1

@@ -25,7 +25,7 @@ from instainstru_desktop.server.repositories import BookingFilter
 from instainstru_desktop.server.repositories.uow import UnitOfWork
 from instainstru_desktop.server.services.answer_cache import AnswerCache
 from instainstru_desktop.server.services.instructors import policy_of
-from instainstru_desktop.server.services.slots import slot_query
+from instainstru_desktop.server.services.slots import SlotRequest, slot_query
 from tests.server.helpers import T0, FakeClock, Person, Studio, iso
 
 API = "/api/v1"
@@ -203,13 +203,13 @@ def test_another_instructors_change_keeps_the_answer(
 
 
 def _key(teacher: Person) -> Any:
-    return (
-        teacher.instructor_id,
-        teacher.lesson_type_id,
+    return SlotRequest(
+        teacher.instructor_id or "",
+        teacher.lesson_type_id or "",
         T0,
         T0 + timedelta(days=7),
         "America/Chicago",
-    )
+    ).key
 
 
 def _book_other(

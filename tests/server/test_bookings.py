@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from fastapi.testclient import TestClient
 
-from tests.server.helpers import FakeClock, Person, Studio, iso
+from instainstru_desktop.server.repositories.uow import UnitOfWork
+from tests.server.helpers import FakeClock, Person, Studio, add_instructor, add_user, iso, sign
 
 API = "/api/v1"
 
@@ -120,6 +121,32 @@ def test_reschedule_runs_the_booking_rules(
     assert same.json()["start"] == iso(day.replace(hour=10, minute=30))
     assert same.json()["version"] == 2
     assert second["status"] == "confirmed"
+
+
+def test_reschedule_into_its_own_time_passes_buffer_and_daily_limit(
+    client: TestClient, uow: UnitOfWork, clock: FakeClock
+) -> None:
+    """A 15-minute buffer and a limit of one lesson a day: moving the day's only lesson 15
+    minutes later overlaps nothing but itself, so the move is allowed; the same move of another
+    lesson onto that day is still refused."""
+    teacher = sign(uow, add_instructor(uow, "Bea Buffer", buffer_minutes=15, daily_limit=1))
+    student = sign(uow, add_user(uow, "student", "Sol Student"))
+    day = clock.now + timedelta(days=2)
+    lesson = book(client, student, teacher, day.replace(hour=10)).json()
+    moved = client.post(
+        f"{API}/bookings/{lesson['id']}/reschedule",
+        json={"start": iso(day.replace(hour=10, minute=15))},
+        headers=student.headers,
+    )
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["start"] == iso(day.replace(hour=10, minute=15))
+    other = book(client, student, teacher, (day + timedelta(days=1)).replace(hour=10)).json()
+    onto_full_day = client.post(
+        f"{API}/bookings/{other['id']}/reschedule",
+        json={"start": iso(day.replace(hour=14))},
+        headers=student.headers,
+    )
+    assert onto_full_day.json()["code"] == "daily_limit"
 
 
 def test_history_records_who_what_when_and_device(

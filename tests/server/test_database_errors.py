@@ -166,3 +166,4 @@ def test_other_database_errors_stay_faults(
             headers=studio.instructors[0].headers,
         )
     assert_problem(response, 500, "internal_error")
+    assert response.headers["connection"] == "close"  # the server drops the connection next

@@ -162,8 +162,11 @@ def _db_time(database: Database, instant: datetime) -> datetime:
 
 
 def fill_0002(database: Database) -> None:
-    """The same rows, stamped as the sync revision would have them: one commit, seq 1."""
+    """The first revision's rows, stamped as the sync revision would have them (one commit,
+    seq 1), plus two tombstones: one of a date whose override exists again (superseded), one of
+    a date that stays cleared."""
     fill_0001(database)
+    tombstones = _table("tombstones", "entity", "entity_id", "instructor_id", "seq")
     with database.engine.begin() as c:
         for name in (
             "users",
@@ -185,9 +188,25 @@ def fill_0002(database: Database) -> None:
             .insert()
             .values(seq=1, nonce="old", committed_at=_db_time(database, NOW))
         )
+        for day in ("2026-03-04", "2026-03-05"):
+            c.execute(
+                tombstones.insert().values(
+                    entity="override",
+                    entity_id=f"{IDS['instructor']}/{day}",
+                    instructor_id=IDS["instructor"],
+                    seq=1,
+                )
+            )
 
 
-FILLERS = {"0001_core": fill_0001, "0002_sync": fill_0002}
+def fill_0004(database: Database) -> None:
+    """The same rows, with the page address the profiles revision gave the instructor."""
+    fill_0002(database)
+    with database.engine.begin() as c:
+        c.execute(table("instructors", column("slug")).update().values(slug="teacher"))
+
+
+FILLERS = {"0001_core": fill_0001, "0002_sync": fill_0002, "0004_profiles": fill_0004}
 
 
 def test_revisions_are_linear_and_filled() -> None:
@@ -248,3 +267,14 @@ def test_upgrade_from_every_revision_with_data(database_url: str, revision: str)
             "/api/v1/sync/pull", params={"cursor": pulled["cursor"]}, headers=admin.headers
         ).json()
         assert [b["id"] for b in after["bookings"]] == [booked.json()["id"]]
+
+
+def test_tombstones_of_dates_written_again_are_removed_on_upgrade(database_url: str) -> None:
+    database = Database(database_url)
+    migrations.upgrade(database, "0002_sync")
+    fill_0002(database)
+    migrations.upgrade(database)
+    with database.engine.connect() as c:
+        left = c.execute(table("tombstones", column("entity_id")).select()).scalars().all()
+    database.dispose()
+    assert left == [f"{IDS['instructor']}/2026-03-05"]  # 03-04 has its override again

@@ -315,3 +315,38 @@ def test_cursor_from_a_restored_database_is_refused(databases, clock: FakeClock)
             f"{API}/sync/pull", params={"cursor": cursor}, headers=studios[1].admin.headers
         )
         assert response.json()["code"] == "reset_required"
+
+
+def test_writing_a_date_again_supersedes_its_tombstone(client: TestClient, studio: Studio) -> None:
+    """Set, clear, set: a pull from before all three must not carry a tombstone that a client
+    could apply after the new row (the date would lose its hours there)."""
+    teacher = studio.instructors[0]
+    cursor = pull(client, teacher)["cursor"]
+    device = new_id()
+    clear = {
+        "id": 2,
+        "name": "availability.clear_date",
+        "base_version": None,
+        "args": {"instructor_id": teacher.instructor_id, "date": "2026-03-12"},
+    }
+    results = push(
+        client,
+        teacher,
+        device,
+        set_date(1, teacher, "2026-03-12"),
+        clear,
+        set_date(3, teacher, "2026-03-12", "10:00", "11:00"),
+    ).json()["results"]
+    assert [r["status"] for r in results] == ["applied"] * 3
+
+    page = pull(client, teacher, cursor)
+    key = f"{teacher.instructor_id}/2026-03-12"
+    assert [(o["date"], o["ranges"]) for o in page["overrides"]] == [
+        ("2026-03-12", [{"start": "10:00", "end": "11:00"}])
+    ]
+    assert {"entity": "override", "id": key} not in page["tombstones"]
+    assert {"entity": "override", "id": key} not in pull(client, teacher)["tombstones"]
+    # clearing it again leaves a tombstone once more
+    clear_again = {**clear, "id": 4}
+    push(client, teacher, device, clear_again)
+    assert {"entity": "override", "id": key} in pull(client, teacher, cursor)["tombstones"]

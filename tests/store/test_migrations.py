@@ -17,8 +17,8 @@ from instainstru_desktop.store import (
     MigrationError,
     open_store,
 )
+from instainstru_desktop.store.backups import backup_folder
 from instainstru_desktop.store.migrations import MIGRATIONS, SCHEMA_VERSION, Migration, upgrade
-from instainstru_desktop.store.migrations.runner import backup_folder
 from instainstru_desktop.store.models import Base
 
 REPO = Path(__file__).resolve().parents[2]

@@ -65,7 +65,7 @@ def test_when_the_lost_mutations_are_gone_the_client_starts_a_new_numbering(stor
         before = uow.sync_state.get().client_id
         for mutation_id in (1, 2):
             answer(uow, mutation_id)
-        assert uow.recovery.restart_numbering(uow.sync_state) == 2
+        assert uow.recovery.restart_numbering(uow.sync_state, server_last_id=2) == 2
         uow.commit()
     with store.read() as uow:
         state = uow.sync_state.get()
@@ -77,6 +77,25 @@ def test_when_the_lost_mutations_are_gone_the_client_starts_a_new_numbering(stor
             (2, "2026-03-13"),
         ]
         assert uow.outbox.subjects_of(1) == [("override", f"{f.INSTRUCTOR_ID}/2026-03-12")]
+
+
+def test_a_new_numbering_keeps_the_answered_edits_the_server_lost(store):
+    f.seed(store)
+    queue(store, 4)
+    with store.uow() as uow:
+        for mutation_id in (1, 2, 3):
+            answer(uow, mutation_id, applied=mutation_id != 3)
+        # the server has 1; 2 (applied) and 3 (refused) are held here and go out again
+        assert uow.recovery.restart_numbering(uow.sync_state, server_last_id=1) == 3
+        uow.commit()
+    with store.read() as uow:
+        rows = uow.outbox.all()
+        assert [(m.mutation_id, m.args["date"], m.status) for m in rows] == [
+            (1, "2026-03-11", "pending"),
+            (2, "2026-03-12", "pending"),
+            (3, "2026-03-13", "pending"),
+        ]
+        assert uow.sync_state.get().next_mutation_id == 4
 
 
 def test_old_answers_are_forgotten_but_never_open_or_unacknowledged_ones(store):

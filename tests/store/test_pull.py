@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -85,3 +86,22 @@ def test_instants_are_stored_in_one_sortable_spelling(store):
     with store.read() as uow:
         row = uow.bookings.get(odd["id"])
     assert (row.start_utc, row.end_utc) == ("2026-03-02T09:00:00Z", "2026-03-02T10:00:00Z")
+
+
+def test_a_tombstone_older_than_a_row_of_the_same_page_does_not_delete_it(store):
+    """The server cleared a date and set it again; one page carries both. The row is the newer
+    (a deleted row is never sent), so the date keeps its hours."""
+    f.seed(store, overrides=[f.override("2026-03-05", [("09:00", "12:00")])])
+    key = f"{f.INSTRUCTOR_ID}/2026-03-05"
+    apply(
+        store,
+        f.page(
+            "5.c",
+            overrides=[f.override("2026-03-05", [("10:00", "11:00")])],
+            tombstones=[{"entity": "override", "id": key}],
+        ),
+    )
+    with store.read() as uow:
+        assert json.loads(uow.mirror.get("override", key)["ranges"]) == [
+            {"start": "10:00", "end": "11:00"}
+        ]

@@ -30,12 +30,16 @@ def server_snapshot(server: ServerHandle, token: str) -> dict[str, dict[str, dic
         cursor = "0"
         while True:
             page = api.pull(cursor)
+            written: set[tuple[str, str]] = set()
             for entity in ENTITIES:
                 for item in page.get(entity.page_field) or ():
                     row = entity.wire_row(item)
                     rows[entity.name][entity.key_of(row)] = row
+                    written.add((entity.name, entity.key_of(row)))
             for tombstone in page.get("tombstones") or ():
-                rows[tombstone["entity"]].pop(tombstone["id"], None)
+                # a row sent in the same page exists: its key's tombstone is the older change
+                if (tombstone["entity"], tombstone["id"]) not in written:
+                    rows[tombstone["entity"]].pop(tombstone["id"], None)
             cursor = page["cursor"]
             if not page.get("has_more"):
                 return rows

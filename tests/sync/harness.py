@@ -238,6 +238,7 @@ class Device:
         *,
         backoff: Backoff | None = None,
         pull_limit: int | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.name = name
         self.person = person
@@ -250,7 +251,7 @@ class Device:
             transport=self.switchboard,
             retry=RetryPolicy(attempts=2, backoff=Backoff(0.01, 0.02, jitter=1.0)),
         )
-        self.store = open_store(self.path)
+        self.store = open_store(self.path) if clock is None else open_store(self.path, clock=clock)
         with self.store.uow() as uow:
             uow.sync_state.update(
                 user_id=person.user_id, role=person.role, instructor_id=person.instructor_id
@@ -263,7 +264,9 @@ class Device:
             pull_limit=pull_limit,
         )
         # pulls only when poked or when the outbox's backoff ends (no periodic pull in tests)
-        self.scheduler = SyncScheduler(self.engine, interval_seconds=3600)
+        self.scheduler = SyncScheduler(
+            self.engine, interval_seconds=3600, clock=clock or (lambda: datetime.now(UTC))
+        )
         poke = self.scheduler.poke
         self.availability = AvailabilityService(self.store, on_change=poke)
         self.lessons = LessonService(self.store, on_change=poke)

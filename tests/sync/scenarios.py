@@ -12,6 +12,19 @@ from tests.sync.harness import ServerHandle
 LONDON = ZoneInfo("Europe/London")  # the studio instructor's zone (hours 09:00-17:00 daily)
 
 
+class Calendar:
+    """A device's clock, ``days_behind`` the real one, moved forward by hand."""
+
+    def __init__(self, days_behind: int = 0) -> None:
+        self.behind = timedelta(days=days_behind)
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) - self.behind
+
+    def advance(self, days: int) -> None:
+        self.behind -= timedelta(days=days)
+
+
 def local_day(days_ahead: int) -> date:
     return datetime.now(LONDON).date() + timedelta(days=days_ahead)
 

@@ -23,7 +23,10 @@ from ui.account.sign_in import SignInDialog
 REPO = Path(__file__).resolve().parents[2]
 
 
-def run_app(tmp_path: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run_app(
+    tmp_path: Path, *args: str, timeout: float = 120, wrapper: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess[str]:
+    """The real entry point in a child process (``wrapper``: a command that runs it)."""
     home = tmp_path / "home"
     env = {
         **os.environ,
@@ -40,7 +43,7 @@ def run_app(tmp_path: Path, *args: str, timeout: float = 120) -> subprocess.Comp
         env.pop(name, None)
     (tmp_path / "runtime").mkdir(mode=0o700, exist_ok=True)
     return subprocess.run(
-        [sys.executable, "-m", "ui.app", *args],
+        [*wrapper, sys.executable, "-m", "ui.app", *args],
         cwd=REPO,
         env=env,
         capture_output=True,

@@ -7,8 +7,10 @@ cache and the network have done anything -- and then agree with what the cache s
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
+from instainstru_desktop.server.seed.demo import DEMO_INSTRUCTOR
 from instainstru_desktop.services.views import WeekSnapshot
 from tests.ui.app_fixtures import (
     READY_MS,
@@ -91,3 +93,31 @@ def test_with_the_server_gone_the_app_starts_offline_on_its_cache(
     assert "Traceback" not in window.status_bar.error.text()
     assert booking_ids(window.week_page.view.snapshot()) == booking_ids(saved)
     assert app.presented.messages == []
+
+
+def test_a_damaged_cache_is_repaired_and_the_person_is_told_where_it_went(
+    qtbot: QtBot, live_server: LiveServer, make_app: MakeApp
+) -> None:
+    previous_run(qtbot, live_server, make_app)
+    app = make_app(live_server.url)
+    cache = app.settings.cache_path(live_server.url, DEMO_INSTRUCTOR.email)
+    with cache.open("r+b") as file:  # the header is gone: not a database any more
+        file.write(b"\x00" * 100)
+    window = app.window
+    window.show()
+    qtbot.waitExposed(window)
+
+    window.start()
+    qtbot.waitUntil(
+        lambda: window.findChild(QMessageBox, "repairNotice") is not None, timeout=READY_MS
+    )
+
+    notice = window.findChild(QMessageBox, "repairNotice")
+    assert notice.isVisible()
+    assert "could not be used: it cannot be read" in notice.text()
+    assert str(cache.parent / "damaged") in notice.text()
+    assert "downloaded again" in notice.text()
+    wait_until_shown(qtbot, app)
+    assert booking_ids(window.week_page.view.snapshot())  # the week is back
+    assert app.presented.messages == []
+    notice.grab().save(str(app.settings.data_dir / "repair-notice.png"))

@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from instainstru_desktop.services.views import (
+    AttentionItem,
     InstructorProfile,
     LessonTypeOption,
     StudentOption,
@@ -46,6 +47,26 @@ def test_attention_cards_offer_the_ways_out(attention):
     assert set(attention.card("att-3").buttons) == {"reapply", "keep"}  # refused hours
     assert attention.card("att-1").buttons["keep"].text() == "&Keep the lesson"
     assert "outside your hours" in attention.card("att-1").accessibleName()
+
+
+def test_a_notice_is_shown_with_its_title_and_only_dismissed(qtbot):
+    widget = AttentionList(time_zone=ZONE, clock=lambda: NOW)
+    qtbot.addWidget(widget)
+    notice = AttentionItem(
+        item_id="notice:1",
+        kind="lost_changes",
+        message="The server was restored from an older copy and lost 10 changes.",
+        created_at=NOW - timedelta(minutes=5),
+        actions=("keep",),
+    )
+    widget.set_items([notice])
+    card = widget.card("notice:1")
+    assert set(card.buttons) == {"keep"}
+    assert card.buttons["keep"].text() == "&Dismiss"
+    assert card.accessibleName().startswith("Changes could not be sent: The server was restored")
+    with qtbot.waitSignal(widget.keepRequested) as sent:
+        card.buttons["keep"].click()
+    assert sent.args == ["notice:1"]
 
 
 def test_keep_and_reapply_emit_and_disable_the_card(qtbot, attention):
@@ -236,6 +257,20 @@ def test_status_bar_shows_the_sync_state(bar):
     assert bar.last_sync.text() == "Never synced"
     assert not bar.attention.isVisible()
     assert "maintenance" in bar.error.text()
+
+
+def test_status_bar_claims_nothing_it_could_not_check(bar):
+    """A local file that fails: never "All changes sent", never plain "Synced just now"."""
+    damaged = "The local data file is damaged. Close InstaInstru and open it again to repair it."
+    bar.set_status(
+        SyncStatus(True, 0, 0, NOW - timedelta(seconds=5), last_error=damaged, pending_known=False)
+    )
+    assert bar.pending.text() == "Unsent changes: unknown"
+    assert bar.last_sync.text() == "Last good sync just now"
+    summary = bar.summary()
+    assert "All changes sent" not in summary
+    assert "Synced just now" not in summary
+    assert damaged in summary
 
 
 def test_status_bar_buttons(qtbot, bar):

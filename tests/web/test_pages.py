@@ -351,3 +351,50 @@ def test_refusals_are_pages_with_reasons(clocked_site: Site, clock: FakeClock, c
     assert "This time is not available" in page.text
     expected = "too soon" if code == "too_soon" else "You already have a lesson at this time."
     assert expected in page.text
+
+
+def test_moving_a_lesson_offers_times_that_overlap_it(clocked_site: Site, clock: FakeClock) -> None:
+    """The lesson being moved is not in its own way: 15 and 30 minutes later are offered (with
+    a buffer, which would otherwise keep even an hour later away), and moving there works."""
+    studio = build(clocked_site.uow, clock.now, buffer_minutes=15)
+    lesson = book_directly(
+        clocked_site.uow, studio.teacher, studio.student, datetime(2026, 3, 4, 10, tzinfo=UTC)
+    )
+    with clocked_site.client() as client:
+        client.cookies.set("ii_session", studio.student.token)
+        week = client.get(f"/lessons/{lesson}/reschedule?tz=Europe/London")
+        assert week.status_code == 200
+        offered = [link.split("start=")[1] for link in _move_links(week.text)]
+        for later in ("2026-03-04T10:15Z", "2026-03-04T10:30Z", "2026-03-04T11:00Z"):
+            assert later in offered
+        assert "2026-03-04T10:00Z" in offered  # its own time is free for it too
+        # ... for this move only: everyone else's week (the same window) still has it taken
+        with clocked_site.client() as stranger:
+            others = time_links(stranger.get("/ines-teacher?tz=Europe/London").text)
+        assert not {f"2026-03-04T{t}Z" for t in ("10:00", "10:15", "11:00")} & {
+            link.split("start=")[1] for link in others
+        }
+        chosen = client.get(f"/lessons/{lesson}/reschedule?start=2026-03-04T10:15Z")
+        assert "This time is not available" not in chosen.text
+        assert 'name="start" value="2026-03-04T10:15Z"' in chosen.text
+        moved = client.post(
+            f"/lessons/{lesson}/reschedule",
+            data={"csrf": csrf_of(chosen.text), "start": "2026-03-04T10:15Z"},
+        )
+        assert moved.status_code == 303, moved.text
+        assert "Your lesson is moved to the new time." in client.get(moved.headers["location"]).text
+    with clocked_site.uow.read() as tx:
+        booking = tx.bookings.get(lesson)
+        assert booking is not None
+        assert booking.start_utc.replace(tzinfo=UTC) == datetime(2026, 3, 4, 10, 15, tzinfo=UTC)
+    # other visitors still see the moved lesson (and its buffer) as taken
+    with clocked_site.client() as stranger:
+        links = time_links(stranger.get("/ines-teacher?tz=Europe/London").text)
+    shown = [link.split("start=")[1] for link in links]
+    assert "2026-03-04T10:15Z" not in shown
+    assert "2026-03-04T11:15Z" not in shown  # within 15 minutes' buffer of its 11:15 end
+    assert "2026-03-04T11:30Z" in shown
+
+
+def _move_links(html: str) -> list[str]:
+    return re.findall(r'href="(\?start=[^"]+)"', html.replace("&amp;", "&"))

@@ -42,6 +42,8 @@ DEFAULT_ACTIONS = {
 KIND_TITLES = {
     "outside_availability": "Lesson outside your hours",
     "rejected_mutation": "A change was refused",
+    "lost_changes": "Changes could not be sent",
+    "cache_repaired": "Your local data was repaired",
 }
 
 

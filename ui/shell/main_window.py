@@ -178,6 +178,9 @@ class MainWindow(QMainWindow):
         self.status_label.setText("")
         self.status_label.hide()
         self.refresh_all()
+        rescue = self.session.core.store.rescue
+        if rescue is not None:
+            self.tell_repaired(rescue.message())
 
     def _on_synced(self, report: SyncReport) -> None:
         self.status_bar.set_syncing(False)
@@ -267,6 +270,16 @@ class MainWindow(QMainWindow):
         """How failures reach the person: a message box with a sentence, never a traceback."""
         box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=self)
         box.setObjectName("errorMessage")
+        box.open()
+
+    def tell_repaired(self, message: str) -> None:
+        """The local file was damaged and rebuilt at start: what was kept, where, what was not."""
+        box = QMessageBox(
+            QMessageBox.Icon.Information, "Your local data was repaired", message, parent=self
+        )
+        box.setObjectName("repairNotice")
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.setStyleSheet("QLabel#qt_msgbox_label { min-width: 34em; }")  # room for the path
         box.open()
 
     def show_about(self) -> None:

@@ -62,7 +62,7 @@ class Refresher:
         if not self.session.is_ready:
             return
         self._read_status()
-        if report.reset:
+        if report.reset or report.resent:  # a repair: edits shown pending again, a notice
             self._pages(EVERYTHING)
             return
         named = report.booking_ids or report.override_keys or report.template_instructors

@@ -149,14 +149,20 @@ class SyncStatusBar(QWidget):
             else "Working offline: your changes are kept and sent when the connection is back"
         )
         pending = status.pending_changes
-        self.pending.setText(
-            plural(pending, "change waiting", "changes waiting") if pending else "All changes sent"
-        )
-        self.pending_icon.setPixmap(
-            icon(
-                "clock" if pending else "check", pal, "text_secondary" if pending else "success"
-            ).pixmap(ICON)
-        )
+        if not status.pending_known:  # the local file could not be read: claim nothing
+            self.pending.setText("Unsent changes: unknown")
+            self.pending_icon.setPixmap(icon("warning", pal, "warning").pixmap(ICON))
+        else:
+            self.pending.setText(
+                plural(pending, "change waiting", "changes waiting")
+                if pending
+                else "All changes sent"
+            )
+            self.pending_icon.setPixmap(
+                icon(
+                    "clock" if pending else "check", pal, "text_secondary" if pending else "success"
+                ).pixmap(ICON)
+            )
         count = status.needs_attention
         self.attention.setVisible(count > 0)
         self.attention.setText(plural(count, "needs attention", "need attention"))
@@ -175,7 +181,10 @@ class SyncStatusBar(QWidget):
 
     def _refresh_time(self) -> None:
         status = self._status
-        self.last_sync.setText(synced_ago(status.last_sync if status else None, self._clock()))
+        text = synced_ago(status.last_sync if status else None, self._clock())
+        if status and status.last_error and status.last_sync:  # not "synced" while failing
+            text = "Last good sync " + text.removeprefix("Synced ")
+        self.last_sync.setText(text)
         if status and status.last_sync:
             self.last_sync.setToolTip(f"Last sync: {status.last_sync:%Y-%m-%d %H:%M} UTC")
 

@@ -9,18 +9,19 @@ use -- and the data-level check happens in the services, which know whose data i
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 from fastapi import Depends, Query, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import APIKeyQuery, HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from instainstru_desktop.server.core.permissions import Permission, Principal, require
 from instainstru_desktop.server.core.ratelimit import SlidingWindowLimiter, StreamCounter
 from instainstru_desktop.server.core.settings import Settings
+from instainstru_desktop.server.core.wire import QUERY_WHOLE
 from instainstru_desktop.server.repositories.uow import UnitOfWork
 from instainstru_desktop.server.services.answer_cache import AnswerCache
 from instainstru_desktop.server.services.auth import SignInThrottle, TokenCache, authenticate
@@ -31,6 +32,19 @@ from instainstru_desktop.server.services.slots import SlotCache
 _P = ParamSpec("_P")
 _T = TypeVar("_T")
 _bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/token")
+_query_token = APIKeyQuery(
+    name="access_token",
+    scheme_name="AccessTokenQuery",
+    auto_error=False,
+    description="The same token in the query, for EventSource (it cannot send headers)",
+)
+#: ``openapi_extra`` of an operation anyone may call, signed in or not: FastAPI adds the empty
+#: requirement to the bearer one it derives from the dependencies ("bearer, or nothing").
+ANONYMOUS_ALLOWED: dict[str, Any] = {"security": [{}]}
+
+
+#: ``limit=`` of a paginated list.
+PageLimit = Annotated[int, Query(ge=1, le=500), QUERY_WHOLE]
 
 
 def utc_now() -> datetime:
@@ -161,7 +175,7 @@ def RequirePermission(permission: Permission, *, query_token: bool = False) -> A
     async def check_with_query(
         request: Request,
         credentials: Credentials,
-        access_token: Annotated[str | None, Query(max_length=200)] = None,
+        access_token: Annotated[str | None, Depends(_query_token)],
     ) -> Caller:
         context: ServerContext = request.app.state.context
         principal = await _principal(context, credentials)
@@ -170,6 +184,6 @@ def RequirePermission(permission: Permission, *, query_token: bool = False) -> A
         require(principal, permission)
         return _caller(request, context, principal)
 
-    dependency = check_with_query if query_token else check
+    dependency: Callable[..., Awaitable[Caller]] = check_with_query if query_token else check
     dependency.required_permission = permission  # type: ignore[attr-defined]
     return Depends(dependency)

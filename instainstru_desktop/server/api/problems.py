@@ -1,8 +1,10 @@
 """RFC 9457 problem documents: every error the API answers, with a stable ``code``.
 
 This module is the one map from error codes to HTTP statuses. It also installs the exception
-handlers and the request guards (body size, client protocol) so that malformed JSON, wrong types,
-unknown routes, oversize bodies and every domain refusal are a clear 4xx -- never a 500. A write
+handlers and the request guards (body size, client protocol, control characters in the path or
+the query) so that malformed JSON, wrong types, unknown routes, oversize bodies and every domain
+refusal are a clear 4xx -- never a 500. An unexpected fault is a 500 with ``Connection: close``
+(the server drops the connection after it, and says so beforehand). A write
 that lost to a concurrent one at the database (a deadlock victim, SQLite busy) is a 503 ``busy``
 with ``Retry-After``: nothing was saved, and clients retry 5xx answers on their own.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+from urllib.parse import unquote_plus
 
 import orjson
 from fastapi import FastAPI, Request
@@ -19,10 +22,16 @@ from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
+from starlette.routing import Match, compile_path
 
 from instainstru_desktop.domain.errors import DomainError
 from instainstru_desktop.server.core.db import is_contention
 from instainstru_desktop.server.core.errors import ServiceError
+from instainstru_desktop.server.core.wire import (
+    CONTROL_MESSAGE,
+    has_control_character,
+    plain_message,
+)
 
 log = logging.getLogger(__name__)
 
@@ -102,18 +111,20 @@ def _field_errors(exc: RequestValidationError) -> list[dict[str, str]]:
     errors = []
     for error in exc.errors():
         location = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path")]
-        errors.append({"field": ".".join(location) or "body", "message": str(error.get("msg"))})
+        errors.append({"field": ".".join(location) or "body", "message": plain_message(error)})
     return errors
 
 
 async def _on_validation(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    if any(error.get("type") == "json_invalid" for error in exc.errors()):
+    kinds = {error.get("type") for error in exc.errors()}
+    if "json_invalid" in kinds:
         return problem("malformed_json", "The request body could not be read as JSON.")
+    errors = _field_errors(exc)
+    if kinds == {"unknown_time_zone"}:  # the domain's own code, wherever the name was refused
+        return problem("unknown_time_zone", errors[0]["message"], errors=errors)
     return problem(
-        "validation_error",
-        "Some fields are missing or have the wrong type.",
-        errors=_field_errors(exc),
+        "validation_error", "Some fields are missing or have the wrong type.", errors=errors
     )
 
 
@@ -128,13 +139,35 @@ async def _on_domain(_request: Request, exc: Exception) -> Response:
     return problem(exc.code, exc.message, errors=[{"field": field, "message": exc.message}])
 
 
-async def _on_http(_request: Request, exc: Exception) -> Response:
+async def _on_http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     code = _HTTP_CODES.get(exc.status_code, "bad_request")
     detail = exc.detail if isinstance(exc.detail, str) else "The request was refused."
-    response = problem(code, detail, headers=dict(exc.headers or {}))
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = ", ".join(_methods_of_path(request))
+    response = problem(code, detail, headers=headers)
     response.status_code = exc.status_code
     return response
+
+
+def _methods_of_path(request: Request) -> list[str]:
+    """Every method the request's path has: those of the OpenAPI document's matching path
+    template, and those of the app's own routes (the documentation pages).
+
+    Routing answers 405 with the methods of the first route that matched the path only, and
+    FastAPI makes one route per method: ``DELETE /instructors/{id}`` was told ``Allow: GET``
+    though ``PATCH`` exists too.
+    """
+    path = request.scope["path"]
+    methods: set[str] = set()
+    for template, operations in request.app.openapi().get("paths", {}).items():
+        if compile_path(template)[0].match(path):
+            methods |= {method.upper() for method in operations}
+    for route in request.app.router.routes:
+        if getattr(route, "methods", None) and route.matches(request.scope)[0] is not Match.NONE:
+            methods |= route.methods
+    return sorted(methods)
 
 
 async def _on_database(_request: Request, exc: Exception) -> Response:
@@ -161,7 +194,13 @@ async def _on_database(_request: Request, exc: Exception) -> Response:
 
 async def _on_crash(_request: Request, exc: Exception) -> Response:
     log.error("unhandled error", exc_info=exc)
-    return problem("internal_error", "The server failed to handle this request.")
+    # The error reaches the server after this answer, and the server then drops the connection:
+    # say so, or a client reusing the connection has its next request cut off.
+    return problem(
+        "internal_error",
+        "The server failed to handle this request.",
+        headers={"Connection": "close"},
+    )
 
 
 def install(app: FastAPI) -> None:
@@ -187,10 +226,13 @@ class BodyTooLarge(HTTPException):
 
 
 class RequestGuard:
-    """ASGI middleware: refuse oversize bodies and clients older than the minimum protocol.
+    """ASGI middleware: refuse oversize bodies, clients older than the minimum protocol and
+    control characters in the path, the query or the device name.
 
     Bodies are checked by ``Content-Length`` up front and by counting as they stream in (for
     chunked uploads). ``/meta`` stays open to old clients so they can learn what to update to.
+    Text in bodies follows the same rule through ``wire.Text``; here it covers every path and
+    query parameter at once, read as the app will read them (percent-escapes decoded).
     """
 
     def __init__(
@@ -224,6 +266,13 @@ class RequestGuard:
         await self.app(scope, counting_receive, send)
 
     def _refusal(self, scope: Scope, headers: dict[bytes, bytes]) -> Response | None:
+        bad_text = _control_characters(scope, headers)
+        if bad_text is not None:
+            return problem(
+                "validation_error",
+                f"The {bad_text} {CONTROL_MESSAGE}.",
+                errors=[{"field": bad_text, "message": CONTROL_MESSAGE}],
+            )
         length = headers.get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > self.max_body):
             return problem(
@@ -244,3 +293,16 @@ class RequestGuard:
                     extra={"min_client_protocol": self.min_protocol},
                 )
         return None
+
+
+def _control_characters(scope: Scope, headers: dict[bytes, bytes]) -> str | None:
+    """Where the request holds a control character (``path``, ``query``, ``X-Client-Device``)."""
+    if has_control_character(scope.get("path", "")):
+        return "path"
+    # As Starlette reads a query: bytes as latin-1, then percent-escapes decoded as UTF-8.
+    query = unquote_plus(bytes(scope.get("query_string", b"")).decode("latin-1"))
+    if has_control_character(query):
+        return "query"
+    if has_control_character(headers.get(b"x-client-device", b"").decode("latin-1")):
+        return "X-Client-Device"
+    return None

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
 from instainstru_desktop.server.core.wire import (
+    WHOLE,
     Clock,
     DayRange,
+    EmailText,
+    Flag,
     Instant,
     PolicyIn,
+    SlugText,
     TemplateRange,
+    Text,
+    TimeZone,
+    VisibleText,
     WireModel,
 )
 
@@ -38,15 +45,17 @@ class Meta(BaseModel):
 
 
 class TokenIn(WireModel):
-    email: str = Field(min_length=1, max_length=254)
-    password: str = Field(min_length=1, max_length=1024)
+    email: Text = Field(min_length=1, max_length=254)
+    password: Text = Field(min_length=1, max_length=1024)
 
 
 class SignUpIn(WireModel):
-    name: str = Field(min_length=1, max_length=200)
-    email: str = Field(min_length=3, max_length=254)
-    password: str = Field(min_length=8, max_length=1024)
-    time_zone: str = Field(min_length=1, max_length=64)
+    """The rules of ``auth.sign_up_problems``, stated for the schema."""
+
+    name: VisibleText = Field(min_length=1, max_length=200)
+    email: EmailText = Field(min_length=3, max_length=254)
+    password: Text = Field(min_length=8, max_length=1024)
+    time_zone: TimeZone
 
 
 class UserOut(BaseModel):
@@ -80,22 +89,29 @@ class LessonTypeOut(BaseModel):
     active: bool
 
 
+LessonName = Annotated[Text, Field(min_length=1, max_length=120)]
+Duration = Annotated[int, Field(ge=5, le=720), WHOLE]
+Price = Annotated[int, Field(ge=0, le=100_000_000), WHOLE]
+Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+Color = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")]
+
+
 class LessonTypeIn(WireModel):
-    name: str = Field(min_length=1, max_length=120)
-    duration_minutes: int = Field(ge=5, le=720)
-    price_cents: int = Field(ge=0, le=100_000_000)
-    currency: str = Field(pattern=r"^[A-Z]{3}$")
-    color: str = Field(pattern=r"^#[0-9A-Fa-f]{6}$")
-    active: bool = True
+    name: LessonName
+    duration_minutes: Duration
+    price_cents: Price
+    currency: Currency
+    color: Color
+    active: Flag = True
 
 
 class LessonTypePatch(WireModel):
-    name: str | None = Field(default=None, min_length=1, max_length=120)
-    duration_minutes: int | None = Field(default=None, ge=5, le=720)
-    price_cents: int | None = Field(default=None, ge=0, le=100_000_000)
-    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
-    color: str | None = Field(default=None, pattern=r"^#[0-9A-Fa-f]{6}$")
-    active: bool | None = None
+    name: LessonName | None = None
+    duration_minutes: Duration | None = None
+    price_cents: Price | None = None
+    currency: Currency | None = None
+    color: Color | None = None
+    active: Flag | None = None
 
 
 class InstructorOut(BaseModel):
@@ -112,10 +128,10 @@ class InstructorOut(BaseModel):
 
 
 class InstructorPatch(WireModel):
-    time_zone: str | None = Field(default=None, min_length=1, max_length=64)
-    bio: str | None = Field(default=None, max_length=5000)
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    slug: str | None = Field(default=None, min_length=2, max_length=60)
+    time_zone: TimeZone | None = None
+    bio: Text | None = Field(default=None, max_length=5000)
+    name: Text | None = Field(default=None, min_length=1, max_length=200)
+    slug: SlugText | None = Field(default=None, min_length=2, max_length=60)
 
 
 class StudentOut(BaseModel):
@@ -220,14 +236,14 @@ class BookingPage(BaseModel):
 
 
 class BookingIn(WireModel):
-    instructor_id: str = Field(max_length=36)
-    lesson_type_id: str = Field(max_length=36)
+    instructor_id: Text = Field(max_length=36)
+    lesson_type_id: Text = Field(max_length=36)
     start: Instant
-    student_id: str | None = Field(default=None, max_length=36)
+    student_id: Text | None = Field(default=None, max_length=36)
 
 
 class CancelIn(WireModel):
-    reason: str = Field(default="", max_length=2000)
+    reason: Text = Field(default="", max_length=2000)
 
 
 class RescheduleIn(WireModel):
@@ -235,12 +251,12 @@ class RescheduleIn(WireModel):
 
 
 class NoteIn(WireModel):
-    note: str = Field(max_length=10_000)
+    note: Text = Field(max_length=10_000)
 
 
 class ReviewIn(WireModel):
-    flagged: bool
-    note: str = Field(default="", max_length=10_000)
+    flagged: Flag
+    note: Text = Field(default="", max_length=10_000)
 
 
 class AuditEntryOut(BaseModel):
@@ -305,10 +321,10 @@ class PullOut(BaseModel):
 
 
 class MutationIn(BaseModel):
-    id: int = Field(ge=1, le=2**53)
-    name: str = Field(min_length=1, max_length=64)
+    id: Annotated[int, Field(ge=1, le=2**53), WHOLE]
+    name: Text = Field(min_length=1, max_length=64)
     args: dict[str, Any]
-    base_version: int | None = Field(default=None, ge=0, le=2**53)
+    base_version: Annotated[int, Field(ge=0, le=2**53), WHOLE] | None = None
 
 
 class PushIn(WireModel):

@@ -248,7 +248,10 @@ class Commit(Base):
 
 
 class Tombstone(Stamped, Base):
+    """A deleted synced row, until its key is written again (then the new row supersedes it)."""
+
     __tablename__ = "tombstones"
+    __table_args__ = (Index("ix_tombstones_entity_key", "entity", "entity_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     entity: Mapped[str] = mapped_column(String(16))

@@ -48,11 +48,15 @@ class Settings(BaseSettings):
     #: When set, every request must carry it in ``X-InstaInstru-Secret`` (see ``local_guard``):
     #: the embedded server sets a fresh one per run so other local processes cannot use it.
     access_secret: SecretStr | None = Field(default=None, min_length=16)
+    #: Proxies whose ``X-Forwarded-For`` / ``X-Forwarded-Proto`` headers are believed: a comma
+    #: separated list of addresses or networks (``127.0.0.1``, ``10.0.0.0/8``; ``*`` for any).
+    #: Empty: none, so every client is known by the address it connects from.
+    forwarded_allow_ips: str = ""
     #: Serve the student pages (``/``, ``/<instructor>``, ``/lessons``): on for a standalone
     #: server, off for the one embedded in the app, which answers only the app (see ``web``).
     web_pages: bool = True
-    #: The session cookie's Secure flag: None sets it when the request came over HTTPS (a
-    #: reverse proxy in front should pass ``--forwarded-allow-ips`` to uvicorn, or set this).
+    #: The session cookie's Secure flag: None sets it when the request came over HTTPS (behind
+    #: a reverse proxy that ends TLS: name it in ``forwarded_allow_ips``, or set this).
     cookie_secure: bool | None = None
     #: Open public live streams (``/instructors/{id}/live``) at most, per server process.
     public_streams_max: int = Field(default=1000, ge=0)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from instainstru_desktop.server.core.models import (
@@ -33,6 +33,11 @@ _OVERRIDES = select(AvailabilityOverride.day, AvailabilityOverride.ranges).where
 )
 
 
+def override_key(instructor_id: str, day: date) -> str:
+    """How clients name an override (and its tombstone): ``instructor_id/YYYY-MM-DD``."""
+    return f"{instructor_id}/{day.isoformat()}"
+
+
 class AvailabilityRepository:
     def __init__(self, session: Session) -> None:
         self._s = session
@@ -47,7 +52,19 @@ class AvailabilityRepository:
         return self._s.get(AvailabilityOverride, (instructor_id, day))
 
     def add_override(self, override: AvailabilityOverride) -> None:
+        """Create an override; a tombstone the date's earlier deletion left is superseded.
+
+        A pull page holding both the old tombstone and the new row could otherwise leave a
+        client without the date's hours, and the tombstone tells no client anything the new
+        row does not: every pull that would carry it carries the row too.
+        """
         self._s.add(override)
+        self._s.execute(
+            delete(Tombstone).where(
+                Tombstone.entity == "override",
+                Tombstone.entity_id == override_key(override.instructor_id, override.day),
+            )
+        )
 
     def overrides_between(
         self, instructor_id: str, first: date, last: date
@@ -76,7 +93,7 @@ class AvailabilityRepository:
         self._s.add(
             Tombstone(
                 entity="override",
-                entity_id=f"{override.instructor_id}/{override.day.isoformat()}",
+                entity_id=override_key(override.instructor_id, override.day),
                 instructor_id=override.instructor_id,
             )
         )

@@ -10,13 +10,15 @@ and which weeks may be paged to.
 
 from __future__ import annotations
 
+import functools
+from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from instainstru_desktop.domain.time_ranges import TimeRange
-from instainstru_desktop.domain.viewer import group_by_viewer_date
-from instainstru_desktop.domain.zones import local_date, local_day_bounds_utc
+from instainstru_desktop.domain.zones import local_date, local_day_bounds_utc, zone
 from instainstru_desktop.server.repositories.uow import UnitOfWork
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.public import PublicLessonType, PublicProfile
@@ -42,16 +44,14 @@ class FreeDay:
 
 @dataclass(frozen=True, slots=True)
 class FreeWeek:
+    """What a week of free times shows -- and nothing else, so two weeks that compare equal
+    read the same on a page (the pages keep what they made of one under that key)."""
+
     first: date
     days: tuple[FreeDay, ...]
     viewer: ZoneInfo
     previous: date | None  # the first day of the week before (None: this is the current week)
     next: date | None  # the first day of the week after (None: beyond the horizon)
-    horizon_end: datetime  # the latest start the instructor takes at this moment
-
-    @property
-    def empty(self) -> bool:
-        return not any(d.starts for d in self.days)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,42 +62,41 @@ class WeekQuery:
     lesson_type: PublicLessonType
     viewer_zone: str
     first: date | None = None  # None: today on the viewer's calendar
+    #: The lesson being moved: its own time (and what it blocks) is free for it.
+    exclude_booking: str | None = None
 
 
 def free_week(uow: UnitOfWork, cache: SlotCache, caller: Caller, query: WeekQuery) -> FreeWeek:
-    viewer = ZoneInfo(query.viewer_zone)
+    viewer = zone(query.viewer_zone)
     now = caller.now
     today = local_date(now, viewer)
     horizon_end = now + timedelta(days=query.profile.policy.booking_horizon_days)
     last_first = local_date(horizon_end, viewer)
     first = min(max(query.first or today, today), last_first)
-    days = [first + timedelta(days=n) for n in range(DAYS)]
     # Whole viewer days, also for today: the window then stays the same all day long, so the
     # kept answer serves every request of the day; notice drops the times already gone.
-    window = TimeRange(
-        local_day_bounds_utc(days[0], viewer).start, local_day_bounds_utc(days[-1], viewer).end
-    )
+    bounds = _day_bounds(first, query.viewer_zone)
+    window = TimeRange(bounds[0], bounds[-1])
     starts = _starts(uow, cache, caller, query, window)
-    duration = timedelta(minutes=query.lesson_type.duration_minutes)
-    grouped = group_by_viewer_date([TimeRange(s, s + duration) for s in starts], viewer)
-    later: list[datetime] | None = None
+    later: Sequence[datetime] | None = None
     result = []
-    for day in days:
-        found = tuple(r.start for r in grouped.get(day, ()))
-        if found:
-            result.append(FreeDay(day, found))
+    for n in range(DAYS):
+        day = first + timedelta(days=n)
+        # the day's starts: those from its midnight to the next (starts are sorted)
+        lo, hi = bisect_left(starts, bounds[n]), bisect_left(starts, bounds[n + 1])
+        if lo < hi:
+            result.append(FreeDay(day, tuple(starts[lo:hi])))
             continue
-        bounds = local_day_bounds_utc(day, viewer)
-        next_free = next((s for s in starts if s >= bounds.end), None)
+        next_free = starts[hi] if hi < len(starts) else None
         if next_free is None and window.end < horizon_end:
             if later is None:  # read once, for every empty day at the end of the week
                 # up to the end of the horizon's last day: a window that stays the same all
                 # day (so its answer is kept), not one that moves with the clock
-                last_day = local_day_bounds_utc(last_first, viewer).end
+                last_day = _day_bounds(last_first, query.viewer_zone)[1]
                 end = min(last_day, window.end + MAX_WINDOW)
                 later = _starts(uow, cache, caller, query, TimeRange(window.end, end))
             next_free = later[0] if later else None
-        result.append(FreeDay(day, (), next_free, bounds.start > horizon_end))
+        result.append(FreeDay(day, (), next_free, bounds[n] > horizon_end))
     following = first + timedelta(days=DAYS)
     return FreeWeek(
         first=first,
@@ -105,8 +104,17 @@ def free_week(uow: UnitOfWork, cache: SlotCache, caller: Caller, query: WeekQuer
         viewer=viewer,
         previous=max(first - timedelta(days=DAYS), today) if first > today else None,
         next=following if following <= last_first else None,
-        horizon_end=horizon_end,
     )
+
+
+@functools.lru_cache(maxsize=512)
+def _day_bounds(first: date, viewer_zone: str) -> tuple[datetime, ...]:
+    """The midnights (UTC) of the week's days on the viewer's clock, and the end of its last
+    day: the same for every request of a day, so worked out once (DST-safe, as
+    :func:`local_day_bounds_utc`)."""
+    viewer = zone(viewer_zone)
+    days = [local_day_bounds_utc(first + timedelta(days=n), viewer) for n in range(DAYS)]
+    return (*(d.start for d in days), days[-1].end)
 
 
 def nearest_free(
@@ -127,8 +135,13 @@ def nearest_free(
 
 def _starts(
     uow: UnitOfWork, cache: SlotCache, caller: Caller, query: WeekQuery, window: TimeRange
-) -> list[datetime]:
+) -> Sequence[datetime]:
     request = SlotRequest(
-        query.profile.id, query.lesson_type.id, window.start, window.end, query.viewer_zone
+        query.profile.id,
+        query.lesson_type.id,
+        window.start,
+        window.end,
+        query.viewer_zone,
+        query.exclude_booking,
     )
     return bookable_starts(uow, cache, caller, request)

@@ -134,6 +134,8 @@ class SlotRequest:
     start: datetime
     end: datetime
     viewer_zone: str
+    #: A lesson to treat as not there: the one being moved, which is not in its own way.
+    exclude_booking: str | None = None
 
     def __post_init__(self) -> None:
         zone(self.viewer_zone)  # unknown names are refused before anything is read or kept
@@ -146,8 +148,15 @@ class SlotRequest:
             )
 
     @property
-    def key(self) -> tuple[str, str, datetime, datetime, str]:
-        return (self.instructor_id, self.lesson_type_id, self.start, self.end, self.viewer_zone)
+    def key(self) -> tuple[str, str, datetime, datetime, str, str | None]:
+        return (
+            self.instructor_id,
+            self.lesson_type_id,
+            self.start,
+            self.end,
+            self.viewer_zone,
+            self.exclude_booking,
+        )
 
 
 def _student_of(caller: Caller) -> str | None:
@@ -173,11 +182,14 @@ def list_slots(uow: UnitOfWork, cache: SlotCache, caller: Caller, request: SlotR
 
 def bookable_starts(
     uow: UnitOfWork, cache: SlotCache, caller: Caller, request: SlotRequest
-) -> list[datetime]:
+) -> Sequence[datetime]:
     """The same starts :func:`list_slots` answers, as instants (for the student pages): one
-    computation and one kept answer serve both."""
+    computation and one kept answer serve both. The usual answer, a run of the kept starts, is
+    a slice of them (the same instants, not copies)."""
     answer, chosen = _chosen(uow, cache, caller, request)
     starts = answer.open.starts
+    if isinstance(chosen, range) and chosen.step == 1:
+        return starts[chosen.start : chosen.stop]
     return [starts[i] for i in chosen]
 
 
@@ -200,7 +212,7 @@ def _chosen(
                 student_id,
                 request.start - answer.open.duration,
                 request.end + answer.open.duration,
-                None,
+                request.exclude_booking,
             )
             if student_id is not None
             else []
@@ -262,6 +274,7 @@ def _compute(tx: Tx, request: SlotRequest) -> SlotAnswer:
         window,
         request.start,  # open_slots does not apply the clock's rules
         student_id=None,
+        exclude_booking=request.exclude_booking,
         template=template_from(found.template),
     )
     found_open = open_slots(query)

@@ -24,10 +24,15 @@ from instainstru_desktop.server.core.models import Conflict, MutationResult
 from instainstru_desktop.server.core.permissions import Permission, Role, require
 from instainstru_desktop.server.core.wire import (
     DayRange,
+    Flag,
     Instant,
     PolicyIn,
     TemplateRange,
+    Text,
+    TimeZone,
     WireDate,
+    plain_message,
+    printable,
 )
 from instainstru_desktop.server.repositories.uow import Tx, UnitOfWork
 from instainstru_desktop.server.services import availability, bookings, conflicts, instructors
@@ -62,11 +67,11 @@ class BookingRef(_Args):
 
 
 class Cancel(BookingRef):
-    reason: str = Field(default="", max_length=2000)
+    reason: Text = Field(default="", max_length=2000)
 
 
 class Note(BookingRef):
-    note: str = Field(max_length=10_000)
+    note: Text = Field(max_length=10_000)
 
 
 class Reschedule(BookingRef):
@@ -81,14 +86,14 @@ class Create(BookingRef):
 
 
 class Review(BookingRef):
-    flagged: bool
-    note: str = Field(default="", max_length=10_000)
+    flagged: Flag
+    note: Text = Field(default="", max_length=10_000)
 
 
 class Resolve(_Args):
     conflict_id: UUID
     resolution: Literal["kept", "cancelled", "reapplied"]
-    reason: str | None = Field(default=None, max_length=2000)
+    reason: Text | None = Field(default=None, max_length=2000)
 
 
 class PolicyUpdate(_Args):
@@ -98,7 +103,7 @@ class PolicyUpdate(_Args):
 
 class ProfileUpdate(_Args):
     instructor_id: UUID
-    time_zone: str = Field(min_length=1, max_length=64)
+    time_zone: TimeZone
 
 
 Handler = Callable[[Tx, Caller, Any], Json]
@@ -266,11 +271,12 @@ def _apply(tx: Tx, caller: Caller, client_id: str, mutation: Mutation) -> Mutati
             try:
                 args = model.model_validate(mutation.args)
             except ValidationError as exc:
-                raise _RejectedError("validation_error", _first_error(exc)) from exc
+                raise _RejectedError(*_first_error(exc)) from exc
             result = handler(tx, caller, args)
     except (DomainError, ServiceError, _RejectedError) as exc:
         code = exc.code
         message = exc.message if isinstance(exc, DomainError | _RejectedError) else exc.detail
+        message = printable(message)  # stored, synced and shown: never a raw control character
         stored.status, stored.code, stored.message, stored.result = "rejected", code, message, {}
         _record_rejection(tx, caller, mutation, message)
         return stored
@@ -279,16 +285,26 @@ def _apply(tx: Tx, caller: Caller, client_id: str, mutation: Mutation) -> Mutati
     return stored
 
 
+def _uuid(value: object) -> str | None:
+    try:
+        return str(UUID(value)) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
 class _RejectedError(Exception):
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
         self.code, self.message = code, message
 
 
-def _first_error(exc: ValidationError) -> str:
+def _first_error(exc: ValidationError) -> tuple[str, str]:
+    """The code and the words of a mutation's first invalid argument."""
     error = exc.errors()[0]
+    code = "unknown_time_zone" if error["type"] == "unknown_time_zone" else "validation_error"
     where = ".".join(str(p) for p in error["loc"])
-    return f"{where}: {error['msg']}" if where else str(error["msg"])
+    message = plain_message(error)
+    return code, f"{where}: {message}" if where else message
 
 
 def _record_rejection(tx: Tx, caller: Caller, mutation: Mutation, message: str) -> None:
@@ -296,8 +312,8 @@ def _record_rejection(tx: Tx, caller: Caller, mutation: Mutation, message: str) 
     principal = caller.signed_in
     if principal.role is not Role.INSTRUCTOR or principal.instructor_id is None:
         return
-    booking_id = mutation.args.get("booking_id")
-    booking = tx.bookings.get(booking_id) if isinstance(booking_id, str) else None
+    booking_id = _uuid(mutation.args.get("booking_id"))  # as sent: perhaps not an id at all
+    booking = tx.bookings.get(booking_id) if booking_id is not None else None
     if booking is not None and booking.instructor_id != principal.instructor_id:
         booking = None
     tx.conflicts.add(

@@ -244,7 +244,8 @@ async def reschedule_page(booking_id: str, request: Request, me: VisitDep) -> Re
         except (DomainError, ServiceError) as refused:
             problem, start = refusal_text(refused, profile), None
     if kind is not None and start is None:
-        query = WeekQuery(profile, kind, viewer_zone, parse_day(request.query_params.get("from")))
+        first = parse_day(request.query_params.get("from"))
+        query = WeekQuery(profile, kind, viewer_zone, first, exclude_booking=booking_id)
         week = await read(context, free_week, context.uow, context.slots, me.caller, query)
     return pages_of(request).render(
         me,

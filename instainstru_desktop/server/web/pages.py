@@ -15,6 +15,7 @@ from instainstru_desktop.domain.errors import BookingRuleViolation, DomainError
 from instainstru_desktop.server.api.deps import ServerContext, run_read
 from instainstru_desktop.server.core.errors import ServiceError
 from instainstru_desktop.server.services.public import PublicProfile
+from instainstru_desktop.server.web.kept import KeptParts
 from instainstru_desktop.server.web.render import Pages
 from instainstru_desktop.server.web.session import Visit
 
@@ -40,6 +41,11 @@ def redirect(visit: Visit, to: str) -> Response:
 def pages_of(request: Request) -> Pages:
     pages: Pages = request.app.state.pages
     return pages
+
+
+def kept_of(request: Request) -> KeptParts:
+    kept: KeptParts = request.app.state.kept
+    return kept
 
 
 def context_of(request: Request) -> ServerContext:

@@ -75,7 +75,7 @@ def zone_options(chosen: str) -> Markup:
     """The ``<option>`` list of every zone, ``chosen`` selected: made once per zone, since the
     list is long (~500 zones) and the same on every page."""
     return Markup("").join(
-        Markup('<option selected>%s</option>\n') % name
+        Markup("<option selected>%s</option>\n") % name
         if name == chosen
         else Markup("<option>%s</option>\n") % name
         for name in _ZONES
@@ -129,10 +129,12 @@ class Pages:
             zones=zones, csrf_field=CSRF_FIELD, zone_options=zone_options, slot_list=slot_list
         )
 
-    def render(
-        self, visit: Visit, template: str, status: int = 200, **values: Any
-    ) -> HTMLResponse:
+    def render(self, visit: Visit, template: str, status: int = 200, **values: Any) -> HTMLResponse:
         html = self.env.get_template(template).render(_base(visit), **values)
+        return self.respond(visit, html, status)
+
+    def respond(self, visit: Visit, html: str | bytes, status: int = 200) -> HTMLResponse:
+        """A page for this visit (never stored by the browser or a proxy, with its cookies)."""
         response = HTMLResponse(html, status_code=status)
         response.headers["Cache-Control"] = "no-store"
         visit.apply(response)
@@ -140,6 +142,14 @@ class Pages:
 
     def fragment(self, template: str, **values: Any) -> str:
         return self.env.get_template(template).render(**values)
+
+    def framed(
+        self, visit: Visit, title: str, main: Markup, *, viewer_zone: str | None = None
+    ) -> str:
+        """A whole page around ``main``, content rendered before: this visit's frame (who is
+        signed in, their CSRF value, the page's own address) around it."""
+        values = {"title": title, "main": main, "viewer_zone": viewer_zone}
+        return self.env.get_template("page.html").render(_base(visit), **values)
 
 
 def _base(visit: Visit) -> Mapping[str, Any]:

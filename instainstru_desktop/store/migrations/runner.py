@@ -20,18 +20,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from instainstru_desktop.store.backups import write_backup
 from instainstru_desktop.store.errors import (
     DatabaseNewerThanAppError,
     MigrationError,
     StorageEnvironmentError,
     classify,
+    require_writable_folder,
 )
 from instainstru_desktop.store.migrations.steps import MIGRATIONS, Migration
 
 log = logging.getLogger(__name__)
-
-#: How many backups of older schema versions are kept beside the file.
-KEEP_BACKUPS = 3
 
 
 @dataclass(frozen=True)
@@ -59,27 +58,6 @@ def _outbox_count(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT count(*) FROM outbox").fetchone()[0])
 
 
-def backup_folder(path: Path) -> Path:
-    """Where backups of ``path`` go: a ``backups`` folder beside it."""
-    return path.parent / "backups"
-
-
-def _backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
-    folder = backup_folder(path)
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    target = folder / f"{path.stem}.schema{version}.{stamp}{path.suffix or '.sqlite3'}"
-    dest = sqlite3.connect(target)
-    try:
-        conn.backup(dest)
-    finally:
-        dest.close()
-    old = sorted(folder.glob(f"{path.stem}.schema*"), key=lambda p: p.stat().st_mtime)
-    for stale in old[:-KEEP_BACKUPS]:
-        stale.unlink(missing_ok=True)
-    return target
-
-
 def upgrade(path: Path, migrations: Sequence[Migration] = MIGRATIONS) -> UpgradeReport:
     """Bring the file at ``path`` to the newest version in ``migrations`` (creating it if new).
 
@@ -88,7 +66,7 @@ def upgrade(path: Path, migrations: Sequence[Migration] = MIGRATIONS) -> Upgrade
     :class:`StorageEnvironmentError` (disk full, locked) the user can act on.
     """
     target = migrations[-1].version
-    path.parent.mkdir(parents=True, exist_ok=True)
+    require_writable_folder(path.parent)
     try:
         conn = sqlite3.connect(path, isolation_level=None, timeout=10.0)
     except sqlite3.Error as error:
@@ -100,6 +78,11 @@ def upgrade(path: Path, migrations: Sequence[Migration] = MIGRATIONS) -> Upgrade
         if version == target:
             return UpgradeReport(version, version, None)
         backup = _backup(conn, path, version) if version > 0 else None
+        if version > 0 and backup is None:
+            raise MigrationError(
+                f"The local data file {path} could not be backed up before its upgrade "
+                "(the copy failed its check); the file was left as it was."
+            )
         _apply(conn, path, [m for m in migrations if m.version > version], target)
         log.info("upgraded %s from schema %d to %d (backup: %s)", path, version, target, backup)
         return UpgradeReport(version, target, backup)
@@ -107,6 +90,10 @@ def upgrade(path: Path, migrations: Sequence[Migration] = MIGRATIONS) -> Upgrade
         raise classify(error, path) from error
     finally:
         conn.close()
+
+
+def _backup(conn: sqlite3.Connection, path: Path, version: int) -> Path | None:
+    return write_backup(conn, path, f"schema{version}", datetime.now(UTC))
 
 
 def _apply(conn: sqlite3.Connection, path: Path, steps: Sequence[Migration], target: int) -> None:

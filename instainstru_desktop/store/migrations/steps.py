@@ -12,6 +12,9 @@ History:
    "dismissed" flag, and its ``subject`` moves to ``outbox_subjects`` (resolving a conflict by
    cancelling touches both the conflict and the booking); the sync state remembers who is signed
    in and whether the last contact worked.
+4. Repairs told to the person: a ``notices`` table (changes that could not be recovered after a
+   server restore or a damaged cache), and the sync state remembers from which mutation id a
+   cache rebuilt from a damaged one has ids the server may already have used.
 """
 
 from __future__ import annotations
@@ -135,9 +138,17 @@ _V2 = _run(
     "ALTER TABLE sync_state ADD COLUMN last_push_at TEXT",
 )
 
+_V4 = _run(
+    """CREATE TABLE notices (
+        id INTEGER NOT NULL, kind TEXT NOT NULL, message TEXT NOT NULL,
+        created_at TEXT NOT NULL, dismissed BOOLEAN NOT NULL DEFAULT 0, PRIMARY KEY (id))""",
+    "ALTER TABLE sync_state ADD COLUMN ids_unconfirmed_from INTEGER",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "first release: mirror, outbox, sync state", _V1),
     Migration(2, "admin review, multi-row outbox subjects, signed-in identity", _V2),
+    Migration(4, "notices of unrecoverable changes, ids to confirm after a rebuild", _V4),
 )
 
 #: The newest schema this version of the app writes.

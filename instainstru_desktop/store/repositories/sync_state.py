@@ -35,6 +35,7 @@ class SyncState:
     online: bool
     last_error: str | None
     last_push_at: str | None
+    ids_unconfirmed_from: int | None = None
 
     @property
     def cursor_seq(self) -> int:

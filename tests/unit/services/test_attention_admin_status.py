@@ -11,6 +11,7 @@ from instainstru_desktop.services import (
     AdminService,
     AttentionService,
     AvailabilityService,
+    InvalidInputError,
     LessonService,
     StatusService,
     UnknownItemError,
@@ -176,3 +177,22 @@ def test_the_status_counts_pending_changes_and_attention(store, lesson):
 
     LessonService(store).note(lesson, "x")
     assert status.status().pending_changes == 1
+
+
+def test_a_notice_is_listed_counted_and_only_dismissed(store, attention):
+    with store.uow() as uow:
+        uow.notices.add("lost_changes", "3 changes were lost.", "2026-03-04T11:00:00Z")
+        uow.commit()
+    [item] = attention.items()
+    assert (item.kind, item.message, item.actions) == (
+        "lost_changes",
+        "3 changes were lost.",
+        ("keep",),
+    )
+    assert StatusService(store).status().needs_attention == 1
+    with pytest.raises(InvalidInputError):
+        attention.reapply(item.item_id)  # never mistaken for outbox row 1
+    attention.keep(item.item_id)
+    assert attention.items() == []
+    with pytest.raises(UnknownItemError):
+        attention.keep(item.item_id)

@@ -7,7 +7,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from starlette.responses import Response
 
-from instainstru_desktop.server.api.deps import ContextDep, RequirePermission, UowDep, run_read
+from instainstru_desktop.server.api.deps import (
+    ContextDep,
+    PageLimit,
+    RequirePermission,
+    UowDep,
+    run_read,
+)
 from instainstru_desktop.server.api.schemas import (
     BookingOut,
     BookingPage,
@@ -16,7 +22,7 @@ from instainstru_desktop.server.api.schemas import (
     Status,
 )
 from instainstru_desktop.server.core.permissions import Permission
-from instainstru_desktop.server.core.wire import Instant, WireDate
+from instainstru_desktop.server.core.wire import Instant, QueryFlag, WireDate
 from instainstru_desktop.server.repositories import BookingFilter
 from instainstru_desktop.server.services import admin, bookings
 from instainstru_desktop.server.services.context import Caller
@@ -35,9 +41,9 @@ async def all_bookings(
     start_from: Annotated[Instant | None, Query(alias="from")] = None,
     start_to: Annotated[Instant | None, Query(alias="to")] = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
-    flagged: bool | None = None,
+    flagged: QueryFlag | None = None,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    limit: PageLimit = 100,
 ) -> Response:
     """A page of all bookings; a page read since the last change in its scope is served from
     memory (see ``bookings.admin_page``)."""

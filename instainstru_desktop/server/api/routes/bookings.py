@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from starlette.responses import Response
 
 from instainstru_desktop.domain.bookings import BookingAction
-from instainstru_desktop.server.api.deps import RequirePermission, UowDep, run_read
+from instainstru_desktop.server.api.deps import PageLimit, RequirePermission, UowDep, run_read
 from instainstru_desktop.server.api.routes._json import json_response
 from instainstru_desktop.server.api.schemas import (
     AuditEntryOut,
@@ -63,7 +63,7 @@ async def list_bookings(
     start_from: Annotated[Instant | None, Query(alias="from")] = None,
     start_to: Annotated[Instant | None, Query(alias="to")] = None,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    limit: PageLimit = 100,
 ) -> Response:
     """The caller's own bookings (students and instructors), or all (admins)."""
     where = BookingFilter(status=status, start_from=start_from, start_to=start_to)

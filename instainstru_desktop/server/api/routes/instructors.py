@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from instainstru_desktop.server.api.deps import RequirePermission, UowDep, run_read
+from instainstru_desktop.server.api.deps import PageLimit, RequirePermission, UowDep, run_read
 from instainstru_desktop.server.api.schemas import (
     InstructorOut,
     InstructorPage,
@@ -23,13 +23,12 @@ from instainstru_desktop.server.services.views import Json
 router = APIRouter(prefix="/instructors", tags=["instructors"])
 Reader = Annotated[Caller, RequirePermission(Permission.INSTRUCTORS_READ)]
 Editor = Annotated[Caller, RequirePermission(Permission.INSTRUCTORS_EDIT)]
-Limit = Annotated[int, Query(ge=1, le=500)]
 Cursor = Annotated[str | None, Query(max_length=500)]
 
 
 @router.get("", response_model=InstructorPage)
 async def list_instructors(
-    caller: Reader, uow: UowDep, cursor: Cursor = None, limit: Limit = 100
+    caller: Reader, uow: UowDep, cursor: Cursor = None, limit: PageLimit = 100
 ) -> Json:
     return await run_read(uow, instructors.list_instructors, uow, caller, cursor, limit)
 

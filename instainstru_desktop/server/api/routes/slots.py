@@ -7,16 +7,24 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from starlette.responses import Response
 
-from instainstru_desktop.server.api.deps import AnyCaller, ContextDep, run_read
+from instainstru_desktop.server.api.deps import (
+    ANONYMOUS_ALLOWED,
+    AnyCaller,
+    ContextDep,
+    run_read,
+)
 from instainstru_desktop.server.api.schemas import SlotsOut
-from instainstru_desktop.server.core.wire import Instant
+from instainstru_desktop.server.core.wire import Instant, TimeZone
 from instainstru_desktop.server.services import slots
 
 router = APIRouter(tags=["slots"])
 
 
 @router.get(
-    "/instructors/{instructor_id}/slots", response_model=None, responses={200: {"model": SlotsOut}}
+    "/instructors/{instructor_id}/slots",
+    response_model=None,
+    responses={200: {"model": SlotsOut}},
+    openapi_extra=ANONYMOUS_ALLOWED,
 )
 async def list_slots(
     instructor_id: str,
@@ -25,7 +33,7 @@ async def list_slots(
     lesson_type_id: Annotated[str, Query(max_length=36)],
     start: Annotated[Instant, Query(alias="from")],
     end: Annotated[Instant, Query(alias="to")],
-    tz: Annotated[str, Query(max_length=64)] = "UTC",
+    tz: Annotated[TimeZone, Query()] = "UTC",
 ) -> Response:
     """Bookable starts (anonymous allowed: students browse before signing in).
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from instainstru_desktop.server.api.deps import RequirePermission, UowDep
+from instainstru_desktop.server.api.deps import PageLimit, RequirePermission, UowDep
 from instainstru_desktop.server.api.schemas import StudentPage
 from instainstru_desktop.server.core.permissions import Permission
 from instainstru_desktop.server.services import instructors
@@ -23,6 +23,6 @@ def search_students(
     uow: UowDep,
     q: Annotated[str | None, Query(max_length=200)] = None,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    limit: PageLimit = 100,
 ) -> Json:
     return instructors.search_students(uow, caller, q, cursor, limit)

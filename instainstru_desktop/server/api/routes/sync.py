@@ -11,6 +11,7 @@ from instainstru_desktop.server.api.deps import ContextDep, RequirePermission, U
 from instainstru_desktop.server.api.routes._json import json_response
 from instainstru_desktop.server.api.schemas import PullOut, PushIn, PushOut, SyncStateOut
 from instainstru_desktop.server.core.permissions import Permission
+from instainstru_desktop.server.core.wire import QUERY_WHOLE
 from instainstru_desktop.server.services import sync_pull, sync_push
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.views import Json
@@ -26,7 +27,7 @@ def pull(
     uow: UowDep,
     context: ContextDep,
     cursor: Annotated[str, Query(max_length=100)] = "0",
-    limit: Annotated[int | None, Query(ge=1, le=100_000)] = None,
+    limit: Annotated[int | None, Query(ge=1, le=100_000), QUERY_WHOLE] = None,
 ) -> Response:
     """What changed after ``cursor`` (rows, not ORM objects, serialized by orjson: 100k fast)."""
     rows = limit or context.settings.pull_page_rows

@@ -135,6 +135,9 @@ class AuditEntry(Base):
     details: Mapped[str] = mapped_column(Text)  # JSON object
 
 
+OUTBOX_STATUSES = ("pending", "sent", "applied", "rejected")
+
+
 class OutboxRow(Base):
     """One local edit waiting for, or already answered by, the server.
 

@@ -61,7 +61,7 @@ def test_a_stream_that_ends_with_its_server_says_so_at_once(device, server):
     reconnection that fails, not for every retry after it."""
     lost = threading.Event()
     listener = LiveListener(
-        device.api, lambda _reconnected: None, on_lost=lost.set, min_backoff=0.05, max_backoff=0.2
+        device.api, lambda _reconnected: None, on_lost=lost.set, backoff=Backoff(0.05, 0.2)
     )
     listener.start()
     try:

@@ -45,6 +45,7 @@ class SettingsFlow:
             theme=window.preferences.theme,
             server_label=server_label(window.settings.server_url),
             account_label=f"{identity.name} ({identity.email})",
+            recent_zones=window.preferences.recent_zones,
         )
         if result is None:
             return

@@ -16,7 +16,7 @@ action (``account_action``) and the caller does it after saving; the signals
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from string import Template
@@ -106,6 +106,7 @@ class SettingsDialog(QDialog):
         theme: str,
         server_label: str,
         account_label: str,
+        recent_zones: Sequence[str] = (),
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         super().__init__(parent)
@@ -116,6 +117,7 @@ class SettingsDialog(QDialog):
         themes = [t.value for t in ThemeChoice]
         self._theme = theme if theme in themes else ThemeChoice.SYSTEM.value
         self._clock = clock
+        self._recent_zones = tuple(recent_zones)
         self._action: AccountAction | None = None
         self._keep_edits = True
         self._valid = True
@@ -181,7 +183,8 @@ class SettingsDialog(QDialog):
         profile = self._profile
         self.server_value.setText(server_label)
         self.account_value.setText(account_label)
-        self.zone.offer(profile.time_zone)
+        self.zone.set_clock(self._clock)
+        self.zone.offer(profile.time_zone, recent=self._recent_zones)
         self.zone.show_zone(profile.time_zone)
         shade = "dark" if is_dark(ThemeChoice.SYSTEM) else "light"
         self.theme_buttons["system"].setText(f"Same as &system (currently {shade})")
@@ -277,7 +280,7 @@ class SettingsDialog(QDialog):
     def _use_system_zone(self) -> None:
         system = system_zone()
         if system:
-            self.zone.setCurrentText(zone_display(system))
+            self.zone.show_zone(system)
 
     # -- answering --------------------------------------------------------------------------
 
@@ -352,6 +355,7 @@ class SettingsDialog(QDialog):
         theme: str,
         server_label: str,
         account_label: str,
+        recent_zones: Sequence[str] = (),
         section: Section = Section.ACCOUNT,
     ) -> SettingsResult | None:
         """Show the dialog; the result, or ``None`` when the person cancels."""
@@ -361,6 +365,7 @@ class SettingsDialog(QDialog):
             theme=theme,
             server_label=server_label,
             account_label=account_label,
+            recent_zones=recent_zones,
         )
         dialog.show_section(section)
         try:

@@ -115,6 +115,7 @@ class MainWindow(QMainWindow):
         self.statusBar().setSizeGripEnabled(False)
         self._connect()
         self.week_title.set_week(self.week_page.week_start)
+        self.zone_switcher.set_recent(preferences.recent_zones)
         if preferences.display_zone:  # the zone the week was left in, on screen and in the box
             self.week_page.view.set_display_zone(preferences.display_zone)
             self.zone_switcher.show_choice(preferences.display_zone)
@@ -269,7 +270,9 @@ class MainWindow(QMainWindow):
 
     def _on_zone_chosen(self, zone: str | None) -> None:
         self.week_page.view.set_display_zone(zone)
-        self.preferences = self.preferences.with_display_zone(zone)
+        self.preferences = self.preferences.with_display_zone(zone).with_recent_zones(
+            self.zone_switcher.recent()
+        )
 
     def sync_now(self) -> None:
         if not self.session.is_ready:

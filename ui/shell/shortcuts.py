@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -83,7 +83,7 @@ class ShortcutsWindow(QDialog):
         self.setObjectName("shortcutsWindow")
         self.setWindowTitle("Keyboard shortcuts")
         self.setModal(False)
-        self.resize(560, 640)
+        self.resize(560, 700)
         layout = QVBoxLayout(self)
         intro = QLabel("Everything can be done from the keyboard. Menus also open with Alt.")
         intro.setProperty("role", "subtitle")
@@ -95,7 +95,8 @@ class ShortcutsWindow(QDialog):
         self.tree.setColumnCount(2)
         self.tree.setHeaderLabels(["Action", "Keys"])
         self.tree.setRootIsDecorated(False)
-        self.tree.setUniformRowHeights(True)
+        self.tree.setSelectionMode(QTreeWidget.SelectionMode.NoSelection)
+        self.tree.setIndentation(18)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.header().setStretchLastSection(False)
@@ -103,6 +104,12 @@ class ShortcutsWindow(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)
         layout.addWidget(buttons)
+        self._close = buttons.button(QDialogButtonBox.StandardButton.Close)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._close is not None:  # Enter or Escape closes; Tab reaches the list to scroll
+            self._close.setFocus()
 
     def fill(self, sections: Iterable[tuple[str, list[Row]]]) -> None:
         """Show these sections (a fresh read of the window's shortcuts)."""
@@ -114,6 +121,9 @@ class ShortcutsWindow(QDialog):
             font = head.font(0)
             font.setBold(True)
             head.setFont(0, font)
+            # a little air above each section: the groups read apart at a glance
+            head.setSizeHint(0, QSize(0, self.fontMetrics().height() * 7 // 4 + 4))
+            head.setTextAlignment(0, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
             self.tree.addTopLevelItem(head)
             for does, keys in rows:
                 head.addChild(QTreeWidgetItem([does, keys]))

@@ -137,3 +137,25 @@ def test_every_week_key_the_shortcuts_window_lists_is_one_the_week_acts_on(
     assert not handle_key(
         week_view, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_F7, Qt.KeyboardModifier.NoModifier)
     )
+
+
+def test_a_maximized_window_comes_back_maximized_with_its_normal_size_kept(
+    qtbot: QtBot, make_app: MakeApp, tmp_path: Path
+) -> None:
+    screen = QGuiApplication.primaryScreen().availableGeometry()
+    first = make_app(None).window
+    first.setGeometry(QRect(screen.left() + 60, screen.top() + 40, 700, 480))
+    shown(qtbot, first)
+    normal = first.geometry()
+    first.showMaximized()
+    qtbot.waitUntil(first.isMaximized)
+    first.close()
+    saved = Preferences.load(tmp_path / "profile" / "config")
+    assert saved.window_maximized
+    assert saved.window == (normal.x(), normal.y(), normal.width(), normal.height())
+
+    again = shown(qtbot, make_app(None).window)
+    assert again.isMaximized()
+    again.showNormal()
+    qtbot.waitUntil(lambda: not again.isMaximized())
+    assert again.size() == normal.size()

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from instainstru_desktop.clocks import CLOCK_SKEW_WARNING_SECONDS
+
 
 class SyncMark(StrEnum):
     """How a piece of local state relates to the server, for the pending/conflict markers."""
@@ -103,6 +105,14 @@ class SyncStatus:
     last_error: str = ""
     extra: dict[str, str] = field(default_factory=dict)
     pending_known: bool = True  # False: the local file could not be read to count them
+    #: This computer's clock minus the server's, as last measured (None: never measured).
+    clock_skew_seconds: float | None = None
+
+    @property
+    def clock_off(self) -> bool:
+        """Whether this computer's clock is off the server's by more than a minute."""
+        skew = self.clock_skew_seconds
+        return skew is not None and abs(skew) > CLOCK_SKEW_WARNING_SECONDS
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from ui.lessons.actions import policy_text
 from ui.lessons.attention import AttentionList, actions_of, ago
 from ui.lessons.booking_dialog import BookForStudentDialog, BookingChoice
 from ui.lessons.cancel_dialog import CancelLessonDialog
+from ui.widgets.clock_warning import skew_text
 from ui.widgets.status_bar import SyncStatusBar, synced_ago
 
 NOW = datetime(2025, 3, 12, 13, 20, tzinfo=UTC)
@@ -297,3 +298,25 @@ def test_status_bar_buttons(qtbot, bar):
 )
 def test_synced_ago(seconds, text):
     assert synced_ago(NOW - timedelta(seconds=seconds), NOW) == text
+
+
+def test_status_bar_warns_of_a_clock_off_the_servers_by_more_than_a_minute(bar):
+    bar.set_status(replace(sync_status(), clock_skew_seconds=-7201.4))
+    assert bar.clock_warning.isVisible()
+    assert bar.clock_warning.text.text() == "Your computer's clock is 2 h behind the server's"
+    assert "2 h behind the server's" in bar.summary()
+    assert "server's time" in bar.clock_warning.toolTip()
+    bar.set_status(replace(sync_status(), clock_skew_seconds=95))
+    assert bar.clock_warning.text.text() == "Your computer's clock is 2 min ahead of the server's"
+    for close_enough in (None, 0.4, -59.0):
+        bar.set_status(replace(sync_status(), clock_skew_seconds=close_enough))
+        assert not bar.clock_warning.isVisible()
+        assert "clock" not in bar.summary()
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(-300, "5 min behind"), (8100, "2 h 15 min ahead of"), (-3 * 86400, "3 days behind")],
+)
+def test_clock_skew_in_plain_words(seconds, text):
+    assert skew_text(seconds) == f"Your computer's clock is {text} the server's"

@@ -109,3 +109,13 @@ def test_status_bar_screenshot(qtbot, save_shot, themed):
         )
     )
     save_shot(bar, f"status_bar_offline_{themed.name}")
+    bar.set_status(
+        SyncStatus(
+            True,
+            0,
+            1,
+            datetime(2025, 3, 12, 13, 19, tzinfo=UTC),
+            clock_skew_seconds=-7200.0,
+        )
+    )
+    save_shot(bar, f"status_bar_clock_behind_{themed.name}")

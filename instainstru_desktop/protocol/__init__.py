@@ -14,6 +14,10 @@ is what lets both the client and the server import it.
 
 from instainstru_desktop.protocol.changes import (
     CHANGE_TYPES,
+    CLASH_CODE,
+    HOURS_CLASH,
+    NOTE_CLASH,
+    AddDateHours,
     AnyChange,
     BookLesson,
     CancelLesson,
@@ -24,6 +28,7 @@ from instainstru_desktop.protocol.changes import (
     MarkNoShow,
     NoteLesson,
     Policy,
+    RemoveDateHours,
     RescheduleLesson,
     ResolveConflict,
     ReviewBooking,
@@ -39,6 +44,10 @@ from instainstru_desktop.protocol.changes import (
 
 __all__ = [
     "CHANGE_TYPES",
+    "CLASH_CODE",
+    "HOURS_CLASH",
+    "NOTE_CLASH",
+    "AddDateHours",
     "AnyChange",
     "BookLesson",
     "CancelLesson",
@@ -49,6 +58,7 @@ __all__ = [
     "MarkNoShow",
     "NoteLesson",
     "Policy",
+    "RemoveDateHours",
     "RescheduleLesson",
     "ResolveConflict",
     "ReviewBooking",

@@ -152,10 +152,11 @@ class LessonService(UseCases):
         return self._cancel(booking_id, reason)
 
     def note(self, booking_id: str, text: str) -> Changed:
-        """Set the instructor's private note of a lesson (any status)."""
+        """Set the instructor's private note of a lesson (any status); the note shown until
+        now goes with it, so a note written meanwhile on another device is not lost."""
         with self._store.uow() as uow:
             record = booking_or_raise(uow, booking_id)
-            change = NoteLesson(booking_id=booking_id, note=text)
+            change = NoteLesson(booking_id=booking_id, note=text, base_note=record.note or "")
             mutation_id = queue(uow, change, base_version=record.version)
             changed = touched(uow, record, mutation_id)
             uow.commit()

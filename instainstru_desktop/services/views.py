@@ -85,13 +85,17 @@ class AttentionItem:
     """Something sync could not settle alone: a conflict or a rejected edit, with its way out."""
 
     item_id: str
-    kind: str  # "outside_availability" | "rejected_mutation"
+    kind: str  # "outside_availability" | "rejected_mutation" | "hours_clash" | "note_clash" | ...
     message: str
     created_at: datetime
     booking_id: str | None = None
     lesson: LessonCard | None = None
     #: The ways out the UI offers: "keep", "cancel" (the lesson, with a reason), "reapply".
     actions: tuple[str, ...] = ()
+    #: A clash of two edits ("hours_clash", "note_clash"): the version the server kept, and
+    #: the person's own, set aside (hours as "09:00–12:00, 14:00–17:00" or "add 17:00–19:00").
+    kept: str = ""
+    mine: str = ""
 
 
 @dataclass(frozen=True, slots=True)

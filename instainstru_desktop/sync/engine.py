@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from instainstru_desktop.clocks import CLOCK_SKEW_WARNING_SECONDS
+from instainstru_desktop.protocol import CLASH_CODE
 from instainstru_desktop.store import StorageError, Store
 from instainstru_desktop.store.mirror import Subject, instant_text, parse_instant, precise_text
 from instainstru_desktop.store.repositories.outbox import RETENTION, OutboxMutation
@@ -214,6 +215,7 @@ class SyncEngine:
         seq = cursor_seq(reply.cursor)
         with self._store.uow() as uow:
             refused = []
+            instructor = uow.sync_state.get().role == "instructor"
             for result in reply.results:
                 mutation_id = int(result["id"])
                 applied = result.get("status") == "applied"
@@ -228,6 +230,10 @@ class SyncEngine:
                 )
                 if not applied:
                     refused.extend(subjects)
+                if instructor and result.get("code") == CLASH_CODE:
+                    # the server recorded the clash as a conflict, with the change, for every
+                    # device of the instructor: that is what the person sees and settles
+                    uow.refusals.dismiss(mutation_id)
                 report.name(subjects)
                 report.applied += applied
                 report.rejected += not applied

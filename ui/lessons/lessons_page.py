@@ -210,5 +210,5 @@ class AttentionPage(QObject):
     def reapply(self, item_id: str) -> None:
         attention = self.session.services.attention
         self.session.ops.run_db(
-            lambda: attention.reapply(item_id), self._after, what="re-applying your hours"
+            lambda: attention.reapply(item_id), self._after, what="sending your version again"
         )

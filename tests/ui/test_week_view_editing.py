@@ -202,6 +202,7 @@ def test_a_step_is_announced_with_the_hours_it_starts_from_even_after_a_newer_re
 ):
     """Undo sends exactly what the paint added, though the date has changed since (another
     device's hours arrived with a sync): those hours are not the paint's to take away."""
+    with_hours(week_view, MON, hours(("09:00", "10:00")))  # hours of its own: undo keeps them
     seen: list[tuple[date, tuple[HoursRange, ...], tuple[HoursRange, ...]]] = []
     week_view.hoursChanged.connect(lambda d, was, now: seen.append((d, was, now)))
     start = week_view.display_week().days[0].ranges

@@ -78,10 +78,11 @@ def _flatten(metadata: list[Any]) -> list[BaseMetadata]:
 def _broken(field: str, constraint: BaseMetadata, value: Any) -> str | None:
     """The sentence for a measurable limit ``value`` breaks (formats are the server's)."""
     text = isinstance(value, str)
-    if isinstance(constraint, Predicate) and constraint.func is is_text and not is_text(value):
-        return wording.control_characters(field)
-    if isinstance(constraint, Predicate) and constraint.func is is_visible and not is_visible(value):
-        return wording.too_short(field, 1)
+    if isinstance(constraint, Predicate):
+        if constraint.func is is_text and not is_text(value):
+            return wording.control_characters(field)
+        if constraint.func is is_visible and not is_visible(value):
+            return wording.too_short(field, 1)
     if isinstance(constraint, MaxLen) and len(value) > constraint.max_length:
         return wording.too_long(field, constraint.max_length, len(value), text=text)
     if isinstance(constraint, MinLen) and len(value) < constraint.min_length:

@@ -231,6 +231,11 @@ class ApiClient:
         result: Json = self._json("GET", "/sync/state", params={"client_id": client_id})
         return result
 
+    def instructor(self, instructor_id: str) -> Json:
+        """An instructor's public profile: name, bio, page address (``slug``), lesson types."""
+        result: Json = self._json("GET", f"/instructors/{instructor_id}")
+        return result
+
     def booking_history(self, booking_id: str) -> list[Json]:
         result: list[Json] = self._json("GET", f"/bookings/{booking_id}/history")
         return result

@@ -82,7 +82,8 @@ class AboutForm(Card):
         """Show the stored profile; fields being edited keep what the person typed."""
         edited = self.is_edited()
         previous, self._shown = self._shown, profile
-        if not edited or (self.name.text(), self.bio.toPlainText()) == (profile.name, profile.bio):
+        typed = (self.name.text().strip(), self.bio.toPlainText())
+        if not edited or typed == (profile.name, profile.bio):
             self._fill(profile)
         elif previous != profile:
             self._check()

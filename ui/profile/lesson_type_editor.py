@@ -257,10 +257,13 @@ class LessonTypeEditor(QWidget):
 
     def _check(self) -> None:
         _, problems = self.draft()
+        shown = dict(problems)
+        if self._editing is None and not self.name.text():
+            shown.pop("name", None)  # a new, untouched form is not wrong yet, only unfinished
         for key in ("name", "duration_minutes", "color"):
-            self.hints[key].setText(problems.get(key, ""))
-            self.hints[key].setVisible(key in problems)
-        money = " ".join(problems[k] for k in ("price_cents", "currency") if k in problems)
+            self.hints[key].setText(shown.get(key, ""))
+            self.hints[key].setVisible(key in shown)
+        money = " ".join(shown[k] for k in ("price_cents", "currency") if k in shown)
         self.hints["price_cents"].setText(money)
         self.hints["price_cents"].setVisible(bool(money))
         changed = self.is_changed()

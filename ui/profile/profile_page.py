@@ -4,7 +4,7 @@ page's address through the network one, edits queued like every other edit (offl
 Like the other pages it refreshes from what a change names (:meth:`on_changed`): a change to
 the profile or a lesson type (``everything``) reads it all again; a change of hours or lessons
 works the preview out again. The preview is worked out only while the page is on screen, and
-once more when it comes back after something changed.
+again each time the page comes back (the minimum notice moves with the clock).
 """
 
 from __future__ import annotations
@@ -94,6 +94,9 @@ class ProfilePage(QObject):
         self.loaded.emit()
 
     def _on_shown(self) -> None:
+        # Minimum notice moves with the clock: a preview is worked out again each time it is
+        # looked at, not only when the data changed.
+        self._preview_stale = True
         self._work_out_if_shown()
 
     def _work_out_if_shown(self) -> None:

@@ -18,21 +18,13 @@ from instainstru_desktop.protocol import AddLessonType, EditLessonType
 from instainstru_desktop.services._base import UseCases, queue
 from instainstru_desktop.services._marks import marks
 from instainstru_desktop.services.errors import InvalidInputError, UnknownItemError
-from instainstru_desktop.services.profile_checks import LessonTypeDraft, lesson_type_problems
+from instainstru_desktop.services.profile_checks import (
+    LessonTypeDraft,
+    draft_of,
+    lesson_type_problems,
+)
 from instainstru_desktop.services.views import Changed, LessonTypeOption, SyncMark
 from instainstru_desktop.store.records import LessonTypeRecord
-
-
-def draft_of(option: LessonTypeOption) -> LessonTypeDraft:
-    """The whole of a lesson type as the editor starts from it."""
-    return LessonTypeDraft(
-        option.name,
-        option.duration_minutes,
-        option.price_cents,
-        option.currency,
-        option.color,
-        option.active,
-    )
 
 
 class LessonTypeService(UseCases):

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from instainstru_desktop.protocol import fields
+from instainstru_desktop.services.views import LessonTypeOption
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,18 @@ class LessonTypeDraft:
             color=self.color.strip().upper(),
             active=self.active,
         )
+
+
+def draft_of(option: LessonTypeOption) -> LessonTypeDraft:
+    """The whole of a stored lesson type, as a form starts from it."""
+    return LessonTypeDraft(
+        option.name,
+        option.duration_minutes,
+        option.price_cents,
+        option.currency,
+        option.color,
+        option.active,
+    )
 
 
 def money_text(cents: int, currency: str = "") -> str:

@@ -103,6 +103,9 @@ def test_profile_edits_made_offline_show_at_once_reach_the_server_and_another_de
         lambda: (shown_card(window, lesson.booking_id) or lesson).color == "#AA3300",
         timeout=10_000,
     )
+    # the form now holds what is stored: nothing more to save
+    qtbot.waitUntil(lambda: not panel.editor.submit.isEnabled(), timeout=10_000)
+    assert panel.editor.heading.text() == f"Editing “{panel.editor.name.text()}”"
     # a new lesson type, made offline
     new_id = add_lesson_type(qtbot, window, "Jazz improvisation")
     listed = panel.option(new_id)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from instainstru_desktop.protocol.fields import LESSON_MINUTES_MAX
 from instainstru_desktop.services.profile_checks import (
     LessonTypeDraft,
+    draft_of,
     lesson_type_problems,
     money_text,
 )
@@ -73,6 +74,7 @@ class LessonTypeEditor(QWidget):
         super().__init__(parent)
         self._editing: LessonTypeOption | None = None
         self._color = SWATCHES[0]
+        self._start = LessonTypeDraft("", 60, 0, "EUR", SWATCHES[0])  # what the form began with
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         self.heading = label("New lesson type", "caption", "editorHeading")
@@ -197,16 +199,7 @@ class LessonTypeEditor(QWidget):
         self._editing = option
         self.heading.setText(f"Editing “{option.name}”")
         self.submit.setText("&Save changes")
-        self._fill(
-            LessonTypeDraft(
-                option.name,
-                option.duration_minutes,
-                option.price_cents,
-                option.currency,
-                option.color,
-                option.active,
-            )
-        )
+        self._fill(draft_of(option))
 
     def _fill(self, draft: LessonTypeDraft) -> None:
         self._start = draft
@@ -252,8 +245,13 @@ class LessonTypeEditor(QWidget):
         return (draft.normalized() if cents is not None else None), problems
 
     def is_changed(self) -> bool:
+        """Whether the form holds something other than what it began with."""
+        return not self.holds(self._start)
+
+    def holds(self, other: LessonTypeDraft) -> bool:
+        """Whether the form holds exactly ``other``."""
         draft, _ = self.draft()
-        return draft != self._start.normalized()
+        return draft == other.normalized()
 
     def _check(self) -> None:
         _, problems = self.draft()

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from instainstru_desktop.services.profile_checks import length_text, money_text
+from instainstru_desktop.services.profile_checks import draft_of, length_text, money_text
 from instainstru_desktop.services.views import LessonTypeOption, SyncMark
 from ui.profile.lesson_type_editor import LessonTypeEditor
 from ui.profile.widgets import Card, card
@@ -117,7 +117,10 @@ class LessonTypesPanel(Card):
             current = self.option(editing.id)
             if current is None:
                 self.start_new()
-            elif current != editing and not self.editor.is_changed():
+            elif current != editing and (
+                not self.editor.is_changed() or self.editor.holds(draft_of(current))
+            ):
+                # untouched, or holding exactly what was just saved: follow the stored one
                 self.editor.edit(current)
 
     def _fit_rows(self, most: int = 8) -> None:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
@@ -77,6 +78,20 @@ def add_lesson_type(qtbot: QtBot, window: MainWindow, name: str) -> str:
     return new_id
 
 
+def sync_column(window: MainWindow, lesson_type_id: str) -> str | None:
+    """What the list's sync column says of a lesson type (None: the column is hidden)."""
+    tree = window.profile_view.lesson_types.list
+    column = tree.columnCount() - 1
+    assert tree.headerItem().text(column) == "Sync"
+    if tree.isColumnHidden(column):
+        return None
+    for index in range(tree.topLevelItemCount()):
+        item = tree.topLevelItem(index)
+        if item is not None and item.data(0, Qt.ItemDataRole.UserRole) == lesson_type_id:
+            return item.text(column)
+    raise AssertionError(f"lesson type {lesson_type_id} is not listed")
+
+
 def test_profile_edits_made_offline_show_at_once_reach_the_server_and_another_device(
     qtbot: QtBot, live_server: LiveServer, make_app: MakeApp
 ) -> None:
@@ -111,12 +126,18 @@ def test_profile_edits_made_offline_show_at_once_reach_the_server_and_another_de
     listed = panel.option(new_id)
     assert listed is not None
     assert (listed.name, listed.price_cents, listed.currency, listed.color, listed.mark) == (
-        "Jazz improvisation", 5550, "EUR", "#D9534F", SyncMark.PENDING,
+        "Jazz improvisation",
+        5550,
+        "EUR",
+        "#D9534F",
+        SyncMark.PENDING,
     )
     assert pending(qtbot, window) == 3
+    assert sync_column(window, new_id) == "Not synced yet"
 
     live_server.start()
     sync_until_sent(qtbot, window)
+    qtbot.waitUntil(lambda: sync_column(window, new_id) is None, timeout=10_000)
 
     [(name, bio)] = live_server.query(
         "SELECT u.name, i.bio FROM instructors i JOIN users u ON u.id = i.user_id WHERE i.id = ?",
@@ -137,7 +158,9 @@ def test_profile_edits_made_offline_show_at_once_reach_the_server_and_another_de
         iid,
     )
     assert sorted(a for (a,) in pushed) == [
-        "instructor.update", "lesson_type.add", "lesson_type.update",
+        "instructor.update",
+        "lesson_type.add",
+        "lesson_type.update",
     ]
     qtbot.waitUntil(lambda: view.about.mark.text() == "", timeout=10_000)
 
@@ -148,7 +171,9 @@ def test_profile_edits_made_offline_show_at_once_reach_the_server_and_another_de
     theirs = seen.lesson_types.option(new_id)
     assert theirs is not None
     assert (theirs.name, theirs.color, theirs.mark) == (
-        "Jazz improvisation", "#D9534F", SyncMark.SYNCED,
+        "Jazz improvisation",
+        "#D9534F",
+        SyncMark.SYNCED,
     )
 
 

@@ -128,9 +128,7 @@ class AboutForm(Card):
         self.name_hint.setVisible("name" in problems)
         set_tone(self.name_hint, "error")
         length = len(self.bio.toPlainText())
-        self.bio_hint.setText(
-            problems.get("bio", f"{length:,} of {BIO_MAX_CHARS:,} characters")
-        )
+        self.bio_hint.setText(problems.get("bio", f"{length:,} of {BIO_MAX_CHARS:,} characters"))
         set_tone(self.bio_hint, "error" if "bio" in problems else "")
         edited = self.is_edited()
         self.save.setEnabled(edited and not problems)
@@ -141,7 +139,6 @@ class AboutForm(Card):
         if self.problems() or not self.is_edited():
             return
         self.saveRequested.emit(self.name.text().strip(), self.bio.toPlainText())
-
 
 
 def _buddy(text: str, field: QWidget) -> QLabel:

@@ -285,4 +285,3 @@ class LessonTypeEditor(QWidget):
             self.new(self._start.currency)
         else:
             self.edit(self._editing)
-

@@ -25,7 +25,8 @@ from instainstru_desktop.services.views import LessonTypeOption, SyncMark
 from ui.profile.lesson_type_editor import LessonTypeEditor
 from ui.profile.widgets import Card, card
 
-COLUMNS = ("Lesson type", "Length", "Price", "Offered", "")
+COLUMNS = ("Lesson type", "Length", "Price", "Offered", "Sync")
+_MARK = COLUMNS.index("Sync")
 _ID = Qt.ItemDataRole.UserRole
 
 
@@ -107,11 +108,13 @@ class LessonTypesPanel(Card):
             item.setData(0, _ID, option.id)
             item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             if option.mark_message:
-                item.setToolTip(4, option.mark_message)
+                item.setToolTip(_MARK, option.mark_message)
             self.list.addTopLevelItem(item)
             if editing is not None and option.id == editing.id:
                 self.list.setCurrentItem(item)
         self.list.blockSignals(False)
+        # the sync column only while something has not reached the server as it is here
+        self.list.setColumnHidden(_MARK, not any(_mark_text(o) for o in options))
         self._fit_rows()
         if editing is not None:
             current = self.option(editing.id)

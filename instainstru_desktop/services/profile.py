@@ -192,7 +192,6 @@ class ProfileService(UseCases):
             uow.commit()
         return self._done(Changed(template=True, mutation_ids=(mutation_id,)))
 
-
     def edit_text(
         self, instructor_id: str, *, name: str | None = None, bio: str | None = None
     ) -> Changed:

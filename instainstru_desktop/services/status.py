@@ -49,6 +49,7 @@ class StatusService(UseCases):
             last_error=trouble.message if trouble is not None else state.last_error or "",
             local_problem=trouble is not None,
             extra={"client_id": state.client_id, "cursor": state.cursor},
+            clock_skew_seconds=state.clock_skew_seconds,
         )
 
     def outcome(self, mutation_id: int) -> MutationOutcome:

@@ -9,8 +9,8 @@ again, and the needs-attention list re-reads only when it is touched. A lesson a
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from collections.abc import Collection
-from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -131,12 +131,12 @@ class LessonsPage(QObject):
         self._starts.stop()
         if not upcoming:
             return
-        wait = min(card.start for card in upcoming) - datetime.now(UTC)
+        wait = min(card.start for card in upcoming) - self.session.now()
         shortest, longest = START_CHECK_MS
         self._starts.start(max(shortest, min(longest, int(wait.total_seconds() * 1000) + 1_000)))
 
     def _move_started(self) -> None:
-        now = datetime.now(UTC)
+        now = self.session.now()
         started = [c.booking_id for c in self.view.models[Tab.UPCOMING].lessons() if c.start <= now]
         if started:
             self._move(started)
@@ -239,7 +239,7 @@ class AttentionPage(QObject):
         self._ends.stop()
         if next_end is None:
             return
-        wait = (next_end - datetime.now(UTC)).total_seconds() * 1000 + 1_000
+        wait = (next_end - self.session.now()).total_seconds() * 1000 + 1_000
         shortest, longest = START_CHECK_MS
         self._ends.start(max(shortest, min(longest, int(wait))))
 
@@ -260,7 +260,7 @@ class AttentionPage(QObject):
     def reapply(self, item_id: str) -> None:
         attention = self.session.services.attention
         self.session.ops.run_db(
-            lambda: attention.reapply(item_id), self._after, what="re-applying your hours"
+            lambda: attention.reapply(item_id), self._after, what="sending your version again"
         )
 
     def mark_all(self, booking_ids: list[str]) -> None:

@@ -9,8 +9,8 @@ again, and the needs-attention list re-reads only when it is touched. A lesson a
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 from collections.abc import Collection
+from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 

@@ -274,16 +274,6 @@ def test_ctrl_wheel_zooms_around_the_pointer(qtbot, view):
     assert abs(geo.minute_at_y(pos.y()) - before) < 1  # the hour under the pointer stays put
 
 
-def test_double_click_on_a_cell_does_not_undo_the_click(qtbot, view):
-    seen = []
-    view.hoursEdited.connect(lambda d, r: seen.append(r))
-    point = view.week_geometry().cell_center(6, 40)
-    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)  # the first click
-    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
-    assert view.display_week().days[6].ranges == hours(("10:00", "10:15"))
-    assert len(seen) == 1
-
-
 def test_day_header_summary(view):
     text = view.day_summary(2)
     assert text.splitlines() == [

@@ -52,6 +52,7 @@ class WeekPage(QWidget):
     cancelRequested = Signal(str)  # noqa: N815
     bookRequested = Signal(object)  # noqa: N815
     changed = Signal(object)  # the Changed of an edit made here: other views may show it too
+    editCautioned = Signal(str, object)  # noqa: N815 - see WeekView.editCautioned
 
     def __init__(
         self,
@@ -80,6 +81,7 @@ class WeekPage(QWidget):
         self.view.noShowRequested.connect(self.noShowRequested)
         self.view.cancelRequested.connect(self.cancelRequested)
         self.view.bookRequested.connect(self.bookRequested)
+        self.view.editCautioned.connect(self.editCautioned)
 
     # -- what is shown ----------------------------------------------------------------------
 

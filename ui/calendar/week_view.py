@@ -34,7 +34,7 @@ from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QMenu, QToolTip, QWid
 
 from instainstru_desktop.services.views import DayHours, HoursRange, SyncMark, WeekSnapshot
 from ui.appearance.theme import LIGHT, Palette
-from ui.calendar import describe, editing, keys
+from ui.calendar import consequences, describe, editing, keys
 from ui.calendar import ranges as rng
 from ui.calendar.commands import DayChange, EditHoursCommand, command_text
 from ui.calendar.describe import KEY_HELP as KEY_HELP  # re-exported: the help dialog shows it
@@ -65,6 +65,9 @@ class WeekView(QAbstractScrollArea):
     noShowRequested = Signal(str)  # noqa: N815
     cancelRequested = Signal(str)  # noqa: N815
     bookRequested = Signal(object)  # noqa: N815 (aware datetime: start of the chosen cell)
+    #: (words, command): an hour edit just made opened a day off or left lessons outside the
+    #: hours; the window says so with an Undo of that command.
+    editCautioned = Signal(str, object)  # noqa: N815
 
     def __init__(
         self,
@@ -230,12 +233,20 @@ class WeekView(QAbstractScrollArea):
         changes = self._changes_for(block, mode)
         if not changes:
             return False
-        self._undo.push(
+        self._push_edit(
             EditHoursCommand(
                 self.apply_hours, changes, command_text(changes, mode is EditMode.ERASE)
             )
         )
         return True
+
+    def _push_edit(self, command: EditHoursCommand) -> None:
+        """Do an hour edit undoably, and say what it costs beyond the hours, if anything."""
+        snapshot = self._snapshot
+        words = consequences.warning(snapshot, command.changes, self._clock()) if snapshot else ""
+        self._undo.push(command)
+        if words:
+            self.editCautioned.emit(words, command)
 
     def set_time_off(self, day: int) -> None:
         """Make a displayed day time off (no hours), undoably."""
@@ -245,7 +256,7 @@ class WeekView(QAbstractScrollArea):
         src = self._week.source_day(when)
         before = rng.normalize(src.ranges) if src else ()
         change = DayChange(when, before, (), src is not None and not src.from_override)
-        self._undo.push(
+        self._push_edit(
             EditHoursCommand(
                 self.apply_hours, [change], f"Time off on {when.strftime('%a %-d %b')}"
             )
@@ -352,11 +363,11 @@ class WeekView(QAbstractScrollArea):
         if hit.kind is not HitKind.CELL:
             return
         self.set_cursor_cell(hit.day, hit.slot)
-        self.drag.begin(hit)
+        self.drag.press(hit, event.position())
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         pos = event.position()
-        if self.drag.active:
+        if self.drag.pressed:
             self.drag.move(pos)
             return
         hit = self._geo.hit_test(pos, self._week)
@@ -365,12 +376,11 @@ class WeekView(QAbstractScrollArea):
             self.viewport().setCursor(shape)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if self.drag.active and event.button() == Qt.MouseButton.LeftButton:
+        if self.drag.pressed and event.button() == Qt.MouseButton.LeftButton:
             self.drag.finish(event.position())
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
-        # Only lessons react: on a cell the first click already toggled it, and starting a
-        # second drag here would toggle it straight back.
+        # Only lessons react: a click on a cell selects it, and so does a second one.
         hit = self._geo.hit_test(event.position(), self._week)
         if hit.segment is not None and event.button() == Qt.MouseButton.LeftButton:
             self.lessonActivated.emit(hit.segment.card.booking_id)

@@ -18,6 +18,7 @@ from instainstru_desktop.domain import (
     BookingAction,
     BookingStatus,
     can_mark_outcome,
+    offers,
 )
 from instainstru_desktop.protocol import BookLesson, CompleteLesson, MarkNoShow, NoteLesson
 from instainstru_desktop.services._base import (
@@ -108,15 +109,16 @@ class LessonService(UseCases):
             others = uow.bookings.search(together, newest_first=True)
             student_lessons = lesson_cards(uow, [r for r in others if r.id != record.id])
             now = uow.clock()
-        confirmed = record.status == BookingStatus.CONFIRMED
-        started = can_mark_outcome(lesson.start, now)
+        allowed = offers(BookingStatus(record.status), lesson.start, now)
         return LessonDetail(
             lesson=lesson,
             history=history,
-            can_complete=confirmed and started,
-            can_no_show=confirmed and started,
-            can_cancel=confirmed,
+            can_complete=allowed.mark_outcome,
+            can_no_show=allowed.mark_outcome,
+            can_cancel=allowed.cancel,
             student_lessons=tuple(student_lessons),
+            can_move=allowed.move,
+            correct_to=allowed.correct_to.value if allowed.correct_to else None,
         )
 
     def lesson_types(self, instructor_id: str) -> list[LessonTypeOption]:

@@ -127,6 +127,8 @@ class LessonDetail:
     can_no_show: bool
     can_cancel: bool  # confirmed
     student_lessons: tuple[LessonCard, ...] = ()  # the student's other lessons, newest first
+    can_move: bool = False  # confirmed
+    correct_to: str | None = None  # a recorded outcome: the other one it may be corrected to
 
 
 @dataclass(frozen=True, slots=True)

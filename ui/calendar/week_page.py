@@ -65,7 +65,7 @@ class WeekPage(QWidget):
         super().__init__(parent)
         self.session = session
         self.cache_file = cache_file
-        self.view = WeekView(self, undo_stack=undo_stack, palette=palette)
+        self.view = WeekView(self, undo_stack=undo_stack, palette=palette, clock=session.now)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)

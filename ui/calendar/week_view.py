@@ -64,6 +64,8 @@ class WeekView(QAbstractScrollArea):
     completeRequested = Signal(str)  # noqa: N815
     noShowRequested = Signal(str)  # noqa: N815
     cancelRequested = Signal(str)  # noqa: N815
+    correctRequested = Signal(str, str)  # noqa: N815 - booking id, the outcome it should have
+    moveRequested = Signal(str)  # noqa: N815 - "Move…": pick another time
     bookRequested = Signal(object)  # noqa: N815 (aware datetime: start of the chosen cell)
     #: (words, command): an hour edit just made opened a day off or left lessons outside the
     #: hours; the window says so with an Undo of that command.
@@ -154,6 +156,15 @@ class WeekView(QAbstractScrollArea):
         """Pin the clock (screenshots, tests); None hides the now-line."""
         self._clock = lambda: now
         self.refresh_now()
+
+    def set_clock(self, clock: Clock) -> None:
+        """Follow another clock (the services' own, so the view judges time as they do)."""
+        self._clock = clock
+        self.refresh_now()
+
+    def now(self) -> datetime:
+        """The clock's time now (the computer's, when the clock is pinned to none)."""
+        return self._clock() or _utc_now()
 
     def refresh_now(self) -> None:
         """Move the now-line and today's highlight to the clock's time."""

@@ -49,6 +49,10 @@ class LessonsPage(QObject):
         view.detail.noShowRequested.connect(actions.no_show)
         view.detail.cancelRequested.connect(actions.cancel)
         view.detail.noteSaveRequested.connect(actions.note)
+        view.completeRequested.connect(actions.complete)
+        view.noShowRequested.connect(actions.no_show)
+        view.cancelRequested.connect(actions.cancel)
+        view.set_clock(session.now)
         self._starts = QTimer(self)  # the next upcoming lesson's start
         self._starts.setSingleShot(True)
         self._starts.timeout.connect(self._move_started)

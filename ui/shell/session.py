@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
@@ -56,6 +57,13 @@ class Session(QObject):
     @property
     def instructor_id(self) -> str | None:
         return self.core.identity.instructor_id if self._started else None
+
+    def now(self) -> datetime:
+        """The time the services judge by (their store's clock), so what a view offers and
+        what a use case then allows agree; the computer's clock until the core is up."""
+        if self._started is None:
+            return datetime.now(UTC)
+        return self._started.core.store.clock()
 
     # -- life cycle -------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from instainstru_desktop.services.availability import AvailabilityService
     from instainstru_desktop.services.errors import (
         ActionNotAllowedError,
+        AlreadySentError,
         InvalidInputError,
         ServiceError,
         UnknownItemError,
@@ -33,6 +34,7 @@ _HOMES = {
     "AttentionService": "attention",
     "AvailabilityService": "availability",
     "ActionNotAllowedError": "errors",
+    "AlreadySentError": "errors",
     "InvalidInputError": "errors",
     "ServiceError": "errors",
     "UnknownItemError": "errors",
@@ -50,6 +52,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "ActionNotAllowedError",
+    "AlreadySentError",
     "AdminQuery",
     "AdminService",
     "AttentionService",

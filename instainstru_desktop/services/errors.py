@@ -21,3 +21,7 @@ class ActionNotAllowedError(ServiceError):
 
 class InvalidInputError(ServiceError):
     """The values given make no sense (overlapping hours, an empty reason, ...)."""
+
+
+class AlreadySentError(ServiceError):
+    """A change cannot be taken back: the server has it, or may be applying it right now."""

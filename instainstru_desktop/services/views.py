@@ -148,6 +148,7 @@ class Changed:
     mutation_ids: tuple[int, ...] = ()  # the outbox rows written (empty: nothing to sync)
     history: bool = False  # audit entries arrived: an open lesson's history may be longer
     everything: bool = False  # re-read every view
+    withdrawn: bool = False  # a queued change was taken back: fewer changes wait to be sent
 
     def __or__(self, other: Changed) -> Changed:
         return Changed(
@@ -158,6 +159,7 @@ class Changed:
             self.mutation_ids + other.mutation_ids,
             self.history or other.history,
             self.everything or other.everything,
+            self.withdrawn or other.withdrawn,
         )
 
 

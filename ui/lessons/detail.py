@@ -46,6 +46,7 @@ ACTION_WORDS = {
     "booking.complete": "Marked completed",
     "booking.completed": "Marked completed",
     "booking.no_show": "Marked no-show",
+    "booking.correct_outcome": "Outcome corrected",
     "booking.note": "Private note changed",
     "booking.reschedule": "Moved",
     "booking.review": "Reviewed",

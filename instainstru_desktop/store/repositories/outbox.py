@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, tuple_, update
+from sqlalchemy import and_, delete, func, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from instainstru_desktop.store.mirror import Subject, dumps, loads
@@ -109,6 +109,34 @@ class OutboxRepository:
         for entity, key in dict.fromkeys(subjects):
             self._session.add(OutboxSubject(entity=entity, key=key, mutation_id=mutation_id))
         self._session.flush()
+
+    def remove_unsent(self, mutation_id: int) -> None:
+        """Delete a change nobody sent and move the ids after it down one, in two passes so
+        no two rows ever hold one id (the caller has checked none of them went out)."""
+        self._session.execute(
+            delete(OutboxSubject).where(OutboxSubject.mutation_id == mutation_id)
+        )
+        self._session.execute(delete(OutboxRow).where(OutboxRow.mutation_id == mutation_id))
+        for model in (OutboxRow, OutboxSubject):
+            self._session.execute(
+                update(model)
+                .where(model.mutation_id > mutation_id)
+                .values(mutation_id=-(model.mutation_id - 1))
+            )
+            self._session.execute(
+                update(model).where(model.mutation_id < 0).values(mutation_id=-model.mutation_id)
+            )
+
+    def newest_of(self, subject: Subject) -> list[OutboxMutation]:
+        """Every kept change of one row, newest first (what undo looks through)."""
+        entity, key = subject
+        rows = self._session.scalars(
+            select(OutboxRow)
+            .join(OutboxSubject, OutboxSubject.mutation_id == OutboxRow.mutation_id)
+            .where(OutboxSubject.entity == entity, OutboxSubject.key == key)
+            .order_by(OutboxRow.mutation_id.desc())
+        )
+        return [detached(r) for r in rows]
 
     def get(self, mutation_id: int) -> OutboxMutation | None:
         row = self._session.get(OutboxRow, mutation_id)

@@ -1,0 +1,56 @@
+"""Against the real server: an outcome taken back before it was sent never reaches it and leaves
+no hole in the numbering; one that was sent is corrected instead, and the server audits that."""
+
+from __future__ import annotations
+
+from instainstru_desktop.protocol import CompleteLesson, MarkNoShow
+from instainstru_desktop.services import AlreadySentError
+from tests.sync.consistency import assert_nothing_lost_nothing_duplicated, booking_row
+from tests.sync.scenarios import started_lesson
+
+
+def test_an_outcome_taken_back_offline_never_reaches_the_server(device, server, instructor):
+    lesson = started_lesson(server, instructor, server.studio.students[0])
+    device.sync()
+    device.switchboard.down = True
+    device.lessons.complete(lesson)
+    device.lessons.note(lesson, "Worked on the scales")  # a later change stays queued
+    device.lessons.withdraw(lesson, CompleteLesson)
+    device.switchboard.down = False
+
+    report = device.sync()
+
+    assert (report.pushed, report.applied, report.rejected) == (1, 1, 0)
+    [(status, note)] = server.query("SELECT status, note FROM bookings WHERE id = ?", lesson)
+    assert (status, note) == ("confirmed", "Worked on the scales")
+    assert booking_row(device, lesson)["status"] == "confirmed"
+    assert server.query(
+        "SELECT count(*) FROM audit_log WHERE booking_id = ? AND action = 'booking.complete'",
+        lesson,
+    ) == [(0,)]
+    assert_nothing_lost_nothing_duplicated(device, server)  # the ids still run without a hole
+
+
+def test_a_sent_outcome_is_corrected_and_the_server_audits_it(device, server, instructor):
+    lesson = started_lesson(server, instructor, server.studio.students[0])
+    device.sync()
+    device.lessons.no_show(lesson)
+    device.sync()
+    try:
+        device.lessons.withdraw(lesson, MarkNoShow)
+    except AlreadySentError:
+        pass
+    else:
+        raise AssertionError("a sent outcome was taken back")
+
+    device.lessons.correct_outcome(lesson, "completed")
+    assert booking_row(device, lesson)["status"] == "completed"  # shown at once
+    report = device.sync()
+
+    assert (report.applied, report.rejected) == (1, 0)
+    assert server.query("SELECT status FROM bookings WHERE id = ?", lesson) == [("completed",)]
+    detail = device.lessons.detail(lesson)
+    [corrected] = [h for h in detail.history if h.action == "booking.correct_outcome"]
+    assert corrected.summary == "Was: no-show; Now: completed"
+    assert corrected.actor_role == "instructor"
+    assert_nothing_lost_nothing_duplicated(device, server)

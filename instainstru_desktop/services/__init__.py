@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from instainstru_desktop.services.errors import (
         ActionNotAllowedError,
         AlreadySentError,
+        InFlightError,
         InvalidInputError,
         ServiceError,
         UnknownItemError,
@@ -35,6 +36,7 @@ _HOMES = {
     "AvailabilityService": "availability",
     "ActionNotAllowedError": "errors",
     "AlreadySentError": "errors",
+    "InFlightError": "errors",
     "InvalidInputError": "errors",
     "ServiceError": "errors",
     "UnknownItemError": "errors",
@@ -52,11 +54,12 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "ActionNotAllowedError",
-    "AlreadySentError",
     "AdminQuery",
     "AdminService",
+    "AlreadySentError",
     "AttentionService",
     "AvailabilityService",
+    "InFlightError",
     "InvalidInputError",
     "LessonService",
     "ServiceError",

@@ -47,6 +47,7 @@ from instainstru_desktop.services._marks import lesson_cards
 from instainstru_desktop.services.errors import (
     ActionNotAllowedError,
     AlreadySentError,
+    InFlightError,
     InvalidInputError,
     UnknownItemError,
 )
@@ -207,7 +208,8 @@ class LessonService(UseCases):
 
     def withdraw(self, booking_id: str, kind: type[Change]) -> Changed:
         """Take back the newest change of ``kind`` made to a lesson, if the server cannot have
-        seen it yet (undo); :class:`AlreadySentError` once it may have.
+        seen it yet (undo); :class:`AlreadySentError` once it may have, :class:`InFlightError`
+        while an attempt to send it may be under way (ask again once it ended).
 
         A later change of the lesson's status or time queued after it may depend on it (a
         correction of the outcome being taken back, say): that one is to be taken back first.
@@ -216,6 +218,8 @@ class LessonService(UseCases):
             before = booking_or_raise(uow, booking_id)
             kept = uow.outbox.newest_of(("booking", booking_id))
             newest = next((m for m in kept if m.name == kind.wire_name), None)
+            if newest is not None and newest.mutation_id in self._store.in_flight():
+                raise InFlightError("This change is on its way to the server right now.")
             if newest is None or newest.status != "pending":
                 raise AlreadySentError(SENT)
             if any(

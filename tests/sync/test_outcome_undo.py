@@ -54,3 +54,64 @@ def test_a_sent_outcome_is_corrected_and_the_server_audits_it(device, server, in
     assert corrected.summary == "Was: no-show; Now: completed"
     assert corrected.actor_role == "instructor"
     assert_nothing_lost_nothing_duplicated(device, server)
+
+
+def test_a_push_that_never_connected_leaves_the_change_unsent(device, server, instructor):
+    """Offline, the app tries to send at once; a connection that was never made carried
+    nothing, so the change can still be taken back."""
+    lesson = started_lesson(server, instructor, server.studio.students[0])
+    device.sync()
+    device.switchboard.down = True
+    device.lessons.complete(lesson)
+    failed = device.engine.sync_once(force_push=True)
+    assert failed.error is not None
+    with device.store.read() as uow:
+        [queued] = uow.outbox.all()
+    assert (queued.status, queued.attempts) == ("pending", 1)  # tried, and backing off
+
+    device.lessons.withdraw(lesson, CompleteLesson)
+    device.switchboard.down = False
+    device.sync()
+    assert server.query("SELECT status FROM bookings WHERE id = ?", lesson) == [("confirmed",)]
+    assert_nothing_lost_nothing_duplicated(device, server)
+
+
+def test_a_push_that_may_have_arrived_keeps_the_change_sent(device, server, instructor):
+    lesson = started_lesson(server, instructor, server.studio.students[0])
+    device.sync()
+    device.lessons.complete(lesson)
+    device.switchboard.inject("/sync/push", "timeout", times=5)  # no answer: who knows
+    failed = device.engine.sync_once(force_push=True)
+    assert failed.error is not None
+    try:
+        device.lessons.withdraw(lesson, CompleteLesson)
+    except AlreadySentError:
+        pass
+    else:
+        raise AssertionError("a change that may have reached the server was taken back")
+    device.switchboard.faults.clear()
+    device.sync()
+    assert server.query("SELECT status FROM bookings WHERE id = ?", lesson) == [("completed",)]
+    assert_nothing_lost_nothing_duplicated(device, server)
+
+
+def test_a_change_sent_once_stays_sent_when_a_later_try_cannot_connect(
+    device, server, instructor
+):
+    lesson = started_lesson(server, instructor, server.studio.students[0])
+    device.sync()
+    device.lessons.complete(lesson)
+    device.switchboard.inject("/sync/push", "lost_reply", times=2)  # the server has it
+    assert device.engine.sync_once(force_push=True).error is not None
+    device.switchboard.down = True  # the retry never connects: it is still "may have arrived"
+    assert device.engine.sync_once(force_push=True).error is not None
+    try:
+        device.lessons.withdraw(lesson, CompleteLesson)
+    except AlreadySentError:
+        pass
+    else:
+        raise AssertionError("a change the server applied was taken back")
+    device.switchboard.down = False
+    device.switchboard.faults.clear()
+    device.sync()
+    assert_nothing_lost_nothing_duplicated(device, server)

@@ -50,6 +50,8 @@ class WeekPage(QWidget):
     completeRequested = Signal(str)  # noqa: N815
     noShowRequested = Signal(str)  # noqa: N815
     cancelRequested = Signal(str)  # noqa: N815
+    correctRequested = Signal(str, str)  # noqa: N815
+    moveRequested = Signal(str)  # noqa: N815
     bookRequested = Signal(object)  # noqa: N815
     changed = Signal(object)  # the Changed of an edit made here: other views may show it too
     editCautioned = Signal(str, object)  # noqa: N815 - see WeekView.editCautioned
@@ -80,6 +82,8 @@ class WeekPage(QWidget):
         self.view.completeRequested.connect(self.completeRequested)
         self.view.noShowRequested.connect(self.noShowRequested)
         self.view.cancelRequested.connect(self.cancelRequested)
+        self.view.correctRequested.connect(self.correctRequested)
+        self.view.moveRequested.connect(self.moveRequested)
         self.view.bookRequested.connect(self.bookRequested)
         self.view.editCautioned.connect(self.editCautioned)
 

@@ -51,6 +51,8 @@ class LessonsPage(QObject):
         view.detail.noteSaveRequested.connect(actions.note)
         view.completeRequested.connect(actions.complete)
         view.noShowRequested.connect(actions.no_show)
+        view.correctRequested.connect(actions.correct)
+        view.detail.correctRequested.connect(actions.correct)
         view.cancelRequested.connect(actions.cancel)
         view.set_clock(session.now)
         self._starts = QTimer(self)  # the next upcoming lesson's start

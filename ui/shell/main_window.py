@@ -83,7 +83,10 @@ class MainWindow(QMainWindow):
         self.week_page = WeekPage(
             self.session, self.undo_stack, self.palette_, settings.data_dir / "last-week.json"
         )
-        self.actions_ = LessonActions(self.session, self)
+        self.notice_bar = NoticeBar()
+        self.actions_ = LessonActions(
+            self.session, self, self.undo_stack, self.notice_bar.show_notice
+        )
         self.lessons_view = LessonsView(palette=self.palette_)
         self.lessons_page = LessonsPage(self.session, self.actions_, self.lessons_view)
         self.attention_view = AttentionList(palette=self.palette_)
@@ -95,7 +98,6 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.lessons_view, icons.icon(TAB_ICONS[1], self.palette_), "&Lessons")
         self.tabs.addTab(self.attention_view, icons.icon(TAB_ICONS[2], self.palette_),
                          "Needs &attention")
-        self.notice_bar = NoticeBar()
         self.setCentralWidget(self._central(self.notice_bar, self.tabs))
         self.status_bar = SyncStatusBar(palette=self.palette_)
         self.refresher = Refresher(
@@ -154,6 +156,7 @@ class MainWindow(QMainWindow):
         page.completeRequested.connect(actions.complete)
         page.noShowRequested.connect(actions.no_show)
         page.cancelRequested.connect(actions.cancel)
+        page.correctRequested.connect(actions.correct)
         page.bookRequested.connect(actions.book)
         page.editCautioned.connect(self._caution_edit)
         actions.changed.connect(self._on_lesson_changed)

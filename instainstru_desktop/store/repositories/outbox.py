@@ -1,9 +1,11 @@
 """The outbox: local edits in order, their delivery attempts and the server's answers.
 
-Statuses: ``pending`` (not yet sent, or to be sent again), ``sent`` (in flight: the answer may
-have been lost, so it is sent again with the same id and the server answers the replay from its
-stored result), ``applied``, ``rejected``. Answered rows stay for :data:`RETENTION` so they can
-be sent again if the server is restored from an older copy.
+Statuses: ``pending`` (not yet sent, or to be sent again; a push that never connected leaves
+its changes pending), ``sent`` (in flight: the answer may have been lost, so it is sent again
+with the same id and the server answers the replay from its stored result), ``applied``,
+``rejected``. Only a pending change may be taken back (undo), never a sent one. Answered rows
+stay for :data:`RETENTION` so they can be sent again if the server is restored from an older
+copy.
 """
 
 from __future__ import annotations
@@ -164,6 +166,14 @@ class OutboxRepository:
     def mark_sent(self, ids: Sequence[int]) -> None:
         self._session.execute(
             update(OutboxRow).where(OutboxRow.mutation_id.in_(ids)).values(status="sent")
+        )
+
+    def mark_unsent(self, ids: Sequence[int]) -> None:
+        """A push of these never connected: they did not leave, they are unsent again."""
+        self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.mutation_id.in_(ids), OutboxRow.status == "sent")
+            .values(status="pending")
         )
 
     def record_failure(self, ids: Sequence[int], message: str, next_attempt_at: str) -> None:

@@ -10,6 +10,7 @@ from instainstru_desktop.protocol import CompleteLesson, CorrectOutcome, MarkNoS
 from instainstru_desktop.services import (
     ActionNotAllowedError,
     AlreadySentError,
+    InFlightError,
     LessonService,
 )
 from instainstru_desktop.services.views import SyncMark
@@ -49,13 +50,24 @@ def test_an_unsent_outcome_is_taken_back(store, service, lesson):
 
 def test_an_outcome_that_went_out_is_not_taken_back(store, service, lesson):
     service.no_show(lesson)
+    store.sending([1])  # what the sync engine does as it takes the change
     with store.uow() as uow:
         uow.outbox.mark_sent([1])
         uow.commit()
-    with pytest.raises(AlreadySentError, match="already reached the server"):
-        service.withdraw(lesson, MarkNoShow)
+    with pytest.raises(InFlightError, match="on its way to the server"):
+        service.withdraw(lesson, MarkNoShow)  # whether it arrives is not known yet
     assert service.card(lesson).status == "no_show"
     assert outbox(store) == [(1, "booking.no_show", "sent")]
+    store.sending([])  # the attempt ended, and it may have arrived: it stays sent
+    with pytest.raises(AlreadySentError, match="already reached the server"):
+        service.withdraw(lesson, MarkNoShow)
+    with store.uow() as uow:
+        uow.outbox.record_result(
+            1, applied=True, code=None, message=None, result={}, applied_seq=2
+        )
+        uow.commit()
+    with pytest.raises(AlreadySentError, match="already reached the server"):
+        service.withdraw(lesson, MarkNoShow)
 
 
 def test_a_correction_is_queued_and_shown_and_taken_back_before_the_outcome(

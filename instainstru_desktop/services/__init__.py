@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         UnknownItemError,
     )
     from instainstru_desktop.services.lessons import LessonService
+    from instainstru_desktop.services.schedule import ScheduleService
     from instainstru_desktop.services.status import StatusService
 
 # Imported on first use: the read models in ``services.views`` are needed by the first window,
@@ -41,6 +42,7 @@ _HOMES = {
     "ServiceError": "errors",
     "UnknownItemError": "errors",
     "LessonService": "lessons",
+    "ScheduleService": "schedule",
     "StatusService": "status",
 }
 
@@ -62,6 +64,7 @@ __all__ = [
     "InFlightError",
     "InvalidInputError",
     "LessonService",
+    "ScheduleService",
     "ServiceError",
     "StatusService",
     "UnknownItemError",

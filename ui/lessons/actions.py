@@ -21,7 +21,12 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from instainstru_desktop.services.views import Changed, InstructorProfile, MutationOutcome
+from instainstru_desktop.services.views import (
+    BookingChecks,
+    Changed,
+    InstructorProfile,
+    MutationOutcome,
+)
 from ui.lessons.booking_dialog import BookForStudentDialog
 from ui.lessons.cancel_dialog import CancelLessonDialog
 from ui.lessons.outcomes import Outcomes, Say
@@ -104,11 +109,12 @@ class LessonActions(QObject):
             return
         services = self.session.services
 
-        def fetch() -> tuple[Any, Any, InstructorProfile]:
+        def fetch() -> tuple[Any, Any, InstructorProfile, BookingChecks]:
             return (
                 services.lessons.students(),
                 services.lessons.lesson_types(iid),
                 services.profile.profile(iid),
+                services.schedule.booking_checks(iid, start),
             )
 
         self.session.ops.run_db(
@@ -116,7 +122,13 @@ class LessonActions(QObject):
         )
 
     def _ask_booking(
-        self, iid: str, start: datetime, students: Any, types: Any, profile: InstructorProfile
+        self,
+        iid: str,
+        start: datetime,
+        students: Any,
+        types: Any,
+        profile: InstructorProfile,
+        checks: BookingChecks,
     ) -> None:
         choice = BookForStudentDialog.ask(
             self.parent_widget,
@@ -125,6 +137,7 @@ class LessonActions(QObject):
             students=students,
             lesson_types=types,
             policy_text=policy_text(profile),
+            checks=checks,
         )
         if choice is None:
             return

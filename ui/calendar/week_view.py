@@ -32,7 +32,14 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QMenu, QToolTip, QWidget
 
-from instainstru_desktop.services.views import DayHours, HoursRange, SyncMark, WeekSnapshot
+from instainstru_desktop.services.views import (
+    DayHours,
+    HoursRange,
+    MoveOptions,
+    SyncMark,
+    Verdict,
+    WeekSnapshot,
+)
 from ui.appearance.theme import LIGHT, Palette
 from ui.calendar import consequences, describe, editing, keys
 from ui.calendar import ranges as rng
@@ -41,6 +48,7 @@ from ui.calendar.describe import KEY_HELP as KEY_HELP  # re-exported: the help d
 from ui.calendar.drag import HoursDrag
 from ui.calendar.geometry import Hit, HitKind, WeekGeometry
 from ui.calendar.keys import CellCursor
+from ui.calendar.lesson_drag import LessonDrag
 from ui.calendar.menus import WeekMenus
 from ui.calendar.painter import WeekPainter
 from ui.calendar.state import CellBlock, EditMode, ViewState
@@ -70,6 +78,13 @@ class WeekView(QAbstractScrollArea):
     #: (words, command): an hour edit just made opened a day off or left lessons outside the
     #: hours; the window says so with an Undo of that command.
     editCautioned = Signal(str, object)  # noqa: N815
+    # dragging a lesson (ui/calendar/lesson_drag.py): the free starts of a lesson between two
+    # instructor dates are wanted, the verdict on one start is wanted, a drop where the rules
+    # allow it (booking id, aware start), a drop where they do not (the sentence to show)
+    movePlanWanted = Signal(str, object, object)  # noqa: N815
+    moveCheckWanted = Signal(str, object)  # noqa: N815
+    lessonDropped = Signal(str, object)  # noqa: N815
+    dropRefused = Signal(str)  # noqa: N815
 
     def __init__(
         self,
@@ -99,6 +114,7 @@ class WeekView(QAbstractScrollArea):
         self._hour_height = 64
         self._geo = WeekGeometry(1, 1)
         self.drag = HoursDrag(self)
+        self.lesson_drag = LessonDrag(self)
         self.menus = WeekMenus(self)
         self.cell_cursor = CellCursor(self)
         self._scrolled_once = False
@@ -118,6 +134,7 @@ class WeekView(QAbstractScrollArea):
         self._snapshot = snapshot
         if new_week:
             self.drag.cancel()
+            self.lesson_drag.cancel()
             self.cell_cursor.forget_selection()
         self._rebuild()
         self._update_description()
@@ -273,6 +290,14 @@ class WeekView(QAbstractScrollArea):
             )
         )
 
+    def set_move_plan(self, options: MoveOptions) -> None:
+        """The free starts of the lesson being dragged (see ``movePlanWanted``)."""
+        self.lesson_drag.set_plan(options)
+
+    def set_move_verdict(self, booking_id: str, start: datetime, verdict: Verdict) -> None:
+        """What the rules say of one spot of the lesson being dragged (``moveCheckWanted``)."""
+        self.lesson_drag.set_verdict(booking_id, start, verdict)
+
     def context_menu_for(self, hit: Hit) -> QMenu | None:
         """The context menu of a place (shown by right-click and the Menu key)."""
         return self.menus.menu_for(hit)
@@ -370,6 +395,7 @@ class WeekView(QAbstractScrollArea):
             return
         if hit.kind is HitKind.LESSON:
             self.set_cursor_cell(hit.day, hit.slot)
+            self.lesson_drag.press(hit, event.position())
             return
         if hit.kind is not HitKind.CELL:
             return
@@ -381,14 +407,21 @@ class WeekView(QAbstractScrollArea):
         if self.drag.pressed:
             self.drag.move(pos)
             return
+        if self.lesson_drag.pressed:
+            self.lesson_drag.move(pos)
+            return
         hit = self._geo.hit_test(pos, self._week)
         shape = Qt.CursorShape.PointingHandCursor if hit.segment else Qt.CursorShape.ArrowCursor
         if self.viewport().cursor().shape() != shape:
             self.viewport().setCursor(shape)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if self.drag.pressed and event.button() == Qt.MouseButton.LeftButton:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        if self.drag.pressed:
             self.drag.finish(event.position())
+        elif self.lesson_drag.pressed:
+            self.lesson_drag.finish(event.position())
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         # Only lessons react: a click on a cell selects it, and so does a second one.

@@ -1,11 +1,11 @@
-"""What can be done to a lesson, from whichever view asked: complete, no-show, correct, cancel,
-note, book.
+"""What can be done to a lesson, from whichever view asked: complete, no-show, correct, move,
+cancel, note, book.
 
 The week view's context menu, the lesson lists and detail pane and the needs-attention list all
 end up here, so each action is written once: the use case runs on the database executor (it
 works offline: the cache and the outbox change together) and ``changed`` says what it changed,
-for every page that shows it. Outcomes go on the undo stack and are told in the window's notice
-(:mod:`ui.lessons.outcomes`).
+for every page that shows it. Outcomes and moves go on the undo stack and are told in the
+window's notice (:mod:`ui.lessons.outcomes`, :mod:`ui.lessons.moves`).
 Booking for a student is the one action that waits for the server, because the person on the
 phone wants to hear "booked" or why not.
 """
@@ -29,7 +29,9 @@ from instainstru_desktop.services.views import (
 )
 from ui.lessons.booking_dialog import BookForStudentDialog
 from ui.lessons.cancel_dialog import CancelLessonDialog
-from ui.lessons.outcomes import Outcomes, Say
+from ui.lessons.flow import Say
+from ui.lessons.moves import Moves
+from ui.lessons.outcomes import Outcomes
 from ui.shell.session import Session
 
 log = logging.getLogger(__name__)
@@ -64,6 +66,8 @@ class LessonActions(QObject):
         self.say = say
         self.outcomes = Outcomes(session, undo_stack, say, self._zone, self)
         self.outcomes.changed.connect(self.changed)
+        self.moves = Moves(session, undo_stack, say, self._zone, self)
+        self.moves.changed.connect(self.changed)
 
     def _run(self, fn: Callable[[], Changed], what: str) -> None:
         self.session.ops.run_db(fn, self.changed.emit, what=what)
@@ -77,6 +81,14 @@ class LessonActions(QObject):
     def correct(self, booking_id: str, status: str) -> None:
         """Record the other outcome of a lesson marked wrongly."""
         self.outcomes.correct(booking_id, status)
+
+    def ask_move(self, booking_id: str) -> None:
+        """"Move…": offer the lesson's free times, then move it to the one picked."""
+        self.moves.ask(booking_id, self.parent_widget)
+
+    def move_to(self, booking_id: str, start: datetime) -> None:
+        """Move a lesson to ``start`` (a drop in the week view), undoably."""
+        self.moves.move(booking_id, start)
 
     def cancel(self, booking_id: str, reason: str | None = None) -> None:
         """Cancel with a reason; without one, ask for it first (with the lesson in view)."""

@@ -53,6 +53,8 @@ class LessonsPage(QObject):
         view.noShowRequested.connect(actions.no_show)
         view.correctRequested.connect(actions.correct)
         view.detail.correctRequested.connect(actions.correct)
+        view.moveRequested.connect(actions.ask_move)
+        view.detail.moveRequested.connect(actions.ask_move)
         view.cancelRequested.connect(actions.cancel)
         view.set_clock(session.now)
         self._starts = QTimer(self)  # the next upcoming lesson's start

@@ -255,3 +255,28 @@ def test_dragging_a_card_uses_the_rules_from_local_data_and_moves_it(
         timeout=30_000,
     )
     assert signed_in_app.presented.messages == []
+
+
+@pytest.mark.slow
+def test_undo_of_a_move_the_server_has_moves_the_lesson_back(
+    qtbot: QtBot, live_server: LiveServer, signed_in_app: RunningApp
+) -> None:
+    window = signed_in_app.window
+    lesson = lesson_to_move(qtbot, signed_in_app)
+    target = free_times(qtbot, signed_in_app, lesson).starts[0]
+    window.actions_.move_to(lesson.booking_id, target)
+    qtbot.waitUntil(lambda: server_start(live_server, lesson.booking_id) == target, timeout=30_000)
+    qtbot.waitUntil(lambda: window.undo_stack.canUndo(), timeout=5_000)
+
+    window.undo_stack.undo()  # sent already: it cannot be taken back, so it is moved back
+    qtbot.waitUntil(lambda: "is back at" in window.notice_bar.text(), timeout=30_000)
+    qtbot.waitUntil(
+        lambda: server_start(live_server, lesson.booking_id) == lesson.start, timeout=30_000
+    )
+    moves = live_server.query(
+        "SELECT count(*) FROM audit_log WHERE booking_id = ? AND action = 'booking.reschedule'",
+        lesson.booking_id,
+    )
+    assert moves == [(2,)]
+    assert window.undo_stack.canRedo()  # and Redo moves it there again
+    assert signed_in_app.presented.messages == []

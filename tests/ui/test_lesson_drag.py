@@ -62,6 +62,7 @@ def test_the_card_shows_where_it_would_land_and_asks_for_the_rules(qtbot, view):
     assert ghost is not None
     assert (ghost.booking_id, ghost.day, ghost.start, ghost.minutes) == ("b14", 4, 16 * 60, 45)
     assert ghost.label == "Fri 14 Mar, 16:00–16:45"
+    assert ghost.student == "Ben Okafor"
     assert ghost.allowed is None  # not known yet: the rules are being read
     [(booking, first, last)] = wanted
     assert booking == "b14"

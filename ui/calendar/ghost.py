@@ -60,15 +60,28 @@ def paint_ghost(
     style = Qt.PenStyle.SolidLine if ghost.allowed else Qt.PenStyle.DashLine
     p.setPen(QPen(colour, 2, style))
     p.drawRoundedRect(rect.adjusted(1, 1, -1, -1), 4, 4)
-    p.setFont(fonts.name)
-    p.setPen(palette.color("text"))
-    p.drawText(
-        rect.adjusted(PAD, PAD / 2, -PAD, 0),
-        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
-        times(ghost),
-    )
+    _paint_title(p, rect.adjusted(PAD, PAD / 2, -PAD, 0), ghost, palette, fonts)
     _paint_note(p, geo, rect, ghost_text(ghost), colour, palette, fonts)
     p.restore()
+
+
+def _paint_title(
+    p: QPainter, inner: QRectF, ghost: MoveGhost, palette: Palette, fonts: Fonts
+) -> None:
+    """The student's name over the new time, or both on one line when the card is short."""
+    top = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+    name, detail = QFontMetricsF(fonts.name), QFontMetricsF(fonts.detail)
+    p.setPen(palette.color("text"))
+    p.setFont(fonts.name)
+    if not ghost.student or inner.height() < name.height() + detail.height():
+        title = f"{times(ghost)} · {ghost.student}" if ghost.student else times(ghost)
+        p.drawText(inner, top, name.elidedText(title, Qt.TextElideMode.ElideRight, inner.width()))
+        return
+    p.drawText(
+        inner, top, name.elidedText(ghost.student, Qt.TextElideMode.ElideRight, inner.width())
+    )
+    p.setFont(fonts.detail)
+    p.drawText(inner.adjusted(0, name.height(), 0, 0), top, times(ghost))
 
 
 def _paint_note(

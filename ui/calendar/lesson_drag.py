@@ -154,7 +154,8 @@ class LessonDrag(QObject):
         if self._place is None or self._target is None:
             return
         allowed, reason = self._verdict_of(self._target)
-        ghost = MoveGhost(*self._place, allowed, reason)
+        student = self._pressed[0].card.student_name if self._pressed else ""
+        ghost = MoveGhost(*self._place, allowed, reason, student)
         view = self._view
         if ghost == view.state.move:
             return

@@ -60,6 +60,7 @@ class MoveGhost:
     label: str  # "Fri 14 Mar, 16:00–16:45"
     allowed: bool | None  # None: the rules are still being read
     reason: str = ""  # why not, when known
+    student: str = ""  # whose lesson it is, on the ghost beside its time
 
 
 @dataclass

@@ -76,6 +76,17 @@ class ScheduleService(UseCases):
             starts = tuple(s.start for s in bookable_slots(query) if s.start != current)
         return MoveOptions(booking_id, rules.tz.key, starts, minutes)
 
+    def move_choices(self, booking_id: str) -> MoveOptions:
+        """Every start the lesson could be moved to within the booking window (from the
+        instructor's today to the horizon of their rules): what "Move…" offers."""
+        with self._store.read() as uow:
+            record = booking_or_raise(uow, booking_id)
+            rules = LocalRules.read(uow, record.instructor_id)
+            today = local_date(uow.clock(), rules.tz)
+        return self.move_options(
+            booking_id, today, today + timedelta(days=rules.policy.booking_horizon_days)
+        )
+
     def move(self, booking_id: str, start: datetime) -> Changed:
         """Move a confirmed lesson to ``start`` once the rules allow it (works offline: the
         server checks again when the move arrives; a refusal shows under Needs attention)."""

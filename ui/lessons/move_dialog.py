@@ -54,7 +54,7 @@ class MoveLessonDialog(QDialog):
         layout.addWidget(
             _label(
                 f"Now: {fmt.when(lesson, options.time_zone)}. Only times your booking rules "
-                "allow are offered; the student is told of the new time.",
+                "allow are offered; the student sees the new time in their bookings.",
                 "subtitle",
             )
         )

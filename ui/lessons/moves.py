@@ -8,7 +8,7 @@ the server has it, undo moves the lesson back, if its old time is still allowed.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from PySide6.QtWidgets import QWidget
 
@@ -26,18 +26,9 @@ class Moves(LessonFlow):
     def ask(self, booking_id: str, parent: QWidget | None) -> None:
         """Fetch the lesson's free times (its booking window), then offer them to pick from."""
         services = self.session.services
-        iid = self.session.instructor_id
 
         def fetch() -> tuple[LessonCard, MoveOptions]:
-            card = services.lessons.card(booking_id)
-            horizon = services.profile.profile(iid or card.instructor_id).booking_horizon_days
-            from instainstru_desktop.domain import local_date, zone
-
-            today = local_date(self.session.now(), zone(self.zone()))
-            options = services.schedule.move_options(
-                booking_id, today, today + timedelta(days=horizon)
-            )
-            return card, options
+            return services.lessons.card(booking_id), services.schedule.move_choices(booking_id)
 
         def chosen(found: tuple[LessonCard, MoveOptions]) -> None:
             card, options = found

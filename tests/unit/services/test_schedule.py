@@ -102,6 +102,15 @@ def test_the_move_picker_offers_only_free_times(service, booked):
     assert all(s >= NOW + timedelta(hours=2) for s in options.starts)
 
 
+def test_move_offers_the_whole_booking_window_from_today(service, booked):
+    options = service.move_choices(booked)
+    assert min(options.starts) == NOW + timedelta(hours=2)  # today, after the minimum notice
+    days = {s.date() for s in options.starts}
+    assert max(days) == date(2026, 4, 1)  # 28 days ahead (a Wednesday), not beyond
+    assert date(2026, 3, 7) not in days  # Saturday: no hours
+    assert at(5, 10) not in options.starts
+
+
 def test_moving_queues_the_change_and_shows_it_at_once(store, service, booked, pokes):
     changed = service.move(booked, at(6, 15))
     assert changed.dates == {date(2026, 3, 5), date(2026, 3, 6)}  # both days repaint

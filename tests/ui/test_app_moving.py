@@ -3,7 +3,7 @@ outbox, undoable while unsent, and a refusal by the server arriving under Needs 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -279,4 +279,22 @@ def test_undo_of_a_move_the_server_has_moves_the_lesson_back(
     )
     assert moves == [(2,)]
     assert window.undo_stack.canRedo()  # and Redo moves it there again
+    assert signed_in_app.presented.messages == []
+
+
+@pytest.mark.slow
+def test_a_move_the_rules_refuse_is_said_in_plain_words_and_nothing_is_queued(
+    qtbot: QtBot, live_server: LiveServer, signed_in_app: RunningApp
+) -> None:
+    window = signed_in_app.window
+    lesson = lesson_to_move(qtbot, signed_in_app)
+    zone = ZoneInfo(window.session.core.identity.time_zone)
+    night = datetime.combine(local_day(lesson, str(zone)), time(3), tzinfo=zone)
+    window.actions_.move_to(lesson.booking_id, night.astimezone(UTC))
+    qtbot.waitUntil(lambda: window.notice_bar.text().startswith("Not moved: "), timeout=10_000)
+    assert "outside your teaching hours" in window.notice_bar.text()
+    assert not window.undo_stack.canUndo()
+    status = window.session.services.status
+    assert read_db(qtbot, window, status.status).pending_changes == 0
+    assert server_start(live_server, lesson.booking_id) == lesson.start
     assert signed_in_app.presented.messages == []

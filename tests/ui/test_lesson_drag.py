@@ -146,3 +146,31 @@ def test_lesson_drag_screenshots(qtbot, view, save_shot: SaveShot):
     view.set_move_verdict("b14", start, Verdict(False, "outside_availability", why))
     save_shot(view, "lesson_drag_refused")
     qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=target)
+
+
+def test_a_drop_before_the_rules_answered_leaves_the_check_to_the_move(qtbot, view):
+    drag_to(qtbot, view, "b14", 4, "16:00", release=False)
+    assert view.state.move is not None
+    assert view.state.move.allowed is None  # the free times are not known yet
+    view.set_move_plan(MoveOptions("b14", ZONE, (berlin(FRIDAY, "16:00"),), 45))
+    target = view.week_geometry().cell_center(3, slot("16:00"))  # Thursday: not free ...
+    target.setY(int(view.week_geometry().y_for_minute(16 * 60)) + 3)
+    qtbot.mouseMove(view.viewport(), pos=target)
+    assert view.state.move is not None
+    assert (view.state.move.allowed, view.state.move.reason) == (False, "")  # ... why: asked
+    with qtbot.assertNotEmitted(view.dropRefused), qtbot.waitSignal(view.lessonDropped) as dropped:
+        qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=target)
+    assert dropped.args == ["b14", berlin(WEEK + timedelta(days=3), "16:00")]
+
+
+def test_a_drop_back_where_the_lesson_is_does_nothing(qtbot, view):
+    drag_to(qtbot, view, "b14", 4, "16:00", release=False)
+    view.set_move_plan(MoveOptions("b14", ZONE, (berlin(FRIDAY, "16:00"),), 45))
+    home = grab_point(view, "b14")
+    qtbot.mouseMove(view.viewport(), pos=home)
+    assert view.state.move is not None
+    assert view.state.move.day == 2  # Wednesday, 15:00: where it is
+    assert view.state.move.start == 15 * 60
+    with qtbot.assertNotEmitted(view.dropRefused), qtbot.assertNotEmitted(view.lessonDropped):
+        qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=home)
+    assert view.state.move is None

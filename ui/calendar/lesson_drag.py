@@ -5,8 +5,10 @@ lesson that may move (a confirmed one) starts a drag. While it lasts, a ghost of
 follows the pointer on the 15-minute grid. Whether the booking rules allow the spot comes from
 the service, from local data: the free starts of the shown week are asked for once when the drag
 starts (``movePlanWanted``); a spot outside them is asked about once (``moveCheckWanted``) so the
-ghost can say why. A drop on an allowed spot asks for the move (``lessonDropped``); a drop
-elsewhere says why not (``dropRefused``) and moves nothing.
+ghost can say why. A drop on a spot known to be refused says why not (``dropRefused``) and
+moves nothing; any other drop asks for the move (``lessonDropped``), which the rules check
+again (and say why not, if the answer about the spot had not arrived yet); a drop back where
+the lesson is does nothing.
 """
 
 from __future__ import annotations
@@ -77,14 +79,14 @@ class LessonDrag(QObject):
             self._pressed = None
             return
         self._follow(pos)
+        segment = self._pressed[0] if self._pressed else None
         ghost, target = self._view.state.move, self._target
         self.cancel()
-        if ghost is None or target is None:
-            return
-        if ghost.allowed is False:
-            reason = ghost.reason or "The booking rules do not allow this time."
-            self._view.dropRefused.emit(f"Not moved: {reason}")
-        elif ghost.allowed or ghost.allowed is None:  # unknown yet: the move checks it again
+        if ghost is None or target is None or segment is None or target == segment.card.start:
+            return  # put back where it was: nothing to do, nothing to say
+        if ghost.allowed is False and ghost.reason:
+            self._view.dropRefused.emit(f"Not moved: {ghost.reason}")
+        else:  # allowed, or why not is not known yet: the move checks again and says why not
             self._view.lessonDropped.emit(ghost.booking_id, target)
 
     def cancel(self) -> None:

@@ -66,9 +66,15 @@ class Moves(LessonFlow):
                 on_action=lambda: undo_if_latest(self.stack, command),
             )
 
-        self.session.ops.run_db(
-            work, done, lambda exc: self._refused(exc, "moving the lesson"), what="moving it"
-        )
+        def refused(exc: BaseException) -> None:
+            from instainstru_desktop.services.errors import ServiceError
+
+            if isinstance(exc, ServiceError):
+                self.say(f"Not moved: {exc.message}", tone="warning")
+            else:
+                self.session.ops.present(exc, "moving the lesson")
+
+        self.session.ops.run_db(work, done, refused, what="moving it")
 
     def _take_back(self, command: LessonCommand, booking_id: str, was: datetime) -> None:
         """Undo: take the move back while unsent, else move the lesson back to its old time."""

@@ -13,6 +13,7 @@ from instainstru_desktop.services.views import MoveOptions, Verdict
 from tests.ui.conftest import SaveShot
 from tests.ui.sample_data import WEEK, ZONE, now_in_week, realistic_week
 from tests.ui.test_week_view_editing import slot
+from ui.appearance.theme import DARK, LIGHT, Palette
 from ui.calendar.week_view import WeekView
 
 FRIDAY = WEEK + timedelta(days=4)
@@ -131,20 +132,22 @@ def test_a_click_on_a_lesson_is_still_a_click(qtbot, view):
     assert view.state.move is None
 
 
-def test_lesson_drag_screenshots(qtbot, view, save_shot: SaveShot):
+@pytest.mark.parametrize("palette", [LIGHT, DARK], ids=["light", "dark"])
+def test_lesson_drag_screenshots(qtbot, view, save_shot: SaveShot, palette: Palette):
+    view.set_theme(palette)
     drag_to(qtbot, view, "b14", 4, "16:00", release=False)
     view.set_move_plan(MoveOptions("b14", ZONE, (berlin(FRIDAY, "16:00"),), 45))
     target = view.week_geometry().cell_center(4, slot("16:00"))
     target.setY(int(view.week_geometry().y_for_minute(16 * 60)) + 3)
     qtbot.mouseMove(view.viewport(), pos=target)
-    save_shot(view, "lesson_drag_allowed")
+    save_shot(view, f"lesson_drag_allowed_{palette.name}")
     target = view.week_geometry().cell_center(3, slot("15:00"))
     target.setY(int(view.week_geometry().y_for_minute(15 * 60)) + 3)
     qtbot.mouseMove(view.viewport(), pos=target)
     start = berlin(WEEK + timedelta(days=3), "15:00")
     why = "This time is outside your teaching hours: Thu 13 Mar is a day off."
     view.set_move_verdict("b14", start, Verdict(False, "outside_availability", why))
-    save_shot(view, "lesson_drag_refused")
+    save_shot(view, f"lesson_drag_refused_{palette.name}")
     qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=target)
 
 

@@ -263,6 +263,9 @@ class SyncEngine:
             uow.outbox.record_failure([m.mutation_id for m in batch], error.message, when)
             if isinstance(error, Offline) and not error.reached:
                 uow.outbox.mark_unsent([m.mutation_id for m in batch if m.status == "pending"])
+            # the failed attempt and what it says of the connection are seen together
+            online = not isinstance(error, Offline | ServerUnavailable)
+            uow.sync_state.update(online=online, last_error=error.message)
             uow.commit()
 
     # -- pull ---------------------------------------------------------------------------------

@@ -140,6 +140,7 @@ def test_a_refusal_is_shown_and_logged_without_an_error(qtbot, caplog):
     ops.shutdown()
 
 
+@pytest.mark.expect_log("ui.ops", "ERROR", match="Failure while reading your week")
 def test_a_bug_is_still_logged_as_an_error_with_its_traceback(qtbot, caplog):
     from ui.ops import Ops
 

@@ -14,6 +14,7 @@ is what lets both the client and the server import it.
 
 from instainstru_desktop.protocol.changes import (
     CHANGE_TYPES,
+    AddLessonType,
     AnyChange,
     BookLesson,
     CancelLesson,
@@ -22,6 +23,8 @@ from instainstru_desktop.protocol.changes import (
     CompleteLesson,
     CorrectOutcome,
     DayRange,
+    EditLessonType,
+    EditProfileText,
     MarkNoShow,
     NoteLesson,
     Policy,
@@ -40,6 +43,7 @@ from instainstru_desktop.protocol.changes import (
 
 __all__ = [
     "CHANGE_TYPES",
+    "AddLessonType",
     "AnyChange",
     "BookLesson",
     "CancelLesson",
@@ -48,6 +52,8 @@ __all__ = [
     "CompleteLesson",
     "CorrectOutcome",
     "DayRange",
+    "EditLessonType",
+    "EditProfileText",
     "MarkNoShow",
     "NoteLesson",
     "Policy",

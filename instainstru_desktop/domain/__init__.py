@@ -35,6 +35,7 @@ from instainstru_desktop.domain.errors import (
     InvalidTransition,
     UnknownTimeZone,
 )
+from instainstru_desktop.domain.hour_edits import HoursEdit, edits_between, replacement_clashes
 from instainstru_desktop.domain.policies import MAX_LESSON_MINUTES, POLICY_BOUNDS, BookingPolicy
 from instainstru_desktop.domain.slots import (
     OpenSlots,
@@ -81,6 +82,7 @@ __all__ = [
     "BookingStatus",
     "ConcurrentOutcome",
     "DomainError",
+    "HoursEdit",
     "InvalidTimeRange",
     "InvalidTransition",
     "Offers",
@@ -98,6 +100,7 @@ __all__ = [
     "contains",
     "corrected_status",
     "duration_text",
+    "edits_between",
     "group_by_viewer_date",
     "intersect",
     "is_active",
@@ -108,6 +111,7 @@ __all__ = [
     "normalize",
     "offers",
     "open_slots",
+    "replacement_clashes",
     "resolve_concurrent",
     "resolve_correction",
     "student_change_deadline",

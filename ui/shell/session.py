@@ -59,11 +59,12 @@ class Session(QObject):
         return self.core.identity.instructor_id if self._started else None
 
     def now(self) -> datetime:
-        """The time the services judge by (their store's clock), so what a view offers and
-        what a use case then allows agree; the computer's clock until the core is up."""
+        """The server's time as best known: this computer's clock corrected by the skew the
+        last sync measured (kept across restarts), so the now-line and "has it started" agree
+        with the server even when this computer's clock is off."""
         if self._started is None:
             return datetime.now(UTC)
-        return self._started.core.store.clock()
+        return self._started.core.store.server_clock.now()
 
     # -- life cycle -------------------------------------------------------------------------
 

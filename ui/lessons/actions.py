@@ -1,9 +1,11 @@
-"""What can be done to a lesson, from whichever view asked: complete, no-show, cancel, note, book.
+"""What can be done to a lesson, from whichever view asked: complete, no-show, correct, move,
+cancel, note, book.
 
-The week view's context menu, the lesson detail pane and the needs-attention list all end up
-here, so each action is written once: the use case runs on the database executor (it works
-offline: the cache and the outbox change together) and ``changed`` says what it changed, for
-every page that shows it.
+The week view's context menu, the lesson lists and detail pane and the needs-attention list all
+end up here, so each action is written once: the use case runs on the database executor (it
+works offline: the cache and the outbox change together) and ``changed`` says what it changed,
+for every page that shows it. Outcomes and moves go on the undo stack and are told in the
+window's notice (:mod:`ui.lessons.outcomes`, :mod:`ui.lessons.moves`).
 Booking for a student is the one action that waits for the server, because the person on the
 phone wants to hear "booked" or why not. The answer is a notice in the window, never a box to
 click away: "Lesson booked" or "Saved, not sent yet" with Undo (which cancels the lesson, the
@@ -19,9 +21,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
 
 from instainstru_desktop.services.views import (
+    BookingChecks,
     Changed,
     InstructorProfile,
     LessonTypeOption,
@@ -30,8 +34,10 @@ from instainstru_desktop.services.views import (
 )
 from ui.lessons.booking_dialog import BookForStudentDialog, BookingChoice
 from ui.lessons.cancel_dialog import CancelLessonDialog
+from ui.lessons.flow import Say
+from ui.lessons.moves import Moves
+from ui.lessons.outcomes import Outcomes
 from ui.shell.session import Session
-from ui.widgets.notice_bar import NoticeBar
 
 log = logging.getLogger(__name__)
 #: The reason a booking undone from its notice gives the student.
@@ -57,26 +63,39 @@ class LessonActions(QObject):
 
     changed = Signal(object)  # Changed
 
-    def __init__(self, session: Session, parent_widget: QWidget) -> None:
+    def __init__(
+        self, session: Session, parent_widget: QWidget, undo_stack: QUndoStack, say: Say
+    ) -> None:
         super().__init__(parent_widget)
         self.session = session
         self.parent_widget = parent_widget
-        self._notices: NoticeBar | None = None
-
-    def set_notices(self, bar: NoticeBar) -> None:
-        """Where outcomes are told (the window's notice bar)."""
-        self._notices = bar
+        self.undo_stack = undo_stack
+        self.say = say
+        self.outcomes = Outcomes(session, undo_stack, say, self._zone, self)
+        self.outcomes.changed.connect(self.changed)
+        self.moves = Moves(session, undo_stack, say, self._zone, self)
+        self.moves.changed.connect(self.changed)
 
     def _run(self, fn: Callable[[], Changed], what: str) -> None:
         self.session.ops.run_db(fn, self.changed.emit, what=what)
 
     def complete(self, booking_id: str) -> None:
-        lessons = self.session.services.lessons
-        self._run(lambda: lessons.complete(booking_id), "marking the lesson completed")
+        self.outcomes.mark(booking_id, "completed")
 
     def no_show(self, booking_id: str) -> None:
-        lessons = self.session.services.lessons
-        self._run(lambda: lessons.no_show(booking_id), "marking the lesson as a no-show")
+        self.outcomes.mark(booking_id, "no_show")
+
+    def correct(self, booking_id: str, status: str) -> None:
+        """Record the other outcome of a lesson marked wrongly."""
+        self.outcomes.correct(booking_id, status)
+
+    def ask_move(self, booking_id: str) -> None:
+        """"Move…": offer the lesson's free times, then move it to the one picked."""
+        self.moves.ask(booking_id, self.parent_widget)
+
+    def move_to(self, booking_id: str, start: datetime) -> None:
+        """Move a lesson to ``start`` (a drop in the week view), undoably."""
+        self.moves.move(booking_id, start)
 
     def cancel(self, booking_id: str, reason: str | None = None) -> None:
         """Cancel with a reason; without one, ask for it first (with the lesson in view)."""
@@ -109,11 +128,12 @@ class LessonActions(QObject):
             return
         services = self.session.services
 
-        def fetch() -> tuple[Any, Any, InstructorProfile]:
+        def fetch() -> tuple[Any, Any, InstructorProfile, BookingChecks]:
             return (
                 services.lessons.students(),
                 services.lessons.lesson_types(iid),
                 services.profile.profile(iid),
+                services.schedule.booking_checks(iid, start),
             )
 
         self.session.ops.run_db(
@@ -121,7 +141,13 @@ class LessonActions(QObject):
         )
 
     def _ask_booking(
-        self, iid: str, start: datetime, students: Any, types: Any, profile: InstructorProfile
+        self,
+        iid: str,
+        start: datetime,
+        students: Any,
+        types: Any,
+        profile: InstructorProfile,
+        checks: BookingChecks,
     ) -> None:
         choice = BookForStudentDialog.ask(
             self.parent_widget,
@@ -130,6 +156,7 @@ class LessonActions(QObject):
             students=students,
             lesson_types=types,
             policy_text=policy_text(profile),
+            checks=checks,
         )
         if choice is None:
             return
@@ -180,13 +207,10 @@ class LessonActions(QObject):
     def _tell(
         self, text: str, *, tone: str = "info", undo: str | None = None, stays: bool = False
     ) -> None:
-        if self._notices is None:
-            log.info("%s", text)
-            return
-        self._notices.show_notice(
+        self.say(
             text,
             tone=tone,
-            action="Undo" if undo else "",
+            action="Undo" if undo else None,
             on_action=(lambda: self._undo_booking(undo)) if undo else None,
             timeout_ms=0 if stays else None,
         )

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QUndoStack
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -32,6 +32,7 @@ from ui.appearance.theme import (
     follow_system_theme,
     stop_following_system_theme,
 )
+from ui.calendar.commands import undo_if_latest
 from ui.calendar.week_page import WeekPage
 from ui.lessons.actions import LessonActions
 from ui.lessons.attention import AttentionList
@@ -83,14 +84,18 @@ class MainWindow(QMainWindow):
         self.week_page = WeekPage(
             self.session, self.undo_stack, self.palette_, settings.data_dir / "last-week.json"
         )
-        self.actions_ = LessonActions(self.session, self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("pages")
+        self.tabs.setDocumentMode(True)
+        # non-modal news floats over the pages: new and cancelled lessons, outcomes, moves
+        self.notice_bar = NoticeBar(self.tabs, palette=self.palette_)
+        self.actions_ = LessonActions(
+            self.session, self, self.undo_stack, self.notice_bar.show_notice
+        )
         self.lessons_view = LessonsView(palette=self.palette_)
         self.lessons_page = LessonsPage(self.session, self.actions_, self.lessons_view)
         self.attention_view = AttentionList(palette=self.palette_)
         self.attention_page = AttentionPage(self.session, self.attention_view)
-        self.tabs = QTabWidget(self)
-        self.tabs.setObjectName("pages")
-        self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.week_page, icons.icon(TAB_ICONS[0], self.palette_), "&Week")
         self.tabs.addTab(self.lessons_view, icons.icon(TAB_ICONS[1], self.palette_), "&Lessons")
         self.tabs.addTab(self.attention_view, icons.icon(TAB_ICONS[2], self.palette_),
@@ -100,7 +105,7 @@ class MainWindow(QMainWindow):
         self.refresher = Refresher(
             self.session, self.week_page, self.lessons_page, self.attention_page, self.status_bar
         )
-        self._build_notices()
+        self.notices = NewLessonNotices(self, self.notice_bar, self._open_lesson)
         self.week_title = WeekTitle(self)
         self.zone_switcher = ZoneSwitcher(self)
         self.settings_flow = SettingsFlow(self)
@@ -168,12 +173,6 @@ class MainWindow(QMainWindow):
             box = (place.x(), place.y(), place.width(), place.height())
             self.preferences = self.preferences.with_window(box, maximized=maximized)
 
-    def _build_notices(self) -> None:
-        """Non-modal news over the pages: new and cancelled lessons, routine outcomes."""
-        self.notice_bar = NoticeBar(self.tabs, palette=self.palette_)
-        self.notices = NewLessonNotices(self, self.notice_bar, self._open_lesson)
-        self.actions_.set_notices(self.notice_bar)
-
     def _connect(self) -> None:
         self.session.ready.connect(self._on_ready)
         self.session.synced.connect(self._on_synced)
@@ -186,7 +185,12 @@ class MainWindow(QMainWindow):
         page.completeRequested.connect(actions.complete)
         page.noShowRequested.connect(actions.no_show)
         page.cancelRequested.connect(actions.cancel)
+        page.correctRequested.connect(actions.correct)
+        page.moveRequested.connect(actions.ask_move)
+        page.lessonDropped.connect(actions.move_to)
+        page.dropRefused.connect(lambda text: self.notice_bar.show_notice(text, tone="warning"))
         page.bookRequested.connect(actions.book)
+        page.editCautioned.connect(self._caution_edit)
         actions.changed.connect(self._on_lesson_changed)
         page.changed.connect(self.refresher.apply)
         self.attention_page.changed.connect(self.refresher.apply)
@@ -242,6 +246,15 @@ class MainWindow(QMainWindow):
     def _on_lesson_changed(self, changed: Changed) -> None:
         self.notices.remember(changed.booking_ids)  # booked here: not news to announce
         self.refresher.apply(changed)
+
+    def _caution_edit(self, words: str, command: QUndoCommand) -> None:
+        """An hour edit just made opened a day off or left lessons outside: say so, with Undo."""
+        self.notice_bar.show_notice(
+            words,
+            tone="warning",
+            action="Undo",
+            on_action=lambda: undo_if_latest(self.undo_stack, command),
+        )
 
     def refresh_all(self) -> None:
         """Re-read everything shown (at start; edits and syncs re-read only what they name)."""

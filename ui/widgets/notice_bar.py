@@ -6,6 +6,11 @@ it is given (the window's pages), newest notice lowest, a few at most; each :cla
 a sentence, an optional action button ("Show", "Undo"), a close button, and goes after a while
 (not while the pointer rests on it; a notice with ``timeout_ms=0`` stays until closed). Screen
 readers hear each new notice as an alert.
+
+Generic: it knows nothing about lessons or hours, so any part of the window says things through
+the same bar (booking answers, new lessons, outcomes and moves with their Undo, hour edits).
+An Undo offered here undoes only what it names (:func:`ui.calendar.commands.undo_if_latest`),
+so an older notice still on screen never undoes something done after it.
 """
 
 from __future__ import annotations
@@ -62,8 +67,10 @@ class Notice(QFrame):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        if tone not in TONES:
+            raise ValueError(f"unknown tone {tone!r}")
         self.setObjectName("notice")
-        self.setProperty("tone", tone if tone in TONES else "info")
+        self.setProperty("tone", tone)
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.setAccessibleName(text)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
@@ -150,6 +157,8 @@ class Notice(QFrame):
         super().leaveEvent(event)
 
     def _act(self) -> None:
+        if self._gone:  # a second press, or one on a notice already going: its action ran
+            return
         self.actionTriggered.emit()
         self.dismiss()
 
@@ -175,8 +184,8 @@ class NoticeBar(QWidget):
         text: str,
         *,
         tone: str = "info",
-        action: str = "",
-        on_action: Callable[[], None] | None = None,
+        action: str | None = None,
+        on_action: Callable[[], object] | None = None,
         icon_name: str = "",
         timeout_ms: int | None = None,
     ) -> Notice:
@@ -186,7 +195,7 @@ class NoticeBar(QWidget):
         notice = Notice(
             text,
             tone=tone,
-            action=action,
+            action=action or "",
             icon_name=icon_name,
             timeout_ms=timeout_ms,
             palette=self._palette,
@@ -210,6 +219,20 @@ class NoticeBar(QWidget):
     def notices(self) -> list[Notice]:
         """The notices on screen, oldest first."""
         return list(self._notices)
+
+    def newest(self) -> Notice | None:
+        """The notice said last, if it is still on screen."""
+        return self._notices[-1] if self._notices else None
+
+    def text(self) -> str:
+        """What the newest notice says ("" when none is shown)."""
+        newest = self.newest()
+        return newest.text() if newest is not None else ""
+
+    def action_text(self) -> str:
+        """The newest notice's action ("Undo", "Show"; "" when it offers none)."""
+        newest = self.newest()
+        return newest.action_text() if newest is not None else ""
 
     def clear(self) -> None:
         for notice in list(self._notices):

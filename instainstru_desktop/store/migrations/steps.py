@@ -148,7 +148,7 @@ _V3 = _run(
     "ALTER TABLE sync_state ADD COLUMN ids_unconfirmed_from INTEGER",
 )
 
-_V6 = _run(
+_V4 = _run(
     "ALTER TABLE conflicts ADD COLUMN details TEXT",
     "ALTER TABLE sync_state ADD COLUMN clock_skew_seconds FLOAT",
 )
@@ -157,7 +157,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "first release: mirror, outbox, sync state", _V1),
     Migration(2, "admin review, multi-row outbox subjects, signed-in identity", _V2),
     Migration(3, "notices of unrecoverable changes, ids to confirm after a rebuild", _V3),
-    Migration(6, "details of settled clashes, the measured clock skew", _V6),
+    Migration(4, "details of settled clashes, the measured clock skew", _V4),
 )
 
 #: The newest schema this version of the app writes.

@@ -5,7 +5,7 @@ that arrived first and records the other as a conflict. ``details`` hold what wa
 set aside and the change itself, so "use mine" can send it again from any of the instructor's
 devices. Older conflicts have none (NULL).
 
-Revision ID: 0007_range_edits
+Revision ID: 0005_range_edits
 Revises: 0004_tombstone_keys
 Create Date: 2026-06-09
 """
@@ -15,7 +15,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_range_edits"
+revision = "0005_range_edits"
 down_revision = "0004_tombstone_keys"
 branch_labels = None
 depends_on = None

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
-from PySide6.QtGui import QEnterEvent
+from PySide6.QtGui import QEnterEvent, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -17,6 +17,7 @@ from tests.ui.sample_data import WEEK, now_in_week, realistic_week
 from tests.ui.test_screenshots_panels import themed  # noqa: F401 - the fixture
 from tests.ui.test_week_view_editing import drag
 from ui.appearance.theme import Palette
+from ui.calendar.commands import is_latest, undo_if_latest
 from ui.widgets.notice_bar import MOST, Notice, NoticeBar
 
 
@@ -81,6 +82,26 @@ def test_closing_a_notice_does_not_run_its_action(qtbot: QtBot, host: QWidget):
     assert ran == []
     assert bar.text() == ""
     assert not bar.isVisible()
+
+
+def test_an_action_is_withdrawn_once_it_no_longer_applies(qtbot: QtBot, host: QWidget):
+    stack = QUndoStack()
+    first, later = QUndoCommand("Paint hours on Thu 13 Mar"), QUndoCommand("Paint hours on Sun")
+    stack.push(first)
+    bar = NoticeBar(host)
+    notice = bar.show_notice(
+        "Thursday was a day off.", action="Undo", on_action=lambda: undo_if_latest(stack, first)
+    )
+    notice.keep_action_while(stack.indexChanged, lambda: is_latest(stack, first))
+    assert notice.action_text() == "Undo"
+    stack.push(later)  # something done after it: its Undo would do nothing now
+    assert notice.action_text() == ""
+    assert notice.action_button is None
+    assert bar.notices() == [notice]  # the sentence stays
+    notice.trigger()
+    assert stack.index() == 2  # the later edit is kept
+    stack.undo()  # the notice keeps no stale button even when its edit is last again
+    assert notice.action_text() == ""
 
 
 def test_an_unknown_tone_is_a_programming_error(host: QWidget):
@@ -161,9 +182,10 @@ def test_the_notices_undo_never_undoes_a_later_edit(qtbot: QtBot, make_app: Make
     drag(qtbot, view, (3, "10:00"), (3, "10:45"))  # opens Thursday: a notice with Undo
     on_sunday = WEEK + timedelta(days=6)
     drag(qtbot, view, (6, "10:00"), (6, "10:45"))  # an ordinary edit after it
-    assert window.notice_bar.action_text() == "Undo"  # the Thursday notice is still up
     notice = window.notice_bar.newest()
     assert notice is not None
+    assert "Thursday 13 March was a day off" in notice.text()  # still up: worth reading
+    assert notice.action_text() == ""  # but its Undo went: Thursday is no longer the last edit
     notice.trigger()
     days = {d.date: d for d in view.snapshot().days}
     assert days[on_sunday].ranges  # kept

@@ -65,11 +65,16 @@ def command_text(changes: Sequence[DayChange], erase: bool) -> str:
     return f"{verb} on {len(changes)} days"
 
 
+def is_latest(stack: QUndoStack, command: QUndoCommand) -> bool:
+    """Whether ``command`` is the last thing done (what Edit > Undo would undo now)."""
+    index = stack.index()
+    return index > 0 and stack.command(index - 1) is command
+
+
 def undo_if_latest(stack: QUndoStack, command: QUndoCommand) -> bool:
     """Undo ``command`` if it is still the last thing done (a notice's Undo button offers
     that very edit; after another edit, or an undo, it would undo something else)."""
-    index = stack.index()
-    if index == 0 or stack.command(index - 1) is not command:
+    if not is_latest(stack, command):
         return False
     stack.undo()
     return True

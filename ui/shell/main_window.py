@@ -32,7 +32,7 @@ from ui.appearance.theme import (
     follow_system_theme,
     stop_following_system_theme,
 )
-from ui.calendar.commands import undo_if_latest
+from ui.calendar.commands import is_latest, undo_if_latest
 from ui.calendar.week_page import WeekPage
 from ui.lessons.actions import LessonActions
 from ui.lessons.attention import AttentionList
@@ -249,12 +249,14 @@ class MainWindow(QMainWindow):
 
     def _caution_edit(self, words: str, command: QUndoCommand) -> None:
         """An hour edit just made opened a day off or left lessons outside: say so, with Undo."""
-        self.notice_bar.show_notice(
+        stack = self.undo_stack
+        notice = self.notice_bar.show_notice(
             words,
             tone="warning",
             action="Undo",
-            on_action=lambda: undo_if_latest(self.undo_stack, command),
+            on_action=lambda: undo_if_latest(stack, command),
         )
+        notice.keep_action_while(stack.indexChanged, lambda: is_latest(stack, command))
 
     def refresh_all(self) -> None:
         """Re-read everything shown (at start; edits and syncs re-read only what they name)."""

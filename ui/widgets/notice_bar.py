@@ -9,15 +9,16 @@ readers hear each new notice as an alert.
 
 Generic: it knows nothing about lessons or hours, so any part of the window says things through
 the same bar (booking answers, new lessons, outcomes and moves with their Undo, hour edits).
-An Undo offered here undoes only what it names (:func:`ui.calendar.commands.undo_if_latest`),
-so an older notice still on screen never undoes something done after it.
+An Undo offered here undoes only what it names (:func:`ui.calendar.commands.undo_if_latest`)
+and goes as soon as that is no longer the last thing done (:meth:`Notice.keep_action_while`):
+an older notice still on screen never offers a button that would do nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QAccessible, QAccessibleEvent, QColor, QEnterEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -105,6 +106,7 @@ class Notice(QFrame):
         self._timer.timeout.connect(self.dismiss)
         self._timeout = timeout_ms
         self._gone = False
+        self._still_offered: Callable[[], bool] | None = None
         shadow = QGraphicsDropShadowEffect(self)  # it floats over the page: say so
         shadow.setBlurRadius(18)
         shadow.setOffset(0, 3)
@@ -134,6 +136,19 @@ class Notice(QFrame):
         if self.action_button is not None:
             self._act()
 
+    def keep_action_while(self, moved: SignalInstance, still: Callable[[], bool]) -> None:
+        """Take the action away (the sentence stays) once ``moved`` fires and ``still()`` is
+        false, e.g. an Undo when what it undoes is no longer the last thing done."""
+        self._still_offered = still
+        moved.connect(self._check_action)  # a bound slot: gone with the notice
+
+    def withdraw_action(self) -> None:
+        """Stop offering the action: its button goes and pressing it can do nothing."""
+        button, self.action_button = self.action_button, None
+        if button is not None:
+            button.hide()
+            button.deleteLater()
+
     def dismiss(self) -> None:
         if self._gone:
             return
@@ -155,6 +170,11 @@ class Notice(QFrame):
         if self._timeout > 0 and not self._gone:
             self._timer.start(max(self._timeout // 2, 3_000))
         super().leaveEvent(event)
+
+    def _check_action(self, *_moved: object) -> None:
+        if self._still_offered is not None and not self._still_offered():
+            self._still_offered = None
+            self.withdraw_action()
 
     def _act(self) -> None:
         if self._gone:  # a second press, or one on a notice already going: its action ran

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
+from shiboken6 import isValid
 
 from instainstru_desktop.services.views import HoursRange
 
@@ -67,6 +68,8 @@ def command_text(changes: Sequence[DayChange], erase: bool) -> str:
 
 def is_latest(stack: QUndoStack, command: QUndoCommand) -> bool:
     """Whether ``command`` is the last thing done (what Edit > Undo would undo now)."""
+    if not isValid(stack):  # a stack being destroyed (with its window) empties itself first
+        return False
     index = stack.index()
     return index > 0 and stack.command(index - 1) is command
 

@@ -33,6 +33,20 @@ LABELS: dict[str, str] = {
     "daily_limit": "the daily limit",
     "weekly_limit": "the weekly limit",
     "time_zone": "the time zone",
+    "allowed": "whether it is allowed",
+    "series_id": "the series' id",
+    "term_id": "the term's id",
+    "weekdays": "the weekdays",
+    "time": "the time",
+    "start_date": "the start date",
+    "every_weeks": "the number of weeks between lessons",
+    "count": "the number of lessons",
+    "until": "the end date",
+    "from_date": "the date the change starts",
+    "name": "the name",
+    "first": "the first day",
+    "last": "the last day",
+    "breaks": "the list of breaks",
 }
 
 

@@ -15,6 +15,8 @@ History:
 4. Repairs told to the person: a ``notices`` table (changes that could not be recovered after a
    server restore or a damaged cache), and the sync state remembers from which mutation id a
    cache rebuilt from a damaged one has ids the server may already have used.
+10. Weekly series: ``series`` and ``terms`` are mirrored, and a booking names the series it
+   belongs to, the slot it fills and whether it was moved on its own.
 """
 
 from __future__ import annotations
@@ -145,10 +147,29 @@ _V3 = _run(
     "ALTER TABLE sync_state ADD COLUMN ids_unconfirmed_from INTEGER",
 )
 
+_V10 = _run(
+    "ALTER TABLE bookings ADD COLUMN series_id TEXT",
+    "ALTER TABLE bookings ADD COLUMN series_slot TEXT",
+    "ALTER TABLE bookings ADD COLUMN series_moved BOOLEAN NOT NULL DEFAULT 0",
+    "CREATE INDEX ix_bookings_series_id ON bookings (series_id)",
+    """CREATE TABLE terms (
+        id TEXT NOT NULL, instructor_id TEXT NOT NULL, name TEXT NOT NULL, first TEXT NOT NULL,
+        last TEXT NOT NULL, breaks TEXT NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (id))""",
+    "CREATE INDEX ix_terms_instructor_id ON terms (instructor_id)",
+    """CREATE TABLE series (
+        id TEXT NOT NULL, instructor_id TEXT NOT NULL, student_id TEXT NOT NULL,
+        lesson_type_id TEXT NOT NULL, time_zone TEXT NOT NULL, rules TEXT NOT NULL,
+        start_date TEXT NOT NULL, end_count INTEGER, until TEXT, term_id TEXT, cancelled_from TEXT,
+        booked_through TEXT, status TEXT NOT NULL, skipped TEXT NOT NULL,
+        version INTEGER NOT NULL, PRIMARY KEY (id))""",
+    "CREATE INDEX ix_series_instructor_id ON series (instructor_id)",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "first release: mirror, outbox, sync state", _V1),
     Migration(2, "admin review, multi-row outbox subjects, signed-in identity", _V2),
     Migration(3, "notices of unrecoverable changes, ids to confirm after a rebuild", _V3),
+    Migration(10, "weekly series and terms", _V10),
 )
 
 #: The newest schema this version of the app writes.

@@ -20,17 +20,23 @@ from zoneinfo import ZoneInfo
 from instainstru_desktop.domain import BookingAction
 from instainstru_desktop.protocol import (
     CHANGE_TYPES,
+    AllowWeeklyBooking,
     BookLesson,
+    BookWeekly,
     CancelLesson,
+    CancelWeekly,
     Change,
+    ChangeWeekly,
     ClearDateHours,
     CompleteLesson,
+    DeleteTerm,
     MarkNoShow,
     NoteLesson,
     RescheduleLesson,
     ResolveConflict,
     ReviewBooking,
     SetDateHours,
+    SetTerm,
     SetUsualWeek,
     UpdatePolicy,
     UpdateProfile,
@@ -69,6 +75,12 @@ _WHAT: dict[type[Change], str] = {
     ResolveConflict: "Settling a clash",
     UpdatePolicy: "Your booking rules",
     UpdateProfile: "Your time zone",
+    AllowWeeklyBooking: "Letting students book weekly lessons",
+    BookWeekly: "Booking weekly lessons",
+    CancelWeekly: "Cancelling weekly lessons",
+    ChangeWeekly: "Changing weekly lessons",
+    SetTerm: "Your term",
+    DeleteTerm: "Removing your term",
 }
 Resolution = Literal["kept", "cancelled", "reapplied"]
 

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from instainstru_desktop.domain import DomainError
 from instainstru_desktop.domain.availability import Availability, WeeklyTemplate
@@ -39,7 +38,14 @@ from instainstru_desktop.services._base import UseCases, changed_subjects, queue
 from instainstru_desktop.services._convert import safe_zone
 from instainstru_desktop.services.errors import InvalidInputError, UnknownItemError
 from instainstru_desktop.services.profile import profile_of
-from instainstru_desktop.services.views import Changed
+from instainstru_desktop.services.views import (
+    Changed,
+    PreviewLesson,
+    SeriesPreview,
+    TermBreakInput,
+    TermOption,
+    WeeklyRequest,
+)
 from instainstru_desktop.store import UnitOfWork
 from instainstru_desktop.store.mirror import Subject, instant_text, parse_instant
 from instainstru_desktop.store.records import InstructorRecord, SeriesRecord
@@ -48,47 +54,6 @@ from instainstru_desktop.store.series_shapes import definition_of, minute_of, sl
 
 #: Busy lessons are read this far around the slots: whole weeks, for the weekly limit.
 _MARGIN = timedelta(days=8)
-
-
-@dataclass(frozen=True, slots=True)
-class WeeklyRequest:
-    """What the "Book weekly" form asks for; it ends with a count, a date or a term."""
-
-    instructor_id: str
-    student_id: str
-    lesson_type_id: str
-    weekdays: tuple[int, ...]
-    time: str  # HH:MM, the instructor's wall time
-    start_date: date
-    every_weeks: int = 1
-    count: int | None = None
-    until: date | None = None
-    term_id: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class PreviewLesson:
-    """One date of a series and what booking it would do there."""
-
-    day: date
-    start: datetime | None
-    outcome: str  # "book", "refused", "later" (booked when the window reaches it), "break"
-    reason: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class SeriesPreview:
-    lessons: tuple[PreviewLesson, ...]
-
-    def count(self, outcome: str) -> int:
-        return sum(1 for lesson in self.lessons if lesson.outcome == outcome)
-
-
-@dataclass(frozen=True, slots=True)
-class TermBreakInput:
-    first: date
-    last: date
-    name: str = ""
 
 
 class SeriesService(UseCases):
@@ -109,6 +74,14 @@ class SeriesService(UseCases):
     def of_instructor(self, instructor_id: str) -> list[SeriesRecord]:
         with self._store.read() as uow:
             return uow.series.of_instructor(instructor_id)
+
+    def terms(self, instructor_id: str) -> list[TermOption]:
+        """The instructor's terms, soonest first (a series may end with one)."""
+        with self._store.read() as uow:
+            return [
+                TermOption(t.id, t.name, date.fromisoformat(t.first), date.fromisoformat(t.last))
+                for t in uow.series.terms(instructor_id)
+            ]
 
     def lesson_ids(self, series_id: str) -> list[str]:
         with self._store.read() as uow:
@@ -158,6 +131,15 @@ class SeriesService(UseCases):
             changed = changed_subjects(uow, subjects, mutation_id)
             uow.commit()
         return self._done(changed)
+
+    def cancel_from_lesson(self, booking_id: str, reason: str) -> Changed:
+        """Cancel a series lesson and all the series' lessons after it ("this and following")."""
+        with self._store.read() as uow:
+            row = uow.mirror.get("booking", booking_id)
+        day = slot_day(row) if row is not None else None
+        if row is None or day is None or not row.get("series_id"):
+            raise UnknownItemError("This lesson is not one of weekly lessons in your local data.")
+        return self.cancel_following(str(row["series_id"]), day, reason)
 
     def change_following(
         self,

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 from instainstru_desktop.domain.series import occurrence_id
-from instainstru_desktop.services.series import TermBreakInput, WeeklyRequest
+from instainstru_desktop.services.views import TermBreakInput, WeeklyRequest
 from instainstru_desktop.store.mirror import Row
 from tests.server.helpers import Person
 from tests.sync.consistency import assert_nothing_lost_nothing_duplicated

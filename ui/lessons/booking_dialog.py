@@ -7,14 +7,15 @@ policy text), as Anki does: fetch, then open the dialog, so it never waits on I/
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QCompleter,
     QDialog,
@@ -25,8 +26,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from instainstru_desktop.services.views import LessonTypeOption, StudentOption
+from instainstru_desktop.services.views import (
+    LessonTypeOption,
+    SeriesPreview,
+    StudentOption,
+    TermOption,
+    WeeklyRequest,
+)
 from ui.lessons import format as fmt
+from ui.lessons.weekly_panel import WeeklyPanel
+
+#: Asks for the preview of a weekly series and hands it (or the reason there is none) back.
+Previewer = Callable[[WeeklyRequest, Callable[[SeriesPreview | str], None]], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +47,7 @@ class BookingChoice:
     student_id: str
     lesson_type_id: str
     start: datetime  # aware, UTC
+    weekly: WeeklyRequest | None = None  # booked as weekly lessons from ``start`` on
 
 
 def _swatch(colour: str) -> QIcon:
@@ -71,6 +83,9 @@ class BookForStudentDialog(QDialog):
         lesson_types: Sequence[LessonTypeOption],
         policy_text: str,
         student_id: str | None = None,
+        instructor_id: str = "",
+        terms: Sequence[TermOption] = (),
+        previewer: Previewer | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Book for a student")
@@ -87,6 +102,21 @@ class BookForStudentDialog(QDialog):
         layout.addWidget(title)
         layout.addLayout(self._choices())
         layout.addLayout(self._summary())
+        self._instructor_id = instructor_id
+        self._previewer = previewer
+        self._asked: WeeklyRequest | None = None
+        self.weekly_box = QCheckBox("Book &weekly: the same time every week")
+        self.weekly_box.setObjectName("bookWeekly")
+        local = self._start.astimezone(ZoneInfo(instructor_zone))
+        self.weekly = WeeklyPanel(local.date(), terms)
+        self.weekly.setVisible(False)
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(150)
+        self._preview_timer.timeout.connect(self._ask_preview)
+        if previewer is not None:
+            layout.addWidget(self.weekly_box)
+            layout.addWidget(self.weekly)
         layout.addWidget(_caption("Cancellation policy"))
         self.policy = QLabel(policy_text or "No cancellation policy is set.")
         self.policy.setProperty("role", "notice")
@@ -105,6 +135,8 @@ class BookForStudentDialog(QDialog):
         self.student.currentIndexChanged.connect(self._refresh)
         self.student.editTextChanged.connect(self._refresh)
         self.lesson_type.currentIndexChanged.connect(self._refresh)
+        self.weekly_box.toggled.connect(self._weekly_toggled)
+        self.weekly.ruleChanged.connect(self._refresh)
         self._refresh()
 
     # -- building ---------------------------------------------------------------------------
@@ -205,15 +237,69 @@ class BookForStudentDialog(QDialog):
             problem = "Choose a student from the list."
         elif kind is None:
             problem = "You have no active lesson types."
+        elif self.weekly_box.isChecked():
+            problem = self.weekly.problem()
         self.problem.setText(problem)
         self.problem.setVisible(bool(problem))
         self.confirm.setEnabled(not problem)
+        if self.weekly_box.isChecked():
+            if problem:
+                self.weekly.show_problem("")
+            else:
+                self._preview_timer.start()
+
+    # -- weekly ------------------------------------------------------------------------------
+
+    def _weekly_toggled(self, on: bool) -> None:
+        self.weekly.setVisible(on)
+        self.confirm.setText("&Book weekly lessons" if on else "&Book lesson")
+        self.adjustSize()
+        self._refresh()
+
+    def weekly_request(self) -> WeeklyRequest | None:
+        """The series the form describes (None: not weekly, or not complete)."""
+        student, kind = self._selected_student(), self._selected_type()
+        if not self.weekly_box.isChecked() or student is None or kind is None:
+            return None
+        if self.weekly.problem():
+            return None
+        count, until, term_id = self.weekly.end()
+        local = self._start.astimezone(ZoneInfo(self._zone))
+        return WeeklyRequest(
+            instructor_id=self._instructor_id,
+            student_id=student.id,
+            lesson_type_id=kind.id,
+            weekdays=self.weekly.weekdays(),
+            time=f"{local:%H:%M}",
+            start_date=local.date(),
+            every_weeks=self.weekly.every.value(),
+            count=count,
+            until=until,
+            term_id=term_id,
+        )
+
+    def _ask_preview(self) -> None:
+        request = self.weekly_request()
+        if request is None or self._previewer is None:
+            return
+        self._asked = request
+        self.weekly.summary.setText("Checking each date…")
+
+        def shown(answer: SeriesPreview | str) -> None:
+            if request != self._asked:
+                return  # the form changed meanwhile; a newer preview is on its way
+            if isinstance(answer, str):
+                self.weekly.show_problem(answer)
+            else:
+                self.weekly.show_preview(answer, ZoneInfo(self._zone))
+
+        self._previewer(request, shown)
 
     def choice(self) -> BookingChoice | None:
         student, kind = self._selected_student(), self._selected_type()
         if student is None or kind is None:
             return None
-        return BookingChoice(student.id, kind.id, self._start)
+        return BookingChoice(student.id, kind.id, self._start, self.weekly_request())
 
     def accept(self) -> None:
         if self.confirm.isEnabled():
@@ -230,6 +316,9 @@ class BookForStudentDialog(QDialog):
         lesson_types: Sequence[LessonTypeOption],
         policy_text: str,
         student_id: str | None = None,
+        instructor_id: str = "",
+        terms: Sequence[TermOption] = (),
+        previewer: Previewer | None = None,
     ) -> BookingChoice | None:
         """Show the dialog; the confirmed choice, or None."""
         dialog = cls(
@@ -240,6 +329,9 @@ class BookForStudentDialog(QDialog):
             lesson_types=lesson_types,
             policy_text=policy_text,
             student_id=student_id,
+            instructor_id=instructor_id,
+            terms=terms,
+            previewer=previewer,
         )
         try:
             if dialog.exec() == QDialog.DialogCode.Accepted:

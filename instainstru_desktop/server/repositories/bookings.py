@@ -143,6 +143,11 @@ class BookingRepository:
         self._s.add(booking)
         self.flush_checked()
 
+    def insert_all(self, bookings: Sequence[Booking]) -> None:
+        """Add and write several bookings in one flush (a series' lessons)."""
+        self._s.add_all(bookings)
+        self.flush_checked()
+
     def flush_checked(self) -> None:
         """Write pending changes; a clash with another active booking is ``slot_taken``."""
         try:
@@ -244,6 +249,14 @@ class BookingRepository:
 
     def view(self, booking_id: str) -> AnyRow | None:
         return self._s.execute(booking_view().where(Booking.id == booking_id)).first()
+
+    def views(self, booking_ids: Sequence[str]) -> list[AnyRow]:
+        """The rows of several bookings in one statement, in the order of ``booking_ids``."""
+        if not booking_ids:
+            return []
+        rows = self._s.execute(booking_view().where(Booking.id.in_(booking_ids))).all()
+        by_id = {row.id: row for row in rows}
+        return [by_id[key] for key in booking_ids if key in by_id]
 
     def page(
         self, where: BookingFilter, after: tuple[datetime, str] | None, limit: int

@@ -44,7 +44,7 @@ from instainstru_desktop.server.core.permissions import (
 )
 from instainstru_desktop.server.repositories.uow import Tx, UnitOfWork
 from instainstru_desktop.server.services import series_booking
-from instainstru_desktop.server.services.bookings import present
+from instainstru_desktop.server.services.bookings import present_all
 from instainstru_desktop.server.services.common import new_id, record
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.rules import check_bookable, policy_of, template_from
@@ -211,7 +211,7 @@ def create_in(tx: Tx, caller: Caller, request: WeeklyRequest) -> Json:
         series_booking.note_refusals(tx, caller, series, judged.refused, "could not be booked")
     return {
         "series": series_view(series),
-        "booked": [present(tx, caller.signed_in, b.id) for b in judged.booked],
+        "booked": present_all(tx, caller.signed_in, [b.id for b in judged.booked]),
         "refused": [planned_view(p) for p in judged.refused],
         "later": [planned_view(p) for p in judged.later if p.outcome is Outcome.LATER],
         "breaks": [
@@ -350,7 +350,7 @@ def cancel_in(tx: Tx, caller: Caller, series_id: str, from_date: date, reason: s
     )
     return {
         "series": series_view(series),
-        "cancelled": [present(tx, caller.signed_in, b.id) for b in going],
+        "cancelled": present_all(tx, caller.signed_in, [b.id for b in going]),
     }
 
 
@@ -454,9 +454,9 @@ def _apply_change(
             booked.append(series_booking.insert_lesson(tx, caller, series, step, found).id)
         tx.bookings.flush_checked()
     return {
-        "moved": [present(tx, caller.signed_in, b) for b in moved],
-        "cancelled": [present(tx, caller.signed_in, b) for b in cancelled],
-        "booked": [present(tx, caller.signed_in, b) for b in booked],
+        "moved": present_all(tx, caller.signed_in, moved),
+        "cancelled": present_all(tx, caller.signed_in, cancelled),
+        "booked": present_all(tx, caller.signed_in, booked),
         "kept": [planned_view(s) for s in steps if s.outcome is Outcome.STAY],
         "refused": [planned_view(s) for s in steps if s.outcome is Outcome.REFUSED],
         "later": [planned_view(s) for s in steps if s.outcome is Outcome.LATER],
@@ -499,7 +499,7 @@ def get_series(uow: UnitOfWork, caller: Caller, series_id: str) -> Json:
             Owner(series.instructor_id, series.student_id),
             hidden_unless=Permission.BOOKINGS_READ,
         )
-        lessons = [present(tx, principal, b.id) for b in tx.series.lessons(series.id)]
+        lessons = present_all(tx, principal, [b.id for b in tx.series.lessons(series.id)])
         definition = definition_of(tx, series)
         tz = zone(series.time_zone)
         waiting = [

@@ -138,9 +138,8 @@ def book_due(tx: Tx, caller: Caller, series: Series) -> Judged:
             caller.now,
         )
         judged.planned = plan_slots(due, tz, found.duration_minutes, inputs)
-    for item in judged.planned:
-        if item.outcome is Outcome.BOOK:
-            judged.booked.append(insert_lesson(tx, caller, series, item, found))
+    booking = [item for item in judged.planned if item.outcome is Outcome.BOOK]
+    judged.booked = insert_lessons(tx, caller, series, booking, found)
     judged.later = [_waiting(s, tz, found.duration_minutes) for s in waiting]
     settle(series, caller.now, judged.planned, waiting, tz)
     return judged
@@ -169,9 +168,37 @@ def settle(
 
 def insert_lesson(tx: Tx, caller: Caller, series: Series, item: PlannedSlot, found: Any) -> Booking:
     """Write the lesson ``item`` books, with its own audit entry."""
+    [booking] = insert_lessons(tx, caller, series, [item], found)
+    return booking
+
+
+def insert_lessons(
+    tx: Tx, caller: Caller, series: Series, items: Sequence[PlannedSlot], found: Any
+) -> list[Booking]:
+    """Write the lessons ``items`` book in one flush, each with its own audit entry."""
+    made = [_lesson(caller, series, item, found) for item in items]
+    tx.bookings.insert_all(made)
+    for booking in made:
+        record(
+            tx,
+            caller,
+            "booking.create",
+            instructor_id=series.instructor_id,
+            booking_id=booking.id,
+            details={
+                "start": booking.start_utc.isoformat(),
+                "lesson_type_id": series.lesson_type_id,
+                "student_id": series.student_id,
+                "series_id": series.id,
+            },
+        )
+    return made
+
+
+def _lesson(caller: Caller, series: Series, item: PlannedSlot, found: Any) -> Booking:
     assert item.start is not None
     assert item.end is not None
-    booking = Booking(
+    return Booking(
         id=occurrence_id(series.id, item.slot),
         instructor_id=series.instructor_id,
         student_id=series.student_id,
@@ -193,21 +220,6 @@ def insert_lesson(tx: Tx, caller: Caller, series: Series, item: PlannedSlot, fou
         series_slot=item.slot.key,
         series_moved=False,
     )
-    tx.bookings.insert(booking)
-    record(
-        tx,
-        caller,
-        "booking.create",
-        instructor_id=series.instructor_id,
-        booking_id=booking.id,
-        details={
-            "start": item.start.isoformat(),
-            "lesson_type_id": series.lesson_type_id,
-            "student_id": series.student_id,
-            "series_id": series.id,
-        },
-    )
-    return booking
 
 
 def note_refusals(

@@ -43,6 +43,7 @@ from instainstru_desktop.services.views import (
     PreviewLesson,
     SeriesPreview,
     TermBreakInput,
+    TermDetail,
     TermOption,
     WeeklyRequest,
 )
@@ -82,6 +83,24 @@ class SeriesService(UseCases):
                 TermOption(t.id, t.name, date.fromisoformat(t.first), date.fromisoformat(t.last))
                 for t in uow.series.terms(instructor_id)
             ]
+
+    def term_details(self, instructor_id: str) -> list[TermDetail]:
+        """The instructor's terms with their breaks, for the terms editor."""
+        with self._store.read() as uow:
+            found = uow.series.terms(instructor_id)
+        details = []
+        for record in found:
+            term = term_of(record._asdict())
+            details.append(
+                TermDetail(
+                    record.id,
+                    term.name,
+                    term.first,
+                    term.last,
+                    tuple(TermBreakInput(b.first, b.last, b.name) for b in term.breaks),
+                )
+            )
+        return details
 
     def lesson_ids(self, series_id: str) -> list[str]:
         with self._store.read() as uow:

@@ -290,3 +290,14 @@ class TermBreakInput:
     first: date
     last: date
     name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TermDetail:
+    """A term with its breaks, as the terms editor shows it ("" id: not saved yet)."""
+
+    term_id: str
+    name: str
+    first: date
+    last: date
+    breaks: tuple[TermBreakInput, ...]

@@ -367,9 +367,9 @@ CALLS: dict[tuple[str, str], tuple[str, Builder]] = {
         lambda w, t, c: ("GET", f"/instructors/{_instr(t)}/live", None),
     ),
     ("POST", "/series"): ("booking", lambda w, t, c: ("POST", "/series", w.weekly(t))),
-    ("POST", "/series/preview"): (
+    ("POST", "/series-preview"): (
         "booking",
-        lambda w, t, c: ("POST", "/series/preview", w.weekly(t)),
+        lambda w, t, c: ("POST", "/series-preview", w.weekly(t)),
     ),
     ("GET", "/series"): ("none", lambda w, t, c: ("GET", "/series", None)),
     ("GET", "/series/{series_id}"): (

@@ -422,7 +422,7 @@ def test_the_preview_says_what_creating_would_do(client: TestClient, studio: Stu
         json={"ranges": []},
         headers=teacher.headers,
     )
-    preview = client.post(f"{API}/series/preview", json=body, headers=teacher.headers).json()
+    preview = client.post(f"{API}/series-preview", json=body, headers=teacher.headers).json()
     outcomes = [(s["date"], s["outcome"], s["code"]) for s in preview["slots"]]
     assert outcomes == [
         ("2026-03-03", "book", None),

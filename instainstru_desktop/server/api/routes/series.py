@@ -65,7 +65,7 @@ def create_series(body: SeriesIn, caller: Creator, uow: UowDep) -> Response:
     return json_response(answer, status_code=201)
 
 
-@router.post("/series/preview", response_model=SeriesPreviewOut)
+@router.post("/series-preview", response_model=SeriesPreviewOut)
 def preview_series(body: SeriesIn, caller: Creator, uow: UowDep) -> Json:
     """What creating this series would book and refuse now; nothing is booked."""
     return series.preview(uow, caller, _request(body))

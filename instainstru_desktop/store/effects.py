@@ -14,16 +14,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, assert_never
 
 from instainstru_desktop.domain import (
     BookingAction,
     BookingStatus,
+    HoursEdit,
     InvalidTransition,
+    WallRange,
     next_status,
 )
 from instainstru_desktop.protocol import (
+    AddDateHours,
+    AddLessonType,
     AllowWeeklyBooking,
     AnyChange,
     BookLesson,
@@ -34,8 +38,11 @@ from instainstru_desktop.protocol import (
     ClearDateHours,
     CompleteLesson,
     DeleteTerm,
+    EditLessonType,
+    EditProfileText,
     MarkNoShow,
     NoteLesson,
+    RemoveDateHours,
     RescheduleLesson,
     ResolveConflict,
     ReviewBooking,
@@ -73,6 +80,9 @@ class EffectContext:
     row: Callable[[str, str], Mapping[str, Any] | None] = _nothing
     #: The key of the row being worked out: a series names its lessons by their keys.
     key: str = ""
+    #: The usual week of an instructor, as the mirror shows it (a date without hours of its own
+    #: follows it, so hours painted there start from it).
+    template: Callable[[str], Mapping[str, Any] | None] = lambda _id: None
 
 
 #: How a change alters one row: ``(entity, row or None, context) -> row or None``.
@@ -93,6 +103,12 @@ def effect_of(change: AnyChange) -> Effect:
         case SetDateHours(instructor_id=who, date=day):
             keys = {"instructor_id": who, "date": day.isoformat()}
             return Effect(_override(who, day.isoformat()), _ranges(keys, to_args(change)))
+        case (
+            AddDateHours(instructor_id=who, date=day) | RemoveDateHours(instructor_id=who, date=day)
+        ):
+            opens = isinstance(change, AddDateHours)
+            edit = HoursEdit.of(_walls(to_args(change)["ranges"]), opens=opens)
+            return Effect(_override(who, day.isoformat()), _edited_hours(who, day, edit))
         case ClearDateHours(instructor_id=who, date=day):
             return Effect(_override(who, day.isoformat()), _gone)
         case SetUsualWeek(instructor_id=who):
@@ -142,6 +158,13 @@ def effect_of(change: AnyChange) -> Effect:
             )
         case DeleteTerm(term_id=term):
             return Effect((("term", term),), _gone)
+        case EditProfileText(instructor_id=who, name=name, bio=bio):
+            return Effect((("instructor", who),), _edited(_given(name=name, bio=bio)))
+        case AddLessonType(lesson_type_id=kind):
+            return Effect((("lesson_type", kind),), _offered(change))
+        case EditLessonType(lesson_type_id=kind):
+            values = {k: v for k, v in to_args(change).items() if k != "lesson_type_id"}
+            return Effect((("lesson_type", kind),), _edited(_given(**values)))
         case _:
             assert_never(change)
 
@@ -182,6 +205,37 @@ def _ranges(keys: Mapping[str, Any], args: Mapping[str, Any]) -> Apply:
     return apply
 
 
+def _walls(ranges: Iterable[Mapping[str, Any]]) -> list[WallRange]:
+    return [WallRange.parse(str(r["start"]), str(r["end"])) for r in ranges]
+
+
+def _wire(ranges: Iterable[WallRange]) -> list[dict[str, str]]:
+    return [dict(zip(("start", "end"), r.format(), strict=True)) for r in ranges]
+
+
+def _edited_hours(instructor_id: str, day: date, edit: HoursEdit) -> Apply:
+    """Hours opened or closed on top of the date's hours now (its own, else the usual week's),
+    as the server will apply them."""
+
+    def apply(_entity: str, row: Row | None, ctx: EffectContext) -> Row | None:
+        if row is not None:
+            hours = _walls(loads(row["ranges"]))
+        else:
+            template = ctx.template(instructor_id)
+            week = loads(template["ranges"]) if template else []
+            hours = _walls(r for r in week if int(r["weekday"]) == day.weekday())
+        version = row["version"] if row else 0
+        ranges = dumps(_wire(edit.applied(hours)))
+        return {
+            "instructor_id": instructor_id,
+            "date": day.isoformat(),
+            "ranges": ranges,
+            "version": version,
+        }
+
+    return apply
+
+
 def _edited(values: Mapping[str, Any], *, stamp: bool = False) -> Apply:
     """Set ``values`` on a row that exists (``stamp``: and mark it updated now)."""
 
@@ -201,6 +255,31 @@ def _policy(values: Mapping[str, Any]) -> Apply:
             return None
         current = loads(row["policy"]) if row.get("policy") else {}
         return {**row, "policy": dumps({**current, **values})}
+
+    return apply
+
+
+def _given(**values: Any) -> dict[str, Any]:
+    """The values a change sets (``None``: left as it is)."""
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def _offered(change: AddLessonType) -> Apply:
+    """A lesson type made here: shown at once; once the server's copy arrives, that one wins."""
+
+    def apply(_entity: str, row: Row | None, _ctx: EffectContext) -> Row | None:
+        if row is not None:
+            return row
+        return {
+            "id": change.lesson_type_id,
+            "instructor_id": change.instructor_id,
+            "name": change.name,
+            "duration_minutes": change.duration_minutes,
+            "price_cents": change.price_cents,
+            "currency": change.currency,
+            "color": change.color,
+            "active": change.active,
+        }
 
     return apply
 

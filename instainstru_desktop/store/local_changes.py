@@ -180,4 +180,5 @@ class LocalChanges:
             lesson_type=lambda id_: self._mirror.get("lesson_type", id_),
             student=lambda id_: self._mirror.get("student", id_),
             row=self._mirror.get,
+            template=lambda id_: self._mirror.get("template", id_),
         )

@@ -9,7 +9,18 @@ from pydantic import BaseModel, Field
 
 from instainstru_desktop.domain.series import SERIES_MAX_EVERY_WEEKS, SERIES_MAX_SLOTS
 from instainstru_desktop.domain.terms import TERM_MAX_BREAKS, TERM_NAME_MAX_CHARS
-from instainstru_desktop.protocol.fields import NOTE_MAX_CHARS, REASON_MAX_CHARS
+from instainstru_desktop.protocol.fields import (
+    BIO_MAX_CHARS,
+    COLOUR_PATTERN,
+    CURRENCY_PATTERN,
+    LESSON_MINUTES_MAX,
+    LESSON_MINUTES_MIN,
+    LESSON_NAME_MAX_CHARS,
+    NOTE_MAX_CHARS,
+    PERSON_NAME_MAX_CHARS,
+    PRICE_CENTS_MAX,
+    REASON_MAX_CHARS,
+)
 from instainstru_desktop.server.core.wire import (
     WHOLE,
     Clock,
@@ -57,7 +68,7 @@ class TokenIn(WireModel):
 class SignUpIn(WireModel):
     """The rules of ``auth.sign_up_problems``, stated for the schema."""
 
-    name: VisibleText = Field(min_length=1, max_length=200)
+    name: VisibleText = Field(min_length=1, max_length=PERSON_NAME_MAX_CHARS)
     email: EmailText = Field(min_length=3, max_length=254)
     password: Text = Field(min_length=8, max_length=1024)
     time_zone: TimeZone
@@ -98,11 +109,11 @@ class LessonTypeOut(BaseModel):
     active: bool
 
 
-LessonName = Annotated[Text, Field(min_length=1, max_length=120)]
-Duration = Annotated[int, Field(ge=5, le=720), WHOLE]
-Price = Annotated[int, Field(ge=0, le=100_000_000), WHOLE]
-Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
-Color = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")]
+LessonName = Annotated[Text, Field(min_length=1, max_length=LESSON_NAME_MAX_CHARS)]
+Duration = Annotated[int, Field(ge=LESSON_MINUTES_MIN, le=LESSON_MINUTES_MAX), WHOLE]
+Price = Annotated[int, Field(ge=0, le=PRICE_CENTS_MAX), WHOLE]
+Currency = Annotated[str, Field(pattern=CURRENCY_PATTERN)]
+Color = Annotated[str, Field(pattern=COLOUR_PATTERN)]
 
 
 class LessonTypeIn(WireModel):
@@ -138,8 +149,8 @@ class InstructorOut(BaseModel):
 
 class InstructorPatch(WireModel):
     time_zone: TimeZone | None = None
-    bio: Text | None = Field(default=None, max_length=5000)
-    name: Text | None = Field(default=None, min_length=1, max_length=200)
+    bio: Text | None = Field(default=None, max_length=BIO_MAX_CHARS)
+    name: Text | None = Field(default=None, min_length=1, max_length=PERSON_NAME_MAX_CHARS)
     slug: SlugText | None = Field(default=None, min_length=2, max_length=60)
     students_book_weekly: Flag | None = None
 
@@ -305,11 +316,21 @@ class ConflictOut(BaseModel):
     id: str
     instructor_id: str
     booking_id: str | None
-    kind: Literal["outside_availability", "rejected_mutation", "series_refused", "series_freed"]
+    kind: Literal[
+        "outside_availability",
+        "rejected_mutation",
+        "hours_clash",
+        "note_clash",
+        "series_refused",
+        "series_freed",
+    ]
     message: str
     created_at: datetime
     resolved: bool
     resolution: Literal["kept", "cancelled", "reapplied"] | None
+    #: A clash of edits (``hours_clash``, ``note_clash``): ``kept`` (what the server has),
+    #: ``mine`` (what was set aside) and ``change`` (``name`` and ``args``, to send again).
+    details: dict[str, Any] = Field(default_factory=dict)
 
 
 class TombstoneOut(BaseModel):

@@ -24,6 +24,8 @@ from pydantic import TypeAdapter, ValidationError
 from instainstru_desktop.domain.bookings import BookingAction
 from instainstru_desktop.protocol import (
     CHANGE_TYPES,
+    AddDateHours,
+    AddLessonType,
     AllowWeeklyBooking,
     AnyChange,
     BookLesson,
@@ -35,8 +37,11 @@ from instainstru_desktop.protocol import (
     ClearDateHours,
     CompleteLesson,
     DeleteTerm,
+    EditLessonType,
+    EditProfileText,
     MarkNoShow,
     NoteLesson,
+    RemoveDateHours,
     RescheduleLesson,
     ResolveConflict,
     ReviewBooking,
@@ -48,7 +53,7 @@ from instainstru_desktop.protocol import (
     change_types,
     wording,
 )
-from instainstru_desktop.protocol.fields import WireForm, is_text
+from instainstru_desktop.protocol.fields import WireForm, is_text, is_visible
 from instainstru_desktop.server.repositories.uow import Tx
 from instainstru_desktop.server.services import (
     availability,
@@ -92,9 +97,16 @@ def decode(name: str, args: Mapping[str, Any]) -> AnyChange:
 def apply(tx: Tx, caller: Caller, change: AnyChange) -> Json:
     """Apply ``change`` inside ``tx``: one arm per kind (mypy checks none is missing)."""
     match change:
-        case SetDateHours(instructor_id=who, date=day, ranges=ranges):
+        case SetDateHours(instructor_id=who, date=day, ranges=ranges, base_ranges=base):
             hours = [(r.start, r.end) for r in ranges]
-            return availability.set_date_in(tx, caller, _id(who), day, hours)
+            seen = None if base is None else [(r.start, r.end) for r in base]
+            return availability.set_date_in(tx, caller, _id(who), day, hours, seen)
+        case AddDateHours(instructor_id=who, date=day, ranges=ranges):
+            hours = [(r.start, r.end) for r in ranges]
+            return availability.edit_date_in(tx, caller, _id(who), day, hours, opens=True)
+        case RemoveDateHours(instructor_id=who, date=day, ranges=ranges):
+            hours = [(r.start, r.end) for r in ranges]
+            return availability.edit_date_in(tx, caller, _id(who), day, hours, opens=False)
         case ClearDateHours(instructor_id=who, date=day):
             return availability.clear_date_in(tx, caller, _id(who), day)
         case SetUsualWeek(instructor_id=who, ranges=ranges):
@@ -106,8 +118,8 @@ def apply(tx: Tx, caller: Caller, change: AnyChange) -> Json:
             return bookings.transition_in(tx, caller, _id(lesson), BookingAction.NO_SHOW)
         case CancelLesson(booking_id=lesson, reason=reason):
             return bookings.transition_in(tx, caller, _id(lesson), BookingAction.CANCEL, reason)
-        case NoteLesson(booking_id=lesson, note=note):
-            return bookings.note_in(tx, caller, _id(lesson), note)
+        case NoteLesson(booking_id=lesson, note=note, base_note=base):
+            return bookings.note_in(tx, caller, _id(lesson), note, base)
         case RescheduleLesson(booking_id=lesson, start=start):
             return bookings.reschedule_in(tx, caller, _id(lesson), _utc(start))
         case BookLesson():
@@ -142,6 +154,18 @@ def apply(tx: Tx, caller: Caller, change: AnyChange) -> Json:
             return terms.set_term_in(tx, caller, _id(term), _id(who), name, first, last, gaps)
         case DeleteTerm(term_id=term, instructor_id=who):
             return terms.delete_term_in(tx, caller, _id(term), _id(who))
+        case EditProfileText(instructor_id=who, name=name, bio=bio):
+            return instructors.update_profile_in(tx, caller, _id(who), {"name": name, "bio": bio})
+        case AddLessonType():
+            values = _lesson_type_values(change)
+            return instructors.add_lesson_type_in(
+                tx, caller, _id(change.instructor_id), values, _id(change.lesson_type_id)
+            )
+        case EditLessonType():
+            values = _lesson_type_values(change)
+            return instructors.update_lesson_type_in(
+                tx, caller, _id(change.lesson_type_id), values
+            )
         case _:
             assert_never(change)
 
@@ -160,6 +184,15 @@ def _weekly(change: BookWeekly) -> series.WeeklyRequest:
         term_id=_id(change.term_id) if change.term_id else None,
         series_id=_id(change.series_id),
     )
+
+
+def _lesson_type_values(change: AddLessonType | EditLessonType) -> dict[str, Any]:
+    """The lesson type's fields a change carries (``None``: left as it is)."""
+    return {
+        name: value
+        for name, value in asdict(change).items()
+        if name not in ("lesson_type_id", "instructor_id")
+    }
 
 
 def refusal(exc: ValidationError) -> tuple[str, str]:
@@ -193,6 +226,8 @@ def _words(field: str, kind: str, ctx: dict[str, Any], value: Any) -> str:
         return wording.unknown_part(field)
     if kind == "predicate_failed" and isinstance(value, str) and not is_text(value):
         return wording.control_characters(field)
+    if kind == "predicate_failed" and isinstance(value, str) and not is_visible(value):
+        return wording.too_short(field, 1)
     if kind == "predicate_failed" and field == "slot_step_minutes":
         return wording.uneven_step(field)
     return wording.not_valid(field)

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_series"
-down_revision = "0004_tombstone_keys"
+down_revision = "0005_range_edits"
 branch_labels = None
 depends_on = None
 

@@ -18,6 +18,7 @@ from instainstru_desktop.services import (
     AvailabilityService,
     LessonService,
     ScheduleService,
+    SeriesService,
     StatusService,
 )
 from instainstru_desktop.services.lesson_types import LessonTypeService
@@ -44,6 +45,7 @@ class Services:
     status: StatusService
     profile: ProfileService
     schedule: ScheduleService
+    series: SeriesService
     lesson_types: LessonTypeService
     preview: PreviewService
 
@@ -78,6 +80,7 @@ class Core:
             status=StatusService(store),
             profile=ProfileService(store, on_change=poke),
             schedule=ScheduleService(store, on_change=poke),
+            series=SeriesService(store, on_change=poke),
             lesson_types=LessonTypeService(store, on_change=poke),
             preview=PreviewService(store),
         )

@@ -23,6 +23,7 @@ overwrites an edit the server has not seen.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 
 from sqlalchemy import delete, select, tuple_, update
 from sqlalchemy.orm import Session
@@ -120,6 +121,7 @@ class LocalChanges:
         context = self._context(state.role)
         for subject in wanted:
             entity, key = subject
+            keyed = replace(context, key=key)
             mutations = outstanding.get(subject, [])
             if subject not in shadows:
                 if not mutations:
@@ -129,7 +131,7 @@ class LocalChanges:
             truth: Row | None = None if payload is None else loads(payload)
             if mutations:
                 changes = [change_from_args(name, args) for name, args in mutations]
-                self._mirror.put(entity, key, replay(entity, truth, changes, context))
+                self._mirror.put(entity, key, replay(entity, truth, changes, keyed))
             else:
                 self._mirror.put(entity, key, truth)
                 self._session.execute(
@@ -203,5 +205,6 @@ class LocalChanges:
             actor_role=role if role in ("instructor", "admin") else "instructor",
             lesson_type=lambda id_: self._mirror.get("lesson_type", id_),
             student=lambda id_: self._mirror.get("student", id_),
+            row=self._mirror.get,
             template=lambda id_: self._mirror.get("template", id_),
         )

@@ -105,6 +105,45 @@ class Booking(Base):
     version: Mapped[int] = mapped_column(Integer)
     flagged: Mapped[bool] = mapped_column(Boolean, default=False)  # schema 2
     review_note: Mapped[str | None] = mapped_column(Text)  # schema 2
+    series_id: Mapped[str | None] = mapped_column(Text, index=True)  # schema 10
+    series_slot: Mapped[str | None] = mapped_column(Text)  # schema 10: "<revision>/<date>"
+    series_moved: Mapped[bool] = mapped_column(Boolean, default=False)  # schema 10
+
+
+class Term(Base):
+    """An instructor's term (schema 10): dates ``YYYY-MM-DD``, breaks as the wire's JSON."""
+
+    __tablename__ = "terms"
+
+    id: Mapped[str] = mapped_column(Text, primary_key=True)
+    instructor_id: Mapped[str] = mapped_column(Text, index=True)
+    name: Mapped[str] = mapped_column(Text)
+    first: Mapped[str] = mapped_column(Text)
+    last: Mapped[str] = mapped_column(Text)
+    breaks: Mapped[str] = mapped_column(Text)  # JSON [{"first", "last", "name"}]
+    version: Mapped[int] = mapped_column(Integer)
+
+
+class Series(Base):
+    """A weekly series (schema 10), as the server describes it; its lessons are bookings."""
+
+    __tablename__ = "series"
+
+    id: Mapped[str] = mapped_column(Text, primary_key=True)
+    instructor_id: Mapped[str] = mapped_column(Text, index=True)
+    student_id: Mapped[str] = mapped_column(Text)
+    lesson_type_id: Mapped[str] = mapped_column(Text)
+    time_zone: Mapped[str] = mapped_column(Text)
+    rules: Mapped[str] = mapped_column(Text)  # JSON [{"revision", "from", "weekdays", ...}]
+    start_date: Mapped[str] = mapped_column(Text)
+    end_count: Mapped[int | None] = mapped_column(Integer)
+    until: Mapped[str | None] = mapped_column(Text)
+    term_id: Mapped[str | None] = mapped_column(Text)
+    cancelled_from: Mapped[str | None] = mapped_column(Text)
+    booked_through: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(Text)
+    skipped: Mapped[str] = mapped_column(Text)  # JSON [{"slot", "date", "code", "reason"}]
+    version: Mapped[int] = mapped_column(Integer)
 
 
 class Conflict(Base):

@@ -8,11 +8,13 @@ because the session must stop: connecting to another server, and signing out.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
 
-from instainstru_desktop.services.views import InstructorProfile
+from instainstru_desktop.services.views import Changed, InstructorProfile, TermDetail
 
 if TYPE_CHECKING:
     from ui.shell.main_window import MainWindow
@@ -45,6 +47,7 @@ class SettingsFlow:
             theme=window.preferences.theme,
             server_label=server_label(window.settings.server_url),
             account_label=f"{identity.name} ({identity.email})",
+            open_terms=lambda parent: self.open_terms(parent, profile.instructor_id),
         )
         if result is None:
             return
@@ -65,6 +68,53 @@ class SettingsFlow:
             self.change_server()
         elif result.account_action == "sign_out":
             self._sign_out()
+
+    def open_terms(self, parent: QWidget, instructor_id: str) -> None:
+        """Read the terms, then show the editor; each save or removal is queued at once."""
+        from ui.settings.terms_dialog import TermsDialog
+
+        session, page = self._window.session, self._window.week_page
+        series = session.services.series
+
+        def show(terms: list[TermDetail]) -> None:
+            dialog = TermsDialog(parent, terms=terms, today=date.today())
+
+            def saved(term: TermDetail) -> None:
+                def save() -> Changed:
+                    _term_id, changed = series.set_term(
+                        instructor_id,
+                        term.name,
+                        term.first,
+                        term.last,
+                        term.breaks,
+                        term_id=term.term_id or None,
+                    )
+                    return changed
+
+                page.run_edit(save, "saving the term")  # a new break frees lessons in the week
+                reread()
+
+            def removed(term_id: str) -> None:
+                page.run_edit(
+                    lambda: series.delete_term(instructor_id, term_id), "removing the term"
+                )
+                reread()
+
+            def reread() -> None:
+                session.ops.run_db(
+                    lambda: series.term_details(instructor_id),
+                    dialog.set_terms,
+                    what="reading the terms",
+                )
+
+            dialog.saveRequested.connect(saved)
+            dialog.deleteRequested.connect(removed)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.open()
+
+        session.ops.run_db(
+            lambda: series.term_details(instructor_id), show, what="reading the terms"
+        )
 
     def change_server(self) -> None:
         from ui.account.connection_dialog import BUILT_IN, ConnectionDialog

@@ -18,6 +18,8 @@ History:
 6. Clashes settled by the server and a clock that is off: conflicts keep their ``details`` (what
    was kept, what was set aside, the change to send again), and the sync state remembers the
    last measured difference between this computer's clock and the server's.
+10. Weekly series: ``series`` and ``terms`` are mirrored, and a booking names the series it
+   belongs to, the slot it fills and whether it was moved on its own.
 """
 
 from __future__ import annotations
@@ -153,11 +155,30 @@ _V4 = _run(
     "ALTER TABLE sync_state ADD COLUMN clock_skew_seconds FLOAT",
 )
 
+_V5 = _run(
+    "ALTER TABLE bookings ADD COLUMN series_id TEXT",
+    "ALTER TABLE bookings ADD COLUMN series_slot TEXT",
+    "ALTER TABLE bookings ADD COLUMN series_moved BOOLEAN NOT NULL DEFAULT 0",
+    "CREATE INDEX ix_bookings_series_id ON bookings (series_id)",
+    """CREATE TABLE terms (
+        id TEXT NOT NULL, instructor_id TEXT NOT NULL, name TEXT NOT NULL, first TEXT NOT NULL,
+        last TEXT NOT NULL, breaks TEXT NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (id))""",
+    "CREATE INDEX ix_terms_instructor_id ON terms (instructor_id)",
+    """CREATE TABLE series (
+        id TEXT NOT NULL, instructor_id TEXT NOT NULL, student_id TEXT NOT NULL,
+        lesson_type_id TEXT NOT NULL, time_zone TEXT NOT NULL, rules TEXT NOT NULL,
+        start_date TEXT NOT NULL, end_count INTEGER, until TEXT, term_id TEXT, cancelled_from TEXT,
+        booked_through TEXT, status TEXT NOT NULL, skipped TEXT NOT NULL,
+        version INTEGER NOT NULL, PRIMARY KEY (id))""",
+    "CREATE INDEX ix_series_instructor_id ON series (instructor_id)",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "first release: mirror, outbox, sync state", _V1),
     Migration(2, "admin review, multi-row outbox subjects, signed-in identity", _V2),
     Migration(3, "notices of unrecoverable changes, ids to confirm after a rebuild", _V3),
     Migration(4, "details of settled clashes, the measured clock skew", _V4),
+    Migration(5, "weekly series and terms", _V5),
 )
 
 #: The newest schema this version of the app writes.

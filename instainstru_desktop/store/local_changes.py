@@ -110,6 +110,31 @@ class LocalChanges:
                     delete(Shadow).where(Shadow.entity == entity, Shadow.key == key)
                 )
 
+    def withdraw(self, mutation_ids: Sequence[int]) -> list[Subject] | None:
+        """Take back the newest edits, never sent, as if they had not been made.
+
+        Only the tail of the queue can go: the server numbers a client's mutations without gaps,
+        so ``mutation_ids`` must be the last ids taken, every one still pending with no attempt
+        (an attempt may have reached the server). Then their rows and subjects are deleted, the
+        ids are given back, and the rows they touched are shown again from truth plus what is
+        still outstanding. Returns those rows, or ``None`` (nothing changed) when any of them
+        was sent already or newer edits follow them.
+        """
+        wanted = sorted(set(mutation_ids))
+        if not wanted:
+            return []
+        state = self._state.get()
+        tail = list(range(state.next_mutation_id - len(wanted), state.next_mutation_id))
+        if wanted != tail or not self._outbox.never_sent(wanted):
+            return None
+        subjects: list[Subject] = []
+        for mutation_id in wanted:
+            subjects.extend(self._outbox.subjects_of(mutation_id))
+        self._outbox.remove(wanted)
+        self._state.update(next_mutation_id=wanted[0])
+        self.rematerialize(subjects)
+        return list(dict.fromkeys(subjects))
+
     def rebase_all(self) -> None:
         """Recompute every dirty row (after a pull page or a batch of push answers)."""
         self.rematerialize(self._shadowed(None))

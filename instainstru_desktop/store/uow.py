@@ -33,6 +33,7 @@ from instainstru_desktop.store.repositories.notices import NoticeRepository
 from instainstru_desktop.store.repositories.outbox import OutboxRepository
 from instainstru_desktop.store.repositories.outbox_recovery import OutboxRecovery
 from instainstru_desktop.store.repositories.refusals import RefusalRepository
+from instainstru_desktop.store.repositories.review import ReviewRepository
 from instainstru_desktop.store.repositories.sync_state import START_CURSOR, SyncStateRepository
 from instainstru_desktop.store.rescue import RescueReport
 
@@ -56,6 +57,7 @@ class UnitOfWork:
     notices: NoticeRepository
     outbox: OutboxRepository
     refusals: RefusalRepository
+    review: ReviewRepository
     recovery: OutboxRecovery
     sync_state: SyncStateRepository
     changes: LocalChanges
@@ -86,6 +88,7 @@ class UnitOfWork:
         self.notices = NoticeRepository(session)
         self.outbox = OutboxRepository(session)
         self.refusals = RefusalRepository(session)
+        self.review = ReviewRepository(session)
         self.recovery = OutboxRecovery(session)
         self.sync_state = SyncStateRepository(session)
         self.changes = LocalChanges(

@@ -15,6 +15,10 @@ History:
 4. Repairs told to the person: a ``notices`` table (changes that could not be recovered after a
    server restore or a damaged cache), and the sync state remembers from which mutation id a
    cache rebuilt from a damaged one has ids the server may already have used.
+7. The admin's bookings table sorts and filters in SQLite: one index per sortable column, each
+   ending on the start time (ties in time order, as a person expects), the student filter's
+   index, and instructors by name (the instructor sort walks them in name order and each one's
+   lessons through ``ix_bookings_instructor_start``, so no sort of all bookings is needed).
 """
 
 from __future__ import annotations
@@ -145,10 +149,26 @@ _V3 = _run(
     "ALTER TABLE sync_state ADD COLUMN ids_unconfirmed_from INTEGER",
 )
 
+#: The expression the "length" column sorts on (whole seconds); queries repeat it exactly, or
+#: SQLite would not recognise the index.
+LENGTH_SECONDS = "(strftime('%s', end_utc) - strftime('%s', start_utc))"
+
+_V7 = _run(
+    "CREATE INDEX ix_bookings_student_start ON bookings (student_name COLLATE NOCASE, start_utc)",
+    "CREATE INDEX ix_bookings_type_start ON bookings (lesson_type_name COLLATE NOCASE, start_utc)",
+    "CREATE INDEX ix_bookings_status_start ON bookings (status, start_utc)",
+    "CREATE INDEX ix_bookings_price_start ON bookings (price_cents, start_utc)",
+    f"CREATE INDEX ix_bookings_length_start ON bookings ({LENGTH_SECONDS}, start_utc)",
+    "CREATE INDEX ix_bookings_flagged_start ON bookings (flagged, start_utc)",
+    "CREATE INDEX ix_bookings_student_id_start ON bookings (student_id, start_utc)",
+    "CREATE UNIQUE INDEX ix_instructors_name_id ON instructors (name COLLATE NOCASE, id)",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "first release: mirror, outbox, sync state", _V1),
     Migration(2, "admin review, multi-row outbox subjects, signed-in identity", _V2),
     Migration(3, "notices of unrecoverable changes, ids to confirm after a rebuild", _V3),
+    Migration(7, "indexes of the admin's bookings table", _V7),
 )
 
 #: The newest schema this version of the app writes.

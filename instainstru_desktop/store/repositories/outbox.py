@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, tuple_, update
+from sqlalchemy import and_, delete, func, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from instainstru_desktop.store.mirror import Subject, dumps, loads
@@ -220,6 +220,41 @@ class OutboxRepository:
         """Every row in order (for diagnostics and the consistency checks of the tests)."""
         rows = self._session.scalars(select(OutboxRow).order_by(OutboxRow.mutation_id))
         return [detached(r) for r in rows]
+
+    def never_sent(self, ids: Sequence[int]) -> bool:
+        """Whether every one of ``ids`` is queued and was never handed to the network (a
+        failed attempt may still have reached the server, so it counts as sent)."""
+        found = self._session.scalar(
+            select(func.count())
+            .select_from(OutboxRow)
+            .where(
+                OutboxRow.mutation_id.in_(list(ids)),
+                OutboxRow.status == "pending",
+                OutboxRow.attempts == 0,
+            )
+        )
+        return int(found or 0) == len(set(ids))
+
+    def unsent_of(self, entity: str, key: str) -> list[int]:
+        """Queued edits of one row that were never handed to the network, in order."""
+        rows = self._session.scalars(
+            select(OutboxRow.mutation_id)
+            .join(OutboxSubject, OutboxSubject.mutation_id == OutboxRow.mutation_id)
+            .where(
+                OutboxSubject.entity == entity,
+                OutboxSubject.key == key,
+                OutboxRow.status == "pending",
+                OutboxRow.attempts == 0,
+            )
+            .order_by(OutboxRow.mutation_id)
+        )
+        return list(rows)
+
+    def remove(self, ids: Sequence[int]) -> None:
+        """Delete queued rows and their subjects (a withdrawn edit: see ``LocalChanges``)."""
+        wanted = list(ids)
+        self._session.execute(delete(OutboxSubject).where(OutboxSubject.mutation_id.in_(wanted)))
+        self._session.execute(delete(OutboxRow).where(OutboxRow.mutation_id.in_(wanted)))
 
     def in_range(self, first: int, last: int) -> list[OutboxMutation]:
         rows = self._session.scalars(

@@ -8,7 +8,8 @@
 - **iCalendar** (RFC 5545, written by the ``icalendar`` package): one ``VEVENT`` per lesson
   with the UID the student's "Add to calendar" file uses (``<booking id>@instainstru``), so
   importing both, or a newer export, updates one event; ``SEQUENCE`` is the booking's version;
-  times are in the instructor's zone with its ``VTIMEZONE``.
+  times are in the instructor's zone with its ``VTIMEZONE`` (in UTC for a lesson in the hour
+  the clocks go back, which a wall time cannot name).
 
 Files are written next to their target and moved into place once complete: an export that fails
 half-way leaves no half file under the chosen name. The private note stays in the app.
@@ -20,7 +21,7 @@ import csv
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo
@@ -127,6 +128,15 @@ def write_csv(batches: Iterable[list[ReviewRecord]], instructors: Instructors, o
     return count
 
 
+def calendar_time(moment: datetime, tz: ZoneInfo) -> datetime:
+    """``moment`` as the calendar file writes it: wall time in the lesson's zone, or UTC when
+    that wall time happens twice (the hour the clocks go back): RFC 5545 reads a repeated wall
+    time as its first occurrence, so the second could not be written any other way."""
+    local = moment.astimezone(tz)
+    other = local.replace(fold=1 - local.fold)
+    return moment.astimezone(UTC) if other.utcoffset() != local.utcoffset() else local
+
+
 def lesson_event(record: ReviewRecord, instructors: Instructors, *, for_admin: bool) -> Event:
     tz = instructors.zone(record.instructor_id)
     teacher = instructors.name(record.instructor_id)
@@ -134,8 +144,8 @@ def lesson_event(record: ReviewRecord, instructors: Instructors, *, for_admin: b
     event.add("uid", uid(record.id))
     event.add("dtstamp", parse_instant(record.updated_at or record.start_utc))
     event.add("sequence", record.version)
-    event.add("dtstart", parse_instant(record.start_utc).astimezone(tz))
-    event.add("dtend", parse_instant(record.end_utc).astimezone(tz))
+    event.add("dtstart", calendar_time(parse_instant(record.start_utc), tz))
+    event.add("dtend", calendar_time(parse_instant(record.end_utc), tz))
     who = f"{record.student_name} with {teacher}" if for_admin else record.student_name
     event.add("summary", f"{record.lesson_type_name}: {who}")
     lines = [f"Status: {record.status.replace('_', '-')}"]
@@ -175,7 +185,7 @@ def build_calendar(
     return data, count
 
 
-def _replace_atomically(path: Path, write: Any, *, text: bool) -> Any:
+def write_atomically(path: Path, write: Any, *, text: bool) -> Any:
     """Write through ``write(file)`` into a file beside ``path``, then move it into place."""
     folder = path.parent
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
@@ -214,7 +224,7 @@ class ExportService(UseCases):
         """The filtered bookings as CSV at ``path``; how many were written."""
         instructors = self._instructors()
         batches = self._batches(stored_filter(query), sort, descending)
-        count: int = _replace_atomically(
+        count: int = write_atomically(
             path, lambda out: write_csv(batches, instructors, out), text=True
         )
         return count
@@ -231,7 +241,7 @@ class ExportService(UseCases):
         data, count = build_calendar(
             self._batches(stored_filter(query), sort, descending), instructors, for_admin=True
         )
-        _replace_atomically(path, lambda out: out.write(data), text=False)
+        write_atomically(path, lambda out: out.write(data), text=False)
         return count
 
     def my_lessons_ics(self, instructor_id: str, path: Path) -> int:
@@ -241,5 +251,5 @@ class ExportService(UseCases):
         data, count = build_calendar(
             self._batches(f, SortKey.START, False), instructors, for_admin=False
         )
-        _replace_atomically(path, lambda out: out.write(data), text=False)
+        write_atomically(path, lambda out: out.write(data), text=False)
         return count

@@ -158,7 +158,7 @@ class ReviewService(UseCases):
             if first is None or last is None:
                 return []
             instructors = _Instructors(uow)
-            ids = [f.instructor_id] if f.instructor_id else list(instructors.of)
+            ids = [f.instructor_id] if f.instructor_id else uow.review.instructor_ids(f)
             weeks = _instructor_weeks(ids, instructors, first, last)
             sums = uow.review.weekly(f, orjson.dumps(weeks).decode())
         return _week_bars(sums)

@@ -109,7 +109,8 @@ def test_the_demo_admin_is_one_sign_in_away_on_the_built_in_server_and_back(
     qtbot.waitUntil(lambda: host.built >= 3, timeout=READY_MS)
     again = ready(qtbot, host, host.built)
     assert isinstance(again, MainWindow)
-    assert asked and asked[0].startswith("You signed out.")
+    assert asked
+    assert asked[0].startswith("You signed out.")
     assert again.session.core.identity.email == DEMO_INSTRUCTOR.email
     remembered = RememberedSignIns(host.settings.session_path)
     assert remembered.role(EMBEDDED) == "instructor"
@@ -150,5 +151,6 @@ def test_a_wrong_password_keeps_the_window_and_the_account(
     first.account.sign_in_as_another()
     qtbot.waitUntil(lambda: bool(warned), timeout=READY_MS)
     assert "did not match" in warned[0]
-    assert host.built == 1 and host.window is first
+    assert host.built == 1
+    assert host.window is first
     assert first.session.core.identity.email == DEMO_INSTRUCTOR.email

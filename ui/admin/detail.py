@@ -17,8 +17,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -140,6 +142,7 @@ class ReviewDetailPane(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         content = QWidget()
         content.setObjectName("detailPane")
         scroll.setWidget(content)
@@ -173,6 +176,8 @@ class ReviewDetailPane(QWidget):
         self.history.setObjectName("history")
         self.history.setAccessibleName("History of this booking")
         self.history.setWordWrap(True)
+        self.history.setResizeMode(QListView.ResizeMode.Adjust)
+        self.history.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.history.setAlternatingRowColors(True)
         self.history.setMinimumHeight(120)
         layout.addWidget(self.history, 1)
@@ -201,24 +206,23 @@ class ReviewDetailPane(QWidget):
             form.addRow(_label(caption, "caption"), value)
         return form
 
-    def _buttons(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        row.setSpacing(8)
+    def _buttons(self) -> QGridLayout:
+        """Two short rows, so the pane stays narrow enough to sit beside the table."""
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(6)
         self.flag_button = QPushButton(icon("flag", self._palette), "&Flag…")
         self.unflag_button = QPushButton("Clear fla&g")
         self.move_button = QPushButton(icon("calendar", self._palette), "&Move…")
         self.cancel_button = QPushButton("Cance&l…")
         self.cancel_button.setProperty("role", "danger")
         self.week_button = QPushButton("Instructor's &week")
-        for button in (
-            self.flag_button,
-            self.unflag_button,
-            self.move_button,
-            self.cancel_button,
-            self.week_button,
-        ):
-            row.addWidget(button)
-        row.addStretch(1)
+        grid.addWidget(self.flag_button, 0, 0)
+        grid.addWidget(self.unflag_button, 0, 1)
+        grid.addWidget(self.week_button, 0, 2)
+        grid.addWidget(self.move_button, 1, 0)
+        grid.addWidget(self.cancel_button, 1, 1)
+        grid.setColumnStretch(3, 1)
         ask = (
             (self.flag_button, self.flagRequested),
             (self.unflag_button, self.unflagRequested),
@@ -228,7 +232,7 @@ class ReviewDetailPane(QWidget):
         for button, signal in ask:
             button.clicked.connect(lambda _checked=False, s=signal: self._ask(s))
         self.week_button.clicked.connect(self._ask_week)
-        return row
+        return grid
 
     # -- public -------------------------------------------------------------------------------
 

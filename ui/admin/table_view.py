@@ -23,14 +23,14 @@ from ui.admin.table_model import BookingTableModel
 log = logging.getLogger(__name__)
 FILE_NAME = "admin-table.json"
 WIDTHS = {
-    Column.WHEN: 220,
-    Column.INSTRUCTOR: 150,
-    Column.STUDENT: 160,
-    Column.LESSON: 130,
-    Column.LENGTH: 80,
+    Column.WHEN: 200,
+    Column.INSTRUCTOR: 130,
+    Column.STUDENT: 130,
+    Column.LESSON: 120,
+    Column.LENGTH: 78,
     Column.STATUS: 170,
-    Column.PRICE: 90,
-    Column.REVIEW: 200,
+    Column.PRICE: 84,
+    Column.REVIEW: 160,
 }
 
 

@@ -293,6 +293,12 @@ class ReviewRepository:
         """Every booking in the cache, filters or not."""
         return int(self._execute("SELECT count(*) FROM bookings").scalar_one())
 
+    def instructor_ids(self, f: ReviewFilter) -> list[str]:
+        """The instructors the matching bookings belong to (in the cache or not)."""
+        where, params = where_clause(f)
+        sql = f"SELECT DISTINCT b.instructor_id FROM bookings AS b{where}"
+        return [str(i) for (i,) in self._execute(sql, params)]
+
     def span(self, f: ReviewFilter) -> tuple[str | None, str | None]:
         """The first and last start of the matching bookings."""
         where, params = where_clause(f)

@@ -25,10 +25,13 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable, Sequence
+from typing import Any, cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
     QObject,
     QPersistentModelIndex,
     Qt,
@@ -44,14 +47,31 @@ from ui.appearance.icons import icon
 from ui.appearance.theme import LIGHT, Palette
 
 ModelIndex = QModelIndex | QPersistentModelIndex
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the ReviewRow of a row (None until read)
+ROW_ROLE = int(Qt.ItemDataRole.UserRole) + 1  # the ReviewRow of a row (None until read)
 #: Rows kept in memory at most (50 pages): enough for any screen and a long scroll back.
 KEPT_ROWS = 10_000
 PLACEHOLDER = "…"
 Loaded = tuple[ReviewRow, tuple[str, ...]]
 _DISPLAY = Qt.ItemDataRole.DisplayRole
+_DECORATION = Qt.ItemDataRole.DecorationRole
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole
+_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
+_ACCESSIBLE = Qt.ItemDataRole.AccessibleTextRole
+#: The roles answered; a view asks for more (font, background, check state...): None at once.
+_ROLES = frozenset(
+    {_DISPLAY, _DECORATION, _FOREGROUND, _ALIGNMENT, _TOOLTIP, _ACCESSIBLE, ROW_ROLE}
+)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _COLUMNS = len(Column)
+_STATUS, _LESSON, _REVIEW = int(Column.STATUS), int(Column.LESSON), int(Column.REVIEW)
+_TROUBLE = (SyncMark.REJECTED, SyncMark.CONFLICT)
+_OUTSIDE = object()  # an index outside the table
+#: A cell whose row is not read yet: the placeholder in the first column.
+_WAITING: tuple[dict[int, object], ...] = tuple(
+    {_DISPLAY: "…"} if c == 0 else {} for c in range(_COLUMNS)
+)
 
 
 class BookingTableModel(QAbstractTableModel):
@@ -65,15 +85,19 @@ class BookingTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._palette = palette
         self._generation = 0
+        self._shown = 0  # the generation whose rows are shown
         self._order: array[int] = array("q")
         self._counted = False  # the order is whole (False: only the first page is known)
         self._rows: dict[int, Loaded] = {}
+        self._painted: dict[int, tuple[dict[int, object], ...]] = {}  # a row's roles, per column
         self._loaded: set[int] = set()  # pages read in this generation
         self._asked: set[int] = set()  # pages asked for and not answered
         self._noted: set[int] = set()  # pages data() needed during this paint
         self._sort = (SortKey.START, False)
         self._colours: dict[str, QColor] = {}
         self._icons: dict[str, QIcon] = {}
+        self._dimmed = palette.color("text_secondary")  # cancelled lessons
+        self._warning = palette.color("warning")
         self._flush = QTimer(self)
         self._flush.setSingleShot(True)
         self._flush.setInterval(0)
@@ -88,7 +112,13 @@ class BookingTableModel(QAbstractTableModel):
 
     @property
     def counted(self) -> bool:
-        return self._counted
+        """Whether the whole order of the current query is known (its count is shown)."""
+        return self._counted and self._shown == self._generation
+
+    @property
+    def shown_generation(self) -> int:
+        """The query whose rows are on screen (older than :attr:`generation` while it reads)."""
+        return self._shown
 
     @property
     def sort_order(self) -> tuple[SortKey, bool]:
@@ -127,6 +157,9 @@ class BookingTableModel(QAbstractTableModel):
     def set_theme(self, palette: Palette) -> None:
         self._palette = palette
         self._icons.clear()
+        self._painted.clear()
+        self._dimmed = palette.color("text_secondary")
+        self._warning = palette.color("warning")
         self._all_changed()
 
     # -- a new query --------------------------------------------------------------------------
@@ -135,6 +168,7 @@ class BookingTableModel(QAbstractTableModel):
         """A new query starts: later answers of older ones are dropped. Its generation."""
         self._generation += 1
         self._sort = (sort, descending)
+        self._counted = False  # the rows still shown are the last query's, until its first page
         self._asked.clear()
         self.countChanged.emit(None)
         return self._generation
@@ -144,9 +178,11 @@ class BookingTableModel(QAbstractTableModel):
         if generation != self._generation:
             return
         self.beginResetModel()
+        self._shown = generation
         self._order = array("q", (row.rowid for row, _ in rows))
         self._counted = complete
         self._rows = {row.rowid: (row, text) for row, text in rows}
+        self._painted = {}
         self._loaded = {0} if rows else set()
         self._asked.clear()
         self.endResetModel()
@@ -193,6 +229,7 @@ class BookingTableModel(QAbstractTableModel):
         self._asked.clear()
         kept = set(order)
         self._rows = {r: loaded for r, loaded in self._rows.items() if r in kept}
+        self._painted = {r: cells for r, cells in self._painted.items() if r in kept}
         self.changePersistentIndexList(before, after)
         self.layoutChanged.emit()
         self.countChanged.emit(len(order))
@@ -205,6 +242,7 @@ class BookingTableModel(QAbstractTableModel):
             return
         for row, text in rows:
             self._rows[row.rowid] = (row, text)
+            self._painted.pop(row.rowid, None)
         self._loaded.update(pages)
         for page in pages:
             first = page * PAGE_ROWS
@@ -236,9 +274,7 @@ class BookingTableModel(QAbstractTableModel):
         return None
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Ask for the rows in another order (SQLite sorts them: see the controller)."""
@@ -248,58 +284,113 @@ class BookingTableModel(QAbstractTableModel):
 
     def data(self, index: ModelIndex, role: int = _DISPLAY) -> object:
         self.data_calls += 1
-        row, column = index.row(), index.column()
-        if not (0 <= row < len(self._order) and 0 <= column < _COLUMNS) or index.parent().isValid():
+        if role not in _ROLES:
             return None
+        loaded = self._loaded_row(index.row(), index.column())
+        if loaded is _OUTSIDE:
+            return None
+        return self._value(loaded, index.column(), role)
+
+    def multiData(
+        self,
+        index: ModelIndex,
+        roleDataSpan: QModelRoleDataSpan | QModelRoleData,  # noqa: N803
+    ) -> None:
+        """Every role a delegate asks for a cell, in one call (Qt 6's item views paint through
+        this): one trip from C++ into Python per cell instead of one per role. The hot path of
+        scrolling, so written tight: a cell's roles are a dict lookup each."""
+        self.data_calls += 1
+        row, column = index.row(), index.column()
+        order = self._order
+        if not (0 <= row < len(order) and 0 <= column < _COLUMNS):
+            return
         page = row // PAGE_ROWS
         if page not in self._loaded:
             self._note(page)
-        loaded = self._rows.get(self._order[row])
-        if role == _DISPLAY:
+        rowid = order[row]
+        cells = self._painted.get(rowid)
+        if cells is None:
+            loaded = self._rows.get(rowid)
             if loaded is None:
-                return PLACEHOLDER if column == 0 else ""
-            return loaded[1][column]
-        if loaded is None:
-            return None
-        return self._other(loaded, Column(column), role)
+                cells = _WAITING
+            else:
+                cells = self._painted[rowid] = tuple(
+                    self._roles_of(loaded, c) for c in range(_COLUMNS)
+                )
+        values = cells[column]
+        span = cast(Any, roleDataSpan)  # indexable in PySide6, not in its type stubs
+        for k in range(span.size()):
+            slot = span[k]
+            value = values.get(slot.role())
+            if value is not None:
+                slot.setData(value)
 
-    # -- cells beyond the text ----------------------------------------------------------------
-
-    def _other(self, loaded: Loaded, column: Column, role: int) -> object:
+    def _roles_of(self, loaded: Loaded, column: int) -> dict[int, object]:
+        """What a delegate paints of a cell: text, icon or colour, text colour, alignment."""
         booking, text = loaded
+        values: dict[int, object] = {_DISPLAY: text[column]}
+        decoration = self._decoration(booking, column)
+        if decoration is not None:
+            values[_DECORATION] = decoration
+        if column == _STATUS and booking.mark in _TROUBLE:
+            values[_FOREGROUND] = self._warning
+        elif booking.status == "cancelled":
+            values[_FOREGROUND] = self._dimmed
+        if column in RIGHT_ALIGNED:
+            values[_ALIGNMENT] = _RIGHT
+        return values
+
+    # -- cells --------------------------------------------------------------------------------
+
+    def _loaded_row(self, row: int, column: int) -> object:
+        """The row's data (None: not read yet, its page noted), or ``_OUTSIDE`` the table."""
+        order = self._order
+        if not (0 <= row < len(order) and 0 <= column < _COLUMNS):
+            return _OUTSIDE
+        page = row // PAGE_ROWS
+        if page not in self._loaded:
+            self._note(page)
+        return self._rows.get(order[row])
+
+    def _value(self, loaded: object, column: int, role: int) -> object:
+        if not isinstance(loaded, tuple):  # not read yet
+            return (PLACEHOLDER if column == 0 else "") if role == _DISPLAY else None
+        booking, text = loaded
+        if role == _DISPLAY:
+            return text[column]
+        if role == _DECORATION:
+            return self._decoration(booking, column)
+        if role == _FOREGROUND:
+            if column == _STATUS and booking.mark in _TROUBLE:
+                return self._warning
+            return self._dimmed if booking.status == "cancelled" else None
+        if role == _ALIGNMENT:
+            return _RIGHT if column in RIGHT_ALIGNED else None
         if role == ROW_ROLE:
             return booking
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if column in RIGHT_ALIGNED else None
-        if role == Qt.ItemDataRole.DecorationRole:
-            return self._decoration(booking, column)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if booking.mark in (SyncMark.REJECTED, SyncMark.CONFLICT) and column == Column.STATUS:
-                return self._palette.color("warning")
-            return self._palette.color("text_secondary") if booking.status == "cancelled" else None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return _tooltip(booking, column)
-        if role == Qt.ItemDataRole.AccessibleTextRole:
+        if role == _TOOLTIP:
+            return _tooltip(booking, Column(column))
+        if role == _ACCESSIBLE:
             words = text[column]
-            if column == Column.STATUS and booking.mark is SyncMark.PENDING:
+            if column == _STATUS and booking.mark is SyncMark.PENDING:
                 words += ", waiting to sync"
             return words
         return None
 
-    def _decoration(self, booking: ReviewRow, column: Column) -> QColor | QIcon | None:
-        if column == Column.LESSON:
+    def _decoration(self, booking: ReviewRow, column: int) -> QColor | QIcon | None:
+        if column == _LESSON:
             colour = self._colours.get(booking.color)
             if colour is None:
-                colour = QColor(booking.color if QColor.isValidColorName(booking.color) else "gray")
-                self._colours[booking.color] = colour
+                valid = QColor.isValidColorName(booking.color)
+                colour = self._colours[booking.color] = QColor(booking.color if valid else "gray")
             return colour
-        if column == Column.REVIEW:
+        if column == _REVIEW:
             return self._icon("flag", "warning") if booking.flagged else None
-        if column != Column.STATUS:
+        if column != _STATUS:
             return None
         if booking.mark is SyncMark.PENDING:
             return self._icon("clock", "text_secondary")
-        if booking.mark in (SyncMark.REJECTED, SyncMark.CONFLICT):
+        if booking.mark in _TROUBLE:
             return self._icon("warning", "warning")
         if booking.status == "completed":
             return self._icon("check", "success")
@@ -308,10 +399,15 @@ class BookingTableModel(QAbstractTableModel):
         return None
 
     def _icon(self, name: str, role: str) -> QIcon:
+        """A small icon drawn once (the SVG icons render on every paint otherwise)."""
         key = f"{name}/{role}"
         found = self._icons.get(key)
         if found is None:
-            found = self._icons[key] = icon(name, self._palette, role)
+            drawn = icon(name, self._palette, role)
+            found = QIcon()
+            for size in (16, 32):  # 32: for a screen at twice the density
+                found.addPixmap(drawn.pixmap(size, size))
+            self._icons[key] = found
         return found
 
     # -- pages --------------------------------------------------------------------------------
@@ -347,6 +443,7 @@ class BookingTableModel(QAbstractTableModel):
             first = page * PAGE_ROWS
             for rowid in self._order[first : first + PAGE_ROWS]:
                 self._rows.pop(rowid, None)
+                self._painted.pop(rowid, None)
 
     def _all_changed(self) -> None:
         if self._order:

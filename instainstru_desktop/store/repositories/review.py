@@ -186,10 +186,11 @@ def _with_type(select_from: str) -> str:
     return select_from + " LEFT JOIN lesson_types AS t ON t.id = b.lesson_type_id"
 
 
-_ORPHANS = (
-    "SELECT b.rowid FROM bookings AS b"
-    " WHERE NOT EXISTS (SELECT 1 FROM instructors AS i WHERE i.id = b.instructor_id)"
-    " ORDER BY b.start_utc{direction}, b.rowid{direction}"
+#: The instructors the bookings name, one index seek each (a "skip scan" written out).
+_PRESENT = (
+    "WITH RECURSIVE named(id) AS (SELECT min(instructor_id) FROM bookings"
+    " UNION ALL SELECT (SELECT min(instructor_id) FROM bookings WHERE instructor_id > named.id)"
+    " FROM named WHERE named.id IS NOT NULL) SELECT id FROM named WHERE id IS NOT NULL"
 )
 
 
@@ -227,7 +228,7 @@ class ReviewRepository:
         sql = f"SELECT b.rowid{_from(sort, f)}{where}{order_by}"
         found = self._rowids(sql, params)
         if sort == INSTRUCTOR and f.empty:
-            orphans = self._rowids(_orphans(descending))
+            orphans = self._orphans(descending)
             return found + orphans if descending else orphans + found
         return found
 
@@ -246,11 +247,28 @@ class ReviewRepository:
 
     def order_head(self, f: ReviewFilter, sort: str, descending: bool, limit: int) -> list[int]:
         """The first ``limit`` rowids of the instructor sort, orphans included."""
-        orphans = self._rowids(_orphans(descending) + " LIMIT ?", [limit])
+        orphans = self._orphans(descending, limit)
         sql = f"SELECT b.rowid{_from(sort, f)}{_order_by(sort, descending, hinted=False)} LIMIT ?"
         named = self._rowids(sql, [limit])
         head = named + orphans if descending else orphans + named
         return list(head[:limit])
+
+    def _orphans(self, descending: bool, limit: int = -1) -> array[int]:
+        """Bookings whose instructor is not in the cache, in start order (usually none: the
+        instructors the bookings name are read from the index, and only missing ones are
+        looked for)."""
+        present = [str(i) for (i,) in self._execute(_PRESENT)]
+        known = {str(i) for (i,) in self._execute("SELECT id FROM instructors")}
+        missing = [i for i in present if i not in known]
+        if not missing:
+            return array("q")
+        direction = " DESC" if descending else ""
+        sql = (
+            f"SELECT b.rowid FROM bookings AS b WHERE b.instructor_id IN"
+            f" ({', '.join('?' * len(missing))})"
+            f" ORDER BY b.start_utc{direction}, b.rowid{direction} LIMIT ?"
+        )
+        return self._rowids(sql, [*missing, limit])
 
     def rows(self, rowids: Sequence[int]) -> list[ReviewRecord]:
         """The rows of ``rowids``, in that order (rows deleted meanwhile are left out)."""
@@ -295,6 +313,8 @@ class ReviewRepository:
 
     def instructor_ids(self, f: ReviewFilter) -> list[str]:
         """The instructors the matching bookings belong to (in the cache or not)."""
+        if f.empty:
+            return [str(i) for (i,) in self._execute(_PRESENT)]
         where, params = where_clause(f)
         sql = f"SELECT DISTINCT b.instructor_id FROM bookings AS b{where}"
         return [str(i) for (i,) in self._execute(sql, params)]
@@ -350,6 +370,3 @@ class ReviewRepository:
         for start in range(0, len(order), batch):
             yield self.rows(order[start : start + batch])
 
-
-def _orphans(descending: bool) -> str:
-    return _ORPHANS.format(direction=" DESC" if descending else "")

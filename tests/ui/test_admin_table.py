@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel
-from PySide6.QtWidgets import QTableView
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QTableView
 from pytestqt.qtbot import QtBot
 
 from instainstru_desktop.services.review import ReviewService
@@ -163,3 +163,30 @@ def test_selection_current_row_and_place_follow_their_bookings_when_bookings_cha
     assert model.row_at(selection.currentIndex().row()).booking_id == current  # type: ignore[union-attr]
     assert selection.currentIndex().row() == 500  # one arrived above, one left above
     qtmodeltester.check(model)
+
+
+def test_what_the_view_paints_of_each_cell_is_what_data_answers(
+    qtbot: QtBot, model: BookingTableModel, review: ReviewService
+) -> None:
+    """The view paints through multiData with one set of roles reused cell after cell: a role
+    one cell has and the next has not must not carry over (an icon or an alignment)."""
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    open_query(model, review, ReviewQuery(statuses=("completed", "cancelled")))
+    delegate = view.itemDelegate()
+    assert isinstance(delegate, QStyledItemDelegate)
+    decorated = Qt.ItemDataRole.DecorationRole
+    aligned = Qt.ItemDataRole.TextAlignmentRole
+    for row in range(40):
+        for column in range(model.columnCount()):
+            index = model.index(row, column)
+            option = QStyleOptionViewItem()
+            delegate.initStyleOption(option, index)
+            has_icon = bool(option.features & QStyleOptionViewItem.ViewItemFeature.HasDecoration)
+            assert has_icon == (index.data(decorated) is not None), (row, column)
+            wanted = index.data(aligned)
+            unset = QStyleOptionViewItem().displayAlignment
+            expected = unset if wanted is None else Qt.AlignmentFlag(int(wanted))
+            assert option.displayAlignment == expected, (row, column)
+            assert option.text == index.data(), (row, column)

@@ -302,7 +302,10 @@ class BookingTableModel(QAbstractTableModel):
         self.data_calls += 1
         row, column = index.row(), index.column()
         order = self._order
+        span = cast(Any, roleDataSpan)  # indexable in PySide6, not in its type stubs
         if not (0 <= row < len(order) and 0 <= column < _COLUMNS):
+            for k in range(span.size()):
+                span[k].clearData()
             return
         page = row // PAGE_ROWS
         if page not in self._loaded:
@@ -318,11 +321,12 @@ class BookingTableModel(QAbstractTableModel):
                     self._roles_of(loaded, c) for c in range(_COLUMNS)
                 )
         values = cells[column]
-        span = cast(Any, roleDataSpan)  # indexable in PySide6, not in its type stubs
-        for k in range(span.size()):
+        for k in range(span.size()):  # the view reuses its slots cell after cell: clear them
             slot = span[k]
             value = values.get(slot.role())
-            if value is not None:
+            if value is None:
+                slot.clearData()
+            else:
                 slot.setData(value)
 
     def _roles_of(self, loaded: Loaded, column: int) -> dict[int, object]:

@@ -29,7 +29,7 @@ WIDTHS = {
     Column.LESSON: 120,
     Column.LENGTH: 78,
     Column.STATUS: 170,
-    Column.PRICE: 84,
+    Column.PRICE: 110,
     Column.REVIEW: 160,
 }
 
@@ -141,8 +141,8 @@ class BookingTable(QTableView):
         saved = state.get("columns") if isinstance(state, dict) else None
         entries = [e for e in saved if isinstance(e, dict)] if isinstance(saved, list) else []
         known = [(by_name[e["name"]], e) for e in entries if e.get("name") in by_name]
-        for column, entry in sorted(known, key=lambda ce: int(ce[1].get("position", 0))):
-            position = int(entry.get("position", column))
+        for column, entry in sorted(known, key=lambda ce: _position(ce[1], ce[0])):
+            position = _position(entry, column)
             if 0 <= position < len(Column):
                 header.moveSection(header.visualIndex(column), position)
             width = entry.get("width")
@@ -153,6 +153,12 @@ class BookingTable(QTableView):
         if isinstance(sort, list) and len(sort) == 2 and sort[0] in SortKey._value2member_map_:
             return SortKey(sort[0]), bool(sort[1])
         return SortKey.START, False
+
+
+def _position(entry: dict[str, Any], column: Column) -> int:
+    """Where a saved column goes (its own place when the file says nothing usable)."""
+    position = entry.get("position")
+    return position if isinstance(position, int) else int(column)
 
 
 def load_state(config_dir: Path) -> Any:

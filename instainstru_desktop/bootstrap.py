@@ -20,6 +20,8 @@ from instainstru_desktop.services import (
     StatusService,
 )
 from instainstru_desktop.services.export import ExportService
+from instainstru_desktop.services.lesson_types import LessonTypeService
+from instainstru_desktop.services.preview import PreviewService
 from instainstru_desktop.services.profile import ProfileService
 from instainstru_desktop.services.reschedule import RescheduleService
 from instainstru_desktop.services.review import ReviewService
@@ -46,6 +48,8 @@ class Services:
     review: ReviewService
     export: ExportService
     reschedule: RescheduleService
+    lesson_types: LessonTypeService
+    preview: PreviewService
 
 
 class Core:
@@ -80,6 +84,8 @@ class Core:
             review=ReviewService(store),
             export=ExportService(store),
             reschedule=RescheduleService(store, on_change=poke),
+            lesson_types=LessonTypeService(store, on_change=poke),
+            preview=PreviewService(store),
         )
 
     def start(self) -> None:

@@ -33,20 +33,27 @@ from typing import (
     get_type_hints,
 )
 
-from annotated_types import MaxLen
+from annotated_types import MaxLen, MinLen
 
 from instainstru_desktop.protocol.fields import (
     DAY_RANGES_MAX,
     WEEK_RANGES_MAX,
+    BioText,
     BufferMinutes,
     Clock,
+    Colour,
+    Currency,
     DailyLimit,
     Day,
     HorizonDays,
     Id,
     Instant,
+    LessonMinutes,
+    LessonName,
     NoteText,
     NoticeMinutes,
+    PersonName,
+    PriceCents,
     ReasonText,
     StepMinutes,
     Weekday,
@@ -105,13 +112,52 @@ class Change:
 
 @dataclass(frozen=True)
 class SetDateHours(Change):
-    """Give a date its own hours (none: time off)."""
+    """Give a date exactly these hours (none: time off): a whole-day replacement, such as
+    "copy last week" or time off.
+
+    ``base_ranges`` (version 2) are the date's hours as the client saw them: when the server's
+    hours differ from them, and from these, another change came first and is kept (a clash the
+    person settles). Without them (version 1 clients) the later change simply wins.
+    """
 
     wire_name: ClassVar[str] = "availability.set_date"
+    version: ClassVar[int] = 2
     summary: ClassVar[str] = "Your hours for a date"
     instructor_id: Id
     date: Day
     ranges: Annotated[tuple[DayRange, ...], MaxLen(DAY_RANGES_MAX)]
+    base_ranges: Annotated[tuple[DayRange, ...], MaxLen(DAY_RANGES_MAX)] | None = None
+
+
+@dataclass(frozen=True)
+class AddDateHours(Change):
+    """Open these hours of a date (a paint), keeping the rest of the day as the server has it.
+
+    A date that follows the usual week gets its own hours: the usual ones plus these. The
+    client saw these hours closed; if the server's are partly open by now (and not all of
+    them), another change to the same hours came first and is kept.
+    """
+
+    wire_name: ClassVar[str] = "availability.add_date_hours"
+    summary: ClassVar[str] = "Hours you added on a date"
+    instructor_id: Id
+    date: Day
+    ranges: Annotated[tuple[DayRange, ...], MinLen(1), MaxLen(DAY_RANGES_MAX)]
+
+
+@dataclass(frozen=True)
+class RemoveDateHours(Change):
+    """Close these hours of a date (an erase), keeping the rest of the day as the server has it.
+
+    The client saw these hours open; if the server's are partly closed by now (and not all of
+    them), another change to the same hours came first and is kept.
+    """
+
+    wire_name: ClassVar[str] = "availability.remove_date_hours"
+    summary: ClassVar[str] = "Hours you removed on a date"
+    instructor_id: Id
+    date: Day
+    ranges: Annotated[tuple[DayRange, ...], MinLen(1), MaxLen(DAY_RANGES_MAX)]
 
 
 @dataclass(frozen=True)
@@ -160,12 +206,19 @@ class CancelLesson(Change):
 
 @dataclass(frozen=True)
 class NoteLesson(Change):
-    """Set the instructor's private note of a lesson."""
+    """Set the instructor's private note of a lesson.
+
+    ``base_note`` (version 2) is the note the client saw: when the server's note differs from it
+    and from this one, another change came first and is kept (a clash the person settles).
+    Without it (version 1 clients) the later note simply wins.
+    """
 
     wire_name: ClassVar[str] = "booking.note"
+    version: ClassVar[int] = 2
     summary: ClassVar[str] = "Your note on a lesson"
     booking_id: Id
     note: NoteText
+    base_note: NoteText | None = None
 
 
 @dataclass(frozen=True)
@@ -200,6 +253,14 @@ class ReviewBooking(Change):
     note: NoteText = ""
 
 
+#: The refusal code of a change set aside because another change to the same hours, or the same
+#: note, reached the server first (the server keeps that one). For an instructor the server
+#: records it as a conflict of one of these kinds, holding both versions and the change itself.
+CLASH_CODE = "edit_clash"
+HOURS_CLASH = "hours_clash"
+NOTE_CLASH = "note_clash"
+
+
 @dataclass(frozen=True)
 class ResolveConflict(Change):
     """Settle a clash the server recorded: keep, cancel the lesson (with a reason), reapply."""
@@ -231,9 +292,59 @@ class UpdateProfile(Change):
     time_zone: ZoneName
 
 
+@dataclass(frozen=True)
+class EditProfileText(Change):
+    """Change what students read about the instructor: the name, the bio, or both.
+
+    A field left ``None`` keeps its value, so a name changed on one device and a bio changed
+    on another, both offline, both survive.
+    """
+
+    wire_name: ClassVar[str] = "profile.edit_text"
+    summary: ClassVar[str] = "Your name and bio"
+    instructor_id: Id
+    name: PersonName | None = None
+    bio: BioText | None = None
+
+
+@dataclass(frozen=True)
+class AddLessonType(Change):
+    """Offer a new kind of lesson; the client chooses its id, so it can be edited (and booked,
+    once on the server) before the first sync, and sending it twice adds it once."""
+
+    wire_name: ClassVar[str] = "lesson_type.add"
+    summary: ClassVar[str] = "A new lesson type"
+    lesson_type_id: Id
+    instructor_id: Id
+    name: LessonName
+    duration_minutes: LessonMinutes
+    price_cents: PriceCents
+    currency: Currency
+    color: Colour
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class EditLessonType(Change):
+    """Rename, re-price, re-colour, change the length of, or stop / start offering a lesson
+    type; a field left ``None`` keeps its value. Lessons already booked keep theirs."""
+
+    wire_name: ClassVar[str] = "lesson_type.edit"
+    summary: ClassVar[str] = "A change to a lesson type"
+    lesson_type_id: Id
+    name: LessonName | None = None
+    duration_minutes: LessonMinutes | None = None
+    price_cents: PriceCents | None = None
+    currency: Currency | None = None
+    color: Colour | None = None
+    active: bool | None = None
+
+
 #: Every kind of change. A ``match`` over it that misses one is a mypy error (``assert_never``).
 AnyChange = (
     SetDateHours
+    | AddDateHours
+    | RemoveDateHours
     | ClearDateHours
     | SetUsualWeek
     | CompleteLesson
@@ -246,6 +357,9 @@ AnyChange = (
     | ResolveConflict
     | UpdatePolicy
     | UpdateProfile
+    | EditProfileText
+    | AddLessonType
+    | EditLessonType
 )
 
 

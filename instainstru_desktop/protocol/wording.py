@@ -18,10 +18,12 @@ LABELS: dict[str, str] = {
     "conflict_id": "the clash's id",
     "date": "the date",
     "ranges": "the list of hours",
+    "base_ranges": "the hours the change was made on",
     "weekday": "the weekday",
     "start": "the start time",
     "end": "the end time",
     "note": "the note",
+    "base_note": "the note the change was made on",
     "reason": "the reason",
     "flagged": "the review flag",
     "resolution": "the way to settle the clash",
@@ -33,6 +35,13 @@ LABELS: dict[str, str] = {
     "daily_limit": "the daily limit",
     "weekly_limit": "the weekly limit",
     "time_zone": "the time zone",
+    "name": "the name",
+    "bio": "the bio",
+    "duration_minutes": "the length of a lesson",
+    "price_cents": "the price (in cents)",
+    "currency": "the currency",
+    "color": "the colour",
+    "active": "whether it is offered",
 }
 
 

@@ -14,23 +14,30 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, assert_never
 
 from instainstru_desktop.domain import (
     BookingAction,
     BookingStatus,
+    HoursEdit,
     InvalidTransition,
+    WallRange,
     next_status,
 )
 from instainstru_desktop.protocol import (
+    AddDateHours,
+    AddLessonType,
     AnyChange,
     BookLesson,
     CancelLesson,
     ClearDateHours,
     CompleteLesson,
+    EditLessonType,
+    EditProfileText,
     MarkNoShow,
     NoteLesson,
+    RemoveDateHours,
     RescheduleLesson,
     ResolveConflict,
     ReviewBooking,
@@ -45,6 +52,7 @@ from instainstru_desktop.store.mirror import (
     Subject,
     dumps,
     instant_text,
+    loads,
     parse_instant,
 )
 
@@ -57,6 +65,9 @@ class EffectContext:
     actor_role: str  # "instructor" | "admin": who cancels, for ``cancelled_by``
     lesson_type: Callable[[str], Mapping[str, Any] | None]
     student: Callable[[str], Mapping[str, Any] | None]
+    #: The usual week of an instructor, as the mirror shows it (a date without hours of its own
+    #: follows it, so hours painted there start from it).
+    template: Callable[[str], Mapping[str, Any] | None] = lambda _id: None
 
 
 #: How a change alters one row: ``(entity, row or None, context) -> row or None``.
@@ -77,6 +88,12 @@ def effect_of(change: AnyChange) -> Effect:
         case SetDateHours(instructor_id=who, date=day):
             keys = {"instructor_id": who, "date": day.isoformat()}
             return Effect(_override(who, day.isoformat()), _ranges(keys, to_args(change)))
+        case (
+            AddDateHours(instructor_id=who, date=day) | RemoveDateHours(instructor_id=who, date=day)
+        ):
+            opens = isinstance(change, AddDateHours)
+            edit = HoursEdit.of(_walls(to_args(change)["ranges"]), opens=opens)
+            return Effect(_override(who, day.isoformat()), _edited_hours(who, day, edit))
         case ClearDateHours(instructor_id=who, date=day):
             return Effect(_override(who, day.isoformat()), _gone)
         case SetUsualWeek(instructor_id=who):
@@ -103,6 +120,13 @@ def effect_of(change: AnyChange) -> Effect:
             return Effect((("instructor", who),), _edited({"policy": policy}))
         case UpdateProfile(instructor_id=who, time_zone=time_zone):
             return Effect((("instructor", who),), _edited({"time_zone": time_zone}))
+        case EditProfileText(instructor_id=who, name=name, bio=bio):
+            return Effect((("instructor", who),), _edited(_given(name=name, bio=bio)))
+        case AddLessonType(lesson_type_id=kind):
+            return Effect((("lesson_type", kind),), _offered(change))
+        case EditLessonType(lesson_type_id=kind):
+            values = {k: v for k, v in to_args(change).items() if k != "lesson_type_id"}
+            return Effect((("lesson_type", kind),), _edited(_given(**values)))
         case _:
             assert_never(change)
 
@@ -143,6 +167,37 @@ def _ranges(keys: Mapping[str, Any], args: Mapping[str, Any]) -> Apply:
     return apply
 
 
+def _walls(ranges: Iterable[Mapping[str, Any]]) -> list[WallRange]:
+    return [WallRange.parse(str(r["start"]), str(r["end"])) for r in ranges]
+
+
+def _wire(ranges: Iterable[WallRange]) -> list[dict[str, str]]:
+    return [dict(zip(("start", "end"), r.format(), strict=True)) for r in ranges]
+
+
+def _edited_hours(instructor_id: str, day: date, edit: HoursEdit) -> Apply:
+    """Hours opened or closed on top of the date's hours now (its own, else the usual week's),
+    as the server will apply them."""
+
+    def apply(_entity: str, row: Row | None, ctx: EffectContext) -> Row | None:
+        if row is not None:
+            hours = _walls(loads(row["ranges"]))
+        else:
+            template = ctx.template(instructor_id)
+            week = loads(template["ranges"]) if template else []
+            hours = _walls(r for r in week if int(r["weekday"]) == day.weekday())
+        version = row["version"] if row else 0
+        ranges = dumps(_wire(edit.applied(hours)))
+        return {
+            "instructor_id": instructor_id,
+            "date": day.isoformat(),
+            "ranges": ranges,
+            "version": version,
+        }
+
+    return apply
+
+
 def _edited(values: Mapping[str, Any], *, stamp: bool = False) -> Apply:
     """Set ``values`` on a row that exists (``stamp``: and mark it updated now)."""
 
@@ -150,6 +205,31 @@ def _edited(values: Mapping[str, Any], *, stamp: bool = False) -> Apply:
         if row is None:
             return None
         return {**row, **values, "updated_at": ctx.now} if stamp else {**row, **values}
+
+    return apply
+
+
+def _given(**values: Any) -> dict[str, Any]:
+    """The values a change sets (``None``: left as it is)."""
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def _offered(change: AddLessonType) -> Apply:
+    """A lesson type made here: shown at once; once the server's copy arrives, that one wins."""
+
+    def apply(_entity: str, row: Row | None, _ctx: EffectContext) -> Row | None:
+        if row is not None:
+            return row
+        return {
+            "id": change.lesson_type_id,
+            "instructor_id": change.instructor_id,
+            "name": change.name,
+            "duration_minutes": change.duration_minutes,
+            "price_cents": change.price_cents,
+            "currency": change.currency,
+            "color": change.color,
+            "active": change.active,
+        }
 
     return apply
 

@@ -15,6 +15,9 @@ History:
 4. Repairs told to the person: a ``notices`` table (changes that could not be recovered after a
    server restore or a damaged cache), and the sync state remembers from which mutation id a
    cache rebuilt from a damaged one has ids the server may already have used.
+6. Clashes settled by the server and a clock that is off: conflicts keep their ``details`` (what
+   was kept, what was set aside, the change to send again), and the sync state remembers the
+   last measured difference between this computer's clock and the server's.
 7. The admin's bookings table sorts and filters in SQLite: one index per sortable column, each
    ending on the start time (ties in time order, as a person expects), the student filter's
    index, and instructors by name (the instructor sort walks them in name order and each one's
@@ -149,6 +152,11 @@ _V3 = _run(
     "ALTER TABLE sync_state ADD COLUMN ids_unconfirmed_from INTEGER",
 )
 
+_V6 = _run(
+    "ALTER TABLE conflicts ADD COLUMN details TEXT",
+    "ALTER TABLE sync_state ADD COLUMN clock_skew_seconds FLOAT",
+)
+
 #: The expression the "length" column sorts on (whole seconds); queries repeat it exactly, or
 #: SQLite would not recognise the index.
 LENGTH_SECONDS = "(strftime('%s', end_utc) - strftime('%s', start_utc))"
@@ -168,6 +176,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "first release: mirror, outbox, sync state", _V1),
     Migration(2, "admin review, multi-row outbox subjects, signed-in identity", _V2),
     Migration(3, "notices of unrecoverable changes, ids to confirm after a rebuild", _V3),
+    Migration(6, "details of settled clashes, the measured clock skew", _V6),
     Migration(7, "indexes of the admin's bookings table", _V7),
 )
 

@@ -96,14 +96,9 @@ class LocalChanges:
         and the freed id is given out again. Runs in the caller's (write) transaction, which
         the sync engine's own "take the next batch and mark it sent" cannot interleave with.
         """
+        if not self._withdrawable(mutation_id):
+            return False
         state = self._state.get()
-        if state.ids_unconfirmed_from is not None or mutation_id <= state.last_acked_mutation_id:
-            return False
-        rows = self._outbox.in_range(mutation_id, state.next_mutation_id - 1)
-        if not rows or rows[0].mutation_id != mutation_id:
-            return False
-        if any(row.status != "pending" for row in rows):
-            return False
         subjects = self._outbox.subjects_of(mutation_id)
         self._outbox.remove_unsent(mutation_id)
         self._state.update(next_mutation_id=state.next_mutation_id - 1)
@@ -137,6 +132,37 @@ class LocalChanges:
                 self._session.execute(
                     delete(Shadow).where(Shadow.entity == entity, Shadow.key == key)
                 )
+
+    def withdraw_together(self, mutation_ids: Sequence[int]) -> list[Subject] | None:
+        """Take back changes made as one action (an admin's bulk cancel): all of them or none.
+
+        They must be the newest changes of the queue, so that taking them back leaves no hole in
+        the ids, and each must qualify as :meth:`withdraw` says. Returns the rows they touched
+        (shown again from truth plus what is still outstanding), or ``None`` when any of them may
+        have reached the server or newer edits follow them.
+        """
+        wanted = sorted(set(mutation_ids))
+        if not wanted:
+            return []
+        state = self._state.get()
+        if wanted != list(range(wanted[0], state.next_mutation_id)):
+            return None
+        if not self._withdrawable(wanted[0]):
+            return None
+        subjects = [subject for mid in wanted for subject in self._outbox.subjects_of(mid)]
+        for mutation_id in reversed(wanted):
+            self.withdraw(mutation_id)
+        return list(dict.fromkeys(subjects))
+
+    def _withdrawable(self, mutation_id: int) -> bool:
+        """Whether the server cannot have seen ``mutation_id`` nor any change after it."""
+        state = self._state.get()
+        if state.ids_unconfirmed_from is not None or mutation_id <= state.last_acked_mutation_id:
+            return False
+        rows = self._outbox.in_range(mutation_id, state.next_mutation_id - 1)
+        if not rows or rows[0].mutation_id != mutation_id:
+            return False
+        return all(row.status == "pending" for row in rows)
 
     def rebase_all(self) -> None:
         """Recompute every dirty row (after a pull page or a batch of push answers)."""

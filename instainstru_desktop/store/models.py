@@ -18,8 +18,10 @@ The schema is created and upgraded by :mod:`instainstru_desktop.store.migrations
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, CheckConstraint, Float, Index, Integer, Text
+from sqlalchemy import Boolean, CheckConstraint, Float, Index, Integer, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from instainstru_desktop.store.migrations.steps import LENGTH_SECONDS
 
 
 class Base(DeclarativeBase):
@@ -28,6 +30,9 @@ class Base(DeclarativeBase):
 
 class Instructor(Base):
     __tablename__ = "instructors"
+    __table_args__ = (
+        Index("ix_instructors_name_id", text("name COLLATE NOCASE"), "id", unique=True),
+    )
 
     id: Mapped[str] = mapped_column(Text, primary_key=True)
     user_id: Mapped[str] = mapped_column(Text)
@@ -83,6 +88,14 @@ class Booking(Base):
     __table_args__ = (
         Index("ix_bookings_instructor_start", "instructor_id", "start_utc"),
         Index("ix_bookings_start", "start_utc"),
+        # schema 7: the admin's table sorts on every column, ties in time order
+        Index("ix_bookings_student_start", text("student_name COLLATE NOCASE"), "start_utc"),
+        Index("ix_bookings_type_start", text("lesson_type_name COLLATE NOCASE"), "start_utc"),
+        Index("ix_bookings_status_start", "status", "start_utc"),
+        Index("ix_bookings_price_start", "price_cents", "start_utc"),
+        Index("ix_bookings_length_start", text(LENGTH_SECONDS), "start_utc"),
+        Index("ix_bookings_flagged_start", "flagged", "start_utc"),
+        Index("ix_bookings_student_id_start", "student_id", "start_utc"),
     )
 
     id: Mapped[str] = mapped_column(Text, primary_key=True)

@@ -34,6 +34,7 @@ from instainstru_desktop.store.repositories.notices import NoticeRepository
 from instainstru_desktop.store.repositories.outbox import OutboxRepository
 from instainstru_desktop.store.repositories.outbox_recovery import OutboxRecovery
 from instainstru_desktop.store.repositories.refusals import RefusalRepository
+from instainstru_desktop.store.repositories.review import ReviewRepository
 from instainstru_desktop.store.repositories.series import SeriesRepository
 from instainstru_desktop.store.repositories.sync_state import START_CURSOR, SyncStateRepository
 from instainstru_desktop.store.rescue import RescueReport
@@ -59,6 +60,7 @@ class UnitOfWork:
     outbox: OutboxRepository
     refusals: RefusalRepository
     series: SeriesRepository
+    review: ReviewRepository
     recovery: OutboxRecovery
     sync_state: SyncStateRepository
     changes: LocalChanges
@@ -107,6 +109,7 @@ class UnitOfWork:
         self.outbox = OutboxRepository(session)
         self.refusals = RefusalRepository(session)
         self.series = SeriesRepository(session)
+        self.review = ReviewRepository(session)
         self.recovery = OutboxRecovery(session)
         self.sync_state = SyncStateRepository(session)
         self.changes = LocalChanges(

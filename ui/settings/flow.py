@@ -2,8 +2,9 @@
 
 The dialog writes nothing (see :mod:`ui.settings.settings_dialog`); this is the caller that
 does: the theme through the window, the home zone and the booking rules through the profile use
-cases (queued like every edit), and the account actions, which both end in an offer to restart
-because the session must stop: connecting to another server, and signing out.
+cases (queued like every edit), and the account actions: connecting to another server ends in
+an offer to restart (the session must stop), signing out in the window built anew for whoever
+signs in next.
 """
 
 from __future__ import annotations
@@ -129,20 +130,7 @@ class SettingsFlow:
         self._offer_restart("InstaInstru will connect to the new server when it starts again.")
 
     def _sign_out(self) -> None:
-        from instainstru_desktop.bootstrap import sign_out
-
-        session = self._window.session
-        if not session.is_ready:
-            return
-        settings, identity = self._window.settings, session.core.identity
-        session.ops.run_db(
-            lambda: sign_out(settings, identity),
-            lambda _none: self._offer_restart(
-                "You are signed out on this computer. Your unsent changes are kept and are sent "
-                "when you sign in again."
-            ),
-            what="signing out",
-        )
+        self._window.account.sign_out()  # the window is then built again, for who signs in
 
     def _offer_restart(self, message: str) -> None:
         window = self._window

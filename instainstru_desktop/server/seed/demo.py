@@ -72,6 +72,7 @@ class _Seeder:
         self.rows: dict[type, list[dict[str, Any]]] = {}
         self.student_busy: dict[str, list[tuple[datetime, datetime]]] = {}
         self.names: dict[str, str] = {}  # user id -> name, for the audit entries
+        self.teachers: dict[str, str] = {}  # instructor id -> user id, for the audit entries
 
     def uid(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
@@ -137,6 +138,7 @@ class _Seeder:
             email = f"{name.lower().replace(' ', '.')}@{DOMAIN}"
             user_id = self._user(email, name, "instructor", password_hash, tz_name)
             instructor_id = self.uid()
+            self.teachers[instructor_id] = user_id
             slug = slugs.first_free(slugs.from_name(name), taken)
             taken.add(slug)
             self.add(
@@ -317,17 +319,30 @@ class _Seeder:
             action="booking.create",
             **base,
         )
-        if booking["status"] != "confirmed":
-            self.add(
-                AuditEntry,
-                id=self.uid(),
-                at=max(booking["start_utc"], booking["created_at"]),
-                actor_id=None,
-                actor_name="InstaInstru demo",
-                actor_role="system",
-                action=f"booking.{booking['status']}",
-                **base,
-            )
+        status = booking["status"]
+        if status == "confirmed":
+            return
+        # who did it, when: the student cancels before the lesson, the instructor marks it
+        # after it ends (the history then agrees with the status it explains)
+        if status == "cancelled" and booking["cancelled_by"] == "student":
+            actor_id, role = booking["student_id"], "student"
+            at = booking["created_at"] + (booking["start_utc"] - booking["created_at"]) / 2
+        elif status in ("completed", "no_show"):
+            actor_id, role = self.teachers.get(booking["instructor_id"]), "instructor"
+            at = booking["end_utc"]
+        else:
+            actor_id, role = None, "system"
+            at = max(booking["start_utc"], booking["created_at"])
+        self.add(
+            AuditEntry,
+            id=self.uid(),
+            at=at,
+            actor_id=actor_id,
+            actor_name=self.names.get(actor_id or "", "InstaInstru demo"),
+            actor_role=role,
+            action=f"booking.{status}",
+            **base,
+        )
 
 
 def add_past_lessons(

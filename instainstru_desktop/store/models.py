@@ -88,7 +88,7 @@ class Booking(Base):
     __table_args__ = (
         Index("ix_bookings_instructor_start", "instructor_id", "start_utc"),
         Index("ix_bookings_start", "start_utc"),
-        # schema 7: the admin's table sorts on every column, ties in time order
+        # schema 6: the admin's table sorts on every column, ties in time order
         Index("ix_bookings_student_start", text("student_name COLLATE NOCASE"), "start_utc"),
         Index("ix_bookings_type_start", text("lesson_type_name COLLATE NOCASE"), "start_utc"),
         Index("ix_bookings_status_start", "status", "start_utc"),
@@ -118,13 +118,13 @@ class Booking(Base):
     version: Mapped[int] = mapped_column(Integer)
     flagged: Mapped[bool] = mapped_column(Boolean, default=False)  # schema 2
     review_note: Mapped[str | None] = mapped_column(Text)  # schema 2
-    series_id: Mapped[str | None] = mapped_column(Text, index=True)  # schema 10
-    series_slot: Mapped[str | None] = mapped_column(Text)  # schema 10: "<revision>/<date>"
-    series_moved: Mapped[bool] = mapped_column(Boolean, default=False)  # schema 10
+    series_id: Mapped[str | None] = mapped_column(Text, index=True)  # schema 5
+    series_slot: Mapped[str | None] = mapped_column(Text)  # schema 5: "<revision>/<date>"
+    series_moved: Mapped[bool] = mapped_column(Boolean, default=False)  # schema 5
 
 
 class Term(Base):
-    """An instructor's term (schema 10): dates ``YYYY-MM-DD``, breaks as the wire's JSON."""
+    """An instructor's term (schema 5): dates ``YYYY-MM-DD``, breaks as the wire's JSON."""
 
     __tablename__ = "terms"
 
@@ -138,7 +138,7 @@ class Term(Base):
 
 
 class Series(Base):
-    """A weekly series (schema 10), as the server describes it; its lessons are bookings."""
+    """A weekly series (schema 5), as the server describes it; its lessons are bookings."""
 
     __tablename__ = "series"
 
@@ -171,7 +171,7 @@ class Conflict(Base):
     resolved: Mapped[bool] = mapped_column(Boolean)
     resolution: Mapped[str | None] = mapped_column(Text)
     #: What a clash kept and what it set aside, and the change to send again for "Use mine"
-    #: (the wire's JSON object; schema 6).
+    #: (the wire's JSON object; schema 4).
     details: Mapped[str | None] = mapped_column(Text)
 
 
@@ -264,15 +264,15 @@ class SyncStateRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)  # schema 2
     last_push_at: Mapped[str | None] = mapped_column(Text)  # schema 2
     #: Set when the cache was rebuilt from a damaged one: ids from here on may already be used
-    #: on the server, until it says how far it got (schema 4).
+    #: on the server, until it says how far it got (schema 3).
     ids_unconfirmed_from: Mapped[int | None] = mapped_column(Integer)
-    #: This computer's clock minus the server's, as last measured (schema 6): lesson times are
+    #: This computer's clock minus the server's, as last measured (schema 4): lesson times are
     #: judged by the server's clock, offline and after a restart too.
     clock_skew_seconds: Mapped[float | None] = mapped_column(Float)
 
 
 class Notice(Base):
-    """Something the person must hear about that sync settled without them (schema 4): changes
+    """Something the person must hear about that sync settled without them (schema 3): changes
     that could not be recovered, a damaged cache that was rebuilt."""
 
     __tablename__ = "notices"

@@ -69,7 +69,9 @@ def build_studio(path: Path, bookings: int, *, seed: int = 7, students: int = 60
         conn.executemany("INSERT INTO students VALUES (?, ?, '', ?)", people)
         rows = [_booking(rng, types, people, n) for n in range(bookings)]
         rows.append(_orphan(rng, people[0]))
-        conn.executemany(f"INSERT INTO bookings VALUES ({', '.join('?' * 20)})", rows)
+        # the series columns (schema 5) come last and stay empty: these are single lessons
+        values = ", ".join("?" * 20)
+        conn.executemany(f"INSERT INTO bookings VALUES ({values}, NULL, NULL, 0)", rows)
     conn.close()
     return Studio(path, instructors, people, bookings + 1)
 

@@ -43,7 +43,7 @@ def studio(tmp_path: Path) -> Studio:
             conn.execute(
                 "INSERT INTO bookings VALUES (?, ?, 's-dst', ?, 'UTC', 't-dst', 'Piano', ?, ?,"
                 " 'confirmed', NULL, NULL, NULL, 4000, 'EUR', '2026-01-01T00:00:00Z',"
-                " '2026-01-02T00:00:00Z', 3, 0, NULL)",
+                " '2026-01-02T00:00:00Z', 3, 0, NULL, NULL, NULL, 0)",
                 (f"dst-{n}", iid, SNEAKY_NAME if n == 0 else "Dana Dst", start, end),
             )
     conn.close()

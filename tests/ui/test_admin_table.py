@@ -149,8 +149,8 @@ def test_selection_current_row_and_place_follow_their_bookings_when_bookings_cha
             "INSERT INTO bookings SELECT 'arrived', instructor_id, student_id, student_name,"
             " student_time_zone, lesson_type_id, lesson_type_name, '2000-01-01T09:00:00Z',"
             " '2000-01-01T10:00:00Z', status, cancelled_by, cancel_reason, note, price_cents,"
-            " currency, created_at, updated_at, version, flagged, review_note FROM bookings"
-            " LIMIT 1"
+            " currency, created_at, updated_at, version, flagged, review_note, NULL, NULL, 0"
+            " FROM bookings LIMIT 1"
         )
         conn.execute("DELETE FROM bookings WHERE id = ?", (gone,))
     conn.close()

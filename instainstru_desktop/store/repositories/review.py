@@ -8,7 +8,7 @@ How the table reads 100,000 bookings without holding them:
 - :meth:`ReviewRepository.rows` reads one page of rows by rowid; :meth:`first_rows` reads the
   first page straight from the order query with a ``LIMIT``, which is instant when an index
   gives the order.
-- Every sort has its index (cache schema 7), each ending on the start time and the rowid, so
+- Every sort has its index (cache schema 6), each ending on the start time and the rowid, so
   ties are in time order and the order is total. Without filters SQLite walks that index and
   touches no table row. With filters the sort key is written ``+key``: SQLite then picks the
   index that *filters* best (or one pass over the table) and sorts what matched, instead of

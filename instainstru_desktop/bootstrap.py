@@ -18,11 +18,15 @@ from instainstru_desktop.services import (
     AvailabilityService,
     LessonService,
     ScheduleService,
+    SeriesService,
     StatusService,
 )
+from instainstru_desktop.services.export import ExportService
 from instainstru_desktop.services.lesson_types import LessonTypeService
 from instainstru_desktop.services.preview import PreviewService
 from instainstru_desktop.services.profile import ProfileService
+from instainstru_desktop.services.reschedule import RescheduleService
+from instainstru_desktop.services.review import ReviewService
 from instainstru_desktop.store import StorageError, Store, open_store
 from instainstru_desktop.sync.api import ApiClient
 from instainstru_desktop.sync.credentials import CredentialStore
@@ -44,6 +48,10 @@ class Services:
     status: StatusService
     profile: ProfileService
     schedule: ScheduleService
+    series: SeriesService
+    review: ReviewService
+    export: ExportService
+    reschedule: RescheduleService
     lesson_types: LessonTypeService
     preview: PreviewService
 
@@ -82,6 +90,10 @@ class Core:
             status=StatusService(store),
             profile=ProfileService(store, on_change=poke),
             schedule=ScheduleService(store, on_change=poke),
+            series=SeriesService(store, on_change=poke),
+            review=ReviewService(store),
+            export=ExportService(store),
+            reschedule=RescheduleService(store, on_change=poke),
             lesson_types=LessonTypeService(store, on_change=poke),
             preview=PreviewService(store),
         )
@@ -164,3 +176,30 @@ def sign_out(
     :func:`instainstru_desktop.sync.sign_in.sign_out`)."""
     credentials = credentials or CredentialStore(settings.credentials_path)
     sync_sign_out(identity, credentials, RememberedSignIns(settings.session_path))
+
+
+def remember_sign_in(
+    settings: Settings,
+    base_url: str,
+    email: str,
+    password: str,
+    *,
+    credentials: CredentialStore | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Identity:
+    """Sign in as another account and remember it, leaving the running session untouched.
+
+    A client of its own asks the server (so the running session's token never changes under
+    its sync); the token and who it belongs to are kept as the next start's sign-in. Raises the
+    API's typed errors (``Unauthenticated`` for a wrong password, ``Offline``).
+    """
+    server = settings.server_url or EMBEDDED
+    credentials = credentials or CredentialStore(settings.credentials_path)
+    with ApiClient(
+        base_url,
+        device=settings.device_name,
+        timeout=settings.request_timeout_seconds,
+        headers=headers,
+    ) as api:
+        sign_in = SignIn(server, api, credentials, RememberedSignIns(settings.session_path))
+        return sign_in.with_password(email, password)

@@ -93,27 +93,29 @@ def _run(options: AppOptions, *, self_test: bool) -> int:
     app.setOrganizationName("InstaInstru")
     app.setDesktopFileName("instainstru")
 
-    from ui.shell.main_window import MainWindow
+    from ui.shell.host import WindowHost
 
     if options.theme:
         preferences = preferences.with_theme(options.theme)
-    window = MainWindow(settings, preferences, log_path=log_path)
-    quit_on_signals = QuitOnSignals(app, window.close)
+    host = WindowHost(settings, preferences, log_path=log_path)  # the window for the role
+    quit_on_signals = QuitOnSignals(app, host.close)
     if self_test:
         from ui.self_test import SelfTest
+        from ui.shell.main_window import MainWindow
 
+        window = MainWindow(settings, preferences, log_path=log_path)
+        host.window = window
         test = SelfTest(window)
         window.start()
         code = test.run(app)
     else:
-        window.show()
-        window.start()
+        host.open()
         code = app.exec()
-    window.shutdown()
+    host.shutdown()
     quit_on_signals.stop()
     if temp_profile is not None:
         temp_profile.cleanup()
-    if window.restart_requested:
+    if host.restart_requested:
         _restart()
     return code
 

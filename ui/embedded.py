@@ -45,3 +45,14 @@ def demo_instructor() -> tuple[str, str]:
     from instainstru_desktop.server.embedded import DEMO_INSTRUCTOR
 
     return DEMO_INSTRUCTOR.email, DEMO_INSTRUCTOR.password
+
+
+def demo_accounts() -> tuple[tuple[str, str, str], ...]:
+    """``(who, email, password)`` of the demo accounts the built-in server offers: the sign-in
+    form names them there, so the demo admin is one sign-in away without ``--server``."""
+    from instainstru_desktop.server.embedded import DEMO_ADMIN, DEMO_INSTRUCTOR
+
+    return (
+        ("instructor", DEMO_INSTRUCTOR.email, DEMO_INSTRUCTOR.password),
+        ("admin", DEMO_ADMIN.email, DEMO_ADMIN.password),
+    )

@@ -37,17 +37,21 @@ from annotated_types import MaxLen, MinLen
 
 from instainstru_desktop.protocol.fields import (
     DAY_RANGES_MAX,
+    TERM_BREAKS_MAX,
     WEEK_RANGES_MAX,
     BioText,
+    BreakName,
     BufferMinutes,
     Clock,
     Colour,
     Currency,
     DailyLimit,
     Day,
+    EveryWeeks,
     HorizonDays,
     Id,
     Instant,
+    LessonCount,
     LessonMinutes,
     LessonName,
     NoteText,
@@ -56,7 +60,9 @@ from instainstru_desktop.protocol.fields import (
     PriceCents,
     ReasonText,
     StepMinutes,
+    TermName,
     Weekday,
+    Weekdays,
     WeeklyLimit,
     ZoneName,
 )
@@ -97,6 +103,16 @@ class Policy:
     slot_step_minutes: StepMinutes
     daily_limit: DailyLimit | None = None
     weekly_limit: WeeklyLimit | None = None
+
+
+@dataclass(frozen=True)
+class TermBreakRange:
+    """Dates of a term without lessons, both ends included (half term, a holiday)."""
+
+    __pydantic_config__: ClassVar[dict[str, str]] = _CLOSED
+    first: Day
+    last: Day
+    name: BreakName = ""
 
 
 @dataclass(frozen=True)
@@ -303,6 +319,88 @@ class UpdateProfile(Change):
 
 
 @dataclass(frozen=True)
+class AllowWeeklyBooking(Change):
+    """Let students book weekly series themselves, or not (instructors always may, for them)."""
+
+    wire_name: ClassVar[str] = "policy.weekly_series"
+    summary: ClassVar[str] = "Whether students may book weekly lessons"
+    instructor_id: Id
+    allowed: bool
+
+
+@dataclass(frozen=True)
+class BookWeekly(Change):
+    """Book a weekly series for a student: every lesson that keeps the rules, the others listed.
+
+    The client chooses the series' id, which names its lessons too (``domain.series``), so
+    sending it twice books it once and the lessons shown offline are the ones the server books.
+    It ends after ``count`` lessons, on ``until``, or with the term ``term_id``: exactly one.
+    """
+
+    wire_name: ClassVar[str] = "series.create"
+    summary: ClassVar[str] = "Booking weekly lessons"
+    series_id: Id
+    instructor_id: Id
+    lesson_type_id: Id
+    weekdays: Weekdays
+    time: Clock
+    start_date: Day
+    student_id: Id | None = None
+    every_weeks: EveryWeeks = 1
+    count: LessonCount | None = None
+    until: Day | None = None
+    term_id: Id | None = None
+
+
+@dataclass(frozen=True)
+class CancelWeekly(Change):
+    """Cancel a series' lessons from a date on ("this and all following"), with a reason."""
+
+    wire_name: ClassVar[str] = "series.cancel"
+    summary: ClassVar[str] = "Cancelling weekly lessons"
+    series_id: Id
+    from_date: Day
+    reason: ReasonText = ""
+
+
+@dataclass(frozen=True)
+class ChangeWeekly(Change):
+    """Give a series another weekday or time from a date on; each lesson is checked again."""
+
+    wire_name: ClassVar[str] = "series.change"
+    summary: ClassVar[str] = "Changing weekly lessons"
+    series_id: Id
+    from_date: Day
+    weekdays: Weekdays
+    time: Clock
+    every_weeks: EveryWeeks = 1
+
+
+@dataclass(frozen=True)
+class SetTerm(Change):
+    """Create or replace a term: a named date range with breaks, which series can end with."""
+
+    wire_name: ClassVar[str] = "term.set"
+    summary: ClassVar[str] = "A term"
+    term_id: Id
+    instructor_id: Id
+    name: TermName
+    first: Day
+    last: Day
+    breaks: Annotated[tuple[TermBreakRange, ...], MaxLen(TERM_BREAKS_MAX)] = ()
+
+
+@dataclass(frozen=True)
+class DeleteTerm(Change):
+    """Remove a term no series ends with."""
+
+    wire_name: ClassVar[str] = "term.delete"
+    summary: ClassVar[str] = "Removing a term"
+    term_id: Id
+    instructor_id: Id
+
+
+@dataclass(frozen=True)
 class EditProfileText(Change):
     """Change what students read about the instructor: the name, the bio, or both.
 
@@ -368,6 +466,12 @@ AnyChange = (
     | ResolveConflict
     | UpdatePolicy
     | UpdateProfile
+    | AllowWeeklyBooking
+    | BookWeekly
+    | CancelWeekly
+    | ChangeWeekly
+    | SetTerm
+    | DeleteTerm
     | EditProfileText
     | AddLessonType
     | EditLessonType

@@ -22,6 +22,8 @@ from typing import Annotated
 from annotated_types import Ge, Interval, Le, MaxLen, MinLen, Predicate
 
 from instainstru_desktop.domain.policies import POLICY_BOUNDS
+from instainstru_desktop.domain.series import SERIES_MAX_EVERY_WEEKS, SERIES_MAX_SLOTS
+from instainstru_desktop.domain.terms import TERM_MAX_BREAKS, TERM_NAME_MAX_CHARS
 from instainstru_desktop.domain.time_ranges import MINUTES_PER_DAY
 from instainstru_desktop.domain.zones import iana_zone_names
 
@@ -50,6 +52,8 @@ ZONE_MAX_CHARS = 64
 DAY_RANGES_MAX = 96
 #: The most ranges of hours a usual week may have.
 WEEK_RANGES_MAX = 700
+#: The most breaks a term may have.
+TERM_BREAKS_MAX = TERM_MAX_BREAKS
 #: The longest name of a person (an instructor's, as students see it).
 PERSON_NAME_MAX_CHARS = 200
 #: The longest bio (plain text with line breaks, shown on the instructor's page).
@@ -165,3 +169,10 @@ BufferMinutes = Annotated[int, _rule("buffer_minutes")]
 StepMinutes = Annotated[int, _rule("slot_step_minutes"), Predicate(divides_day)]
 DailyLimit = Annotated[int, _rule("daily_limit")]
 WeeklyLimit = Annotated[int, _rule("weekly_limit")]
+
+#: The weekdays of a weekly series: one to seven of them, Monday = 0.
+Weekdays = Annotated[tuple[Weekday, ...], MinLen(1), MaxLen(7)]
+EveryWeeks = Annotated[int, Ge(1), Le(SERIES_MAX_EVERY_WEEKS)]
+LessonCount = Annotated[int, Ge(1), Le(SERIES_MAX_SLOTS)]
+TermName = Annotated[str, MinLen(1), MaxLen(TERM_NAME_MAX_CHARS), Predicate(is_text)]
+BreakName = Annotated[str, MaxLen(TERM_NAME_MAX_CHARS), Predicate(is_text)]

@@ -30,6 +30,7 @@ from instainstru_desktop.server.api.routes import (
     lesson_types,
     me,
     meta,
+    series,
     slots,
     students,
     sync,
@@ -45,6 +46,7 @@ from instainstru_desktop.server.seed import demo as seed
 from instainstru_desktop.server.services.answer_cache import AnswerCache
 from instainstru_desktop.server.services.auth import SignInThrottle, TokenCache
 from instainstru_desktop.server.services.public import ProfileCache
+from instainstru_desktop.server.services.series_passes import SeriesPasses
 from instainstru_desktop.server.services.slots import SlotCache
 from instainstru_desktop.server.web import install as install_web
 
@@ -59,6 +61,7 @@ ROUTERS = (
     availability,
     slots,
     bookings,
+    series,
     admin,
     sync,
     events,
@@ -109,9 +112,12 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         listener = PostgresListener(database, hub) if database.is_postgres else None
         if listener is not None:
             listener.start()
+        passes = SeriesPasses(uow, now, settings.series_pass_seconds)
+        passes.start()
         try:
             yield
         finally:
+            await passes.stop()
             hub.close()
             if listener is not None:
                 listener.stop()

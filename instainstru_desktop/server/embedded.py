@@ -28,14 +28,14 @@ from pydantic import SecretStr
 from instainstru_desktop.server.api.local_guard import SECRET_HEADER
 from instainstru_desktop.server.app import create_app
 from instainstru_desktop.server.core.settings import Settings
-from instainstru_desktop.server.seed.demo import DEMO_INSTRUCTOR
+from instainstru_desktop.server.seed.demo import DEMO_ADMIN, DEMO_INSTRUCTOR
 from instainstru_desktop.server.serving import Server
 
 log = logging.getLogger(__name__)
 
 HOST = "127.0.0.1"
 
-__all__ = ["DEMO_INSTRUCTOR", "EmbeddedServer", "EmbeddedServerError"]
+__all__ = ["DEMO_ADMIN", "DEMO_INSTRUCTOR", "EmbeddedServer", "EmbeddedServerError"]
 
 
 class EmbeddedServerError(RuntimeError):

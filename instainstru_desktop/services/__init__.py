@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     )
     from instainstru_desktop.services.lessons import LessonService
     from instainstru_desktop.services.schedule import ScheduleService
+    from instainstru_desktop.services.series import SeriesService
     from instainstru_desktop.services.status import StatusService
 
 # Imported on first use: the read models in ``services.views`` are needed by the first window,
@@ -43,6 +44,7 @@ _HOMES = {
     "UnknownItemError": "errors",
     "LessonService": "lessons",
     "ScheduleService": "schedule",
+    "SeriesService": "series",
     "StatusService": "status",
 }
 
@@ -65,6 +67,7 @@ __all__ = [
     "InvalidInputError",
     "LessonService",
     "ScheduleService",
+    "SeriesService",
     "ServiceError",
     "StatusService",
     "UnknownItemError",

@@ -97,6 +97,9 @@ def card(
         bool(record.flagged),
         record.review_note or "",
         record.version,
+        record.series_id or "",
+        record.series_slot or "",
+        bool(record.series_moved),
     )
 
 

@@ -24,11 +24,16 @@ from instainstru_desktop.domain import BookingAction
 from instainstru_desktop.protocol import (
     CHANGE_TYPES,
     AddDateHours,
+    AllowWeeklyBooking,
     BookLesson,
+    BookWeekly,
     CancelLesson,
+    CancelWeekly,
     Change,
+    ChangeWeekly,
     ClearDateHours,
     CompleteLesson,
+    DeleteTerm,
     MarkNoShow,
     NoteLesson,
     RemoveDateHours,
@@ -36,6 +41,7 @@ from instainstru_desktop.protocol import (
     ResolveConflict,
     ReviewBooking,
     SetDateHours,
+    SetTerm,
     SetUsualWeek,
     UpdatePolicy,
     UpdateProfile,
@@ -77,6 +83,12 @@ _WHAT: dict[type[Change], str] = {
     ResolveConflict: "Settling a clash",
     UpdatePolicy: "Your booking rules",
     UpdateProfile: "Your time zone",
+    AllowWeeklyBooking: "Letting students book weekly lessons",
+    BookWeekly: "Booking weekly lessons",
+    CancelWeekly: "Cancelling weekly lessons",
+    ChangeWeekly: "Changing weekly lessons",
+    SetTerm: "Your term",
+    DeleteTerm: "Removing your term",
 }
 Resolution = Literal["kept", "cancelled", "reapplied"]
 

@@ -67,6 +67,9 @@ class LessonCard:
     flagged: bool = False  # admin review flag
     review_note: str = ""  # admins only
     version: int = 0  # the server's version of the booking (0 = not on the server yet)
+    series_id: str = ""  # the weekly series it belongs to ("" for a single lesson)
+    series_slot: str = ""  # "<revision>/<date>": the series date it fills
+    series_moved: bool = False  # moved on its own: it keeps its time when the rule changes
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,3 +299,65 @@ class MoveOptions:
     time_zone: str  # the instructor's: the dates and times the picker shows
     starts: tuple[datetime, ...]  # aware, UTC
     minutes: int  # the lesson's length
+
+
+@dataclass(frozen=True, slots=True)
+class WeeklyRequest:
+    """What the "Book weekly" form asks for; it ends with a count, a date or a term."""
+
+    instructor_id: str
+    student_id: str
+    lesson_type_id: str
+    weekdays: tuple[int, ...]
+    time: str  # HH:MM, the instructor's wall time
+    start_date: date
+    every_weeks: int = 1
+    count: int | None = None
+    until: date | None = None
+    term_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewLesson:
+    """One date of a series and what booking it would do there."""
+
+    day: date
+    start: datetime | None
+    outcome: str  # "book", "refused", "later" (booked when the window reaches it), "break"
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesPreview:
+    lessons: tuple[PreviewLesson, ...]
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for lesson in self.lessons if lesson.outcome == outcome)
+
+
+@dataclass(frozen=True, slots=True)
+class TermOption:
+    """A term a series may end with, as the weekly booking form lists it."""
+
+    term_id: str
+    name: str
+    first: date
+    last: date
+
+
+@dataclass(frozen=True, slots=True)
+class TermBreakInput:
+    first: date
+    last: date
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TermDetail:
+    """A term with its breaks, as the terms editor shows it ("" id: not saved yet)."""
+
+    term_id: str
+    name: str
+    first: date
+    last: date
+    breaks: tuple[TermBreakInput, ...]

@@ -29,12 +29,17 @@ from instainstru_desktop.domain import (
 from instainstru_desktop.protocol import (
     AddDateHours,
     AddLessonType,
+    AllowWeeklyBooking,
     AnyChange,
     BookLesson,
+    BookWeekly,
     CancelLesson,
+    CancelWeekly,
+    ChangeWeekly,
     ClearDateHours,
     CompleteLesson,
     CorrectOutcome,
+    DeleteTerm,
     EditLessonType,
     EditProfileText,
     MarkNoShow,
@@ -44,11 +49,13 @@ from instainstru_desktop.protocol import (
     ResolveConflict,
     ReviewBooking,
     SetDateHours,
+    SetTerm,
     SetUsualWeek,
     UpdatePolicy,
     UpdateProfile,
     to_args,
 )
+from instainstru_desktop.store import series_effects
 from instainstru_desktop.store.mirror import (
     Row,
     Subject,
@@ -59,6 +66,10 @@ from instainstru_desktop.store.mirror import (
 )
 
 
+def _nothing(_entity: str, _key: str) -> Mapping[str, Any] | None:
+    return None
+
+
 @dataclass(frozen=True)
 class EffectContext:
     """What effects may look up beyond the row itself."""
@@ -67,6 +78,10 @@ class EffectContext:
     actor_role: str  # "instructor" | "admin": who cancels, for ``cancelled_by``
     lesson_type: Callable[[str], Mapping[str, Any] | None]
     student: Callable[[str], Mapping[str, Any] | None]
+    #: Any shown row by entity and key (a series' rules, an instructor's zone, a term).
+    row: Callable[[str, str], Mapping[str, Any] | None] = _nothing
+    #: The key of the row being worked out: a series names its lessons by their keys.
+    key: str = ""
     #: The usual week of an instructor, as the mirror shows it (a date without hours of its own
     #: follows it, so hours painted there start from it).
     template: Callable[[str], Mapping[str, Any] | None] = lambda _id: None
@@ -120,10 +135,33 @@ def effect_of(change: AnyChange) -> Effect:
         case ResolveConflict(conflict_id=conflict, resolution=resolution, reason=reason):
             return Effect((("conflict", conflict),), _settled(resolution, reason or ""))
         case UpdatePolicy(instructor_id=who):
-            policy = dumps(to_args(change)["policy"])
-            return Effect((("instructor", who),), _edited({"policy": policy}))
+            return Effect((("instructor", who),), _policy(to_args(change)["policy"]))
         case UpdateProfile(instructor_id=who, time_zone=time_zone):
             return Effect((("instructor", who),), _edited({"time_zone": time_zone}))
+        case AllowWeeklyBooking(instructor_id=who, allowed=allowed):
+            return Effect((("instructor", who),), _policy({"students_book_weekly": allowed}))
+        case BookWeekly(series_id=which):
+            return Effect(
+                (("series", which),),
+                lambda entity, row, ctx: series_effects.new_series(change, entity, row, ctx),
+            )
+        case CancelWeekly(series_id=which):
+            return Effect(
+                (("series", which),),
+                lambda entity, row, ctx: series_effects.cancel_following(change, entity, row, ctx),
+            )
+        case ChangeWeekly(series_id=which):
+            return Effect(
+                (("series", which),),
+                lambda entity, row, ctx: series_effects.change_following(change, entity, row, ctx),
+            )
+        case SetTerm(term_id=term):
+            return Effect(
+                (("term", term),),
+                lambda entity, row, ctx: series_effects.term_set(change, entity, row, ctx),
+            )
+        case DeleteTerm(term_id=term):
+            return Effect((("term", term),), _gone)
         case EditProfileText(instructor_id=who, name=name, bio=bio):
             return Effect((("instructor", who),), _edited(_given(name=name, bio=bio)))
         case AddLessonType(lesson_type_id=kind):
@@ -209,6 +247,18 @@ def _edited(values: Mapping[str, Any], *, stamp: bool = False) -> Apply:
         if row is None:
             return None
         return {**row, **values, "updated_at": ctx.now} if stamp else {**row, **values}
+
+    return apply
+
+
+def _policy(values: Mapping[str, Any]) -> Apply:
+    """Booking rules set on an instructor's row; rules the change does not name are kept."""
+
+    def apply(_entity: str, row: Row | None, _ctx: EffectContext) -> Row | None:
+        if row is None:
+            return None
+        current = loads(row["policy"]) if row.get("policy") else {}
+        return {**row, "policy": dumps({**current, **values})}
 
     return apply
 
@@ -331,6 +381,9 @@ def _booked(change: BookLesson) -> Apply:
             "version": 0,
             "flagged": False,
             "review_note": None,
+            "series_id": None,
+            "series_slot": None,
+            "series_moved": False,
         }
 
     return apply

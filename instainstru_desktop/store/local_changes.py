@@ -23,6 +23,7 @@ overwrites an edit the server has not seen.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 
 from sqlalchemy import delete, select, tuple_, update
 from sqlalchemy.orm import Session
@@ -95,14 +96,9 @@ class LocalChanges:
         and the freed id is given out again. Runs in the caller's (write) transaction, which
         the sync engine's own "take the next batch and mark it sent" cannot interleave with.
         """
+        if not self._withdrawable(mutation_id):
+            return False
         state = self._state.get()
-        if state.ids_unconfirmed_from is not None or mutation_id <= state.last_acked_mutation_id:
-            return False
-        rows = self._outbox.in_range(mutation_id, state.next_mutation_id - 1)
-        if not rows or rows[0].mutation_id != mutation_id:
-            return False
-        if any(row.status != "pending" for row in rows):
-            return False
         subjects = self._outbox.subjects_of(mutation_id)
         self._outbox.remove_unsent(mutation_id)
         self._state.update(next_mutation_id=state.next_mutation_id - 1)
@@ -120,6 +116,7 @@ class LocalChanges:
         context = self._context(state.role)
         for subject in wanted:
             entity, key = subject
+            keyed = replace(context, key=key)
             mutations = outstanding.get(subject, [])
             if subject not in shadows:
                 if not mutations:
@@ -129,12 +126,43 @@ class LocalChanges:
             truth: Row | None = None if payload is None else loads(payload)
             if mutations:
                 changes = [change_from_args(name, args) for name, args in mutations]
-                self._mirror.put(entity, key, replay(entity, truth, changes, context))
+                self._mirror.put(entity, key, replay(entity, truth, changes, keyed))
             else:
                 self._mirror.put(entity, key, truth)
                 self._session.execute(
                     delete(Shadow).where(Shadow.entity == entity, Shadow.key == key)
                 )
+
+    def withdraw_together(self, mutation_ids: Sequence[int]) -> list[Subject] | None:
+        """Take back changes made as one action (an admin's bulk cancel): all of them or none.
+
+        They must be the newest changes of the queue, so that taking them back leaves no hole in
+        the ids, and each must qualify as :meth:`withdraw` says. Returns the rows they touched
+        (shown again from truth plus what is still outstanding), or ``None`` when any of them may
+        have reached the server or newer edits follow them.
+        """
+        wanted = sorted(set(mutation_ids))
+        if not wanted:
+            return []
+        state = self._state.get()
+        if wanted != list(range(wanted[0], state.next_mutation_id)):
+            return None
+        if not self._withdrawable(wanted[0]):
+            return None
+        subjects = [subject for mid in wanted for subject in self._outbox.subjects_of(mid)]
+        for mutation_id in reversed(wanted):
+            self.withdraw(mutation_id)
+        return list(dict.fromkeys(subjects))
+
+    def _withdrawable(self, mutation_id: int) -> bool:
+        """Whether the server cannot have seen ``mutation_id`` nor any change after it."""
+        state = self._state.get()
+        if state.ids_unconfirmed_from is not None or mutation_id <= state.last_acked_mutation_id:
+            return False
+        rows = self._outbox.in_range(mutation_id, state.next_mutation_id - 1)
+        if not rows or rows[0].mutation_id != mutation_id:
+            return False
+        return all(row.status == "pending" for row in rows)
 
     def rebase_all(self) -> None:
         """Recompute every dirty row (after a pull page or a batch of push answers)."""
@@ -203,5 +231,6 @@ class LocalChanges:
             actor_role=role if role in ("instructor", "admin") else "instructor",
             lesson_type=lambda id_: self._mirror.get("lesson_type", id_),
             student=lambda id_: self._mirror.get("student", id_),
+            row=self._mirror.get,
             template=lambda id_: self._mirror.get("template", id_),
         )

@@ -131,6 +131,41 @@ def _booking(d: Mapping[str, Any]) -> Params:
         get("version") or 0,
         bool(get("flagged")),
         get("review_note"),
+        get("series_id"),
+        get("series_slot"),
+        bool(get("series_moved")),
+    )
+
+
+def _term(d: Mapping[str, Any]) -> Params:
+    return (
+        d["id"],
+        d["instructor_id"],
+        d["name"],
+        d["first"],
+        d["last"],
+        dumps(d.get("breaks") or []),
+        d.get("version") or 0,
+    )
+
+
+def _series(d: Mapping[str, Any]) -> Params:
+    return (
+        d["id"],
+        d["instructor_id"],
+        d["student_id"],
+        d["lesson_type_id"],
+        d["time_zone"],
+        dumps(d.get("rules") or []),
+        d["start_date"],
+        d.get("count"),
+        d.get("until"),
+        d.get("term_id"),
+        d.get("cancelled_from"),
+        d.get("booked_through"),
+        d["status"],
+        dumps(d.get("skipped") or []),
+        d.get("version") or 0,
     )
 
 
@@ -224,6 +259,8 @@ ENTITIES: tuple[Entity, ...] = (
     Entity(
         "override", _table(models.DateOverride), ("instructor_id", "date"), "overrides", _override
     ),
+    Entity("term", _table(models.Term), ("id",), "terms", _term),
+    Entity("series", _table(models.Series), ("id",), "series", _series),
     Entity("booking", _table(models.Booking), ("id",), "bookings", _booking),
     Entity("conflict", _table(models.Conflict), ("id",), "conflicts", _conflict),
     Entity("audit", _table(models.AuditEntry), ("id",), "audit", _audit),

@@ -18,8 +18,10 @@ The schema is created and upgraded by :mod:`instainstru_desktop.store.migrations
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, CheckConstraint, Float, Index, Integer, Text
+from sqlalchemy import Boolean, CheckConstraint, Float, Index, Integer, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from instainstru_desktop.store.migrations.steps import LENGTH_SECONDS
 
 
 class Base(DeclarativeBase):
@@ -28,6 +30,9 @@ class Base(DeclarativeBase):
 
 class Instructor(Base):
     __tablename__ = "instructors"
+    __table_args__ = (
+        Index("ix_instructors_name_id", text("name COLLATE NOCASE"), "id", unique=True),
+    )
 
     id: Mapped[str] = mapped_column(Text, primary_key=True)
     user_id: Mapped[str] = mapped_column(Text)
@@ -83,6 +88,14 @@ class Booking(Base):
     __table_args__ = (
         Index("ix_bookings_instructor_start", "instructor_id", "start_utc"),
         Index("ix_bookings_start", "start_utc"),
+        # schema 6: the admin's table sorts on every column, ties in time order
+        Index("ix_bookings_student_start", text("student_name COLLATE NOCASE"), "start_utc"),
+        Index("ix_bookings_type_start", text("lesson_type_name COLLATE NOCASE"), "start_utc"),
+        Index("ix_bookings_status_start", "status", "start_utc"),
+        Index("ix_bookings_price_start", "price_cents", "start_utc"),
+        Index("ix_bookings_length_start", text(LENGTH_SECONDS), "start_utc"),
+        Index("ix_bookings_flagged_start", "flagged", "start_utc"),
+        Index("ix_bookings_student_id_start", "student_id", "start_utc"),
     )
 
     id: Mapped[str] = mapped_column(Text, primary_key=True)
@@ -105,6 +118,45 @@ class Booking(Base):
     version: Mapped[int] = mapped_column(Integer)
     flagged: Mapped[bool] = mapped_column(Boolean, default=False)  # schema 2
     review_note: Mapped[str | None] = mapped_column(Text)  # schema 2
+    series_id: Mapped[str | None] = mapped_column(Text, index=True)  # schema 5
+    series_slot: Mapped[str | None] = mapped_column(Text)  # schema 5: "<revision>/<date>"
+    series_moved: Mapped[bool] = mapped_column(Boolean, default=False)  # schema 5
+
+
+class Term(Base):
+    """An instructor's term (schema 5): dates ``YYYY-MM-DD``, breaks as the wire's JSON."""
+
+    __tablename__ = "terms"
+
+    id: Mapped[str] = mapped_column(Text, primary_key=True)
+    instructor_id: Mapped[str] = mapped_column(Text, index=True)
+    name: Mapped[str] = mapped_column(Text)
+    first: Mapped[str] = mapped_column(Text)
+    last: Mapped[str] = mapped_column(Text)
+    breaks: Mapped[str] = mapped_column(Text)  # JSON [{"first", "last", "name"}]
+    version: Mapped[int] = mapped_column(Integer)
+
+
+class Series(Base):
+    """A weekly series (schema 5), as the server describes it; its lessons are bookings."""
+
+    __tablename__ = "series"
+
+    id: Mapped[str] = mapped_column(Text, primary_key=True)
+    instructor_id: Mapped[str] = mapped_column(Text, index=True)
+    student_id: Mapped[str] = mapped_column(Text)
+    lesson_type_id: Mapped[str] = mapped_column(Text)
+    time_zone: Mapped[str] = mapped_column(Text)
+    rules: Mapped[str] = mapped_column(Text)  # JSON [{"revision", "from", "weekdays", ...}]
+    start_date: Mapped[str] = mapped_column(Text)
+    end_count: Mapped[int | None] = mapped_column(Integer)
+    until: Mapped[str | None] = mapped_column(Text)
+    term_id: Mapped[str | None] = mapped_column(Text)
+    cancelled_from: Mapped[str | None] = mapped_column(Text)
+    booked_through: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(Text)
+    skipped: Mapped[str] = mapped_column(Text)  # JSON [{"slot", "date", "code", "reason"}]
+    version: Mapped[int] = mapped_column(Integer)
 
 
 class Conflict(Base):
@@ -119,7 +171,7 @@ class Conflict(Base):
     resolved: Mapped[bool] = mapped_column(Boolean)
     resolution: Mapped[str | None] = mapped_column(Text)
     #: What a clash kept and what it set aside, and the change to send again for "Use mine"
-    #: (the wire's JSON object; schema 6).
+    #: (the wire's JSON object; schema 4).
     details: Mapped[str | None] = mapped_column(Text)
 
 
@@ -212,15 +264,15 @@ class SyncStateRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)  # schema 2
     last_push_at: Mapped[str | None] = mapped_column(Text)  # schema 2
     #: Set when the cache was rebuilt from a damaged one: ids from here on may already be used
-    #: on the server, until it says how far it got (schema 4).
+    #: on the server, until it says how far it got (schema 3).
     ids_unconfirmed_from: Mapped[int | None] = mapped_column(Integer)
-    #: This computer's clock minus the server's, as last measured (schema 6): lesson times are
+    #: This computer's clock minus the server's, as last measured (schema 4): lesson times are
     #: judged by the server's clock, offline and after a restart too.
     clock_skew_seconds: Mapped[float | None] = mapped_column(Float)
 
 
 class Notice(Base):
-    """Something the person must hear about that sync settled without them (schema 4): changes
+    """Something the person must hear about that sync settled without them (schema 3): changes
     that could not be recovered, a damaged cache that was rebuilt."""
 
     __tablename__ = "notices"

@@ -64,7 +64,38 @@ class BookingRecord(NamedTuple):
     version: int
     flagged: bool
     review_note: str | None
+    series_id: str | None
+    series_slot: str | None  # "<revision>/<date>": the series' slot it fills
+    series_moved: bool
     color: str | None  # of the lesson type, joined
+
+
+class TermRecord(NamedTuple):
+    id: str
+    instructor_id: str
+    name: str
+    first: str
+    last: str
+    breaks: str  # JSON
+    version: int
+
+
+class SeriesRecord(NamedTuple):
+    id: str
+    instructor_id: str
+    student_id: str
+    lesson_type_id: str
+    time_zone: str
+    rules: str  # JSON
+    start_date: str
+    end_count: int | None
+    until: str | None
+    term_id: str | None
+    cancelled_from: str | None
+    booked_through: str | None
+    status: str
+    skipped: str  # JSON
+    version: int
 
 
 class ConflictRecord(NamedTuple):

@@ -34,6 +34,8 @@ from instainstru_desktop.store.repositories.notices import NoticeRepository
 from instainstru_desktop.store.repositories.outbox import OutboxRepository
 from instainstru_desktop.store.repositories.outbox_recovery import OutboxRecovery
 from instainstru_desktop.store.repositories.refusals import RefusalRepository
+from instainstru_desktop.store.repositories.review import ReviewRepository
+from instainstru_desktop.store.repositories.series import SeriesRepository
 from instainstru_desktop.store.repositories.sync_state import START_CURSOR, SyncStateRepository
 from instainstru_desktop.store.rescue import RescueReport
 
@@ -57,6 +59,8 @@ class UnitOfWork:
     notices: NoticeRepository
     outbox: OutboxRepository
     refusals: RefusalRepository
+    series: SeriesRepository
+    review: ReviewRepository
     recovery: OutboxRecovery
     sync_state: SyncStateRepository
     changes: LocalChanges
@@ -104,6 +108,8 @@ class UnitOfWork:
         self.notices = NoticeRepository(session)
         self.outbox = OutboxRepository(session)
         self.refusals = RefusalRepository(session)
+        self.series = SeriesRepository(session)
+        self.review = ReviewRepository(session)
         self.recovery = OutboxRecovery(session)
         self.sync_state = SyncStateRepository(session)
         self.changes = LocalChanges(

@@ -9,15 +9,21 @@ server answers. Signing out forgets both and keeps the cache with its unsent cha
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
-from instainstru_desktop.json_files import read_json, write_json
 from instainstru_desktop.store import Store
 from instainstru_desktop.sync.api import ApiClient
 from instainstru_desktop.sync.credentials import CredentialStore
 from instainstru_desktop.sync.errors import Offline, Unauthenticated
+from instainstru_desktop.sync.remembered import Identity, RememberedSignIns
+
+__all__ = [
+    "Identity",
+    "RememberedSignIns",
+    "SignIn",
+    "SignInRequiredError",
+    "claim_cache",
+    "sign_out",
+]
 
 log = logging.getLogger(__name__)
 
@@ -28,71 +34,6 @@ class SignInRequiredError(Exception):
     def __init__(self, message: str = "Please sign in.") -> None:
         super().__init__(message)
         self.message = message
-
-
-@dataclass(frozen=True)
-class Identity:
-    """Who is signed in, where."""
-
-    server: str  # the configured server URL, or "embedded"
-    email: str
-    user_id: str
-    name: str
-    role: str  # "instructor" | "admin" | "student"
-    instructor_id: str | None
-    time_zone: str
-
-    @classmethod
-    def of_user(cls, server: str, user: dict[str, Any]) -> Identity:
-        return cls(
-            server=server,
-            email=str(user["email"]),
-            user_id=str(user["id"]),
-            name=str(user.get("name", "")),
-            role=str(user.get("role", "")),
-            instructor_id=user.get("instructor_id"),
-            time_zone=str(user.get("time_zone") or "UTC"),
-        )
-
-    def as_user(self) -> dict[str, Any]:
-        return {
-            "email": self.email,
-            "id": self.user_id,
-            "name": self.name,
-            "role": self.role,
-            "instructor_id": self.instructor_id,
-            "time_zone": self.time_zone,
-        }
-
-
-class RememberedSignIns:
-    """Who signed in last on each server, in a side file (see the module docstring)."""
-
-    def __init__(self, path: Path) -> None:
-        self._path = path
-
-    def _all(self) -> dict[str, Any]:
-        data = read_json(self._path)
-        return data if isinstance(data, dict) else {}
-
-    def get(self, server: str) -> Identity | None:
-        user = self._all().get(server)
-        if not isinstance(user, dict):
-            return None
-        try:
-            return Identity.of_user(server, user)
-        except KeyError:  # a damaged entry: as good as none
-            return None
-
-    def remember(self, identity: Identity) -> None:
-        signed = self._all()
-        signed[identity.server] = identity.as_user()
-        write_json(self._path, signed)
-
-    def forget(self, server: str) -> None:
-        signed = self._all()
-        if signed.pop(server, None) is not None:
-            write_json(self._path, signed)
 
 
 class SignIn:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -11,8 +12,9 @@ from fastapi.testclient import TestClient
 from instainstru_desktop.domain import POLICY_BOUNDS
 from instainstru_desktop.protocol import CHANGE_TYPES, change_types, to_args
 from instainstru_desktop.protocol.fields import NOTE_MAX_CHARS, REASON_MAX_CHARS
-from tests.server.helpers import Person, Studio, new_id
-from tests.server.test_sync import pull, push
+from tests.server.helpers import FakeClock, Person, Studio, iso, new_id
+from tests.server.test_bookings import book
+from tests.server.test_sync import API, pull, push
 from tests.unit.protocol.samples import sample
 
 
@@ -177,3 +179,42 @@ def test_the_rest_api_holds_text_and_rules_to_the_vocabularys_limits(app: FastAP
         if "enum" in stated:  # the start-time step lists the divisors of a day
             stated = {"minimum": min(stated["enum"]), "maximum": max(stated["enum"])}
         assert (stated["minimum"], stated["maximum"]) == (low, high), name
+
+
+def test_what_an_admin_does_in_the_app_is_refused_to_everyone_else(
+    client: TestClient, studio: Studio, clock: FakeClock
+) -> None:
+    """Flag, cancel and move another instructor's lesson go through the same push the app
+    uses: anyone but an admin is refused and the lesson stays as it was."""
+    teacher, other, student = studio.instructors[0], studio.instructors[1], studio.students[0]
+    start = (clock.now + timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
+    created = book(client, student, teacher, start)
+    assert created.status_code == 201, created.text
+    lesson = created.json()["id"]
+    review = ("admin.review", {"booking_id": lesson, "flagged": True, "note": "look"})
+    cancel = ("booking.cancel", {"booking_id": lesson, "reason": "Studio closed"})
+    move = ("booking.reschedule", {"booking_id": lesson, "start": iso(start + timedelta(hours=2))})
+    attempts: list[tuple[Person, list[tuple[str, dict[str, Any]]]]] = [
+        (teacher, [review]),  # their own lesson: the review flag is the admins'
+        (other, [review, cancel, move]),  # someone else's lesson
+        (student, [review]),
+    ]
+    for who, changes in attempts:
+        mutations = [_mutation(n, name, args) for n, (name, args) in enumerate(changes, 1)]
+        response = push(client, who, new_id(), *mutations)
+        if response.status_code == 200:
+            results = response.json()["results"]
+            assert [r["status"] for r in results] == ["rejected"] * len(changes), (
+                who.role,
+                results,
+            )
+        else:
+            assert response.status_code == 403, response.text
+    seen = client.get(f"{API}/bookings/{lesson}", headers=studio.admin.headers).json()
+    assert (seen["status"], seen["flagged"], seen["start"]) == ("confirmed", False, iso(start))
+
+    mutations = [
+        _mutation(n, name, args) for n, (name, args) in enumerate([review, move, cancel], 1)
+    ]
+    response = push(client, studio.admin, new_id(), *mutations)
+    assert [r["status"] for r in response.json()["results"]] == ["applied"] * 3

@@ -246,6 +246,7 @@ FILLERS = {
     "0002_sync": fill_0002,
     "0003_profiles": fill_0003,
     "0004_tombstone_keys": fill_0004,
+    "0005_range_edits": fill_0004,  # conflicts' details: NULL for the ones already there
 }
 
 

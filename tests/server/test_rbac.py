@@ -11,8 +11,9 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi import FastAPI
@@ -20,7 +21,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from instainstru_desktop.server.app import ROUTERS
-from instainstru_desktop.server.core.models import Booking
+from instainstru_desktop.server.core.models import Booking, Series, Term
 from instainstru_desktop.server.core.permissions import ROLE_PERMISSIONS, Permission, Role, Scope
 from instainstru_desktop.server.repositories.uow import UnitOfWork
 from tests.server.helpers import PASSWORD, FakeClock, Person, Studio, iso, new_id, sign
@@ -93,6 +94,71 @@ class World:
             )
             tx.commit()
         return booking_id
+
+    def series(self, target: Target) -> str:
+        """A weekly series written directly (a rule, no lessons yet), far enough ahead for a
+        student to cancel."""
+        assert target.student is not None
+        series_id = new_id()
+        start = (self.clock.now + timedelta(days=20)).date()
+        with self.uow.write() as tx:
+            tx.series.add(
+                Series(
+                    id=series_id,
+                    instructor_id=target.instructor.instructor_id,
+                    student_id=target.student.user_id,
+                    lesson_type_id=target.instructor.lesson_type_id,
+                    time_zone="Europe/London",
+                    rules=[[1, start.isoformat(), [start.weekday()], 600, 1]],
+                    start_day=start,
+                    end_count=2,
+                    end_day=None,
+                    term_id=None,
+                    cancelled_from=None,
+                    booked_through=None,
+                    next_start_utc=None,
+                    status="active",
+                    skipped=[],
+                    created_at=self.clock.now,
+                    updated_at=self.clock.now,
+                    version=1,
+                )
+            )
+            tx.commit()
+        return series_id
+
+    def weekly(self, target: Target) -> dict[str, Any]:
+        """A one-lesson series at a distinct bookable start, written in the instructor's zone."""
+        in_kolkata = target.instructor.instructor_id == self.studio.instructors[1].instructor_id
+        start = datetime.fromisoformat(self.free_start(target)).astimezone(
+            ZoneInfo("Asia/Kolkata" if in_kolkata else "Europe/London")
+        )
+        return {
+            "instructor_id": _instr(target),
+            "lesson_type_id": target.instructor.lesson_type_id,
+            "student_id": target.student.user_id if target.student else None,
+            "weekdays": [start.weekday()],
+            "time": f"{start:%H:%M}",
+            "start_date": start.date().isoformat(),
+            "count": 1,
+        }
+
+    def term(self, target: Target) -> str:
+        term_id = new_id()
+        with self.uow.write() as tx:
+            tx.series.add_term(
+                Term(
+                    id=term_id,
+                    instructor_id=target.instructor.instructor_id,
+                    name="Term",
+                    first_day=date(2026, 4, 1),
+                    last_day=date(2026, 6, 1),
+                    breaks=[],
+                    version=1,
+                )
+            )
+            tx.commit()
+        return term_id
 
     def free_start(self, target: Target) -> str:
         """A distinct bookable start (a new day for every call, 10:00 in the instructor's zone)."""
@@ -308,6 +374,48 @@ CALLS: dict[tuple[str, str], tuple[str, Builder]] = {
         "instructor",
         lambda w, t, c: ("GET", f"/instructors/{_instr(t)}/live", None),
     ),
+    ("POST", "/series"): ("booking", lambda w, t, c: ("POST", "/series", w.weekly(t))),
+    ("POST", "/series-preview"): (
+        "booking",
+        lambda w, t, c: ("POST", "/series-preview", w.weekly(t)),
+    ),
+    ("GET", "/series"): ("none", lambda w, t, c: ("GET", "/series", None)),
+    ("GET", "/series/{series_id}"): (
+        "booking",
+        lambda w, t, c: ("GET", f"/series/{w.series(t)}", None),
+    ),
+    ("POST", "/series/{series_id}/cancel"): (
+        "booking",
+        lambda w, t, c: (
+            "POST",
+            f"/series/{w.series(t)}/cancel",
+            {"from_date": "2026-03-01", "reason": "moving"},
+        ),
+    ),
+    ("POST", "/series/{series_id}/change"): (
+        "booking",
+        lambda w, t, c: (
+            "POST",
+            f"/series/{w.series(t)}/change",
+            {"from_date": "2026-03-25", "weekdays": [2], "time": "11:00"},
+        ),
+    ),
+    ("GET", "/instructors/{instructor_id}/terms"): (
+        "instructor",
+        lambda w, t, c: ("GET", f"/instructors/{_instr(t)}/terms", None),
+    ),
+    ("PUT", "/instructors/{instructor_id}/terms/{term_id}"): (
+        "instructor",
+        lambda w, t, c: (
+            "PUT",
+            f"/instructors/{_instr(t)}/terms/{new_id()}",
+            {"name": "Summer", "first": "2026-06-01", "last": "2026-08-01"},
+        ),
+    ),
+    ("DELETE", "/instructors/{instructor_id}/terms/{term_id}"): (
+        "instructor",
+        lambda w, t, c: ("DELETE", f"/instructors/{_instr(t)}/terms/{w.term(t)}", None),
+    ),
 }
 
 #: Endpoints anyone may call: the ones that declare no permission and need no sign-in.
@@ -379,6 +487,12 @@ def test_matrix(
         update={"events_keepalive_seconds": 0.05}
     )
     world = World(uow, studio, clock)
+    with uow.write() as tx:  # the matrix is about roles: every instructor takes weekly pupils
+        for teacher in studio.instructors:
+            found = tx.instructors.get(str(teacher.instructor_id))
+            assert found is not None
+            found.students_book_weekly = True
+        tx.commit()
     permissions = declared_permissions(app)
     failures = []
     for key, (kind, build) in CALLS.items():

@@ -51,6 +51,7 @@ def check_demo(client: TestClient, pulled: dict) -> None:
     assert set(statuses) == {"confirmed", "completed", "no_show", "cancelled"}
     assert len({lt["color"] for lt in pulled["lesson_types"]}) >= 10
     assert any(o["ranges"] == [] for o in pulled["overrides"])  # time off
+    check_history(pulled)
 
     maria = client.post(
         "/api/v1/auth/token",
@@ -65,6 +66,27 @@ def check_demo(client: TestClient, pulled: dict) -> None:
     template_days = {r["weekday"] for r in mine["templates"][0]["ranges"]}
     assert template_days == {0, 1, 2, 3, 4, 5}
     assert lessons_outside_hours(mine) == []  # the demo starts with no clash to resolve
+
+
+def check_history(pulled: dict) -> None:
+    """Each lesson's last history entry explains its status: the student who cancelled,
+    before the lesson; the instructor who marked it, once it ended."""
+    teachers = {i["id"]: i["user_id"] for i in pulled["instructors"]}
+    last: dict[str, dict] = {}
+    for entry in sorted(pulled["audit"], key=lambda e: e["at"]):
+        last[entry["booking_id"]] = entry
+    for booking in pulled["bookings"]:
+        entry = last[booking["id"]]
+        status = booking["status"]
+        if status == "cancelled" and booking["cancelled_by"] == "student":
+            assert (entry["actor_role"], entry["actor_id"]) == ("student", booking["student_id"])
+            assert entry["at"] < booking["start"]
+        elif status in ("completed", "no_show"):
+            assert entry["actor_role"] == "instructor"
+            assert entry["actor_id"] == teachers[booking["instructor_id"]]
+            assert entry["at"] >= booking["end"]
+        elif status == "confirmed":
+            assert entry["action"] == "booking.create"
 
 
 def lessons_outside_hours(pulled: dict) -> list[str]:

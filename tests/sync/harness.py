@@ -30,6 +30,7 @@ from instainstru_desktop.services import (
     AttentionService,
     AvailabilityService,
     LessonService,
+    SeriesService,
     StatusService,
 )
 from instainstru_desktop.store import open_store
@@ -272,6 +273,7 @@ class Device:
         self.lessons = LessonService(self.store, on_change=poke)
         self.admin = AdminService(self.store, on_change=poke)
         self.attention = AttentionService(self.store, on_change=poke)
+        self.series = SeriesService(self.store, on_change=poke)
         self.status = StatusService(self.store)
 
     @property

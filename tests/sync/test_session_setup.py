@@ -144,7 +144,9 @@ def test_signing_out_forgets_the_sign_in_and_keeps_the_cache(settings, server, i
     with pytest.raises(SignInRequiredError):
         connect(settings, server.url)
     assert cache.exists()
-    assert read_json(settings.session_path) == {}
+    # nobody is remembered; that someone signed out is (the built-in server then asks who)
+    assert read_json(settings.session_path) == {"signed_out": [EMBEDDED]}
+    assert RememberedSignIns(settings.session_path).signed_out(EMBEDDED)
 
 
 @pytest.mark.parametrize(

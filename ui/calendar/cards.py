@@ -93,7 +93,7 @@ class CardLayouter:
         self._static: dict[tuple[str, int], QStaticText] = {}
         self._elided: dict[tuple[str, int, int], str] = {}
         self._widths: dict[str, float] = {}
-        self._styles: dict[tuple[str, str, SyncMark], CardStyle] = {}
+        self._styles: dict[tuple[str, str, SyncMark, bool], CardStyle] = {}
         self.layouts = 0
 
     def reset(self, name_font: QFont, detail_font: QFont, palette: Palette, dpr: float) -> None:
@@ -142,14 +142,14 @@ class CardLayouter:
             width = self._widths[text] = self._metrics[1].horizontalAdvance(text)
         return width
 
-    def style(self, color: str, status: str, mark: SyncMark) -> CardStyle:
-        key = (color, status, mark)
+    def style(self, color: str, status: str, mark: SyncMark, weekly: bool = False) -> CardStyle:
+        key = (color, status, mark, weekly)
         found = self._styles.get(key)
         if found is None:
-            found = self._styles[key] = self._make_style(color, status, mark)
+            found = self._styles[key] = self._make_style(color, status, mark, weekly)
         return found
 
-    def _make_style(self, color: str, status: str, mark: SyncMark) -> CardStyle:
+    def _make_style(self, color: str, status: str, mark: SyncMark, weekly: bool) -> CardStyle:
         pal = self._palette
         assert pal is not None
         colour = QColor(color) if QColor.isValidColorName(color) else pal.color("accent")
@@ -184,6 +184,8 @@ class CardLayouter:
             icons.append(("check", pal.success))
         elif no_show:
             icons.append(("cross", pal.error))
+        if weekly:  # one of a weekly series
+            icons.append(("repeat", pal.text_secondary))
         text = pal.color("text_secondary") if settled else pal.color("text")
         return CardStyle(
             fill, stripe, text, pal.color("text_secondary"), pattern, outline, tuple(icons)
@@ -202,7 +204,8 @@ class CardLayouter:
         """
         self.layouts += 1
         card = seg.card
-        style = self.style(card.color, TO_MARK if to_mark else card.status, card.mark)
+        status = TO_MARK if to_mark else card.status
+        style = self.style(card.color, status, card.mark, bool(card.series_id))
         name_fm, detail_fm = self._metrics
         name_h, detail_h = name_fm.height(), detail_fm.height()
         icon_room = len(style.icons) * (ICON_SIZE + 2)

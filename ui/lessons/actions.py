@@ -24,13 +24,16 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
 
+from instainstru_desktop.services.errors import ServiceError
 from instainstru_desktop.services.views import (
     BookingChecks,
     Changed,
     InstructorProfile,
     LessonTypeOption,
     MutationOutcome,
+    SeriesPreview,
     StudentOption,
+    WeeklyRequest,
 )
 from ui.lessons.booking_dialog import BookForStudentDialog, BookingChoice
 from ui.lessons.cancel_dialog import CancelLessonDialog
@@ -106,11 +109,27 @@ class LessonActions(QObject):
 
         def ask(detail: Any) -> None:
             zone = self._zone()
+            if detail.lesson.series_id:
+                scoped = CancelLessonDialog.ask_scope(self.parent_widget, detail.lesson, zone)
+                if scoped is not None:
+                    reason, following = scoped
+                    if following:
+                        self.cancel_following(booking_id, reason)
+                    else:
+                        self.cancel(booking_id, reason)
+                return
             answer = CancelLessonDialog.ask(self.parent_widget, detail.lesson, zone)
             if answer is not None:
                 self.cancel(booking_id, answer)
 
         self.session.ops.run_db(lambda: lessons.detail(booking_id), ask, what="opening the lesson")
+
+    def cancel_following(self, booking_id: str, reason: str) -> None:
+        """Cancel a weekly lesson and every later lesson of its series."""
+        series = self.session.services.series
+        self._run(
+            lambda: series.cancel_from_lesson(booking_id, reason), "cancelling the weekly lessons"
+        )
 
     def note(self, booking_id: str, text: str) -> None:
         lessons = self.session.services.lessons
@@ -128,12 +147,13 @@ class LessonActions(QObject):
             return
         services = self.session.services
 
-        def fetch() -> tuple[Any, Any, InstructorProfile, BookingChecks]:
+        def fetch() -> tuple[Any, Any, InstructorProfile, BookingChecks, Any]:
             return (
                 services.lessons.students(),
                 services.lessons.lesson_types(iid),
                 services.profile.profile(iid),
                 services.schedule.booking_checks(iid, start),
+                services.series.terms(iid),
             )
 
         self.session.ops.run_db(
@@ -148,6 +168,7 @@ class LessonActions(QObject):
         types: Any,
         profile: InstructorProfile,
         checks: BookingChecks,
+        terms: Any,
     ) -> None:
         choice = BookForStudentDialog.ask(
             self.parent_widget,
@@ -157,17 +178,27 @@ class LessonActions(QObject):
             lesson_types=types,
             policy_text=policy_text(profile),
             checks=checks,
+            instructor_id=iid,
+            terms=terms,
+            previewer=self._preview,
         )
         if choice is None:
             return
-        lessons = self.session.services.lessons
+        lessons, series = self.session.services.lessons, self.session.services.series
         words = booking_words(choice, students, types, profile.time_zone)
 
         def booked(changed: Changed) -> None:
             self.changed.emit(changed)
             if changed.mutation_ids:
-                self.session.sync_now(lambda _r: self._tell_outcome(changed, words))
+                weekly = choice.weekly is not None
+                self.session.sync_now(lambda _r: self._tell_outcome(changed, words, weekly))
 
+        if choice.weekly is not None:
+            request = choice.weekly
+            self.session.ops.run_db(
+                lambda: series.book_weekly(request)[1], booked, what="booking the weekly lessons"
+            )
+            return
         self.session.ops.run_db(
             lambda: lessons.book_for_student(iid, choice.student_id, choice.lesson_type_id,
                                              choice.start),
@@ -175,19 +206,40 @@ class LessonActions(QObject):
             what="booking the lesson",
         )
 
-    def _tell_outcome(self, booked: Changed, words: str) -> None:
+    def _preview(
+        self, request: WeeklyRequest, show: Callable[[SeriesPreview | str], None]
+    ) -> None:
+        """The weekly form's preview, worked out on the database executor."""
+        series = self.session.services.series
+        self.session.ops.run_db(
+            lambda: series.preview(request),
+            show,
+            lambda error: show(str(error) if isinstance(error, ServiceError) else ""),
+            what="checking the weekly lessons",
+        )
+
+    def _tell_outcome(self, booked: Changed, words: str, weekly: bool = False) -> None:
         status, mutation_id = self.session.services.status, booked.mutation_ids[-1]
         self.session.ops.run_db(
             lambda: status.outcome(mutation_id),
-            lambda outcome: self._show_outcome(outcome, booked, words),
+            lambda outcome: self._show_outcome(outcome, booked, words, weekly),
             what="reading the answer",
         )
 
-    def _show_outcome(self, outcome: MutationOutcome, booked: Changed, words: str) -> None:
-        booking_id = next(iter(booked.booking_ids), None)
+    def _show_outcome(
+        self, outcome: MutationOutcome, booked: Changed, words: str, weekly: bool
+    ) -> None:
+        # Undo takes back one lesson; weekly lessons are cancelled as "this and following"
+        booking_id = None if weekly else next(iter(booked.booking_ids), None)
         if outcome.state == "rejected":
             why = outcome.message or "The server refused the booking."
             self._tell(f"Not booked: {words}. {why}", tone="warning", stays=True)
+        elif weekly and outcome.state == "applied":
+            self._tell(
+                f"Weekly lessons booked: {words}. Any the server could not book are listed "
+                "under Needs attention, with why.",
+                tone="success",
+            )
         elif outcome.state == "applied":
             self._tell(
                 f"Lesson booked: {words}. The student sees it in their bookings.",
@@ -236,8 +288,10 @@ def booking_words(
     types: Sequence[LessonTypeOption],
     zone: str,
 ) -> str:
-    """ "Ana Xu · Piano lesson, Fri 11 Dec at 13:00" (the instructor's zone)."""
+    """ "Ana Xu · Piano lesson, Fri 11 Dec at 13:00" (the instructor's zone; "weekly from Fri
+    11 Dec at 13:00" for weekly lessons)."""
     student = next((s.name for s in students if s.id == choice.student_id), "the student")
     kind = next((t.name for t in types if t.id == choice.lesson_type_id), "a lesson")
     start = choice.start.astimezone(ZoneInfo(zone))
-    return f"{student} · {kind}, {start:%a %-d %b at %H:%M}"
+    weekly = "weekly from " if choice.weekly is not None else ""
+    return f"{student} · {kind}, {weekly}{start:%a %-d %b at %H:%M}"

@@ -10,14 +10,15 @@ inside the minimum notice...) is said before Book, which stays off.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -30,11 +31,18 @@ from PySide6.QtWidgets import (
 from instainstru_desktop.services.views import (
     BookingChecks,
     LessonTypeOption,
+    SeriesPreview,
     StudentOption,
+    TermOption,
     Verdict,
+    WeeklyRequest,
 )
 from ui.lessons import format as fmt
 from ui.lessons.student_picker import StudentPicker
+from ui.lessons.weekly_panel import WeeklyPanel
+
+#: Asks for the preview of a weekly series and hands it (or the reason there is none) back.
+Previewer = Callable[[WeeklyRequest, Callable[[SeriesPreview | str], None]], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +52,7 @@ class BookingChoice:
     student_id: str
     lesson_type_id: str
     start: datetime  # aware, UTC
+    weekly: WeeklyRequest | None = None  # booked as weekly lessons from ``start`` on
 
 
 def _swatch(colour: str) -> QIcon:
@@ -80,6 +89,9 @@ class BookForStudentDialog(QDialog):
         policy_text: str,
         checks: BookingChecks | None = None,
         student_id: str | None = None,
+        instructor_id: str = "",
+        terms: Sequence[TermOption] = (),
+        previewer: Previewer | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Book for a student")
@@ -97,6 +109,21 @@ class BookForStudentDialog(QDialog):
         layout.addWidget(title)
         layout.addLayout(self._choices())
         layout.addLayout(self._summary())
+        self._instructor_id = instructor_id
+        self._previewer = previewer
+        self._asked: WeeklyRequest | None = None
+        self.weekly_box = QCheckBox("Book &weekly: the same time every week")
+        self.weekly_box.setObjectName("bookWeekly")
+        local = self._start.astimezone(ZoneInfo(instructor_zone))
+        self.weekly = WeeklyPanel(local.date(), terms)
+        self.weekly.setVisible(False)
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(150)
+        self._preview_timer.timeout.connect(self._ask_preview)
+        if previewer is not None:
+            layout.addWidget(self.weekly_box)
+            layout.addWidget(self.weekly)
         layout.addWidget(_caption("Cancellation policy"))
         self.policy = QLabel(policy_text or "No cancellation policy is set.")
         self.policy.setProperty("role", "notice")
@@ -112,6 +139,8 @@ class BookForStudentDialog(QDialog):
             self.students.choose(student_id)
         self.students.chosen.connect(self._refresh)
         self.lesson_type.currentIndexChanged.connect(self._refresh)
+        self.weekly_box.toggled.connect(self._weekly_toggled)
+        self.weekly.ruleChanged.connect(self._refresh)
         self._refresh()
         self.students.search.setFocus()
 
@@ -205,6 +234,10 @@ class BookForStudentDialog(QDialog):
             problem = "There are no students in your local data yet."
         elif kind is None:
             problem = "You have no active lesson types."
+        elif self.weekly_box.isChecked():
+            problem = self.weekly.problem()
+            if not problem and student is None:
+                problem = "Choose a student: search by name or e-mail."
         elif not verdict.allowed:
             problem = verdict.message
         elif student is None:
@@ -212,12 +245,66 @@ class BookForStudentDialog(QDialog):
         self.problem.setText(problem)
         self.problem.setVisible(bool(problem))
         self.confirm.setEnabled(not problem)
+        if self.weekly_box.isChecked():
+            if problem:
+                self.weekly.show_problem("")
+            else:
+                self._preview_timer.start()
+
+    # -- weekly ------------------------------------------------------------------------------
+
+    def _weekly_toggled(self, on: bool) -> None:
+        self.weekly.setVisible(on)
+        self.confirm.setText("&Book weekly lessons" if on else "&Book lesson")
+        self.adjustSize()
+        self._refresh()
+
+    def weekly_request(self) -> WeeklyRequest | None:
+        """The series the form describes (None: not weekly, or not complete)."""
+        student, kind = self._selected_student(), self._selected_type()
+        if not self.weekly_box.isChecked() or student is None or kind is None:
+            return None
+        if self.weekly.problem():
+            return None
+        count, until, term_id = self.weekly.end()
+        local = self._start.astimezone(ZoneInfo(self._zone))
+        return WeeklyRequest(
+            instructor_id=self._instructor_id,
+            student_id=student.id,
+            lesson_type_id=kind.id,
+            weekdays=self.weekly.weekdays(),
+            time=f"{local:%H:%M}",
+            start_date=local.date(),
+            every_weeks=self.weekly.every.value(),
+            count=count,
+            until=until,
+            term_id=term_id,
+        )
+
+    def _ask_preview(self) -> None:
+        request = self.weekly_request()
+        if request is None or self._previewer is None:
+            return
+        self._asked = request
+        self.weekly.summary.setText("Checking each date…")
+
+        def shown(answer: SeriesPreview | str) -> None:
+            if request != self._asked:
+                return  # the form changed meanwhile; a newer preview is on its way
+            if isinstance(answer, str):
+                self.weekly.show_problem(answer)
+            else:
+                self.weekly.show_preview(answer, ZoneInfo(self._zone))
+
+        self._previewer(request, shown)
 
     def choice(self) -> BookingChoice | None:
         student, kind = self._selected_student(), self._selected_type()
-        if student is None or kind is None or not self._verdict().allowed:
+        if student is None or kind is None:
             return None
-        return BookingChoice(student.id, kind.id, self._start)
+        if not self.weekly_box.isChecked() and not self._verdict().allowed:
+            return None
+        return BookingChoice(student.id, kind.id, self._start, self.weekly_request())
 
     def accept(self) -> None:
         if self.confirm.isEnabled():
@@ -235,6 +322,9 @@ class BookForStudentDialog(QDialog):
         policy_text: str,
         checks: BookingChecks | None = None,
         student_id: str | None = None,
+        instructor_id: str = "",
+        terms: Sequence[TermOption] = (),
+        previewer: Previewer | None = None,
     ) -> BookingChoice | None:
         """Show the dialog; the confirmed choice, or None."""
         dialog = cls(
@@ -246,6 +336,9 @@ class BookForStudentDialog(QDialog):
             policy_text=policy_text,
             checks=checks,
             student_id=student_id,
+            instructor_id=instructor_id,
+            terms=terms,
+            previewer=previewer,
         )
         try:
             if dialog.exec() == QDialog.DialogCode.Accepted:

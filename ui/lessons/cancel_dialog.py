@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
@@ -49,6 +51,16 @@ class CancelLessonDialog(QDialog):
             )
             summary.setProperty("role", "subtitle")
             layout.addWidget(summary)
+        self.only_this = QRadioButton("&Only this lesson")
+        self.only_this.setObjectName("onlyThis")
+        self.and_following = QRadioButton("This and all &following weekly lessons")
+        self.and_following.setObjectName("andFollowing")
+        self.only_this.setChecked(True)
+        scope = QButtonGroup(self)
+        for choice in (self.only_this, self.and_following):
+            scope.addButton(choice)
+            if lesson is not None and lesson.series_id:  # one of a weekly series
+                layout.addWidget(choice)
         prompt = QLabel("&Reason (the student sees it):")
         layout.addWidget(prompt)
         self.reason = QPlainTextEdit()
@@ -86,7 +98,14 @@ class CancelLessonDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.reason.textChanged.connect(self._validate)
+        self.and_following.toggled.connect(
+            lambda on: self.confirm.setText("Cancel lessons" if on else "Cancel lesson")
+        )
         self._validate()
+
+    def following(self) -> bool:
+        """Whether the lessons of the series after this one go too."""
+        return self.and_following.isChecked()
 
     def reason_text(self) -> str:
         """The reason as typed, trimmed."""
@@ -116,6 +135,19 @@ class CancelLessonDialog(QDialog):
         try:
             if dialog.exec() == QDialog.DialogCode.Accepted:
                 return dialog.reason_text()
+            return None
+        finally:
+            dialog.deleteLater()
+
+    @classmethod
+    def ask_scope(
+        cls, parent: QWidget | None, lesson: LessonCard, time_zone: str = "UTC"
+    ) -> tuple[str, bool] | None:
+        """For a lesson of a weekly series: the reason and whether the following ones go too."""
+        dialog = cls(parent, lesson, time_zone)
+        try:
+            if dialog.exec() == QDialog.DialogCode.Accepted:
+                return dialog.reason_text(), dialog.following()
             return None
         finally:
             dialog.deleteLater()

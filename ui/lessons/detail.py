@@ -85,6 +85,7 @@ class LessonDetailPane(QWidget):
     correctRequested = Signal(str, str)  # noqa: N815 - booking id, the outcome it should have
     moveRequested = Signal(str)  # noqa: N815
     cancelRequested = Signal(str, str)  # noqa: N815 - booking id, reason
+    cancelFollowingRequested = Signal(str, str)  # noqa: N815 - booking id, reason
     noteSaveRequested = Signal(str, str)  # noqa: N815 - booking id, note text
 
     def __init__(
@@ -407,9 +408,17 @@ class LessonDetailPane(QWidget):
         booking = self.booking_id()
         if booking is None or self._detail is None:
             return
-        reason = CancelLessonDialog.ask(self, self._detail.lesson, self._zone)
-        if reason:
-            self.cancelRequested.emit(booking, reason)
+        lesson = self._detail.lesson
+        if lesson.series_id:  # this lesson, or this and the following ones of its series
+            answer = CancelLessonDialog.ask_scope(self, lesson, self._zone)
+            if answer is not None and answer[0]:
+                reason, following = answer
+                wanted = self.cancelFollowingRequested if following else self.cancelRequested
+                wanted.emit(booking, reason)
+            return
+        given = CancelLessonDialog.ask(self, lesson, self._zone)
+        if given:
+            self.cancelRequested.emit(booking, given)
 
     def _save_note(self) -> None:
         booking = self.booking_id()

@@ -55,6 +55,7 @@ class LessonsPage(QObject):
         view.detail.completeRequested.connect(actions.complete)
         view.detail.noShowRequested.connect(actions.no_show)
         view.detail.cancelRequested.connect(actions.cancel)
+        view.detail.cancelFollowingRequested.connect(actions.cancel_following)
         view.detail.noteSaveRequested.connect(actions.note)
         view.completeRequested.connect(actions.complete)
         view.noShowRequested.connect(actions.no_show)

@@ -2,17 +2,20 @@
 
 The dialog writes nothing (see :mod:`ui.settings.settings_dialog`); this is the caller that
 does: the theme through the window, the home zone and the booking rules through the profile use
-cases (queued like every edit), and the account actions, which both end in an offer to restart
-because the session must stop: connecting to another server, and signing out.
+cases (queued like every edit), and the account actions: connecting to another server ends in
+an offer to restart (the session must stop), signing out in the window built anew for whoever
+signs in next.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
 
-from instainstru_desktop.services.views import InstructorProfile
+from instainstru_desktop.services.views import Changed, InstructorProfile, TermDetail
 
 if TYPE_CHECKING:
     from ui.shell.main_window import MainWindow
@@ -46,6 +49,7 @@ class SettingsFlow:
             server_label=server_label(window.settings.server_url),
             account_label=f"{identity.name} ({identity.email})",
             recent_zones=window.preferences.recent_zones,
+            open_terms=lambda parent: self.open_terms(parent, profile.instructor_id),
         )
         if result is None:
             return
@@ -67,6 +71,53 @@ class SettingsFlow:
         elif result.account_action == "sign_out":
             self._sign_out()
 
+    def open_terms(self, parent: QWidget, instructor_id: str) -> None:
+        """Read the terms, then show the editor; each save or removal is queued at once."""
+        from ui.settings.terms_dialog import TermsDialog
+
+        session, page = self._window.session, self._window.week_page
+        series = session.services.series
+
+        def show(terms: list[TermDetail]) -> None:
+            dialog = TermsDialog(parent, terms=terms, today=date.today())
+
+            def saved(term: TermDetail) -> None:
+                def save() -> Changed:
+                    _term_id, changed = series.set_term(
+                        instructor_id,
+                        term.name,
+                        term.first,
+                        term.last,
+                        term.breaks,
+                        term_id=term.term_id or None,
+                    )
+                    return changed
+
+                page.run_edit(save, "saving the term")  # a new break frees lessons in the week
+                reread()
+
+            def removed(term_id: str) -> None:
+                page.run_edit(
+                    lambda: series.delete_term(instructor_id, term_id), "removing the term"
+                )
+                reread()
+
+            def reread() -> None:
+                session.ops.run_db(
+                    lambda: series.term_details(instructor_id),
+                    dialog.set_terms,
+                    what="reading the terms",
+                )
+
+            dialog.saveRequested.connect(saved)
+            dialog.deleteRequested.connect(removed)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.open()
+
+        session.ops.run_db(
+            lambda: series.term_details(instructor_id), show, what="reading the terms"
+        )
+
     def change_server(self) -> None:
         from ui.account.connection_dialog import BUILT_IN, ConnectionDialog
 
@@ -80,20 +131,7 @@ class SettingsFlow:
         self._offer_restart("InstaInstru will connect to the new server when it starts again.")
 
     def _sign_out(self) -> None:
-        from instainstru_desktop.bootstrap import sign_out
-
-        session = self._window.session
-        if not session.is_ready:
-            return
-        settings, identity = self._window.settings, session.core.identity
-        session.ops.run_db(
-            lambda: sign_out(settings, identity),
-            lambda _none: self._offer_restart(
-                "You are signed out on this computer. Your unsent changes are kept and are sent "
-                "when you sign in again."
-            ),
-            what="signing out",
-        )
+        self._window.account.sign_out()  # the window is then built again, for who signs in
 
     def _offer_restart(self, message: str) -> None:
         window = self._window

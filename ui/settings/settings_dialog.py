@@ -108,6 +108,7 @@ class SettingsDialog(QDialog):
         account_label: str,
         recent_zones: Sequence[str] = (),
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        open_terms: Callable[[QWidget], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
@@ -130,6 +131,12 @@ class SettingsDialog(QDialog):
         self._style()
         self._fill(server_label, account_label or f"{profile.name} ({profile.email})")
         self._connect()
+        self.terms_button = QPushButton("&Terms…")
+        self.terms_button.setObjectName("openTerms")
+        self.terms_button.setToolTip("The terms weekly lessons can run to, with their breaks")
+        if open_terms is not None:  # the terms are the instructor's: only with an account
+            self._child(QWidget, "rulesPage").layout().addWidget(self.terms_button)
+            self.terms_button.clicked.connect(lambda: open_terms(self))
         self.sections.setCurrentRow(Section.ACCOUNT)
         self._validate()
 
@@ -357,6 +364,7 @@ class SettingsDialog(QDialog):
         account_label: str,
         recent_zones: Sequence[str] = (),
         section: Section = Section.ACCOUNT,
+        open_terms: Callable[[QWidget], None] | None = None,
     ) -> SettingsResult | None:
         """Show the dialog; the result, or ``None`` when the person cancels."""
         dialog = cls(
@@ -366,6 +374,7 @@ class SettingsDialog(QDialog):
             server_label=server_label,
             account_label=account_label,
             recent_zones=recent_zones,
+            open_terms=open_terms,
         )
         dialog.show_section(section)
         try:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from instainstru_desktop.config import Settings
 from instainstru_desktop.services.views import Changed, LessonCard
+from ui.account.switching import AccountFlow
 from ui.appearance import icons
 from ui.appearance.theme import (
     Palette,
@@ -41,6 +42,7 @@ from ui.lessons.lessons_view import LessonsView
 from ui.ops import Ops
 from ui.settings.flow import SettingsFlow
 from ui.settings.preferences import Preferences
+from ui.shell.export_flow import ExportFlow
 from ui.shell.notices import NewLessonNotices
 from ui.shell.refresh import Refresher
 from ui.shell.session import Session
@@ -80,6 +82,7 @@ class MainWindow(QMainWindow):
         self.palette_ = self._apply_theme(preferences.theme)
         self.ops = Ops(presenter=self.show_error, parent=self)
         self.session = Session(settings, self.ops, self)
+        self._build_account()
         self.undo_stack = QUndoStack(self)
         self.week_page = WeekPage(
             self.session, self.undo_stack, self.palette_, settings.data_dir / "last-week.json"
@@ -173,6 +176,15 @@ class MainWindow(QMainWindow):
             box = (place.x(), place.y(), place.width(), place.height())
             self.preferences = self.preferences.with_window(box, maximized=maximized)
 
+    def _build_account(self) -> None:
+        """Signing in as another account or out, and exporting my lessons (File menu)."""
+        self.account = AccountFlow(self, self.session, self.settings)
+        self.exports = ExportFlow(self.session, self)
+
+    def export_my_lessons(self) -> None:
+        if self.session.is_ready and self.session.instructor_id is not None:
+            self.exports.my_lessons(self.session.instructor_id)
+
     def _connect(self) -> None:
         self.session.ready.connect(self._on_ready)
         self.session.synced.connect(self._on_synced)
@@ -191,6 +203,7 @@ class MainWindow(QMainWindow):
         page.dropRefused.connect(lambda text: self.notice_bar.show_notice(text, tone="warning"))
         page.bookRequested.connect(actions.book)
         page.editCautioned.connect(self._caution_edit)
+        self.exports.told.connect(lambda text: self.notice_bar.show_notice(text, tone="success"))
         actions.changed.connect(self._on_lesson_changed)
         page.changed.connect(self.refresher.apply)
         self.attention_page.changed.connect(self.refresher.apply)
@@ -226,8 +239,10 @@ class MainWindow(QMainWindow):
     # -- session events ---------------------------------------------------------------------
 
     def _on_ready(self) -> None:
-        self.menu_actions.enable_session(True)
         identity = self.session.core.identity
+        if not self.account.check_role(identity.role, built_for_admin=False):
+            return  # an admin signed in: the host builds the admin's window instead
+        self.menu_actions.enable_session(True)
         self.setWindowTitle(f"InstaInstru — {identity.name}")
         self.zone_switcher.set_home_zone(identity.time_zone)
         for view in (self.lessons_view, self.attention_view):
@@ -289,9 +304,7 @@ class MainWindow(QMainWindow):
         self.show_error(title, message)
 
     def _on_sign_in_needed(self, reason: str) -> None:
-        from ui.account.sign_in import SignInDialog
-
-        credentials = SignInDialog.ask(self, self.settings.server_url or "", reason)
+        credentials = self.account.ask_credentials(reason)
         if credentials is None:
             self.status_label.setText("Not signed in: your saved week is shown read-only.")
             return

@@ -82,7 +82,7 @@ class Session(QObject):
 
         def work() -> Started:
             if self.settings.embedded:
-                started = startup.start_embedded(self.settings, on_report=report)
+                started = startup.start_embedded(self.settings, email, password, on_report=report)
             else:
                 started = startup.start_remote(self.settings, email, password, on_report=report)
             startup.first_download(started)
@@ -117,6 +117,29 @@ class Session(QObject):
         log.error("start-up failed", exc_info=exc)
         title, message = describe_error(exc, "starting up")
         self.failed.emit(title, message)
+
+    def remember_account(
+        self,
+        email: str,
+        password: str,
+        on_done: Callable[[Any], None],
+        on_failed: Callable[[BaseException], None],
+    ) -> None:
+        """Check another account's password with the server this session talks to and keep
+        it as the next start's sign-in (``on_done`` gets its identity); this session goes on."""
+        from instainstru_desktop.bootstrap import remember_sign_in
+
+        started = self._started
+        if started is None:
+            raise RuntimeError("the session is not started yet")
+        headers = started.server.access_headers if started.server is not None else None
+        settings, base_url = self.settings, started.base_url
+        self.ops.run_net(
+            lambda: remember_sign_in(settings, base_url, email, password, headers=headers),
+            on_done,
+            on_failed,
+            what="signing in",
+        )
 
     def sync_now(self, on_done: Callable[[Any], None] | None = None) -> None:
         """One sync on the network executor; its report also goes out through ``synced``."""

@@ -42,28 +42,68 @@ class Started:
 ReportCallback = Callable[[Any], None]
 
 
-def start_embedded(settings: Settings, on_report: ReportCallback | None = None) -> Started:
-    """Start the bundled server (demo data seeded on first run); sign in as the demo instructor."""
-    from instainstru_desktop.bootstrap import connect
-    from ui.embedded import demo_instructor, start_embedded_server
+def start_embedded(
+    settings: Settings,
+    email: str | None = None,
+    password: str | None = None,
+    on_report: ReportCallback | None = None,
+) -> Started:
+    """Start the bundled server (demo data seeded on first run) and sign in.
+
+    Who: ``email`` with ``password`` when given, else whoever signed in last (the demo admin,
+    say), else -- the first run -- the demo instructor. After a sign-out nobody is signed in
+    on their own: ``SignInRequiredError`` asks who is signing in.
+    """
+    from ui.embedded import start_embedded_server
 
     first_run = not settings.embedded_database_path.exists()
     base_url, server = start_embedded_server(settings.embedded_database_path, seed_demo=first_run)
     try:
-        email, password = demo_instructor()
-        core = connect(
-            settings,
-            base_url,
-            email=email,
-            password=password,
-            on_report=on_report,
-            headers=server.access_headers,  # the server refuses everything without its secret
-        )
+        core = _embedded_core(settings, base_url, server, email, password, on_report)
     except BaseException:
         server.stop()
         raise
     log.info("embedded server at %s (first run: %s)", base_url, first_run)
     return Started(core, server, base_url)
+
+
+def _embedded_core(
+    settings: Settings,
+    base_url: str,
+    server: RunningServer,
+    email: str | None,
+    password: str | None,
+    on_report: ReportCallback | None,
+) -> Core:
+    from instainstru_desktop.bootstrap import connect
+    from instainstru_desktop.config import EMBEDDED
+    from instainstru_desktop.sync.remembered import RememberedSignIns
+    from instainstru_desktop.sync.sign_in import SignInRequiredError
+    from ui.embedded import demo_instructor
+
+    def sign_in(who: str | None, secret: str | None) -> Core:
+        return connect(
+            settings,
+            base_url,
+            email=who,
+            password=secret,
+            on_report=on_report,
+            headers=server.access_headers,  # the server refuses everything without its secret
+        )
+
+    if email and password:
+        return sign_in(email, password)
+    remembered = RememberedSignIns(settings.session_path)
+    demo_email, demo_password = demo_instructor()
+    known = remembered.get(EMBEDDED)
+    try:
+        return sign_in(None, None)
+    except SignInRequiredError as error:
+        if remembered.signed_out(EMBEDDED):
+            raise SignInRequiredError("You signed out. Who is signing in?") from error
+        if known is not None and known.email.lower() != demo_email.lower():
+            raise  # another account's sign-in expired: never open the demo account instead
+    return sign_in(demo_email, demo_password)
 
 
 def start_remote(

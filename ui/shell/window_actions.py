@@ -50,11 +50,19 @@ class WindowActions:
         if self.settings.shortcut().isEmpty():
             self.settings.setShortcut(QKeySequence("Ctrl+,"))
         self.server = self._action("Connect to a &server…", window.settings_flow.change_server)
+        self.export_ics = self._action("&Export my lessons as .ics…", window.export_my_lessons)
+        self.sign_in = self._action(
+            "Sign in as &another account…", window.account.sign_in_as_another, None, "user"
+        )
+        self.sign_out = self._action("Sign &out", window.account.sign_out)
         self.quit = self._action("&Quit", window.close, QKeySequence.StandardKey.Quit)
         self.about = self._action("&About InstaInstru", window.show_about)
         self.keys = self._action("&Keyboard shortcuts", window.show_keys, "F1")
         #: What needs a signed-in session: off until it is up.
-        self.of_session = [self.copy_last, self.usual, self.time_off, self.sync, self.settings]
+        self.of_session = [
+            self.copy_last, self.usual, self.time_off, self.sync, self.settings, self.export_ics,
+            self.sign_out,
+        ]
         self.enable_session(False)
 
     def _action(
@@ -110,7 +118,10 @@ class WindowActions:
 
     def fill_menus(self, menu: QMenuBar) -> None:
         file_menu = menu.addMenu("&File")
-        for action in (self.sync, self.settings, self.server):
+        for action in (self.sync, self.settings, self.export_ics):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        for action in (self.sign_in, self.sign_out, self.server):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit)

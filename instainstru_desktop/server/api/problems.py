@@ -52,6 +52,8 @@ PROBLEMS: dict[str, tuple[int, str]] = {
     "unknown_time_zone": (422, "Unknown time zone"),
     "invalid_time_range": (422, "Invalid time range"),
     "invalid_policy": (422, "Invalid booking policy"),
+    "invalid_series": (422, "Not a possible weekly series"),
+    "invalid_term": (422, "Not a possible term"),
     "outside_availability": (409, "Outside the instructor's hours"),
     "instructor_busy": (409, "The instructor is busy then"),
     "student_busy": (409, "The student is busy then"),
@@ -78,6 +80,8 @@ _DOMAIN_FIELDS = {
     "unknown_time_zone": "time_zone",
     "invalid_time_range": "range",
     "invalid_policy": "policy",
+    "invalid_series": "series",
+    "invalid_term": "term",
 }
 _HTTP_CODES = {
     404: "not_found",

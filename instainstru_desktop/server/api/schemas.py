@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
+from instainstru_desktop.domain.series import SERIES_MAX_EVERY_WEEKS, SERIES_MAX_SLOTS
+from instainstru_desktop.domain.terms import TERM_MAX_BREAKS, TERM_NAME_MAX_CHARS
 from instainstru_desktop.protocol.fields import (
     BIO_MAX_CHARS,
     COLOUR_PATTERN,
@@ -33,6 +35,7 @@ from instainstru_desktop.server.core.wire import (
     Text,
     TimeZone,
     VisibleText,
+    WireDate,
     WireModel,
 )
 
@@ -88,7 +91,11 @@ class TokenOut(BaseModel):
 
 
 class Policy(PolicyIn):
-    pass
+    students_book_weekly: Flag | None = Field(
+        default=None,
+        description="Students may book weekly series themselves (always given in answers; "
+        "left out of a change, it stays as it is)",
+    )
 
 
 class LessonTypeOut(BaseModel):
@@ -145,6 +152,7 @@ class InstructorPatch(WireModel):
     bio: Text | None = Field(default=None, max_length=BIO_MAX_CHARS)
     name: Text | None = Field(default=None, min_length=1, max_length=PERSON_NAME_MAX_CHARS)
     slug: SlugText | None = Field(default=None, min_length=2, max_length=60)
+    students_book_weekly: Flag | None = None
 
 
 class StudentOut(BaseModel):
@@ -241,6 +249,14 @@ class BookingOut(BaseModel):
     created_at: datetime
     updated_at: datetime
     version: int
+    series_id: str | None = Field(description="The weekly series it belongs to, if any")
+    series_slot: str | None = Field(
+        description="The series' slot it fills: `<revision>/<date>` (the date it is on by the "
+        "series' rule)"
+    )
+    series_moved: bool = Field(
+        description="Moved on its own: it keeps its time when the rule changes"
+    )
 
 
 class BookingPage(BaseModel):
@@ -306,7 +322,14 @@ class ConflictOut(BaseModel):
     id: str
     instructor_id: str
     booking_id: str | None
-    kind: Literal["outside_availability", "rejected_mutation", "hours_clash", "note_clash"]
+    kind: Literal[
+        "outside_availability",
+        "rejected_mutation",
+        "hours_clash",
+        "note_clash",
+        "series_refused",
+        "series_freed",
+    ]
     message: str
     created_at: datetime
     resolved: bool
@@ -317,8 +340,172 @@ class ConflictOut(BaseModel):
 
 
 class TombstoneOut(BaseModel):
-    entity: Literal["override", "booking", "lesson_type", "conflict"]
+    entity: Literal["override", "booking", "lesson_type", "conflict", "term"]
     id: str
+
+
+# -- weekly series and terms ---------------------------------------------------------------------
+
+Weekdays = Annotated[
+    list[Annotated[int, Field(ge=0, le=6), WHOLE]],
+    Field(min_length=1, max_length=7, description="0 = Monday ... 6 = Sunday"),
+]
+EveryWeeks = Annotated[int, Field(ge=1, le=SERIES_MAX_EVERY_WEEKS), WHOLE]
+
+
+class TermBreakIn(WireModel):
+    first: WireDate
+    last: WireDate
+    name: Text = Field(default="", max_length=TERM_NAME_MAX_CHARS)
+
+
+class TermIn(WireModel):
+    name: Text = Field(min_length=1, max_length=TERM_NAME_MAX_CHARS)
+    first: WireDate
+    last: WireDate
+    breaks: list[TermBreakIn] = Field(default=[], max_length=TERM_MAX_BREAKS)
+
+
+class TermBreakOut(BaseModel):
+    first: date
+    last: date
+    name: str
+
+
+class TermOut(BaseModel):
+    id: str
+    instructor_id: str
+    name: str
+    first: date
+    last: date
+    breaks: list[TermBreakOut]
+    version: int
+
+
+class TermSetOut(TermOut):
+    freed: list[str]
+
+
+class TermPage(BaseModel):
+    items: list[TermOut]
+
+
+class SeriesIn(WireModel):
+    """A weekly series; it ends after ``count`` lessons, on ``until`` or with ``term_id``."""
+
+    instructor_id: Text = Field(max_length=36)
+    lesson_type_id: Text = Field(max_length=36)
+    weekdays: Weekdays
+    time: Clock
+    start_date: WireDate
+    student_id: Text | None = Field(default=None, max_length=36)
+    every_weeks: EveryWeeks = 1
+    count: Annotated[int, Field(ge=1, le=SERIES_MAX_SLOTS), WHOLE] | None = None
+    until: WireDate | None = None
+    term_id: Text | None = Field(default=None, max_length=36)
+    series_id: Annotated[str, Field(pattern=r"^[0-9a-fA-F-]{36}$")] | None = None
+
+
+class SeriesCancelIn(WireModel):
+    from_date: WireDate
+    reason: Text = Field(default="", max_length=REASON_MAX_CHARS)
+
+
+class SeriesChangeIn(WireModel):
+    from_date: WireDate
+    weekdays: Weekdays
+    time: Clock
+    every_weeks: EveryWeeks = 1
+
+
+class RuleOut(BaseModel):
+    revision: int
+    from_: date = Field(alias="from")
+    weekdays: list[int]
+    time: str
+    every_weeks: int
+
+
+class SkippedOut(BaseModel):
+    slot: str
+    date: date
+    code: str
+    reason: str
+
+
+class SeriesOut(BaseModel):
+    id: str
+    instructor_id: str
+    student_id: str
+    lesson_type_id: str
+    time_zone: str
+    rules: list[RuleOut]
+    start_date: date
+    count: int | None
+    until: date | None
+    term_id: str | None
+    cancelled_from: date | None
+    booked_through: date | None
+    status: Literal["active", "ended"]
+    skipped: list[SkippedOut]
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class SlotOutcomeOut(BaseModel):
+    """One slot of a series and what happened to it (or would, for a preview)."""
+
+    slot: str
+    date: date
+    start: datetime | None
+    outcome: Literal["book", "refused", "later", "break", "move", "stay", "cancel"]
+    code: str | None
+    reason: str | None
+    booking_id: str | None
+
+
+class SeriesCreatedOut(BaseModel):
+    series: SeriesOut
+    booked: list[BookingOut]
+    refused: list[SlotOutcomeOut]
+    later: list[SlotOutcomeOut]
+    breaks: list[SlotOutcomeOut]
+
+
+class SeriesPreviewOut(BaseModel):
+    slots: list[SlotOutcomeOut]
+
+
+class SeriesCancelledOut(BaseModel):
+    series: SeriesOut
+    cancelled: list[BookingOut]
+
+
+class SeriesChangedOut(BaseModel):
+    series: SeriesOut
+    moved: list[BookingOut]
+    cancelled: list[BookingOut]
+    booked: list[BookingOut]
+    kept: list[SlotOutcomeOut]
+    refused: list[SlotOutcomeOut]
+    later: list[SlotOutcomeOut]
+
+
+class WaitingOut(BaseModel):
+    slot: str
+    date: date
+    start: datetime
+
+
+class SeriesDetailOut(SeriesOut):
+    lessons: list[BookingOut]
+    waiting: list[WaitingOut]
+
+
+class SeriesPage(BaseModel):
+    items: list[SeriesOut]
+    next_cursor: str | None
 
 
 class PulledTemplate(BaseModel):
@@ -340,6 +527,8 @@ class PullOut(BaseModel):
     conflicts: list[ConflictOut]
     audit: list[AuditEntryOut]
     tombstones: list[TombstoneOut]
+    series: list[SeriesOut]
+    terms: list[TermOut]
 
 
 class PushIn(WireModel):

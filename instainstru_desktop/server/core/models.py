@@ -106,6 +106,10 @@ class Instructor(Stamped, Base):
     slot_step_minutes: Mapped[int] = mapped_column(Integer, default=15)
     daily_limit: Mapped[int | None] = mapped_column(Integer)
     weekly_limit: Mapped[int | None] = mapped_column(Integer)
+    #: Students may book weekly series with this instructor (the instructor always may).
+    students_book_weekly: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=text("false")
+    )
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     @property
@@ -182,6 +186,59 @@ class Booking(Stamped, Base):
     review_note: Mapped[str] = mapped_column(Text, default="")
     price_cents: Mapped[int] = mapped_column(Integer)
     currency: Mapped[str] = mapped_column(String(3))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    #: The weekly series this lesson belongs to, and the slot (``"<revision>/<date>"``) it
+    #: fills; see ``domain.series``. No foreign key: a series row is never deleted, and the
+    #: lock a key check takes would tie every booking to its series row.
+    series_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    series_slot: Mapped[str | None] = mapped_column(String(24))
+    #: Rescheduled on its own: it keeps its time when the series' rule changes.
+    series_moved: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+
+
+class Term(Stamped, Base):
+    """A named date range an instructor teaches in; ``breaks``: ``[first, last, name]`` lists."""
+
+    __tablename__ = "terms"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    instructor_id: Mapped[str] = mapped_column(ForeignKey("instructors.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    first_day: Mapped[date]
+    last_day: Mapped[date]
+    breaks: Mapped[list[Any]]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Series(Stamped, Base):
+    """A weekly series; its lessons are bookings naming it (see ``domain.series``).
+
+    ``rules``: ``[revision, starts, weekdays, minute, every_weeks]`` lists, every rule it has had.
+    ``booked_through``: the last date whose slot was dealt with (booked, refused or skipped);
+    ``next_start_utc``: when the next slot starts, so the slots the booking window reaches are
+    found by an index scan. ``skipped``: the slots refused, with why.
+    """
+
+    __tablename__ = "series"
+    __table_args__ = (Index("ix_series_due", "status", "next_start_utc"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    instructor_id: Mapped[str] = mapped_column(ForeignKey("instructors.id"), index=True)
+    student_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    lesson_type_id: Mapped[str] = mapped_column(ForeignKey("lesson_types.id"))
+    time_zone: Mapped[str] = mapped_column(String(64))
+    rules: Mapped[list[Any]]
+    start_day: Mapped[date]
+    end_count: Mapped[int | None] = mapped_column(Integer)
+    end_day: Mapped[date | None]
+    term_id: Mapped[str | None] = mapped_column(ForeignKey("terms.id"))
+    cancelled_from: Mapped[date | None]
+    booked_through: Mapped[date | None]
+    next_start_utc: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(16))
+    skipped: Mapped[list[Any]]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(Integer, default=1)

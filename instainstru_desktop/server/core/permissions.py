@@ -43,6 +43,7 @@ class Permission(StrEnum):
     BOOKINGS_OUTCOME = "bookings.outcome"  # complete / no-show
     BOOKINGS_NOTE = "bookings.note"
     BOOKINGS_HISTORY = "bookings.history"
+    SERIES_EDIT = "series.edit"  # another weekday or time for weekly lessons
     ADMIN_REVIEW = "admin.review"  # all bookings with filters, review flag, stats
     SYNC = "sync"
     EVENTS = "events"
@@ -69,6 +70,7 @@ _INSTRUCTOR = {
     Permission.BOOKINGS_OUTCOME: Scope.OWN,
     Permission.BOOKINGS_NOTE: Scope.OWN,
     Permission.BOOKINGS_HISTORY: Scope.OWN,
+    Permission.SERIES_EDIT: Scope.OWN,
     Permission.SYNC: Scope.OWN,
     Permission.EVENTS: Scope.OWN,
 }

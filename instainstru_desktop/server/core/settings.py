@@ -60,3 +60,6 @@ class Settings(BaseSettings):
     cookie_secure: bool | None = None
     #: Open public live streams (``/instructors/{id}/live``) at most, per server process.
     public_streams_max: int = Field(default=1000, ge=0)
+    #: Seconds between the passes that book the weekly-series lessons the booking window has
+    #: reached (0: no pass; bookings and series changes still book them as they come).
+    series_pass_seconds: float = Field(default=300.0, ge=0)

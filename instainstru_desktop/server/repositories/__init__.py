@@ -13,6 +13,7 @@ from instainstru_desktop.server.repositories.catalog import (
     LessonTypeRepository,
 )
 from instainstru_desktop.server.repositories.records import AuditRepository, ConflictRepository
+from instainstru_desktop.server.repositories.series import SeriesRepository
 from instainstru_desktop.server.repositories.sync import SyncRepository
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "ConflictRepository",
     "InstructorRepository",
     "LessonTypeRepository",
+    "SeriesRepository",
     "SyncRepository",
     "TokenRepository",
     "UserRepository",

@@ -26,7 +26,9 @@ from instainstru_desktop.server.core.models import (
     Instructor,
     LessonType,
     MutationResult,
+    Series,
     SyncClient,
+    Term,
     Tombstone,
     User,
     WeeklyTemplate,
@@ -45,6 +47,8 @@ _SCOPED: tuple[tuple[Any, Any], ...] = (
     (Conflict, Conflict.instructor_id),
     (AuditEntry, AuditEntry.instructor_id),
     (Tombstone, Tombstone.instructor_id),
+    (Series, Series.instructor_id),
+    (Term, Term.instructor_id),
 )
 
 #: One statement (UPDATE ... RETURNING: SQLite 3.35+, PostgreSQL) instead of update-then-read.
@@ -215,6 +219,18 @@ class SyncRepository:
         # ORDER BY: a client applies a page as a whole, and sorting 100k rows costs ~20%.
         result = self._s.connection().execute(stmt)
         return list(result.keys()), result.all()
+
+    def changed_series(self, after: int, upto: int, who: str | None) -> Sequence[Series]:
+        stmt = select(Series).where(
+            *self._window(Series.seq, after, upto), *self._scope(Series.instructor_id, who)
+        )
+        return self._s.scalars(stmt).all()
+
+    def changed_terms(self, after: int, upto: int, who: str | None) -> Sequence[Term]:
+        stmt = select(Term).where(
+            *self._window(Term.seq, after, upto), *self._scope(Term.instructor_id, who)
+        )
+        return self._s.scalars(stmt).all()
 
     def changed_conflicts(self, after: int, upto: int, who: str | None) -> Sequence[Conflict]:
         stmt = select(Conflict).where(

@@ -45,6 +45,7 @@ from instainstru_desktop.server.repositories import (
     ConflictRepository,
     InstructorRepository,
     LessonTypeRepository,
+    SeriesRepository,
     SyncRepository,
     TokenRepository,
     UserRepository,
@@ -80,6 +81,7 @@ class Tx:
         self.bookings = BookingRepository(session)
         self.audit = AuditRepository(session)
         self.conflicts = ConflictRepository(session)
+        self.series = SeriesRepository(session)
         self.sync = SyncRepository(session)
         self.bulk = BulkRepository(session)
         self._seq: int | None = None

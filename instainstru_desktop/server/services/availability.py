@@ -31,7 +31,7 @@ from instainstru_desktop.server.core.models import (
 from instainstru_desktop.server.core.models import WeeklyTemplate as TemplateRow
 from instainstru_desktop.server.core.permissions import Owner, Permission, authorize, require
 from instainstru_desktop.server.repositories.uow import Tx, UnitOfWork
-from instainstru_desktop.server.services import clashes, views
+from instainstru_desktop.server.services import clashes, terms, views
 from instainstru_desktop.server.services.answer_cache import AnswerCache
 from instainstru_desktop.server.services.common import instructor_or_404, new_id, record
 from instainstru_desktop.server.services.context import Caller
@@ -240,6 +240,9 @@ def _write_date(
         instructor_id=instructor.id,
         details={"date": day.isoformat(), "ranges": views.day_ranges(stored), **(details or {})},
     )
+    if not stored:  # time off: the weekly lessons on that date are skipped (and it says so)
+        user = tx.users.get(instructor.user_id)
+        terms.free_day(tx, caller, instructor, day, user.time_zone if user else "UTC")
     reconcile(tx, caller, instructor, day)
     return {
         "instructor_id": instructor.id,

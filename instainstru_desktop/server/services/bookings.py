@@ -10,6 +10,7 @@ second request for the same slot sees the first one's lesson or waits for it. A 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -42,7 +43,7 @@ from instainstru_desktop.server.core.permissions import (
 )
 from instainstru_desktop.server.repositories import BookingFilter
 from instainstru_desktop.server.repositories.uow import Tx, UnitOfWork
-from instainstru_desktop.server.services import clashes, views
+from instainstru_desktop.server.services import clashes, series_booking, views
 from instainstru_desktop.server.services.common import (
     decode_cursor,
     encode_cursor,
@@ -91,6 +92,11 @@ def present(tx: Tx, principal: Principal, booking_id: str) -> Json:
     if row is None:
         raise NotFound("No such booking.")
     return presented(principal, row)
+
+
+def present_all(tx: Tx, principal: Principal, booking_ids: Sequence[str]) -> list[Json]:
+    """Several bookings as :func:`present` shows each, read in one statement."""
+    return [presented(principal, row) for row in tx.bookings.views(booking_ids)]
 
 
 def presented(principal: Principal, row: Any) -> Json:
@@ -148,11 +154,16 @@ def create_in(
             "A booking with this id already exists.",
             errors=[{"field": "booking_id", "message": "already used"}],
         )
-    # Lock order: the instructor, then the student (as everywhere); every rule input is read
-    # after both locks are held, as plain rows, in as few statements as the rules allow.
+    # Lock order: the instructor, then the students in id order (as everywhere); every rule
+    # input is read after the locks are held, as plain rows, in as few statements as the rules
+    # allow. Weekly series whose next lesson the booking window has reached book it first, so
+    # no single booking takes the time of a series lesson that was due.
     if not tx.instructors.claim(instructor_id):
         raise NotFound("No such instructor.")
-    student = tx.users.lock_row(student_id)
+    due = series_booking.due_series(tx, instructor_id, caller.now)
+    locked = series_booking.lock_students(tx, [student_id, *(s.student_id for s in due)])
+    series_booking.roll(tx, caller.now, due)
+    student = locked[student_id]
     if student is None or student.role != Role.STUDENT:
         raise NotFound("No such student.")
     found = tx.instructors.for_booking(instructor_id, lesson_type_id)
@@ -341,6 +352,11 @@ def reschedule_in(tx: Tx, caller: Caller, booking_id: str, start: datetime) -> J
     check_booking(query, start)
     previous = booking.start_utc
     booking.start_utc, booking.end_utc = start, start + duration
+    details = {"from": previous.isoformat(), "to": start.isoformat()}
+    if booking.series_id is not None:
+        # It stays in its series, marked as moved: it keeps this time when the rule changes.
+        booking.series_moved = True
+        details["series_id"] = booking.series_id
     _touch(booking, caller)
     tx.bookings.flush_checked()
     record(
@@ -349,7 +365,7 @@ def reschedule_in(tx: Tx, caller: Caller, booking_id: str, start: datetime) -> J
         "booking.reschedule",
         instructor_id=booking.instructor_id,
         booking_id=booking.id,
-        details={"from": previous.isoformat(), "to": start.isoformat()},
+        details=details,
     )
     return present(tx, caller.signed_in, booking.id)
 

@@ -26,13 +26,18 @@ from instainstru_desktop.protocol import (
     CHANGE_TYPES,
     AddDateHours,
     AddLessonType,
+    AllowWeeklyBooking,
     AnyChange,
     BookLesson,
+    BookWeekly,
     CancelLesson,
+    CancelWeekly,
     Change,
+    ChangeWeekly,
     ClearDateHours,
     CompleteLesson,
     CorrectOutcome,
+    DeleteTerm,
     EditLessonType,
     EditProfileText,
     MarkNoShow,
@@ -42,6 +47,7 @@ from instainstru_desktop.protocol import (
     ResolveConflict,
     ReviewBooking,
     SetDateHours,
+    SetTerm,
     SetUsualWeek,
     UpdatePolicy,
     UpdateProfile,
@@ -50,7 +56,14 @@ from instainstru_desktop.protocol import (
 )
 from instainstru_desktop.protocol.fields import WireForm, is_text, is_visible
 from instainstru_desktop.server.repositories.uow import Tx
-from instainstru_desktop.server.services import availability, bookings, conflicts, instructors
+from instainstru_desktop.server.services import (
+    availability,
+    bookings,
+    conflicts,
+    instructors,
+    series,
+    terms,
+)
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.views import Json
 
@@ -130,6 +143,20 @@ def apply(tx: Tx, caller: Caller, change: AnyChange) -> Json:
             return instructors.set_policy_in(tx, caller, _id(who), asdict(policy))
         case UpdateProfile(instructor_id=who, time_zone=time_zone):
             return instructors.update_profile_in(tx, caller, _id(who), {"time_zone": time_zone})
+        case AllowWeeklyBooking(instructor_id=who, allowed=allowed):
+            changes = {"students_book_weekly": allowed}
+            return instructors.update_profile_in(tx, caller, _id(who), changes)
+        case BookWeekly():
+            return series.create_in(tx, caller, _weekly(change))
+        case CancelWeekly(series_id=which, from_date=day, reason=reason):
+            return series.cancel_in(tx, caller, _id(which), day, reason)
+        case ChangeWeekly(series_id=which, from_date=day, weekdays=days, time=time):
+            return series.change_in(tx, caller, _id(which), day, days, time, change.every_weeks)
+        case SetTerm(term_id=term, instructor_id=who, name=name, first=first, last=last):
+            gaps = [(b.first, b.last, b.name) for b in change.breaks]
+            return terms.set_term_in(tx, caller, _id(term), _id(who), name, first, last, gaps)
+        case DeleteTerm(term_id=term, instructor_id=who):
+            return terms.delete_term_in(tx, caller, _id(term), _id(who))
         case EditProfileText(instructor_id=who, name=name, bio=bio):
             return instructors.update_profile_in(tx, caller, _id(who), {"name": name, "bio": bio})
         case AddLessonType():
@@ -144,6 +171,22 @@ def apply(tx: Tx, caller: Caller, change: AnyChange) -> Json:
             )
         case _:
             assert_never(change)
+
+
+def _weekly(change: BookWeekly) -> series.WeeklyRequest:
+    return series.WeeklyRequest(
+        instructor_id=_id(change.instructor_id),
+        lesson_type_id=_id(change.lesson_type_id),
+        weekdays=change.weekdays,
+        time=change.time,
+        start_date=change.start_date,
+        student_id=_id(change.student_id) if change.student_id else None,
+        every_weeks=change.every_weeks,
+        count=change.count,
+        until=change.until,
+        term_id=_id(change.term_id) if change.term_id else None,
+        series_id=_id(change.series_id),
+    )
 
 
 def _lesson_type_values(change: AddLessonType | EditLessonType) -> dict[str, Any]:

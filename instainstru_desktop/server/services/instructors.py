@@ -92,6 +92,8 @@ def update_profile_in(tx: Tx, caller: Caller, instructor_id: str, changes: dict[
             setattr(user, field, changes[field])
     if changes.get("bio") is not None:
         instructor.bio = changes["bio"]
+    if changes.get("students_book_weekly") is not None:
+        instructor.students_book_weekly = bool(changes["students_book_weekly"])
     instructor.version += 1
     record(
         tx,
@@ -123,10 +125,15 @@ def _free_slug(tx: Tx, instructor_id: str, slug: str) -> str:
 
 def set_policy_in(tx: Tx, caller: Caller, instructor_id: str, values: dict[str, Any]) -> Json:
     instructor = _editable(tx, caller, instructor_id)
+    values = dict(values)
+    weekly = values.pop("students_book_weekly", None)
     policy = replace(policy_of(instructor), **values)
     policy.validate()
     for field, value in values.items():
         setattr(instructor, field, value)
+    if weekly is not None:
+        instructor.students_book_weekly = bool(weekly)
+        values["students_book_weekly"] = bool(weekly)
     instructor.version += 1
     record(tx, caller, "policy.update", instructor_id=instructor.id, details=dict(values))
     return views.policy(instructor)

@@ -16,6 +16,7 @@ from instainstru_desktop.server.core.permissions import Permission, Role, requir
 from instainstru_desktop.server.repositories.uow import Tx, UnitOfWork
 from instainstru_desktop.server.services import views
 from instainstru_desktop.server.services.context import Caller
+from instainstru_desktop.server.services.series_rows import series_view, term_view
 from instainstru_desktop.server.services.views import Json
 
 
@@ -87,6 +88,8 @@ def _empty() -> Json:
         "conflicts",
         "audit",
         "tombstones",
+        "series",
+        "terms",
     )
     return {key: [] for key in keys}
 
@@ -131,6 +134,8 @@ def _changes(tx: Tx, after: int, bound: int, scope: str | None, see_review: bool
             {"entity": r.entity, "id": r.entity_id}
             for r in sync.changed_tombstones(after, bound, scope)
         ],
+        "series": [series_view(r) for r in sync.changed_series(after, bound, scope)],
+        "terms": [term_view(r) for r in sync.changed_terms(after, bound, scope)],
     }
 
 

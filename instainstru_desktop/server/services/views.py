@@ -81,7 +81,11 @@ POLICY_FIELDS = tuple(f.name for f in fields(Policy))
 
 
 def policy(i: Instructor) -> Json:
-    return {name: getattr(i, name) for name in POLICY_FIELDS}
+    """The booking rules, and whether students may book weekly series themselves."""
+    return {
+        **{name: getattr(i, name) for name in POLICY_FIELDS},
+        "students_book_weekly": bool(i.students_book_weekly),
+    }
 
 
 def lesson_type(t: LessonType) -> Json:

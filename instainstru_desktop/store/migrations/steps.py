@@ -12,12 +12,18 @@ History:
    "dismissed" flag, and its ``subject`` moves to ``outbox_subjects`` (resolving a conflict by
    cancelling touches both the conflict and the booking); the sync state remembers who is signed
    in and whether the last contact worked.
-4. Repairs told to the person: a ``notices`` table (changes that could not be recovered after a
+3. Repairs told to the person: a ``notices`` table (changes that could not be recovered after a
    server restore or a damaged cache), and the sync state remembers from which mutation id a
    cache rebuilt from a damaged one has ids the server may already have used.
-6. Clashes settled by the server and a clock that is off: conflicts keep their ``details`` (what
+4. Clashes settled by the server and a clock that is off: conflicts keep their ``details`` (what
    was kept, what was set aside, the change to send again), and the sync state remembers the
    last measured difference between this computer's clock and the server's.
+5. Weekly series: ``series`` and ``terms`` are mirrored, and a booking names the series it
+   belongs to, the slot it fills and whether it was moved on its own.
+6. The admin's bookings table sorts and filters in SQLite: one index per sortable column, each
+   ending on the start time (ties in time order, as a person expects), the student filter's
+   index, and instructors by name (the instructor sort walks them in name order and each one's
+   lessons through ``ix_bookings_instructor_start``, so no sort of all bookings is needed).
 """
 
 from __future__ import annotations
@@ -153,11 +159,46 @@ _V4 = _run(
     "ALTER TABLE sync_state ADD COLUMN clock_skew_seconds FLOAT",
 )
 
+_V5 = _run(
+    "ALTER TABLE bookings ADD COLUMN series_id TEXT",
+    "ALTER TABLE bookings ADD COLUMN series_slot TEXT",
+    "ALTER TABLE bookings ADD COLUMN series_moved BOOLEAN NOT NULL DEFAULT 0",
+    "CREATE INDEX ix_bookings_series_id ON bookings (series_id)",
+    """CREATE TABLE terms (
+        id TEXT NOT NULL, instructor_id TEXT NOT NULL, name TEXT NOT NULL, first TEXT NOT NULL,
+        last TEXT NOT NULL, breaks TEXT NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (id))""",
+    "CREATE INDEX ix_terms_instructor_id ON terms (instructor_id)",
+    """CREATE TABLE series (
+        id TEXT NOT NULL, instructor_id TEXT NOT NULL, student_id TEXT NOT NULL,
+        lesson_type_id TEXT NOT NULL, time_zone TEXT NOT NULL, rules TEXT NOT NULL,
+        start_date TEXT NOT NULL, end_count INTEGER, until TEXT, term_id TEXT, cancelled_from TEXT,
+        booked_through TEXT, status TEXT NOT NULL, skipped TEXT NOT NULL,
+        version INTEGER NOT NULL, PRIMARY KEY (id))""",
+    "CREATE INDEX ix_series_instructor_id ON series (instructor_id)",
+)
+
+#: The expression the "length" column sorts on (whole seconds); queries repeat it exactly, or
+#: SQLite would not recognise the index.
+LENGTH_SECONDS = "(strftime('%s', end_utc) - strftime('%s', start_utc))"
+
+_V6 = _run(
+    "CREATE INDEX ix_bookings_student_start ON bookings (student_name COLLATE NOCASE, start_utc)",
+    "CREATE INDEX ix_bookings_type_start ON bookings (lesson_type_name COLLATE NOCASE, start_utc)",
+    "CREATE INDEX ix_bookings_status_start ON bookings (status, start_utc)",
+    "CREATE INDEX ix_bookings_price_start ON bookings (price_cents, start_utc)",
+    f"CREATE INDEX ix_bookings_length_start ON bookings ({LENGTH_SECONDS}, start_utc)",
+    "CREATE INDEX ix_bookings_flagged_start ON bookings (flagged, start_utc)",
+    "CREATE INDEX ix_bookings_student_id_start ON bookings (student_id, start_utc)",
+    "CREATE UNIQUE INDEX ix_instructors_name_id ON instructors (name COLLATE NOCASE, id)",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "first release: mirror, outbox, sync state", _V1),
     Migration(2, "admin review, multi-row outbox subjects, signed-in identity", _V2),
     Migration(3, "notices of unrecoverable changes, ids to confirm after a rebuild", _V3),
     Migration(4, "details of settled clashes, the measured clock skew", _V4),
+    Migration(5, "weekly series and terms", _V5),
+    Migration(6, "indexes of the admin's bookings table", _V6),
 )
 
 #: The newest schema this version of the app writes.

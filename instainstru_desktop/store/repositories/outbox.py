@@ -259,6 +259,21 @@ class OutboxRepository:
         rows = self._session.scalars(select(OutboxRow).order_by(OutboxRow.mutation_id))
         return [detached(r) for r in rows]
 
+    def unsent_of(self, entity: str, key: str) -> list[int]:
+        """Queued edits of one row that were never handed to the network, in order."""
+        rows = self._session.scalars(
+            select(OutboxRow.mutation_id)
+            .join(OutboxSubject, OutboxSubject.mutation_id == OutboxRow.mutation_id)
+            .where(
+                OutboxSubject.entity == entity,
+                OutboxSubject.key == key,
+                OutboxRow.status == "pending",
+                OutboxRow.attempts == 0,
+            )
+            .order_by(OutboxRow.mutation_id)
+        )
+        return list(rows)
+
     def in_range(self, first: int, last: int) -> list[OutboxMutation]:
         rows = self._session.scalars(
             select(OutboxRow)

@@ -1,0 +1,372 @@
+"""The admin's bookings table, straight from SQLite: filters, orders, pages and totals.
+
+How the table reads 100,000 bookings without holding them:
+
+- :meth:`ReviewRepository.order` answers the *order* of the matching bookings as their rowids
+  (8 bytes each, in one ``array``), never the rows: the count is its length, a page is any
+  slice of it, and a booking's place after a sync is found in it without asking SQLite again.
+- :meth:`ReviewRepository.rows` reads one page of rows by rowid; :meth:`first_rows` reads the
+  first page straight from the order query with a ``LIMIT``, which is instant when an index
+  gives the order.
+- Every sort has its index (cache schema 6), each ending on the start time and the rowid, so
+  ties are in time order and the order is total. Without filters SQLite walks that index and
+  touches no table row. With filters the sort key is written ``+key``: SQLite then picks the
+  index that *filters* best (or one pass over the table) and sorts what matched, instead of
+  walking the sort index and reading a table row for every booking to test the filter, which
+  costs ten times more when few bookings match.
+- The instructor sort walks the instructors by name (``CROSS JOIN`` fixes that loop order) and
+  each one's bookings by start time through ``ix_bookings_instructor_start``: ordered without
+  sorting anything. Bookings whose instructor is not in the cache come first (as a ``NULL``
+  name sorts), so the count never depends on the sort.
+
+Everything is plain SQL on the session's connection: the planner sees exactly these statements.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple, cast
+
+from sqlalchemy.orm import Session
+
+from instainstru_desktop.store.errors import classify
+from instainstru_desktop.store.migrations.steps import LENGTH_SECONDS
+
+#: The sort keys, by name (the services' ``SortKey`` spells the same names): the terms each
+#: sorts on before the start time and the rowid.
+INSTRUCTOR = "instructor"
+
+
+@dataclass(frozen=True)
+class ReviewFilter:
+    """Filters in stored form (instants as canonical text); empty values match everything."""
+
+    instructor_id: str | None = None
+    student_id: str | None = None
+    statuses: tuple[str, ...] = ()
+    lesson_type: str | None = None  # a lesson type's name: the same name at every instructor
+    start_from: str | None = None  # inclusive
+    start_before: str | None = None  # exclusive
+    flagged: bool | None = None
+    text: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.instructor_id
+            or self.student_id
+            or self.statuses
+            or self.lesson_type
+            or self.start_from
+            or self.start_before
+            or self.flagged is not None
+            or self.text
+        )
+
+
+class ReviewRecord(NamedTuple):
+    """One row of the table, as stored."""
+
+    rowid: int
+    id: str
+    instructor_id: str
+    student_id: str
+    student_name: str
+    student_time_zone: str
+    lesson_type_name: str
+    start_utc: str
+    end_utc: str
+    status: str
+    price_cents: int
+    currency: str
+    flagged: bool
+    review_note: str | None
+    cancel_reason: str | None
+    cancelled_by: str | None
+    note: str | None
+    created_at: str
+    updated_at: str
+    version: int
+    color: str | None
+
+
+_COLUMNS = (
+    "b.rowid, b.id, b.instructor_id, b.student_id, b.student_name, b.student_time_zone,"
+    " b.lesson_type_name, b.start_utc, b.end_utc, b.status, b.price_cents, b.currency,"
+    " b.flagged, b.review_note, b.cancel_reason, b.cancelled_by, b.note, b.created_at,"
+    " b.updated_at, b.version, t.color"
+)
+_LENGTH = LENGTH_SECONDS.replace("end_utc", "b.end_utc").replace("start_utc", "b.start_utc")
+_KEYS: dict[str, tuple[str, ...]] = {
+    "start": (),
+    INSTRUCTOR: ("i.name COLLATE NOCASE", "i.id"),
+    "student": ("b.student_name COLLATE NOCASE",),
+    "lesson": ("b.lesson_type_name COLLATE NOCASE",),
+    "length": (_LENGTH,),
+    "status": ("b.status",),
+    "price": ("b.price_cents",),
+    "review": ("b.flagged",),
+}
+SORT_KEYS = tuple(_KEYS)
+_TEXT_COLUMNS = (
+    "b.student_name",
+    "b.lesson_type_name",
+    "b.note",
+    "b.cancel_reason",
+    "b.review_note",
+)
+
+
+def like_pattern(text: str) -> str:
+    """``%text%`` with LIKE's wildcards in ``text`` taken literally (escape character ``\\``)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def where_clause(f: ReviewFilter) -> tuple[str, list[Any]]:
+    """``WHERE ...`` (or ``""``) over bookings ``b``, and its parameters."""
+    terms: list[str] = []
+    params: list[Any] = []
+    for column, value in (
+        ("b.instructor_id", f.instructor_id),
+        ("b.student_id", f.student_id),
+        ("b.lesson_type_name", f.lesson_type),
+    ):
+        if value:
+            terms.append(f"{column} = ?")
+            params.append(value)
+    if f.statuses:
+        terms.append(f"b.status IN ({', '.join('?' * len(f.statuses))})")
+        params.extend(f.statuses)
+    if f.start_from:
+        terms.append("b.start_utc >= ?")
+        params.append(f.start_from)
+    if f.start_before:
+        terms.append("b.start_utc < ?")
+        params.append(f.start_before)
+    if f.flagged is not None:
+        terms.append("b.flagged = ?")
+        params.append(1 if f.flagged else 0)
+    if f.text:
+        pattern = like_pattern(f.text)
+        matches = [f"{column} LIKE ? ESCAPE '\\'" for column in _TEXT_COLUMNS]
+        matches.append(
+            "b.instructor_id IN (SELECT id FROM instructors WHERE name LIKE ? ESCAPE '\\')"
+        )
+        terms.append(f"({' OR '.join(matches)})")
+        params.extend([pattern] * len(matches))
+    return (" WHERE " + " AND ".join(terms) if terms else ""), params
+
+
+def _order_by(sort: str, descending: bool, *, hinted: bool) -> str:
+    if sort not in _KEYS:
+        raise ValueError(f"no sort key {sort!r}; one of {', '.join(SORT_KEYS)}")
+    terms = [*_KEYS[sort], "b.start_utc", "b.rowid"]
+    if hinted:
+        terms[0] = f"+{terms[0]}"  # see the module docstring: filter by index, then sort
+    direction = " DESC" if descending else ""
+    return " ORDER BY " + ", ".join(f"{term}{direction}" for term in terms)
+
+
+def _from(sort: str, f: ReviewFilter) -> str:
+    if sort == INSTRUCTOR and f.empty:
+        return (
+            " FROM instructors AS i INDEXED BY ix_instructors_name_id"
+            " CROSS JOIN bookings AS b ON b.instructor_id = i.id"
+        )
+    if sort == INSTRUCTOR:
+        return " FROM bookings AS b LEFT JOIN instructors AS i ON i.id = b.instructor_id"
+    return " FROM bookings AS b"
+
+
+def _with_type(select_from: str) -> str:
+    return select_from + " LEFT JOIN lesson_types AS t ON t.id = b.lesson_type_id"
+
+
+#: The instructors the bookings name, one index seek each (a "skip scan" written out).
+_PRESENT = (
+    "WITH RECURSIVE named(id) AS (SELECT min(instructor_id) FROM bookings"
+    " UNION ALL SELECT (SELECT min(instructor_id) FROM bookings WHERE instructor_id > named.id)"
+    " FROM named WHERE named.id IS NOT NULL) SELECT id FROM named WHERE id IS NOT NULL"
+)
+
+
+def _record(row: Sequence[Any]) -> ReviewRecord:
+    record = ReviewRecord._make(row)
+    return record._replace(flagged=bool(record.flagged))
+
+
+class ReviewRepository:
+    """Reads of the admin's bookings table (see the module docstring)."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self._session.connection().exec_driver_sql(sql, tuple(params))
+
+    def _rowids(self, sql: str, params: Sequence[Any] = ()) -> array[int]:
+        """The first column of every row, read through the driver's own cursor: for 100,000
+        rows SQLAlchemy's result rows would cost more than the query itself."""
+        cursor = self._session.connection().connection.cursor()
+        try:
+            cursor.execute(sql, tuple(params))
+            rows = cast(Iterable[tuple[int]], cursor)  # a sqlite3 cursor iterates its rows
+            return array("q", (r for (r,) in rows))
+        except sqlite3.Error as error:
+            raise classify(error) from error
+        finally:
+            cursor.close()
+
+    def order(self, f: ReviewFilter, sort: str, descending: bool = False) -> array[int]:
+        """The rowids of the matching bookings, in table order."""
+        where, params = where_clause(f)
+        order_by = _order_by(sort, descending, hinted=bool(where))
+        sql = f"SELECT b.rowid{_from(sort, f)}{where}{order_by}"
+        found = self._rowids(sql, params)
+        if sort == INSTRUCTOR and f.empty:
+            orphans = self._orphans(descending)
+            return found + orphans if descending else orphans + found
+        return found
+
+    def first_rows(
+        self, f: ReviewFilter, sort: str, descending: bool = False, limit: int = 200
+    ) -> list[ReviewRecord]:
+        """The first ``limit`` rows in table order (what the order's first page holds)."""
+        if sort == INSTRUCTOR and f.empty:
+            return self.rows(self.order_head(f, sort, descending, limit))
+        where, params = where_clause(f)
+        sql = (
+            f"SELECT {_COLUMNS}{_with_type(_from(sort, f))}{where}"
+            f"{_order_by(sort, descending, hinted=bool(where))} LIMIT ?"
+        )
+        return [_record(r) for r in self._execute(sql, [*params, limit])]
+
+    def order_head(self, f: ReviewFilter, sort: str, descending: bool, limit: int) -> list[int]:
+        """The first ``limit`` rowids of the instructor sort, orphans included."""
+        orphans = self._orphans(descending, limit)
+        sql = f"SELECT b.rowid{_from(sort, f)}{_order_by(sort, descending, hinted=False)} LIMIT ?"
+        named = self._rowids(sql, [limit])
+        head = named + orphans if descending else orphans + named
+        return list(head[:limit])
+
+    def _orphans(self, descending: bool, limit: int = -1) -> array[int]:
+        """Bookings whose instructor is not in the cache, in start order (usually none: the
+        instructors the bookings name are read from the index, and only missing ones are
+        looked for)."""
+        present = [str(i) for (i,) in self._execute(_PRESENT)]
+        known = {str(i) for (i,) in self._execute("SELECT id FROM instructors")}
+        missing = [i for i in present if i not in known]
+        if not missing:
+            return array("q")
+        direction = " DESC" if descending else ""
+        sql = (
+            f"SELECT b.rowid FROM bookings AS b WHERE b.instructor_id IN"
+            f" ({', '.join('?' * len(missing))})"
+            f" ORDER BY b.start_utc{direction}, b.rowid{direction} LIMIT ?"
+        )
+        return self._rowids(sql, [*missing, limit])
+
+    def rows(self, rowids: Sequence[int]) -> list[ReviewRecord]:
+        """The rows of ``rowids``, in that order (rows deleted meanwhile are left out)."""
+        found: dict[int, ReviewRecord] = {}
+        for start in range(0, len(rowids), 500):
+            chunk = list(rowids[start : start + 500])
+            sql = (
+                f"SELECT {_COLUMNS}{_with_type(' FROM bookings AS b')}"
+                f" WHERE b.rowid IN ({', '.join('?' * len(chunk))})"
+            )
+            for row in self._execute(sql, chunk):
+                record = _record(row)
+                found[record.rowid] = record
+        return [found[r] for r in rowids if r in found]
+
+    def ids_of(self, rowids: Sequence[int]) -> list[str]:
+        """The booking ids of ``rowids``, in that order (rows deleted meanwhile left out)."""
+        found: dict[int, str] = {}
+        for start in range(0, len(rowids), 500):
+            chunk = list(rowids[start : start + 500])
+            sql = f"SELECT rowid, id FROM bookings WHERE rowid IN ({', '.join('?' * len(chunk))})"
+            found.update(dict(self._execute(sql, chunk).fetchall()))
+        return [found[r] for r in rowids if r in found]
+
+    def rowids_of(self, booking_ids: Sequence[str]) -> dict[str, int]:
+        """The rowid of each booking id still in the cache."""
+        found: dict[str, int] = {}
+        for start in range(0, len(booking_ids), 500):
+            chunk = list(booking_ids[start : start + 500])
+            sql = f"SELECT id, rowid FROM bookings WHERE id IN ({', '.join('?' * len(chunk))})"
+            found.update(dict(self._execute(sql, chunk).fetchall()))
+        return found
+
+    def lesson_type_names(self) -> list[str]:
+        """Every lesson type name once (the filter offers a name across instructors)."""
+        rows = self._execute("SELECT DISTINCT name FROM lesson_types ORDER BY name COLLATE NOCASE")
+        return [str(name) for (name,) in rows]
+
+    def total(self) -> int:
+        """Every booking in the cache, filters or not."""
+        return int(self._execute("SELECT count(*) FROM bookings").scalar_one())
+
+    def instructor_ids(self, f: ReviewFilter) -> list[str]:
+        """The instructors the matching bookings belong to (in the cache or not)."""
+        if f.empty:
+            return [str(i) for (i,) in self._execute(_PRESENT)]
+        where, params = where_clause(f)
+        sql = f"SELECT DISTINCT b.instructor_id FROM bookings AS b{where}"
+        return [str(i) for (i,) in self._execute(sql, params)]
+
+    def span(self, f: ReviewFilter) -> tuple[str | None, str | None]:
+        """The first and last start of the matching bookings."""
+        where, params = where_clause(f)
+        row = self._execute(
+            f"SELECT min(b.start_utc), max(b.start_utc) FROM bookings AS b{where}", params
+        ).one()
+        return row[0], row[1]
+
+    def weekly(self, f: ReviewFilter, weeks_json: str) -> list[tuple[str, str, int, int]]:
+        """``(week, status, lessons, seconds)`` of the matching bookings per week.
+
+        ``weeks_json`` lists ``[instructor_id, first instant, end instant, week]``: each
+        instructor's own weeks (their Mondays, in their zone), so a lesson counts in the week
+        its instructor's calendar shows it in. Each week is one range read of the instructor's
+        index; the sums are SQLite's.
+        """
+        where, params = where_clause(f)
+        condition = where.replace(" WHERE ", " AND ", 1) if where else ""
+        sql = (
+            "WITH w(iid, first, stop, week) AS (SELECT json_extract(value, '$[0]'),"
+            " json_extract(value, '$[1]'), json_extract(value, '$[2]'),"
+            " json_extract(value, '$[3]') FROM json_each(?))"
+            f" SELECT w.week, b.status, count(*), sum({_LENGTH})"
+            " FROM w CROSS JOIN bookings AS b ON b.instructor_id = w.iid"
+            f" AND b.start_utc >= w.first AND b.start_utc < w.stop{condition}"
+            " GROUP BY w.week, b.status"
+        )
+        rows = self._execute(sql, [weeks_json, *params])
+        return [(str(w), str(s), int(n), int(sec or 0)) for w, s, n, sec in rows]
+
+    def per_instructor(self, f: ReviewFilter) -> list[tuple[str, str, str, int, int, int]]:
+        """``(instructor, currency, status, lessons, seconds, cents)`` sums of the matches."""
+        where, params = where_clause(f)
+        sql = (
+            f"SELECT b.instructor_id, b.currency, b.status, count(*), sum({_LENGTH}),"
+            f" sum(b.price_cents) FROM bookings AS b{where}"
+            " GROUP BY b.instructor_id, b.currency, b.status"
+        )
+        return [
+            (str(i), str(c), str(s), int(n), int(sec or 0), int(cents or 0))
+            for i, c, s, n, sec, cents in self._execute(sql, params)
+        ]
+
+    def stream(
+        self, f: ReviewFilter, sort: str, descending: bool = False, batch: int = 500
+    ) -> Iterator[list[ReviewRecord]]:
+        """Every matching row in table order, ``batch`` at a time (exports)."""
+        order = self.order(f, sort, descending)
+        for start in range(0, len(order), batch):
+            yield self.rows(order[start : start + batch])
+

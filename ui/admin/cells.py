@@ -1,0 +1,107 @@
+"""The admin table's columns and the words in its cells, computed once per row.
+
+A page of rows is turned into text on the worker thread that read it (these functions touch no
+widget), so the model's ``data()`` only indexes a tuple while the table scrolls.
+"""
+
+from __future__ import annotations
+
+import enum
+from zoneinfo import ZoneInfo
+
+from instainstru_desktop.services.review_views import ReviewRow, SortKey
+from ui.lessons import format as fmt
+
+
+class Column(enum.IntEnum):
+    WHEN = 0
+    INSTRUCTOR = 1
+    STUDENT = 2
+    LESSON = 3
+    LENGTH = 4
+    STATUS = 5
+    PRICE = 6
+    REVIEW = 7
+
+
+HEADERS = {
+    Column.WHEN: "When (instructor's time)",
+    Column.INSTRUCTOR: "Instructor",
+    Column.STUDENT: "Student",
+    Column.LESSON: "Lesson",
+    Column.LENGTH: "Length",
+    Column.STATUS: "Status",
+    Column.PRICE: "Price",
+    Column.REVIEW: "Review",
+}
+SORT_KEYS = {
+    Column.WHEN: SortKey.START,
+    Column.INSTRUCTOR: SortKey.INSTRUCTOR,
+    Column.STUDENT: SortKey.STUDENT,
+    Column.LESSON: SortKey.LESSON,
+    Column.LENGTH: SortKey.LENGTH,
+    Column.STATUS: SortKey.STATUS,
+    Column.PRICE: SortKey.PRICE,
+    Column.REVIEW: SortKey.REVIEW,
+}
+RIGHT_ALIGNED = frozenset({Column.LENGTH, Column.PRICE})
+CANCELLED_BY = {
+    "student": "by the student",
+    "instructor": "by the instructor",
+    "admin": "by an admin",
+    "system": "by the system",
+}
+
+_zones: dict[str, ZoneInfo] = {}
+
+
+def _zone(name: str) -> ZoneInfo:
+    tz = _zones.get(name)
+    if tz is None:
+        try:
+            tz = ZoneInfo(name)
+        except (ValueError, KeyError):
+            tz = ZoneInfo("UTC")
+        _zones[name] = tz
+    return tz
+
+
+def when(row: ReviewRow, zone: str) -> str:
+    """``Tue 3 Mar 2026, 09:00 CET`` in ``zone``."""
+    start = row.start.astimezone(_zone(zone))
+    return f"{start:%a %-d %b %Y, %H:%M} {fmt.zone_label(start)}"
+
+
+def length(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h" if not rest else f"{hours} h {rest} min"
+
+
+def status(row: ReviewRow) -> str:
+    words = fmt.STATUS_WORDS.get(row.status, row.status.replace("_", " ").capitalize())
+    if row.status == "cancelled" and row.cancelled_by:
+        words += f" {CANCELLED_BY.get(row.cancelled_by, 'by ' + row.cancelled_by)}"
+    return words
+
+
+def review(row: ReviewRow) -> str:
+    if not row.flagged:
+        return ""
+    note = row.review_note.splitlines()[0] if row.review_note else ""
+    return f"Flagged: {note}" if note else "Flagged"
+
+
+def cells(row: ReviewRow) -> tuple[str, ...]:
+    """The text of every column of a row, in column order."""
+    return (
+        when(row, row.instructor_zone),
+        row.instructor_name or "(unknown instructor)",
+        row.student_name,
+        row.lesson_type,
+        length(row.minutes),
+        status(row),
+        fmt.money(row.price_cents, row.currency),
+        review(row),
+    )

@@ -17,6 +17,7 @@ from instainstru_desktop.services import (
     AttentionService,
     AvailabilityService,
     LessonService,
+    MessageService,
     StatusService,
 )
 from instainstru_desktop.services.profile import ProfileService
@@ -40,6 +41,7 @@ class Services:
     attention: AttentionService
     status: StatusService
     profile: ProfileService
+    messages: MessageService
 
 
 class Core:
@@ -71,6 +73,7 @@ class Core:
             attention=AttentionService(store, on_change=poke),
             status=StatusService(store),
             profile=ProfileService(store, on_change=poke),
+            messages=MessageService(store, on_change=poke),
         )
 
     def start(self) -> None:

@@ -45,6 +45,8 @@ from instainstru_desktop.protocol.fields import (
     HorizonDays,
     Id,
     Instant,
+    MessageNumber,
+    MessageText,
     NoteText,
     NoticeMinutes,
     ReasonText,
@@ -231,6 +233,33 @@ class UpdateProfile(Change):
     time_zone: ZoneName
 
 
+@dataclass(frozen=True)
+class SendMessage(Change):
+    """Write in a lesson's conversation; the client chooses the id, so sending twice posts once.
+
+    A lesson cancelled meanwhile still takes it: the conversation outlives the lesson.
+    """
+
+    wire_name: ClassVar[str] = "message.send"
+    summary: ClassVar[str] = "Your message"
+    message_id: Id
+    booking_id: Id
+    body: MessageText
+
+
+@dataclass(frozen=True)
+class MarkRead(Change):
+    """Say that ``reader_id`` (the sender themselves) has read a lesson's messages up to
+    number ``up_to``; a marker never goes back. The reader is named so that the change says
+    which marker it moves, on the client as on the server."""
+
+    wire_name: ClassVar[str] = "message.read"
+    summary: ClassVar[str] = "Marking messages as read"
+    booking_id: Id
+    reader_id: Id
+    up_to: MessageNumber
+
+
 #: Every kind of change. A ``match`` over it that misses one is a mypy error (``assert_never``).
 AnyChange = (
     SetDateHours
@@ -246,6 +275,8 @@ AnyChange = (
     | ResolveConflict
     | UpdatePolicy
     | UpdateProfile
+    | SendMessage
+    | MarkRead
 )
 
 

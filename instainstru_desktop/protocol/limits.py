@@ -17,7 +17,7 @@ from annotated_types import BaseMetadata, GroupedMetadata, MaxLen, MinLen, Predi
 
 from instainstru_desktop.protocol import wording
 from instainstru_desktop.protocol.changes import Change
-from instainstru_desktop.protocol.fields import is_text
+from instainstru_desktop.protocol.fields import has_words, is_text
 
 
 def limit_problem(change: Change) -> str | None:
@@ -79,6 +79,8 @@ def _broken(field: str, constraint: BaseMetadata, value: Any) -> str | None:
     text = isinstance(value, str)
     if isinstance(constraint, Predicate) and constraint.func is is_text and not is_text(value):
         return wording.control_characters(field)
+    if isinstance(constraint, Predicate) and constraint.func is has_words and not has_words(value):
+        return wording.blank(field)
     if isinstance(constraint, MaxLen) and len(value) > constraint.max_length:
         return wording.too_long(field, constraint.max_length, len(value), text=text)
     if isinstance(constraint, MinLen) and len(value) < constraint.min_length:

@@ -33,6 +33,10 @@ LABELS: dict[str, str] = {
     "daily_limit": "the daily limit",
     "weekly_limit": "the weekly limit",
     "time_zone": "the time zone",
+    "message_id": "the message's id",
+    "body": "the message",
+    "up_to": "the last message read",
+    "reader_id": "the reader's id",
 }
 
 
@@ -85,6 +89,10 @@ def control_characters(field: str) -> str:
         f"{label(field)} contains a control character (such as NUL), which cannot be stored; "
         "only tabs and line breaks may be used."
     )
+
+
+def blank(field: str) -> str:
+    return _sentence(f"{label(field)} is empty: write something first.")
 
 
 def unknown_zone(name: str) -> str:

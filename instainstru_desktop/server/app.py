@@ -29,6 +29,7 @@ from instainstru_desktop.server.api.routes import (
     instructors,
     lesson_types,
     me,
+    messages,
     meta,
     slots,
     students,
@@ -59,6 +60,7 @@ ROUTERS = (
     availability,
     slots,
     bookings,
+    messages,
     admin,
     sync,
     events,
@@ -97,6 +99,9 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         public_streams=StreamCounter(settings.public_streams_max),
         profiles=ProfileCache(
             entries=settings.answer_cache_entries, ttl_seconds=settings.answer_cache_seconds
+        ),
+        messages=SlidingWindowLimiter(
+            settings.messages_per_window, settings.message_window_seconds
         ),
         clock=now,
     )

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
         UnknownItemError,
     )
     from instainstru_desktop.services.lessons import LessonService
+    from instainstru_desktop.services.messages import MessageService
     from instainstru_desktop.services.status import StatusService
 
 # Imported on first use: the read models in ``services.views`` are needed by the first window,
@@ -37,6 +38,7 @@ _HOMES = {
     "ServiceError": "errors",
     "UnknownItemError": "errors",
     "LessonService": "lessons",
+    "MessageService": "messages",
     "StatusService": "status",
 }
 
@@ -56,6 +58,7 @@ __all__ = [
     "AvailabilityService",
     "InvalidInputError",
     "LessonService",
+    "MessageService",
     "ServiceError",
     "StatusService",
     "UnknownItemError",

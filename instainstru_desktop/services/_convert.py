@@ -63,6 +63,7 @@ def card(
     mark: SyncMark = SyncMark.SYNCED,
     mark_message: str = "",
     instructor_name: str = "",
+    unread: int = 0,
 ) -> LessonCard:
     """The UI's lesson card of a booking record."""
     return LessonCard(  # positional: this runs for every lesson of every week repaint
@@ -88,6 +89,7 @@ def card(
         bool(record.flagged),
         record.review_note or "",
         record.version,
+        unread,
     )
 
 

@@ -65,6 +65,7 @@ class LessonCard:
     flagged: bool = False  # admin review flag
     review_note: str = ""  # admins only
     version: int = 0  # the server's version of the booking (0 = not on the server yet)
+    unread: int = 0  # messages in the lesson's conversation not read yet
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +147,9 @@ class Changed:
     mutation_ids: tuple[int, ...] = ()  # the outbox rows written (empty: nothing to sync)
     history: bool = False  # audit entries arrived: an open lesson's history may be longer
     everything: bool = False  # re-read every view
+    #: Messages or read markers changed: an open conversation re-reads (the lessons concerned
+    #: are in ``booking_ids`` when known, for their unread counts).
+    messages: bool = False
 
     def __or__(self, other: Changed) -> Changed:
         return Changed(
@@ -156,7 +160,54 @@ class Changed:
             self.mutation_ids + other.mutation_ids,
             self.history or other.history,
             self.everything or other.everything,
+            self.messages or other.messages,
         )
+
+
+class MessageState(StrEnum):
+    """Where a message stands, as the conversation shows it."""
+
+    SENT = "sent"  # on the server
+    WAITING = "waiting"  # written here, waiting to be sent (offline, or on its way)
+    REFUSED = "refused"  # the server turned it down; kept here with the reason
+
+
+@dataclass(frozen=True, slots=True)
+class ChatMessage:
+    """One message of a lesson's conversation."""
+
+    message_id: str
+    author_name: str  # as the server names them ("" for one written here)
+    author_role: str  # student | instructor | admin
+    mine: bool
+    body: str
+    at: datetime  # aware, UTC: when it was written
+    state: MessageState = MessageState.SENT
+    refusal: str = ""  # why the server refused it (REFUSED)
+    seen: bool = False  # one of mine that the lesson's other person has read
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    """A lesson's conversation as the detail pane shows it."""
+
+    booking_id: str
+    messages: tuple[ChatMessage, ...]
+    unread: int  # messages of others not read yet
+    latest: int  # the number of the newest message on the server (0: none)
+    other_name: str  # whom the conversation is with (the student, for an instructor)
+
+
+@dataclass(frozen=True, slots=True)
+class MessageNotice:
+    """A message not read yet, for a notice: from whom, about which lesson, what it says."""
+
+    message_id: str
+    booking_id: str
+    author_name: str
+    body: str
+    at: datetime
+    lesson: LessonCard | None
 
 
 @dataclass(frozen=True, slots=True)

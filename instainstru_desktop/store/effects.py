@@ -30,10 +30,12 @@ from instainstru_desktop.protocol import (
     ClearDateHours,
     CompleteLesson,
     MarkNoShow,
+    MarkRead,
     NoteLesson,
     RescheduleLesson,
     ResolveConflict,
     ReviewBooking,
+    SendMessage,
     SetDateHours,
     SetUsualWeek,
     UpdatePolicy,
@@ -57,6 +59,7 @@ class EffectContext:
     actor_role: str  # "instructor" | "admin": who cancels, for ``cancelled_by``
     lesson_type: Callable[[str], Mapping[str, Any] | None]
     student: Callable[[str], Mapping[str, Any] | None]
+    user_id: str = ""  # who is signed in: the author of a message written here
 
 
 #: How a change alters one row: ``(entity, row or None, context) -> row or None``.
@@ -103,6 +106,10 @@ def effect_of(change: AnyChange) -> Effect:
             return Effect((("instructor", who),), _edited({"policy": policy}))
         case UpdateProfile(instructor_id=who, time_zone=time_zone):
             return Effect((("instructor", who),), _edited({"time_zone": time_zone}))
+        case SendMessage(message_id=message):
+            return Effect((("message", message),), _written(change))
+        case MarkRead(booking_id=lesson, reader_id=reader, up_to=up_to):
+            return Effect((("message_read", f"{lesson}/{reader}"),), _read(lesson, reader, up_to))
         case _:
             assert_never(change)
 
@@ -235,5 +242,37 @@ def _booked(change: BookLesson) -> Apply:
             "flagged": False,
             "review_note": None,
         }
+
+    return apply
+
+
+def _written(change: SendMessage) -> Apply:
+    """A message written here: shown at once, without a number until the server gives it one."""
+
+    def apply(_entity: str, row: Row | None, ctx: EffectContext) -> Row | None:
+        if row is not None:  # the server's copy has arrived: it wins
+            return row
+        return {
+            "id": change.message_id,
+            "booking_id": change.booking_id,
+            "number": None,
+            "author_id": ctx.user_id,
+            "author_name": "",
+            "author_role": ctx.actor_role,
+            "body": change.body,
+            "created_at": ctx.now,
+        }
+
+    return apply
+
+
+def _read(booking_id: str, reader_id: str, up_to: int) -> Apply:
+    """The reader's marker moved forward to ``up_to`` (never back)."""
+
+    def apply(_entity: str, row: Row | None, ctx: EffectContext) -> Row | None:
+        if row is not None and int(row["last_read"]) >= up_to:
+            return row
+        base = row or {"booking_id": booking_id, "user_id": reader_id, "name": "", "role": ""}
+        return {**base, "last_read": up_to, "read_at": ctx.now}
 
     return apply

@@ -30,6 +30,7 @@ from instainstru_desktop.services import (
     AttentionService,
     AvailabilityService,
     LessonService,
+    MessageService,
     StatusService,
 )
 from instainstru_desktop.store import open_store
@@ -271,6 +272,7 @@ class Device:
         self.lessons = LessonService(self.store, on_change=poke)
         self.admin = AdminService(self.store, on_change=poke)
         self.attention = AttentionService(self.store, on_change=poke)
+        self.messages = MessageService(self.store, on_change=poke)
         self.status = StatusService(self.store)
 
     @property

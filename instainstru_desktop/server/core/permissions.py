@@ -44,6 +44,8 @@ class Permission(StrEnum):
     BOOKINGS_NOTE = "bookings.note"
     BOOKINGS_HISTORY = "bookings.history"
     ADMIN_REVIEW = "admin.review"  # all bookings with filters, review flag, stats
+    MESSAGES_READ = "messages.read"  # a lesson's conversation, read markers, unread counts
+    MESSAGES_WRITE = "messages.write"
     SYNC = "sync"
     EVENTS = "events"
 
@@ -55,6 +57,9 @@ _STUDENT = {
     Permission.BOOKINGS_CREATE: Scope.OWN,
     Permission.BOOKINGS_CANCEL: Scope.OWN,
     Permission.BOOKINGS_RESCHEDULE: Scope.OWN,
+    Permission.MESSAGES_READ: Scope.OWN,
+    Permission.MESSAGES_WRITE: Scope.OWN,
+    Permission.EVENTS: Scope.OWN,
 }
 _INSTRUCTOR = {
     Permission.INSTRUCTORS_READ: Scope.ANY,
@@ -69,6 +74,8 @@ _INSTRUCTOR = {
     Permission.BOOKINGS_OUTCOME: Scope.OWN,
     Permission.BOOKINGS_NOTE: Scope.OWN,
     Permission.BOOKINGS_HISTORY: Scope.OWN,
+    Permission.MESSAGES_READ: Scope.OWN,
+    Permission.MESSAGES_WRITE: Scope.OWN,
     Permission.SYNC: Scope.OWN,
     Permission.EVENTS: Scope.OWN,
 }

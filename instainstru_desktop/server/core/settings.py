@@ -60,3 +60,8 @@ class Settings(BaseSettings):
     cookie_secure: bool | None = None
     #: Open public live streams (``/instructors/{id}/live``) at most, per server process.
     public_streams_max: int = Field(default=1000, ge=0)
+    #: Messages one person may write per ``message_window_seconds``, per server process (the
+    #: API, the pages and pushed changes together; a push over it is answered 429 and sent
+    #: again later, so nothing written offline is lost).
+    messages_per_window: int = Field(default=60, ge=1)
+    message_window_seconds: int = Field(default=60, ge=1)

@@ -31,10 +31,12 @@ from instainstru_desktop.protocol import (
     ClearDateHours,
     CompleteLesson,
     MarkNoShow,
+    MarkRead,
     NoteLesson,
     RescheduleLesson,
     ResolveConflict,
     ReviewBooking,
+    SendMessage,
     SetDateHours,
     SetUsualWeek,
     UpdatePolicy,
@@ -42,9 +44,16 @@ from instainstru_desktop.protocol import (
     change_types,
     wording,
 )
-from instainstru_desktop.protocol.fields import WireForm, is_text
+from instainstru_desktop.protocol.fields import WireForm, has_words, is_text
+from instainstru_desktop.server.core.errors import Forbidden
 from instainstru_desktop.server.repositories.uow import Tx
-from instainstru_desktop.server.services import availability, bookings, conflicts, instructors
+from instainstru_desktop.server.services import (
+    availability,
+    bookings,
+    conflicts,
+    instructors,
+    messages,
+)
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.views import Json
 
@@ -115,6 +124,12 @@ def apply(tx: Tx, caller: Caller, change: AnyChange) -> Json:
             return instructors.set_policy_in(tx, caller, _id(who), asdict(policy))
         case UpdateProfile(instructor_id=who, time_zone=time_zone):
             return instructors.update_profile_in(tx, caller, _id(who), {"time_zone": time_zone})
+        case SendMessage(message_id=message, booking_id=lesson, body=body):
+            return messages.send_in(tx, caller, _id(lesson), _id(message), body)
+        case MarkRead(booking_id=lesson, reader_id=reader, up_to=up_to):
+            if _id(reader) != caller.signed_in.user_id:
+                raise Forbidden("Only your own reading can be marked.")
+            return messages.read_in(tx, caller, _id(lesson), up_to)
         case _:
             assert_never(change)
 
@@ -150,6 +165,8 @@ def _words(field: str, kind: str, ctx: dict[str, Any], value: Any) -> str:
         return wording.unknown_part(field)
     if kind == "predicate_failed" and isinstance(value, str) and not is_text(value):
         return wording.control_characters(field)
+    if kind == "predicate_failed" and isinstance(value, str) and not has_words(value):
+        return wording.blank(field)
     if kind == "predicate_failed" and field == "slot_step_minutes":
         return wording.uneven_step(field)
     return wording.not_valid(field)

@@ -15,6 +15,8 @@ History:
 4. Repairs told to the person: a ``notices`` table (changes that could not be recovered after a
    server restore or a damaged cache), and the sync state remembers from which mutation id a
    cache rebuilt from a damaged one has ids the server may already have used.
+9. Messages: each lesson's conversation (``messages``, in the server's order per lesson) and
+   how far each person has read it (``message_reads``).
 """
 
 from __future__ import annotations
@@ -145,10 +147,22 @@ _V3 = _run(
     "ALTER TABLE sync_state ADD COLUMN ids_unconfirmed_from INTEGER",
 )
 
+_V9 = _run(
+    """CREATE TABLE messages (
+        id TEXT NOT NULL, booking_id TEXT NOT NULL, number INTEGER, author_id TEXT NOT NULL,
+        author_name TEXT NOT NULL, author_role TEXT NOT NULL, body TEXT NOT NULL,
+        created_at TEXT NOT NULL, PRIMARY KEY (id))""",
+    "CREATE INDEX ix_messages_booking_number ON messages (booking_id, number)",
+    """CREATE TABLE message_reads (
+        booking_id TEXT NOT NULL, user_id TEXT NOT NULL, name TEXT NOT NULL, role TEXT NOT NULL,
+        last_read INTEGER NOT NULL, read_at TEXT NOT NULL, PRIMARY KEY (booking_id, user_id))""",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "first release: mirror, outbox, sync state", _V1),
     Migration(2, "admin review, multi-row outbox subjects, signed-in identity", _V2),
     Migration(3, "notices of unrecoverable changes, ids to confirm after a rebuild", _V3),
+    Migration(9, "messages of lessons and read markers", _V9),
 )
 
 #: The newest schema this version of the app writes.

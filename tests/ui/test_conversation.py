@@ -207,3 +207,4 @@ def test_the_new_message_banner(qtbot, save_shot, themed) -> None:  # noqa: F811
         banner.open_button.click()
     assert opened.args == ["b14"]
     assert not banner.isVisible()
+

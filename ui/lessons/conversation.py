@@ -8,7 +8,7 @@ fresher read of the same conversation (after a sync, say); a new message scrolls
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from instainstru_desktop.services.views import Conversation
@@ -22,6 +22,7 @@ class ConversationView(QWidget):
     """Messages of one lesson and the composer."""
 
     sendRequested = Signal(str, str)  # noqa: N815 - Qt signal: booking id, text
+    appeared = Signal()  # came on screen (its tab or pane was shown): it is being read now
 
     def __init__(self, parent: QWidget | None = None, *, time_zone: str = "UTC") -> None:
         super().__init__(parent)
@@ -137,7 +138,9 @@ class ConversationView(QWidget):
                 row.deleteLater()
         self._bubbles = [MessageBubble(message, self._zone) for message in conversation.messages]
         for bubble in self._bubbles:
-            layout.addWidget(aligned(bubble))
+            row = aligned(bubble)
+            layout.addWidget(row)
+            row.show()  # added to a list that may be hidden now: shown with it, whenever
         self.list_area.setVisible(bool(conversation.messages))
         self._fit()
 
@@ -148,6 +151,11 @@ class ConversationView(QWidget):
         wanted = self._rows.heightForWidth(width)
         wanted = (wanted if wanted > 0 else self._rows.sizeHint().height()) + 4
         self.list_area.setFixedHeight(max(low, min(high, wanted)))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not event.spontaneous():
+            self.appeared.emit()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

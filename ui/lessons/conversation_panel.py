@@ -1,7 +1,8 @@
 """Feeds the lesson detail's conversation and carries out what is written in it.
 
 The open lesson's conversation is read when the lesson is shown and again when a change names
-it (a message pulled, one sent here reaching the server). Being on screen is reading it: the
+it (a message pulled, one sent here reaching the server). Being in front of the person is
+reading it -- on screen, in the active window (read again when the app becomes active): the
 person's read marker moves to the newest message, which clears the lesson's unread badge. A
 message goes through :class:`MessageService` on the database executor, so it is queued (and
 shown "waiting to send") whether the server is reachable or not.
@@ -11,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QGuiApplication
 
 from instainstru_desktop.services.views import Changed, Conversation
 from ui.lessons.conversation import ConversationView
@@ -34,6 +36,10 @@ class ConversationPanel(QObject):
         self._changed = on_changed
         self._booking: str | None = None
         view.sendRequested.connect(self.send)
+        view.appeared.connect(self._mark_read_if_shown)
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):
+            app.applicationStateChanged.connect(self._on_app_state)
 
     def show(self, booking_id: str | None) -> None:
         """Show the conversation of ``booking_id`` (None: none)."""
@@ -80,12 +86,24 @@ class ConversationPanel(QObject):
         if conversation.booking_id != self._booking:
             return  # another lesson was opened meanwhile
         self.view.set_conversation(conversation)
-        if conversation.unread and self.view.isVisible():
-            messages = self.session.services.messages
-            booking = conversation.booking_id
-            self.session.ops.run_db(
-                lambda: messages.mark_read(booking), self._changed, what="marking messages read"
-            )
+        self._mark_read_if_shown()
+
+    def _mark_read_if_shown(self) -> None:
+        """Move the read marker when unread messages are in front of the person."""
+        conversation = self.view.conversation()
+        if conversation is None or not conversation.unread:
+            return
+        if not (self.view.isVisible() and self.view.isActiveWindow()):
+            return  # read when it appears, or when the app is active again
+        messages = self.session.services.messages
+        booking = conversation.booking_id
+        self.session.ops.run_db(
+            lambda: messages.mark_read(booking), self._changed, what="marking messages read"
+        )
+
+    def _on_app_state(self, state: Qt.ApplicationState) -> None:
+        if state == Qt.ApplicationState.ApplicationActive and self._booking is not None:
+            self._read(self._booking)
 
     def _refused(self, error: BaseException) -> None:
         from instainstru_desktop.services.errors import ServiceError  # the store: not at start

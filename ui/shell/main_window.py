@@ -152,9 +152,10 @@ class MainWindow(QMainWindow):
 
     def _open_conversation(self) -> str | None:
         """The lesson whose conversation is in front of the person now (None: none)."""
-        if self.tabs.currentWidget() is not self.lessons_view or not self.isActiveWindow():
+        conversation = self.lessons_view.detail.conversation
+        if not (conversation.isVisible() and self.isActiveWindow()):
             return None
-        return self.lessons_view.detail.conversation.booking_id()
+        return conversation.booking_id()
 
     def _connect(self) -> None:
         self.session.ready.connect(self._on_ready)

@@ -4,12 +4,14 @@ the lesson meanwhile; read markers and unread counts follow on both sides."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from instainstru_desktop.services.errors import InvalidInputError
 from instainstru_desktop.services.views import MessageState
+from instainstru_desktop.sync.api import ApiClient
 from tests.sync.harness import Device, ServerHandle, wait_until
 
 
@@ -43,7 +45,9 @@ def test_fifty_messages_written_offline_arrive_once_each_in_order(
     assert device.open_count() == 50
     shown = device.messages.conversation(lessons[3])
     assert [m.state for m in shown.messages] == [MessageState.WAITING] * 5
-    assert [m.body for m in shown.messages] == [f"message {i} for lesson 3" for i in (3, 13, 23, 33, 43)]
+    assert [m.body for m in shown.messages] == [
+        f"message {i} for lesson 3" for i in (3, 13, 23, 33, 43)
+    ]
     assert device.engine.sync_once(force_push=True).error is not None  # still offline
 
     # Meanwhile the student cancels lesson 7 on the server (through the API, as the pages do).
@@ -67,29 +71,33 @@ def test_fifty_messages_written_offline_arrive_once_each_in_order(
     assert len(device.messages.conversation(lessons[7]).messages) == 5
 
 
+@pytest.fixture
+def student_api(server: ServerHandle) -> Iterator[ApiClient]:
+    """The first student of the studio, on the API (students use the API or the pages)."""
+    with server.api(server.studio.students[0]) as api:
+        yield api
+
+
 def test_a_students_message_is_unread_until_the_instructor_reads_it(
-    server: ServerHandle, device: Device
+    server: ServerHandle, device: Device, student_api: ApiClient
 ) -> None:
     [lesson] = lessons_of(server, 1)
-    student = server.studio.students[0]
-    with server.api(student) as api:
-        student_reads_and_writes(server, device, api, lesson, student.name)
-
-
-def student_reads_and_writes(server, device, api, lesson, student_name) -> None:
+    api = student_api
     for text in ("Running 10 minutes late", "Bring the sheet music?"):
         body = {"id": str(uuid.uuid4()), "body": text}
         api.request("POST", f"/bookings/{lesson}/messages", json=body)
     device.sync()
     assert device.messages.unread_total() == 2
     [card] = device.lessons.listed(device.instructor_id, [lesson])[0:1]
-    assert card.card is not None and card.card.unread == 2
+    assert card.card is not None
+    assert card.card.unread == 2
     notices = device.messages.unread_notices()
     assert [n.body for n in notices] == ["Bring the sheet music?", "Running 10 minutes late"]
-    assert notices[0].author_name == student_name
+    assert notices[0].author_name == server.studio.students[0].name
 
     changed = device.messages.mark_read(lesson)
-    assert changed.mutation_ids and lesson in changed.booking_ids
+    assert changed.mutation_ids
+    assert lesson in changed.booking_ids
     assert device.messages.unread_total() == 0  # at once, before the server knows
     assert device.messages.mark_read(lesson).mutation_ids == ()  # nothing new: nothing queued
     device.sync()
@@ -129,7 +137,8 @@ def test_messages_over_the_pace_wait_and_still_arrive_once(tmp_path) -> None:
         for i in range(7):
             device.messages.send(lesson, f"quick {i}")
         first = device.engine.sync_once(force_push=True)
-        assert first.error is not None and first.error.code == "rate_limited"
+        assert first.error is not None
+        assert first.error.code == "rate_limited"
         device.scheduler.start()
         wait_until(lambda: device.open_count() == 0, timeout=30, what="the paced messages")
         bodies = [b for _n, b in server_messages(server, lesson)]

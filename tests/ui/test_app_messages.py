@@ -19,7 +19,7 @@ from ui.lessons.lessons_view import Tab
 LIVE_MS = 10_000
 
 
-def upcoming_lesson(window) -> str:  # noqa: ANN001 - a MainWindow
+def upcoming_lesson(window) -> str:
     """An upcoming lesson of the week on screen (the first listed, when the week has none)."""
     upcoming = window.lessons_view.models[Tab.UPCOMING].lessons()
     assert upcoming, "the demo instructor has no upcoming lesson"

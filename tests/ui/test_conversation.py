@@ -36,14 +36,40 @@ def chat(booking: str = "b14", *, unread: int = 1) -> Conversation:
     return Conversation(
         booking_id=booking,
         messages=(
-            say("m1", "Ben Okafor", "student", False, "Hi! I'm running about 10 minutes late "
-                "today, the tram is stuck.", AT),
-            say("m2", "Maria Keller", "instructor", True, "No problem, see you at 15:10.",
-                AT + timedelta(minutes=3), seen=True),
-            say("m3", "Ben Okafor", "student", False, "Should I bring the Clementi?\nAnd the "
-                "scales book?", AT + timedelta(minutes=9)),
-            say("m4", "", "instructor", True, "Yes, both please.", AT + timedelta(minutes=40),
-                MessageState.WAITING),
+            say(
+                "m1",
+                "Ben Okafor",
+                "student",
+                False,
+                "Hi! I'm running about 10 minutes late today, the tram is stuck.",
+                AT,
+            ),
+            say(
+                "m2",
+                "Maria Keller",
+                "instructor",
+                True,
+                "No problem, see you at 15:10.",
+                AT + timedelta(minutes=3),
+                seen=True,
+            ),
+            say(
+                "m3",
+                "Ben Okafor",
+                "student",
+                False,
+                "Should I bring the Clementi?\nAnd the scales book?",
+                AT + timedelta(minutes=9),
+            ),
+            say(
+                "m4",
+                "",
+                "instructor",
+                True,
+                "Yes, both please.",
+                AT + timedelta(minutes=40),
+                MessageState.WAITING,
+            ),
         ),
         unread=unread,
         latest=3,
@@ -90,7 +116,9 @@ def test_a_fresher_read_keeps_what_is_typed_and_another_lesson_does_not(qtbot) -
     show(qtbot, view, 420, 0)
     view.set_conversation(chat())
     view.composer.editor.setPlainText("half a thought")
-    newer = replace(chat(), messages=(*chat().messages, replace(chat().messages[0], message_id="m5")))
+    newer = replace(
+        chat(), messages=(*chat().messages, replace(chat().messages[0], message_id="m5"))
+    )
     view.set_conversation(newer)
     assert view.composer.text() == "half a thought"
     assert len(view.bubbles()) == 5
@@ -112,7 +140,8 @@ def test_each_message_says_who_when_and_where_it_stands(qtbot) -> None:
     assert [b.property("mine") for b in view.bubbles()] == ["false", "true", "false", "true"]
     assert view.caption.text() == "Messages (1 new)"
     view.set_conversation(replace(chat(), messages=(), unread=0))
-    assert view.empty.isVisible() and "No messages yet" in view.empty.text()
+    assert view.empty.isVisible()
+    assert "No messages yet" in view.empty.text()
 
 
 def test_the_lessons_list_shows_unread_counts(qtbot, save_shot, themed) -> None:  # noqa: F811
@@ -141,7 +170,9 @@ def test_the_lessons_list_shows_unread_counts(qtbot, save_shot, themed) -> None:
         cell = table.visualRect(
             view.proxies[Tab.UPCOMING].mapFromSource(model.index(model.row_of(booking), 1))
         )
-        return [image.pixelColor(x, cell.center().y()) for x in range(cell.right() - 24, cell.right())]
+        return [
+            image.pixelColor(x, cell.center().y()) for x in range(cell.right() - 24, cell.right())
+        ]
 
     accent, on_accent = QColor(themed.accent), QColor(themed.accent_text)
     assert any(c == accent for c in cell_end("b21")), "no accent pill at the end of the cell"
@@ -162,8 +193,16 @@ def test_the_conversation_in_the_detail_pane(qtbot, save_shot, themed) -> None: 
         chat(),
         messages=(
             *chat().messages,
-            ChatMessage("m6", "", "", True, "Lesson moved?", AT + timedelta(hours=1),
-                        MessageState.REFUSED, refusal="This lesson is not yours any more."),
+            ChatMessage(
+                "m6",
+                "",
+                "",
+                True,
+                "Lesson moved?",
+                AT + timedelta(hours=1),
+                MessageState.REFUSED,
+                refusal="This lesson is not yours any more.",
+            ),
         ),
     )
     view.detail.conversation.set_conversation(refused)
@@ -200,11 +239,13 @@ def test_the_week_shows_unread_counts_on_lessons(qtbot, save_shot, palette) -> N
 def test_the_new_message_banner(qtbot, save_shot, themed) -> None:  # noqa: F811
     banner = MessageBanner(palette=themed)
     show(qtbot, banner, 900, 0)
-    banner.announce("Ben Okafor: “Should I bring the Clementi? And the scales book?” "
-                    "(lesson Wed 12 Mar, 15:00)", "b14")
+    banner.announce(
+        "Ben Okafor: “Should I bring the Clementi? And the scales book?” "
+        "(lesson Wed 12 Mar, 15:00)",
+        "b14",
+    )
     save_shot(banner, f"message_banner_{themed.name}")
     with qtbot.waitSignal(banner.openRequested) as opened:
         banner.open_button.click()
     assert opened.args == ["b14"]
     assert not banner.isVisible()
-

@@ -17,9 +17,14 @@ from sqlalchemy.orm import Session
 from instainstru_desktop.store.records import MessageRecord, ReadRecord
 
 _MESSAGE_COLUMNS = ", ".join(f"m.{name}" for name in MessageRecord._fields)
+# Messages written here have no number yet: they follow in the order they were written, which
+# is the order of their outbox rows (their times have whole seconds only).
 _CONVERSATION_SQL = (
-    f"SELECT {_MESSAGE_COLUMNS} FROM messages AS m WHERE m.booking_id = ?"
-    " ORDER BY m.number IS NULL, m.number, m.created_at, m.id"
+    f"SELECT {_MESSAGE_COLUMNS} FROM messages AS m"
+    " LEFT OUTER JOIN outbox_subjects AS s ON s.entity = 'message' AND s.\"key\" = m.id"
+    " WHERE m.booking_id = ?"
+    " ORDER BY m.number IS NULL, m.number, s.mutation_id,"
+    " m.created_at, m.id"
 )
 _MARKERS_SQL = (
     "SELECT booking_id, user_id, name, role, last_read, read_at FROM message_reads"

@@ -11,4 +11,9 @@ os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 os.environ.setdefault("LANG", "C.UTF-8")
 os.environ.setdefault("TZ", "UTC")
 
-pytest_plugins = ["pytester", "tests.runner.plugin"]
+pytest_plugins = [
+    "pytester",
+    "tests.runner.plugin",
+    "tests.runner.clean_tree",
+    "tests.runner.logfail",
+]

@@ -12,7 +12,9 @@ an ``Ops`` object is built once and passed to whoever needs it.
   of a relay QObject living on the UI thread, through a queued connection.
 - A failure without ``on_failure`` goes to the error presenter as a sentence a person
   understands (``describe_error``); the traceback goes to the log, never to the screen. An
-  exception raised by a callback itself is reported the same way.
+  exception raised by a callback itself is reported the same way. Only bugs are logged as
+  errors: a refusal (the lesson was cancelled meanwhile), being offline or a full disk is
+  something the person is told about, so the log notes it without a traceback.
 """
 
 from __future__ import annotations
@@ -71,6 +73,16 @@ def describe_error(exc: BaseException, what: str = "doing that") -> tuple[str, s
     if isinstance(exc, TimeoutError):
         return "Took too long", f"The operation timed out while {what}. Please try again."
     return "Something went wrong", GENERIC_FAILURE.format(what=what)
+
+
+def is_a_bug(exc: BaseException) -> bool:
+    """Whether a failure is the program's fault, as opposed to a refusal or a condition."""
+    from instainstru_desktop.services.errors import ServiceError
+    from instainstru_desktop.store.errors import StorageEnvironmentError
+    from instainstru_desktop.sync.errors import ApiError
+
+    expected = (ServiceError, StorageEnvironmentError, ApiError, TimeoutError)
+    return not isinstance(exc, expected)
 
 
 @dataclass(slots=True)
@@ -210,6 +222,9 @@ class Ops(QObject):
         self._present(exc, what)
 
     def _present(self, exc: BaseException, what: str) -> None:
-        log.error("Failure while %s", what, exc_info=(type(exc), exc, exc.__traceback__))
         title, message = describe_error(exc, what)
+        if is_a_bug(exc):
+            log.error("Failure while %s", what, exc_info=(type(exc), exc, exc.__traceback__))
+        else:
+            log.info("%s while %s: %s", title, what, message)
         self._presenter(title, message)

@@ -69,12 +69,6 @@ class WeeklyTemplate:
         """The usual hours of ``weekday``; a weekday missing from the template is a day off."""
         return self.days.get(weekday, ())
 
-    def with_day(self, weekday: Weekday, ranges: Iterable[WallRange]) -> WeeklyTemplate:
-        """A copy whose ``weekday`` has exactly ``ranges`` (empty = day off)."""
-        days = dict(self.days)
-        days[weekday] = tuple(ranges)
-        return WeeklyTemplate(days)
-
 
 @dataclass(frozen=True)
 class Availability:

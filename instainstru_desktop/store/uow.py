@@ -135,6 +135,7 @@ class Store:
         self.rescue: RescueReport | None = None  # set when the file was rebuilt at open
         self.trouble: StorageError | None = None
         self._footprint: Footprint | None = None
+        self._closed = False
         with self.uow() as uow:
             uow.sync_state.ensure()
             uow.commit()
@@ -178,5 +179,10 @@ class Store:
             log.warning("could not keep a safety copy of %s: %s", path, error)
 
     def close(self) -> None:
+        """Record the footprint and close the file; closing again does nothing (the file may
+        be gone or replaced by then)."""
+        if self._closed:
+            return
+        self._closed = True
         self.keep_safe(backup=False)
         self.database.close()

@@ -20,14 +20,16 @@ import random
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 import orjson
+from httpx_sse import EventSource, connect_sse
 
 from instainstru_desktop import PROTOCOL_VERSION, __version__
+from instainstru_desktop.sync.backoff import Backoff
 from instainstru_desktop.sync.errors import ApiError, Offline, ServerUnavailable, error_for
 
 API_PREFIX = "/api/v1"
@@ -37,15 +39,14 @@ Json = dict[str, Any]
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How hard one request tries before it gives up (the outbox has its own, longer backoff)."""
+    """How hard one request tries before it gives up (the outbox has its own, longer backoff).
+
+    Full jitter: a request is retried within a second or two, so spreading the retries of
+    many clients over the whole step matters more than a guaranteed pause.
+    """
 
     attempts: int = 3
-    base_seconds: float = 0.2
-    max_seconds: float = 2.0
-
-    def delay(self, attempt: int, rng: Callable[[], float]) -> float:
-        """Full jitter: uniform in ``[0, min(max, base * 2**attempt)]``."""
-        return rng() * min(self.max_seconds, self.base_seconds * float(2**attempt))
+    backoff: Backoff = field(default_factory=lambda: Backoff(0.2, 2.0, jitter=1.0))
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,7 @@ class ApiClient:
                 failure = self._failure(response)
                 if response.status_code not in RETRY_STATUSES or last_try:
                     raise failure
-            self._sleep(self.retry.delay(attempt, self._rng))
+            self._sleep(self.retry.backoff.delay(attempt, self._rng))
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _offline_message(self, error: httpx.TransportError) -> str:
@@ -204,10 +205,6 @@ class ApiClient:
         self.token = str(body["access_token"])
         return SignIn(self.token, str(body.get("expires_at", "")), dict(body.get("user") or {}))
 
-    def logout(self) -> None:
-        self.request("POST", "/auth/logout", retry=False)
-        self.token = None
-
     def me(self) -> Json:
         result: Json = self._json("GET", "/me")
         return result
@@ -231,24 +228,22 @@ class ApiClient:
         result: Json = self._json("GET", "/sync/state", params={"client_id": client_id})
         return result
 
-    def booking_history(self, booking_id: str) -> list[Json]:
-        result: list[Json] = self._json("GET", f"/bookings/{booking_id}/history")
-        return result
-
     @contextmanager
-    def event_stream(self, read_timeout: float) -> Iterator[httpx.Response]:
-        """An open ``GET /events`` response for the live listener (no retries: it reconnects).
+    def event_stream(self, read_timeout: float) -> Iterator[EventSource]:
+        """The open ``GET /events`` stream for the live listener (no retries: it reconnects).
 
         ``read_timeout`` should exceed the server's keep-alive interval, so silence means a dead
-        connection rather than a quiet server.
+        connection rather than a quiet server. An answer that is not an event stream ends it
+        like a lost connection.
         """
         timeout = httpx.Timeout(read_timeout, connect=self._timeout.connect)
-        headers = {**self._headers(), "Accept": "text/event-stream"}
         try:
-            with self._http.stream("GET", "/events", headers=headers, timeout=timeout) as response:
-                if response.status_code >= 400:
-                    response.read()
-                    raise self._failure(response)
-                yield response
-        except httpx.TransportError as error:
+            with connect_sse(
+                self._http, "GET", "/events", headers=self._headers(), timeout=timeout
+            ) as source:
+                if source.response.status_code >= 400:
+                    source.response.read()
+                    raise self._failure(source.response)
+                yield source
+        except httpx.TransportError as error:  # httpx_sse.SSEError included
             raise Offline(self._offline_message(error)) from error

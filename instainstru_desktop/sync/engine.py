@@ -31,6 +31,7 @@ from instainstru_desktop.store.mirror import Subject, instant_text, parse_instan
 from instainstru_desktop.store.repositories.outbox import RETENTION, OutboxMutation
 from instainstru_desktop.store.repositories.sync_state import cursor_seq
 from instainstru_desktop.sync.api import ApiClient, PushReply
+from instainstru_desktop.sync.backoff import Backoff
 from instainstru_desktop.sync.errors import (
     ApiError,
     MutationGap,
@@ -45,22 +46,6 @@ log = logging.getLogger(__name__)
 
 #: Beyond this difference from the server's clock, the app warns the user.
 CLOCK_SKEW_WARNING_SECONDS = 300.0
-
-
-@dataclass(frozen=True)
-class Backoff:
-    """Delay before the outbox tries again after ``attempts`` failed deliveries.
-
-    Exponential from ``base`` to ``max`` with "equal jitter" (half fixed, half random), so many
-    clients that lost the server together do not come back in lockstep, and none retries at once.
-    """
-
-    base_seconds: float = 1.0
-    max_seconds: float = 300.0
-
-    def delay(self, attempts: int, rng: Callable[[], float]) -> float:
-        step = min(self.max_seconds, self.base_seconds * float(2 ** max(0, attempts - 1)))
-        return step / 2 + rng() * step / 2
 
 
 @dataclass(frozen=True)
@@ -134,7 +119,9 @@ class SyncEngine:
         self._api = api
         self._push_batch = push_batch
         self._pull_limit = pull_limit
-        self._backoff = backoff or Backoff()
+        # equal jitter: many clients that lost the server together do not come back in
+        # lockstep, and none retries at once
+        self._backoff = backoff or Backoff(base_seconds=1.0, max_seconds=300.0, jitter=0.5)
         self._rng = rng
         self._on_progress = on_progress
         self._lock = threading.Lock()
@@ -245,8 +232,8 @@ class SyncEngine:
 
     def _delay(self, batch: list[OutboxMutation], error: ApiError) -> None:
         """A delivery failed: schedule the next attempt of the batch with backoff."""
-        attempts = batch[0].attempts + 1
-        seconds = self._backoff.delay(attempts, self._rng)
+        # retry n follows n earlier failures of the batch: the first waits one base step
+        seconds = self._backoff.delay(batch[0].attempts, self._rng)
         if isinstance(error, RateLimited) and error.retry_after:
             seconds = max(seconds, error.retry_after)
         with self._store.uow() as uow:

@@ -13,33 +13,18 @@ import logging
 import random
 import socket
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 import httpx
 
 from instainstru_desktop.sync.api import ApiClient
+from instainstru_desktop.sync.backoff import Backoff
 from instainstru_desktop.sync.errors import ApiError, Unauthenticated, UpdateRequired
 
 log = logging.getLogger(__name__)
 
-
-def parse_events(lines: Iterable[str]) -> Iterable[tuple[str, str]]:
-    """``(event, data)`` pairs of an SSE line stream; comments and ``retry:`` are skipped."""
-    event, data = "message", list[str]()
-    for line in lines:
-        if not line:
-            if data or event != "message":
-                yield event, "\n".join(data)
-            event, data = "message", []
-        elif line.startswith(":"):
-            continue
-        else:
-            name, _, value = line.partition(":")
-            value = value.removeprefix(" ")
-            if name == "event":
-                event = value
-            elif name == "data":
-                data.append(value)
+#: After a clean end of the stream the listener waits one base step; after failures, longer.
+RECONNECT_BACKOFF = Backoff(base_seconds=1.0, max_seconds=30.0, jitter=0.5)
 
 
 class LiveListener:
@@ -55,15 +40,13 @@ class LiveListener:
         on_pull: Callable[[bool], None],
         *,
         read_timeout: float = 45.0,
-        min_backoff: float = 1.0,
-        max_backoff: float = 30.0,
+        backoff: Backoff = RECONNECT_BACKOFF,
         rng: Callable[[], float] = random.random,
     ) -> None:
         self._api = api
         self._on_pull = on_pull
         self._read_timeout = read_timeout
-        self._min_backoff = min_backoff
-        self._max_backoff = max_backoff
+        self._backoff = backoff
         self._rng = rng
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -108,20 +91,19 @@ class LiveListener:
             finally:
                 self.connected.clear()
                 self._response = None
-            delay = min(self._max_backoff, self._min_backoff * 2 ** min(failures, 10))
-            self._stop.wait(delay / 2 + self._rng() * delay / 2)
+            self._stop.wait(self._backoff.delay(failures, self._rng))
 
     def _listen(self) -> None:
-        with self._api.event_stream(self._read_timeout) as response:
-            self._response = response
+        with self._api.event_stream(self._read_timeout) as source:
+            self._response = source.response
             if self._stop.is_set():
                 return
             self.connections += 1
             self.connected.set()
             self._on_pull(True)
-            for event, _data in parse_events(response.iter_lines()):
+            for event in source.iter_sse():
                 if self._stop.is_set():
                     return
-                if event == "poke":
+                if event.event == "poke":
                     self.pokes += 1
                     self._on_pull(False)

@@ -15,9 +15,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from instainstru_desktop.store import StorageError
+from instainstru_desktop.sync.backoff import Backoff
 from instainstru_desktop.sync.engine import SyncEngine, SyncReport
 
 log = logging.getLogger(__name__)
+
+#: After runs that raised (storage trouble): 1 s, 2 s, 4 s ... up to a minute. No jitter: this
+#: waits on the local database, with no other client to fall in step with.
+_STORAGE_TROUBLE = Backoff(base_seconds=1.0, max_seconds=60.0, jitter=0.0)
 
 
 class SyncScheduler:
@@ -87,7 +92,7 @@ class SyncScheduler:
         while not self._stop.is_set():
             pause = self._seconds_until_next(last_run)
             if failures:
-                pause = max(pause, min(60.0, 0.5 * 2**failures))
+                pause = max(pause, _STORAGE_TROUBLE.delay(failures - 1))
             woke = self._wake.wait(pause)
             if self._stop.is_set():
                 break

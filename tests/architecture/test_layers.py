@@ -46,6 +46,11 @@ def tree_copy(tmp_path: Path) -> Path:
     return root
 
 
+CLIENT = "Client layers"
+SERVER = "Server layers"
+APART = "The server never imports the client"
+
+
 @pytest.mark.parametrize(
     ("module", "bad_import", "contract"),
     [
@@ -70,12 +75,45 @@ def tree_copy(tmp_path: Path) -> Path:
             "import instainstru_desktop.store.effects",
             "change vocabulary",
         ),
+        ("instainstru_desktop/store/leak.py", "import instainstru_desktop.services", CLIENT),
+        ("instainstru_desktop/services/leak.py", "import instainstru_desktop.sync", CLIENT),
+        ("instainstru_desktop/sync/leak.py", "import instainstru_desktop.bootstrap", CLIENT),
+        ("instainstru_desktop/domain/leak.py", "import instainstru_desktop.config", CLIENT),
+        ("instainstru_desktop/config.py", "import instainstru_desktop.store", CLIENT),
+        (
+            "instainstru_desktop/server/core/leak.py",
+            "import instainstru_desktop.server.services",
+            SERVER,
+        ),
+        (
+            "instainstru_desktop/server/repositories/leak.py",
+            "from instainstru_desktop.server.api import deps",
+            SERVER,
+        ),
+        # a new server package that does not say where it stands in the floor plan
+        (
+            "instainstru_desktop/server/leak.py",
+            "import instainstru_desktop.server.core",
+            SERVER,
+        ),
+        (
+            "instainstru_desktop/server/services/leak.py",
+            "import instainstru_desktop.store",
+            APART,
+        ),
+        (
+            "instainstru_desktop/server/api/leak.py",
+            "from instainstru_desktop.sync import api",
+            APART,
+        ),
     ],
 )
 def test_a_bad_import_breaks_its_contract(
     tree_copy: Path, module: str, bad_import: str, contract: str
 ) -> None:
-    (tree_copy / module).write_text(f'"""A deliberate layer leak."""\n{bad_import}\n')
+    path = tree_copy / module
+    text = path.read_text() if path.exists() else '"""A deliberate layer leak."""\n'
+    path.write_text(f"{text}{bad_import}\n")
     result = _lint_imports(tree_copy)
     assert result.returncode != 0, result.stdout
     broken = [line for line in result.stdout.splitlines() if "BROKEN" in line]

@@ -17,7 +17,8 @@ import fcntl
 import os
 import shutil
 import tempfile
-from collections.abc import Generator, Iterator
+from collections import Counter
+from collections.abc import Generator, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,6 +87,10 @@ def _is_worker(config: pytest.Config) -> bool:
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config: pytest.Config) -> None:
     if _is_worker(config):
+        # A worker parses the original command line, where ``--dist loadgroup`` (chosen below
+        # for the controller) is missing: without this, xdist would not group the sequential
+        # tests on one worker.
+        config.option.loadgroup = True
         return
     has_xdist = config.pluginmanager.hasplugin("xdist")
     numprocesses = config.getoption("numprocesses", None) if has_xdist else None
@@ -142,7 +147,32 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         reporter.write_line(mode.line)
 
 
+def repeated_ids(ids: Sequence[str]) -> dict[str, int]:
+    """Test ids carried by more than one collected test, with how many carry each."""
+    counts = Counter(ids)
+    return {nodeid: count for nodeid, count in counts.items() if count > 1}
+
+
+def _refuse_repeated_ids(ids: Sequence[str]) -> None:
+    """pytest-xdist schedules by id: of tests sharing one it would run a single one, silently."""
+    repeated = repeated_ids(ids)
+    if repeated:
+        shown = "\n".join(f"  {count} tests: {nodeid}" for nodeid, count in repeated.items())
+        raise pytest.UsageError(
+            f"{sum(repeated.values())} tests share {len(repeated)} test ids, so a parallel run "
+            f"would run only one of each; give each test an id of its own:\n{shown}"
+        )
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node: object, ids: Sequence[str]) -> None:
+    _refuse_repeated_ids(ids)
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks added here
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not _is_worker(config):
+        _refuse_repeated_ids([item.nodeid for item in items])
     for item in items:
         if item.get_closest_marker(SEQUENTIAL_MARK):
             item.add_marker(pytest.mark.xdist_group(SEQUENTIAL_GROUP))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.runner.plugin import RunMode, choose_mode
+from tests.runner.plugin import SEQUENTIAL_GROUP, RunMode, choose_mode
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -127,6 +127,8 @@ def test_sequential_tests_never_run_beside_another(
     alone = [s for s in spans if s["name"].startswith("alone")]
     others = [s for s in spans if s not in alone and s["name"] != "test_one"]
     assert len(alone) == 3
+    # grouped on one worker (xdist's loadgroup), so they never hold up both workers at once
+    assert len({s["worker"] for s in alone}) == 1, alone
     for sequential in alone:
         for other in spans:
             if other is not sequential:
@@ -134,3 +136,67 @@ def test_sequential_tests_never_run_beside_another(
     # the run really was parallel: ordinary tests did overlap each other on two workers
     assert {s["worker"] for s in spans} == {"gw0", "gw1"}
     assert any(_overlap(a, b) for a in others for b in others if a is not b)
+
+
+MIXED_TESTS = """
+import pytest
+
+def test_plain():
+    pass
+
+@pytest.mark.parametrize("path", ["GET /api/v1/meta", "POST /api/v1/auth/token", "a b/c"])
+def test_parametrized(path):
+    assert path
+
+class TestGroup:
+    @pytest.mark.parametrize("n", range(4))
+    def test_method(self, n):
+        assert n < 4
+
+@pytest.mark.sequential
+@pytest.mark.parametrize("n", range(2))
+def test_alone(n):
+    pass
+"""
+
+
+def _passed_ids(result: pytest.RunResult) -> list[str]:
+    """The ids the summary reports passed (xdist's group suffix of sequential tests dropped)."""
+    suffix = f"@{SEQUENTIAL_GROUP}"
+    lines = [line for line in result.outlines if line.startswith("PASSED ")]
+    return sorted(line.split(" ", 1)[1].strip().removesuffix(suffix) for line in lines)
+
+
+def test_parallel_and_sequential_runs_count_the_same(inner: pytest.Pytester) -> None:
+    inner.makepyfile(test_mixed=MIXED_TESTS)
+    parallel = inner.runpytest_subprocess("-n", "2", "-rA")
+    sequential = inner.runpytest_subprocess("--force-sequential", "-rA")
+    assert parallel.parseoutcomes() == sequential.parseoutcomes() == {"passed": 11}
+    assert _passed_ids(parallel) == _passed_ids(sequential)
+    assert len(set(_passed_ids(parallel))) == 11
+
+
+REPEATING_CONFTEST = """
+import pytest
+
+def pytest_pycollect_makeitem(collector, name, obj):
+    if name == "test_generated":  # a collector that gives three tests one id
+        return [pytest.Function.from_parent(collector, name=name, callobj=obj) for _ in range(3)]
+"""
+
+
+@pytest.mark.parametrize("mode", [("-n", "2"), ("--force-sequential",)])
+def test_tests_sharing_an_id_stop_the_run_in_every_mode(
+    inner: pytest.Pytester, mode: tuple[str, ...]
+) -> None:
+    inner.makeconftest(REPEATING_CONFTEST)
+    inner.makepyfile(test_generated="def test_generated():\n    pass\n")
+    result = inner.runpytest_subprocess(*mode)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        [
+            "*3 tests share 1 test ids, so a parallel run would run only one of each*",
+            "*3 tests: test_generated.py::test_generated",
+        ]
+    )
+    assert "passed" not in result.stdout.str()

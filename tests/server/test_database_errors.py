@@ -22,6 +22,13 @@ from tests.server.test_errors import assert_problem
 
 API = "/api/v1"
 
+# what the server logs for each kind of database trouble these tests cause on purpose
+_PROBLEMS = "instainstru_desktop.server.api.problems"
+RAN_AGAIN = pytest.mark.expect_log(
+    "instainstru_desktop.server.repositories.uow", "WARNING", match="running it again: deadlock"
+)
+CONTENDED = pytest.mark.expect_log(_PROBLEMS, "WARNING", match="database contention")
+
 
 def _deadlock() -> OperationalError:
     return OperationalError("UPDATE bookings ...", {}, psycopg.errors.DeadlockDetected("deadlock"))
@@ -65,6 +72,7 @@ def _failing_note(monkeypatch: pytest.MonkeyPatch, errors: list[Exception]) -> C
     return lambda: calls
 
 
+@RAN_AGAIN
 def test_a_write_aborted_as_a_deadlock_victim_is_run_again(
     client: TestClient, studio: Studio, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -84,6 +92,8 @@ def test_a_write_aborted_as_a_deadlock_victim_is_run_again(
     assert [e["action"] for e in history.json()].count("booking.note") == 1
 
 
+@RAN_AGAIN
+@CONTENDED
 def test_a_second_abort_is_a_503_busy_and_changes_nothing(
     client: TestClient, studio: Studio, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -103,6 +113,7 @@ def test_a_second_abort_is_a_503_busy_and_changes_nothing(
     assert (after["note"], after["version"]) == ("", 1)
 
 
+@pytest.mark.expect_log(_PROBLEMS, "WARNING", match="database is locked")
 def test_sqlite_busy_is_a_503_busy_without_running_again(
     client: TestClient, studio: Studio, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -120,6 +131,7 @@ def test_sqlite_busy_is_a_503_busy_without_running_again(
     assert calls() == 1
 
 
+@pytest.mark.expect_log(_PROBLEMS, "ERROR", match="database unavailable")
 def test_a_lost_database_is_a_503(
     client: TestClient, studio: Studio, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -139,6 +151,7 @@ def test_a_lost_database_is_a_503(
     assert calls() == 1  # not known to be safe to run again: the commit may have happened
 
 
+@pytest.mark.expect_log(_PROBLEMS, "ERROR", match="unhandled error")
 def test_other_database_errors_stay_faults(
     app: Any, studio: Studio, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -148,3 +148,10 @@ def test_reads_do_not_wait_for_a_writer(store):
         writer.join(10)
     with store.read() as uow:
         assert uow.sync_state.get().cursor == "9.z"
+
+
+def test_closing_twice_leaves_the_file_alone_the_second_time(db_path, store):
+    store.close()
+    db_path.write_bytes(b"")  # by the second close the file may be gone or replaced
+    store.close()  # nothing read, nothing logged (a warning would fail this test)
+    assert db_path.read_bytes() == b""

@@ -61,6 +61,7 @@ def test_a_daily_backup_is_written_once_a_day_and_a_few_are_kept(db_path, clock)
     conn.close()
 
 
+@pytest.mark.expect_log("instainstru_desktop.store.backups", "WARNING", match="failed its check")
 def test_a_copy_of_a_damaged_file_is_not_kept_as_a_backup(db_path, store):
     queue(store, 120)
     store.close()
@@ -116,6 +117,7 @@ def test_an_outbox_with_a_damaged_page_is_read_back_row_by_row(db_path, store):
     assert db_path.read_bytes()[offsets[1] : offsets[1] + 64] == b"\xff" * 64  # not touched
 
 
+@pytest.mark.expect_log("instainstru_desktop.store.rescue", "WARNING", match="is damaged")
 def test_a_repair_cut_short_is_finished_at_the_next_start(db_path, clock):
     store = open_store(db_path, clock=clock)
     f.seed(store)
@@ -166,6 +168,7 @@ def test_the_status_says_so_when_the_file_cannot_even_be_counted(db_path, store)
     assert "damaged" in status.last_error
 
 
+@pytest.mark.expect_log("instainstru_desktop.store.footprint", "WARNING", match="unreadable")
 def test_a_footprint_survives_only_whole(db_path):
     write_footprint(db_path, Footprint("c1", 7, synced=True))
     assert read_footprint(db_path) == Footprint("c1", 7, synced=True)

@@ -35,7 +35,8 @@ from instainstru_desktop.services import (
 )
 from instainstru_desktop.store import open_store
 from instainstru_desktop.sync.api import ApiClient, RetryPolicy
-from instainstru_desktop.sync.engine import Backoff, SyncEngine, SyncReport
+from instainstru_desktop.sync.backoff import Backoff
+from instainstru_desktop.sync.engine import SyncEngine, SyncReport
 from instainstru_desktop.sync.scheduler import SyncScheduler
 from tests.server.helpers import Person, Studio, build_studio
 
@@ -249,7 +250,7 @@ class Device:
             token=person.token,
             device=name,
             transport=self.switchboard,
-            retry=RetryPolicy(attempts=2, base_seconds=0.01, max_seconds=0.02),
+            retry=RetryPolicy(attempts=2, backoff=Backoff(0.01, 0.02, jitter=1.0)),
         )
         self.store = open_store(self.path) if clock is None else open_store(self.path, clock=clock)
         with self.store.uow() as uow:

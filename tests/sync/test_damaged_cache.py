@@ -27,6 +27,24 @@ from tests.sync.consistency import assert_nothing_lost_nothing_duplicated
 from tests.sync.harness import Device, ServerHandle, wait_until
 from tests.sync.scenarios import Calendar, at, local_day, student_books
 
+pytestmark = [
+    # the cases damage the cache on purpose, and the app notes what it finds and repairs
+    pytest.mark.expect_log("instainstru_desktop.store", "WARNING", required=False),
+    pytest.mark.expect_log(
+        "instainstru_desktop.sync.recovery",
+        "WARNING",
+        match="lost with the damaged cache",
+        required=False,
+    ),
+    # days pass on the device's calendar (for its daily backup), not on the server's clock
+    pytest.mark.expect_log(
+        "instainstru_desktop.sync.engine",
+        "WARNING",
+        match="clock is .* off the server's",
+        required=False,
+    ),
+]
+
 BEFORE_BACKUP = (1, 2, 3)  # edit n paints date n with its own hour
 AFTER_BACKUP = (4, 5, 6)
 
@@ -237,6 +255,7 @@ def test_a_healthy_cache_is_opened_as_it_is(tmp_path: Path, server: ServerHandle
         again.close()
 
 
+@pytest.mark.expect_log("instainstru_desktop.sync.scheduler", "ERROR", match="sync failed")
 def test_a_file_damaged_while_the_app_runs_is_the_last_sync_error(
     tmp_path: Path, server: ServerHandle
 ) -> None:

@@ -41,7 +41,7 @@ def test_the_client_sends_the_given_headers_on_every_request(guarded) -> None:
         assert api.sign_in(teacher.email, PASSWORD).user["id"] == teacher.user_id
         assert api.me()["role"] == "instructor"
         with api.event_stream(read_timeout=5) as stream:
-            assert stream.status_code == 200
+            assert stream.response.status_code == 200
     with (
         ApiClient(str(server.base_url), token=teacher.token) as stranger,
         pytest.raises(Forbidden) as refused,

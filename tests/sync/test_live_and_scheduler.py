@@ -4,28 +4,12 @@ from __future__ import annotations
 
 import threading
 
-from instainstru_desktop.sync.live import LiveListener, parse_events
+from instainstru_desktop.sync.backoff import Backoff
+from instainstru_desktop.sync.live import LiveListener
 from instainstru_desktop.sync.scheduler import SyncScheduler
 from tests.sync.consistency import booking_row
 from tests.sync.harness import Device, ServerHandle, wait_until
 from tests.sync.scenarios import at, local_day, student_books
-
-
-def test_sse_lines_are_parsed_into_events():
-    lines = [
-        "retry: 5000",
-        ": connected",
-        "",
-        "event: poke",
-        'data: {"seq": 4}',
-        "",
-        ": keep-alive",
-        "",
-        "data: a",
-        "data: b",
-        "",
-    ]
-    assert list(parse_events(lines)) == [("poke", '{"seq": 4}'), ("message", "a\nb")]
 
 
 def test_a_poke_on_the_stream_pulls_a_new_booking_at_once(device, server, instructor):
@@ -38,7 +22,7 @@ def test_a_poke_on_the_stream_pulls_a_new_booking_at_once(device, server, instru
         device.engine.sync_once()
         pulled.set()
 
-    listener = LiveListener(device.api, on_pull, min_backoff=0.05, max_backoff=0.2)
+    listener = LiveListener(device.api, on_pull, backoff=Backoff(0.05, 0.2))
     listener.start()
     try:
         wait_until(listener.connected.is_set, what="the stream to connect")
@@ -57,9 +41,7 @@ def test_the_stream_reconnects_after_a_server_restart(tmp_path):
     server = ServerHandle(tmp_path, events_keepalive_seconds=0.5)
     device = Device(tmp_path, "laptop", server, server.studio.instructors[0])
     calls: list[bool] = []
-    listener = LiveListener(
-        device.api, calls.append, read_timeout=3.0, min_backoff=0.05, max_backoff=0.2
-    )
+    listener = LiveListener(device.api, calls.append, read_timeout=3.0, backoff=Backoff(0.05, 0.2))
     listener.start()
     try:
         wait_until(lambda: listener.connections == 1, what="the first connection")

@@ -4,6 +4,8 @@ device still holds is sent again; what it no longer holds is told to the person,
 
 from __future__ import annotations
 
+import pytest
+
 from instainstru_desktop.services.views import HoursRange
 from tests.sync.consistency import assert_nothing_lost_nothing_duplicated
 from tests.sync.scenarios import Calendar, local_day
@@ -19,6 +21,10 @@ def paint(device, edits: range) -> None:
         device.availability.set_date_ranges(device.instructor_id, local_day(n), [hours_for(n)])
 
 
+@pytest.mark.expect_log("instainstru_desktop.sync.recovery", "WARNING", match="remembers mutations")
+@pytest.mark.expect_log("instainstru_desktop.sync.recovery", "WARNING", match="the server lost 10")
+# the device's calendar starts 31 days behind and catches up: the skew warning follows it
+@pytest.mark.expect_log("instainstru_desktop.sync.engine", "WARNING", match="off the server's")
 def test_edits_the_device_still_holds_reach_a_server_restored_past_the_retention(
     make_device, server
 ):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
+
 from instainstru_desktop.services.views import HoursRange
 from instainstru_desktop.store.migrations import MIGRATIONS, upgrade
 from tests.sync.consistency import assert_nothing_lost_nothing_duplicated, booking_row
@@ -39,6 +41,9 @@ def test_a_server_restored_from_an_older_copy_gets_everything_again(
     assert_nothing_lost_nothing_duplicated(device, server)
 
 
+@pytest.mark.expect_log(
+    "instainstru_desktop.sync.recovery", "WARNING", match="remembers mutations up to 0 of ours"
+)
 def test_a_restore_is_noticed_even_with_nothing_queued(make_device, server, instructor):
     lesson = started_lesson(server, instructor, server.studio.students[0])
     device = make_device()

@@ -7,6 +7,7 @@ cache and the network have done anything -- and then agree with what the cache s
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -95,6 +96,7 @@ def test_with_the_server_gone_the_app_starts_offline_on_its_cache(
     assert app.presented.messages == []
 
 
+@pytest.mark.expect_log("instainstru_desktop.store.rescue", "WARNING", match="is damaged")
 def test_a_damaged_cache_is_repaired_and_the_person_is_told_where_it_went(
     qtbot: QtBot, live_server: LiveServer, make_app: MakeApp
 ) -> None:

@@ -20,6 +20,11 @@ from ui.calendar import week_cache
 from ui.cli import UsageError, normalize_server_url, parse_options
 from ui.settings.preferences import Preferences
 
+# the damaged side file these tests write on purpose is reported in the log
+UNREADABLE_JSON = pytest.mark.expect_log(
+    "instainstru_desktop.json_files", "WARNING", match="not valid JSON"
+)
+
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
@@ -89,7 +94,13 @@ def test_saved_week_reads_back_equal(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "content",
-    ["", "{not json", json.dumps({"format": 99}), "[]", json.dumps({"format": 1, "snapshot": 7})],
+    [
+        pytest.param("", marks=UNREADABLE_JSON),
+        pytest.param("{not json", marks=UNREADABLE_JSON),
+        json.dumps({"format": 99}),
+        "[]",
+        json.dumps({"format": 1, "snapshot": 7}),
+    ],
 )
 def test_an_unreadable_saved_week_is_ignored(
     tmp_path: Path, content: str, caplog: pytest.LogCaptureFixture
@@ -101,6 +112,7 @@ def test_an_unreadable_saved_week_is_ignored(
     assert week_cache.load(tmp_path / "missing.json") is None
 
 
+@pytest.mark.expect_log("instainstru_desktop.json_files", "WARNING", match="not valid JSON")
 def test_preferences_survive_a_restart_and_a_broken_file(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 
 import pytest
@@ -96,7 +97,8 @@ def test_database_work_is_serialized_in_submission_order(qtbot, ops):
     assert log == ["first started", "first done", "second"]
 
 
-def test_a_failure_without_handler_is_presented_as_a_sentence(qtbot, ops, shown):
+@pytest.mark.expect_log("ui.ops", "ERROR", match="Failure while saving your note")
+def test_a_failure_without_handler_is_presented_as_a_sentence(qtbot, ops, shown, caplog):
     def broken() -> None:
         raise KeyError("booking_id")
 
@@ -107,15 +109,22 @@ def test_a_failure_without_handler_is_presented_as_a_sentence(qtbot, ops, shown)
     assert "saving your note" in message
     assert "Traceback" not in message
     assert "KeyError" not in message
+    [record] = [r for r in caplog.records if r.name == "ui.ops"]
+    assert record.exc_info is not None  # a bug: the traceback is in the log for support
 
 
-def test_a_service_error_shows_its_own_sentence(qtbot, ops, shown):
+def test_a_service_error_shows_its_own_sentence(qtbot, ops, shown, caplog):
     def refuse() -> None:
         raise ActionNotAllowedError("This lesson was cancelled by the student.")
 
+    caplog.set_level(logging.INFO, logger="ui.ops")
     ops.run_db(refuse)
     qtbot.waitUntil(lambda: bool(shown.messages))
     assert shown.messages == [("Not possible", "This lesson was cancelled by the student.")]
+    # an expected refusal is news for the log, not an error with a traceback
+    [record] = [r for r in caplog.records if r.name == "ui.ops"]
+    assert (record.levelno, record.exc_info) == (logging.INFO, None)
+    assert "cancelled by the student" in record.getMessage()
 
 
 def test_on_failure_receives_the_exception_instead_of_the_presenter(qtbot, ops, shown):
@@ -130,6 +139,7 @@ def test_on_failure_receives_the_exception_instead_of_the_presenter(qtbot, ops, 
     assert shown.messages == []
 
 
+@pytest.mark.expect_log("ui.ops", "ERROR", match="Failure while showing the week")
 def test_an_exception_in_a_callback_is_presented_not_raised(qtbot, ops, shown):
     def bad_callback(_value: object) -> None:
         raise RuntimeError("widget gone")

@@ -79,6 +79,7 @@ def test_side_files_are_private_and_readable(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("content", [b"", b"{broken", b"\xff\xfe", b'{"a": 1'])
+@pytest.mark.expect_log("instainstru_desktop.json_files", "WARNING", match="not valid JSON")
 def test_a_damaged_file_reads_as_missing_and_says_so(
     tmp_path: Path, content: bytes, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -206,7 +206,22 @@ def fill_0003(database: Database) -> None:
         c.execute(table("instructors", column("slug")).update().values(slug="teacher"))
 
 
-FILLERS = {"0001_core": fill_0001, "0002_sync": fill_0002, "0003_profiles": fill_0003}
+def fill_0004(database: Database) -> None:
+    """The same rows as the tombstone-keys revision keeps them: writing the date's override
+    again removed its tombstone."""
+    fill_0003(database)
+    tombstones = table("tombstones", column("entity_id"))
+    with database.engine.begin() as c:
+        superseded = f"{IDS['instructor']}/2026-03-04"
+        c.execute(tombstones.delete().where(tombstones.c.entity_id == superseded))
+
+
+FILLERS = {
+    "0001_core": fill_0001,
+    "0002_sync": fill_0002,
+    "0003_profiles": fill_0003,
+    "0004_tombstone_keys": fill_0004,
+}
 
 
 def test_revisions_are_linear_and_filled() -> None:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -207,3 +208,21 @@ def test_a_message_sent_to_both_processes_is_posted_once(
     assert {r.json()["number"] for r in answers} == {1}
     page = httpx.get(f"{a.base_url}{API}/bookings/{lesson}/messages", headers=teacher.headers)
     assert [m["body"] for m in page.json()["items"]] == ["Bring the Clementi?"]
+
+
+def test_processes_started_at_once_on_a_new_database_all_start(tmp_path: Path) -> None:
+    """Each process upgrades the schema when it starts; started together, one does it while the
+    others wait, and none fails on tables another has just made."""
+    databases = DatabaseFactory(tmp_path)
+    url = databases.new()
+    servers = [ServerProcess(url) for _ in range(3)]
+    try:
+        for server in servers:
+            server.wait_started()
+        for server in servers:
+            answer = httpx.get(f"{server.base_url}{API}/meta")
+            assert answer.status_code == 200, server.text
+    finally:
+        for server in servers:
+            server.close()
+        databases.drop_all()

@@ -15,11 +15,13 @@ from instainstru_desktop.protocol import (
     CompleteLesson,
     DayRange,
     MarkNoShow,
+    MarkRead,
     NoteLesson,
     Policy,
     RescheduleLesson,
     ResolveConflict,
     ReviewBooking,
+    SendMessage,
     SetDateHours,
     SetUsualWeek,
     TemplateRange,
@@ -124,6 +126,12 @@ EARLIER_ARGS = [
         "profile.update",
         {"instructor_id": I, "time_zone": "Europe/Paris"},
     ),
+    (
+        SendMessage(I, B, "Running late\nsorry"),
+        "message.send",
+        {"message_id": I, "booking_id": B, "body": "Running late\nsorry"},
+    ),
+    (MarkRead(B, I, 3), "message.read", {"booking_id": B, "reader_id": I, "up_to": 3}),
 ]
 
 

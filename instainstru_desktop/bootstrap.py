@@ -20,6 +20,8 @@ from instainstru_desktop.services import (
     MessageService,
     StatusService,
 )
+from instainstru_desktop.services.lesson_types import LessonTypeService
+from instainstru_desktop.services.preview import PreviewService
 from instainstru_desktop.services.profile import ProfileService
 from instainstru_desktop.store import StorageError, Store, open_store
 from instainstru_desktop.sync.api import ApiClient
@@ -42,6 +44,8 @@ class Services:
     status: StatusService
     profile: ProfileService
     messages: MessageService
+    lesson_types: LessonTypeService
+    preview: PreviewService
 
 
 class Core:
@@ -74,6 +78,8 @@ class Core:
             status=StatusService(store),
             profile=ProfileService(store, on_change=poke),
             messages=MessageService(store, on_change=poke),
+            lesson_types=LessonTypeService(store, on_change=poke),
+            preview=PreviewService(store),
         )
 
     def start(self) -> None:

@@ -37,6 +37,13 @@ LABELS: dict[str, str] = {
     "body": "the message",
     "up_to": "the last message read",
     "reader_id": "the reader's id",
+    "name": "the name",
+    "bio": "the bio",
+    "duration_minutes": "the length of a lesson",
+    "price_cents": "the price (in cents)",
+    "currency": "the currency",
+    "color": "the colour",
+    "active": "whether it is offered",
 }
 
 

@@ -24,12 +24,15 @@ from pydantic import TypeAdapter, ValidationError
 from instainstru_desktop.domain.bookings import BookingAction
 from instainstru_desktop.protocol import (
     CHANGE_TYPES,
+    AddLessonType,
     AnyChange,
     BookLesson,
     CancelLesson,
     Change,
     ClearDateHours,
     CompleteLesson,
+    EditLessonType,
+    EditProfileText,
     MarkNoShow,
     MarkRead,
     NoteLesson,
@@ -44,7 +47,7 @@ from instainstru_desktop.protocol import (
     change_types,
     wording,
 )
-from instainstru_desktop.protocol.fields import WireForm, has_words, is_text
+from instainstru_desktop.protocol.fields import WireForm, has_words, is_text, is_visible
 from instainstru_desktop.server.core.errors import Forbidden
 from instainstru_desktop.server.repositories.uow import Tx
 from instainstru_desktop.server.services import (
@@ -130,8 +133,29 @@ def apply(tx: Tx, caller: Caller, change: AnyChange) -> Json:
             if _id(reader) != caller.signed_in.user_id:
                 raise Forbidden("Only your own reading can be marked.")
             return messages.read_in(tx, caller, _id(lesson), up_to)
+        case EditProfileText(instructor_id=who, name=name, bio=bio):
+            return instructors.update_profile_in(tx, caller, _id(who), {"name": name, "bio": bio})
+        case AddLessonType():
+            values = _lesson_type_values(change)
+            return instructors.add_lesson_type_in(
+                tx, caller, _id(change.instructor_id), values, _id(change.lesson_type_id)
+            )
+        case EditLessonType():
+            values = _lesson_type_values(change)
+            return instructors.update_lesson_type_in(
+                tx, caller, _id(change.lesson_type_id), values
+            )
         case _:
             assert_never(change)
+
+
+def _lesson_type_values(change: AddLessonType | EditLessonType) -> dict[str, Any]:
+    """The lesson type's fields a change carries (``None``: left as it is)."""
+    return {
+        name: value
+        for name, value in asdict(change).items()
+        if name not in ("lesson_type_id", "instructor_id")
+    }
 
 
 def refusal(exc: ValidationError) -> tuple[str, str]:
@@ -167,6 +191,8 @@ def _words(field: str, kind: str, ctx: dict[str, Any], value: Any) -> str:
         return wording.control_characters(field)
     if kind == "predicate_failed" and isinstance(value, str) and not has_words(value):
         return wording.blank(field)
+    if kind == "predicate_failed" and isinstance(value, str) and not is_visible(value):
+        return wording.too_short(field, 1)
     if kind == "predicate_failed" and field == "slot_step_minutes":
         return wording.uneven_step(field)
     return wording.not_valid(field)

@@ -167,6 +167,8 @@ def refusal(exc: ValidationError) -> tuple[str, str]:
     field, kind = where[-1], error["type"]
     if kind == "predicate_failed" and field == "time_zone":
         return wording.unknown_zone(str(error["input"])), "unknown_time_zone"
+    if kind == "predicate_failed" and f"'{has_words.__name__}'" in error["msg"]:
+        return wording.blank(field), "validation_error"  # pydantic names the failed predicate
     return _words(field, kind, error.get("ctx") or {}, error.get("input")), "validation_error"
 
 
@@ -189,8 +191,6 @@ def _words(field: str, kind: str, ctx: dict[str, Any], value: Any) -> str:
         return wording.unknown_part(field)
     if kind == "predicate_failed" and isinstance(value, str) and not is_text(value):
         return wording.control_characters(field)
-    if kind == "predicate_failed" and isinstance(value, str) and not has_words(value):
-        return wording.blank(field)
     if kind == "predicate_failed" and isinstance(value, str) and not is_visible(value):
         return wording.too_short(field, 1)
     if kind == "predicate_failed" and field == "slot_step_minutes":

@@ -14,6 +14,10 @@ is what lets both the client and the server import it.
 
 from instainstru_desktop.protocol.changes import (
     CHANGE_TYPES,
+    CLASH_CODE,
+    HOURS_CLASH,
+    NOTE_CLASH,
+    AddDateHours,
     AddLessonType,
     AnyChange,
     BookLesson,
@@ -28,6 +32,7 @@ from instainstru_desktop.protocol.changes import (
     MarkRead,
     NoteLesson,
     Policy,
+    RemoveDateHours,
     RescheduleLesson,
     ResolveConflict,
     ReviewBooking,
@@ -44,6 +49,10 @@ from instainstru_desktop.protocol.changes import (
 
 __all__ = [
     "CHANGE_TYPES",
+    "CLASH_CODE",
+    "HOURS_CLASH",
+    "NOTE_CLASH",
+    "AddDateHours",
     "AddLessonType",
     "AnyChange",
     "BookLesson",
@@ -58,6 +67,7 @@ __all__ = [
     "MarkRead",
     "NoteLesson",
     "Policy",
+    "RemoveDateHours",
     "RescheduleLesson",
     "ResolveConflict",
     "ReviewBooking",

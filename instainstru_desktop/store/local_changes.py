@@ -178,4 +178,5 @@ class LocalChanges:
             lesson_type=lambda id_: self._mirror.get("lesson_type", id_),
             student=lambda id_: self._mirror.get("student", id_),
             user_id=user_id or "",
+            template=lambda id_: self._mirror.get("template", id_),
         )

@@ -4,7 +4,7 @@ Both tables are synced rows (``seq``) in the instructor's scope, and name the le
 too, whose own pages hear of changes to them.
 
 Revision ID: 0010_messages
-Revises: 0004_tombstone_keys
+Revises: 0005_range_edits
 Create Date: 2026-06-10
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_messages"
-down_revision = "0004_tombstone_keys"
+down_revision = "0005_range_edits"
 branch_labels = None
 depends_on = None
 

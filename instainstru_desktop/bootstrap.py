@@ -17,6 +17,7 @@ from instainstru_desktop.services import (
     AttentionService,
     AvailabilityService,
     LessonService,
+    MessageService,
     ScheduleService,
     SeriesService,
     StatusService,
@@ -52,6 +53,7 @@ class Services:
     review: ReviewService
     export: ExportService
     reschedule: RescheduleService
+    messages: MessageService
     lesson_types: LessonTypeService
     preview: PreviewService
 
@@ -94,6 +96,7 @@ class Core:
             review=ReviewService(store),
             export=ExportService(store),
             reschedule=RescheduleService(store, on_change=poke),
+            messages=MessageService(store, on_change=poke),
             lesson_types=LessonTypeService(store, on_change=poke),
             preview=PreviewService(store),
         )

@@ -54,6 +54,8 @@ from instainstru_desktop.protocol.fields import (
     LessonCount,
     LessonMinutes,
     LessonName,
+    MessageNumber,
+    MessageText,
     NoteText,
     NoticeMinutes,
     PersonName,
@@ -401,6 +403,33 @@ class DeleteTerm(Change):
 
 
 @dataclass(frozen=True)
+class SendMessage(Change):
+    """Write in a lesson's conversation; the client chooses the id, so sending twice posts once.
+
+    A lesson cancelled meanwhile still takes it: the conversation outlives the lesson.
+    """
+
+    wire_name: ClassVar[str] = "message.send"
+    summary: ClassVar[str] = "Your message"
+    message_id: Id
+    booking_id: Id
+    body: MessageText
+
+
+@dataclass(frozen=True)
+class MarkRead(Change):
+    """Say that ``reader_id`` (the sender themselves) has read a lesson's messages up to
+    number ``up_to``; a marker never goes back. The reader is named so that the change says
+    which marker it moves, on the client as on the server."""
+
+    wire_name: ClassVar[str] = "message.read"
+    summary: ClassVar[str] = "Marking messages as read"
+    booking_id: Id
+    reader_id: Id
+    up_to: MessageNumber
+
+
+@dataclass(frozen=True)
 class EditProfileText(Change):
     """Change what students read about the instructor: the name, the bio, or both.
 
@@ -472,6 +501,8 @@ AnyChange = (
     | ChangeWeekly
     | SetTerm
     | DeleteTerm
+    | SendMessage
+    | MarkRead
     | EditProfileText
     | AddLessonType
     | EditLessonType

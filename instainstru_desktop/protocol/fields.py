@@ -46,6 +46,8 @@ CLOCK_PATTERN = rf"^({CLOCK_TEXT}|24:00)$"
 NOTE_MAX_CHARS = 10_000
 #: The longest reason given for a cancellation (the student reads it).
 REASON_MAX_CHARS = 2_000
+#: The longest message in a lesson's conversation.
+MESSAGE_MAX_CHARS = 4_000
 #: The longest time zone name accepted (IANA names are far shorter).
 ZONE_MAX_CHARS = 64
 #: The most separate ranges of hours one date may have (every quarter hour on its own).
@@ -87,6 +89,11 @@ class WireForm:
 def is_text(text: str) -> bool:
     """Text without a control character (tabs and line breaks are text)."""
     return CONTROL_CHARACTER.search(text) is None
+
+
+def has_words(text: str) -> bool:
+    """Text with something in it besides spaces and line breaks (a message worth sending)."""
+    return bool(text.strip())
 
 
 def is_id(text: str) -> bool:
@@ -151,6 +158,9 @@ Weekday = Annotated[int, Ge(0), Le(6)]
 NoteText = Annotated[str, MaxLen(NOTE_MAX_CHARS), Predicate(is_text)]
 ReasonText = Annotated[str, MaxLen(REASON_MAX_CHARS), Predicate(is_text)]
 ZoneName = Annotated[str, MinLen(1), MaxLen(ZONE_MAX_CHARS), Predicate(is_iana_zone)]
+MessageText = Annotated[str, MaxLen(MESSAGE_MAX_CHARS), Predicate(is_text), Predicate(has_words)]
+#: A message's place in its lesson's conversation: 1 for the first, 0 for "none yet".
+MessageNumber = Annotated[int, Ge(0), Le(2**53)]
 PersonName = Annotated[
     str, MinLen(1), MaxLen(PERSON_NAME_MAX_CHARS), Predicate(is_text), Predicate(is_visible)
 ]

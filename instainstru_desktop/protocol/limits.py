@@ -18,7 +18,7 @@ from annotated_types import BaseMetadata, GroupedMetadata, MaxLen, MinLen, Predi
 
 from instainstru_desktop.protocol import wording
 from instainstru_desktop.protocol.changes import Change
-from instainstru_desktop.protocol.fields import is_text, is_visible
+from instainstru_desktop.protocol.fields import has_words, is_text, is_visible
 
 
 def limit_problem(change: Change) -> str | None:
@@ -81,6 +81,8 @@ def _broken(field: str, constraint: BaseMetadata, value: Any) -> str | None:
     if isinstance(constraint, Predicate):
         if constraint.func is is_text and not is_text(value):
             return wording.control_characters(field)
+        if constraint.func is has_words and not has_words(value):
+            return wording.blank(field)
         if constraint.func is is_visible and not is_visible(value):
             return wording.too_short(field, 1)
     if isinstance(constraint, MaxLen) and len(value) > constraint.max_length:

@@ -45,6 +45,10 @@ LABELS: dict[str, str] = {
     "count": "the number of lessons",
     "until": "the end date",
     "from_date": "the date the change starts",
+    "message_id": "the message's id",
+    "body": "the message",
+    "up_to": "the last message read",
+    "reader_id": "the reader's id",
     "name": "the name",
     "first": "the first day",
     "last": "the last day",
@@ -107,6 +111,10 @@ def control_characters(field: str) -> str:
         f"{label(field)} contains a control character (such as NUL), which cannot be stored; "
         "only tabs and line breaks may be used."
     )
+
+
+def blank(field: str) -> str:
+    return _sentence(f"{label(field)} is empty: write something first.")
 
 
 def unknown_zone(name: str) -> str:

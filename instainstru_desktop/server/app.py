@@ -29,6 +29,7 @@ from instainstru_desktop.server.api.routes import (
     instructors,
     lesson_types,
     me,
+    messages,
     meta,
     series,
     slots,
@@ -62,6 +63,7 @@ ROUTERS = (
     slots,
     bookings,
     series,
+    messages,
     admin,
     sync,
     events,
@@ -100,6 +102,9 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         public_streams=StreamCounter(settings.public_streams_max),
         profiles=ProfileCache(
             entries=settings.answer_cache_entries, ttl_seconds=settings.answer_cache_seconds
+        ),
+        messages=SlidingWindowLimiter(
+            settings.messages_per_window, settings.message_window_seconds
         ),
         clock=now,
     )

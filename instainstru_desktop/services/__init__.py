@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         UnknownItemError,
     )
     from instainstru_desktop.services.lessons import LessonService
+    from instainstru_desktop.services.messages import MessageService
     from instainstru_desktop.services.schedule import ScheduleService
     from instainstru_desktop.services.series import SeriesService
     from instainstru_desktop.services.status import StatusService
@@ -45,6 +46,7 @@ _HOMES = {
     "LessonService": "lessons",
     "ScheduleService": "schedule",
     "SeriesService": "series",
+    "MessageService": "messages",
     "StatusService": "status",
 }
 
@@ -66,6 +68,7 @@ __all__ = [
     "InFlightError",
     "InvalidInputError",
     "LessonService",
+    "MessageService",
     "ScheduleService",
     "SeriesService",
     "ServiceError",

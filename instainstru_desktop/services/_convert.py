@@ -72,6 +72,7 @@ def card(
     mark: SyncMark = SyncMark.SYNCED,
     mark_message: str = "",
     instructor_name: str = "",
+    unread: int = 0,
 ) -> LessonCard:
     """The UI's lesson card of a booking record."""
     return LessonCard(  # positional: this runs for every lesson of every week repaint
@@ -100,6 +101,7 @@ def card(
         record.series_id or "",
         record.series_slot or "",
         bool(record.series_moved),
+        unread,
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from instainstru_desktop.services._convert import card
@@ -62,9 +62,11 @@ def lesson_cards(
     instructor_names: Mapping[str, str] | None = None,
     booking_marks: Marks | None = None,
 ) -> list[LessonCard]:
-    """Lesson cards with their sync markers."""
+    """Lesson cards with their sync markers and unread messages."""
     booking_marks = booking_marks or marks(uow, "booking")
     names = instructor_names or {}
+    records = list(records)
+    unread = unread_by_lesson(uow, [r.id for r in records])
     cards = []
     for record in records:
         mark, why = booking_marks.of(record.id)
@@ -74,6 +76,18 @@ def lesson_cards(
                 mark=mark,
                 mark_message=why,
                 instructor_name=names.get(record.instructor_id, ""),
+                unread=unread.get(record.id, 0),
             )
         )
     return cards
+
+
+def unread_by_lesson(uow: UnitOfWork, lessons: Sequence[str] | None = None) -> dict[str, int]:
+    """Lesson -> messages the signed-in person has not read (see ``MessageRepository``), of
+    ``lessons`` (None: all)."""
+    state = uow.sync_state.get()
+    if not state.user_id or (lessons is not None and not lessons):
+        return {}
+    return uow.messages.unread_by_lesson(
+        state.user_id, joined_only=state.role == "admin", lessons=lessons
+    )

@@ -17,6 +17,8 @@ from instainstru_desktop.store import StorageError
 MANY_BOOKINGS = 200
 #: Rows of these kinds change what every view shows: a home zone, a lesson type's name or colour.
 SHOWN_EVERYWHERE = frozenset({"instructor", "lesson_type"})
+#: Rows of lessons' conversations.
+CONVERSATION_KINDS = frozenset({"message", "message_read"})
 
 
 class StatusService(UseCases):
@@ -85,6 +87,7 @@ class StatusService(UseCases):
             template=bool(template_instructors),
             attention=refused or "conflict" in kinds,
             history="audit" in kinds,
+            messages=bool(CONVERSATION_KINDS.intersection(kinds)),
         )
         if not booking_ids:
             return changed

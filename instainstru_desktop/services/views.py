@@ -70,6 +70,7 @@ class LessonCard:
     series_id: str = ""  # the weekly series it belongs to ("" for a single lesson)
     series_slot: str = ""  # "<revision>/<date>": the series date it fills
     series_moved: bool = False  # moved on its own: it keeps its time when the rule changes
+    unread: int = 0  # messages in the lesson's conversation not read yet
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +176,9 @@ class Changed:
     history: bool = False  # audit entries arrived: an open lesson's history may be longer
     everything: bool = False  # re-read every view
     withdrawn: bool = False  # a queued change was taken back: fewer changes wait to be sent
+    #: Messages or read markers changed: an open conversation re-reads (the lessons concerned
+    #: are in ``booking_ids`` when known, for their unread counts).
+    messages: bool = False
 
     def __or__(self, other: Changed) -> Changed:
         return Changed(
@@ -186,7 +190,54 @@ class Changed:
             self.history or other.history,
             self.everything or other.everything,
             self.withdrawn or other.withdrawn,
+            self.messages or other.messages,
         )
+
+
+class MessageState(StrEnum):
+    """Where a message stands, as the conversation shows it."""
+
+    SENT = "sent"  # on the server
+    WAITING = "waiting"  # written here, waiting to be sent (offline, or on its way)
+    REFUSED = "refused"  # the server turned it down; kept here with the reason
+
+
+@dataclass(frozen=True, slots=True)
+class ChatMessage:
+    """One message of a lesson's conversation."""
+
+    message_id: str
+    author_name: str  # as the server names them ("" for one written here)
+    author_role: str  # student | instructor | admin
+    mine: bool
+    body: str
+    at: datetime  # aware, UTC: when it was written
+    state: MessageState = MessageState.SENT
+    refusal: str = ""  # why the server refused it (REFUSED)
+    seen: bool = False  # one of mine that the lesson's other person has read
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    """A lesson's conversation as the detail pane shows it."""
+
+    booking_id: str
+    messages: tuple[ChatMessage, ...]
+    unread: int  # messages of others not read yet
+    latest: int  # the number of the newest message on the server (0: none)
+    other_name: str  # whom the conversation is with (the student, for an instructor)
+
+
+@dataclass(frozen=True, slots=True)
+class MessageNotice:
+    """A message not read yet, for a notice: from whom, about which lesson, what it says."""
+
+    message_id: str
+    booking_id: str
+    author_name: str
+    body: str
+    at: datetime
+    lesson: LessonCard | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,11 +43,13 @@ from instainstru_desktop.protocol import (
     EditLessonType,
     EditProfileText,
     MarkNoShow,
+    MarkRead,
     NoteLesson,
     RemoveDateHours,
     RescheduleLesson,
     ResolveConflict,
     ReviewBooking,
+    SendMessage,
     SetDateHours,
     SetTerm,
     SetUsualWeek,
@@ -82,6 +84,7 @@ class EffectContext:
     row: Callable[[str, str], Mapping[str, Any] | None] = _nothing
     #: The key of the row being worked out: a series names its lessons by their keys.
     key: str = ""
+    user_id: str = ""  # who is signed in: the author of a message written here
     #: The usual week of an instructor, as the mirror shows it (a date without hours of its own
     #: follows it, so hours painted there start from it).
     template: Callable[[str], Mapping[str, Any] | None] = lambda _id: None
@@ -162,6 +165,10 @@ def effect_of(change: AnyChange) -> Effect:
             )
         case DeleteTerm(term_id=term):
             return Effect((("term", term),), _gone)
+        case SendMessage(message_id=message):
+            return Effect((("message", message),), _written(change))
+        case MarkRead(booking_id=lesson, reader_id=reader, up_to=up_to):
+            return Effect((("message_read", f"{lesson}/{reader}"),), _read(lesson, reader, up_to))
         case EditProfileText(instructor_id=who, name=name, bio=bio):
             return Effect((("instructor", who),), _edited(_given(name=name, bio=bio)))
         case AddLessonType(lesson_type_id=kind):
@@ -385,5 +392,37 @@ def _booked(change: BookLesson) -> Apply:
             "series_slot": None,
             "series_moved": False,
         }
+
+    return apply
+
+
+def _written(change: SendMessage) -> Apply:
+    """A message written here: shown at once, without a number until the server gives it one."""
+
+    def apply(_entity: str, row: Row | None, ctx: EffectContext) -> Row | None:
+        if row is not None:  # the server's copy has arrived: it wins
+            return row
+        return {
+            "id": change.message_id,
+            "booking_id": change.booking_id,
+            "number": None,
+            "author_id": ctx.user_id,
+            "author_name": "",
+            "author_role": ctx.actor_role,
+            "body": change.body,
+            "created_at": ctx.now,
+        }
+
+    return apply
+
+
+def _read(booking_id: str, reader_id: str, up_to: int) -> Apply:
+    """The reader's marker moved forward to ``up_to`` (never back)."""
+
+    def apply(_entity: str, row: Row | None, ctx: EffectContext) -> Row | None:
+        if row is not None and int(row["last_read"]) >= up_to:
+            return row
+        base = row or {"booking_id": booking_id, "user_id": reader_id, "name": "", "role": ""}
+        return {**base, "last_read": up_to, "read_at": ctx.now}
 
     return apply

@@ -113,7 +113,7 @@ class LocalChanges:
         state = self._state.get()
         shadows = self._shadowed(wanted)
         outstanding = self._outbox.outstanding(wanted, state.cursor_seq)
-        context = self._context(state.role)
+        context = self._context(state.role, state.user_id)
         for subject in wanted:
             entity, key = subject
             keyed = replace(context, key=key)
@@ -225,12 +225,13 @@ class LocalChanges:
             update(Shadow).where(Shadow.entity == entity, Shadow.key == key).values(payload=payload)
         )
 
-    def _context(self, role: str | None) -> EffectContext:
+    def _context(self, role: str | None, user_id: str | None) -> EffectContext:
         return EffectContext(
             now=self._now(),
             actor_role=role if role in ("instructor", "admin") else "instructor",
             lesson_type=lambda id_: self._mirror.get("lesson_type", id_),
             student=lambda id_: self._mirror.get("student", id_),
             row=self._mirror.get,
+            user_id=user_id or "",
             template=lambda id_: self._mirror.get("template", id_),
         )

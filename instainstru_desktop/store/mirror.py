@@ -198,6 +198,31 @@ def _audit(d: Mapping[str, Any]) -> Params:
     )
 
 
+def _message(d: Mapping[str, Any]) -> Params:
+    created = d["created_at"]
+    return (
+        d["id"],
+        d["booking_id"],
+        d.get("number"),
+        d["author_id"],
+        d.get("author_name") or "",
+        d.get("author_role") or "",
+        d["body"],
+        created if len(created) == 20 and created[19] == "Z" else instant(created),
+    )
+
+
+def _message_read(d: Mapping[str, Any]) -> Params:
+    return (
+        d["booking_id"],
+        d["user_id"],
+        d.get("name") or "",
+        d.get("role") or "",
+        int(d.get("last_read") or 0),
+        instant(d["read_at"]),
+    )
+
+
 @dataclass(frozen=True)
 class Entity:
     """One mirrored kind of row."""
@@ -264,5 +289,13 @@ ENTITIES: tuple[Entity, ...] = (
     Entity("booking", _table(models.Booking), ("id",), "bookings", _booking),
     Entity("conflict", _table(models.Conflict), ("id",), "conflicts", _conflict),
     Entity("audit", _table(models.AuditEntry), ("id",), "audit", _audit),
+    Entity("message", _table(models.Message), ("id",), "messages", _message),
+    Entity(
+        "message_read",
+        _table(models.MessageRead),
+        ("booking_id", "user_id"),
+        "message_reads",
+        _message_read,
+    ),
 )
 BY_NAME: dict[str, Entity] = {e.name: e for e in ENTITIES}

@@ -190,6 +190,36 @@ class AuditEntry(Base):
     details: Mapped[str] = mapped_column(Text)  # JSON object
 
 
+class Message(Base):
+    """A message of a lesson's conversation (schema 9). ``number`` is the server's order within
+    the lesson; a message written here and not yet on the server has none."""
+
+    __tablename__ = "messages"
+    __table_args__ = (Index("ix_messages_booking_number", "booking_id", "number"),)
+
+    id: Mapped[str] = mapped_column(Text, primary_key=True)
+    booking_id: Mapped[str] = mapped_column(Text)
+    number: Mapped[int | None] = mapped_column(Integer)
+    author_id: Mapped[str] = mapped_column(Text)
+    author_name: Mapped[str] = mapped_column(Text)
+    author_role: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[str] = mapped_column(Text)
+
+
+class MessageRead(Base):
+    """How far one person has read a lesson's conversation (schema 9)."""
+
+    __tablename__ = "message_reads"
+
+    booking_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    user_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(Text)
+    last_read: Mapped[int] = mapped_column(Integer)
+    read_at: Mapped[str] = mapped_column(Text)
+
+
 OUTBOX_STATUSES = ("pending", "sent", "applied", "rejected")
 
 

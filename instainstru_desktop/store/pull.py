@@ -23,6 +23,8 @@ from instainstru_desktop.store.repositories.mirror import MirrorRepository
 from instainstru_desktop.store.repositories.sync_state import START_CURSOR, SyncStateRepository
 
 log = logging.getLogger(__name__)
+#: Entities of lessons' conversations: a page holding them changes what those lessons show.
+_CONVERSATION = frozenset({"message", "message_read"})
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class PullApplier:
     def apply(self, page: Mapping[str, Any], *, now: str) -> PageSummary:
         counts: dict[str, int] = {}
         keys: dict[str, set[str]] = defaultdict(set)
+        talked: set[str] = set()  # lessons whose conversation changed: their unread counts did
         tombstones = _tombstones_by_entity(page.get("tombstones") or ())
         for entity in ENTITIES:
             items = page.get(entity.page_field) or ()
@@ -69,6 +72,9 @@ class PullApplier:
             counts[entity.name] = len(rows)
             if entity.name in ("booking", "override", "template") or entity.name in tombstones:
                 keys[entity.name].update(map(entity.key_of_params, rows))
+            if entity.name in _CONVERSATION:
+                lesson = entity.columns.index("booking_id")
+                talked.update(row[lesson] for row in rows)
             if entity.name in tombstones:  # deleted, then written again: the row stands
                 standing = keys[entity.name]
                 tombstones[entity.name] = [k for k in tombstones[entity.name] if k not in standing]
@@ -79,7 +85,7 @@ class PullApplier:
         return PageSummary(
             rows=sum(counts.values()),
             deleted=deleted,
-            booking_ids=frozenset(keys["booking"]),
+            booking_ids=frozenset(keys["booking"] | talked),
             override_keys=frozenset(keys["override"]),
             template_instructors=frozenset(keys["template"]),
             conflicts=counts.get("conflict", 0),

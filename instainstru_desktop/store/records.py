@@ -122,6 +122,26 @@ class AuditRecord(NamedTuple):
     details: str
 
 
+class MessageRecord(NamedTuple):
+    id: str
+    booking_id: str
+    number: int | None  # None: written here, not on the server yet
+    author_id: str
+    author_name: str
+    author_role: str
+    body: str
+    created_at: str
+
+
+class ReadRecord(NamedTuple):
+    booking_id: str
+    user_id: str
+    name: str
+    role: str
+    last_read: int
+    read_at: str
+
+
 def columns_of(record: type[NamedTuple], table: Table) -> list[ColumnElement[Any]]:
     """The table's columns in the record's field order (fields the table lacks are skipped)."""
     return [table.c[name] for name in record._fields if name in table.c]

@@ -29,6 +29,7 @@ from instainstru_desktop.store.repositories.availability import AvailabilityRepo
 from instainstru_desktop.store.repositories.bookings import BookingRepository
 from instainstru_desktop.store.repositories.catalog import CatalogRepository
 from instainstru_desktop.store.repositories.conflicts import ConflictRepository
+from instainstru_desktop.store.repositories.messages import MessageRepository
 from instainstru_desktop.store.repositories.mirror import MirrorRepository
 from instainstru_desktop.store.repositories.notices import NoticeRepository
 from instainstru_desktop.store.repositories.outbox import OutboxRepository
@@ -55,6 +56,7 @@ class UnitOfWork:
     availability: AvailabilityRepository
     bookings: BookingRepository
     conflicts: ConflictRepository
+    messages: MessageRepository
     mirror: MirrorRepository
     notices: NoticeRepository
     outbox: OutboxRepository
@@ -104,6 +106,7 @@ class UnitOfWork:
         self.availability = AvailabilityRepository(session)
         self.bookings = BookingRepository(session)
         self.conflicts = ConflictRepository(session)
+        self.messages = MessageRepository(session)
         self.mirror = MirrorRepository(session)
         self.notices = NoticeRepository(session)
         self.outbox = OutboxRepository(session)

@@ -241,12 +241,23 @@ def fill_0004(database: Database) -> None:
         )
 
 
+def fill_0005(database: Database) -> None:
+    """The same rows: the revision gave conflicts room for details, which old ones lack."""
+    fill_0004(database)
+
+
+def fill_0006(database: Database) -> None:
+    """The same rows: the lesson is a single one (no series), as every lesson was before."""
+    fill_0005(database)
+
+
 FILLERS = {
     "0001_core": fill_0001,
     "0002_sync": fill_0002,
     "0003_profiles": fill_0003,
     "0004_tombstone_keys": fill_0004,
-    "0005_range_edits": fill_0004,  # conflicts' details: NULL for the ones already there
+    "0005_range_edits": fill_0005,
+    "0006_series": fill_0006,
 }
 
 

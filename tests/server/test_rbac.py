@@ -350,6 +350,27 @@ CALLS: dict[tuple[str, str], tuple[str, Builder]] = {
             {"note": "bring music"},
         ),
     ),
+    ("GET", "/bookings/{booking_id}/messages"): (
+        "booking",
+        lambda w, t, c: ("GET", f"/bookings/{w.booking(t, past=False)}/messages", None),
+    ),
+    ("POST", "/bookings/{booking_id}/messages"): (
+        "booking",
+        lambda w, t, c: (
+            "POST",
+            f"/bookings/{w.booking(t, past=False)}/messages",
+            {"id": new_id(), "body": "Running ten minutes late"},
+        ),
+    ),
+    ("PUT", "/bookings/{booking_id}/messages/read"): (
+        "booking",
+        lambda w, t, c: (
+            "PUT",
+            f"/bookings/{w.booking(t, past=True)}/messages/read",
+            {"up_to": 0},
+        ),
+    ),
+    ("GET", "/messages/unread"): ("none", lambda w, t, c: ("GET", "/messages/unread", None)),
     ("GET", "/admin/bookings"): ("none", lambda w, t, c: ("GET", "/admin/bookings", None)),
     ("POST", "/admin/bookings/{booking_id}/review"): (
         "booking",

@@ -30,6 +30,7 @@ from instainstru_desktop.services import (
     AttentionService,
     AvailabilityService,
     LessonService,
+    MessageService,
     SeriesService,
     StatusService,
 )
@@ -274,6 +275,7 @@ class Device:
         self.admin = AdminService(self.store, on_change=poke)
         self.attention = AttentionService(self.store, on_change=poke)
         self.series = SeriesService(self.store, on_change=poke)
+        self.messages = MessageService(self.store, on_change=poke)
         self.status = StatusService(self.store)
 
     @property

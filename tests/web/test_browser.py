@@ -183,4 +183,4 @@ def test_screenshots_of_every_page(site: Site, chromium: Any, width: int) -> Non
         shot("refused")
     finally:
         context.close()
-    assert sorted(p.stem for p in shots.glob("*.png")) >= sorted(PAGES)
+    assert {p.stem for p in shots.glob("*.png")} >= set(PAGES)

@@ -35,6 +35,7 @@ from ui.calendar.header import HeaderPainter
 from ui.calendar.ranges import subtract
 from ui.calendar.state import EditMode, ViewState
 from ui.calendar.timeline import DisplayWeek, LessonSegment
+from ui.calendar.unread import paint_unread
 
 
 class WeekPainter:
@@ -257,6 +258,7 @@ class WeekPainter:
         for rect, _seg, art in visible:
             for offset, pixmap in art.icons:
                 p.drawPixmap(rect.topLeft() + offset, pixmap)
+        paint_unread(p, visible, state.palette, fonts.label)
 
     # -- now-line and cursor ----------------------------------------------------------------
 

@@ -32,6 +32,7 @@ from ui.appearance.icons import icon
 from ui.appearance.theme import LIGHT, Palette
 from ui.lessons import format as fmt
 from ui.lessons.cancel_dialog import CancelLessonDialog
+from ui.lessons.conversation import ConversationView
 from ui.lessons.history import HistoryLine, HistoryList
 from ui.lessons.lesson_menu import CORRECT_TEXT
 
@@ -128,6 +129,9 @@ class LessonDetailPane(QWidget):
         layout.addWidget(self.notice)
         layout.addLayout(self._facts())
         layout.addLayout(self._actions())
+        layout.addWidget(_separator())
+        self.conversation = ConversationView(time_zone=self._zone)  # fed by ConversationPanel
+        layout.addWidget(self.conversation)
         layout.addWidget(_separator())
         self._add_note(layout)
         layout.addWidget(_separator())
@@ -244,6 +248,7 @@ class LessonDetailPane(QWidget):
         """The instructor's zone ("your time")."""
         self._zone = zone
         self.set_detail(self._detail)
+        self.conversation.set_time_zone(zone)
 
     def set_theme(self, palette: Palette) -> None:
         """Re-tint the button icons for a theme change (the rest follows the style sheet)."""

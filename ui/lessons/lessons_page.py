@@ -23,6 +23,7 @@ from instainstru_desktop.services.views import (
 )
 from ui.lessons.actions import LessonActions
 from ui.lessons.attention import AttentionList
+from ui.lessons.conversation_panel import ConversationPanel
 from ui.lessons.lessons_view import LessonsView, Tab
 from ui.shell.session import Session
 
@@ -65,12 +66,16 @@ class LessonsPage(QObject):
         view.detail.moveRequested.connect(actions.ask_move)
         view.cancelRequested.connect(actions.cancel)
         view.set_clock(session.now)
+        self.conversation = ConversationPanel(
+            session, view.detail.conversation, actions.changed.emit, self
+        )
         self._starts = QTimer(self)  # the next upcoming lesson's start
         self._starts.setSingleShot(True)
         self._starts.timeout.connect(self._move_started)
 
     def on_changed(self, changed: Changed) -> None:
         """Bring the lists up to date with a change: move the lessons it names, or re-read."""
+        self.conversation.on_changed(changed)
         if changed.everything or len(changed.booking_ids) > MOVE_LIMIT:
             self.refresh()
         elif changed.booking_ids:
@@ -158,6 +163,7 @@ class LessonsPage(QObject):
             self.show_detail(selected)
 
     def show_detail(self, booking_id: str) -> None:
+        self.conversation.show(booking_id)
         if not booking_id or not self.session.is_ready:
             self.view.set_detail(None)
             return

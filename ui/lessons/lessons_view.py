@@ -40,6 +40,7 @@ from ui.appearance.theme import LIGHT, Palette
 from ui.lessons.detail import LessonDetailPane
 from ui.lessons.lesson_menu import LessonHandlers, add_lesson_actions
 from ui.lessons.model import LESSON_ROLE, SORT_ROLE, Column, LessonTableModel
+from ui.lessons.unread_badge import UnreadBadgeDelegate
 
 
 class Tab(enum.IntEnum):
@@ -183,6 +184,8 @@ class LessonsView(QWidget):
         proxy.setSourceModel(model)
         table = LessonTable(EMPTY_TEXT[tab])
         table.setModel(proxy)
+        badges = UnreadBadgeDelegate(LESSON_ROLE, palette, table)
+        table.setItemDelegateForColumn(Column.STUDENT, badges)
         table.setAccessibleName(TAB_TITLES[tab].replace("&", "") + " lessons")
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -281,6 +284,10 @@ class LessonsView(QWidget):
         self._palette = palette
         for model in self.models.values():
             model.set_theme(palette)
+        for table in self.tables.values():
+            badges = table.itemDelegateForColumn(Column.STUDENT)
+            if isinstance(badges, UnreadBadgeDelegate):
+                badges.palette = palette
         self.detail.set_theme(palette)
 
     def update_lesson(self, card: LessonCard) -> None:

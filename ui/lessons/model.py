@@ -25,6 +25,7 @@ from instainstru_desktop.services.views import LessonCard, SyncMark
 from ui.appearance.icons import icon
 from ui.appearance.theme import LIGHT, Palette
 from ui.lessons import format as fmt
+from ui.lessons.unread_badge import words as unread_words
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 LESSON_ROLE = Qt.ItemDataRole.UserRole + 1  # the LessonCard of a row
@@ -175,6 +176,8 @@ class LessonTableModel(QAbstractTableModel):
             text = self._display(card, column)
             if column is Column.STATUS and card.mark is not SyncMark.SYNCED:
                 text += f", {fmt.MARK_WORDS[card.mark].lower()}"
+            if column is Column.STUDENT and card.unread:
+                text += f", {unread_words(card.unread)}"
             return text
         return None
 
@@ -217,6 +220,8 @@ class LessonTableModel(QAbstractTableModel):
             lines.append(card.mark_message)
         if card.cancel_reason:
             lines.append(f"Reason: {card.cancel_reason}")
+        if card.unread:
+            lines.append(unread_words(card.unread).capitalize())
         return "\n".join(lines)
 
     def _decoration(self, card: LessonCard, column: Column) -> QIcon | QColor | None:

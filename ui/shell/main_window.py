@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -43,11 +44,13 @@ from ui.ops import Ops
 from ui.settings.flow import SettingsFlow
 from ui.settings.preferences import Preferences
 from ui.shell.export_flow import ExportFlow
+from ui.shell.message_notices import MessageNotices
 from ui.shell.notices import NewLessonNotices
 from ui.shell.refresh import Refresher
 from ui.shell.session import Session
 from ui.shell.window_actions import WindowActions
 from ui.shell.window_parts import WeekTitle, ZoneSwitcher
+from ui.widgets.message_banner import MessageBanner
 from ui.widgets.notice_bar import NoticeBar
 from ui.widgets.status_bar import SyncStatusBar
 
@@ -103,12 +106,21 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.lessons_view, icons.icon(TAB_ICONS[1], self.palette_), "&Lessons")
         self.tabs.addTab(self.attention_view, icons.icon(TAB_ICONS[2], self.palette_),
                          "Needs &attention")
-        self.setCentralWidget(self.tabs)
+        self.message_banner = MessageBanner(palette=self.palette_)
+        self.setCentralWidget(self._stacked(self.message_banner, self.tabs))
         self.status_bar = SyncStatusBar(palette=self.palette_)
         self.refresher = Refresher(
             self.session, self.week_page, self.lessons_page, self.attention_page, self.status_bar
         )
         self.notices = NewLessonNotices(self, self.notice_bar, self._open_lesson)
+        self.message_notices = MessageNotices(
+            self.session,
+            self.tabs,
+            self.lessons_view,
+            self.message_banner,
+            self.notices.tray,
+            self._open_conversation,
+        )
         self.week_title = WeekTitle(self)
         self.zone_switcher = ZoneSwitcher(self)
         self.settings_flow = SettingsFlow(self)
@@ -176,6 +188,25 @@ class MainWindow(QMainWindow):
             box = (place.x(), place.y(), place.width(), place.height())
             self.preferences = self.preferences.with_window(box, maximized=maximized)
 
+    @staticmethod
+    def _stacked(*widgets: QWidget) -> QWidget:
+        """One widget holding ``widgets`` one above the other, edge to edge."""
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        for widget in widgets:
+            column.addWidget(widget)
+        column.setStretch(len(widgets) - 1, 1)
+        return holder
+
+    def _open_conversation(self) -> str | None:
+        """The lesson whose conversation is in front of the person now (None: none)."""
+        conversation = self.lessons_view.detail.conversation
+        if not (conversation.isVisible() and self.isActiveWindow()):
+            return None
+        return conversation.booking_id()
+
     def _build_account(self) -> None:
         """Signing in as another account or out, and exporting my lessons (File menu)."""
         self.account = AccountFlow(self, self.session, self.settings)
@@ -218,6 +249,9 @@ class MainWindow(QMainWindow):
             lambda: self.tabs.setCurrentWidget(self.attention_view)
         )
         self.ops.busyChanged.connect(self._on_busy)
+        self.session.synced.connect(self.message_notices.after_sync)
+        actions.changed.connect(self.message_notices.on_changed)
+        self.message_notices.openRequested.connect(self._open_lesson)
 
     # -- life cycle -------------------------------------------------------------------------
 
@@ -250,6 +284,7 @@ class MainWindow(QMainWindow):
         self.status_label.setText("")
         self.status_label.hide()
         self.refresh_all()
+        self.message_notices.refresh()
         rescue = self.session.core.store.rescue
         if rescue is not None:
             self.tell_repaired(rescue.message())
@@ -348,6 +383,7 @@ class MainWindow(QMainWindow):
         self.attention_view.set_theme(palette)
         self.status_bar.set_theme(palette)
         self.notice_bar.set_theme(palette)
+        self.message_banner.set_theme(palette)
 
     def _apply_theme(self, choice: str) -> Palette:
         app = QApplication.instance()

@@ -66,6 +66,7 @@ class ServerContext:
     answers: AnswerCache[bytes]  # encoded bodies: admin pages, availability
     sign_ups: SlidingWindowLimiter
     profiles: ProfileCache
+    messages: SlidingWindowLimiter
     public_streams: StreamCounter
     clock: Callable[[], datetime] = utc_now
 

@@ -16,6 +16,7 @@ from instainstru_desktop.protocol.fields import (
     LESSON_MINUTES_MAX,
     LESSON_MINUTES_MIN,
     LESSON_NAME_MAX_CHARS,
+    MESSAGE_MAX_CHARS,
     NOTE_MAX_CHARS,
     PERSON_NAME_MAX_CHARS,
     PRICE_CENTS_MAX,
@@ -306,6 +307,67 @@ class AuditEntryOut(BaseModel):
     details: dict[str, Any]
 
 
+class MessageIn(WireModel):
+    """A message for a lesson's conversation; ``id`` is chosen by the sender (a UUID), so sending
+    it again never posts it twice. Text only, no control characters; not only spaces."""
+
+    id: Annotated[
+        str,
+        Field(
+            pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+        ),
+    ]
+    body: Text = Field(min_length=1, max_length=MESSAGE_MAX_CHARS)
+
+
+class MessageOut(BaseModel):
+    id: str
+    booking_id: str
+    number: int
+    author_id: str
+    author_name: str
+    author_role: RoleName
+    body: str
+    created_at: datetime
+
+
+class ReadMarkerOut(BaseModel):
+    booking_id: str
+    user_id: str
+    name: str
+    role: RoleName
+    last_read: int
+    read_at: datetime
+
+
+class MessagePage(BaseModel):
+    items: list[MessageOut]
+    next_cursor: str | None
+    last_read: int
+    unread: int
+    read_markers: list[ReadMarkerOut]
+
+
+class ReadIn(WireModel):
+    up_to: Annotated[int, Field(ge=0, le=2**53), WHOLE]
+
+
+class ReadOut(BaseModel):
+    booking_id: str
+    last_read: int
+    unread: int
+
+
+class UnreadOfLesson(BaseModel):
+    booking_id: str
+    unread: int
+
+
+class UnreadOut(BaseModel):
+    total: int
+    bookings: list[UnreadOfLesson]
+
+
 class StatsRow(BaseModel):
     key: str
     label: str
@@ -526,6 +588,8 @@ class PullOut(BaseModel):
     bookings: list[BookingOut]
     conflicts: list[ConflictOut]
     audit: list[AuditEntryOut]
+    messages: list[MessageOut]
+    message_reads: list[ReadMarkerOut]
     tombstones: list[TombstoneOut]
     series: list[SeriesOut]
     terms: list[TermOut]

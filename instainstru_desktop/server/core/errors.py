@@ -66,6 +66,12 @@ class EmailTaken(ServiceError):
     code = "email_taken"
 
 
+class MessageIdTaken(ServiceError):
+    """A message id already names another message (not a retry of the same one)."""
+
+    code = "message_id_taken"
+
+
 class MutationGap(ServiceError):
     code = "mutation_gap"
 

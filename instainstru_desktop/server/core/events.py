@@ -4,19 +4,26 @@ A poke says only "commit N touched these instructors' data"; the client then pul
 hints, never the data itself, so losing one costs a minute's delay (clients also pull on a timer)
 and coalescing several into the latest is always correct.
 
-On SQLite (one server process) the unit of work publishes to the hub after each commit. On
-PostgreSQL several server processes may share the database, so pokes travel through
+A poke names the instructors whose data changed and the students whose own data did (their
+lessons, the messages of their lessons), so an instructor's stream and a student's stream each
+hear only what is theirs; an admin's hears everything.
+
+The unit of work publishes each commit to its own process's hub right after the commit. On
+PostgreSQL several server processes may share the database, so pokes also travel through
 ``LISTEN/NOTIFY``: the unit of work calls ``pg_notify`` inside the transaction (PostgreSQL
 delivers it only if and when the transaction commits) and every process's
-:class:`PostgresListener` hands what it hears to its own hub.
+:class:`PostgresListener` hands what it hears to its own hub. Every process hears its own commits
+that way too, a moment later; the payload names the hub it came from (:attr:`EventHub.origin`),
+so a hub drops its own echo by looking at the poke alone. (Remembering which sequence numbers
+were one's own raced: the echo could arrive before the commit call returned.)
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -28,26 +35,48 @@ from instainstru_desktop.server.core.db import Database
 log = logging.getLogger(__name__)
 
 NOTIFY_CHANNEL = "instainstru_changes"
-_OWN_ECHOES_KEPT = 4096  # own commits whose NOTIFY echo is awaited (bounded if echoes are lost)
-_MAX_LISTED_INSTRUCTORS = 100  # beyond this a poke goes to everyone (NOTIFY payloads are small)
+#: Beyond this many named instructors and students a poke goes to everyone: a NOTIFY payload
+#: holds at most 8,000 bytes, and 100 ids take about 4,000.
+_MAX_LISTED = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Audience:
+    """Whom a stream is for: one instructor's data, one student's own, or (neither) all of it."""
+
+    instructor_id: str | None = None
+    student_id: str | None = None
+
+
+EVERYONE = Audience()
 
 
 @dataclass(frozen=True, slots=True)
 class Poke:
-    """Commit ``seq`` changed data of ``instructor_ids`` (``everyone``: treat as all)."""
+    """Commit ``seq`` changed data of ``instructor_ids`` and of ``student_ids`` (``everyone``:
+    treat as all); ``origin`` is the hub of the process that committed it ("" when unknown)."""
 
     seq: int
     instructor_ids: frozenset[str]
     everyone: bool = False
+    student_ids: frozenset[str] = frozenset()
+    origin: str = ""
 
-    def concerns(self, instructor_id: str | None) -> bool:
-        """Whether a subscriber scoped to ``instructor_id`` (None: admin, all) should hear it."""
-        return instructor_id is None or self.everyone or instructor_id in self.instructor_ids
+    def concerns(self, audience: Audience) -> bool:
+        """Whether a stream for ``audience`` should hear of this commit."""
+        if self.everyone or audience == EVERYONE:
+            return True
+        if audience.instructor_id is not None and audience.instructor_id in self.instructor_ids:
+            return True
+        return audience.student_id is not None and audience.student_id in self.student_ids
 
     def to_json(self) -> str:
-        if len(self.instructor_ids) > _MAX_LISTED_INSTRUCTORS:
-            return orjson.dumps({"seq": self.seq, "everyone": True}).decode()
-        payload = {"seq": self.seq, "instructors": sorted(self.instructor_ids)}
+        payload: dict[str, Any] = {"seq": self.seq, "origin": self.origin}
+        if len(self.instructor_ids) + len(self.student_ids) > _MAX_LISTED:
+            payload["everyone"] = True
+        else:
+            payload["instructors"] = sorted(self.instructor_ids)
+            payload["students"] = sorted(self.student_ids)
         return orjson.dumps(payload).decode()
 
     @classmethod
@@ -57,15 +86,17 @@ class Poke:
             int(data["seq"]),
             frozenset(data.get("instructors", ())),
             bool(data.get("everyone", False)),
+            frozenset(data.get("students", ())),
+            str(data.get("origin", "")),
         )
 
 
 class Subscription:
     """One ``/events`` stream: remembers the latest poke for its scope until it is taken."""
 
-    def __init__(self, hub: EventHub, instructor_id: str | None) -> None:
+    def __init__(self, hub: EventHub, audience: Audience) -> None:
         self._hub = hub
-        self.instructor_id = instructor_id
+        self.audience = audience
         self._loop = asyncio.get_running_loop()
         self._ready = asyncio.Event()
         self._latest: int | None = None
@@ -105,7 +136,8 @@ class EventHub:
         self._subscriptions: set[Subscription] = set()
         self._watchers: list[Callable[[Poke], None]] = []
         self.latest_seq = 0  # the newest commit heard of
-        self._own: OrderedDict[int, None] = OrderedDict()  # own commits, echo not yet heard
+        #: Names this hub in the pokes its process commits, so their echo can be told apart.
+        self.origin = secrets.token_hex(8)
         self.closed = False
 
     def watch(self, watcher: Callable[[Poke], None]) -> None:
@@ -117,9 +149,12 @@ class EventHub:
         with self._lock:
             self._watchers.append(watcher)
 
-    def subscribe(self, instructor_id: str | None) -> Subscription:
-        """Subscribe from inside an event loop (``None`` scope: all instructors)."""
-        subscription = Subscription(self, instructor_id)
+    def subscribe(self, audience: Audience | str | None) -> Subscription:
+        """Subscribe from inside an event loop: to an :class:`Audience`, or to one instructor's
+        data by id (``None``: everything)."""
+        if not isinstance(audience, Audience):
+            audience = Audience(instructor_id=audience)
+        subscription = Subscription(self, audience)
         with self._lock:
             self._subscriptions.add(subscription)
         return subscription
@@ -132,32 +167,21 @@ class EventHub:
         with self._lock:
             self.latest_seq = max(self.latest_seq, poke.seq)
             watchers = list(self._watchers)
-            targets = [s for s in self._subscriptions if poke.concerns(s.instructor_id)]
+            targets = [s for s in self._subscriptions if poke.concerns(s.audience)]
         for watcher in watchers:
             watcher(poke)
         for subscription in targets:
             subscription.offer(poke.seq)
 
-    def publish_own(self, poke: Poke) -> None:
-        """Publish a commit of this process at once, and skip its echo from ``LISTEN`` later.
-
-        On PostgreSQL every process hears every commit through ``NOTIFY``, its own included, but
-        only a moment after the commit: a client reading right after its own write would be
-        answered from memory that does not know of it yet (the slot and answer caches).
-        """
-        with self._lock:
-            self._own[poke.seq] = None
-            while len(self._own) > _OWN_ECHOES_KEPT:
-                self._own.popitem(last=False)
-        self.publish(poke)
-
     def publish_heard(self, poke: Poke) -> None:
-        """Publish a commit heard through ``LISTEN``, unless it is this process's own."""
-        with self._lock:
-            own = poke.seq in self._own
-            if own:
-                del self._own[poke.seq]
-        if not own:
+        """Publish a commit heard through ``LISTEN``, unless this hub published it already.
+
+        A process publishes its own commits at once (a client reading right after its own
+        write must not be answered from memory that does not know of it yet); the ``NOTIFY``
+        echo of such a commit names this hub as its origin and is dropped here, whenever it
+        arrives -- even before the committing call has returned.
+        """
+        if poke.origin != self.origin:
             self.publish(poke)
 
     def close(self) -> None:

@@ -77,6 +77,12 @@ class Stamped:
         """The instructor whose clients must hear about a change to this row (None: nobody's)."""
         return getattr(self, "instructor_id", None)
 
+    @property
+    def scope_student_id(self) -> str | None:
+        """The student whose own pages must hear about a change to this row (their lesson, a
+        message in it), or None."""
+        return getattr(self, "student_id", None)
+
 
 class User(Stamped, Base):
     __tablename__ = "users"
@@ -285,6 +291,46 @@ class Conflict(Stamped, Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     #: A clash of edits: what was kept, what was set aside and the change to send again.
     details: Mapped[dict[str, Any] | None]
+
+
+class Message(Stamped, Base):
+    """One message in a lesson's conversation, numbered 1, 2, ... within the lesson.
+
+    The id is chosen by the client that wrote it (so a retry finds the message it already
+    posted); the instructor and the student are the lesson's, copied here so a pull and a
+    student's stream find a lesson's messages without a join.
+    """
+
+    __tablename__ = "messages"
+    __table_args__ = (
+        Index("uq_messages_booking_number", "booking_id", "number", unique=True),
+        Index("ix_messages_instructor", "instructor_id"),
+        Index("ix_messages_student", "student_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    booking_id: Mapped[str] = mapped_column(ForeignKey("bookings.id"))
+    instructor_id: Mapped[str] = mapped_column(ForeignKey("instructors.id"))
+    student_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    author_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    author_role: Mapped[str] = mapped_column(String(16))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class MessageRead(Stamped, Base):
+    """How far one person has read a lesson's conversation (the number of the last message)."""
+
+    __tablename__ = "message_reads"
+    __table_args__ = (Index("ix_message_reads_instructor", "instructor_id"),)
+
+    booking_id: Mapped[str] = mapped_column(ForeignKey("bookings.id"), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    instructor_id: Mapped[str] = mapped_column(ForeignKey("instructors.id"))
+    student_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    last_read: Mapped[int] = mapped_column(Integer, default=0)
+    read_at: Mapped[datetime]
 
 
 class ChangeSequence(Base):

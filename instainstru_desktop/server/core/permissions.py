@@ -45,6 +45,8 @@ class Permission(StrEnum):
     BOOKINGS_HISTORY = "bookings.history"
     SERIES_EDIT = "series.edit"  # another weekday or time for weekly lessons
     ADMIN_REVIEW = "admin.review"  # all bookings with filters, review flag, stats
+    MESSAGES_READ = "messages.read"  # a lesson's conversation, read markers, unread counts
+    MESSAGES_WRITE = "messages.write"
     SYNC = "sync"
     EVENTS = "events"
 
@@ -56,6 +58,9 @@ _STUDENT = {
     Permission.BOOKINGS_CREATE: Scope.OWN,
     Permission.BOOKINGS_CANCEL: Scope.OWN,
     Permission.BOOKINGS_RESCHEDULE: Scope.OWN,
+    Permission.MESSAGES_READ: Scope.OWN,
+    Permission.MESSAGES_WRITE: Scope.OWN,
+    Permission.EVENTS: Scope.OWN,
 }
 _INSTRUCTOR = {
     Permission.INSTRUCTORS_READ: Scope.ANY,
@@ -71,6 +76,8 @@ _INSTRUCTOR = {
     Permission.BOOKINGS_NOTE: Scope.OWN,
     Permission.BOOKINGS_HISTORY: Scope.OWN,
     Permission.SERIES_EDIT: Scope.OWN,
+    Permission.MESSAGES_READ: Scope.OWN,
+    Permission.MESSAGES_WRITE: Scope.OWN,
     Permission.SYNC: Scope.OWN,
     Permission.EVENTS: Scope.OWN,
 }

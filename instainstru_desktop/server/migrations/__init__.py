@@ -11,7 +11,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 
 from instainstru_desktop.server.core.db import Database
 
@@ -26,9 +26,16 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
+#: Names the lock several server processes starting at once on one PostgreSQL database take
+#: around the upgrade: one upgrades, the others wait, then find nothing left to do.
+UPGRADE_LOCK = 0x1A57_1A57
+
+
 def upgrade(database: Database, revision: str = "head") -> None:
     """Bring the schema to ``revision`` in one write transaction."""
     with database.write_bind() as bind, bind.begin() as connection:
+        if database.is_postgres:  # released when the transaction ends
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": UPGRADE_LOCK})
         command.upgrade(alembic_config(connection), revision)
 
 

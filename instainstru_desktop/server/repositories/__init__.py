@@ -12,6 +12,7 @@ from instainstru_desktop.server.repositories.catalog import (
     InstructorRepository,
     LessonTypeRepository,
 )
+from instainstru_desktop.server.repositories.messages import MessageRepository
 from instainstru_desktop.server.repositories.records import AuditRepository, ConflictRepository
 from instainstru_desktop.server.repositories.series import SeriesRepository
 from instainstru_desktop.server.repositories.sync import SyncRepository
@@ -25,6 +26,7 @@ __all__ = [
     "ConflictRepository",
     "InstructorRepository",
     "LessonTypeRepository",
+    "MessageRepository",
     "SeriesRepository",
     "SyncRepository",
     "TokenRepository",

@@ -25,6 +25,8 @@ from instainstru_desktop.server.core.models import (
     Conflict,
     Instructor,
     LessonType,
+    Message,
+    MessageRead,
     MutationResult,
     Series,
     SyncClient,
@@ -36,6 +38,7 @@ from instainstru_desktop.server.core.models import (
 from instainstru_desktop.server.repositories._locks import locking
 from instainstru_desktop.server.repositories._types import AnyRow
 from instainstru_desktop.server.repositories.bookings import booking_view
+from instainstru_desktop.server.repositories.messages import MESSAGE_VIEW, READ_VIEW
 
 #: Tables a pull reads, and the column that names the instructor a row belongs to.
 _SCOPED: tuple[tuple[Any, Any], ...] = (
@@ -46,6 +49,8 @@ _SCOPED: tuple[tuple[Any, Any], ...] = (
     (Booking, Booking.instructor_id),
     (Conflict, Conflict.instructor_id),
     (AuditEntry, AuditEntry.instructor_id),
+    (Message, Message.instructor_id),
+    (MessageRead, MessageRead.instructor_id),
     (Tombstone, Tombstone.instructor_id),
     (Series, Series.instructor_id),
     (Term, Term.instructor_id),
@@ -244,6 +249,20 @@ class SyncRepository:
             *self._scope(AuditEntry.instructor_id, who),
         )
         return self._s.scalars(stmt.order_by(AuditEntry.seq, AuditEntry.at)).all()
+
+    def changed_messages(self, after: int, upto: int, who: str | None) -> Sequence[AnyRow]:
+        """Messages written in ``(after, upto]`` (``MESSAGE_VIEW`` rows), in each lesson's order."""
+        stmt = MESSAGE_VIEW.where(
+            *self._window(Message.seq, after, upto), *self._scope(Message.instructor_id, who)
+        )
+        return self._s.execute(stmt.order_by(Message.booking_id, Message.number)).all()
+
+    def changed_reads(self, after: int, upto: int, who: str | None) -> Sequence[AnyRow]:
+        stmt = READ_VIEW.where(
+            *self._window(MessageRead.seq, after, upto),
+            *self._scope(MessageRead.instructor_id, who),
+        )
+        return self._s.execute(stmt).all()
 
     def changed_tombstones(self, after: int, upto: int, who: str | None) -> Sequence[AnyRow]:
         stmt = select(Tombstone.entity, Tombstone.entity_id).where(

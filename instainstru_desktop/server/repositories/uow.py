@@ -12,9 +12,9 @@ from its first statement), so there are no row locks to wait for and the sequenc
 as soon as the transaction first writes a synced row: rows are then inserted and updated already
 stamped, instead of being written once and updated again at commit.
 
-Pokes for ``/events`` are published once the commit is durable: directly to the in-process hub on
-SQLite, through ``pg_notify`` inside the transaction on PostgreSQL (delivered by PostgreSQL at
-commit, to every server process).
+Pokes for ``/events`` are published to the in-process hub once the commit is durable; on
+PostgreSQL they also go through ``pg_notify`` inside the transaction (delivered by PostgreSQL at
+commit, to every server process), naming this process's hub so that it skips its own echo.
 
 PostgreSQL may still abort a write transaction because of one running beside it (a deadlock the
 lock order did not foresee, a serialization failure). :meth:`UnitOfWork.run_write` runs such a
@@ -45,6 +45,7 @@ from instainstru_desktop.server.repositories import (
     ConflictRepository,
     InstructorRepository,
     LessonTypeRepository,
+    MessageRepository,
     SeriesRepository,
     SyncRepository,
     TokenRepository,
@@ -63,11 +64,18 @@ class Tx:
     """An open transaction and the repositories bound to it."""
 
     def __init__(
-        self, session: Session, *, writable: bool, notify_in_tx: bool, runs_alone: bool = False
+        self,
+        session: Session,
+        *,
+        writable: bool,
+        notify_in_tx: bool,
+        runs_alone: bool = False,
+        origin: str = "",
     ) -> None:
         self._session = session
         self._writable = writable
         self._notify_in_tx = notify_in_tx
+        self._origin = origin
         #: No other writer can run until this transaction ends (SQLite): the sequence is taken
         #: at the first flush that writes a synced row, and rows are written stamped.
         self._runs_alone = runs_alone
@@ -84,6 +92,7 @@ class Tx:
         self.series = SeriesRepository(session)
         self.sync = SyncRepository(session)
         self.bulk = BulkRepository(session)
+        self.messages = MessageRepository(session)
         self._seq: int | None = None
         self._scope: set[str] = set()
         if writable:
@@ -119,11 +128,17 @@ class Tx:
             if seq is None:
                 seq = self.sync.next_seq()
             scope = self._scope | {obj.scope_instructor_id for obj in self._touched}
+            students = {obj.scope_student_id for obj in self._touched}
             if not self._runs_alone:  # running alone, every row was written stamped
                 for obj in self._touched:
                     obj.seq = seq
             self.sync.add_commit(seq, secrets.token_urlsafe(9), datetime.now(UTC))
-            self.poke = Poke(seq, frozenset(i for i in scope if i is not None))
+            self.poke = Poke(
+                seq,
+                frozenset(i for i in scope if i is not None),
+                student_ids=frozenset(s for s in students if s is not None),
+                origin=self._origin,
+            )
             if self._notify_in_tx:
                 self.sync.notify(self.poke.to_json())
             self._session.flush()
@@ -174,11 +189,12 @@ class UnitOfWork:
                 writable=True,
                 notify_in_tx=on_postgres,
                 runs_alone=self.database.is_sqlite,
+                origin=self.hub.origin,
             )
             yield tx
         if tx.poke is not None:
             # on PostgreSQL the NOTIFY reaches the other processes; this one hears it at once
-            (self.hub.publish_own if on_postgres else self.hub.publish)(tx.poke)
+            self.hub.publish(tx.poke)
 
     def run_write(self, work: Callable[[Tx], _T]) -> _T:
         """``work`` in a write transaction, committed; run again from its start, in a new

@@ -41,11 +41,13 @@ from instainstru_desktop.protocol import (
     EditLessonType,
     EditProfileText,
     MarkNoShow,
+    MarkRead,
     NoteLesson,
     RemoveDateHours,
     RescheduleLesson,
     ResolveConflict,
     ReviewBooking,
+    SendMessage,
     SetDateHours,
     SetTerm,
     SetUsualWeek,
@@ -54,13 +56,15 @@ from instainstru_desktop.protocol import (
     change_types,
     wording,
 )
-from instainstru_desktop.protocol.fields import WireForm, is_text, is_visible
+from instainstru_desktop.protocol.fields import WireForm, has_words, is_text, is_visible
+from instainstru_desktop.server.core.errors import Forbidden
 from instainstru_desktop.server.repositories.uow import Tx
 from instainstru_desktop.server.services import (
     availability,
     bookings,
     conflicts,
     instructors,
+    messages,
     series,
     terms,
 )
@@ -157,6 +161,12 @@ def apply(tx: Tx, caller: Caller, change: AnyChange) -> Json:
             return terms.set_term_in(tx, caller, _id(term), _id(who), name, first, last, gaps)
         case DeleteTerm(term_id=term, instructor_id=who):
             return terms.delete_term_in(tx, caller, _id(term), _id(who))
+        case SendMessage(message_id=message, booking_id=lesson, body=body):
+            return messages.send_in(tx, caller, _id(lesson), _id(message), body)
+        case MarkRead(booking_id=lesson, reader_id=reader, up_to=up_to):
+            if _id(reader) != caller.signed_in.user_id:
+                raise Forbidden("Only your own reading can be marked.")
+            return messages.read_in(tx, caller, _id(lesson), up_to)
         case EditProfileText(instructor_id=who, name=name, bio=bio):
             return instructors.update_profile_in(tx, caller, _id(who), {"name": name, "bio": bio})
         case AddLessonType():
@@ -207,6 +217,8 @@ def refusal(exc: ValidationError) -> tuple[str, str]:
     field, kind = where[-1], error["type"]
     if kind == "predicate_failed" and field == "time_zone":
         return wording.unknown_zone(str(error["input"])), "unknown_time_zone"
+    if kind == "predicate_failed" and f"'{has_words.__name__}'" in error["msg"]:
+        return wording.blank(field), "validation_error"  # pydantic names the failed predicate
     return _words(field, kind, error.get("ctx") or {}, error.get("input")), "validation_error"
 
 

@@ -87,6 +87,8 @@ def _empty() -> Json:
         "bookings",
         "conflicts",
         "audit",
+        "messages",
+        "message_reads",
         "tombstones",
         "series",
         "terms",
@@ -130,6 +132,8 @@ def _changes(tx: Tx, after: int, bound: int, scope: str | None, see_review: bool
         "bookings": bookings,
         "conflicts": [views.conflict(c) for c in sync.changed_conflicts(after, bound, scope)],
         "audit": [views.audit(e) for e in sync.changed_audit(after, bound, scope)],
+        "messages": [views.message(m) for m in sync.changed_messages(after, bound, scope)],
+        "message_reads": [views.read_marker(r) for r in sync.changed_reads(after, bound, scope)],
         "tombstones": [
             {"entity": r.entity, "id": r.entity_id}
             for r in sync.changed_tombstones(after, bound, scope)

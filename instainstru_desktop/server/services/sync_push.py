@@ -18,13 +18,14 @@ from uuid import UUID
 import orjson
 
 from instainstru_desktop.domain.errors import DomainError
-from instainstru_desktop.protocol import CHANGE_TYPES, NOTE_CLASH, AnyChange, to_args
+from instainstru_desktop.protocol import CHANGE_TYPES, NOTE_CLASH, AnyChange, SendMessage, to_args
 from instainstru_desktop.server.core.errors import EditClash, MutationGap, ServiceError
 from instainstru_desktop.server.core.models import Conflict, MutationResult
 from instainstru_desktop.server.core.permissions import Permission, Role, require
+from instainstru_desktop.server.core.ratelimit import SlidingWindowLimiter
 from instainstru_desktop.server.core.wire import MutationIn, printable
 from instainstru_desktop.server.repositories.uow import Tx, UnitOfWork
-from instainstru_desktop.server.services import changes, clashes
+from instainstru_desktop.server.services import changes, clashes, messages
 from instainstru_desktop.server.services.common import new_id
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.sync_pull import cursor_text
@@ -47,7 +48,19 @@ def _result(m: MutationResult) -> Json:
     }
 
 
-def push(uow: UnitOfWork, caller: Caller, client_id: str, mutations: Sequence[MutationIn]) -> Json:
+def push(
+    uow: UnitOfWork,
+    caller: Caller,
+    client_id: str,
+    mutations: Sequence[MutationIn],
+    message_pace: SlidingWindowLimiter | None = None,
+) -> Json:
+    """Apply ``mutations`` in order, each once (see the module).
+
+    ``message_pace``: the limit on messages written; a message over it stops the push with
+    ``429 rate_limited`` (the ones before it are applied and kept), so the client sends the
+    rest again after ``Retry-After`` -- a message is delayed, never refused or lost.
+    """
     principal = require(caller.principal, Permission.SYNC)
     results: list[Json] = []
     last = 0
@@ -74,6 +87,8 @@ def push(uow: UnitOfWork, caller: Caller, client_id: str, mutations: Sequence[Mu
                     f"Mutation {mutation.id} arrived but {last + 1} was expected next.",
                     extra={"expected_mutation_id": last + 1, "last_mutation_id": last},
                 )
+            if message_pace is not None and mutation.name == SendMessage.wire_name:
+                messages.check_pace(message_pace, caller)
             outcome = _apply(tx, caller, client_id, mutation)
             client.last_mutation_id = last = mutation.id
             client.updated_at = caller.now

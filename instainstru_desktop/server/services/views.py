@@ -160,3 +160,29 @@ def conflict(c: Conflict) -> Json:
         "resolution": c.resolution,
         "details": c.details or {},
     }
+
+
+def message(row: Any) -> Json:
+    """A row of ``repositories.messages.MESSAGE_VIEW``."""
+    return {
+        "id": row.id,
+        "booking_id": row.booking_id,
+        "number": row.number,
+        "author_id": row.author_id,
+        "author_name": row.author_name,
+        "author_role": row.author_role,
+        "body": row.body,
+        "created_at": row.created_at,
+    }
+
+
+def read_marker(row: Any) -> Json:
+    """A row of ``repositories.messages.READ_VIEW``: how far one person has read."""
+    return {
+        "booking_id": row.booking_id,
+        "user_id": row.user_id,
+        "name": row.name,
+        "role": row.role,
+        "last_read": row.last_read,
+        "read_at": row.read_at,
+    }

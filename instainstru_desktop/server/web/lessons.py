@@ -26,6 +26,7 @@ from instainstru_desktop.server.services.common import run_use_case
 from instainstru_desktop.server.services.free_week import WeekQuery, free_week
 from instainstru_desktop.server.services.public import PublicProfile
 from instainstru_desktop.server.services.slots import check_start
+from instainstru_desktop.server.web.conversation import conversation_of
 from instainstru_desktop.server.web.forms import read_form
 from instainstru_desktop.server.web.ics import lesson_calendar
 from instainstru_desktop.server.web.pages import (
@@ -146,8 +147,11 @@ async def _lesson_page(
     *,
     problem: str | None = None,
     status: int = 200,
+    message_problem: str | None = None,
+    draft: str = "",
 ) -> Response:
     now = context_of(request).clock()
+    conversation = await conversation_of(me, booking["id"])
     return pages_of(request).render(
         me,
         "lesson.html",
@@ -159,6 +163,21 @@ async def _lesson_page(
         upcoming=booking["start"] > now,
         done=_DONE.get(request.query_params.get("done", "")),
         problem=problem,
+        conversation=conversation,
+        message_problem=message_problem,
+        draft=draft,
+    )
+
+
+async def lesson_with_problem(
+    request: Request, me: Visit, booking_id: str, problem: str, status: int, draft: str
+) -> Response:
+    """The lesson page again, saying why a message was not sent, with what was written."""
+    found = await _lesson(request, me, booking_id)
+    if found is None:
+        return _missing(request, me)
+    return await _lesson_page(
+        request, me, *found, status=status, message_problem=problem, draft=draft
     )
 
 

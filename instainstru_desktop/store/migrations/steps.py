@@ -24,6 +24,8 @@ History:
    ending on the start time (ties in time order, as a person expects), the student filter's
    index, and instructors by name (the instructor sort walks them in name order and each one's
    lessons through ``ix_bookings_instructor_start``, so no sort of all bookings is needed).
+7. Messages: each lesson's conversation (``messages``, in the server's order per lesson) and
+   how far each person has read it (``message_reads``).
 """
 
 from __future__ import annotations
@@ -192,6 +194,17 @@ _V6 = _run(
     "CREATE UNIQUE INDEX ix_instructors_name_id ON instructors (name COLLATE NOCASE, id)",
 )
 
+_V7 = _run(
+    """CREATE TABLE messages (
+        id TEXT NOT NULL, booking_id TEXT NOT NULL, number INTEGER, author_id TEXT NOT NULL,
+        author_name TEXT NOT NULL, author_role TEXT NOT NULL, body TEXT NOT NULL,
+        created_at TEXT NOT NULL, PRIMARY KEY (id))""",
+    "CREATE INDEX ix_messages_booking_number ON messages (booking_id, number)",
+    """CREATE TABLE message_reads (
+        booking_id TEXT NOT NULL, user_id TEXT NOT NULL, name TEXT NOT NULL, role TEXT NOT NULL,
+        last_read INTEGER NOT NULL, read_at TEXT NOT NULL, PRIMARY KEY (booking_id, user_id))""",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "first release: mirror, outbox, sync state", _V1),
     Migration(2, "admin review, multi-row outbox subjects, signed-in identity", _V2),
@@ -199,6 +212,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "details of settled clashes, the measured clock skew", _V4),
     Migration(5, "weekly series and terms", _V5),
     Migration(6, "indexes of the admin's bookings table", _V6),
+    Migration(7, "messages of lessons and read markers", _V7),
 )
 
 #: The newest schema this version of the app writes.

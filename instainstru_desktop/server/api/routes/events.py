@@ -10,8 +10,8 @@ from starlette.responses import StreamingResponse
 
 from instainstru_desktop.server.api.deps import ContextDep, RequirePermission, run_read
 from instainstru_desktop.server.core.errors import ServiceError
-from instainstru_desktop.server.core.events import EventHub, Subscription
-from instainstru_desktop.server.core.permissions import Permission, Role
+from instainstru_desktop.server.core.events import EVERYONE, Audience, EventHub, Subscription
+from instainstru_desktop.server.core.permissions import Permission, Principal, Role
 from instainstru_desktop.server.services import public
 from instainstru_desktop.server.services.context import Caller
 
@@ -27,15 +27,26 @@ Listener = Annotated[Caller, RequirePermission(Permission.EVENTS, query_token=Tr
 async def events(caller: Listener, context: ContextDep) -> StreamingResponse:
     """Server-Sent Events: a ``poke`` after each commit in the caller's scope; pull on each.
 
-    Also accepts ``?access_token=`` because browser EventSource cannot set headers.
+    An instructor hears of their calendar, an admin of everything, a student of their own
+    lessons and their conversations (then reads what changed through the API: students do not
+    sync). Also accepts ``?access_token=`` because browser EventSource cannot set headers.
     """
     principal = caller.signed_in
     hub = context.uow.hub
-    subscription = hub.subscribe(None if principal.role is Role.ADMIN else principal.instructor_id)
+    subscription = hub.subscribe(audience_of(principal.role, principal))
     keepalive = context.settings.events_keepalive_seconds
-    return _stream(
+    return event_stream(
         hub, subscription, keepalive, lambda seq: b'event: poke\ndata: {"seq": %d}\n\n' % seq
     )
+
+
+def audience_of(role: Role, principal: Principal) -> Audience:
+    """What a signed-in person's stream hears of."""
+    if role is Role.ADMIN:
+        return EVERYONE
+    if role is Role.STUDENT:
+        return Audience(student_id=principal.user_id)
+    return Audience(instructor_id=principal.instructor_id or "")
 
 
 class _StreamsFull(ServiceError):  # noqa: N818 (named as the problem, like core.errors)
@@ -64,18 +75,21 @@ async def instructor_live(instructor_id: str, context: ContextDep) -> StreamingR
     hub = context.uow.hub
     subscription = hub.subscribe(instructor_id)
     keepalive = context.settings.events_keepalive_seconds
-    return _stream(
+    return event_stream(
         hub, subscription, keepalive, lambda _seq: b"event: changed\ndata: {}\n\n", streams.close
     )
 
 
-def _stream(
+def event_stream(
     hub: EventHub,
     subscription: Subscription,
     keepalive: float,
     event: Callable[[int], bytes],
     on_close: Callable[[], None] | None = None,
 ) -> StreamingResponse:
+    """An SSE response: ``event(seq)`` for each poke the subscription takes, keep-alive comments
+    in between, until the client or the server goes (the student pages' streams use it too)."""
+
     async def stream() -> AsyncIterator[bytes]:
         try:
             yield b"retry: 5000\n: connected\n\n"

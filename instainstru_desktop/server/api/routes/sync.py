@@ -40,5 +40,7 @@ def state(caller: Syncer, uow: UowDep, client_id: ClientId) -> Json:
 
 
 @router.post("/push", response_model=PushOut)
-def push(body: PushIn, caller: Syncer, uow: UowDep) -> Json:
-    return sync_push.push(uow, caller, body.client_id.lower(), body.mutations)
+def push(body: PushIn, caller: Syncer, uow: UowDep, context: ContextDep) -> Json:
+    return sync_push.push(
+        uow, caller, body.client_id.lower(), body.mutations, message_pace=context.messages
+    )

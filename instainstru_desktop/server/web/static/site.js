@@ -1,6 +1,8 @@
 // InstaInstru student pages: progressive enhancement only; every page works without it.
 // 1. Times follow the browser's time zone: remember it in a cookie the server reads.
 // 2. An open page of free times listens for changes and swaps in the fresh times.
+// 3. An open lesson page shows its conversation live, and sends a message without a reload
+//    (Enter sends, Shift+Enter starts a new line).
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -23,36 +25,101 @@
     }
   } catch (ignored) { /* no Intl: the zone form still works */ }
 
-  var times = document.getElementById("times");
-  if (!times || !window.EventSource || !window.fetch) { return; }
-  var status = document.getElementById("live-status");
-  var pending = null;
+  if (!window.EventSource || !window.fetch) { return; }
 
-  function refresh() {
-    pending = null;
-    fetch(times.getAttribute("data-refresh"), { credentials: "same-origin" })
-      .then(function (response) { return response.ok ? response.text() : null; })
-      .then(function (html) {
-        if (html === null) { return; }
-        var before = times.querySelectorAll(".slots a").length;
-        var doc = new DOMParser().parseFromString("<div>" + html + "</div>", "text/html");
-        var fresh = doc.body.firstElementChild;
-        var focused = document.activeElement && times.contains(document.activeElement)
-          ? document.activeElement.getAttribute("href") : null;
-        times.replaceChildren.apply(times, Array.prototype.slice.call(fresh.childNodes));
-        if (focused) {
-          var again = times.querySelector('a[href="' + focused + '"]');
-          if (again) { again.focus(); }
-        }
-        var after = times.querySelectorAll(".slots a").length;
-        if (status && after < before) { status.textContent = "A time was just booked by someone else."; }
-      })
-      .catch(function () { /* the next change or a reload brings it */ });
+  // Calls ``refresh`` (at most once per 50 ms) whenever the stream at ``url`` says "changed".
+  function follow(url, refresh) {
+    var pending = null;
+    var source = new EventSource(url);
+    source.addEventListener("changed", function () {
+      if (pending === null) {
+        pending = setTimeout(function () { pending = null; refresh(); }, 50);
+      }
+    });
+    window.addEventListener("pagehide", function () { source.close(); });
   }
 
-  var source = new EventSource(times.getAttribute("data-live"));
-  source.addEventListener("changed", function () {
-    if (pending === null) { pending = setTimeout(refresh, 50); }
-  });
-  window.addEventListener("pagehide", function () { source.close(); });
+  function parsed(html) {
+    return new DOMParser().parseFromString("<div>" + html + "</div>", "text/html").body.firstElementChild;
+  }
+
+  function liveTimes(times) {
+    var status = document.getElementById("live-status");
+    follow(times.getAttribute("data-live"), function () {
+      fetch(times.getAttribute("data-refresh"), { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.text() : null; })
+        .then(function (html) {
+          if (html === null) { return; }
+          var before = times.querySelectorAll(".slots a").length;
+          var fresh = parsed(html);
+          var focused = document.activeElement && times.contains(document.activeElement)
+            ? document.activeElement.getAttribute("href") : null;
+          times.replaceChildren.apply(times, Array.prototype.slice.call(fresh.childNodes));
+          if (focused) {
+            var again = times.querySelector('a[href="' + focused + '"]');
+            if (again) { again.focus(); }
+          }
+          var after = times.querySelectorAll(".slots a").length;
+          if (status && after < before) { status.textContent = "A time was just booked by someone else."; }
+        })
+        .catch(function () { /* the next change or a reload brings it */ });
+    });
+  }
+
+  function liveConversation(section) {
+    var form = document.getElementById("composer");
+    var box = document.getElementById("body");
+    var idField = form.querySelector('input[name="message_id"]');
+    var hint = document.getElementById("send-hint");
+    var sending = false;
+    if (hint) { hint.hidden = false; }
+
+    // The list as the server has it now; ``nextId``: also take the id for the next message.
+    function refresh(nextId) {
+      return fetch(section.getAttribute("data-refresh"), { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.text() : null; })
+        .then(function (html) {
+          var fresh = html === null ? null : parsed(html).querySelector("#messages");
+          var list = document.getElementById("messages");
+          if (!fresh || !list) { return; }
+          list.replaceWith(fresh);
+          if (nextId) { idField.value = fresh.getAttribute("data-next-id"); }
+        })
+        .catch(function () { /* the next change or a reload brings it */ });
+    }
+
+    form.addEventListener("submit", function (event) {
+      if (!box.value.trim()) { event.preventDefault(); return; }
+      event.preventDefault();
+      if (sending) { return; }
+      sending = true;
+      var body = new URLSearchParams(new FormData(form));
+      fetch(form.action, { method: "POST", body: body, credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) {
+            form.submit();  // the server's page says why, and keeps what was written
+            return null;
+          }
+          box.value = "";
+          return refresh(true);
+        })
+        .catch(function () {
+          if (hint) { hint.textContent = "Not sent: the connection failed. Press Enter to try again."; }
+        })
+        .then(function () { sending = false; });
+    });
+
+    box.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter" || event.shiftKey || event.isComposing) { return; }
+      event.preventDefault();
+      if (form.requestSubmit) { form.requestSubmit(); } else { form.dispatchEvent(new Event("submit", { cancelable: true })); }
+    });
+
+    follow(section.getAttribute("data-live"), function () { refresh(false); });
+  }
+
+  var times = document.getElementById("times");
+  if (times) { liveTimes(times); }
+  var conversation = document.getElementById("conversation");
+  if (conversation && document.getElementById("composer")) { liveConversation(conversation); }
 })();

@@ -81,6 +81,10 @@ def _run(options: AppOptions, *, self_test: bool) -> int:
     log.info("starting (server: %s, data: %s)", where, settings.data_dir)
 
     from PySide6.QtCore import Qt
+
+    from ui import import_scan
+
+    import_scan.lighten()  # before the bulk of the app (and the server) is imported
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 

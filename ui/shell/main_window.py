@@ -40,6 +40,7 @@ from ui.lessons.lessons_view import LessonsView
 from ui.ops import Ops
 from ui.settings.flow import SettingsFlow
 from ui.settings.preferences import Preferences
+from ui.shell.first_paint import AfterFirstPaint
 from ui.shell.notices import NewLessonNotices
 from ui.shell.refresh import Refresher
 from ui.shell.session import Session
@@ -176,9 +177,11 @@ class MainWindow(QMainWindow):
     # -- life cycle -------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Show the last week at once, then bring the core up behind it."""
-        self.week_page.show_cached()
-        self.session.start()
+        """Show the last week at once, then bring the core up behind it (once it is painted)."""
+        if self.week_page.show_cached() and self.isVisible():
+            AfterFirstPaint(self.week_page.view.viewport(), self.session.start)
+        else:
+            self.session.start()
 
     def shutdown(self) -> None:
         """Stop background work; called once after the event loop ends."""

@@ -9,6 +9,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 PROBE = """
 import json, linecache, sys
@@ -24,7 +25,7 @@ print(json.dumps({"swapped": swapped, "kept": kept,
 """
 
 
-def probe(tmp_path: Path, mode: str) -> dict[str, object]:
+def probe(tmp_path: Path, mode: str) -> dict[str, Any]:
     (tmp_path / "uses_qt.py").write_text("from PySide6.QtCore import QObject\n" * 500)
     (tmp_path / "plain.py").write_text("VALUE = 1\n" * 500)
     done = subprocess.run(
@@ -34,7 +35,7 @@ def probe(tmp_path: Path, mode: str) -> dict[str, object]:
         timeout=120,
         check=True,
     )
-    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
 

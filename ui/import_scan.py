@@ -1,4 +1,4 @@
-"""A lighter check in PySide6's import hook: about 40 MB less memory for the app.
+"""Lighter imports for the app: PySide6's import hook, and httpx without its command line.
 
 Once PySide6 is loaded, shiboken looks at every module imported after it to learn whether the
 module uses PySide6 (for its opt-in ``from __feature__ import ...`` switches). It does that with
@@ -45,3 +45,18 @@ def lighten() -> bool:
         return False
     setattr(feature, CHECK, mentions_pyside)
     return True
+
+
+#: httpx loads its command-line tool (click, rich, pygments: about 5 MB) whenever those are
+#: installed; the app never runs it.
+HTTPX_COMMAND_LINE = "httpx._main"
+
+
+def skip_httpx_command_line() -> None:
+    """Make ``import httpx`` skip its command-line tool, as it does when click is missing.
+
+    httpx imports it inside ``try``/``except ImportError``; an entry of None in
+    :data:`sys.modules` makes that import fail at once. Call it before httpx is imported.
+    """
+    if "httpx" not in sys.modules and HTTPX_COMMAND_LINE not in sys.modules:
+        sys.modules[HTTPX_COMMAND_LINE] = None  # type: ignore[assignment]  # "not importable"

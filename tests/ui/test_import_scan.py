@@ -49,3 +49,19 @@ def test_modules_imported_after_qt_keep_no_source_lines_and_get_the_same_answer(
     assert light["swapped"] is True
     assert light["kept"] == []
     assert (light["uses_qt"], light["plain"]) == (plain_qt["uses_qt"], plain_qt["plain"]) == (0, -1)
+
+
+CLI_PROBE = """
+import sys
+from ui.import_scan import skip_httpx_command_line
+skip_httpx_command_line()
+import httpx
+print(httpx.Client.__name__, "click" in sys.modules, "rich" in sys.modules)
+"""
+
+
+def test_the_app_loads_httpx_without_its_command_line_tool() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", CLI_PROBE], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.split() == ["Client", "False", "False"]

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from instainstru_desktop.clocks import CLOCK_SKEW_WARNING_SECONDS
+
 
 class SyncMark(StrEnum):
     """How a piece of local state relates to the server, for the pending/conflict markers."""
@@ -83,13 +85,17 @@ class AttentionItem:
     """Something sync could not settle alone: a conflict or a rejected edit, with its way out."""
 
     item_id: str
-    kind: str  # "outside_availability" | "rejected_mutation"
+    kind: str  # "outside_availability" | "rejected_mutation" | "hours_clash" | "note_clash" | ...
     message: str
     created_at: datetime
     booking_id: str | None = None
     lesson: LessonCard | None = None
     #: The ways out the UI offers: "keep", "cancel" (the lesson, with a reason), "reapply".
     actions: tuple[str, ...] = ()
+    #: A clash of two edits ("hours_clash", "note_clash"): the version the server kept, and
+    #: the person's own, set aside (hours as "09:00–12:00, 14:00–17:00" or "add 17:00–19:00").
+    kept: str = ""
+    mine: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +109,14 @@ class SyncStatus:
     last_error: str = ""
     extra: dict[str, str] = field(default_factory=dict)
     pending_known: bool = True  # False: the local file could not be read to count them
+    #: This computer's clock minus the server's, as last measured (None: never measured).
+    clock_skew_seconds: float | None = None
+
+    @property
+    def clock_off(self) -> bool:
+        """Whether this computer's clock is off the server's by more than a minute."""
+        skew = self.clock_skew_seconds
+        return skew is not None and abs(skew) > CLOCK_SKEW_WARNING_SECONDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +141,8 @@ class LessonDetail:
     can_no_show: bool
     can_cancel: bool  # confirmed
     student_lessons: tuple[LessonCard, ...] = ()  # the student's other lessons, newest first
+    can_move: bool = False  # confirmed
+    correct_to: str | None = None  # a recorded outcome: the other one it may be corrected to
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +162,7 @@ class Changed:
     mutation_ids: tuple[int, ...] = ()  # the outbox rows written (empty: nothing to sync)
     history: bool = False  # audit entries arrived: an open lesson's history may be longer
     everything: bool = False  # re-read every view
+    withdrawn: bool = False  # a queued change was taken back: fewer changes wait to be sent
 
     def __or__(self, other: Changed) -> Changed:
         return Changed(
@@ -156,6 +173,7 @@ class Changed:
             self.mutation_ids + other.mutation_ids,
             self.history or other.history,
             self.everything or other.everything,
+            self.withdrawn or other.withdrawn,
         )
 
 
@@ -239,3 +257,33 @@ class InstructorProfile:
     def policy(self) -> dict[str, int | None]:
         """The booking rules in the wire's ``Policy`` shape."""
         return {name: getattr(self, name) for name in POLICY_FIELDS}
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Whether a lesson may start at a time, by the booking rules; why not, in words."""
+
+    allowed: bool
+    code: str = ""  # the domain's rule code when refused ("outside_availability", ...)
+    message: str = ""  # a sentence for the instructor
+
+
+@dataclass(frozen=True, slots=True)
+class BookingChecks:
+    """The booking dialog's answer for one start, per lesson type (lengths differ)."""
+
+    start: datetime  # aware, UTC
+    by_type: dict[str, Verdict] = field(default_factory=dict)
+
+    def verdict(self, lesson_type_id: str) -> Verdict:
+        return self.by_type.get(lesson_type_id, Verdict(True))
+
+
+@dataclass(frozen=True, slots=True)
+class MoveOptions:
+    """Where one lesson may be moved: every free start in a range of dates, soonest first."""
+
+    booking_id: str
+    time_zone: str  # the instructor's: the dates and times the picker shows
+    starts: tuple[datetime, ...]  # aware, UTC
+    minutes: int  # the lesson's length

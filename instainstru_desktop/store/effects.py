@@ -14,26 +14,32 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, assert_never
 
 from instainstru_desktop.domain import (
     BookingAction,
     BookingStatus,
+    HoursEdit,
     InvalidTransition,
+    WallRange,
+    corrected_status,
     next_status,
 )
 from instainstru_desktop.protocol import (
+    AddDateHours,
     AddLessonType,
     AnyChange,
     BookLesson,
     CancelLesson,
     ClearDateHours,
     CompleteLesson,
+    CorrectOutcome,
     EditLessonType,
     EditProfileText,
     MarkNoShow,
     NoteLesson,
+    RemoveDateHours,
     RescheduleLesson,
     ResolveConflict,
     ReviewBooking,
@@ -48,6 +54,7 @@ from instainstru_desktop.store.mirror import (
     Subject,
     dumps,
     instant_text,
+    loads,
     parse_instant,
 )
 
@@ -60,6 +67,9 @@ class EffectContext:
     actor_role: str  # "instructor" | "admin": who cancels, for ``cancelled_by``
     lesson_type: Callable[[str], Mapping[str, Any] | None]
     student: Callable[[str], Mapping[str, Any] | None]
+    #: The usual week of an instructor, as the mirror shows it (a date without hours of its own
+    #: follows it, so hours painted there start from it).
+    template: Callable[[str], Mapping[str, Any] | None] = lambda _id: None
 
 
 #: How a change alters one row: ``(entity, row or None, context) -> row or None``.
@@ -80,6 +90,12 @@ def effect_of(change: AnyChange) -> Effect:
         case SetDateHours(instructor_id=who, date=day):
             keys = {"instructor_id": who, "date": day.isoformat()}
             return Effect(_override(who, day.isoformat()), _ranges(keys, to_args(change)))
+        case (
+            AddDateHours(instructor_id=who, date=day) | RemoveDateHours(instructor_id=who, date=day)
+        ):
+            opens = isinstance(change, AddDateHours)
+            edit = HoursEdit.of(_walls(to_args(change)["ranges"]), opens=opens)
+            return Effect(_override(who, day.isoformat()), _edited_hours(who, day, edit))
         case ClearDateHours(instructor_id=who, date=day):
             return Effect(_override(who, day.isoformat()), _gone)
         case SetUsualWeek(instructor_id=who):
@@ -89,6 +105,8 @@ def effect_of(change: AnyChange) -> Effect:
             return Effect(_lesson(lesson), _status(BookingAction.COMPLETE))
         case MarkNoShow(booking_id=lesson):
             return Effect(_lesson(lesson), _status(BookingAction.NO_SHOW))
+        case CorrectOutcome(booking_id=lesson, status=status):
+            return Effect(_lesson(lesson), _corrected(BookingStatus(status)))
         case CancelLesson(booking_id=lesson, reason=reason):
             return Effect(_lesson(lesson), _cancelled(reason))
         case NoteLesson(booking_id=lesson, note=note):
@@ -153,6 +171,37 @@ def _ranges(keys: Mapping[str, Any], args: Mapping[str, Any]) -> Apply:
     return apply
 
 
+def _walls(ranges: Iterable[Mapping[str, Any]]) -> list[WallRange]:
+    return [WallRange.parse(str(r["start"]), str(r["end"])) for r in ranges]
+
+
+def _wire(ranges: Iterable[WallRange]) -> list[dict[str, str]]:
+    return [dict(zip(("start", "end"), r.format(), strict=True)) for r in ranges]
+
+
+def _edited_hours(instructor_id: str, day: date, edit: HoursEdit) -> Apply:
+    """Hours opened or closed on top of the date's hours now (its own, else the usual week's),
+    as the server will apply them."""
+
+    def apply(_entity: str, row: Row | None, ctx: EffectContext) -> Row | None:
+        if row is not None:
+            hours = _walls(loads(row["ranges"]))
+        else:
+            template = ctx.template(instructor_id)
+            week = loads(template["ranges"]) if template else []
+            hours = _walls(r for r in week if int(r["weekday"]) == day.weekday())
+        version = row["version"] if row else 0
+        ranges = dumps(_wire(edit.applied(hours)))
+        return {
+            "instructor_id": instructor_id,
+            "date": day.isoformat(),
+            "ranges": ranges,
+            "version": version,
+        }
+
+    return apply
+
+
 def _edited(values: Mapping[str, Any], *, stamp: bool = False) -> Apply:
     """Set ``values`` on a row that exists (``stamp``: and mark it updated now)."""
 
@@ -201,6 +250,19 @@ def _transition(row: Row | None, action: BookingAction, ctx: EffectContext) -> R
 
 def _status(action: BookingAction) -> Apply:
     return lambda _entity, row, ctx: _transition(row, action, ctx)
+
+
+def _corrected(to: BookingStatus) -> Apply:
+    def apply(_entity: str, row: Row | None, ctx: EffectContext) -> Row | None:
+        if row is None:
+            return None
+        try:
+            status = corrected_status(BookingStatus(row["status"]), to)
+        except InvalidTransition:
+            return row  # not (or no longer) a recorded outcome: the server will say so
+        return {**row, "status": status.value, "updated_at": ctx.now}
+
+    return apply
 
 
 def _cancel(row: Row | None, reason: str, ctx: EffectContext) -> Row | None:

@@ -26,6 +26,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from instainstru_desktop.clocks import CLOCK_SKEW_WARNING_SECONDS
+from instainstru_desktop.protocol import CLASH_CODE
 from instainstru_desktop.store import StorageError, Store
 from instainstru_desktop.store.mirror import Subject, instant_text, parse_instant, precise_text
 from instainstru_desktop.store.repositories.outbox import RETENTION, OutboxMutation
@@ -43,9 +45,6 @@ from instainstru_desktop.sync.errors import (
 from instainstru_desktop.sync.recovery import Recovery
 
 log = logging.getLogger(__name__)
-
-#: Beyond this difference from the server's clock, the app warns the user.
-CLOCK_SKEW_WARNING_SECONDS = 300.0
 
 
 @dataclass(frozen=True)
@@ -180,11 +179,18 @@ class SyncEngine:
                 batch = uow.outbox.due(self._push_batch, uow.now_precise(), force=force)
                 if not batch:
                     return
-                uow.outbox.mark_sent([m.mutation_id for m in batch])
-                client_id = uow.sync_state.get().client_id
-                uow.commit()
+                # known to be on their way before they are marked so: an undo never mistakes
+                # a change in flight for one that left in an earlier attempt
+                self._store.sending(m.mutation_id for m in batch)
+                try:
+                    uow.outbox.mark_sent([m.mutation_id for m in batch])
+                    client_id = uow.sync_state.get().client_id
+                    uow.commit()
+                except BaseException:
+                    self._store.sending(())
+                    raise
             try:
-                reply = self._api.push(client_id, [m.wire() for m in batch])
+                self._send(client_id, batch, report)
             except MutationGap as gap:
                 gaps += 1
                 if gaps > 3:
@@ -192,17 +198,28 @@ class SyncEngine:
                 report.resent += self._recovery.recover(gap.expected_mutation_id - 1)
                 force = True
                 continue
+            force = True  # the server is reachable: the rest of the queue goes now
+            self._progress("push", report.applied + report.rejected)
+
+    def _send(self, client_id: str, batch: list[OutboxMutation], report: SyncReport) -> None:
+        """Push one batch and record what became of it; then nothing is in flight any more."""
+        try:
+            try:
+                reply = self._api.push(client_id, [m.wire() for m in batch])
+            except MutationGap:
+                raise
             except ApiError as error:
                 self._delay(batch, error)
                 raise
             self._answer(reply, report)
-            force = True  # the server is reachable: the rest of the queue goes now
-            self._progress("push", report.applied + report.rejected)
+        finally:
+            self._store.sending(())
 
     def _answer(self, reply: PushReply, report: SyncReport) -> None:
         seq = cursor_seq(reply.cursor)
         with self._store.uow() as uow:
             refused = []
+            instructor = uow.sync_state.get().role == "instructor"
             for result in reply.results:
                 mutation_id = int(result["id"])
                 applied = result.get("status") == "applied"
@@ -217,6 +234,10 @@ class SyncEngine:
                 )
                 if not applied:
                     refused.extend(subjects)
+                if instructor and result.get("code") == CLASH_CODE:
+                    # the server recorded the clash as a conflict, with the change, for every
+                    # device of the instructor: that is what the person sees and settles
+                    uow.refusals.dismiss(mutation_id)
                 report.name(subjects)
                 report.applied += applied
                 report.rejected += not applied
@@ -231,7 +252,12 @@ class SyncEngine:
             uow.commit()
 
     def _delay(self, batch: list[OutboxMutation], error: ApiError) -> None:
-        """A delivery failed: schedule the next attempt of the batch with backoff."""
+        """A delivery failed: schedule the next attempt of the batch with backoff.
+
+        When no attempt even connected, nothing left this computer: the changes that were
+        unsent before this push are unsent still (and may be taken back); one sent before
+        stays ``sent``, as the server may hold it from then.
+        """
         # retry n follows n earlier failures of the batch: the first waits one base step
         seconds = self._backoff.delay(batch[0].attempts, self._rng)
         if isinstance(error, RateLimited) and error.retry_after:
@@ -239,6 +265,11 @@ class SyncEngine:
         with self._store.uow() as uow:
             when = precise_text(uow.clock() + timedelta(seconds=seconds))
             uow.outbox.record_failure([m.mutation_id for m in batch], error.message, when)
+            if isinstance(error, Offline) and not error.reached:
+                uow.outbox.mark_unsent([m.mutation_id for m in batch if m.status == "pending"])
+            # the failed attempt and what it says of the connection are seen together
+            online = not isinstance(error, Offline | ServerUnavailable)
+            uow.sync_state.update(online=online, last_error=error.message)
             uow.commit()
 
     # -- pull ---------------------------------------------------------------------------------
@@ -249,6 +280,7 @@ class SyncEngine:
         while not self._cancelled(cancel, report):
             with self._store.read() as uow:
                 cursor = "0" if start_over else uow.sync_state.get().cursor
+            asked = self._store.clock()
             try:
                 page = self._api.pull(cursor, self._pull_limit)
             except ResetRequired:
@@ -258,14 +290,19 @@ class SyncEngine:
                 phase = "download"
                 report.resent += self._recovery.before_download()
                 continue
+            skew = self._skew(page, asked)
             with self._store.uow() as uow:
                 if start_over:
                     uow.pull.start_over()  # in the same transaction as the first page
                 summary = uow.pull.apply(page, now=uow.now_text())
                 uow.sync_state.update(online=True, last_error=None)
+                if skew is not None:
+                    uow.sync_state.update(clock_skew_seconds=skew)
                 uow.commit()
             start_over = False
-            self._note_clock(page, report)
+            if skew is not None:
+                self._store.clock_measured(skew)
+                report.clock_skew_seconds = skew
             report.pages += 1
             report.rows += summary.rows
             report.conflicts += summary.conflicts
@@ -277,19 +314,26 @@ class SyncEngine:
             if not page.get("has_more"):
                 return
 
-    def _note_clock(self, page: dict[str, object], report: SyncReport) -> None:
-        """Compare the server's clock with ours: lesson times and "only once it has started"
-        rules go wrong on a machine whose clock is far off, so the UI can warn."""
+    def _skew(self, page: dict[str, object], asked: datetime) -> float | None:
+        """This computer's clock minus the server's, from a page's ``server_time``.
+
+        The server read its clock somewhere between our request and its answer, so it is
+        compared with the middle of that interval (a slow answer does not look like skew).
+        Lesson times and "only once it has started" rules go wrong on a machine whose clock is
+        far off: the services correct by this, and the status bar warns beyond a minute.
+        """
         server_time = page.get("server_time")
         if not isinstance(server_time, str):
-            return
+            return None
+        answered = self._store.clock()
         try:
-            skew = (self._store.clock() - parse_instant(server_time)).total_seconds()
-        except ValueError:
-            return
-        report.clock_skew_seconds = skew
+            middle = asked + (answered - asked) / 2
+            skew = (middle - parse_instant(server_time)).total_seconds()
+        except (ValueError, TypeError):
+            return None
         if abs(skew) > CLOCK_SKEW_WARNING_SECONDS:
-            log.warning("this computer's clock is %+.0f s off the server's", skew)
+            log.info("this computer's clock is %+.0f s off the server's", skew)
+        return skew
 
     # -- helpers ------------------------------------------------------------------------------
 

@@ -263,6 +263,12 @@ class RescheduleIn(WireModel):
     start: Instant
 
 
+class CorrectOutcomeIn(WireModel):
+    """The outcome a lesson should have had (the other one of the two)."""
+
+    status: Literal["completed", "no_show"]
+
+
 class NoteIn(WireModel):
     note: Text = Field(max_length=NOTE_MAX_CHARS)
 
@@ -300,11 +306,14 @@ class ConflictOut(BaseModel):
     id: str
     instructor_id: str
     booking_id: str | None
-    kind: Literal["outside_availability", "rejected_mutation"]
+    kind: Literal["outside_availability", "rejected_mutation", "hours_clash", "note_clash"]
     message: str
     created_at: datetime
     resolved: bool
     resolution: Literal["kept", "cancelled", "reapplied"] | None
+    #: A clash of edits (``hours_clash``, ``note_clash``): ``kept`` (what the server has),
+    #: ``mine`` (what was set aside) and ``change`` (``name`` and ``args``, to send again).
+    details: dict[str, Any] = Field(default_factory=dict)
 
 
 class TombstoneOut(BaseModel):

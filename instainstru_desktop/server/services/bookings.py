@@ -17,9 +17,11 @@ from typing import Any
 from instainstru_desktop.domain.bookings import (
     BookingAction,
     BookingStatus,
+    Resolution,
     can_mark_outcome,
     duration_text,
     next_status,
+    resolve_correction,
     student_change_deadline,
 )
 from instainstru_desktop.domain.errors import InvalidTransition
@@ -40,7 +42,7 @@ from instainstru_desktop.server.core.permissions import (
 )
 from instainstru_desktop.server.repositories import BookingFilter
 from instainstru_desktop.server.repositories.uow import Tx, UnitOfWork
-from instainstru_desktop.server.services import views
+from instainstru_desktop.server.services import clashes, views
 from instainstru_desktop.server.services.common import (
     decode_cursor,
     encode_cursor,
@@ -249,6 +251,47 @@ def transition_in(
     return present(tx, caller.signed_in, booking.id)
 
 
+#: How a status reads in the audit history.
+STATUS_WORDS = {"completed": "completed", "no_show": "no-show"}
+
+
+def correct_outcome_in(tx: Tx, caller: Caller, booking_id: str, to: BookingStatus) -> Json:
+    """Correct a recorded outcome (completed <-> no-show): by the lesson's instructor or an
+    admin (the same permission as recording it), audited with what it was and what it is now.
+
+    Locks as :func:`transition_in` does. A correction to the status the lesson already has is
+    answered as done without a second audit line (two devices, or a replay, agreeing).
+    """
+    parties = tx.bookings.parties(booking_id)
+    if parties is None:
+        raise NotFound("No such booking.")
+    tx.instructors.claim(parties.instructor_id)
+    booking = _visible(tx, caller, booking_id, Permission.BOOKINGS_OUTCOME)
+    before = BookingStatus(booking.status)
+    settled = resolve_correction(before, to)
+    if settled.resolution is Resolution.ALREADY_APPLIED:
+        return present(tx, caller.signed_in, booking.id)
+    if settled.resolution is Resolution.REJECTED:
+        raise InvalidTransition(
+            "Only a lesson marked completed or no-show can have its outcome corrected, and only "
+            f"to the other one; this lesson is {STATUS_WORDS.get(before.value, before.value)}."
+        )
+    booking.status = settled.status.value
+    _touch(booking, caller)
+    record(
+        tx,
+        caller,
+        "booking.correct_outcome",
+        instructor_id=booking.instructor_id,
+        booking_id=booking.id,
+        details={
+            "from_status": STATUS_WORDS[before.value],
+            "to_status": STATUS_WORDS[settled.status.value],
+        },
+    )
+    return present(tx, caller.signed_in, booking.id)
+
+
 def _check_student_deadline(
     tx: Tx, caller: Caller, booking: Booking, verb: str, min_notice: int | None = None
 ) -> None:
@@ -311,8 +354,15 @@ def reschedule_in(tx: Tx, caller: Caller, booking_id: str, start: datetime) -> J
     return present(tx, caller.signed_in, booking.id)
 
 
-def note_in(tx: Tx, caller: Caller, booking_id: str, note: str) -> Json:
+def note_in(
+    tx: Tx, caller: Caller, booking_id: str, note: str, base_note: str | None = None
+) -> Json:
+    """Set the instructor's note. ``base_note``: the note the client saw; when the note changed
+    since (and is not already ``note``), the change is refused as a clash and the note kept."""
     booking = _visible(tx, caller, booking_id, Permission.BOOKINGS_NOTE)
+    current = booking.note or ""
+    if base_note is not None and current not in (base_note, note):
+        raise clashes.note_clash(current, note)
     booking.note = note
     _touch(booking, caller)
     record(tx, caller, "booking.note", instructor_id=booking.instructor_id, booking_id=booking.id)

@@ -21,9 +21,10 @@ from uuid import UUID
 import orjson
 from pydantic import TypeAdapter, ValidationError
 
-from instainstru_desktop.domain.bookings import BookingAction
+from instainstru_desktop.domain.bookings import BookingAction, BookingStatus
 from instainstru_desktop.protocol import (
     CHANGE_TYPES,
+    AddDateHours,
     AddLessonType,
     AnyChange,
     BookLesson,
@@ -31,10 +32,12 @@ from instainstru_desktop.protocol import (
     Change,
     ClearDateHours,
     CompleteLesson,
+    CorrectOutcome,
     EditLessonType,
     EditProfileText,
     MarkNoShow,
     NoteLesson,
+    RemoveDateHours,
     RescheduleLesson,
     ResolveConflict,
     ReviewBooking,
@@ -82,9 +85,16 @@ def decode(name: str, args: Mapping[str, Any]) -> AnyChange:
 def apply(tx: Tx, caller: Caller, change: AnyChange) -> Json:
     """Apply ``change`` inside ``tx``: one arm per kind (mypy checks none is missing)."""
     match change:
-        case SetDateHours(instructor_id=who, date=day, ranges=ranges):
+        case SetDateHours(instructor_id=who, date=day, ranges=ranges, base_ranges=base):
             hours = [(r.start, r.end) for r in ranges]
-            return availability.set_date_in(tx, caller, _id(who), day, hours)
+            seen = None if base is None else [(r.start, r.end) for r in base]
+            return availability.set_date_in(tx, caller, _id(who), day, hours, seen)
+        case AddDateHours(instructor_id=who, date=day, ranges=ranges):
+            hours = [(r.start, r.end) for r in ranges]
+            return availability.edit_date_in(tx, caller, _id(who), day, hours, opens=True)
+        case RemoveDateHours(instructor_id=who, date=day, ranges=ranges):
+            hours = [(r.start, r.end) for r in ranges]
+            return availability.edit_date_in(tx, caller, _id(who), day, hours, opens=False)
         case ClearDateHours(instructor_id=who, date=day):
             return availability.clear_date_in(tx, caller, _id(who), day)
         case SetUsualWeek(instructor_id=who, ranges=ranges):
@@ -94,10 +104,12 @@ def apply(tx: Tx, caller: Caller, change: AnyChange) -> Json:
             return bookings.transition_in(tx, caller, _id(lesson), BookingAction.COMPLETE)
         case MarkNoShow(booking_id=lesson):
             return bookings.transition_in(tx, caller, _id(lesson), BookingAction.NO_SHOW)
+        case CorrectOutcome(booking_id=lesson, status=status):
+            return bookings.correct_outcome_in(tx, caller, _id(lesson), BookingStatus(status))
         case CancelLesson(booking_id=lesson, reason=reason):
             return bookings.transition_in(tx, caller, _id(lesson), BookingAction.CANCEL, reason)
-        case NoteLesson(booking_id=lesson, note=note):
-            return bookings.note_in(tx, caller, _id(lesson), note)
+        case NoteLesson(booking_id=lesson, note=note, base_note=base):
+            return bookings.note_in(tx, caller, _id(lesson), note, base)
         case RescheduleLesson(booking_id=lesson, start=start):
             return bookings.reschedule_in(tx, caller, _id(lesson), _utc(start))
         case BookLesson():

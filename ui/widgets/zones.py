@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import zoneinfo
 from datetime import datetime
+from functools import cache
 
 from PySide6.QtCore import Qt, QTimeZone
 from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
+
+from instainstru_desktop.domain.zones import iana_zone_names
 
 #: The areas that hold the canonical IANA names; the others (US/, Etc/, ...) are old aliases.
 ZONE_AREAS = frozenset(
@@ -31,18 +34,25 @@ ZONE_AREAS = frozenset(
 )
 
 
+@cache
+def _canonical_zones() -> tuple[str, ...]:
+    """Listed once per run: reading the zone database walks it on disk (about 0.1 s)."""
+    names = {n for n in iana_zone_names() if n.split("/")[0] in ZONE_AREAS}
+    return tuple(sorted(names | {"UTC"}))
+
+
 def zone_names(current: str = "") -> list[str]:
     """The zones offered: canonical IANA names, UTC, and ``current`` even if it is an alias."""
-    names = {n for n in zoneinfo.available_timezones() if n.split("/")[0] in ZONE_AREAS}
-    names.add("UTC")
-    if current:
-        names.add(current)
-    return sorted(names)
+    names = list(_canonical_zones())
+    if current and current not in names:
+        names.append(current)
+        names.sort()
+    return names
 
 
 def is_zone(name: str) -> bool:
     """Whether this computer knows ``name`` as a zone (aliases included)."""
-    return name in zoneinfo.available_timezones()
+    return name in iana_zone_names()
 
 
 def zone_display(name: str) -> str:

@@ -4,11 +4,11 @@ A poke says only "commit N touched these instructors' data"; the client then pul
 hints, never the data itself, so losing one costs a minute's delay (clients also pull on a timer)
 and coalescing several into the latest is always correct.
 
-On SQLite (one server process) the unit of work publishes to the hub after each commit. On
-PostgreSQL several server processes may share the database, so pokes travel through
-``LISTEN/NOTIFY``: the unit of work calls ``pg_notify`` inside the transaction (PostgreSQL
-delivers it only if and when the transaction commits) and every process's
-:class:`PostgresListener` hands what it hears to its own hub.
+Each process's unit of work publishes its own commits to its hub right after they commit; other
+processes' commits are heard. On SQLite through ``repositories.commit_watch`` (a change counter
+SQLite keeps for the file). On PostgreSQL through ``LISTEN/NOTIFY``: the unit of work calls
+``pg_notify`` inside the transaction (PostgreSQL delivers it only if and when the transaction
+commits) and every process's :class:`PostgresListener` hands what it hears to its own hub.
 """
 
 from __future__ import annotations
@@ -150,6 +150,11 @@ class EventHub:
             while len(self._own) > _OWN_ECHOES_KEPT:
                 self._own.popitem(last=False)
         self.publish(poke)
+
+    def is_own(self, seq: int) -> bool:
+        """Whether commit ``seq`` is this process's own, its echo not heard yet."""
+        with self._lock:
+            return seq in self._own
 
     def publish_heard(self, poke: Poke) -> None:
         """Publish a commit heard through ``LISTEN``, unless it is this process's own."""

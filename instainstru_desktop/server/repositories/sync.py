@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, insert, select, update
+from sqlalchemy import ColumnElement, String, func, insert, literal, select, union, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -83,6 +83,32 @@ class SyncRepository:
         stmt = select(Commit.seq, Commit.nonce).order_by(Commit.seq.desc()).limit(1)
         row = self._s.execute(stmt).first()
         return None if row is None else (int(row[0]), str(row[1]))
+
+    def commits_after(self, after: int) -> list[int]:
+        """Sequence numbers of the commits after ``after``, in order."""
+        stmt = select(Commit.seq).where(Commit.seq > after).order_by(Commit.seq)
+        return [int(seq) for seq in self._s.execute(stmt).scalars()]
+
+    def commit_scopes(self, after: int, upto: int) -> dict[int, set[str]]:
+        """The instructors whose rows each commit in ``(after, upto]`` still stamps.
+
+        A commit touching only users' rows maps to an empty set (it concerns nobody in
+        particular); one whose rows a later commit stamped again is missing (the later commit
+        names them). One statement: it runs whenever another process has committed.
+        """
+        parts = [
+            select(model.seq, owner).where(*self._window(model.seq, after, upto))
+            for model, owner in _SCOPED
+        ]
+        parts.append(
+            select(User.seq, literal(None, String)).where(*self._window(User.seq, after, upto))
+        )
+        scopes: dict[int, set[str]] = {}
+        for seq, owner in self._s.execute(union(*parts)).all():
+            named = scopes.setdefault(int(seq), set())
+            if owner is not None:
+                named.add(str(owner))
+        return scopes
 
     def nonce_of(self, seq: int) -> str:
         return str(self._s.execute(select(Commit.nonce).where(Commit.seq == seq)).scalar_one())

@@ -12,9 +12,10 @@ from its first statement), so there are no row locks to wait for and the sequenc
 as soon as the transaction first writes a synced row: rows are then inserted and updated already
 stamped, instead of being written once and updated again at commit.
 
-Pokes for ``/events`` are published once the commit is durable: directly to the in-process hub on
-SQLite, through ``pg_notify`` inside the transaction on PostgreSQL (delivered by PostgreSQL at
-commit, to every server process).
+Pokes for ``/events`` are published once the commit is durable: directly to the in-process hub,
+and on PostgreSQL also through ``pg_notify`` inside the transaction (delivered by PostgreSQL at
+commit, to every server process). Other processes on one SQLite file hear the commit through
+``commit_watch``.
 
 PostgreSQL may still abort a write transaction because of one running beside it (a deadlock the
 lock order did not foresee, a serialization failure). :meth:`UnitOfWork.run_write` runs such a
@@ -38,6 +39,7 @@ from instainstru_desktop.server.core.db import Database, is_rerunnable
 from instainstru_desktop.server.core.events import EventHub, Poke
 from instainstru_desktop.server.core.models import Stamped
 from instainstru_desktop.server.repositories import (
+    AttemptRepository,
     AuditRepository,
     AvailabilityRepository,
     BookingRepository,
@@ -82,6 +84,7 @@ class Tx:
         self.conflicts = ConflictRepository(session)
         self.sync = SyncRepository(session)
         self.bulk = BulkRepository(session)
+        self.attempts = AttemptRepository(session)
         self._seq: int | None = None
         self._scope: set[str] = set()
         if writable:
@@ -175,8 +178,8 @@ class UnitOfWork:
             )
             yield tx
         if tx.poke is not None:
-            # on PostgreSQL the NOTIFY reaches the other processes; this one hears it at once
-            (self.hub.publish_own if on_postgres else self.hub.publish)(tx.poke)
+            # other processes hear it through NOTIFY or the commit watch; this one at once
+            self.hub.publish_own(tx.poke)
 
     def run_write(self, work: Callable[[Tx], _T]) -> _T:
         """``work`` in a write transaction, committed; run again from its start, in a new

@@ -45,10 +45,16 @@ class Poke:
         return instructor_id is None or self.everyone or instructor_id in self.instructor_ids
 
     def to_json(self) -> str:
+        head, tail = self.json_around_seq()
+        return f"{head}{self.seq}{tail}"
+
+    def json_around_seq(self) -> tuple[str, str]:
+        """The JSON text before and after the number, for a database to put the number in."""
         if len(self.instructor_ids) > _MAX_LISTED_INSTRUCTORS:
-            return orjson.dumps({"seq": self.seq, "everyone": True}).decode()
-        payload = {"seq": self.seq, "instructors": sorted(self.instructor_ids)}
-        return orjson.dumps(payload).decode()
+            rest = orjson.dumps({"everyone": True}).decode()
+        else:
+            rest = orjson.dumps({"instructors": sorted(self.instructor_ids)}).decode()
+        return '{"seq":', "," + rest[1:]
 
     @classmethod
     def from_json(cls, text: str) -> Poke:

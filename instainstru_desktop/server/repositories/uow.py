@@ -7,6 +7,11 @@ the changed rows with it, records the commit with a random nonce, and commits wh
 the sequence row. Commits therefore happen in sequence order: a reader that sees commit 7 also
 sees commit 6, which is what lets a pull cursor be one number.
 
+On PostgreSQL, where writers run side by side, taking the number, stamping the rows, recording
+the commit and queueing its NOTIFY are one statement, sent as the last before ``COMMIT``
+(``SyncRepository.commit_stamped``): the sequence row is held for one round trip, so writers of
+different instructors queue on it only that long.
+
 On SQLite a write transaction runs alone (``BEGIN IMMEDIATE`` holds the database's write lock
 from its first statement), so there are no row locks to wait for and the sequence can be taken
 as soon as the transaction first writes a synced row: rows are then inserted and updated already
@@ -117,16 +122,23 @@ class Tx:
         self._session.flush()
         seq = self._seq
         if self._touched or seq is not None:
-            if seq is None:
-                seq = self.sync.next_seq()
             scope = self._scope | {obj.scope_instructor_id for obj in self._touched}
-            if not self._runs_alone:  # running alone, every row was written stamped
+            instructors = frozenset(i for i in scope if i is not None)
+            nonce, at = secrets.token_urlsafe(9), datetime.now(UTC)
+            if seq is None and not self._runs_alone:
+                # writers run side by side: number, stamps, record and NOTIFY in one statement
+                notice = Poke(0, instructors).json_around_seq() if self._notify_in_tx else None
+                seq = self.sync.commit_stamped(self._touched, nonce, at, notice)
+                self.poke = Poke(seq, instructors)
+            else:  # the number was taken before (SQLite, seeding): stamp, record, notify
+                seq = seq if seq is not None else self._take_seq()
                 for obj in self._touched:
-                    obj.seq = seq
-            self.sync.add_commit(seq, secrets.token_urlsafe(9), datetime.now(UTC))
-            self.poke = Poke(seq, frozenset(i for i in scope if i is not None))
-            if self._notify_in_tx:
-                self.sync.notify(self.poke.to_json())
+                    if obj.seq != seq:  # running alone, rows were written stamped already
+                        obj.seq = seq
+                self.sync.add_commit(seq, nonce, at)
+                self.poke = Poke(seq, instructors)
+                if self._notify_in_tx:
+                    self.sync.notify(self.poke.to_json())
             self._session.flush()
         self._session.commit()
         self._touched.clear()

@@ -1,11 +1,14 @@
 """Writers of different instructors side by side, and a pull running beside them.
 
 Bookings of eight instructors are made at the same time by eight clients while an admin pulls
-again and again from the cursor it was last given. Every booking is written once, so it is
-stamped once: a pull that skipped a row (a commit becoming visible after a later-numbered one
-was already pulled) would leave that booking out of what the admin collected, and no later pull
-would bring it. On PostgreSQL (``scripts/test-postgres``) the writers really run side by side and
-take the change sequence in one statement just before they commit.
+again and again from the cursor it was last given, and a reader checks, as fast as it can, the
+rule pulls rest on: a snapshot that sees commit N sees every commit before it (the committed
+numbers it sees are exactly 1..N, as a rolled back transaction's number is rolled back too).
+Every booking is written once, so it is stamped once: a pull that skipped a row (a commit
+becoming visible after a later-numbered one was already pulled) would leave that booking out of
+what the admin collected, and no later pull would bring it. On PostgreSQL
+(``scripts/test-postgres``) the writers really run side by side and take the change sequence in
+one statement just before they commit.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from sqlalchemy import create_engine, text
 
 from tests.server.embedded_helpers import running_studio
 from tests.server.helpers import Person, add_instructor, add_user, iso, sign
@@ -79,11 +83,32 @@ def test_pulls_beside_concurrent_writers_never_skip_a_row(database_url: str) -> 
                     if last_round:
                         return seen, pulls
 
-        with ThreadPoolExecutor(WRITERS + 1) as pool:
+        def check_prefixes() -> tuple[list[tuple[int, int]], int]:
+            gaps: list[tuple[int, int]] = []
+            checks = 0
+            engine = create_engine(database_url, isolation_level="REPEATABLE READ")
+            try:
+                with engine.connect() as connection:
+                    while writing.is_set():
+                        head, count = connection.execute(
+                            text("SELECT coalesce(max(seq), 0), count(*) FROM commits")
+                        ).one()
+                        connection.rollback()
+                        checks += 1
+                        if head != count:
+                            gaps.append((head, count))
+            finally:
+                engine.dispose()
+            return gaps, checks
+
+        with ThreadPoolExecutor(WRITERS + 2) as pool:
             puller = pool.submit(pull_until_done)
+            checker = pool.submit(check_prefixes)
             made = [b for batch in pool.map(write, pairs) for b in batch]
             writing.clear()
             seen, pulls = puller.result()
+            gaps, checks = checker.result()
+    assert not gaps, f"snapshots saw a commit without an earlier one: {gaps[:5]} of {checks}"
     assert len(made) == WRITERS * BOOKINGS_EACH
     missed = set(made) - seen
     assert not missed, f"{len(missed)} bookings never reached a pull ({pulls} pulls)"

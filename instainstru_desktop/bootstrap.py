@@ -19,6 +19,8 @@ from instainstru_desktop.services import (
     LessonService,
     StatusService,
 )
+from instainstru_desktop.services.lesson_types import LessonTypeService
+from instainstru_desktop.services.preview import PreviewService
 from instainstru_desktop.services.profile import ProfileService
 from instainstru_desktop.store import StorageError, Store, open_store
 from instainstru_desktop.sync.api import ApiClient
@@ -40,6 +42,8 @@ class Services:
     attention: AttentionService
     status: StatusService
     profile: ProfileService
+    lesson_types: LessonTypeService
+    preview: PreviewService
 
 
 class Core:
@@ -71,6 +75,8 @@ class Core:
             attention=AttentionService(store, on_change=poke),
             status=StatusService(store),
             profile=ProfileService(store, on_change=poke),
+            lesson_types=LessonTypeService(store, on_change=poke),
+            preview=PreviewService(store),
         )
 
     def start(self) -> None:

@@ -14,6 +14,7 @@ is what lets both the client and the server import it.
 
 from instainstru_desktop.protocol.changes import (
     CHANGE_TYPES,
+    AddLessonType,
     AnyChange,
     BookLesson,
     CancelLesson,
@@ -21,6 +22,8 @@ from instainstru_desktop.protocol.changes import (
     ClearDateHours,
     CompleteLesson,
     DayRange,
+    EditLessonType,
+    EditProfileText,
     MarkNoShow,
     NoteLesson,
     Policy,
@@ -39,6 +42,7 @@ from instainstru_desktop.protocol.changes import (
 
 __all__ = [
     "CHANGE_TYPES",
+    "AddLessonType",
     "AnyChange",
     "BookLesson",
     "CancelLesson",
@@ -46,6 +50,8 @@ __all__ = [
     "ClearDateHours",
     "CompleteLesson",
     "DayRange",
+    "EditLessonType",
+    "EditProfileText",
     "MarkNoShow",
     "NoteLesson",
     "Policy",

@@ -38,15 +38,22 @@ from annotated_types import MaxLen
 from instainstru_desktop.protocol.fields import (
     DAY_RANGES_MAX,
     WEEK_RANGES_MAX,
+    BioText,
     BufferMinutes,
     Clock,
+    Colour,
+    Currency,
     DailyLimit,
     Day,
     HorizonDays,
     Id,
     Instant,
+    LessonMinutes,
+    LessonName,
     NoteText,
     NoticeMinutes,
+    PersonName,
+    PriceCents,
     ReasonText,
     StepMinutes,
     Weekday,
@@ -231,6 +238,54 @@ class UpdateProfile(Change):
     time_zone: ZoneName
 
 
+@dataclass(frozen=True)
+class EditProfileText(Change):
+    """Change what students read about the instructor: the name, the bio, or both.
+
+    A field left ``None`` keeps its value, so a name changed on one device and a bio changed
+    on another, both offline, both survive.
+    """
+
+    wire_name: ClassVar[str] = "profile.edit_text"
+    summary: ClassVar[str] = "Your name and bio"
+    instructor_id: Id
+    name: PersonName | None = None
+    bio: BioText | None = None
+
+
+@dataclass(frozen=True)
+class AddLessonType(Change):
+    """Offer a new kind of lesson; the client chooses its id, so it can be edited (and booked,
+    once on the server) before the first sync, and sending it twice adds it once."""
+
+    wire_name: ClassVar[str] = "lesson_type.add"
+    summary: ClassVar[str] = "A new lesson type"
+    lesson_type_id: Id
+    instructor_id: Id
+    name: LessonName
+    duration_minutes: LessonMinutes
+    price_cents: PriceCents
+    currency: Currency
+    color: Colour
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class EditLessonType(Change):
+    """Rename, re-price, re-colour, change the length of, or stop / start offering a lesson
+    type; a field left ``None`` keeps its value. Lessons already booked keep theirs."""
+
+    wire_name: ClassVar[str] = "lesson_type.edit"
+    summary: ClassVar[str] = "A change to a lesson type"
+    lesson_type_id: Id
+    name: LessonName | None = None
+    duration_minutes: LessonMinutes | None = None
+    price_cents: PriceCents | None = None
+    currency: Currency | None = None
+    color: Colour | None = None
+    active: bool | None = None
+
+
 #: Every kind of change. A ``match`` over it that misses one is a mypy error (``assert_never``).
 AnyChange = (
     SetDateHours
@@ -246,6 +301,9 @@ AnyChange = (
     | ResolveConflict
     | UpdatePolicy
     | UpdateProfile
+    | EditProfileText
+    | AddLessonType
+    | EditLessonType
 )
 
 

@@ -50,8 +50,23 @@ ZONE_MAX_CHARS = 64
 DAY_RANGES_MAX = 96
 #: The most ranges of hours a usual week may have.
 WEEK_RANGES_MAX = 700
+#: The longest name of a person (an instructor's, as students see it).
+PERSON_NAME_MAX_CHARS = 200
+#: The longest bio (plain text with line breaks, shown on the instructor's page).
+BIO_MAX_CHARS = 5_000
+#: The longest name of a lesson type.
+LESSON_NAME_MAX_CHARS = 120
+#: The shortest and longest lesson a lesson type may offer, in minutes.
+LESSON_MINUTES_MIN, LESSON_MINUTES_MAX = 5, 720
+#: The highest price of a lesson, in cents (a million in any currency with cents).
+PRICE_CENTS_MAX = 100_000_000
+#: A currency as ISO 4217 writes it, and a colour as ``#RRGGBB``.
+CURRENCY_PATTERN = r"^[A-Z]{3}$"
+COLOUR_PATTERN = r"^#[0-9A-Fa-f]{6}$"
 
 _CLOCK = re.compile(CLOCK_PATTERN)
+_CURRENCY = re.compile(CURRENCY_PATTERN)
+_COLOUR = re.compile(COLOUR_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -81,6 +96,21 @@ def is_id(text: str) -> bool:
 
 def is_clock(text: str) -> bool:
     return _CLOCK.match(text) is not None
+
+
+def is_currency(text: str) -> bool:
+    """Three capital letters, as ISO 4217 writes a currency (``EUR``)."""
+    return _CURRENCY.match(text) is not None
+
+
+def is_colour(text: str) -> bool:
+    """A colour as ``#RRGGBB``."""
+    return _COLOUR.match(text) is not None
+
+
+def is_visible(text: str) -> bool:
+    """Text with something besides spaces in it (a name made of blanks names nothing)."""
+    return bool(text.strip())
 
 
 def is_supported_day(day: date) -> bool:
@@ -117,6 +147,17 @@ Weekday = Annotated[int, Ge(0), Le(6)]
 NoteText = Annotated[str, MaxLen(NOTE_MAX_CHARS), Predicate(is_text)]
 ReasonText = Annotated[str, MaxLen(REASON_MAX_CHARS), Predicate(is_text)]
 ZoneName = Annotated[str, MinLen(1), MaxLen(ZONE_MAX_CHARS), Predicate(is_iana_zone)]
+PersonName = Annotated[
+    str, MinLen(1), MaxLen(PERSON_NAME_MAX_CHARS), Predicate(is_text), Predicate(is_visible)
+]
+BioText = Annotated[str, MaxLen(BIO_MAX_CHARS), Predicate(is_text)]
+LessonName = Annotated[
+    str, MinLen(1), MaxLen(LESSON_NAME_MAX_CHARS), Predicate(is_text), Predicate(is_visible)
+]
+LessonMinutes = Annotated[int, Interval(ge=LESSON_MINUTES_MIN, le=LESSON_MINUTES_MAX)]
+PriceCents = Annotated[int, Interval(ge=0, le=PRICE_CENTS_MAX)]
+Currency = Annotated[str, Predicate(is_currency)]
+Colour = Annotated[str, Predicate(is_colour)]
 
 NoticeMinutes = Annotated[int, _rule("min_notice_minutes")]
 HorizonDays = Annotated[int, _rule("booking_horizon_days")]

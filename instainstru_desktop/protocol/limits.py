@@ -1,7 +1,8 @@
 """The client's check of a change against the limits its types declare.
 
 It reads the same ``annotated_types`` metadata the server's validator enforces (lengths, numeric
-bounds, and that text holds no control character, in nested shapes too), so a note one character
+bounds, that text holds no control character and that a name is more than blanks, in nested
+shapes too), so a note one character
 over the server's limit is refused here, at once, with the sentence the server would have sent
 back at the next sync. Formats the client makes itself (ids, clock times) are left to the server.
 """
@@ -17,7 +18,7 @@ from annotated_types import BaseMetadata, GroupedMetadata, MaxLen, MinLen, Predi
 
 from instainstru_desktop.protocol import wording
 from instainstru_desktop.protocol.changes import Change
-from instainstru_desktop.protocol.fields import is_text
+from instainstru_desktop.protocol.fields import is_text, is_visible
 
 
 def limit_problem(change: Change) -> str | None:
@@ -77,8 +78,11 @@ def _flatten(metadata: list[Any]) -> list[BaseMetadata]:
 def _broken(field: str, constraint: BaseMetadata, value: Any) -> str | None:
     """The sentence for a measurable limit ``value`` breaks (formats are the server's)."""
     text = isinstance(value, str)
-    if isinstance(constraint, Predicate) and constraint.func is is_text and not is_text(value):
-        return wording.control_characters(field)
+    if isinstance(constraint, Predicate):
+        if constraint.func is is_text and not is_text(value):
+            return wording.control_characters(field)
+        if constraint.func is is_visible and not is_visible(value):
+            return wording.too_short(field, 1)
     if isinstance(constraint, MaxLen) and len(value) > constraint.max_length:
         return wording.too_long(field, constraint.max_length, len(value), text=text)
     if isinstance(constraint, MinLen) and len(value) < constraint.min_length:

@@ -33,6 +33,13 @@ LABELS: dict[str, str] = {
     "daily_limit": "the daily limit",
     "weekly_limit": "the weekly limit",
     "time_zone": "the time zone",
+    "name": "the name",
+    "bio": "the bio",
+    "duration_minutes": "the length of a lesson",
+    "price_cents": "the price (in cents)",
+    "currency": "the currency",
+    "color": "the colour",
+    "active": "whether it is offered",
 }
 
 

@@ -1,8 +1,9 @@
-"""Profile use cases: the instructor's home time zone and booking rules.
+"""Profile use cases: the instructor's name and bio, home time zone and booking rules.
 
-Both are edited offline like everything else: the cache row shows the new value at once and an
+All are edited offline like everything else: the cache row shows the new value at once and an
 outbox row carries the intent (``policy.update`` with the whole policy, ``profile.update`` with
-the zone), written in one transaction. The server checks the same rules again and may still
+the zone, ``profile.edit_text`` with what changed of the name and bio), written in one
+transaction. The server checks the same rules again and may still
 refuse (another device changed something, or its rules are stricter); the row then falls back
 to the server's value and the profile's ``mark`` says why.
 
@@ -24,10 +25,11 @@ from instainstru_desktop.domain import (
     UnknownTimeZone,
     zone,
 )
-from instainstru_desktop.protocol import Policy, UpdatePolicy, UpdateProfile
+from instainstru_desktop.protocol import EditProfileText, Policy, UpdatePolicy, UpdateProfile
 from instainstru_desktop.services._base import UseCases, queue
 from instainstru_desktop.services._marks import marks
 from instainstru_desktop.services.errors import InvalidInputError, UnknownItemError
+from instainstru_desktop.services.profile_checks import bio_problem, name_problem
 from instainstru_desktop.services.views import POLICY_FIELDS, Changed, InstructorProfile
 from instainstru_desktop.store import UnitOfWork
 from instainstru_desktop.store.mirror import loads
@@ -129,6 +131,7 @@ def profile_of(record: InstructorRecord) -> InstructorProfile:
         name=record.name,
         email=record.email,
         time_zone=record.time_zone,
+        bio=record.bio,
         **policy,
     )
 
@@ -188,6 +191,33 @@ class ProfileService(UseCases):
             mutation_id = queue(uow, change, base_version=record.version)
             uow.commit()
         return self._done(Changed(template=True, mutation_ids=(mutation_id,)))
+
+    def edit_text(
+        self, instructor_id: str, *, name: str | None = None, bio: str | None = None
+    ) -> Changed:
+        """Change what students read: the name (trimmed), the bio (as written), or both.
+
+        Raises :class:`InvalidInputError` with the sentence the page shows under the field;
+        values equal to the current ones are not sent (nothing at all: nothing is written).
+        """
+        problem = (name_problem(name) if name is not None else None) or (
+            bio_problem(bio) if bio is not None else None
+        )
+        if problem:
+            raise InvalidInputError(problem)
+        with self._store.uow() as uow:
+            record = _instructor(uow, instructor_id)
+            new_name = name.strip() if name is not None else None
+            change = EditProfileText(
+                instructor_id=instructor_id,
+                name=new_name if new_name != record.name else None,
+                bio=bio if bio is not None and bio != record.bio else None,
+            )
+            if change.name is None and change.bio is None:
+                return Changed()
+            mutation_id = queue(uow, change, base_version=record.version)
+            uow.commit()
+        return self._done(Changed(mutation_ids=(mutation_id,)))
 
 
 def _instructor(uow: UnitOfWork, instructor_id: str) -> InstructorRecord:

@@ -170,7 +170,7 @@ class ListedLesson:
 
 @dataclass(frozen=True, slots=True)
 class LessonTypeOption:
-    """A lesson type to choose when booking for a student."""
+    """A lesson type: to choose when booking for a student, to edit on the profile page."""
 
     id: str
     name: str
@@ -179,6 +179,8 @@ class LessonTypeOption:
     currency: str
     color: str
     active: bool
+    mark: SyncMark = SyncMark.SYNCED  # pending while an edit of it is not on the server
+    mark_message: str = ""  # why the last edit was refused, when ``mark`` is REJECTED
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +226,7 @@ class InstructorProfile:
     name: str = ""
     email: str = ""
     time_zone: str = "UTC"  # IANA name: what the instructor's hours and columns mean
+    bio: str = ""  # plain text with line breaks, on the instructor's booking page
     min_notice_minutes: int = 120
     booking_horizon_days: int = 28
     buffer_minutes: int = 0

@@ -24,11 +24,14 @@ from instainstru_desktop.domain import (
     next_status,
 )
 from instainstru_desktop.protocol import (
+    AddLessonType,
     AnyChange,
     BookLesson,
     CancelLesson,
     ClearDateHours,
     CompleteLesson,
+    EditLessonType,
+    EditProfileText,
     MarkNoShow,
     NoteLesson,
     RescheduleLesson,
@@ -103,6 +106,13 @@ def effect_of(change: AnyChange) -> Effect:
             return Effect((("instructor", who),), _edited({"policy": policy}))
         case UpdateProfile(instructor_id=who, time_zone=time_zone):
             return Effect((("instructor", who),), _edited({"time_zone": time_zone}))
+        case EditProfileText(instructor_id=who, name=name, bio=bio):
+            return Effect((("instructor", who),), _edited(_given(name=name, bio=bio)))
+        case AddLessonType(lesson_type_id=kind):
+            return Effect((("lesson_type", kind),), _offered(change))
+        case EditLessonType(lesson_type_id=kind):
+            values = {k: v for k, v in to_args(change).items() if k != "lesson_type_id"}
+            return Effect((("lesson_type", kind),), _edited(_given(**values)))
         case _:
             assert_never(change)
 
@@ -150,6 +160,31 @@ def _edited(values: Mapping[str, Any], *, stamp: bool = False) -> Apply:
         if row is None:
             return None
         return {**row, **values, "updated_at": ctx.now} if stamp else {**row, **values}
+
+    return apply
+
+
+def _given(**values: Any) -> dict[str, Any]:
+    """The values a change sets (``None``: left as it is)."""
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def _offered(change: AddLessonType) -> Apply:
+    """A lesson type made here: shown at once; once the server's copy arrives, that one wins."""
+
+    def apply(_entity: str, row: Row | None, _ctx: EffectContext) -> Row | None:
+        if row is not None:
+            return row
+        return {
+            "id": change.lesson_type_id,
+            "instructor_id": change.instructor_id,
+            "name": change.name,
+            "duration_minutes": change.duration_minutes,
+            "price_cents": change.price_cents,
+            "currency": change.currency,
+            "color": change.color,
+            "active": change.active,
+        }
 
     return apply
 

@@ -228,6 +228,11 @@ class ApiClient:
         result: Json = self._json("GET", "/sync/state", params={"client_id": client_id})
         return result
 
+    def instructor(self, instructor_id: str) -> Json:
+        """An instructor's public profile: name, bio, page address (``slug``), lesson types."""
+        result: Json = self._json("GET", f"/instructors/{instructor_id}")
+        return result
+
     @contextmanager
     def event_stream(self, read_timeout: float) -> Iterator[EventSource]:
         """The open ``GET /events`` stream for the live listener (no retries: it reconnects).

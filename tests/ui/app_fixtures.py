@@ -85,9 +85,12 @@ class LiveServer:
     """The demo server on a fixed loopback port: stop it, start it again, read its database.
 
     ``seeded``: a database with the demo studio already in it, copied instead of seeding again.
+    ``settings``: the server's own (``web_pages=True``: a studio server serving student pages).
     """
 
-    def __init__(self, directory: Path, port: int, seeded: Path | None = None) -> None:
+    def __init__(
+        self, directory: Path, port: int, seeded: Path | None = None, **settings: Any
+    ) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         self.db_path = directory / "server.sqlite3"
         if seeded is not None:
@@ -96,7 +99,11 @@ class LiveServer:
         self.url = f"http://127.0.0.1:{port}"
         # the app under test reaches it as a remote server (--server URL): no per-run secret
         self._server = EmbeddedServer(
-            f"sqlite:///{self.db_path}", seed_demo=True, port=port, require_secret=False
+            f"sqlite:///{self.db_path}",
+            seed_demo=True,
+            port=port,
+            require_secret=False,
+            **settings,
         )
         self._clients: list[httpx.Client] = []
 

@@ -14,6 +14,7 @@ PROBE = """
 import sys
 import ui.app, ui.shell.main_window, ui.calendar.week_page
 import ui.lessons.actions, ui.lessons.lessons_page
+import ui.profile.profile_page, ui.profile.profile_view, ui.profile.actions
 heavy = sorted(m for m in ("sqlalchemy", "fastapi", "uvicorn", "alembic") if m in sys.modules)
 print(",".join(heavy))
 """

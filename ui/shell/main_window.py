@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from instainstru_desktop.sync.engine import SyncReport
 
 log = logging.getLogger(__name__)
-TAB_ICONS = ("calendar", "lesson", "attention")  # of the week, lessons and attention tabs
+TAB_ICONS = ("calendar", "lesson", "attention", "user")  # week, lessons, attention, profile
 
 
 class MainWindow(QMainWindow):
@@ -104,6 +104,7 @@ class MainWindow(QMainWindow):
         self.menu_actions = WindowActions(self)
         self.addToolBar(self.menu_actions.toolbar(self.week_title, self.zone_switcher))
         self.menu_actions.fill_menus(self.menuBar())
+        self._add_profile_page()
         self.status_label = QLabel("Starting…")
         self.status_label.setObjectName("startupNotice")
         self.statusBar().addWidget(self.status_label)
@@ -116,6 +117,28 @@ class MainWindow(QMainWindow):
             self.zone_switcher.show_choice(preferences.display_zone)
 
     # -- building ---------------------------------------------------------------------------
+
+    def _add_profile_page(self) -> None:
+        """The Profile tab and its menu (before Help), following changes like the other pages."""
+        from ui.profile.actions import ProfileActions
+        from ui.profile.profile_page import ProfilePage
+        from ui.profile.profile_view import ProfileView
+
+        self.profile_view = ProfileView()
+        self.profile_page = ProfilePage(self.session, self.profile_view)
+        self.tabs.addTab(self.profile_view, icons.icon(TAB_ICONS[3], self.palette_), "&Profile")
+        self.profile_actions = ProfileActions(
+            self, self.profile_view.booking_link, self.show_profile
+        )
+        bar = self.menuBar()
+        bar.insertMenu(bar.actions()[-1], self.profile_actions.menu(bar))
+        self.refresher.followers.append(self.profile_page.on_changed)
+        self.profile_page.changed.connect(self.refresher.apply)
+        self.session.ready.connect(self.profile_page.start)
+        self.session.synced.connect(self.profile_page.on_synced)
+
+    def show_profile(self) -> None:
+        self.tabs.setCurrentWidget(self.profile_view)
 
     def _fit_to_screen(self) -> None:
         """Most of the screen on first show: a week needs room (never more than the screen)."""

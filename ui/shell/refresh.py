@@ -14,6 +14,7 @@ them into a ``Changed`` (which dates a pulled lesson lies on), then what the pag
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from instainstru_desktop.services.views import Changed
@@ -44,6 +45,8 @@ class Refresher:
         self.lessons = lessons
         self.attention = attention
         self.status_bar = status_bar
+        #: Further pages that follow changes the same way (``page.on_changed``).
+        self.followers: list[Callable[[Changed], None]] = []
 
     def everything(self) -> None:
         """Re-read every view (at start, after a fresh download)."""
@@ -88,6 +91,8 @@ class Refresher:
         self.week.on_changed(changed)
         self.lessons.on_changed(changed)
         self.attention.on_changed(changed)
+        for follow in self.followers:
+            follow(changed)
 
     def _read_status(self) -> None:
         status = self.session.services.status

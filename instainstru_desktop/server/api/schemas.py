@@ -7,7 +7,18 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
-from instainstru_desktop.protocol.fields import NOTE_MAX_CHARS, REASON_MAX_CHARS
+from instainstru_desktop.protocol.fields import (
+    BIO_MAX_CHARS,
+    COLOUR_PATTERN,
+    CURRENCY_PATTERN,
+    LESSON_MINUTES_MAX,
+    LESSON_MINUTES_MIN,
+    LESSON_NAME_MAX_CHARS,
+    NOTE_MAX_CHARS,
+    PERSON_NAME_MAX_CHARS,
+    PRICE_CENTS_MAX,
+    REASON_MAX_CHARS,
+)
 from instainstru_desktop.server.core.wire import (
     WHOLE,
     Clock,
@@ -54,7 +65,7 @@ class TokenIn(WireModel):
 class SignUpIn(WireModel):
     """The rules of ``auth.sign_up_problems``, stated for the schema."""
 
-    name: VisibleText = Field(min_length=1, max_length=200)
+    name: VisibleText = Field(min_length=1, max_length=PERSON_NAME_MAX_CHARS)
     email: EmailText = Field(min_length=3, max_length=254)
     password: Text = Field(min_length=8, max_length=1024)
     time_zone: TimeZone
@@ -91,11 +102,11 @@ class LessonTypeOut(BaseModel):
     active: bool
 
 
-LessonName = Annotated[Text, Field(min_length=1, max_length=120)]
-Duration = Annotated[int, Field(ge=5, le=720), WHOLE]
-Price = Annotated[int, Field(ge=0, le=100_000_000), WHOLE]
-Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
-Color = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")]
+LessonName = Annotated[Text, Field(min_length=1, max_length=LESSON_NAME_MAX_CHARS)]
+Duration = Annotated[int, Field(ge=LESSON_MINUTES_MIN, le=LESSON_MINUTES_MAX), WHOLE]
+Price = Annotated[int, Field(ge=0, le=PRICE_CENTS_MAX), WHOLE]
+Currency = Annotated[str, Field(pattern=CURRENCY_PATTERN)]
+Color = Annotated[str, Field(pattern=COLOUR_PATTERN)]
 
 
 class LessonTypeIn(WireModel):
@@ -131,8 +142,8 @@ class InstructorOut(BaseModel):
 
 class InstructorPatch(WireModel):
     time_zone: TimeZone | None = None
-    bio: Text | None = Field(default=None, max_length=5000)
-    name: Text | None = Field(default=None, min_length=1, max_length=200)
+    bio: Text | None = Field(default=None, max_length=BIO_MAX_CHARS)
+    name: Text | None = Field(default=None, min_length=1, max_length=PERSON_NAME_MAX_CHARS)
     slug: SlugText | None = Field(default=None, min_length=2, max_length=60)
 
 

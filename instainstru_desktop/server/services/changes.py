@@ -24,12 +24,15 @@ from pydantic import TypeAdapter, ValidationError
 from instainstru_desktop.domain.bookings import BookingAction
 from instainstru_desktop.protocol import (
     CHANGE_TYPES,
+    AddLessonType,
     AnyChange,
     BookLesson,
     CancelLesson,
     Change,
     ClearDateHours,
     CompleteLesson,
+    EditLessonType,
+    EditProfileText,
     MarkNoShow,
     NoteLesson,
     RescheduleLesson,
@@ -42,7 +45,7 @@ from instainstru_desktop.protocol import (
     change_types,
     wording,
 )
-from instainstru_desktop.protocol.fields import WireForm, is_text
+from instainstru_desktop.protocol.fields import WireForm, is_text, is_visible
 from instainstru_desktop.server.repositories.uow import Tx
 from instainstru_desktop.server.services import availability, bookings, conflicts, instructors
 from instainstru_desktop.server.services.context import Caller
@@ -115,8 +118,29 @@ def apply(tx: Tx, caller: Caller, change: AnyChange) -> Json:
             return instructors.set_policy_in(tx, caller, _id(who), asdict(policy))
         case UpdateProfile(instructor_id=who, time_zone=time_zone):
             return instructors.update_profile_in(tx, caller, _id(who), {"time_zone": time_zone})
+        case EditProfileText(instructor_id=who, name=name, bio=bio):
+            return instructors.update_profile_in(tx, caller, _id(who), {"name": name, "bio": bio})
+        case AddLessonType():
+            values = _lesson_type_values(change)
+            return instructors.add_lesson_type_in(
+                tx, caller, _id(change.instructor_id), values, _id(change.lesson_type_id)
+            )
+        case EditLessonType():
+            values = _lesson_type_values(change)
+            return instructors.update_lesson_type_in(
+                tx, caller, _id(change.lesson_type_id), values
+            )
         case _:
             assert_never(change)
+
+
+def _lesson_type_values(change: AddLessonType | EditLessonType) -> dict[str, Any]:
+    """The lesson type's fields a change carries (``None``: left as it is)."""
+    return {
+        name: value
+        for name, value in asdict(change).items()
+        if name not in ("lesson_type_id", "instructor_id")
+    }
 
 
 def refusal(exc: ValidationError) -> tuple[str, str]:
@@ -150,6 +174,8 @@ def _words(field: str, kind: str, ctx: dict[str, Any], value: Any) -> str:
         return wording.unknown_part(field)
     if kind == "predicate_failed" and isinstance(value, str) and not is_text(value):
         return wording.control_characters(field)
+    if kind == "predicate_failed" and isinstance(value, str) and not is_visible(value):
+        return wording.too_short(field, 1)
     if kind == "predicate_failed" and field == "slot_step_minutes":
         return wording.uneven_step(field)
     return wording.not_valid(field)

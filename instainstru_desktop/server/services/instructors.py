@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import Any
 
 from instainstru_desktop.domain.zones import zone
+from instainstru_desktop.protocol import fields
 from instainstru_desktop.server.core import slugs
 from instainstru_desktop.server.core.errors import InvalidInput, NotFound, SlugTaken
 from instainstru_desktop.server.core.models import Instructor, LessonType
@@ -133,37 +133,42 @@ def set_policy_in(tx: Tx, caller: Caller, instructor_id: str, values: dict[str, 
 
 
 #: What a lesson type may hold, checked here too (not only by the API's schema) so every way
-#: in -- a route, a pushed mutation -- refuses the same values with the same words.
+#: in -- a route, a pushed mutation -- refuses the same values with the same words. The limits
+#: are the change vocabulary's (``protocol.fields``), which the app checks before it queues.
 _LESSON_TYPE_FIELDS = ("name", "duration_minutes", "price_cents", "currency", "color", "active")
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
-_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
-def lesson_type_problems(values: dict[str, Any]) -> list[dict[str, str]]:
-    """Field errors of the lesson type fields in ``values`` (empty: all fine)."""
-    checks: dict[str, tuple[Any, str]] = {
+def _lesson_type_checks() -> dict[str, tuple[Any, str]]:
+    return {
         "name": (
-            lambda v: isinstance(v, str) and 1 <= len(v.strip()) <= 120,
-            "1 to 120 characters",
+            lambda v: isinstance(v, str) and 1 <= len(v.strip()) <= fields.LESSON_NAME_MAX_CHARS,
+            f"1 to {fields.LESSON_NAME_MAX_CHARS} characters",
         ),
         "duration_minutes": (
-            lambda v: type(v) is int and 5 <= v <= 720,
-            "a whole number of minutes from 5 to 720",
+            lambda v: type(v) is int
+            and fields.LESSON_MINUTES_MIN <= v <= fields.LESSON_MINUTES_MAX,
+            f"a whole number of minutes from {fields.LESSON_MINUTES_MIN} "
+            f"to {fields.LESSON_MINUTES_MAX}",
         ),
         "price_cents": (
-            lambda v: type(v) is int and 0 <= v <= 100_000_000,
+            lambda v: type(v) is int and 0 <= v <= fields.PRICE_CENTS_MAX,
             "a whole number of cents from 0",
         ),
         "currency": (
-            lambda v: isinstance(v, str) and bool(_CURRENCY.match(v)),
+            lambda v: isinstance(v, str) and fields.is_currency(v),
             "a three-letter ISO 4217 code such as EUR",
         ),
         "color": (
-            lambda v: isinstance(v, str) and bool(_COLOUR.match(v)),
+            lambda v: isinstance(v, str) and fields.is_colour(v),
             "a colour such as #3366CC",
         ),
         "active": (lambda v: isinstance(v, bool), "true or false"),
     }
+
+
+def lesson_type_problems(values: dict[str, Any]) -> list[dict[str, str]]:
+    """Field errors of the lesson type fields in ``values`` (empty: all fine)."""
+    checks = _lesson_type_checks()
     errors = [{"field": k, "message": "not a lesson type field"} for k in values if k not in checks]
     for field, value in values.items():
         if field in checks and value is not None and not checks[field][0](value):
@@ -178,28 +183,46 @@ def _checked(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def add_lesson_type_in(tx: Tx, caller: Caller, instructor_id: str, values: dict[str, Any]) -> Json:
-    """A new lesson type of ``instructor_id`` (own / admin), recorded in the audit log."""
+def add_lesson_type_in(
+    tx: Tx,
+    caller: Caller,
+    instructor_id: str,
+    values: dict[str, Any],
+    lesson_type_id: str | None = None,
+) -> Json:
+    """A new lesson type of ``instructor_id`` (own / admin), recorded in the audit log.
+
+    ``lesson_type_id``: chosen by the app that made it offline (the push's ``lesson_type.add``),
+    so its own edits and bookings of it name it before the server has seen it; an id already
+    taken is refused, never overwritten.
+    """
     instructor = _editable(tx, caller, instructor_id)
     values = _checked(values)
+    if lesson_type_id is not None and tx.lesson_types.get(lesson_type_id) is not None:
+        raise InvalidInput(
+            "This lesson type exists already.",
+            errors=[{"field": "lesson_type_id", "message": "already used"}],
+        )
     missing = [f for f in _LESSON_TYPE_FIELDS if f != "active" and values.get(f) is None]
     if missing:
         raise InvalidInput(
             "A lesson type needs a name, a duration, a price, a currency and a colour.",
             errors=[{"field": f, "message": "required"} for f in missing],
         )
-    fields = {f: values[f] for f in _LESSON_TYPE_FIELDS if values.get(f) is not None}
-    fields["name"] = fields["name"].strip()
-    fields["color"] = fields["color"].upper()
-    lesson_type = LessonType(id=new_id(), instructor_id=instructor.id, version=1, **fields)
-    lesson_type.active = fields.get("active", True)
+    given = {f: values[f] for f in _LESSON_TYPE_FIELDS if values.get(f) is not None}
+    given["name"] = given["name"].strip()
+    given["color"] = given["color"].upper()
+    lesson_type = LessonType(
+        id=lesson_type_id or new_id(), instructor_id=instructor.id, version=1, **given
+    )
+    lesson_type.active = given.get("active", True)
     tx.lesson_types.add(lesson_type)
     record(
         tx,
         caller,
         "lesson_type.add",
         instructor_id=instructor.id,
-        details={"lesson_type_id": lesson_type.id, **fields},
+        details={"lesson_type_id": lesson_type.id, **given},
     )
     return views.lesson_type(lesson_type)
 

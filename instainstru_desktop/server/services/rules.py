@@ -9,15 +9,15 @@ the rules' inputs the same way without reaching into the others.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from instainstru_desktop.domain.availability import Availability, WeeklyTemplate
 from instainstru_desktop.domain.policies import BookingPolicy
+from instainstru_desktop.domain.slot_inputs import slot_reads
 from instainstru_desktop.domain.slots import SlotQuery
 from instainstru_desktop.domain.time_ranges import TimeRange, WallRange
-from instainstru_desktop.domain.zones import local_date, wall_time_to_utc, week_start
 from instainstru_desktop.server.core.errors import InvalidInput, NotFound
 from instainstru_desktop.server.core.models import WeeklyTemplate as TemplateRow
 from instainstru_desktop.server.repositories.uow import Tx
@@ -85,27 +85,23 @@ def slot_query(
     template: WeeklyTemplate | None = None,
 ) -> SlotQuery:
     """Everything the domain needs to decide where a lesson may start within ``window``: the
-    availability near it and the lessons that could be in the way, read in the caller's
-    transaction (a booking reads them after taking its locks).
+    availability near it and the lessons that could be in the way (as far as the domain's
+    :func:`slot_reads` says), read in the caller's transaction (a booking reads them after
+    taking its locks).
 
     ``template``: already read with the instructor (read-only paths and bookings fetch it in one
     statement); otherwise read here.
     """
-    duration = timedelta(minutes=duration_minutes)
-    first = local_date(window.start, tz) - timedelta(days=1)
-    last = local_date(window.end + duration, tz) + timedelta(days=1)
-    availability = availability_of(tx, instructor_id, first, last, template=template)
-    pad = timedelta(minutes=policy.buffer_minutes)
-    lo, hi = window.start - pad - duration, window.end + duration + pad
-    if policy.daily_limit is not None or policy.weekly_limit is not None:
-        # Limits count lessons over whole local weeks: the busy list must cover them.
-        lo = min(lo, wall_time_to_utc(week_start(first), 0, tz))
-        hi = max(hi, wall_time_to_utc(week_start(last) + timedelta(days=7), 0, tz))
-    instructor_busy = tx.bookings.instructor_busy(instructor_id, lo, hi, exclude_booking)
+    reads = slot_reads(policy, tz, duration_minutes, window)
+    availability = availability_of(
+        tx, instructor_id, reads.first_day, reads.last_day, template=template
+    )
+    busy, own = reads.instructor_busy, reads.student_busy
+    instructor_busy = tx.bookings.instructor_busy(
+        instructor_id, busy.start, busy.end, exclude_booking
+    )
     student_busy = (
-        tx.bookings.student_busy(
-            student_id, window.start - duration, window.end + duration, exclude_booking
-        )
+        tx.bookings.student_busy(student_id, own.start, own.end, exclude_booking)
         if student_id is not None
         else []
     )

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import orjson
 
 from instainstru_desktop.domain.errors import InvalidTimeRange
+from instainstru_desktop.domain.free_week import LONGEST_WINDOW
 from instainstru_desktop.domain.slots import OpenSlots, check_booking, open_slots
 from instainstru_desktop.domain.time_ranges import TimeRange
 from instainstru_desktop.domain.zones import zone
@@ -31,7 +32,7 @@ from instainstru_desktop.server.services.rules import (
     template_from,
 )
 
-MAX_WINDOW = timedelta(days=62)
+MAX_WINDOW = LONGEST_WINDOW
 
 
 @dataclass(frozen=True, slots=True)

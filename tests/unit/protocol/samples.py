@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_typ
 from annotated_types import MinLen, Predicate
 
 from instainstru_desktop.protocol import Change
-from instainstru_desktop.protocol.fields import is_clock, is_id
+from instainstru_desktop.protocol.fields import is_clock, is_colour, is_currency, is_id
 
 SAMPLE_DAY = date(2026, 3, 10)
 SAMPLE_START = datetime(2026, 3, 10, 9, tzinfo=UTC)
@@ -62,6 +62,10 @@ def _value(name: str, hint: Any) -> Any:
         return "10:00" if name == "end" else "09:00"
     if name == "time_zone":
         return "Europe/Paris"
+    if is_currency in predicates:
+        return "EUR"
+    if is_colour in predicates:
+        return "#3366CC"
     return "x" * max((m.min_length for m in metadata if isinstance(m, MinLen)), default=1)
 
 

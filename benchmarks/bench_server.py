@@ -22,6 +22,12 @@ baseline); and the same read on the event loop, for information. Each endpoint's
 also printed as a ratio to the threaded one-row baseline, so the figures mean something on any
 machine. That baseline is measured first and again last, and the ratios use the
 mean of both runs: on a shared two-core machine one run alone moved by up to 1.5x.
+
+Last, the product's own server (``instainstru-server``, answers not kept) runs with one process
+and then with ``--workers N`` (``--workers``, default 2) on the same database, the two servers
+above stopped: each endpoint's req/s with N processes is printed beside the one process's. The
+load process shares the machine's cores with them, so on two cores the ratio understates what
+N processes give a server with a machine of its own.
 """
 
 from __future__ import annotations

@@ -30,6 +30,7 @@ from instainstru_desktop.domain.errors import (
     InvalidTransition,
     UnknownTimeZone,
 )
+from instainstru_desktop.domain.hour_edits import HoursEdit, edits_between, replacement_clashes
 from instainstru_desktop.domain.policies import MAX_LESSON_MINUTES, POLICY_BOUNDS, BookingPolicy
 from instainstru_desktop.domain.slots import (
     OpenSlots,
@@ -75,6 +76,7 @@ __all__ = [
     "BookingStatus",
     "ConcurrentOutcome",
     "DomainError",
+    "HoursEdit",
     "InvalidTimeRange",
     "InvalidTransition",
     "OpenSlots",
@@ -90,6 +92,7 @@ __all__ = [
     "check_booking",
     "contains",
     "duration_text",
+    "edits_between",
     "group_by_viewer_date",
     "intersect",
     "is_active",
@@ -99,6 +102,7 @@ __all__ = [
     "next_status",
     "normalize",
     "open_slots",
+    "replacement_clashes",
     "resolve_concurrent",
     "student_change_deadline",
     "subtract",

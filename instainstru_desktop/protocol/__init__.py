@@ -14,6 +14,10 @@ is what lets both the client and the server import it.
 
 from instainstru_desktop.protocol.changes import (
     CHANGE_TYPES,
+    CLASH_CODE,
+    HOURS_CLASH,
+    NOTE_CLASH,
+    AddDateHours,
     AddLessonType,
     AnyChange,
     BookLesson,
@@ -27,6 +31,7 @@ from instainstru_desktop.protocol.changes import (
     MarkNoShow,
     NoteLesson,
     Policy,
+    RemoveDateHours,
     RescheduleLesson,
     ResolveConflict,
     ReviewBooking,
@@ -42,6 +47,10 @@ from instainstru_desktop.protocol.changes import (
 
 __all__ = [
     "CHANGE_TYPES",
+    "CLASH_CODE",
+    "HOURS_CLASH",
+    "NOTE_CLASH",
+    "AddDateHours",
     "AddLessonType",
     "AnyChange",
     "BookLesson",
@@ -55,6 +64,7 @@ __all__ = [
     "MarkNoShow",
     "NoteLesson",
     "Policy",
+    "RemoveDateHours",
     "RescheduleLesson",
     "ResolveConflict",
     "ReviewBooking",

@@ -33,7 +33,7 @@ from typing import (
     get_type_hints,
 )
 
-from annotated_types import MaxLen
+from annotated_types import MaxLen, MinLen
 
 from instainstru_desktop.protocol.fields import (
     DAY_RANGES_MAX,
@@ -112,13 +112,52 @@ class Change:
 
 @dataclass(frozen=True)
 class SetDateHours(Change):
-    """Give a date its own hours (none: time off)."""
+    """Give a date exactly these hours (none: time off): a whole-day replacement, such as
+    "copy last week" or time off.
+
+    ``base_ranges`` (version 2) are the date's hours as the client saw them: when the server's
+    hours differ from them, and from these, another change came first and is kept (a clash the
+    person settles). Without them (version 1 clients) the later change simply wins.
+    """
 
     wire_name: ClassVar[str] = "availability.set_date"
+    version: ClassVar[int] = 2
     summary: ClassVar[str] = "Your hours for a date"
     instructor_id: Id
     date: Day
     ranges: Annotated[tuple[DayRange, ...], MaxLen(DAY_RANGES_MAX)]
+    base_ranges: Annotated[tuple[DayRange, ...], MaxLen(DAY_RANGES_MAX)] | None = None
+
+
+@dataclass(frozen=True)
+class AddDateHours(Change):
+    """Open these hours of a date (a paint), keeping the rest of the day as the server has it.
+
+    A date that follows the usual week gets its own hours: the usual ones plus these. The
+    client saw these hours closed; if the server's are partly open by now (and not all of
+    them), another change to the same hours came first and is kept.
+    """
+
+    wire_name: ClassVar[str] = "availability.add_date_hours"
+    summary: ClassVar[str] = "Hours you added on a date"
+    instructor_id: Id
+    date: Day
+    ranges: Annotated[tuple[DayRange, ...], MinLen(1), MaxLen(DAY_RANGES_MAX)]
+
+
+@dataclass(frozen=True)
+class RemoveDateHours(Change):
+    """Close these hours of a date (an erase), keeping the rest of the day as the server has it.
+
+    The client saw these hours open; if the server's are partly closed by now (and not all of
+    them), another change to the same hours came first and is kept.
+    """
+
+    wire_name: ClassVar[str] = "availability.remove_date_hours"
+    summary: ClassVar[str] = "Hours you removed on a date"
+    instructor_id: Id
+    date: Day
+    ranges: Annotated[tuple[DayRange, ...], MinLen(1), MaxLen(DAY_RANGES_MAX)]
 
 
 @dataclass(frozen=True)
@@ -167,12 +206,19 @@ class CancelLesson(Change):
 
 @dataclass(frozen=True)
 class NoteLesson(Change):
-    """Set the instructor's private note of a lesson."""
+    """Set the instructor's private note of a lesson.
+
+    ``base_note`` (version 2) is the note the client saw: when the server's note differs from it
+    and from this one, another change came first and is kept (a clash the person settles).
+    Without it (version 1 clients) the later note simply wins.
+    """
 
     wire_name: ClassVar[str] = "booking.note"
+    version: ClassVar[int] = 2
     summary: ClassVar[str] = "Your note on a lesson"
     booking_id: Id
     note: NoteText
+    base_note: NoteText | None = None
 
 
 @dataclass(frozen=True)
@@ -205,6 +251,14 @@ class ReviewBooking(Change):
     booking_id: Id
     flagged: bool
     note: NoteText = ""
+
+
+#: The refusal code of a change set aside because another change to the same hours, or the same
+#: note, reached the server first (the server keeps that one). For an instructor the server
+#: records it as a conflict of one of these kinds, holding both versions and the change itself.
+CLASH_CODE = "edit_clash"
+HOURS_CLASH = "hours_clash"
+NOTE_CLASH = "note_clash"
 
 
 @dataclass(frozen=True)
@@ -289,6 +343,8 @@ class EditLessonType(Change):
 #: Every kind of change. A ``match`` over it that misses one is a mypy error (``assert_never``).
 AnyChange = (
     SetDateHours
+    | AddDateHours
+    | RemoveDateHours
     | ClearDateHours
     | SetUsualWeek
     | CompleteLesson

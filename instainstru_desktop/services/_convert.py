@@ -36,11 +36,20 @@ def safe_zone(name: str) -> ZoneInfo:
 
 def day_ranges(ranges: Iterable[HoursRange]) -> tuple[DayRange, ...]:
     """Validated, normalized ``HH:MM`` ranges of UI ranges, as a change carries them."""
+    return wire_ranges(walls(ranges))
+
+
+def walls(ranges: Iterable[HoursRange]) -> list[WallRange]:
+    """Validated, normalized domain ranges of UI ranges."""
     try:
-        walls = normalize(WallRange(r.start, r.end) for r in ranges)
+        return normalize(WallRange(r.start, r.end) for r in ranges)
     except DomainError as error:
         raise InvalidInputError(error.message) from error
-    return tuple(DayRange(*w.format()) for w in walls)
+
+
+def wire_ranges(ranges: Iterable[WallRange]) -> tuple[DayRange, ...]:
+    """``HH:MM`` ranges of domain ranges, as a change carries them."""
+    return tuple(DayRange(*w.format()) for w in ranges)
 
 
 def hours(ranges: Sequence[Mapping[str, Any]]) -> tuple[HoursRange, ...]:

@@ -7,7 +7,10 @@ repair settled that the person must hear about: it can only be dismissed). The w
   is dismissed (the server's truth, already shown, stands);
 - ``cancel``: cancel the lesson concerned, with a reason;
 - ``reapply``: send a refused edit again as a new change (e.g. "my hours" after the server
-  refused them), or resolve a conflict as "reapplied".
+  refused them), or resolve a conflict as "reapplied". For a clash of two edits (another change
+  to the same hours or note came first, and the server kept it) this is "use mine": the
+  person's version, recorded with the clash, is sent again on what is shown now
+  (:mod:`.clashes`), so it works from any device of the instructor.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from zoneinfo import ZoneInfo
 from instainstru_desktop.domain import BookingAction
 from instainstru_desktop.protocol import (
     CHANGE_TYPES,
+    AddDateHours,
     BookLesson,
     CancelLesson,
     Change,
@@ -27,6 +31,7 @@ from instainstru_desktop.protocol import (
     CompleteLesson,
     MarkNoShow,
     NoteLesson,
+    RemoveDateHours,
     RescheduleLesson,
     ResolveConflict,
     ReviewBooking,
@@ -36,6 +41,7 @@ from instainstru_desktop.protocol import (
     UpdateProfile,
     change_from_args,
 )
+from instainstru_desktop.services import clashes
 from instainstru_desktop.services._base import (
     UseCases,
     booking_or_raise,
@@ -57,6 +63,8 @@ from instainstru_desktop.store.repositories.outbox import OutboxMutation
 #: What a refused change was, to start the sentence that says it was refused.
 _WHAT: dict[type[Change], str] = {
     SetDateHours: "Your hours for {day}",
+    AddDateHours: "Hours you added on {day}",
+    RemoveDateHours: "Hours you removed on {day}",
     ClearDateHours: "Returning {day} to your usual week",
     SetUsualWeek: "Your usual week",
     CompleteLesson: "Marking {lesson} as given",
@@ -80,7 +88,8 @@ class OpenItems:
     For an instructor, the server records each refused edit as a ``rejected_mutation``
     conflict (so every device of the instructor sees it), while this device also keeps the
     refused outbox row (with the edit's arguments, needed to send it again). A pair is shown
-    once, under the conflict's id; settling it settles both.
+    once, under the conflict's id; settling it settles both. (A clash is only ever shown as
+    the server's record: it holds the change, and the sync sets the refusal aside at once.)
     """
 
     conflicts: list[ConflictRecord]
@@ -183,15 +192,28 @@ class AttentionService(UseCases):
         return self._done(changed)
 
     def reapply(self, item_id: str) -> Changed:
-        """Try again: send a refused edit once more (and settle its record as "reapplied")."""
+        """Try again: send a refused edit once more (and settle its record as "reapplied").
+
+        A clash's change ("use mine") comes from the server's record, so any device can send
+        it; every change sent again goes on what is shown now, so it is not refused for a clash
+        with what the person has just seen and chosen to replace.
+        """
         kind, key = _split(item_id, decisions=True)
         with self._store.uow() as uow:
             mutation = self._pair(uow, key) if kind == "conflict" else self._rejected(uow, key)
+            change = None
+            if kind == "conflict" and clashes.is_clash(self._conflict(uow, key)):
+                change = clashes.change_of(self._conflict(uow, key))
+            elif mutation is not None:
+                change = change_from_args(mutation.name, mutation.args)
             changed = Changed(attention=True)
             if mutation is not None:
-                change = change_from_args(mutation.name, mutation.args)
-                mutation_id = queue(uow, change, base_version=mutation.base_version)
                 uow.refusals.dismiss(mutation.mutation_id)
+            again = clashes.rebased(uow, change) if change is not None else None
+            if again is not None:  # None: what it asked for is already so
+                fallback = mutation.base_version if mutation is not None else None
+                base = clashes.base_version(uow, again, fallback)
+                mutation_id = queue(uow, again, base_version=base)
                 subjects = uow.outbox.subjects_of(mutation_id)
                 changed = changed_subjects(uow, subjects, mutation_id)
             if kind == "conflict":
@@ -248,7 +270,8 @@ class AttentionService(UseCases):
     def _conflict_item(
         self, uow: UnitOfWork, conflict: ConflictRecord, refused: OutboxMutation | None
     ) -> AttentionItem:
-        if refused is not None:  # the server's record of an edit refused here: say what it was
+        if refused is not None and not clashes.is_clash(conflict):
+            # the server's record of an edit refused here: say what it was
             item = self._mutation_item(uow, refused)
             return AttentionItem(
                 item_id=f"conflict:{conflict.id}",
@@ -260,6 +283,19 @@ class AttentionService(UseCases):
                 actions=item.actions,
             )
         lesson = self._lesson(uow, conflict.booking_id)
+        if clashes.is_clash(conflict):
+            kept, mine = clashes.versions(conflict)
+            return AttentionItem(
+                item_id=f"conflict:{conflict.id}",
+                kind=conflict.kind,
+                message=conflict.message,
+                created_at=parse_instant(conflict.created_at or uow.now_text()),
+                booking_id=conflict.booking_id,
+                lesson=lesson,
+                actions=("keep", "reapply"),
+                kept=kept,
+                mine=mine,
+            )
         cancellable = lesson is not None and lesson.status == "confirmed"
         actions: tuple[str, ...] = ("keep", "cancel") if cancellable else ("keep",)
         if conflict.kind == "outside_availability":

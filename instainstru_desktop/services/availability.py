@@ -1,8 +1,17 @@
 """Availability use cases: read a week, paint hours, time off, copy and template the week.
 
-Every write records intents (:class:`SetDateHours`, :class:`ClearDateHours`,
-:class:`SetUsualWeek`), not row overwrites: the server applies them in order and reports lessons
-left outside the new hours as conflicts, so an edit made offline never cancels a booking.
+Every write records intents, not row overwrites: the server applies them in order and reports
+lessons left outside the new hours as conflicts, so an edit made offline never cancels a booking.
+
+- A paint or an erase in the week (:meth:`AvailabilityService.edit_date_hours`) is sent as the
+  hours it opened or closed (:class:`AddDateHours`, :class:`RemoveDateHours`), so edits of
+  other hours of the date, made on another device meanwhile, stay.
+- Whole-day replacements (time off, "copy last week", :meth:`~.set_date_ranges`) are sent as
+  :class:`SetDateHours` with the hours the person saw (``base_ranges``), the usual week as
+  :class:`SetUsualWeek`; back to the usual week is :class:`ClearDateHours`.
+
+When another change to the same hours reached the server first, the server keeps it and the
+clash comes back under "Needs attention" (see :mod:`.attention`).
 """
 
 from __future__ import annotations
@@ -10,10 +19,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
-from instainstru_desktop.domain import local_day_bounds_utc, week_dates
+from instainstru_desktop.domain import edits_between, local_day_bounds_utc, week_dates
 from instainstru_desktop.protocol import (
+    AddDateHours,
     ClearDateHours,
     DayRange,
+    RemoveDateHours,
     SetDateHours,
     SetUsualWeek,
     TemplateRange,
@@ -25,6 +36,8 @@ from instainstru_desktop.services._convert import (
     instant_text,
     safe_zone,
     template_days,
+    walls,
+    wire_ranges,
 )
 from instainstru_desktop.services._marks import lesson_cards, marks_of
 from instainstru_desktop.services.errors import InvalidInputError, UnknownItemError
@@ -98,13 +111,44 @@ class AvailabilityService(UseCases):
     def set_date_ranges(
         self, instructor_id: str, day: date, ranges: Sequence[HoursRange]
     ) -> Changed:
-        """Give ``day`` its own hours (an empty list is time off)."""
+        """Give ``day`` exactly these hours, whatever it has now (an empty list is time off)."""
         wanted = day_ranges(ranges)
         with self._store.uow() as uow:
             self._known(uow, instructor_id)
-            changed = self._set_date(uow, instructor_id, day, wanted)
+            seen = _Hours(uow, instructor_id, day, day).of(day)
+            changed = self._set_date(uow, instructor_id, day, wanted, seen)
             uow.commit()
         return self._done(changed)
+
+    def edit_date_hours(
+        self,
+        instructor_id: str,
+        day: date,
+        before: Sequence[HoursRange],
+        after: Sequence[HoursRange],
+    ) -> Changed:
+        """A paint or an erase on ``day``: its hours ``before`` and ``after`` the stroke, as the
+        person saw them. Sent as the hours closed and opened, so the server applies them to the
+        hours it has then, and another device's edits of other hours of the date stay."""
+        closing, opening = edits_between(walls(before), walls(after))
+        with self._store.uow() as uow:
+            self._known(uow, instructor_id)
+            version = uow.availability.override_version(instructor_id, day.isoformat())
+            mutation_ids: list[int] = []
+            if closing is not None:
+                change: AddDateHours | RemoveDateHours = RemoveDateHours(
+                    instructor_id=instructor_id, date=day, ranges=wire_ranges(closing.ranges)
+                )
+                mutation_ids.append(queue(uow, change, base_version=version))
+            if opening is not None:
+                change = AddDateHours(
+                    instructor_id=instructor_id, date=day, ranges=wire_ranges(opening.ranges)
+                )
+                mutation_ids.append(queue(uow, change, base_version=version))
+            uow.commit()
+        if not mutation_ids:
+            return Changed()
+        return self._done(Changed(dates=frozenset({day}), mutation_ids=tuple(mutation_ids)))
 
     def clear_date(self, instructor_id: str, day: date) -> Changed:
         """Let ``day`` follow the usual week again."""
@@ -133,7 +177,8 @@ class AvailabilityService(UseCases):
             for day in days:
                 before = effective.of(day - timedelta(days=7))
                 if before != effective.of(day):
-                    changed |= self._set_date(uow, instructor_id, day, day_ranges(before))
+                    wanted = day_ranges(before)
+                    changed |= self._set_date(uow, instructor_id, day, wanted, effective.of(day))
             uow.commit()
         return self._done(changed)
 
@@ -159,10 +204,11 @@ class AvailabilityService(UseCases):
             raise InvalidInputError("Time off can cover at most a year at once.")
         with self._store.uow() as uow:
             self._known(uow, instructor_id)
+            effective = _Hours(uow, instructor_id, first, last)
             changed = Changed()
             day = first
             while day <= last:
-                changed |= self._set_date(uow, instructor_id, day, ())
+                changed |= self._set_date(uow, instructor_id, day, (), effective.of(day))
                 day += timedelta(days=1)
             uow.commit()
         return self._done(changed)
@@ -176,9 +222,16 @@ class AvailabilityService(UseCases):
 
     @staticmethod
     def _set_date(
-        uow: UnitOfWork, instructor_id: str, day: date, ranges: tuple[DayRange, ...]
+        uow: UnitOfWork,
+        instructor_id: str,
+        day: date,
+        ranges: tuple[DayRange, ...],
+        seen: Sequence[HoursRange],
     ) -> Changed:
-        change = SetDateHours(instructor_id=instructor_id, date=day, ranges=ranges)
+        """Queue a whole-day replacement made on the hours ``seen`` (what the date shows)."""
+        change = SetDateHours(
+            instructor_id=instructor_id, date=day, ranges=ranges, base_ranges=day_ranges(seen)
+        )
         version = uow.availability.override_version(instructor_id, day.isoformat())
         mutation_id = queue(uow, change, base_version=version)
         return Changed(dates=frozenset({day}), mutation_ids=(mutation_id,))

@@ -3,7 +3,9 @@
 Status changes are checked with the domain's life-cycle rules before they are queued, so the
 user hears "this lesson was cancelled" at once instead of after a round trip; the server checks
 again, and an admin's cancel that reached it first still wins (the queued change is rejected and
-shown in the needs-attention list).
+shown in the needs-attention list). "Now" is the server's time as best known
+(``uow.server_now``): which lessons have started is the server's call, whatever this computer's
+clock says.
 """
 
 from __future__ import annotations
@@ -60,7 +62,7 @@ class LessonService(UseCases):
             records = uow.bookings.of_instructor(
                 instructor_id,
                 statuses=("confirmed",),
-                start_from=uow.now_text(),
+                start_from=uow.server_now_text(),
                 limit=limit,
             )
             return lesson_cards(uow, records)
@@ -71,7 +73,7 @@ class LessonService(UseCases):
             records = uow.bookings.of_instructor(
                 instructor_id,
                 statuses=_ACTIVE,
-                start_before=uow.now_text(),
+                start_before=uow.server_now_text(),
                 newest_first=True,
                 limit=limit,
             )
@@ -89,7 +91,7 @@ class LessonService(UseCases):
         """Where each of a few bookings belongs in the lists above now, by the same rules,
         so a list can move one lesson instead of being read again."""
         with self._store.read() as uow:
-            now = uow.now_text()
+            now = uow.server_now_text()
             records = [r for r in map(uow.bookings.get, booking_ids) if r is not None]
             mine = [r for r in records if r.instructor_id == instructor_id]
             cards = {c.booking_id: c for c in lesson_cards(uow, mine)}
@@ -107,7 +109,7 @@ class LessonService(UseCases):
             )
             others = uow.bookings.search(together, newest_first=True)
             student_lessons = lesson_cards(uow, [r for r in others if r.id != record.id])
-            now = uow.clock()
+            now = uow.server_now()
         confirmed = record.status == BookingStatus.CONFIRMED
         started = can_mark_outcome(lesson.start, now)
         return LessonDetail(
@@ -150,10 +152,11 @@ class LessonService(UseCases):
         return self._cancel(booking_id, reason)
 
     def note(self, booking_id: str, text: str) -> Changed:
-        """Set the instructor's private note of a lesson (any status)."""
+        """Set the instructor's private note of a lesson (any status); the note shown until
+        now goes with it, so a note written meanwhile on another device is not lost."""
         with self._store.uow() as uow:
             record = booking_or_raise(uow, booking_id)
-            change = NoteLesson(booking_id=booking_id, note=text)
+            change = NoteLesson(booking_id=booking_id, note=text, base_note=record.note or "")
             mutation_id = queue(uow, change, base_version=record.version)
             changed = touched(uow, record, mutation_id)
             uow.commit()
@@ -177,7 +180,7 @@ class LessonService(UseCases):
                 raise ActionNotAllowedError(f"“{lesson_type.name}” is no longer offered.")
             if uow.catalog.student(student_id) is None:
                 raise UnknownItemError("This student is not in your local data yet.")
-            if start < uow.clock():
+            if start < uow.server_now():
                 raise InvalidInputError("A lesson cannot be booked in the past.")
             change = BookLesson(
                 booking_id=booking_id,
@@ -198,7 +201,7 @@ class LessonService(UseCases):
         with self._store.uow() as uow:
             record = booking_or_raise(uow, change.booking_id)
             check_action(record, action)
-            if not can_mark_outcome(parse_instant(record.start_utc), uow.clock()):
+            if not can_mark_outcome(parse_instant(record.start_utc), uow.server_now()):
                 raise ActionNotAllowedError("A lesson can be marked only once it has started.")
             mutation_id = queue(uow, change, base_version=record.version)
             changed = touched(uow, record, mutation_id)

@@ -47,6 +47,7 @@ class StatusService(UseCases):
             last_sync=parse_instant(state.last_pull_at) if state.last_pull_at else None,
             last_error=trouble.message if trouble is not None else state.last_error or "",
             extra={"client_id": state.client_id, "cursor": state.cursor},
+            clock_skew_seconds=state.clock_skew_seconds,
         )
 
     def outcome(self, mutation_id: int) -> MutationOutcome:

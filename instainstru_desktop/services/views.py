@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from instainstru_desktop.clocks import CLOCK_SKEW_WARNING_SECONDS
+
 
 class SyncMark(StrEnum):
     """How a piece of local state relates to the server, for the pending/conflict markers."""
@@ -83,13 +85,17 @@ class AttentionItem:
     """Something sync could not settle alone: a conflict or a rejected edit, with its way out."""
 
     item_id: str
-    kind: str  # "outside_availability" | "rejected_mutation"
+    kind: str  # "outside_availability" | "rejected_mutation" | "hours_clash" | "note_clash" | ...
     message: str
     created_at: datetime
     booking_id: str | None = None
     lesson: LessonCard | None = None
     #: The ways out the UI offers: "keep", "cancel" (the lesson, with a reason), "reapply".
     actions: tuple[str, ...] = ()
+    #: A clash of two edits ("hours_clash", "note_clash"): the version the server kept, and
+    #: the person's own, set aside (hours as "09:00–12:00, 14:00–17:00" or "add 17:00–19:00").
+    kept: str = ""
+    mine: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +109,14 @@ class SyncStatus:
     last_error: str = ""
     extra: dict[str, str] = field(default_factory=dict)
     pending_known: bool = True  # False: the local file could not be read to count them
+    #: This computer's clock minus the server's, as last measured (None: never measured).
+    clock_skew_seconds: float | None = None
+
+    @property
+    def clock_off(self) -> bool:
+        """Whether this computer's clock is off the server's by more than a minute."""
+        skew = self.clock_skew_seconds
+        return skew is not None and abs(skew) > CLOCK_SKEW_WARNING_SECONDS
 
 
 @dataclass(frozen=True, slots=True)

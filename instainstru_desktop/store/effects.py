@@ -14,16 +14,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, assert_never
 
 from instainstru_desktop.domain import (
     BookingAction,
     BookingStatus,
+    HoursEdit,
     InvalidTransition,
+    WallRange,
     next_status,
 )
 from instainstru_desktop.protocol import (
+    AddDateHours,
     AddLessonType,
     AnyChange,
     BookLesson,
@@ -34,6 +37,7 @@ from instainstru_desktop.protocol import (
     EditProfileText,
     MarkNoShow,
     NoteLesson,
+    RemoveDateHours,
     RescheduleLesson,
     ResolveConflict,
     ReviewBooking,
@@ -48,6 +52,7 @@ from instainstru_desktop.store.mirror import (
     Subject,
     dumps,
     instant_text,
+    loads,
     parse_instant,
 )
 
@@ -60,6 +65,9 @@ class EffectContext:
     actor_role: str  # "instructor" | "admin": who cancels, for ``cancelled_by``
     lesson_type: Callable[[str], Mapping[str, Any] | None]
     student: Callable[[str], Mapping[str, Any] | None]
+    #: The usual week of an instructor, as the mirror shows it (a date without hours of its own
+    #: follows it, so hours painted there start from it).
+    template: Callable[[str], Mapping[str, Any] | None] = lambda _id: None
 
 
 #: How a change alters one row: ``(entity, row or None, context) -> row or None``.
@@ -80,6 +88,12 @@ def effect_of(change: AnyChange) -> Effect:
         case SetDateHours(instructor_id=who, date=day):
             keys = {"instructor_id": who, "date": day.isoformat()}
             return Effect(_override(who, day.isoformat()), _ranges(keys, to_args(change)))
+        case (
+            AddDateHours(instructor_id=who, date=day) | RemoveDateHours(instructor_id=who, date=day)
+        ):
+            opens = isinstance(change, AddDateHours)
+            edit = HoursEdit.of(_walls(to_args(change)["ranges"]), opens=opens)
+            return Effect(_override(who, day.isoformat()), _edited_hours(who, day, edit))
         case ClearDateHours(instructor_id=who, date=day):
             return Effect(_override(who, day.isoformat()), _gone)
         case SetUsualWeek(instructor_id=who):
@@ -149,6 +163,37 @@ def _ranges(keys: Mapping[str, Any], args: Mapping[str, Any]) -> Apply:
     def apply(_entity: str, row: Row | None, _ctx: EffectContext) -> Row | None:
         version = row["version"] if row else 0
         return {**keys, "ranges": dumps(list(args["ranges"])), "version": version}
+
+    return apply
+
+
+def _walls(ranges: Iterable[Mapping[str, Any]]) -> list[WallRange]:
+    return [WallRange.parse(str(r["start"]), str(r["end"])) for r in ranges]
+
+
+def _wire(ranges: Iterable[WallRange]) -> list[dict[str, str]]:
+    return [dict(zip(("start", "end"), r.format(), strict=True)) for r in ranges]
+
+
+def _edited_hours(instructor_id: str, day: date, edit: HoursEdit) -> Apply:
+    """Hours opened or closed on top of the date's hours now (its own, else the usual week's),
+    as the server will apply them."""
+
+    def apply(_entity: str, row: Row | None, ctx: EffectContext) -> Row | None:
+        if row is not None:
+            hours = _walls(loads(row["ranges"]))
+        else:
+            template = ctx.template(instructor_id)
+            week = loads(template["ranges"]) if template else []
+            hours = _walls(r for r in week if int(r["weekday"]) == day.weekday())
+        version = row["version"] if row else 0
+        ranges = dumps(_wire(edit.applied(hours)))
+        return {
+            "instructor_id": instructor_id,
+            "date": day.isoformat(),
+            "ranges": ranges,
+            "version": version,
+        }
 
     return apply
 

@@ -177,4 +177,5 @@ class LocalChanges:
             actor_role=role if role in ("instructor", "admin") else "instructor",
             lesson_type=lambda id_: self._mirror.get("lesson_type", id_),
             student=lambda id_: self._mirror.get("student", id_),
+            template=lambda id_: self._mirror.get("template", id_),
         )

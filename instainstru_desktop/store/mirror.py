@@ -144,6 +144,7 @@ def _conflict(d: Mapping[str, Any]) -> Params:
         d.get("created_at") or "",
         bool(d.get("resolved")),
         d.get("resolution"),
+        dumps(d.get("details") or {}),
     )
 
 

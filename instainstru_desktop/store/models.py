@@ -18,7 +18,7 @@ The schema is created and upgraded by :mod:`instainstru_desktop.store.migrations
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, CheckConstraint, Index, Integer, Text
+from sqlalchemy import Boolean, CheckConstraint, Float, Index, Integer, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -118,6 +118,9 @@ class Conflict(Base):
     created_at: Mapped[str] = mapped_column(Text)
     resolved: Mapped[bool] = mapped_column(Boolean)
     resolution: Mapped[str | None] = mapped_column(Text)
+    #: What a clash kept and what it set aside, and the change to send again for "Use mine"
+    #: (the wire's JSON object; schema 6).
+    details: Mapped[str | None] = mapped_column(Text)
 
 
 class AuditEntry(Base):
@@ -211,6 +214,9 @@ class SyncStateRow(Base):
     #: Set when the cache was rebuilt from a damaged one: ids from here on may already be used
     #: on the server, until it says how far it got (schema 4).
     ids_unconfirmed_from: Mapped[int | None] = mapped_column(Integer)
+    #: This computer's clock minus the server's, as last measured (schema 6): lesson times are
+    #: judged by the server's clock, offline and after a restart too.
+    clock_skew_seconds: Mapped[float | None] = mapped_column(Float)
 
 
 class Notice(Base):

@@ -76,6 +76,7 @@ class ConflictRecord(NamedTuple):
     created_at: str
     resolved: bool
     resolution: str | None
+    details: str | None  # JSON object: what a clash kept and set aside
 
 
 class AuditRecord(NamedTuple):

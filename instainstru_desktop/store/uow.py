@@ -17,6 +17,7 @@ from typing import Self
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from instainstru_desktop.clocks import ServerClock
 from instainstru_desktop.store.backups import backup_if_due
 from instainstru_desktop.store.db import Database
 from instainstru_desktop.store.errors import StorageError, classify
@@ -61,15 +62,32 @@ class UnitOfWork:
     changes: LocalChanges
     pull: PullApplier
 
-    def __init__(self, database: Database, *, write: bool, clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        database: Database,
+        *,
+        write: bool,
+        clock: Clock = utc_now,
+        server_clock: ServerClock | None = None,
+    ) -> None:
         self._database = database
         self._write = write
+        #: This computer's clock: when things happened here, retry times, backups.
         self.clock = clock
+        self._server_clock = server_clock or ServerClock(clock)
         self._committed = False
 
     def now_text(self) -> str:
         """The clock's current instant as stored text."""
         return instant_text(self.clock())
+
+    def server_now(self) -> datetime:
+        """The server's time as best known (this computer's clock corrected by the measured
+        skew): what lesson rules ("marked once it has started") are judged by."""
+        return self._server_clock.now()
+
+    def server_now_text(self) -> str:
+        return instant_text(self.server_now())
 
     def now_precise(self) -> str:
         """The clock's current instant with microseconds (outbox retry times use this form)."""
@@ -129,21 +147,35 @@ class Store:
     def __init__(self, database: Database, *, clock: Clock = utc_now) -> None:
         self.database = database
         self.clock = clock
+        #: The server's time as best known; the sync engine keeps its skew up to date.
+        self.server_clock = ServerClock(clock)
         self.rescue: RescueReport | None = None  # set when the file was rebuilt at open
         self.trouble: StorageError | None = None
         self._footprint: Footprint | None = None
         self._closed = False
         with self.uow() as uow:
             uow.sync_state.ensure()
+            skew = uow.sync_state.get().clock_skew_seconds
             uow.commit()
+        self.server_clock.set_skew(skew or 0.0)
 
     def uow(self) -> UnitOfWork:
         """A unit of work that may write (``BEGIN IMMEDIATE`` on first use)."""
-        return UnitOfWork(self.database, write=True, clock=self.clock)
+        return UnitOfWork(
+            self.database, write=True, clock=self.clock, server_clock=self.server_clock
+        )
 
     def read(self) -> UnitOfWork:
         """A read-only unit of work: a consistent snapshot that never blocks a writer."""
-        return UnitOfWork(self.database, write=False, clock=self.clock)
+        return UnitOfWork(
+            self.database, write=False, clock=self.clock, server_clock=self.server_clock
+        )
+
+    def clock_measured(self, skew_seconds: float) -> None:
+        """The sync measured this computer's clock against the server's (ours minus theirs);
+        lesson rules use the corrected time from now on. The caller stores it in the sync
+        state, in the transaction of the pull page that carried the server's time."""
+        self.server_clock.set_skew(skew_seconds)
 
     def sync_failed(self, error: StorageError) -> None:
         """A sync stopped on a storage failure: it is the last sync error until one succeeds."""

@@ -26,6 +26,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from instainstru_desktop.clocks import CLOCK_SKEW_WARNING_SECONDS
+from instainstru_desktop.protocol import CLASH_CODE
 from instainstru_desktop.store import StorageError, Store
 from instainstru_desktop.store.mirror import Subject, instant_text, parse_instant, precise_text
 from instainstru_desktop.store.repositories.outbox import RETENTION, OutboxMutation
@@ -43,9 +45,6 @@ from instainstru_desktop.sync.errors import (
 from instainstru_desktop.sync.recovery import Recovery
 
 log = logging.getLogger(__name__)
-
-#: Beyond this difference from the server's clock, the app warns the user.
-CLOCK_SKEW_WARNING_SECONDS = 300.0
 
 
 @dataclass(frozen=True)
@@ -203,6 +202,7 @@ class SyncEngine:
         seq = cursor_seq(reply.cursor)
         with self._store.uow() as uow:
             refused = []
+            instructor = uow.sync_state.get().role == "instructor"
             for result in reply.results:
                 mutation_id = int(result["id"])
                 applied = result.get("status") == "applied"
@@ -217,6 +217,10 @@ class SyncEngine:
                 )
                 if not applied:
                     refused.extend(subjects)
+                if instructor and result.get("code") == CLASH_CODE:
+                    # the server recorded the clash as a conflict, with the change, for every
+                    # device of the instructor: that is what the person sees and settles
+                    uow.refusals.dismiss(mutation_id)
                 report.name(subjects)
                 report.applied += applied
                 report.rejected += not applied
@@ -249,6 +253,7 @@ class SyncEngine:
         while not self._cancelled(cancel, report):
             with self._store.read() as uow:
                 cursor = "0" if start_over else uow.sync_state.get().cursor
+            asked = self._store.clock()
             try:
                 page = self._api.pull(cursor, self._pull_limit)
             except ResetRequired:
@@ -258,14 +263,19 @@ class SyncEngine:
                 phase = "download"
                 report.resent += self._recovery.before_download()
                 continue
+            skew = self._skew(page, asked)
             with self._store.uow() as uow:
                 if start_over:
                     uow.pull.start_over()  # in the same transaction as the first page
                 summary = uow.pull.apply(page, now=uow.now_text())
                 uow.sync_state.update(online=True, last_error=None)
+                if skew is not None:
+                    uow.sync_state.update(clock_skew_seconds=skew)
                 uow.commit()
             start_over = False
-            self._note_clock(page, report)
+            if skew is not None:
+                self._store.clock_measured(skew)
+                report.clock_skew_seconds = skew
             report.pages += 1
             report.rows += summary.rows
             report.conflicts += summary.conflicts
@@ -277,19 +287,26 @@ class SyncEngine:
             if not page.get("has_more"):
                 return
 
-    def _note_clock(self, page: dict[str, object], report: SyncReport) -> None:
-        """Compare the server's clock with ours: lesson times and "only once it has started"
-        rules go wrong on a machine whose clock is far off, so the UI can warn."""
+    def _skew(self, page: dict[str, object], asked: datetime) -> float | None:
+        """This computer's clock minus the server's, from a page's ``server_time``.
+
+        The server read its clock somewhere between our request and its answer, so it is
+        compared with the middle of that interval (a slow answer does not look like skew).
+        Lesson times and "only once it has started" rules go wrong on a machine whose clock is
+        far off: the services correct by this, and the status bar warns beyond a minute.
+        """
         server_time = page.get("server_time")
         if not isinstance(server_time, str):
-            return
+            return None
+        answered = self._store.clock()
         try:
-            skew = (self._store.clock() - parse_instant(server_time)).total_seconds()
-        except ValueError:
-            return
-        report.clock_skew_seconds = skew
+            middle = asked + (answered - asked) / 2
+            skew = (middle - parse_instant(server_time)).total_seconds()
+        except (ValueError, TypeError):
+            return None
         if abs(skew) > CLOCK_SKEW_WARNING_SECONDS:
-            log.warning("this computer's clock is %+.0f s off the server's", skew)
+            log.info("this computer's clock is %+.0f s off the server's", skew)
+        return skew
 
     # -- helpers ------------------------------------------------------------------------------
 

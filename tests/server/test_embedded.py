@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from instainstru_desktop import PROTOCOL_VERSION
 from instainstru_desktop.server.embedded import EmbeddedServer, EmbeddedServerError
 from instainstru_desktop.server.seed.demo import DEMO_INSTRUCTOR
 from tests.server.embedded_helpers import running_studio
@@ -20,7 +21,7 @@ def test_start_serve_stop(database_url: str) -> None:
     base = server.start()
     assert base.startswith("http://127.0.0.1:")
     with httpx.Client(base_url=base, headers=server.access_headers) as client:
-        assert client.get("/api/v1/meta").json()["protocol_version"] == 1
+        assert client.get("/api/v1/meta").json()["protocol_version"] == PROTOCOL_VERSION
         durations = []
         for _ in range(20):
             started = time.perf_counter()

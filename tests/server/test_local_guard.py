@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr, ValidationError
 from starlette.websockets import WebSocketDisconnect
 
+from instainstru_desktop import PROTOCOL_VERSION
 from instainstru_desktop.server.api.local_guard import SECRET_HEADER
 from instainstru_desktop.server.app import create_app
 from instainstru_desktop.server.core.settings import Settings
@@ -96,7 +97,7 @@ def test_with_the_secret_everything_answers_as_before(guarded) -> None:
     teacher = studio.instructors[0]
     headers = {**server.access_headers, "X-Client-Protocol": "1"}
     with httpx.Client(base_url=str(server.base_url), headers=headers, timeout=5) as http:
-        assert http.get(f"{API}/meta").json()["protocol_version"] == 1
+        assert http.get(f"{API}/meta").json()["protocol_version"] == PROTOCOL_VERSION
         assert http.get(f"{API}/openapi.json").json()["info"]["title"] == "InstaInstru API"
         signed = http.post(f"{API}/auth/token", json={"email": teacher.email, "password": PASSWORD})
         assert signed.status_code == 200, signed.text

@@ -26,6 +26,7 @@ IDS = {
     "instructor": "00000000-0000-4000-8000-000000000010",
     "lesson_type": "00000000-0000-4000-8000-000000000020",
     "booking": "00000000-0000-4000-8000-000000000030",
+    "conflict": "00000000-0000-4000-8000-000000000040",
 }
 
 
@@ -207,8 +208,42 @@ def fill_0003(database: Database) -> None:
 
 
 def fill_0004(database: Database) -> None:
-    """The same rows: the tombstone-keys revision added an index and kept the data's shape."""
+    """The same rows (tombstones of dates written again are gone by now), and a conflict of
+    the kind every revision knew, recorded before conflicts kept details."""
     fill_0003(database)
+    conflicts = _table(
+        "conflicts",
+        "id",
+        "instructor_id",
+        "booking_id",
+        "kind",
+        "message",
+        "resolution",
+        "version",
+        "seq",
+        resolved=Boolean(),
+        created_at=DateTime(timezone=True),
+    )
+    with database.engine.begin() as c:
+        c.execute(
+            conflicts.insert().values(
+                id=IDS["conflict"],
+                instructor_id=IDS["instructor"],
+                booking_id=IDS["booking"],
+                kind="outside_availability",
+                message="Lesson Mon 2 Mar 10:00 with Student is now outside your hours.",
+                resolved=False,
+                resolution=None,
+                version=1,
+                seq=1,
+                created_at=_db_time(database, NOW),
+            )
+        )
+
+
+def fill_0005(database: Database) -> None:
+    """The same rows: the range-edits revision gave conflicts details, empty for old ones."""
+    fill_0004(database)
 
 
 FILLERS = {
@@ -216,6 +251,7 @@ FILLERS = {
     "0002_sync": fill_0002,
     "0003_profiles": fill_0003,
     "0004_tombstone_keys": fill_0004,
+    "0005_range_edits": fill_0005,
 }
 
 
@@ -288,3 +324,25 @@ def test_tombstones_of_dates_written_again_are_removed_on_upgrade(database_url: 
         left = c.execute(table("tombstones", column("entity_id")).select()).scalars().all()
     database.dispose()
     assert left == [f"{IDS['instructor']}/2026-03-05"]  # 03-04 has its override again
+
+
+def test_a_conflict_recorded_before_details_existed_syncs_with_none(database_url: str) -> None:
+    database = Database(database_url)
+    migrations.upgrade(database, "0004_tombstone_keys")
+    fill_0004(database)
+    database.dispose()
+
+    app = create_app(Settings(database_url=database_url), clock=FakeClock(NOW))
+    from tests.server.helpers import Person, sign
+
+    admin = sign(
+        app.state.context.uow, Person(IDS["admin"], "admin@old.example", "Admin", "admin"), NOW
+    )
+    with TestClient(app) as client:
+        pulled = client.get("/api/v1/sync/pull", headers=admin.headers).json()
+    [conflict] = pulled["conflicts"]
+    assert (conflict["id"], conflict["kind"], conflict["details"]) == (
+        IDS["conflict"],
+        "outside_availability",
+        {},
+    )

@@ -61,3 +61,38 @@ def test_settling_a_clash_by_cancelling_cancels_the_lesson_named_with_it() -> No
     conflict = {"id": "c1", "resolved": False, "resolution": None}
     settled = effect.apply("conflict", conflict, CTX)
     assert settled == {**conflict, "resolved": True, "resolution": "cancelled"}
+
+
+def test_hours_added_to_a_date_that_follows_the_usual_week_start_from_it() -> None:
+    from datetime import date
+
+    from instainstru_desktop.protocol import AddDateHours, DayRange, RemoveDateHours
+    from instainstru_desktop.store.mirror import dumps, loads
+
+    week = [{"weekday": w, "start": "09:00", "end": "17:00"} for w in range(5)]
+    ctx = EffectContext(
+        now=CTX.now,
+        actor_role="instructor",
+        lesson_type=CTX.lesson_type,
+        student=CTX.student,
+        template=lambda _id: {"ranges": dumps(week), "version": 3},
+    )
+    tuesday = date(2026, 3, 10)
+    evening = AddDateHours("i1", tuesday, (DayRange("17:00", "18:00"),))
+    lunch = RemoveDateHours("i1", tuesday, (DayRange("12:00", "13:00"),))
+
+    row = replay("override", None, [evening, lunch], ctx)
+
+    assert row is not None
+    assert (row["date"], row["version"]) == ("2026-03-10", 0)
+    assert loads(row["ranges"]) == [
+        {"start": "09:00", "end": "12:00"},
+        {"start": "13:00", "end": "18:00"},
+    ]
+    saturday = AddDateHours("i1", date(2026, 3, 14), (DayRange("10:00", "11:00"),))
+    own = replay("override", None, [saturday], ctx)  # no usual hours on Saturdays
+    assert own is not None
+    assert loads(own["ranges"]) == [{"start": "10:00", "end": "11:00"}]
+    kept = {"instructor_id": "i1", "date": "2026-03-10", "ranges": dumps([]), "version": 4}
+    off = replay("override", kept, [lunch], ctx)  # a date's own hours are the start: time off
+    assert off == kept

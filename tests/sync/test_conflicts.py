@@ -21,6 +21,9 @@ AFTERNOON = [HoursRange(14 * 60, 18 * 60)]
 def test_two_devices_editing_one_date_offline_converge_and_the_clash_is_recorded(
     make_device, server, instructor
 ):
+    """Both replace the whole day: the later one was made on hours that changed since, so the
+    server keeps the first and records the clash; "use mine" then applies the later one, which
+    leaves a lesson outside the hours: recorded too, and the lesson stays booked."""
     laptop, phone = make_device("laptop"), make_device("phone")
     day = local_day(3)
     monday = day - timedelta(days=day.weekday())
@@ -33,19 +36,36 @@ def test_two_devices_editing_one_date_offline_converge_and_the_clash_is_recorded
     laptop.switchboard.down = phone.switchboard.down = False
 
     phone.sync()
-    laptop.sync()  # arrives last: the server applies it on top of the phone's edit
+    laptop.sync()  # arrives last, made on the usual week: the phone's afternoon is kept
+    phone.sync()
+
+    def shown(device):
+        week = device.availability.week(device.instructor_id, monday)
+        [found] = [d for d in week.days if d.date == day]
+        return found
+
+    for device in (laptop, phone):
+        assert (shown(device).ranges, shown(device).mark) == (tuple(AFTERNOON), SyncMark.SYNCED)
+        [clash] = device.attention.items(device.instructor_id)
+        assert (clash.kind, clash.kept, clash.mine) == (
+            "hours_clash",
+            "14:00–18:00",
+            "set to 09:00–12:00",
+        )
+        assert_nothing_lost_nothing_duplicated(device, server)
+
+    [clash] = laptop.attention.items(laptop.instructor_id)
+    laptop.attention.reapply(clash.item_id)  # "use mine"
+    laptop.sync()
     phone.sync()
 
     for device in (laptop, phone):
-        [shown] = [
-            d for d in device.availability.week(device.instructor_id, monday).days if d.date == day
-        ]
-        assert (shown.ranges, shown.mark) == (tuple(MORNING), SyncMark.SYNCED)
+        assert (shown(device).ranges, shown(device).mark) == (tuple(MORNING), SyncMark.SYNCED)
         assert booking_row(device, lesson)["status"] == "confirmed"  # an edit never cancels
-        [clash] = device.attention.items(device.instructor_id)
-        assert (clash.kind, clash.booking_id) == ("outside_availability", lesson)
-        assert "is now outside your hours" in clash.message
-    # the stale base version of the later edit is recorded with it, never compared by clocks
+        [outside] = device.attention.items(device.instructor_id)
+        assert (outside.kind, outside.booking_id) == ("outside_availability", lesson)
+        assert "is now outside your hours" in outside.message
+    # the base version of each edit is recorded with it, never compared by clocks
     edits = server.query(
         "SELECT device, details FROM audit_log WHERE action LIKE 'availability%' "
         "AND device IN ('laptop', 'phone') ORDER BY at"

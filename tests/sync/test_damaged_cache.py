@@ -36,13 +36,6 @@ pytestmark = [
         match="lost with the damaged cache",
         required=False,
     ),
-    # days pass on the device's calendar (for its daily backup), not on the server's clock
-    pytest.mark.expect_log(
-        "instainstru_desktop.sync.engine",
-        "WARNING",
-        match="clock is .* off the server's",
-        required=False,
-    ),
 ]
 
 BEFORE_BACKUP = (1, 2, 3)  # edit n paints date n with its own hour

@@ -2,7 +2,8 @@
 second device, and whatever the size of the pull pages that carry the changes down.
 
 The hours the server must end with are computed here from the edits the person made, in the
-order the server received them, never read back from the client.
+order the server received them, never read back from the client. A day painted whole on hours
+that another device changed in between is a clash: the server keeps what it has.
 """
 
 from __future__ import annotations
@@ -150,6 +151,17 @@ class Model:
     def effective(self) -> Hours:
         return USUAL_WEEK if self.override is None else self.override
 
+    @staticmethod
+    def replacement(hours: Hours, seen: Hours) -> Callable[[Hours | None], Hours | None]:
+        """A whole day painted on the hours ``seen``: if the date's hours changed since (and are
+        not already these), another change came first and is kept (a clash)."""
+
+        def effect(now: Hours | None) -> Hours | None:
+            current = USUAL_WEEK if now is None else now
+            return now if current not in (seen, hours) else hours
+
+        return effect
+
 
 def sync_some_pages(device: Device, pages: int | None, page_rows: int) -> None:
     """Push everything, then pull ``pages`` pages (or all): a sync cut short between pages."""
@@ -235,9 +247,9 @@ def test_any_interleaving_on_one_date_leaves_every_cache_equal_to_the_server(
         for step in steps:
             device = devices[step.device]
             if step.kind == "paint":
-                hours = step.hours
+                hours, seen = step.hours, shown_hours(device, day)
                 if paint(device, day, hours):
-                    model.edit(step.device, lambda _now, h=hours: h)
+                    model.edit(step.device, model.replacement(hours, seen))
             elif step.kind == "clear":
                 if back_to_usual_week(device, day):
                     model.edit(step.device, lambda _now: None)

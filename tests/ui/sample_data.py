@@ -230,6 +230,37 @@ def attention_items(week: WeekSnapshot | None = None) -> tuple[AttentionItem, ..
     )
 
 
+def clash_items(week: WeekSnapshot | None = None) -> tuple[AttentionItem, ...]:
+    """Two clashes of edits made on two devices, as the server records them."""
+    week = week or realistic_week()
+    by_id = {card.booking_id: card for card in week.lessons}
+    created = datetime(2025, 3, 12, 10, 40, tzinfo=UTC)
+    return (
+        AttentionItem(
+            "conflict:clash-hours",
+            "hours_clash",
+            "Your hours for Thu 13 Mar: another change to the same hours reached the server "
+            "first, and its hours were kept.",
+            created,
+            actions=("keep", "reapply"),
+            kept="09:00–12:00, 18:00–20:00",
+            mine="add 17:00–19:00",
+        ),
+        AttentionItem(
+            "conflict:clash-note",
+            "note_clash",
+            "Your note on this lesson: another note reached the server first and was kept.",
+            created + timedelta(minutes=7),
+            booking_id="b17",
+            lesson=by_id["b17"],
+            actions=("keep", "reapply"),
+            kept="Bring the new book.",
+            mine="Scales in D major, then the Bach minuet. Ask about the exam in June and "
+            "whether the Tuesday slot still suits her parents.",
+        ),
+    )
+
+
 def sync_status(online: bool = True) -> SyncStatus:
     """A status bar state with some pending work."""
     return SyncStatus(

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from instainstru_desktop.services.views import (
     AttentionItem,
@@ -16,11 +17,12 @@ from instainstru_desktop.services.views import (
     StudentOption,
     SyncStatus,
 )
-from tests.ui.sample_data import WEEK, ZONE, attention_items, sync_status
+from tests.ui.sample_data import WEEK, ZONE, attention_items, clash_items, sync_status
 from ui.lessons.actions import policy_text
 from ui.lessons.attention import AttentionList, actions_of, ago
 from ui.lessons.booking_dialog import BookForStudentDialog, BookingChoice
 from ui.lessons.cancel_dialog import CancelLessonDialog
+from ui.widgets.clock_warning import skew_text
 from ui.widgets.status_bar import SyncStatusBar, synced_ago
 
 NOW = datetime(2025, 3, 12, 13, 20, tzinfo=UTC)
@@ -47,6 +49,45 @@ def test_attention_cards_offer_the_ways_out(attention):
     assert set(attention.card("att-3").buttons) == {"reapply", "keep"}  # refused hours
     assert attention.card("att-1").buttons["keep"].text() == "&Keep the lesson"
     assert "outside your hours" in attention.card("att-1").accessibleName()
+
+
+def test_a_clash_shows_both_versions_with_use_mine(qtbot):
+    widget = AttentionList(time_zone=ZONE, clock=lambda: NOW)
+    qtbot.addWidget(widget)
+    widget.set_items(clash_items())
+    hours = widget.card("conflict:clash-hours")
+    note = widget.card("conflict:clash-note")
+    assert hours is not None
+    assert note is not None
+    assert hours.buttons["reapply"].text() == "&Use mine"
+    assert hours.buttons["keep"].text() == "&Keep as it is"
+    assert set(note.buttons) == {"keep", "reapply"}  # a clash cancels no lesson
+    texts = [label.text() for label in hours.findChildren(QLabel)]
+    assert "Hours changed on two devices" in texts
+    assert {"Kept", "09:00–12:00, 18:00–20:00", "Yours", "add 17:00–19:00"} <= set(texts)
+    versions = [label.accessibleName() for label in note.findChildren(QLabel)]
+    assert "Kept (the version now in use): Bring the new book." in versions
+    assert any(v.startswith("Yours (not applied): Scales in D major") for v in versions)
+    assert note.accessibleName().startswith("Note changed on two devices: ")
+    with qtbot.waitSignal(widget.reapplyRequested) as sent:
+        hours.buttons["reapply"].click()
+    assert sent.args == ["conflict:clash-hours"]
+    assert not hours.buttons["keep"].isEnabled()
+    with qtbot.waitSignal(widget.keepRequested) as kept:
+        note.buttons["keep"].click()
+    assert kept.args == ["conflict:clash-note"]
+
+
+def test_a_long_version_is_shortened_on_the_card_and_whole_in_its_tooltip(qtbot):
+    widget = AttentionList(time_zone=ZONE, clock=lambda: NOW)
+    qtbot.addWidget(widget)
+    long_note = "word " * 200
+    widget.set_items([replace(clash_items()[1], mine=long_note)])
+    card = widget.card("conflict:clash-note")
+    assert card is not None
+    [shown] = [label for label in card.findChildren(QLabel) if label.toolTip() == long_note]
+    assert len(shown.text()) <= 280
+    assert shown.text().endswith("…")
 
 
 def test_a_notice_is_shown_with_its_title_and_only_dismissed(qtbot):
@@ -297,3 +338,25 @@ def test_status_bar_buttons(qtbot, bar):
 )
 def test_synced_ago(seconds, text):
     assert synced_ago(NOW - timedelta(seconds=seconds), NOW) == text
+
+
+def test_status_bar_warns_of_a_clock_off_the_servers_by_more_than_a_minute(bar):
+    bar.set_status(replace(sync_status(), clock_skew_seconds=-7201.4))
+    assert bar.clock_warning.isVisible()
+    assert bar.clock_warning.text.text() == "Your computer's clock is 2 h behind the server's"
+    assert "2 h behind the server's" in bar.summary()
+    assert "server's time" in bar.clock_warning.toolTip()
+    bar.set_status(replace(sync_status(), clock_skew_seconds=95))
+    assert bar.clock_warning.text.text() == "Your computer's clock is 2 min ahead of the server's"
+    for close_enough in (None, 0.4, -59.0):
+        bar.set_status(replace(sync_status(), clock_skew_seconds=close_enough))
+        assert not bar.clock_warning.isVisible()
+        assert "clock" not in bar.summary()
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(-300, "5 min behind"), (8100, "2 h 15 min ahead of"), (-3 * 86400, "3 days behind")],
+)
+def test_clock_skew_in_plain_words(seconds, text):
+    assert skew_text(seconds) == f"Your computer's clock is {text} the server's"

@@ -71,6 +71,21 @@ def test_attention_screenshot(qtbot, save_shot, themed):
     save_shot(widget, f"attention_empty_{themed.name}")
 
 
+def test_attention_clash_screenshot(qtbot, save_shot, themed):
+    """Two devices' clashing edits: both versions side by side, with "Use mine"."""
+    from datetime import UTC, datetime
+
+    from tests.ui.sample_data import attention_items, clash_items
+    from ui.lessons.attention import AttentionList
+
+    widget = AttentionList(
+        time_zone=ZONE, palette=themed, clock=lambda: datetime(2025, 3, 12, 13, 20, tzinfo=UTC)
+    )
+    widget.set_items((*clash_items(), attention_items()[0]))
+    show(qtbot, widget, 720, 640)
+    save_shot(widget, f"attention_clashes_{themed.name}")
+
+
 def test_booking_dialog_screenshot(qtbot, save_shot, themed):
     from tests.ui.test_attention_booking_status import POLICY, START, STUDENTS, TYPES
     from ui.lessons.booking_dialog import BookForStudentDialog
@@ -109,3 +124,13 @@ def test_status_bar_screenshot(qtbot, save_shot, themed):
         )
     )
     save_shot(bar, f"status_bar_offline_{themed.name}")
+    bar.set_status(
+        SyncStatus(
+            True,
+            0,
+            1,
+            datetime(2025, 3, 12, 13, 19, tzinfo=UTC),
+            clock_skew_seconds=-7200.0,
+        )
+    )
+    save_shot(bar, f"status_bar_clock_behind_{themed.name}")

@@ -35,6 +35,7 @@ from ui.shell.main_window import MainWindow
 
 pytestmark = pytest.mark.slow
 
+ADD, REMOVE = "availability.add_date_hours", "availability.remove_date_hours"
 #: Weeks ahead of today: the seed books lessons four weeks ahead, this week has none.
 WEEKS_AHEAD = 6
 TUE, WED, SUN = 1, 2, 6  # day columns (the display zone is the instructor's own)
@@ -178,8 +179,9 @@ def editing(qtbot: QtBot, signed_in_app: RunningApp) -> EditingWeek:
     return week
 
 
-def set_date_rows(rows: list[OutboxMutation]) -> list[tuple[str, str, list[dict[str, Any]]]]:
-    """(intent, date, ranges); a date given back to the usual week has no ranges of its own."""
+def hour_rows(rows: list[OutboxMutation]) -> list[tuple[str, str, list[dict[str, Any]]]]:
+    """(intent, date, ranges): a paint or an erase is queued as the hours it opened or closed;
+    a date given back to the usual week has no ranges of its own."""
     return [(m.name, m.args["date"], m.args.get("ranges", [])) for m in rows]
 
 
@@ -200,9 +202,7 @@ def test_dragging_over_empty_cells_paints_that_range_into_the_cache_and_one_outb
     after = editing.settled()
     assert after.overrides == {sunday.isoformat(): wire(hours(("10:00", "12:00")))}
     new = after.new_rows(before)
-    assert set_date_rows(new) == [
-        ("availability.set_date", sunday.isoformat(), wire(hours(("10:00", "12:00"))))
-    ]
+    assert hour_rows(new) == [(ADD, sunday.isoformat(), wire(hours(("10:00", "12:00"))))]
     assert new[0].args["instructor_id"] == editing.app.instructor_id
     assert new[0].status in OPEN
     assert after.open_count == before.open_count + 1
@@ -227,9 +227,9 @@ def test_a_drag_over_two_days_queues_one_row_per_changed_date(editing: EditingWe
         saturday.isoformat(): wire(saturday_hours),
         sunday.isoformat(): wire(evening),
     }
-    assert sorted(set_date_rows(after.new_rows(before))) == [
-        ("availability.set_date", saturday.isoformat(), wire(saturday_hours)),
-        ("availability.set_date", sunday.isoformat(), wire(evening)),
+    assert sorted(hour_rows(after.new_rows(before))) == [
+        (ADD, saturday.isoformat(), wire(evening)),
+        (ADD, sunday.isoformat(), wire(evening)),
     ]
     assert after.open_count == before.open_count + 2
     assert editing.shown(SUN - 1).ranges == saturday_hours
@@ -252,9 +252,9 @@ def test_dragging_over_painted_hours_erases_them_in_the_cache_with_one_row_per_d
     assert editing.shown(TUE).ranges == left
     after = editing.settled()
     assert after.overrides == {tuesday.isoformat(): wire(left), wednesday.isoformat(): wire(left)}
-    assert sorted(set_date_rows(after.new_rows(before))) == [
-        ("availability.set_date", tuesday.isoformat(), wire(left)),
-        ("availability.set_date", wednesday.isoformat(), wire(left)),
+    assert sorted(hour_rows(after.new_rows(before))) == [
+        (REMOVE, tuesday.isoformat(), wire(hours(("14:00", "16:00")))),
+        (REMOVE, wednesday.isoformat(), wire(hours(("14:00", "16:00")))),
     ]
     assert after.open_count == before.open_count + 2
     for column in (TUE, WED):
@@ -270,12 +270,8 @@ def test_dragging_over_painted_hours_erases_them_in_the_cache_with_one_row_per_d
     assert erased.overrides[editing.day(SUN).isoformat()] == wire(
         hours(("10:00", "10:30"), ("11:00", "12:00"))
     )
-    assert set_date_rows(erased.new_rows(painted)) == [
-        (
-            "availability.set_date",
-            editing.day(SUN).isoformat(),
-            wire(hours(("10:00", "10:30"), ("11:00", "12:00"))),
-        )
+    assert hour_rows(erased.new_rows(painted)) == [
+        (REMOVE, editing.day(SUN).isoformat(), wire(hours(("10:30", "11:00"))))
     ]
 
 
@@ -324,13 +320,14 @@ def test_undo_and_redo_restore_the_view_and_the_cache_each_as_a_new_intent(
     assert stack.index() == 1
     assert stack.count() == 2
 
-    # every step was queued as its own intent, in order, for that date only
-    assert set_date_rows(by_key.new_rows(start)) == [
-        ("availability.set_date", wednesday, wire(evening)),
+    # every step was queued as its own intent, in order, for that date only: the hours it
+    # opened or closed (the step back to the usual week gives the date back to it)
+    assert hour_rows(by_key.new_rows(start)) == [
+        (ADD, wednesday, wire(hours(("18:00", "20:00")))),
         ("availability.clear_date", wednesday, []),
-        ("availability.set_date", wednesday, wire(evening)),
-        ("availability.set_date", wednesday, wire(gap)),
-        ("availability.set_date", wednesday, wire(evening)),
+        (ADD, wednesday, wire(hours(("18:00", "20:00")))),
+        (REMOVE, wednesday, wire(hours(("10:00", "11:00")))),
+        (ADD, wednesday, wire(hours(("10:00", "11:00")))),
     ]
     assert by_key.open_count == start.open_count + 5
 
@@ -357,8 +354,8 @@ def test_the_keyboard_paints_the_same_as_a_drag(editing: EditingWeek) -> None:
     assert editing.shown(SUN).ranges == hours(("10:00", "12:00"))
     after = editing.settled()
     assert after.overrides == {sunday.isoformat(): wire(hours(("10:00", "12:00")))}
-    assert set_date_rows(after.new_rows(before)) == [
-        ("availability.set_date", sunday.isoformat(), wire(hours(("10:00", "12:00"))))
+    assert hour_rows(after.new_rows(before)) == [
+        (ADD, sunday.isoformat(), wire(hours(("10:00", "12:00"))))
     ]
     assert after.open_count == before.open_count + 1
     assert editing.shown(SUN) == DayHours(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from PySide6.QtGui import QUndoStack
 
 from instainstru_desktop.services.views import DayHours, HoursRange, SyncMark
 from tests.ui.sample_data import WEEK, empty_week, hours
+from ui.calendar import ranges as rng
 from ui.calendar.commands import DayChange, EditHoursCommand
 from ui.calendar.state import CellBlock, EditMode
 from ui.calendar.week_view import WeekView
@@ -158,32 +160,68 @@ def test_ctrl_z_in_the_view_undoes(qtbot, week_view):
     assert week_view.display_week().days[0].ranges == hours(("10:00", "11:00"))
 
 
+Calls = list[tuple[date, tuple[HoursRange, ...], bool, tuple[HoursRange, ...]]]
+
+
 def test_the_command_calls_the_injected_callable_with_before_and_after():
-    calls: list[tuple[date, tuple[HoursRange, ...], bool]] = []
+    calls: Calls = []
     before, after = hours(("09:00", "12:00")), hours(("09:00", "10:00"))
     stack = QUndoStack()
     stack.push(
         EditHoursCommand(
-            lambda d, r, usual: calls.append((d, r, usual)),
+            lambda d, r, usual, was: calls.append((d, r, usual, was)),
             [DayChange(MON, before, after)],
             "Clear hours",
         )
     )
     stack.undo()
     stack.redo()
-    assert calls == [(MON, after, False), (MON, before, False), (MON, after, False)]
+    assert calls == [
+        (MON, after, False, before),
+        (MON, before, False, after),
+        (MON, after, False, before),
+    ]
 
 
 def test_undo_gives_a_date_that_followed_the_usual_week_back_to_it():
-    calls: list[tuple[date, tuple[HoursRange, ...], bool]] = []
+    calls: Calls = []
     before, after = hours(("09:00", "12:00")), hours(("09:00", "10:00"))
     stack = QUndoStack()
     change = DayChange(MON, before, after, before_usual=True)
     stack.push(
-        EditHoursCommand(lambda d, r, usual: calls.append((d, r, usual)), [change], "Clear")
+        EditHoursCommand(
+            lambda d, r, usual, was: calls.append((d, r, usual, was)), [change], "Clear"
+        )
     )
     stack.undo()
-    assert calls == [(MON, after, False), (MON, before, True)]
+    assert calls == [(MON, after, False, before), (MON, before, True, after)]
+
+
+def test_a_step_is_announced_with_the_hours_it_starts_from_even_after_a_newer_read(
+    qtbot, week_view
+):
+    """Undo sends exactly what the paint added, though the date has changed since (another
+    device's hours arrived with a sync): those hours are not the paint's to take away."""
+    with_hours(week_view, MON, hours(("09:00", "10:00")))  # hours of its own: undo keeps them
+    seen: list[tuple[date, tuple[HoursRange, ...], tuple[HoursRange, ...]]] = []
+    week_view.hoursChanged.connect(lambda d, was, now: seen.append((d, was, now)))
+    start = week_view.display_week().days[0].ranges
+    drag(qtbot, week_view, (0, "10:00"), (0, "10:45"))
+    painted = rng.normalize([*start, HoursRange(10 * 60, 11 * 60)])
+    assert seen == [(MON, start, painted)]
+    synced = week_view.snapshot()
+    later = replace(
+        synced,
+        days=tuple(
+            replace(d, ranges=rng.normalize([*d.ranges, HoursRange(20 * 60, 21 * 60)]))
+            if d.date == MON
+            else d
+            for d in synced.days
+        ),
+    )
+    week_view.set_snapshot(later)  # the phone's 20:00-21:00 arrived
+    week_view.undo_stack().undo()
+    assert seen[-1] == (MON, painted, start)
 
 
 def test_a_shared_undo_stack_is_used(qtbot, week_view):

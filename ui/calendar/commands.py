@@ -1,9 +1,11 @@
 """Undoable hour edits.
 
 A command does not know about the cache or the widget: it holds the before and after hours of
-each date it touched and calls an injected ``apply(date, ranges)``. The week view passes its own
-``apply_hours``, which updates what is shown and emits ``hoursEdited`` for the service layer to
-write; so undo restores both the picture and (through that signal) the cache and outbox.
+each date it touched and calls an injected ``apply(date, ranges, usual, previous)``. The week
+view passes its own ``apply_hours``, which updates what is shown and announces the change for the
+service layer to write; so undo restores both the picture and (through that signal) the cache
+and outbox. ``previous`` is the command's own other side (what redo or undo leaves), so what is
+sent is exactly the hours this command opened or closed, even if the date has changed since.
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ from PySide6.QtGui import QUndoCommand
 
 from instainstru_desktop.services.views import HoursRange
 
-#: ``apply(date, ranges, usual)``: ``usual`` means "the date follows the usual week again"
-#: (its own hours are removed), which is what undo must restore for a date that had none.
-ApplyHours = Callable[[date, tuple[HoursRange, ...], bool], None]
+#: ``apply(date, ranges, usual, previous)``: ``usual`` means "the date follows the usual week
+#: again" (its own hours are removed), which is what undo must restore for a date that had none;
+#: ``previous`` are the hours the step starts from (the command's other side).
+ApplyHours = Callable[[date, tuple[HoursRange, ...], bool, tuple[HoursRange, ...]], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,11 +50,11 @@ class EditHoursCommand(QUndoCommand):
 
     def redo(self) -> None:
         for change in self.changes:
-            self._apply(change.date, change.after, False)
+            self._apply(change.date, change.after, False, change.before)
 
     def undo(self) -> None:
         for change in reversed(self.changes):
-            self._apply(change.date, change.before, change.before_usual)
+            self._apply(change.date, change.before, change.before_usual, change.after)
 
 
 def command_text(changes: Sequence[DayChange], erase: bool) -> str:

@@ -64,7 +64,7 @@ class WeekPage(QWidget):
         super().__init__(parent)
         self.session = session
         self.cache_file = cache_file
-        self.view = WeekView(self, undo_stack=undo_stack, palette=palette)
+        self.view = WeekView(self, undo_stack=undo_stack, palette=palette, clock=session.now)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
@@ -73,7 +73,7 @@ class WeekPage(QWidget):
         self._loading = False
         self._reload_again = False
         self._waiting: list[Callable[[WeekSnapshot], None]] = []
-        self.view.hoursEdited.connect(self._on_hours_edited)
+        self.view.hoursChanged.connect(self._on_hours_changed)
         self.view.usualRestored.connect(self._on_usual_restored)
         self.view.lessonActivated.connect(self.lessonActivated)
         self.view.completeRequested.connect(self.completeRequested)
@@ -234,12 +234,16 @@ class WeekPage(QWidget):
                 lambda: services.availability.time_off(iid, first, last), "saving your time off"
             )
 
-    def _on_hours_edited(self, day: date, ranges: tuple[HoursRange, ...]) -> None:
+    def _on_hours_changed(
+        self, day: date, before: tuple[HoursRange, ...], after: tuple[HoursRange, ...]
+    ) -> None:
+        """A paint, an erase or its undo: sent as the hours it opened and closed, so the hours
+        another device changed on the same date meanwhile are kept."""
         if not self.session.is_ready or self.session.instructor_id is None:
             return
         services, instructor_id = self.session.services, self.session.instructor_id
         self.run_edit(
-            lambda: services.availability.set_date_ranges(instructor_id, day, ranges),
+            lambda: services.availability.edit_date_hours(instructor_id, day, before, after),
             "saving your hours",
             drawn=day,
         )

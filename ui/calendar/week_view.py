@@ -57,8 +57,11 @@ class WeekView(QAbstractScrollArea):
     """One week of teaching hours and lessons."""
 
     # Qt signals keep Qt's camelCase. hoursEdited: (date, tuple[HoursRange, ...]) the new hours
-    # of a date; lessonActivated: booking id (double-click, Enter, "Details").
+    # of a date; hoursChanged: (date, before, after), the same step with the hours it started
+    # from, which is what the cache and outbox are written from; lessonActivated: booking id
+    # (double-click, Enter, "Details").
     hoursEdited = Signal(object, object)  # noqa: N815
+    hoursChanged = Signal(object, object, object)  # noqa: N815
     usualRestored = Signal(object)  # noqa: N815 - a date follows the usual week again (undo)
     lessonActivated = Signal(str)  # noqa: N815
     completeRequested = Signal(str)  # noqa: N815
@@ -198,18 +201,27 @@ class WeekView(QAbstractScrollArea):
         self.verticalScrollBar().setValue(self._geo.scroll_for_minute(max(0, first - 30)))
 
     def apply_hours(
-        self, when: date, ranges: tuple[HoursRange, ...], usual: bool = False
+        self,
+        when: date,
+        ranges: tuple[HoursRange, ...],
+        usual: bool = False,
+        previous: tuple[HoursRange, ...] | None = None,
     ) -> None:
         """Show new hours for a date at once (marked pending) and announce them.
 
         This is the callable the undo commands use: redo and undo both come through here, so
-        the view and whoever listens to ``hoursEdited`` (the service writing the cache) agree.
-        ``usual`` (an undo back to a date without hours of its own) announces
+        the view and whoever listens to ``hoursChanged`` (the service writing the cache) agree.
+        ``previous``: the hours the step starts from (the command's other side; the hours shown
+        when not given). ``usual`` (an undo back to a date without hours of its own) announces
         ``usualRestored`` instead, so the date follows the usual week again rather than
         keeping a copy of it.
         """
         ranges = rng.normalize(ranges)
         snap = self._snapshot
+        if previous is None:
+            shown = next((d for d in snap.days if d.date == when), None) if snap else None
+            previous = shown.ranges if shown is not None else ()
+        previous = rng.normalize(previous)
         if snap is not None and any(d.date == when for d in snap.days):
             own = not usual
             days = tuple(
@@ -223,6 +235,7 @@ class WeekView(QAbstractScrollArea):
         if usual:
             self.usualRestored.emit(when)
         else:
+            self.hoursChanged.emit(when, previous, ranges)
             self.hoursEdited.emit(when, ranges)
 
     def edit_block(self, block: CellBlock, mode: EditMode) -> bool:

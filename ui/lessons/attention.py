@@ -2,7 +2,8 @@
 
 One card per ``AttentionItem`` with real buttons (keyboard and screen-reader friendly, unlike
 buttons painted by a delegate). A button disables itself once pressed so a slow round trip
-cannot send the same decision twice; the next ``set_items`` shows the outcome.
+cannot send the same decision twice; the next ``set_items`` shows the outcome. A clash of two
+edits shows both versions, the kept one and the person's own, with "Use mine".
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -35,6 +37,11 @@ ACTION_LABELS = {
 }
 # A refused change has nothing to keep: "keep" accepts the server's version and dismisses it.
 DISMISS_LABEL = "&Dismiss"
+#: A clash of two edits: keep the version the server kept, or send one's own again.
+CLASH_KINDS = frozenset({"hours_clash", "note_clash"})
+CLASH_LABELS = {"reapply": "&Use mine", "keep": "&Keep as it is"}
+#: The longest text of a version shown on a card (a note may be long; the tooltip has it all).
+VERSION_CHARS = 280
 DEFAULT_ACTIONS = {
     "outside_availability": ("keep", "cancel"),
     "rejected_mutation": ("keep",),
@@ -42,6 +49,8 @@ DEFAULT_ACTIONS = {
 KIND_TITLES = {
     "outside_availability": "Lesson outside your hours",
     "rejected_mutation": "A change was refused",
+    "hours_clash": "Hours changed on two devices",
+    "note_clash": "Note changed on two devices",
     "lost_changes": "Changes could not be sent",
     "cache_repaired": "Your local data was repaired",
 }
@@ -70,9 +79,36 @@ def actions_of(item: AttentionItem) -> tuple[str, ...]:
 
 
 def action_label(item: AttentionItem, action: str) -> str:
+    if item.kind in CLASH_KINDS and action in CLASH_LABELS:
+        return CLASH_LABELS[action]
     if action == "keep" and item.kind != "outside_availability":
         return DISMISS_LABEL
     return ACTION_LABELS[action]
+
+
+def shortened(text: str, limit: int = VERSION_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def versions_grid(item: AttentionItem) -> QGridLayout:
+    """ "Kept" and "Yours" side by side with their labels, for a clash of two edits."""
+    grid = QGridLayout()
+    grid.setHorizontalSpacing(10)
+    grid.setVerticalSpacing(2)
+    rows = (("Kept", item.kept, "the version now in use"), ("Yours", item.mine, "not applied"))
+    for row, (name, text, note) in enumerate(rows):
+        label = QLabel(name)
+        label.setProperty("role", "subtitle")
+        value = QLabel(shortened(text))
+        value.setWordWrap(True)
+        value.setProperty("role", "value")
+        value.setToolTip(text if len(text) > VERSION_CHARS else note.capitalize())
+        value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        value.setAccessibleName(f"{name} ({note}): {text}")
+        grid.addWidget(label, row, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(value, row, 1)
+    grid.setColumnStretch(1, 1)
+    return grid
 
 
 class AttentionCard(QFrame):
@@ -97,7 +133,8 @@ class AttentionCard(QFrame):
         layout.setContentsMargins(14, 12, 14, 12)
         layout.setSpacing(12)
         badge = QLabel()
-        role = "warning" if item.kind == "outside_availability" else "error"
+        calm = item.kind == "outside_availability" or item.kind in CLASH_KINDS
+        role = "warning" if calm else "error"
         badge.setPixmap(icon("warning", palette, role).pixmap(QSize(22, 22)))
         layout.addWidget(badge, 0, Qt.AlignmentFlag.AlignTop)
         text = QVBoxLayout()
@@ -115,6 +152,8 @@ class AttentionCard(QFrame):
         message.setProperty("role", "value")
         message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         text.addWidget(message)
+        if item.kind in CLASH_KINDS:
+            text.addLayout(versions_grid(item))
         if item.lesson is not None:
             card = item.lesson
             summary = QLabel(

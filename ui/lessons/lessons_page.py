@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection
-from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -124,12 +123,12 @@ class LessonsPage(QObject):
         self._starts.stop()
         if not upcoming:
             return
-        wait = min(card.start for card in upcoming) - datetime.now(UTC)
+        wait = min(card.start for card in upcoming) - self.session.now()
         shortest, longest = START_CHECK_MS
         self._starts.start(max(shortest, min(longest, int(wait.total_seconds() * 1000) + 1_000)))
 
     def _move_started(self) -> None:
-        now = datetime.now(UTC)
+        now = self.session.now()
         started = [c.booking_id for c in self.view.models[Tab.UPCOMING].lessons() if c.start <= now]
         if started:
             self._move(started)
@@ -211,5 +210,5 @@ class AttentionPage(QObject):
     def reapply(self, item_id: str) -> None:
         attention = self.session.services.attention
         self.session.ops.run_db(
-            lambda: attention.reapply(item_id), self._after, what="re-applying your hours"
+            lambda: attention.reapply(item_id), self._after, what="sending your version again"
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
@@ -56,6 +57,14 @@ class Session(QObject):
     @property
     def instructor_id(self) -> str | None:
         return self.core.identity.instructor_id if self._started else None
+
+    def now(self) -> datetime:
+        """The server's time as best known: this computer's clock corrected by the skew the
+        last sync measured (kept across restarts), so the now-line and "has it started" agree
+        with the server even when this computer's clock is off."""
+        if self._started is None:
+            return datetime.now(UTC)
+        return self._started.core.store.server_clock.now()
 
     # -- life cycle -------------------------------------------------------------------------
 

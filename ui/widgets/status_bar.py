@@ -1,4 +1,5 @@
-"""The always-visible sync status: online or not, pending changes, last sync, attention count.
+"""The always-visible sync status: online or not, pending changes, last sync, attention count,
+and a warning when this computer's clock is off the server's.
 
 Fed a ``SyncStatus`` (a frozen read model) whenever sync state changes; it keeps its
 "synced 2 min ago" text fresh on its own with a timer. "Sync now" and the attention count are
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 from instainstru_desktop.services.views import SyncStatus
 from ui.appearance.icons import icon
 from ui.appearance.theme import LIGHT, Palette
+from ui.widgets.clock_warning import ClockSkewWarning
 
 ICON = QSize(16, 16)
 
@@ -91,6 +93,7 @@ class SyncStatusBar(QWidget):
         self.attention.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.attention.setCursor(Qt.CursorShape.PointingHandCursor)
         self.attention.clicked.connect(self.attentionRequested)
+        self.clock_warning = ClockSkewWarning(palette=palette)
         self.sync_button = QToolButton()
         self.sync_button.setObjectName("syncButton")
         self.sync_button.setText("Sync now")
@@ -105,6 +108,7 @@ class SyncStatusBar(QWidget):
             layout.addLayout(box)
         layout.addWidget(self.last_sync)
         layout.addWidget(self.attention)
+        layout.addWidget(self.clock_warning)
         layout.addWidget(self.error, 1)
         layout.addWidget(self.sync_button)
         self._timer = QTimer(self)
@@ -129,6 +133,7 @@ class SyncStatusBar(QWidget):
 
     def set_theme(self, palette: Palette) -> None:
         self._palette = palette
+        self.clock_warning.set_theme(palette)
         self._render()
 
     # -- rendering --------------------------------------------------------------------------
@@ -171,6 +176,7 @@ class SyncStatusBar(QWidget):
         self.attention.setToolTip("Show what needs your decision")
         self.attention.style().unpolish(self.attention)
         self.attention.style().polish(self.attention)
+        self.clock_warning.set_skew(status.clock_skew_seconds)
         self.error.setText(f"Last sync failed: {status.last_error}" if status.last_error else "")
         self.error.setToolTip(status.last_error)
         self.sync_button.setIcon(icon("sync", pal))
@@ -193,6 +199,8 @@ class SyncStatusBar(QWidget):
         parts = [self.connection.text(), self.pending.text(), self.last_sync.text()]
         if self.attention.isVisibleTo(self):
             parts.append(self.attention.text())
+        if self.clock_warning.isVisibleTo(self):
+            parts.append(self.clock_warning.text.text())
         if self.error.text():
             parts.append(self.error.text())
         return ". ".join(parts) + "."

@@ -65,6 +65,7 @@ PROBLEMS: dict[str, tuple[int, str]] = {
     "email_taken": (409, "E-mail address already registered"),
     "invalid_transition": (409, "Not possible in the lesson's current state"),
     "mutation_gap": (409, "Mutations out of order"),
+    "edit_clash": (409, "Changed elsewhere first"),
     "reset_required": (409, "Full download required"),
     "internal_error": (500, "Something went wrong on the server"),
     "busy": (503, "Busy with another change; try again"),

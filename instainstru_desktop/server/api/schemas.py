@@ -300,11 +300,14 @@ class ConflictOut(BaseModel):
     id: str
     instructor_id: str
     booking_id: str | None
-    kind: Literal["outside_availability", "rejected_mutation"]
+    kind: Literal["outside_availability", "rejected_mutation", "hours_clash", "note_clash"]
     message: str
     created_at: datetime
     resolved: bool
     resolution: Literal["kept", "cancelled", "reapplied"] | None
+    #: A clash of edits (``hours_clash``, ``note_clash``): ``kept`` (what the server has),
+    #: ``mine`` (what was set aside) and ``change`` (``name`` and ``args``, to send again).
+    details: dict[str, Any] = Field(default_factory=dict)
 
 
 class TombstoneOut(BaseModel):

@@ -72,3 +72,19 @@ class MutationGap(ServiceError):
 
 class ResetRequired(ServiceError):
     code = "reset_required"
+
+
+class EditClash(ServiceError):
+    """Another change to the same hours (or the same note) reached the server first: it is
+    kept, and this edit is set aside as a conflict the person settles ("use mine").
+
+    ``kind`` is the conflict's kind (``hours_clash``, ``note_clash``); ``details`` say what was
+    kept and what was set aside, for the conflict the sync records.
+    """
+
+    code = "edit_clash"  # the vocabulary's CLASH_CODE
+
+    def __init__(self, detail: str, *, kind: str, details: dict[str, Any]) -> None:
+        super().__init__(detail)
+        self.kind = kind
+        self.details = details

@@ -227,6 +227,8 @@ class Conflict(Stamped, Base):
     resolved: Mapped[bool] = mapped_column(Boolean, default=False)
     resolution: Mapped[str | None] = mapped_column(String(16))
     version: Mapped[int] = mapped_column(Integer, default=1)
+    #: A clash of edits: what was kept, what was set aside and the change to send again.
+    details: Mapped[dict[str, Any] | None]
 
 
 class ChangeSequence(Base):

@@ -4,6 +4,11 @@ An availability edit never cancels a booking: it applies, and each confirmed fut
 outside the new hours gets an ``outside_availability`` conflict that syncs to the instructor's
 "needs attention" list. A conflict whose lesson is back inside the hours is withdrawn (deleted,
 with a tombstone), so the list always reflects the current hours.
+
+A date's hours change in two ways: a whole-day replacement (:func:`set_date_in`) or hours opened
+or closed on top of whatever the date has now (:func:`edit_date_in`, a paint or an erase), so
+two devices' edits of different hours merge. Either is refused as a clash
+(:mod:`.clashes`) when another change to the same hours came first.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from instainstru_desktop.domain.availability import WeeklyTemplate
 from instainstru_desktop.domain.errors import InvalidTimeRange
+from instainstru_desktop.domain.hour_edits import HoursEdit, replacement_clashes
 from instainstru_desktop.domain.time_ranges import TimeRange, WallRange, contains, normalize
 from instainstru_desktop.domain.zones import local_date, zone
 from instainstru_desktop.server.core.errors import InvalidInput, NotFound
@@ -25,7 +31,7 @@ from instainstru_desktop.server.core.models import (
 from instainstru_desktop.server.core.models import WeeklyTemplate as TemplateRow
 from instainstru_desktop.server.core.permissions import Owner, Permission, authorize, require
 from instainstru_desktop.server.repositories.uow import Tx, UnitOfWork
-from instainstru_desktop.server.services import views
+from instainstru_desktop.server.services import clashes, views
 from instainstru_desktop.server.services.answer_cache import AnswerCache
 from instainstru_desktop.server.services.common import instructor_or_404, new_id, record
 from instainstru_desktop.server.services.context import Caller
@@ -165,10 +171,61 @@ def wall(r: WallRange) -> Json:
 
 
 def set_date_in(
-    tx: Tx, caller: Caller, instructor_id: str, day: date, ranges: Sequence[tuple[str, str]]
+    tx: Tx,
+    caller: Caller,
+    instructor_id: str,
+    day: date,
+    ranges: Sequence[tuple[str, str]],
+    base: Sequence[tuple[str, str]] | None = None,
 ) -> Json:
+    """Give ``day`` exactly ``ranges``. ``base``: the hours the client saw; when the date's hours
+    changed since (and are not already ``ranges``), the change is refused as a clash."""
     instructor = _editable(tx, caller, instructor_id)
-    stored = [[r.start, r.end] for r in parse_day_ranges(ranges)]
+    wanted = parse_day_ranges(ranges)
+    if base is not None:
+        hours = _day_hours(tx, instructor.id, day)
+        if replacement_clashes(hours, parse_day_ranges(base), wanted):
+            raise clashes.hours_clash(day, hours, "set", wanted)
+    return _write_date(tx, caller, instructor, day, wanted, "availability.set_date")
+
+
+def edit_date_in(
+    tx: Tx,
+    caller: Caller,
+    instructor_id: str,
+    day: date,
+    ranges: Sequence[tuple[str, str]],
+    *,
+    opens: bool,
+) -> Json:
+    """Open (``opens``) or close ``ranges`` of ``day``, keeping the rest of its hours (a date
+    that follows the usual week gets its own hours from it). Refused as a clash when another
+    change to the same hours came first (:class:`~instainstru_desktop.domain.HoursEdit`)."""
+    instructor = _editable(tx, caller, instructor_id)
+    edit = HoursEdit.of(parse_day_ranges(ranges), opens=opens)
+    hours = _day_hours(tx, instructor.id, day)
+    if edit.clashes_with(hours):
+        raise clashes.hours_clash(day, hours, "add" if opens else "remove", edit.ranges)
+    action = "availability.add_date_hours" if opens else "availability.remove_date_hours"
+    changed = {"changed": [wall(r) for r in edit.ranges]}
+    return _write_date(tx, caller, instructor, day, edit.applied(hours), action, changed)
+
+
+def _day_hours(tx: Tx, instructor_id: str, day: date) -> list[WallRange]:
+    """The date's hours now: its own, else the usual week's (as this transaction sees them)."""
+    return list(availability_of(tx, instructor_id, day, day).effective_ranges(day))
+
+
+def _write_date(
+    tx: Tx,
+    caller: Caller,
+    instructor: Instructor,
+    day: date,
+    hours: Sequence[WallRange],
+    action: str,
+    details: Json | None = None,
+) -> Json:
+    stored = [[r.start, r.end] for r in hours]
     row = tx.availability.override(instructor.id, day)
     if row is None:
         row = AvailabilityOverride(instructor_id=instructor.id, day=day, ranges=stored, version=1)
@@ -179,9 +236,9 @@ def set_date_in(
     record(
         tx,
         caller,
-        "availability.set_date",
+        action,
         instructor_id=instructor.id,
-        details={"date": day.isoformat(), "ranges": views.day_ranges(stored)},
+        details={"date": day.isoformat(), "ranges": views.day_ranges(stored), **(details or {})},
     )
     reconcile(tx, caller, instructor, day)
     return {

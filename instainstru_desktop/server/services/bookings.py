@@ -40,7 +40,7 @@ from instainstru_desktop.server.core.permissions import (
 )
 from instainstru_desktop.server.repositories import BookingFilter
 from instainstru_desktop.server.repositories.uow import Tx, UnitOfWork
-from instainstru_desktop.server.services import views
+from instainstru_desktop.server.services import clashes, views
 from instainstru_desktop.server.services.common import (
     decode_cursor,
     encode_cursor,
@@ -311,8 +311,15 @@ def reschedule_in(tx: Tx, caller: Caller, booking_id: str, start: datetime) -> J
     return present(tx, caller.signed_in, booking.id)
 
 
-def note_in(tx: Tx, caller: Caller, booking_id: str, note: str) -> Json:
+def note_in(
+    tx: Tx, caller: Caller, booking_id: str, note: str, base_note: str | None = None
+) -> Json:
+    """Set the instructor's note. ``base_note``: the note the client saw; when the note changed
+    since (and is not already ``note``), the change is refused as a clash and the note kept."""
     booking = _visible(tx, caller, booking_id, Permission.BOOKINGS_NOTE)
+    current = booking.note or ""
+    if base_note is not None and current not in (base_note, note):
+        raise clashes.note_clash(current, note)
     booking.note = note
     _touch(booking, caller)
     record(tx, caller, "booking.note", instructor_id=booking.instructor_id, booking_id=booking.id)

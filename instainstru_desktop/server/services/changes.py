@@ -24,6 +24,7 @@ from pydantic import TypeAdapter, ValidationError
 from instainstru_desktop.domain.bookings import BookingAction
 from instainstru_desktop.protocol import (
     CHANGE_TYPES,
+    AddDateHours,
     AddLessonType,
     AnyChange,
     BookLesson,
@@ -35,6 +36,7 @@ from instainstru_desktop.protocol import (
     EditProfileText,
     MarkNoShow,
     NoteLesson,
+    RemoveDateHours,
     RescheduleLesson,
     ResolveConflict,
     ReviewBooking,
@@ -82,9 +84,16 @@ def decode(name: str, args: Mapping[str, Any]) -> AnyChange:
 def apply(tx: Tx, caller: Caller, change: AnyChange) -> Json:
     """Apply ``change`` inside ``tx``: one arm per kind (mypy checks none is missing)."""
     match change:
-        case SetDateHours(instructor_id=who, date=day, ranges=ranges):
+        case SetDateHours(instructor_id=who, date=day, ranges=ranges, base_ranges=base):
             hours = [(r.start, r.end) for r in ranges]
-            return availability.set_date_in(tx, caller, _id(who), day, hours)
+            seen = None if base is None else [(r.start, r.end) for r in base]
+            return availability.set_date_in(tx, caller, _id(who), day, hours, seen)
+        case AddDateHours(instructor_id=who, date=day, ranges=ranges):
+            hours = [(r.start, r.end) for r in ranges]
+            return availability.edit_date_in(tx, caller, _id(who), day, hours, opens=True)
+        case RemoveDateHours(instructor_id=who, date=day, ranges=ranges):
+            hours = [(r.start, r.end) for r in ranges]
+            return availability.edit_date_in(tx, caller, _id(who), day, hours, opens=False)
         case ClearDateHours(instructor_id=who, date=day):
             return availability.clear_date_in(tx, caller, _id(who), day)
         case SetUsualWeek(instructor_id=who, ranges=ranges):
@@ -96,8 +105,8 @@ def apply(tx: Tx, caller: Caller, change: AnyChange) -> Json:
             return bookings.transition_in(tx, caller, _id(lesson), BookingAction.NO_SHOW)
         case CancelLesson(booking_id=lesson, reason=reason):
             return bookings.transition_in(tx, caller, _id(lesson), BookingAction.CANCEL, reason)
-        case NoteLesson(booking_id=lesson, note=note):
-            return bookings.note_in(tx, caller, _id(lesson), note)
+        case NoteLesson(booking_id=lesson, note=note, base_note=base):
+            return bookings.note_in(tx, caller, _id(lesson), note, base)
         case RescheduleLesson(booking_id=lesson, start=start):
             return bookings.reschedule_in(tx, caller, _id(lesson), _utc(start))
         case BookLesson():

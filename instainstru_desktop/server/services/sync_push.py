@@ -5,7 +5,9 @@ Each mutation runs in its own write transaction together with the client's new
 retried push replays stored answers instead of applying twice. A business rejection (a domain
 rule, a permission, a vanished booking) is a *processed* mutation: it is stored as rejected with
 its reason, an instructor's own rejection is recorded as a ``rejected_mutation`` conflict for the
-"needs attention" list, and the queue moves on.
+"needs attention" list, and the queue moves on. A clash (another change to the same hours or note
+came first) is refused the same way and recorded as a conflict of its own kind, with what was
+kept and the change to send again (:mod:`.clashes`).
 """
 
 from __future__ import annotations
@@ -16,13 +18,13 @@ from uuid import UUID
 import orjson
 
 from instainstru_desktop.domain.errors import DomainError
-from instainstru_desktop.protocol import CHANGE_TYPES
-from instainstru_desktop.server.core.errors import MutationGap, ServiceError
+from instainstru_desktop.protocol import CHANGE_TYPES, NOTE_CLASH, AnyChange, to_args
+from instainstru_desktop.server.core.errors import EditClash, MutationGap, ServiceError
 from instainstru_desktop.server.core.models import Conflict, MutationResult
 from instainstru_desktop.server.core.permissions import Permission, Role, require
 from instainstru_desktop.server.core.wire import MutationIn, printable
 from instainstru_desktop.server.repositories.uow import Tx, UnitOfWork
-from instainstru_desktop.server.services import changes
+from instainstru_desktop.server.services import changes, clashes
 from instainstru_desktop.server.services.common import new_id
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.sync_pull import cursor_text
@@ -105,10 +107,17 @@ def _apply(tx: Tx, caller: Caller, client_id: str, mutation: MutationIn) -> Muta
         name=mutation.name,
         applied_at=caller.now,
     )
+    change: AnyChange | None = None
     try:
         with tx.savepoint():
             change = changes.decode(mutation.name, mutation.args)
             result = changes.apply(tx, caller, change)
+    except EditClash as clash:
+        stored.status, stored.code, stored.result = "rejected", clash.code, {}
+        stored.message = clash.detail
+        assert change is not None  # only applying a decoded change can clash
+        _record_clash(tx, caller, client_id, mutation, change, clash)
+        return stored
     except (DomainError, ServiceError, changes.RefusedChangeError) as exc:
         code = exc.code
         message = exc.detail if isinstance(exc, ServiceError) else exc.message
@@ -148,6 +157,39 @@ def _record_rejection(tx: Tx, caller: Caller, mutation: MutationIn, message: str
             resolved=False,
             resolution=None,
             version=1,
+        )
+    )
+
+
+def _record_clash(
+    tx: Tx,
+    caller: Caller,
+    client_id: str,
+    mutation: MutationIn,
+    change: AnyChange,
+    clash: EditClash,
+) -> None:
+    """An instructor's edit set aside for another change of the same hours or note: it goes to
+    the "needs attention" list of every device, where "use mine" sends it again."""
+    principal = caller.signed_in
+    if principal.role is not Role.INSTRUCTOR or principal.instructor_id is None:
+        return
+    booking_id = _uuid(mutation.args.get("booking_id"))
+    sent = {"name": mutation.name, "args": to_args(change)}
+    tx.conflicts.add(
+        Conflict(
+            id=new_id(),
+            instructor_id=principal.instructor_id,
+            booking_id=booking_id if clash.kind == NOTE_CLASH else None,
+            kind=clash.kind,
+            message=clash.detail,
+            created_at=caller.now,
+            resolved=False,
+            resolution=None,
+            version=1,
+            details=clashes.recorded(
+                clash, sent, {"client_id": client_id, "mutation_id": mutation.id}
+            ),
         )
     )
 

@@ -154,4 +154,5 @@ def conflict(c: Conflict) -> Json:
         "created_at": c.created_at,
         "resolved": c.resolved,
         "resolution": c.resolution,
+        "details": c.details or {},
     }

@@ -15,6 +15,9 @@ History:
 4. Repairs told to the person: a ``notices`` table (changes that could not be recovered after a
    server restore or a damaged cache), and the sync state remembers from which mutation id a
    cache rebuilt from a damaged one has ids the server may already have used.
+6. Clashes settled by the server and a clock that is off: conflicts keep their ``details`` (what
+   was kept, what was set aside, the change to send again), and the sync state remembers the
+   last measured difference between this computer's clock and the server's.
 """
 
 from __future__ import annotations
@@ -145,10 +148,16 @@ _V3 = _run(
     "ALTER TABLE sync_state ADD COLUMN ids_unconfirmed_from INTEGER",
 )
 
+_V4 = _run(
+    "ALTER TABLE conflicts ADD COLUMN details TEXT",
+    "ALTER TABLE sync_state ADD COLUMN clock_skew_seconds FLOAT",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "first release: mirror, outbox, sync state", _V1),
     Migration(2, "admin review, multi-row outbox subjects, signed-in identity", _V2),
     Migration(3, "notices of unrecoverable changes, ids to confirm after a rebuild", _V3),
+    Migration(4, "details of settled clashes, the measured clock skew", _V4),
 )
 
 #: The newest schema this version of the app writes.

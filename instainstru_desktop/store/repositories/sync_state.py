@@ -36,6 +36,7 @@ class SyncState:
     last_error: str | None
     last_push_at: str | None
     ids_unconfirmed_from: int | None = None
+    clock_skew_seconds: float | None = None  # ours minus the server's, as last measured
 
     @property
     def cursor_seq(self) -> int:

@@ -8,6 +8,7 @@ import pytest
 
 from instainstru_desktop.protocol import (
     CHANGE_TYPES,
+    AddDateHours,
     AddLessonType,
     BookLesson,
     CancelLesson,
@@ -20,6 +21,7 @@ from instainstru_desktop.protocol import (
     MarkNoShow,
     NoteLesson,
     Policy,
+    RemoveDateHours,
     RescheduleLesson,
     ResolveConflict,
     ReviewBooking,
@@ -58,14 +60,35 @@ def test_every_kind_of_change_is_in_the_vocabulary_once() -> None:
     assert len(set(summaries)) == len(kinds)  # the server's records of refusals are paired by them
 
 
-#: The arguments the services queued before the vocabulary had types: the outbox of a cache
-#: written then holds exactly these, and the server reads them. The kinds added since are
-#: pinned here too, once shipped: a row queued by this version must replay in the next.
+#: The arguments the services queued before the vocabulary had types, and those of every version
+#: since: the outbox of a cache written then holds exactly these, and the server reads them. The
+#: kinds added since are pinned here too, once shipped: a row queued by this version must replay
+#: in the next.
 EARLIER_ARGS = [
     (
         SetDateHours(I, date(2026, 3, 10), (DayRange("09:00", "10:00"),)),
         "availability.set_date",
         {"instructor_id": I, "date": "2026-03-10", "ranges": [{"start": "09:00", "end": "10:00"}]},
+    ),
+    (  # version 2: the hours the change was made on go with it
+        SetDateHours(I, date(2026, 3, 10), (), (DayRange("09:00", "17:00"),)),
+        "availability.set_date",
+        {
+            "instructor_id": I,
+            "date": "2026-03-10",
+            "ranges": [],
+            "base_ranges": [{"start": "09:00", "end": "17:00"}],
+        },
+    ),
+    (
+        AddDateHours(I, date(2026, 3, 10), (DayRange("17:00", "18:00"),)),
+        "availability.add_date_hours",
+        {"instructor_id": I, "date": "2026-03-10", "ranges": [{"start": "17:00", "end": "18:00"}]},
+    ),
+    (
+        RemoveDateHours(I, date(2026, 3, 10), (DayRange("12:00", "13:00"),)),
+        "availability.remove_date_hours",
+        {"instructor_id": I, "date": "2026-03-10", "ranges": [{"start": "12:00", "end": "13:00"}]},
     ),
     (
         ClearDateHours(I, date(2026, 3, 10)),
@@ -81,6 +104,11 @@ EARLIER_ARGS = [
     (MarkNoShow(B), "booking.no_show", {"booking_id": B}),
     (CancelLesson(B, "ill"), "booking.cancel", {"booking_id": B, "reason": "ill"}),
     (NoteLesson(B, "scales"), "booking.note", {"booking_id": B, "note": "scales"}),
+    (  # version 2: the note the change was made on goes with it
+        NoteLesson(B, "scales", ""),
+        "booking.note",
+        {"booking_id": B, "note": "scales", "base_note": ""},
+    ),
     (
         RescheduleLesson(B, datetime(2026, 3, 10, 10, tzinfo=PARIS)),
         "booking.reschedule",

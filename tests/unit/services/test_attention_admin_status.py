@@ -126,6 +126,8 @@ def test_a_refused_edit_can_be_sent_again(store, attention):
                 "instructor_id": f.INSTRUCTOR_ID,
                 "date": "2026-03-05",
                 "ranges": [{"start": "01:00", "end": "02:00"}],
+                # sent again on the hours shown now (the refused edit fell back to them)
+                "base_ranges": [{"start": "09:00", "end": "17:00"}],
             },
         )
     ]

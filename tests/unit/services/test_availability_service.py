@@ -96,6 +96,7 @@ def test_painting_a_day_shows_at_once_as_pending_and_queues_the_intent(store, se
                 "instructor_id": f.INSTRUCTOR_ID,
                 "date": "2026-03-04",
                 "ranges": [{"start": "10:00", "end": "13:00"}, {"start": "15:00", "end": "16:00"}],
+                "base_ranges": [{"start": "09:00", "end": "17:00"}],  # the usual week it had
             },
         )
     ]
@@ -221,3 +222,71 @@ def test_a_refused_day_shows_as_rejected_with_the_servers_truth(store, service):
 
     wednesday = service.week(f.INSTRUCTOR_ID, MONDAY).days[2]
     assert (wednesday.ranges, wednesday.mark) == (NINE_TO_FIVE, SyncMark.REJECTED)
+
+
+def test_a_paint_is_queued_as_the_hours_it_added(store, service, pokes):
+    f.seed(store)
+    wednesday = date(2026, 3, 4)
+
+    changed = service.edit_date_hours(
+        f.INSTRUCTOR_ID, wednesday, NINE_TO_FIVE, (HoursRange(9 * 60, 18 * 60),)
+    )
+
+    assert (changed.dates, changed.mutation_ids, pokes) == ({wednesday}, (1,), ["poke"])
+    assert outbox(store) == [
+        (
+            "availability.add_date_hours",
+            {
+                "instructor_id": f.INSTRUCTOR_ID,
+                "date": "2026-03-04",
+                "ranges": [{"start": "17:00", "end": "18:00"}],
+            },
+        )
+    ]
+    shown = service.week(f.INSTRUCTOR_ID, MONDAY).days[2]
+    assert (shown.ranges, shown.from_override, shown.mark) == (
+        (HoursRange(9 * 60, 18 * 60),),
+        True,
+        SyncMark.PENDING,
+    )
+
+
+def test_a_stroke_that_closes_and_opens_hours_queues_both_in_that_order(store, service):
+    f.seed(store, overrides=[f.override("2026-03-04", [("09:00", "12:00")])])
+
+    service.edit_date_hours(
+        f.INSTRUCTOR_ID,
+        date(2026, 3, 4),
+        (HoursRange(9 * 60, 12 * 60),),
+        (HoursRange(10 * 60, 13 * 60),),
+    )
+
+    assert [(name, args["ranges"]) for name, args in outbox(store)] == [
+        ("availability.remove_date_hours", [{"start": "09:00", "end": "10:00"}]),
+        ("availability.add_date_hours", [{"start": "12:00", "end": "13:00"}]),
+    ]
+    assert service.week(f.INSTRUCTOR_ID, MONDAY).days[2].ranges == (
+        HoursRange(10 * 60, 13 * 60),
+    )
+
+
+def test_an_erase_on_a_date_with_its_own_hours_keeps_the_rest_of_them(store, service):
+    f.seed(store, overrides=[f.override("2026-03-04", [("08:00", "10:00"), ("13:00", "15:00")])])
+    before = (HoursRange(8 * 60, 10 * 60), HoursRange(13 * 60, 15 * 60))
+
+    service.edit_date_hours(
+        f.INSTRUCTOR_ID, date(2026, 3, 4), before, (HoursRange(8 * 60, 10 * 60),)
+    )
+
+    [(name, args)] = outbox(store)
+    assert (name, args["ranges"]) == (
+        "availability.remove_date_hours",
+        [{"start": "13:00", "end": "15:00"}],
+    )
+    assert service.week(f.INSTRUCTOR_ID, MONDAY).days[2].ranges == (HoursRange(480, 600),)
+
+
+def test_a_stroke_that_changes_nothing_queues_nothing(store, service, pokes):
+    f.seed(store)
+    changed = service.edit_date_hours(f.INSTRUCTOR_ID, date(2026, 3, 4), NINE_TO_FIVE, NINE_TO_FIVE)
+    assert (changed.mutation_ids, pokes, outbox(store)) == ((), [], [])

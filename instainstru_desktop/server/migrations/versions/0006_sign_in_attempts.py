@@ -4,8 +4,8 @@ Before this revision each server process counted attempts in its own memory, so 
 N processes allowed N times the attempts its limits name. The rows live for one window and are
 deleted as new attempts of their kind arrive.
 
-Revision ID: 0005_sign_in_attempts
-Revises: 0004_tombstone_keys
+Revision ID: 0006_sign_in_attempts
+Revises: 0005_range_edits
 Create Date: 2026-12-07
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_sign_in_attempts"
-down_revision = "0004_tombstone_keys"
+revision = "0006_sign_in_attempts"
+down_revision = "0005_range_edits"
 branch_labels = None
 depends_on = None
 

@@ -17,6 +17,7 @@ from instainstru_desktop.services import (
     AttentionService,
     AvailabilityService,
     LessonService,
+    ScheduleService,
     StatusService,
 )
 from instainstru_desktop.services.lesson_types import LessonTypeService
@@ -42,6 +43,7 @@ class Services:
     attention: AttentionService
     status: StatusService
     profile: ProfileService
+    schedule: ScheduleService
     lesson_types: LessonTypeService
     preview: PreviewService
 
@@ -75,6 +77,7 @@ class Core:
             attention=AttentionService(store, on_change=poke),
             status=StatusService(store),
             profile=ProfileService(store, on_change=poke),
+            schedule=ScheduleService(store, on_change=poke),
             lesson_types=LessonTypeService(store, on_change=poke),
             preview=PreviewService(store),
         )

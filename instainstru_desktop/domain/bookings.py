@@ -7,7 +7,10 @@
     confirmed --cancel----> cancelled
     confirmed --reschedule-> confirmed   (moved, after the same checks as a new booking)
 
-``completed``, ``no_show`` and ``cancelled`` are terminal: nothing leaves them.
+``completed``, ``no_show`` and ``cancelled`` are terminal: no action of the life cycle leaves
+them. A recorded outcome may still be *corrected* (``completed <-> no_show``, see
+:func:`corrected_status`): that fixes a record of what happened, it is not a step in the life
+cycle, so a cancelled lesson never comes back and an outcome never returns to ``confirmed``.
 """
 
 from __future__ import annotations
@@ -98,6 +101,62 @@ def can_mark_outcome(start: datetime, now: datetime) -> bool:
     if start.utcoffset() is None or now.utcoffset() is None:
         raise InvalidTimeRange("expected timezone-aware datetimes")
     return now >= start
+
+
+#: The statuses that record how a lesson went; one may be corrected into the other.
+OUTCOME_STATUSES: frozenset[BookingStatus] = frozenset(
+    {BookingStatus.COMPLETED, BookingStatus.NO_SHOW}
+)
+
+
+def corrected_status(current: BookingStatus, to: BookingStatus) -> BookingStatus:
+    """The status after correcting a recorded outcome to ``to``.
+
+    The rule: only a recorded outcome is corrected, and only into the other one (a lesson
+    marked completed was in fact a no-show, or the other way round). Raises InvalidTransition
+    for anything else: a confirmed lesson is marked, not corrected; a cancelled one stays so.
+    """
+    current, to = BookingStatus(current), BookingStatus(to)
+    if current not in OUTCOME_STATUSES or to not in OUTCOME_STATUSES or current == to:
+        raise InvalidTransition(f"cannot correct a booking that is {current} to {to}")
+    return to
+
+
+def resolve_correction(current: BookingStatus, to: BookingStatus) -> ConcurrentOutcome:
+    """Settle a correction that arrives after others may have changed the booking: a correction
+    to the status it already has (a replay, two devices agreeing) is ``ALREADY_APPLIED``."""
+    current, to = BookingStatus(current), BookingStatus(to)
+    if current == to and to in OUTCOME_STATUSES:
+        return ConcurrentOutcome(current, Resolution.ALREADY_APPLIED)
+    try:
+        return ConcurrentOutcome(corrected_status(current, to), Resolution.APPLIED)
+    except InvalidTransition:
+        return ConcurrentOutcome(current, Resolution.REJECTED)
+
+
+@dataclass(frozen=True)
+class Offers:
+    """What may be asked of a booking now: the life cycle, plus the clock rule of outcomes.
+
+    Every place that offers lesson actions (menus, buttons) asks this, so none offers what the
+    server would refuse as a matter of course (marking a lesson that has not begun, say).
+    """
+
+    mark_outcome: bool  # complete and no-show
+    cancel: bool
+    move: bool
+    correct_to: BookingStatus | None = None  # the other outcome, for a recorded one
+
+
+def offers(status: BookingStatus, start: datetime, now: datetime) -> Offers:
+    """What may be done to a booking in ``status`` starting at ``start``, at ``now``."""
+    status = BookingStatus(status)
+    if status is BookingStatus.CONFIRMED:
+        return Offers(mark_outcome=can_mark_outcome(start, now), cancel=True, move=True)
+    if status in OUTCOME_STATUSES:
+        [other] = OUTCOME_STATUSES - {status}
+        return Offers(mark_outcome=False, cancel=False, move=False, correct_to=other)
+    return Offers(mark_outcome=False, cancel=False, move=False)
 
 
 def student_change_deadline(start: datetime, min_notice_minutes: int) -> datetime:

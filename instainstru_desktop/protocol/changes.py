@@ -195,6 +195,16 @@ class MarkNoShow(Change):
 
 
 @dataclass(frozen=True)
+class CorrectOutcome(Change):
+    """Correct a recorded outcome into the other one (completed <-> no-show)."""
+
+    wire_name: ClassVar[str] = "booking.correct_outcome"
+    summary: ClassVar[str] = "Correcting how a lesson went"
+    booking_id: Id
+    status: Literal["completed", "no_show"]
+
+
+@dataclass(frozen=True)
 class CancelLesson(Change):
     """Cancel a confirmed lesson; the student reads the reason."""
 
@@ -349,6 +359,7 @@ AnyChange = (
     | SetUsualWeek
     | CompleteLesson
     | MarkNoShow
+    | CorrectOutcome
     | CancelLesson
     | NoteLesson
     | RescheduleLesson

@@ -18,11 +18,14 @@ if TYPE_CHECKING:
     from instainstru_desktop.services.availability import AvailabilityService
     from instainstru_desktop.services.errors import (
         ActionNotAllowedError,
+        AlreadySentError,
+        InFlightError,
         InvalidInputError,
         ServiceError,
         UnknownItemError,
     )
     from instainstru_desktop.services.lessons import LessonService
+    from instainstru_desktop.services.schedule import ScheduleService
     from instainstru_desktop.services.status import StatusService
 
 # Imported on first use: the read models in ``services.views`` are needed by the first window,
@@ -33,10 +36,13 @@ _HOMES = {
     "AttentionService": "attention",
     "AvailabilityService": "availability",
     "ActionNotAllowedError": "errors",
+    "AlreadySentError": "errors",
+    "InFlightError": "errors",
     "InvalidInputError": "errors",
     "ServiceError": "errors",
     "UnknownItemError": "errors",
     "LessonService": "lessons",
+    "ScheduleService": "schedule",
     "StatusService": "status",
 }
 
@@ -52,10 +58,13 @@ __all__ = [
     "ActionNotAllowedError",
     "AdminQuery",
     "AdminService",
+    "AlreadySentError",
     "AttentionService",
     "AvailabilityService",
+    "InFlightError",
     "InvalidInputError",
     "LessonService",
+    "ScheduleService",
     "ServiceError",
     "StatusService",
     "UnknownItemError",

@@ -21,3 +21,12 @@ class ActionNotAllowedError(ServiceError):
 
 class InvalidInputError(ServiceError):
     """The values given make no sense (overlapping hours, an empty reason, ...)."""
+
+
+class AlreadySentError(ServiceError):
+    """A change cannot be taken back: the server has it, or may be applying it right now."""
+
+
+class InFlightError(ServiceError):
+    """A change is on its way to the server at this moment: whether it can still be taken back
+    is known once that attempt ends (one that never connected carried nothing)."""

@@ -5,7 +5,8 @@ user hears "this lesson was cancelled" at once instead of after a round trip; th
 again, and an admin's cancel that reached it first still wins (the queued change is rejected and
 shown in the needs-attention list). "Now" is the server's time as best known
 (``uow.server_now``): which lessons have started is the server's call, whatever this computer's
-clock says.
+clock says. A change the server has not seen yet can be taken back
+(:meth:`LessonService.withdraw`, for undo); a recorded outcome can be corrected afterwards.
 """
 
 from __future__ import annotations
@@ -13,15 +14,29 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection
 from datetime import datetime
+from typing import Literal
 
 import orjson
 
 from instainstru_desktop.domain import (
     BookingAction,
     BookingStatus,
+    InvalidTransition,
     can_mark_outcome,
+    corrected_status,
+    offers,
 )
-from instainstru_desktop.protocol import BookLesson, CompleteLesson, MarkNoShow, NoteLesson
+from instainstru_desktop.protocol import (
+    BookLesson,
+    CancelLesson,
+    Change,
+    CompleteLesson,
+    CorrectOutcome,
+    MarkNoShow,
+    NoteLesson,
+    RescheduleLesson,
+    ResolveConflict,
+)
 from instainstru_desktop.services._base import (
     UseCases,
     booking_or_raise,
@@ -33,6 +48,8 @@ from instainstru_desktop.services._convert import aware, parse_instant
 from instainstru_desktop.services._marks import lesson_cards
 from instainstru_desktop.services.errors import (
     ActionNotAllowedError,
+    AlreadySentError,
+    InFlightError,
     InvalidInputError,
     UnknownItemError,
 )
@@ -49,6 +66,22 @@ from instainstru_desktop.store.records import AuditRecord, BookingRecord
 from instainstru_desktop.store.repositories.bookings import BookingFilter
 
 _ACTIVE = ("confirmed", "completed", "no_show")
+#: Changes of a lesson's status or time: one queued after another may depend on it.
+_STATUS_CHANGES = frozenset(
+    kind.wire_name
+    for kind in (
+        CompleteLesson,
+        MarkNoShow,
+        CorrectOutcome,
+        CancelLesson,
+        RescheduleLesson,
+        ResolveConflict,
+    )
+)
+SENT = (
+    "This change has already reached the server (or is on its way there), so it can no longer "
+    "be taken back."
+)
 
 
 class LessonService(UseCases):
@@ -110,16 +143,23 @@ class LessonService(UseCases):
             others = uow.bookings.search(together, newest_first=True)
             student_lessons = lesson_cards(uow, [r for r in others if r.id != record.id])
             now = uow.server_now()
-        confirmed = record.status == BookingStatus.CONFIRMED
-        started = can_mark_outcome(lesson.start, now)
+        allowed = offers(BookingStatus(record.status), lesson.start, now)
         return LessonDetail(
             lesson=lesson,
             history=history,
-            can_complete=confirmed and started,
-            can_no_show=confirmed and started,
-            can_cancel=confirmed,
+            can_complete=allowed.mark_outcome,
+            can_no_show=allowed.mark_outcome,
+            can_cancel=allowed.cancel,
             student_lessons=tuple(student_lessons),
+            can_move=allowed.move,
+            correct_to=allowed.correct_to.value if allowed.correct_to else None,
         )
+
+    def card(self, booking_id: str) -> LessonCard:
+        """One lesson as the lists show it (to name it in a notice)."""
+        with self._store.read() as uow:
+            [card] = lesson_cards(uow, [booking_or_raise(uow, booking_id)])
+        return card
 
     def lesson_types(self, instructor_id: str) -> list[LessonTypeOption]:
         with self._store.read() as uow:
@@ -146,6 +186,59 @@ class LessonService(UseCases):
     def no_show(self, booking_id: str) -> Changed:
         """Mark a lesson that has started as missed by the student."""
         return self._outcome(MarkNoShow(booking_id), BookingAction.NO_SHOW)
+
+    def correct_outcome(self, booking_id: str, status: str) -> Changed:
+        """Record the other outcome of a lesson marked completed or no-show (a mistake, found
+        out later); the server accepts it from the lesson's instructor and audits it."""
+        with self._store.uow() as uow:
+            record = booking_or_raise(uow, booking_id)
+            try:
+                to = corrected_status(BookingStatus(record.status), BookingStatus(status))
+            except (InvalidTransition, ValueError) as error:
+                raise ActionNotAllowedError(
+                    "Only a lesson marked completed or no-show can have its outcome corrected, "
+                    "and only to the other one."
+                ) from error
+            done: Literal["completed", "no_show"] = (
+                "completed" if to is BookingStatus.COMPLETED else "no_show"
+            )
+            change = CorrectOutcome(booking_id=booking_id, status=done)
+            mutation_id = queue(uow, change, base_version=record.version)
+            changed = touched(uow, record, mutation_id)
+            uow.commit()
+        return self._done(changed)
+
+    def withdraw(self, booking_id: str, kind: type[Change]) -> Changed:
+        """Take back the newest change of ``kind`` made to a lesson, if the server cannot have
+        seen it yet (undo); :class:`AlreadySentError` once it may have, :class:`InFlightError`
+        while an attempt to send it may be under way (ask again once it ended).
+
+        A later change of the lesson's status or time queued after it may depend on it (a
+        correction of the outcome being taken back, say): that one is to be taken back first.
+        """
+        with self._store.uow() as uow:
+            before = booking_or_raise(uow, booking_id)
+            kept = uow.outbox.newest_of(("booking", booking_id))
+            newest = next((m for m in kept if m.name == kind.wire_name), None)
+            if newest is not None and newest.mutation_id in self._store.in_flight():
+                raise InFlightError("This change is on its way to the server right now.")
+            if newest is None or newest.status != "pending":
+                raise AlreadySentError(SENT)
+            if any(
+                m.mutation_id > newest.mutation_id
+                and m.name in _STATUS_CHANGES
+                and m.status in ("pending", "sent")
+                for m in kept
+            ):
+                raise ActionNotAllowedError(
+                    "A later change to this lesson depends on this one; take that back first."
+                )
+            if not uow.changes.withdraw(newest.mutation_id):
+                raise AlreadySentError(SENT)
+            after = booking_or_raise(uow, booking_id)
+            changed = touched(uow, before) | touched(uow, after) | Changed(withdrawn=True)
+            uow.commit()
+        return changed
 
     def cancel(self, booking_id: str, reason: str) -> Changed:
         """Cancel a confirmed lesson; the reason is shown to the student."""
@@ -226,6 +319,8 @@ HISTORY_LABELS = {
     "start": "Start",
     "from_start": "Was",
     "to_start": "Now",
+    "from_status": "Was",
+    "to_status": "Now",
     "flagged": "Flagged",
     "review_note": "Review note",
 }

@@ -141,6 +141,8 @@ class LessonDetail:
     can_no_show: bool
     can_cancel: bool  # confirmed
     student_lessons: tuple[LessonCard, ...] = ()  # the student's other lessons, newest first
+    can_move: bool = False  # confirmed
+    correct_to: str | None = None  # a recorded outcome: the other one it may be corrected to
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +162,7 @@ class Changed:
     mutation_ids: tuple[int, ...] = ()  # the outbox rows written (empty: nothing to sync)
     history: bool = False  # audit entries arrived: an open lesson's history may be longer
     everything: bool = False  # re-read every view
+    withdrawn: bool = False  # a queued change was taken back: fewer changes wait to be sent
 
     def __or__(self, other: Changed) -> Changed:
         return Changed(
@@ -170,6 +173,7 @@ class Changed:
             self.mutation_ids + other.mutation_ids,
             self.history or other.history,
             self.everything or other.everything,
+            self.withdrawn or other.withdrawn,
         )
 
 
@@ -253,3 +257,33 @@ class InstructorProfile:
     def policy(self) -> dict[str, int | None]:
         """The booking rules in the wire's ``Policy`` shape."""
         return {name: getattr(self, name) for name in POLICY_FIELDS}
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Whether a lesson may start at a time, by the booking rules; why not, in words."""
+
+    allowed: bool
+    code: str = ""  # the domain's rule code when refused ("outside_availability", ...)
+    message: str = ""  # a sentence for the instructor
+
+
+@dataclass(frozen=True, slots=True)
+class BookingChecks:
+    """The booking dialog's answer for one start, per lesson type (lengths differ)."""
+
+    start: datetime  # aware, UTC
+    by_type: dict[str, Verdict] = field(default_factory=dict)
+
+    def verdict(self, lesson_type_id: str) -> Verdict:
+        return self.by_type.get(lesson_type_id, Verdict(True))
+
+
+@dataclass(frozen=True, slots=True)
+class MoveOptions:
+    """Where one lesson may be moved: every free start in a range of dates, soonest first."""
+
+    booking_id: str
+    time_zone: str  # the instructor's: the dates and times the picker shows
+    starts: tuple[datetime, ...]  # aware, UTC
+    minutes: int  # the lesson's length

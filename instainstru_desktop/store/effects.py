@@ -23,6 +23,7 @@ from instainstru_desktop.domain import (
     HoursEdit,
     InvalidTransition,
     WallRange,
+    corrected_status,
     next_status,
 )
 from instainstru_desktop.protocol import (
@@ -33,6 +34,7 @@ from instainstru_desktop.protocol import (
     CancelLesson,
     ClearDateHours,
     CompleteLesson,
+    CorrectOutcome,
     EditLessonType,
     EditProfileText,
     MarkNoShow,
@@ -103,6 +105,8 @@ def effect_of(change: AnyChange) -> Effect:
             return Effect(_lesson(lesson), _status(BookingAction.COMPLETE))
         case MarkNoShow(booking_id=lesson):
             return Effect(_lesson(lesson), _status(BookingAction.NO_SHOW))
+        case CorrectOutcome(booking_id=lesson, status=status):
+            return Effect(_lesson(lesson), _corrected(BookingStatus(status)))
         case CancelLesson(booking_id=lesson, reason=reason):
             return Effect(_lesson(lesson), _cancelled(reason))
         case NoteLesson(booking_id=lesson, note=note):
@@ -246,6 +250,19 @@ def _transition(row: Row | None, action: BookingAction, ctx: EffectContext) -> R
 
 def _status(action: BookingAction) -> Apply:
     return lambda _entity, row, ctx: _transition(row, action, ctx)
+
+
+def _corrected(to: BookingStatus) -> Apply:
+    def apply(_entity: str, row: Row | None, ctx: EffectContext) -> Row | None:
+        if row is None:
+            return None
+        try:
+            status = corrected_status(BookingStatus(row["status"]), to)
+        except InvalidTransition:
+            return row  # not (or no longer) a recorded outcome: the server will say so
+        return {**row, "status": status.value, "updated_at": ctx.now}
+
+    return apply
 
 
 def _cancel(row: Row | None, reason: str, ctx: EffectContext) -> Row | None:

@@ -13,6 +13,7 @@ has not pulled yet. So:
   and recomputes;
 - a pull updates the shadows of dirty rows with the new truth and recomputes (a rebase);
 - a rejection leaves the outstanding set and the row falls back to the truth at once;
+- a change taken back before it was sent (undo) leaves it too, in the same way;
 - once nothing is outstanding, the shadow is written back and dropped: the row is clean.
 
 A shown row is therefore never a guess that could outlive the server's answer, and a pull never
@@ -82,6 +83,31 @@ class LocalChanges:
         )
         self.rematerialize(touched)
         return mutation_id
+
+    def withdraw(self, mutation_id: int) -> bool:
+        """Take back a queued change the server cannot have seen; False when it may have.
+
+        Only a change still ``pending`` qualifies, with every change after it pending too (none
+        of them ever went out), above the last id the server acknowledged, and only while this
+        cache's ids are not waiting for the server's word after a rebuild. A change ``sent`` is
+        in flight or its answer was lost: the server may apply it any moment, so it stays. The
+        server numbers a client's changes without holes, so the later ones move down one id,
+        and the freed id is given out again. Runs in the caller's (write) transaction, which
+        the sync engine's own "take the next batch and mark it sent" cannot interleave with.
+        """
+        state = self._state.get()
+        if state.ids_unconfirmed_from is not None or mutation_id <= state.last_acked_mutation_id:
+            return False
+        rows = self._outbox.in_range(mutation_id, state.next_mutation_id - 1)
+        if not rows or rows[0].mutation_id != mutation_id:
+            return False
+        if any(row.status != "pending" for row in rows):
+            return False
+        subjects = self._outbox.subjects_of(mutation_id)
+        self._outbox.remove_unsent(mutation_id)
+        self._state.update(next_mutation_id=state.next_mutation_id - 1)
+        self.rematerialize(subjects)
+        return True
 
     def rematerialize(self, subjects: Iterable[Subject]) -> None:
         """Recompute the shown rows of ``subjects`` from their shadows and outstanding edits."""

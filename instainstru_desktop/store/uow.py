@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Self
@@ -151,6 +151,9 @@ class Store:
         self.server_clock = ServerClock(clock)
         self.rescue: RescueReport | None = None  # set when the file was rebuilt at open
         self.trouble: StorageError | None = None
+        #: Outbox ids a push is carrying this moment (held in memory: after a crash nothing
+        #: is in flight). A ``sent`` change not among them went out in an earlier attempt.
+        self._in_flight: frozenset[int] = frozenset()
         self._footprint: Footprint | None = None
         self._closed = False
         with self.uow() as uow:
@@ -180,6 +183,14 @@ class Store:
     def sync_failed(self, error: StorageError) -> None:
         """A sync stopped on a storage failure: it is the last sync error until one succeeds."""
         self.trouble = error
+
+    def sending(self, mutation_ids: Iterable[int]) -> None:
+        """A push is carrying these changes now (set before they are marked ``sent``)."""
+        self._in_flight = frozenset(mutation_ids)
+
+    def in_flight(self) -> frozenset[int]:
+        """The changes a push is carrying this moment."""
+        return self._in_flight
 
     def sync_finished(self) -> None:
         """A sync ran through: storage works; refresh the footprint and the daily backup."""

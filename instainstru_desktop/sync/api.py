@@ -37,6 +37,10 @@ RETRY_STATUSES = frozenset({500, 502, 503, 504})
 Json = dict[str, Any]
 
 
+#: Failures before any byte of a request left: the connection was never made.
+NOT_CONNECTED = (httpx.ConnectError, httpx.ConnectTimeout)
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """How hard one request tries before it gives up (the outbox has its own, longer backoff).
@@ -139,6 +143,7 @@ class ApiClient:
         if content is not None:
             headers["Content-Type"] = "application/json"
         attempts = self.retry.attempts if retry else 1
+        reached = False  # a connection was made: the request may have arrived
         for attempt in range(attempts):
             last_try = attempt == attempts - 1
             try:
@@ -146,8 +151,9 @@ class ApiClient:
                     method, path, content=content, params=params, headers=headers
                 )
             except httpx.TransportError as error:
+                reached = reached or not isinstance(error, NOT_CONNECTED)
                 if last_try:
-                    raise Offline(self._offline_message(error)) from error
+                    raise Offline(self._offline_message(error), reached=reached) from error
             else:
                 if response.status_code < 400:
                     return response

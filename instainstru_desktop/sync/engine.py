@@ -179,11 +179,18 @@ class SyncEngine:
                 batch = uow.outbox.due(self._push_batch, uow.now_precise(), force=force)
                 if not batch:
                     return
-                uow.outbox.mark_sent([m.mutation_id for m in batch])
-                client_id = uow.sync_state.get().client_id
-                uow.commit()
+                # known to be on their way before they are marked so: an undo never mistakes
+                # a change in flight for one that left in an earlier attempt
+                self._store.sending(m.mutation_id for m in batch)
+                try:
+                    uow.outbox.mark_sent([m.mutation_id for m in batch])
+                    client_id = uow.sync_state.get().client_id
+                    uow.commit()
+                except BaseException:
+                    self._store.sending(())
+                    raise
             try:
-                reply = self._api.push(client_id, [m.wire() for m in batch])
+                self._send(client_id, batch, report)
             except MutationGap as gap:
                 gaps += 1
                 if gaps > 3:
@@ -191,12 +198,22 @@ class SyncEngine:
                 report.resent += self._recovery.recover(gap.expected_mutation_id - 1)
                 force = True
                 continue
+            force = True  # the server is reachable: the rest of the queue goes now
+            self._progress("push", report.applied + report.rejected)
+
+    def _send(self, client_id: str, batch: list[OutboxMutation], report: SyncReport) -> None:
+        """Push one batch and record what became of it; then nothing is in flight any more."""
+        try:
+            try:
+                reply = self._api.push(client_id, [m.wire() for m in batch])
+            except MutationGap:
+                raise
             except ApiError as error:
                 self._delay(batch, error)
                 raise
             self._answer(reply, report)
-            force = True  # the server is reachable: the rest of the queue goes now
-            self._progress("push", report.applied + report.rejected)
+        finally:
+            self._store.sending(())
 
     def _answer(self, reply: PushReply, report: SyncReport) -> None:
         seq = cursor_seq(reply.cursor)
@@ -235,7 +252,12 @@ class SyncEngine:
             uow.commit()
 
     def _delay(self, batch: list[OutboxMutation], error: ApiError) -> None:
-        """A delivery failed: schedule the next attempt of the batch with backoff."""
+        """A delivery failed: schedule the next attempt of the batch with backoff.
+
+        When no attempt even connected, nothing left this computer: the changes that were
+        unsent before this push are unsent still (and may be taken back); one sent before
+        stays ``sent``, as the server may hold it from then.
+        """
         # retry n follows n earlier failures of the batch: the first waits one base step
         seconds = self._backoff.delay(batch[0].attempts, self._rng)
         if isinstance(error, RateLimited) and error.retry_after:
@@ -243,6 +265,11 @@ class SyncEngine:
         with self._store.uow() as uow:
             when = precise_text(uow.clock() + timedelta(seconds=seconds))
             uow.outbox.record_failure([m.mutation_id for m in batch], error.message, when)
+            if isinstance(error, Offline) and not error.reached:
+                uow.outbox.mark_unsent([m.mutation_id for m in batch if m.status == "pending"])
+            # the failed attempt and what it says of the connection are seen together
+            online = not isinstance(error, Offline | ServerUnavailable)
+            uow.sync_state.update(online=online, last_error=error.message)
             uow.commit()
 
     # -- pull ---------------------------------------------------------------------------------

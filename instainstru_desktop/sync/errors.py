@@ -51,10 +51,16 @@ class ApiError(Exception):
 
 
 class Offline(ApiError):  # noqa: N818 - the name is the state the app shows
-    """The server could not be reached (no network, refused, timed out)."""
+    """The server could not be reached (no network, refused, timed out).
 
-    def __init__(self, detail: str) -> None:
+    ``reached``: whether any attempt got as far as a connection, so the request may have
+    arrived (a reply lost, a read timed out). False only when every attempt failed to connect:
+    then nothing was sent, which is what lets an unsent change still be taken back.
+    """
+
+    def __init__(self, detail: str, *, reached: bool = True) -> None:
         super().__init__("offline", 0, detail)
+        self.reached = reached
 
     @property
     def transient(self) -> bool:

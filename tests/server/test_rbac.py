@@ -65,7 +65,7 @@ class World:
         self.slots = itertools.count(1)
         self.days = itertools.count(3)
 
-    def booking(self, target: Target, *, past: bool) -> str:
+    def booking(self, target: Target, *, past: bool, status: str = "confirmed") -> str:
         """A booking written directly (no rules): past ones can be marked done."""
         assert target.student is not None
         start = self.clock.now + (timedelta(days=-30) if past else timedelta(days=25))
@@ -80,7 +80,7 @@ class World:
                     lesson_type_id=target.instructor.lesson_type_id,
                     start_utc=start,
                     end_utc=start + timedelta(minutes=60),
-                    status="confirmed",
+                    status=status,
                     note="",
                     flagged=False,
                     review_note="",
@@ -259,6 +259,14 @@ CALLS: dict[tuple[str, str], tuple[str, Builder]] = {
     ("POST", "/bookings/{booking_id}/no-show"): (
         "booking",
         lambda w, t, c: ("POST", f"/bookings/{w.booking(t, past=True)}/no-show", None),
+    ),
+    ("POST", "/bookings/{booking_id}/correct-outcome"): (
+        "booking",
+        lambda w, t, c: (
+            "POST",
+            f"/bookings/{w.booking(t, past=True, status='completed')}/correct-outcome",
+            {"status": "no_show"},
+        ),
     ),
     ("POST", "/bookings/{booking_id}/reschedule"): (
         "booking",

@@ -63,6 +63,26 @@ def test_settling_a_clash_by_cancelling_cancels_the_lesson_named_with_it() -> No
     assert settled == {**conflict, "resolved": True, "resolution": "cancelled"}
 
 
+def test_a_correction_swaps_a_recorded_outcome_and_leaves_anything_else() -> None:
+    from instainstru_desktop.protocol import CompleteLesson, CorrectOutcome
+    from instainstru_desktop.store.effects import EffectContext, replay
+
+    ctx = EffectContext(
+        now="2026-03-04T12:00:00Z",
+        actor_role="instructor",
+        lesson_type=lambda _id: None,
+        student=lambda _id: None,
+    )
+    row = {"id": "b", "status": "confirmed", "updated_at": "2026-01-01T00:00:00Z"}
+    fixed = replay("booking", row, [CompleteLesson("b"), CorrectOutcome("b", "no_show")], ctx)
+    assert fixed is not None
+    assert fixed["status"] == "no_show"
+    unchanged = replay("booking", row, [CorrectOutcome("b", "no_show")], ctx)
+    assert unchanged == row  # a confirmed lesson is marked, not corrected
+    cancelled = {**row, "status": "cancelled"}
+    assert replay("booking", cancelled, [CorrectOutcome("b", "completed")], ctx) == cancelled
+
+
 def test_hours_added_to_a_date_that_follows_the_usual_week_start_from_it() -> None:
     from datetime import date
 

@@ -343,6 +343,7 @@ def lesson_detail(booking_id: str = "b14") -> LessonDetail:
         can_no_show=False,
         can_cancel=True,
         student_lessons=others,
+        can_move=True,
     )
 
 

@@ -92,7 +92,8 @@ def test_screenshots_of_the_running_app(
         lambda: detail.booking_id() == waiting.booking_id and detail.history.count() >= 3,
         timeout=10_000,
     )
-    assert not detail.cancel_button.isEnabled()  # a completed lesson cannot be cancelled
+    assert detail.cancel_button.isHidden()  # a completed lesson cannot be cancelled: not offered
+    assert not detail.correct_button.isHidden()  # its outcome can be corrected
     save_shot(window, "app-lesson-history")
 
     # a real conflict: hours erased over a booked lesson, synced, recorded by the server

@@ -212,23 +212,24 @@ def test_booking_dialog_shows_both_zones_price_and_policy(booking):
     assert "2 hours ahead" in booking.policy.text()
     assert "21 days ahead" in booking.policy.text()
     assert booking.lesson_type.count() == 2  # the inactive type is not offered
-    assert booking.confirm.isEnabled()
+    assert booking.confirm.isEnabled()  # the student was given (from a lesson with them)
 
 
 def test_booking_dialog_follows_the_choices(booking):
     booking.lesson_type.setCurrentIndex(booking.lesson_type.findData("t-trial"))
     assert booking.price.text() == "Free"
     assert booking.your_time.text().endswith("15:00–15:30 CET")
-    booking.student.setCurrentIndex(booking.student.findData("s-ana"))
+    booking.students.choose("s-ana")
     assert "(same as yours)" in booking.student_time.text()
     assert booking.choice() == BookingChoice("s-ana", "t-trial", START.astimezone(UTC))
 
 
 def test_booking_dialog_needs_a_real_student(booking):
-    booking.student.setEditText("Nobody")
+    booking.students.choose(None)
+    booking.students.search.setText("Nobody")
     assert not booking.confirm.isEnabled()
     assert booking.choice() is None
-    assert booking.problem.text() == "Choose a student from the list."
+    assert booking.problem.text() == "Choose a student: search by name or e-mail."
     booking.accept()
     assert booking.result() == 0
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from instainstru_desktop.services.views import HoursRange
 
@@ -63,3 +63,13 @@ def command_text(changes: Sequence[DayChange], erase: bool) -> str:
     if len(changes) == 1:
         return f"{verb} on {changes[0].date.strftime('%a %-d %b')}"
     return f"{verb} on {len(changes)} days"
+
+
+def undo_if_latest(stack: QUndoStack, command: QUndoCommand) -> bool:
+    """Undo ``command`` if it is still the last thing done (a notice's Undo button offers
+    that very edit; after another edit, or an undo, it would undo something else)."""
+    index = stack.index()
+    if index == 0 or stack.command(index - 1) is not command:
+        return False
+    stack.undo()
+    return True

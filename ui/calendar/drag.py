@@ -1,9 +1,11 @@
 """Painting or clearing hours with the mouse: one drag, its live preview, scrolling at the edges.
 
-The week view hands its mouse events here while a drag lasts. The first cell decides the mode
-(on painted hours the drag clears, elsewhere it paints); each move recomputes the preview and
-repaints only the dragged cells and their day headers; release turns the block into one
-undoable edit through the view.
+A press on a cell is only a click until the pointer travels the platform's drag distance: a
+click selects the cell and changes nothing (one stray click once turned a day of time off into
+a bookable quarter hour). From then on the week view hands its mouse events here while the drag
+lasts. The first cell decides the mode (on painted hours the drag clears, elsewhere it paints);
+each move recomputes the preview and repaints only the dragged cells and their day headers;
+release turns the block into one undoable edit through the view.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QPointF, QTimer
 from PySide6.QtGui import QRegion
+from PySide6.QtWidgets import QApplication
 
 from ui.calendar import editing
 from ui.calendar import ranges as rng
@@ -33,6 +36,7 @@ class HoursDrag(QObject):
         super().__init__(view)
         self._view = view
         self._start: tuple[int, int] | None = None
+        self._pressed: tuple[Hit, QPointF] | None = None  # a press that may become a drag
         self._scroll = QTimer(self)
         self._scroll.setInterval(SCROLL_MS)
         self._scroll.timeout.connect(self._scroll_on)
@@ -41,6 +45,15 @@ class HoursDrag(QObject):
     @property
     def active(self) -> bool:
         return self._start is not None
+
+    @property
+    def pressed(self) -> bool:
+        """A button is down on a cell: moves decide whether it becomes a drag."""
+        return self._pressed is not None or self._start is not None
+
+    def press(self, hit: Hit, pos: QPointF) -> None:
+        """A press on a cell: nothing changes until the pointer travels (a click selects)."""
+        self._pressed = (hit, QPointF(pos))
 
     def begin(self, hit: Hit) -> None:
         """Start on a cell: clearing if it is inside painted hours, painting otherwise."""
@@ -54,6 +67,14 @@ class HoursDrag(QObject):
 
     def move(self, pos: QPointF) -> None:
         """Follow the pointer; near the top or bottom edge, keep scrolling while it stays."""
+        if self._start is None:
+            if self._pressed is None:
+                return
+            hit, origin = self._pressed
+            if (pos - origin).manhattanLength() < QApplication.startDragDistance():
+                return
+            self._pressed = None
+            self.begin(hit)
         self._to(pos)
         body = self._view.week_geometry().body_rect()
         step = self._view.hour_height() // 4
@@ -69,7 +90,12 @@ class HoursDrag(QObject):
             self._scroll.stop()
 
     def finish(self, pos: QPointF) -> None:
-        """Release: the dragged block becomes one undoable edit (when it changes anything)."""
+        """Release: the dragged block becomes one undoable edit (when it changes anything).
+
+        A release that ends a click (the pointer never travelled) changes nothing."""
+        if self._start is None:
+            self._pressed = None
+            return
         self._to(pos)
         state = self._view.state
         block, mode = state.drag, state.mode
@@ -81,6 +107,7 @@ class HoursDrag(QObject):
         """End the drag without an edit (Escape, another week shown)."""
         dirty = self._dirty()
         self._start = None
+        self._pressed = None
         self._scroll.stop()
         state = self._view.state
         state.drag = None

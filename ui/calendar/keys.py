@@ -55,7 +55,9 @@ def handle_key(view: WeekView, event: QKeyEvent) -> bool:
         view.show_cursor_menu()
         return True
     if key == Qt.Key.Key_Escape:
-        if view.drag.active:
+        if view.lesson_drag.pressed:
+            view.lesson_drag.cancel()
+        elif view.drag.pressed:
             view.drag.cancel()
         else:
             view.set_cursor_cell(day, slot)

@@ -1,8 +1,10 @@
 """Context menus of the week view, built from a hit test so tests can inspect them.
 
 The menu only says what can be done; each action calls back into the view, which turns it into a
-signal (lesson actions) or an undoable hour edit. Actions that make no sense are disabled rather
-than hidden, so the menu keeps its shape and people learn where things are.
+signal (lesson actions) or an undoable hour edit. A lesson's entries are the ones every lesson
+menu offers (:mod:`ui.lessons.lesson_menu`): only what its state and the time allow. The hour
+entries of a cell keep their shape instead, disabled where they would change nothing, so
+people learn where things are.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from ui.calendar import editing
 from ui.calendar.geometry import Hit, HitKind
 from ui.calendar.state import CellBlock, EditMode
 from ui.calendar.timeline import SLOT_MINUTES
+from ui.lessons.lesson_menu import LessonHandlers, add_lesson_actions
 
 if TYPE_CHECKING:
     from ui.calendar.week_view import WeekView
@@ -30,10 +33,7 @@ if TYPE_CHECKING:
 class MenuHandlers:
     """What each menu entry does; the view supplies these."""
 
-    details: Callable[[str], None]
-    complete: Callable[[str], None]
-    no_show: Callable[[str], None]
-    cancel: Callable[[str], None]
+    lesson: LessonHandlers
     book: Callable[[int, int], None]  # day, slot
     mark_hours: Callable[[Hit], None]
     clear_hours: Callable[[Hit], None]
@@ -47,6 +47,7 @@ class MenuState:
     can_mark: bool
     can_clear: bool
     is_time_off: bool
+    now: datetime  # what a lesson offers depends on whether it has begun
 
 
 def build_menu(
@@ -56,23 +57,7 @@ def build_menu(
     menu = QMenu(parent)
     menu.setObjectName("weekViewMenu")
     if hit.kind is HitKind.LESSON and hit.segment is not None:
-        card = hit.segment.card
-        booking = card.booking_id
-        open_action = menu.addAction(icon("lesson", palette), "Details")
-        open_action.triggered.connect(lambda: handlers.details(booking))
-        menu.setDefaultAction(open_action)
-        menu.addSeparator()
-        active = card.status == "confirmed"
-        done = menu.addAction(icon("check", palette), "Mark completed")
-        done.setEnabled(active)
-        done.triggered.connect(lambda: handlers.complete(booking))
-        missed = menu.addAction(icon("cross", palette), "Mark no-show")
-        missed.setEnabled(active)
-        missed.triggered.connect(lambda: handlers.no_show(booking))
-        menu.addSeparator()
-        cancel = menu.addAction("Cancel…")
-        cancel.setEnabled(active)
-        cancel.triggered.connect(lambda: handlers.cancel(booking))
+        add_lesson_actions(menu, hit.segment.card, state.now, handlers.lesson, palette)
         return menu
     if hit.kind is HitKind.CELL:
         day, slot = hit.day, hit.slot
@@ -114,12 +99,17 @@ class WeekMenus:
             and bool(editing.changes_for(week, self._mark_block(hit), EditMode.PAINT)),
             can_clear=hit.kind is HitKind.CELL and self._clear_block(hit) is not None,
             is_time_off=bool(day and day.time_off),
+            now=view.now(),
         )
         handlers = MenuHandlers(
-            details=view.lessonActivated.emit,
-            complete=view.completeRequested.emit,
-            no_show=view.noShowRequested.emit,
-            cancel=view.cancelRequested.emit,
+            lesson=LessonHandlers(
+                details=view.lessonActivated.emit,
+                complete=view.completeRequested.emit,
+                no_show=view.noShowRequested.emit,
+                correct=view.correctRequested.emit,
+                move=view.moveRequested.emit,
+                cancel=view.cancelRequested.emit,
+            ),
             book=self._book,
             mark_hours=self._mark_hours,
             clear_hours=self._clear_hours,

@@ -30,6 +30,7 @@ from ui.calendar.background import BackgroundPainter
 from ui.calendar.cards import ICON_SIZE, STRIPE, CardArt, CardLayouter
 from ui.calendar.fonts import Fonts
 from ui.calendar.geometry import WeekGeometry
+from ui.calendar.ghost import paint_ghost
 from ui.calendar.header import HeaderPainter
 from ui.calendar.ranges import subtract
 from ui.calendar.state import EditMode, ViewState
@@ -74,6 +75,8 @@ class WeekPainter:
             self._paint_lessons(painter, geo, week, state, clip, fonts, dpr)
             self._paint_now(painter, geo, week, state)
             self._paint_cursor(painter, geo, week, state)
+            if state.move is not None:
+                paint_ghost(painter, geo, state.move, state.palette, fonts)
             painter.restore()
         if clip.top() < geo.header_height:
             assert self._fonts is not None

@@ -49,6 +49,20 @@ class CellBlock:
         return HoursRange(self.first_slot * slot_minutes, (self.last_slot + 1) * slot_minutes)
 
 
+@dataclass(frozen=True, slots=True)
+class MoveGhost:
+    """Where a dragged lesson would land, and whether the booking rules allow it there."""
+
+    booking_id: str
+    day: int  # display column
+    start: int  # wall minutes in the display zone
+    minutes: int
+    label: str  # "Fri 14 Mar, 16:00–16:45"
+    allowed: bool | None  # None: the rules are still being read
+    reason: str = ""  # why not, when known
+    student: str = ""  # whose lesson it is, on the ghost beside its time
+
+
 @dataclass
 class ViewState:
     """Everything besides the data that changes what the view shows."""
@@ -66,3 +80,4 @@ class ViewState:
     preview: dict[int, tuple[HoursRange, ...]] = field(default_factory=dict)  # day -> new hours
     selected_booking: str | None = None
     hovered_booking: str | None = None
+    move: MoveGhost | None = None  # a lesson being dragged to another time

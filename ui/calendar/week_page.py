@@ -50,8 +50,13 @@ class WeekPage(QWidget):
     completeRequested = Signal(str)  # noqa: N815
     noShowRequested = Signal(str)  # noqa: N815
     cancelRequested = Signal(str)  # noqa: N815
+    correctRequested = Signal(str, str)  # noqa: N815
+    moveRequested = Signal(str)  # noqa: N815
     bookRequested = Signal(object)  # noqa: N815
     changed = Signal(object)  # the Changed of an edit made here: other views may show it too
+    editCautioned = Signal(str, object)  # noqa: N815 - see WeekView.editCautioned
+    lessonDropped = Signal(str, object)  # noqa: N815 - see WeekView.lessonDropped
+    dropRefused = Signal(str)  # noqa: N815
 
     def __init__(
         self,
@@ -79,7 +84,14 @@ class WeekPage(QWidget):
         self.view.completeRequested.connect(self.completeRequested)
         self.view.noShowRequested.connect(self.noShowRequested)
         self.view.cancelRequested.connect(self.cancelRequested)
+        self.view.correctRequested.connect(self.correctRequested)
+        self.view.moveRequested.connect(self.moveRequested)
         self.view.bookRequested.connect(self.bookRequested)
+        self.view.editCautioned.connect(self.editCautioned)
+        self.view.lessonDropped.connect(self.lessonDropped)
+        self.view.dropRefused.connect(self.dropRefused)
+        self.view.movePlanWanted.connect(self._read_move_plan)
+        self.view.moveCheckWanted.connect(self._check_move)
 
     # -- what is shown ----------------------------------------------------------------------
 
@@ -257,6 +269,42 @@ class WeekPage(QWidget):
             "restoring your hours",
             drawn=day,
         )
+
+    # -- a lesson dragged to another time ---------------------------------------------------
+
+    def _read_move_plan(self, booking_id: str, first: date, last: date) -> None:
+        """The free starts of a dragged lesson around the shown week, from local data."""
+        if not self.session.is_ready:
+            return
+        schedule = self.session.services.schedule
+        self.session.ops.run_db(
+            lambda: schedule.move_options(booking_id, first, last),
+            self.view.set_move_plan,
+            lambda exc: self._drag_failed(exc, "finding free times"),
+            what="finding free times",
+        )
+
+    def _check_move(self, booking_id: str, start: datetime) -> None:
+        """Why the rules refuse one spot of a dragged lesson."""
+        if not self.session.is_ready:
+            return
+        schedule = self.session.services.schedule
+        self.session.ops.run_db(
+            lambda: schedule.check_move(booking_id, start),
+            lambda verdict: self.view.set_move_verdict(booking_id, start, verdict),
+            lambda exc: self._drag_failed(exc, "checking the time"),
+            what="checking the time",
+        )
+
+    def _drag_failed(self, exc: BaseException, what: str) -> None:
+        """A question of a drag went unanswered: the drop checks again, so only a bug is told
+        (a lesson that vanished meanwhile needs no box in the middle of a drag)."""
+        from instainstru_desktop.services.errors import ServiceError
+
+        if isinstance(exc, ServiceError):
+            log.info("%s: %s", what, exc.message)
+        else:
+            self.session.ops.present(exc, what)
 
     def run_edit(self, fn: Callable[[], Changed], what: str, drawn: date | None = None) -> None:
         """Run a write use case and announce what it changed through ``changed``.

@@ -32,15 +32,23 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QMenu, QToolTip, QWidget
 
-from instainstru_desktop.services.views import DayHours, HoursRange, SyncMark, WeekSnapshot
+from instainstru_desktop.services.views import (
+    DayHours,
+    HoursRange,
+    MoveOptions,
+    SyncMark,
+    Verdict,
+    WeekSnapshot,
+)
 from ui.appearance.theme import LIGHT, Palette
-from ui.calendar import describe, editing, keys
+from ui.calendar import consequences, describe, editing, keys
 from ui.calendar import ranges as rng
 from ui.calendar.commands import DayChange, EditHoursCommand, command_text
 from ui.calendar.describe import KEY_HELP as KEY_HELP  # re-exported: the help dialog shows it
 from ui.calendar.drag import HoursDrag
 from ui.calendar.geometry import Hit, HitKind, WeekGeometry
 from ui.calendar.keys import CellCursor
+from ui.calendar.lesson_drag import LessonDrag
 from ui.calendar.menus import WeekMenus
 from ui.calendar.painter import WeekPainter
 from ui.calendar.state import CellBlock, EditMode, ViewState
@@ -67,7 +75,19 @@ class WeekView(QAbstractScrollArea):
     completeRequested = Signal(str)  # noqa: N815
     noShowRequested = Signal(str)  # noqa: N815
     cancelRequested = Signal(str)  # noqa: N815
+    correctRequested = Signal(str, str)  # noqa: N815 - booking id, the outcome it should have
+    moveRequested = Signal(str)  # noqa: N815 - "Move…": pick another time
     bookRequested = Signal(object)  # noqa: N815 (aware datetime: start of the chosen cell)
+    #: (words, command): an hour edit just made opened a day off or left lessons outside the
+    #: hours; the window says so with an Undo of that command.
+    editCautioned = Signal(str, object)  # noqa: N815
+    # dragging a lesson (ui/calendar/lesson_drag.py): the free starts of a lesson between two
+    # instructor dates are wanted, the verdict on one start is wanted, a drop where the rules
+    # allow it (booking id, aware start), a drop where they do not (the sentence to show)
+    movePlanWanted = Signal(str, object, object)  # noqa: N815
+    moveCheckWanted = Signal(str, object)  # noqa: N815
+    lessonDropped = Signal(str, object)  # noqa: N815
+    dropRefused = Signal(str)  # noqa: N815
 
     def __init__(
         self,
@@ -97,6 +117,7 @@ class WeekView(QAbstractScrollArea):
         self._hour_height = 64
         self._geo = WeekGeometry(1, 1)
         self.drag = HoursDrag(self)
+        self.lesson_drag = LessonDrag(self)
         self.menus = WeekMenus(self)
         self.cell_cursor = CellCursor(self)
         self._scrolled_once = False
@@ -116,6 +137,7 @@ class WeekView(QAbstractScrollArea):
         self._snapshot = snapshot
         if new_week:
             self.drag.cancel()
+            self.lesson_drag.cancel()
             self.cell_cursor.forget_selection()
         self._rebuild()
         self._update_description()
@@ -154,6 +176,15 @@ class WeekView(QAbstractScrollArea):
         """Pin the clock (screenshots, tests); None hides the now-line."""
         self._clock = lambda: now
         self.refresh_now()
+
+    def set_clock(self, clock: Clock) -> None:
+        """Follow another clock (the services' own, so the view judges time as they do)."""
+        self._clock = clock
+        self.refresh_now()
+
+    def now(self) -> datetime:
+        """The clock's time now (the computer's, when the clock is pinned to none)."""
+        return self._clock() or _utc_now()
 
     def refresh_now(self) -> None:
         """Move the now-line and today's highlight to the clock's time."""
@@ -243,12 +274,20 @@ class WeekView(QAbstractScrollArea):
         changes = self._changes_for(block, mode)
         if not changes:
             return False
-        self._undo.push(
+        self._push_edit(
             EditHoursCommand(
                 self.apply_hours, changes, command_text(changes, mode is EditMode.ERASE)
             )
         )
         return True
+
+    def _push_edit(self, command: EditHoursCommand) -> None:
+        """Do an hour edit undoably, and say what it costs beyond the hours, if anything."""
+        snapshot = self._snapshot
+        words = consequences.warning(snapshot, command.changes, self._clock()) if snapshot else ""
+        self._undo.push(command)
+        if words:
+            self.editCautioned.emit(words, command)
 
     def set_time_off(self, day: int) -> None:
         """Make a displayed day time off (no hours), undoably."""
@@ -258,11 +297,19 @@ class WeekView(QAbstractScrollArea):
         src = self._week.source_day(when)
         before = rng.normalize(src.ranges) if src else ()
         change = DayChange(when, before, (), src is not None and not src.from_override)
-        self._undo.push(
+        self._push_edit(
             EditHoursCommand(
                 self.apply_hours, [change], f"Time off on {when.strftime('%a %-d %b')}"
             )
         )
+
+    def set_move_plan(self, options: MoveOptions) -> None:
+        """The free starts of the lesson being dragged (see ``movePlanWanted``)."""
+        self.lesson_drag.set_plan(options)
+
+    def set_move_verdict(self, booking_id: str, start: datetime, verdict: Verdict) -> None:
+        """What the rules say of one spot of the lesson being dragged (``moveCheckWanted``)."""
+        self.lesson_drag.set_verdict(booking_id, start, verdict)
 
     def context_menu_for(self, hit: Hit) -> QMenu | None:
         """The context menu of a place (shown by right-click and the Menu key)."""
@@ -361,16 +408,20 @@ class WeekView(QAbstractScrollArea):
             return
         if hit.kind is HitKind.LESSON:
             self.set_cursor_cell(hit.day, hit.slot)
+            self.lesson_drag.press(hit, event.position())
             return
         if hit.kind is not HitKind.CELL:
             return
         self.set_cursor_cell(hit.day, hit.slot)
-        self.drag.begin(hit)
+        self.drag.press(hit, event.position())
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         pos = event.position()
-        if self.drag.active:
+        if self.drag.pressed:
             self.drag.move(pos)
+            return
+        if self.lesson_drag.pressed:
+            self.lesson_drag.move(pos)
             return
         hit = self._geo.hit_test(pos, self._week)
         shape = Qt.CursorShape.PointingHandCursor if hit.segment else Qt.CursorShape.ArrowCursor
@@ -378,12 +429,15 @@ class WeekView(QAbstractScrollArea):
             self.viewport().setCursor(shape)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if self.drag.active and event.button() == Qt.MouseButton.LeftButton:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        if self.drag.pressed:
             self.drag.finish(event.position())
+        elif self.lesson_drag.pressed:
+            self.lesson_drag.finish(event.position())
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
-        # Only lessons react: on a cell the first click already toggled it, and starting a
-        # second drag here would toggle it straight back.
+        # Only lessons react: a click on a cell selects it, and so does a second one.
         hit = self._geo.hit_test(event.position(), self._week)
         if hit.segment is not None and event.button() == Qt.MouseButton.LeftButton:
             self.lessonActivated.emit(hit.segment.card.booking_id)

@@ -1,9 +1,11 @@
-"""What can be done to a lesson, from whichever view asked: complete, no-show, cancel, note, book.
+"""What can be done to a lesson, from whichever view asked: complete, no-show, correct, move,
+cancel, note, book.
 
-The week view's context menu, the lesson detail pane and the needs-attention list all end up
-here, so each action is written once: the use case runs on the database executor (it works
-offline: the cache and the outbox change together) and ``changed`` says what it changed, for
-every page that shows it.
+The week view's context menu, the lesson lists and detail pane and the needs-attention list all
+end up here, so each action is written once: the use case runs on the database executor (it
+works offline: the cache and the outbox change together) and ``changed`` says what it changed,
+for every page that shows it. Outcomes and moves go on the undo stack and are told in the
+window's notice (:mod:`ui.lessons.outcomes`, :mod:`ui.lessons.moves`).
 Booking for a student is the one action that waits for the server, because the person on the
 phone wants to hear "booked" or why not.
 """
@@ -16,11 +18,20 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from instainstru_desktop.services.views import Changed, InstructorProfile, MutationOutcome
+from instainstru_desktop.services.views import (
+    BookingChecks,
+    Changed,
+    InstructorProfile,
+    MutationOutcome,
+)
 from ui.lessons.booking_dialog import BookForStudentDialog
 from ui.lessons.cancel_dialog import CancelLessonDialog
+from ui.lessons.flow import Say
+from ui.lessons.moves import Moves
+from ui.lessons.outcomes import Outcomes
 from ui.shell.session import Session
 
 log = logging.getLogger(__name__)
@@ -45,21 +56,39 @@ class LessonActions(QObject):
 
     changed = Signal(object)  # Changed
 
-    def __init__(self, session: Session, parent_widget: QWidget) -> None:
+    def __init__(
+        self, session: Session, parent_widget: QWidget, undo_stack: QUndoStack, say: Say
+    ) -> None:
         super().__init__(parent_widget)
         self.session = session
         self.parent_widget = parent_widget
+        self.undo_stack = undo_stack
+        self.say = say
+        self.outcomes = Outcomes(session, undo_stack, say, self._zone, self)
+        self.outcomes.changed.connect(self.changed)
+        self.moves = Moves(session, undo_stack, say, self._zone, self)
+        self.moves.changed.connect(self.changed)
 
     def _run(self, fn: Callable[[], Changed], what: str) -> None:
         self.session.ops.run_db(fn, self.changed.emit, what=what)
 
     def complete(self, booking_id: str) -> None:
-        lessons = self.session.services.lessons
-        self._run(lambda: lessons.complete(booking_id), "marking the lesson completed")
+        self.outcomes.mark(booking_id, "completed")
 
     def no_show(self, booking_id: str) -> None:
-        lessons = self.session.services.lessons
-        self._run(lambda: lessons.no_show(booking_id), "marking the lesson as a no-show")
+        self.outcomes.mark(booking_id, "no_show")
+
+    def correct(self, booking_id: str, status: str) -> None:
+        """Record the other outcome of a lesson marked wrongly."""
+        self.outcomes.correct(booking_id, status)
+
+    def ask_move(self, booking_id: str) -> None:
+        """"Move…": offer the lesson's free times, then move it to the one picked."""
+        self.moves.ask(booking_id, self.parent_widget)
+
+    def move_to(self, booking_id: str, start: datetime) -> None:
+        """Move a lesson to ``start`` (a drop in the week view), undoably."""
+        self.moves.move(booking_id, start)
 
     def cancel(self, booking_id: str, reason: str | None = None) -> None:
         """Cancel with a reason; without one, ask for it first (with the lesson in view)."""
@@ -92,11 +121,12 @@ class LessonActions(QObject):
             return
         services = self.session.services
 
-        def fetch() -> tuple[Any, Any, InstructorProfile]:
+        def fetch() -> tuple[Any, Any, InstructorProfile, BookingChecks]:
             return (
                 services.lessons.students(),
                 services.lessons.lesson_types(iid),
                 services.profile.profile(iid),
+                services.schedule.booking_checks(iid, start),
             )
 
         self.session.ops.run_db(
@@ -104,7 +134,13 @@ class LessonActions(QObject):
         )
 
     def _ask_booking(
-        self, iid: str, start: datetime, students: Any, types: Any, profile: InstructorProfile
+        self,
+        iid: str,
+        start: datetime,
+        students: Any,
+        types: Any,
+        profile: InstructorProfile,
+        checks: BookingChecks,
     ) -> None:
         choice = BookForStudentDialog.ask(
             self.parent_widget,
@@ -113,6 +149,7 @@ class LessonActions(QObject):
             students=students,
             lesson_types=types,
             policy_text=policy_text(profile),
+            checks=checks,
         )
         if choice is None:
             return

@@ -1,7 +1,10 @@
 """Confirm booking a lesson for a student: who, which lesson, when in both zones, price, policy.
 
 Everything shown is computed from what the caller fetched first (students, lesson types, the
-policy text), as Anki does: fetch, then open the dialog, so it never waits on I/O.
+policy text, and the booking rules' verdict on the time for each lesson type), as Anki does:
+fetch, then open the dialog, so it never waits on I/O. Nobody is chosen until the instructor
+chooses (:mod:`ui.lessons.student_picker`), and a time the rules refuse (outside the hours,
+inside the minimum notice...) is said before Book, which stays off.
 ``BookForStudentDialog.ask(...)`` returns a ``BookingChoice`` or ``None``; tests replace it.
 """
 
@@ -16,7 +19,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
-    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -25,8 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from instainstru_desktop.services.views import LessonTypeOption, StudentOption
+from instainstru_desktop.services.views import (
+    BookingChecks,
+    LessonTypeOption,
+    StudentOption,
+    Verdict,
+)
 from ui.lessons import format as fmt
+from ui.lessons.student_picker import StudentPicker
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +78,7 @@ class BookForStudentDialog(QDialog):
         students: Sequence[StudentOption],
         lesson_types: Sequence[LessonTypeOption],
         policy_text: str,
+        checks: BookingChecks | None = None,
         student_id: str | None = None,
     ) -> None:
         super().__init__(parent)
@@ -80,6 +89,7 @@ class BookForStudentDialog(QDialog):
         self._zone = instructor_zone
         self._students = list(students)
         self._types = [t for t in lesson_types if t.active]
+        self._checks = checks
         layout = QVBoxLayout(self)
         layout.setSpacing(12)
         title = QLabel("Book a lesson for a student")
@@ -99,35 +109,20 @@ class BookForStudentDialog(QDialog):
         layout.addWidget(self._buttons())
 
         if student_id is not None:
-            index = self.student.findData(student_id)
-            if index >= 0:
-                self.student.setCurrentIndex(index)
-        self.student.currentIndexChanged.connect(self._refresh)
-        self.student.editTextChanged.connect(self._refresh)
+            self.students.choose(student_id)
+        self.students.chosen.connect(self._refresh)
         self.lesson_type.currentIndexChanged.connect(self._refresh)
         self._refresh()
+        self.students.search.setFocus()
 
     # -- building ---------------------------------------------------------------------------
 
     def _choices(self) -> QFormLayout:
-        """Who (typed or picked, matching anywhere in the name) and which lesson."""
+        """Who (found by name or e-mail, chosen on purpose) and which lesson."""
         form = QFormLayout()
         form.setHorizontalSpacing(16)
         form.setVerticalSpacing(8)
-        self.student = QComboBox()
-        self.student.setObjectName("student")
-        self.student.setEditable(True)
-        self.student.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.student.setAccessibleName("Student")
-        for person in self._students:
-            self.student.addItem(person.name, person.id)
-            self.student.setItemData(
-                self.student.count() - 1, person.email, Qt.ItemDataRole.ToolTipRole
-            )
-        completer = QCompleter(self.student.model(), self.student)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.student.setCompleter(completer)
+        self.students = StudentPicker(self._students)
         self.lesson_type = QComboBox()
         self.lesson_type.setObjectName("lessonType")
         self.lesson_type.setAccessibleName("Lesson type")
@@ -137,7 +132,10 @@ class BookForStudentDialog(QDialog):
                 f"{fmt.money(option.price_cents, option.currency)}"
             )
             self.lesson_type.addItem(_swatch(option.color), label, option.id)
-        form.addRow("&Student", self.student)
+        form.addRow("&Student", self.students)
+        student_label = form.labelForField(self.students)
+        if isinstance(student_label, QLabel):
+            student_label.setBuddy(self.students.search)
         form.addRow("&Lesson", self.lesson_type)
         return form
 
@@ -173,11 +171,14 @@ class BookForStudentDialog(QDialog):
     # -- state ------------------------------------------------------------------------------
 
     def _selected_student(self) -> StudentOption | None:
-        index = self.student.currentIndex()
-        if index < 0 or self.student.currentText() != self.student.itemText(index):
-            return None  # typed text that matches no student
-        student_id = self.student.itemData(index)
-        return next((s for s in self._students if s.id == student_id), None)
+        return self.students.selected()
+
+    def _verdict(self) -> Verdict:
+        """What the booking rules say of the time for the lesson type chosen."""
+        kind = self._selected_type()
+        if self._checks is None or kind is None:
+            return Verdict(True)
+        return self._checks.verdict(kind.id)
 
     def _selected_type(self) -> LessonTypeOption | None:
         type_id = self.lesson_type.currentData()
@@ -199,19 +200,22 @@ class BookForStudentDialog(QDialog):
             self.student_time.setText("—")
         self.price.setText(fmt.money(kind.price_cents, kind.currency) if kind else "—")
         problem = ""
+        verdict = self._verdict()
         if not self._students:
             problem = "There are no students in your local data yet."
-        elif student is None:
-            problem = "Choose a student from the list."
         elif kind is None:
             problem = "You have no active lesson types."
+        elif not verdict.allowed:
+            problem = verdict.message
+        elif student is None:
+            problem = "Choose a student: search by name or e-mail."
         self.problem.setText(problem)
         self.problem.setVisible(bool(problem))
         self.confirm.setEnabled(not problem)
 
     def choice(self) -> BookingChoice | None:
         student, kind = self._selected_student(), self._selected_type()
-        if student is None or kind is None:
+        if student is None or kind is None or not self._verdict().allowed:
             return None
         return BookingChoice(student.id, kind.id, self._start)
 
@@ -229,6 +233,7 @@ class BookForStudentDialog(QDialog):
         students: Sequence[StudentOption],
         lesson_types: Sequence[LessonTypeOption],
         policy_text: str,
+        checks: BookingChecks | None = None,
         student_id: str | None = None,
     ) -> BookingChoice | None:
         """Show the dialog; the confirmed choice, or None."""
@@ -239,6 +244,7 @@ class BookForStudentDialog(QDialog):
             students=students,
             lesson_types=lesson_types,
             policy_text=policy_text,
+            checks=checks,
             student_id=student_id,
         )
         try:

@@ -26,11 +26,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from instainstru_desktop.domain import BookingStatus
 from instainstru_desktop.services.views import HistoryEntry, LessonDetail, SyncMark
 from ui.appearance.icons import icon
 from ui.appearance.theme import LIGHT, Palette
 from ui.lessons import format as fmt
 from ui.lessons.cancel_dialog import CancelLessonDialog
+from ui.lessons.lesson_menu import CORRECT_TEXT
+
+CORRECT_ICONS = {"completed": "check", "no_show": "cross"}
 
 MAX_NOTE = 4000
 
@@ -42,6 +46,7 @@ ACTION_WORDS = {
     "booking.complete": "Marked completed",
     "booking.completed": "Marked completed",
     "booking.no_show": "Marked no-show",
+    "booking.correct_outcome": "Outcome corrected",
     "booking.note": "Private note changed",
     "booking.reschedule": "Moved",
     "booking.review": "Reviewed",
@@ -76,6 +81,8 @@ class LessonDetailPane(QWidget):
 
     completeRequested = Signal(str)  # noqa: N815 - Qt signal (booking id)
     noShowRequested = Signal(str)  # noqa: N815
+    correctRequested = Signal(str, str)  # noqa: N815 - booking id, the outcome it should have
+    moveRequested = Signal(str)  # noqa: N815
     cancelRequested = Signal(str, str)  # noqa: N815 - booking id, reason
     noteSaveRequested = Signal(str, str)  # noqa: N815 - booking id, note text
 
@@ -155,22 +162,43 @@ class LessonDetailPane(QWidget):
         self._form = form
         return form
 
-    def _actions(self) -> QHBoxLayout:
+    def _actions(self) -> QVBoxLayout:
+        """The buttons of what may be done now (only those), and when an outcome can be."""
+        column = QVBoxLayout()
+        column.setSpacing(6)
         actions = QHBoxLayout()
         actions.setSpacing(8)
         self.complete_button = QPushButton(icon("check", self._palette), "&Completed")
         self.complete_button.setToolTip("The lesson took place")
         self.no_show_button = QPushButton(icon("cross", self._palette), "&No-show")
         self.no_show_button.setToolTip("The student did not come")
+        self.correct_button = QPushButton()
+        self.correct_button.setToolTip("The outcome was recorded wrongly: record the other one")
+        self.move_button = QPushButton(icon("clock", self._palette), "&Move…")
+        self.move_button.setToolTip("Move the lesson to another free time")
         self.cancel_button = QPushButton("Cance&l…")
         self.cancel_button.setProperty("role", "danger")
-        for button in (self.complete_button, self.no_show_button, self.cancel_button):
+        for button in self._buttons():
             actions.addWidget(button)
         actions.addStretch(1)
         self.complete_button.clicked.connect(self._complete)
         self.no_show_button.clicked.connect(self._no_show)
+        self.correct_button.clicked.connect(self._correct)
+        self.move_button.clicked.connect(self._move)
         self.cancel_button.clicked.connect(self._cancel)
-        return actions
+        column.addLayout(actions)
+        self.outcome_hint = _label("", "subtitle")
+        column.addWidget(self.outcome_hint)
+        return column
+
+    def _buttons(self) -> tuple[QPushButton, ...]:
+        return (
+            self.complete_button,
+            self.no_show_button,
+            self.correct_button,
+            self.move_button,
+            self.cancel_button,
+        )
 
     def _add_note(self, layout: QVBoxLayout) -> None:
         """The private note, and the line that says whether it is saved."""
@@ -225,7 +253,10 @@ class LessonDetailPane(QWidget):
         self._palette = palette
         self.complete_button.setIcon(icon("check", palette))
         self.no_show_button.setIcon(icon("cross", palette))
+        self.move_button.setIcon(icon("clock", palette))
         self.save_note_button.setIcon(icon("note", palette))
+        if self._detail is not None:
+            self._offer(self._detail)
 
     def detail(self) -> LessonDetail | None:
         return self._detail
@@ -276,13 +307,7 @@ class LessonDetailPane(QWidget):
             who = fmt.WHO_CANCELLED.get(card.cancelled_by, "")
             by = f" (cancelled by {who})" if who else ""
             self.reason.setText(f"{card.cancel_reason or 'No reason given'}{by}")
-        self.complete_button.setEnabled(detail.can_complete)
-        self.no_show_button.setEnabled(detail.can_no_show)
-        self.cancel_button.setEnabled(detail.can_cancel)
-        if not detail.can_complete and card.status == "confirmed":
-            self.complete_button.setToolTip("You can record how it went once the lesson starts")
-        else:
-            self.complete_button.setToolTip("The lesson took place")
+        self._offer(detail)
         if not keep_typing:
             self._saved_note = card.note
             self.note.blockSignals(True)
@@ -293,6 +318,25 @@ class LessonDetailPane(QWidget):
         self._note_changed()
         self._fill_history(detail)
         self._fill_others(detail)
+
+    def _offer(self, detail: LessonDetail) -> None:
+        """Show the buttons of what may be done now, and no others."""
+        card = detail.lesson
+        self.complete_button.setVisible(detail.can_complete)
+        self.no_show_button.setVisible(detail.can_no_show)
+        self.move_button.setVisible(detail.can_move)
+        self.cancel_button.setVisible(detail.can_cancel)
+        self.correct_button.setVisible(detail.correct_to is not None)
+        if detail.correct_to is not None:
+            self.correct_button.setText(CORRECT_TEXT[BookingStatus(detail.correct_to)])
+            self.correct_button.setIcon(icon(CORRECT_ICONS[detail.correct_to], self._palette))
+        waiting = card.status == "confirmed" and not detail.can_complete
+        self.outcome_hint.setVisible(waiting)
+        if waiting:
+            start = card.start.astimezone(ZoneInfo(self._zone))
+            self.outcome_hint.setText(
+                f"You can record how it went once it starts ({start:%a %-d %b, %H:%M})."
+            )
 
     def note_dirty(self) -> bool:
         return self.note.toPlainText() != self._saved_note
@@ -359,6 +403,15 @@ class LessonDetailPane(QWidget):
     def _no_show(self) -> None:
         if booking := self.booking_id():
             self.noShowRequested.emit(booking)
+
+    def _correct(self) -> None:
+        booking, detail = self.booking_id(), self._detail
+        if booking and detail is not None and detail.correct_to:
+            self.correctRequested.emit(booking, detail.correct_to)
+
+    def _move(self) -> None:
+        if booking := self.booking_id():
+            self.moveRequested.emit(booking)
 
     def _cancel(self) -> None:
         booking = self.booking_id()

@@ -1,17 +1,25 @@
 """The Lessons screen: upcoming / past / cancelled tabs, a filter box, the detail pane.
 
 It is fed lists and a detail by whoever owns the services (the main window, through ``ops``):
-``lessonSelected`` asks for a detail, the pane's signals ask for changes. Each tab is a table
-over a ``LessonTableModel`` behind a sort/filter proxy, so sorting and the text filter never
-touch the data.
+``lessonSelected`` asks for a detail, the pane's signals and the lists' context menus ask for
+changes. Each tab is a table over a ``LessonTableModel`` behind a sort/filter proxy, so sorting
+and the text filter never touch the data.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 
-from PySide6.QtCore import QItemSelection, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import (
+    QItemSelection,
+    QModelIndex,
+    QPoint,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,6 +27,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -29,6 +38,7 @@ from PySide6.QtWidgets import (
 from instainstru_desktop.services.views import LessonCard, LessonDetail
 from ui.appearance.theme import LIGHT, Palette
 from ui.lessons.detail import LessonDetailPane
+from ui.lessons.lesson_menu import LessonHandlers, add_lesson_actions
 from ui.lessons.model import LESSON_ROLE, SORT_ROLE, Column, LessonTableModel
 
 
@@ -116,6 +126,12 @@ class LessonsView(QWidget):
 
     lessonSelected = Signal(str)  # noqa: N815 - Qt signal: booking id, or "" for none
     tabChanged = Signal(int)  # noqa: N815 - a Tab value: load that list if it is stale
+    # what a list's context menu asks for (the detail pane has signals of its own)
+    completeRequested = Signal(str)  # noqa: N815
+    noShowRequested = Signal(str)  # noqa: N815
+    correctRequested = Signal(str, str)  # noqa: N815 - booking id, the outcome it should have
+    moveRequested = Signal(str)  # noqa: N815
+    cancelRequested = Signal(str)  # noqa: N815 - asks for the reason first
 
     def __init__(
         self, parent: QWidget | None = None, *, time_zone: str = "UTC", palette: Palette = LIGHT
@@ -123,6 +139,8 @@ class LessonsView(QWidget):
         super().__init__(parent)
         self.setObjectName("lessonsView")
         self.setAccessibleName("Lessons")
+        self._palette = palette
+        self._clock: Callable[[], datetime] = lambda: datetime.now(UTC)
         self.models: dict[Tab, LessonTableModel] = {}
         self.proxies: dict[Tab, LessonFilter] = {}
         self.tables: dict[Tab, LessonTable] = {}
@@ -178,6 +196,8 @@ class LessonsView(QWidget):
             Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder,
         )
         table.selectionModel().selectionChanged.connect(self._on_selection)
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        table.customContextMenuRequested.connect(lambda point, t=tab: self._popup_menu(t, point))
         model.modelReset.connect(table.update_empty_state)
         proxy.rowsInserted.connect(table.update_empty_state)
         proxy.rowsRemoved.connect(table.update_empty_state)
@@ -223,7 +243,42 @@ class LessonsView(QWidget):
             model.set_time_zone(zone)
         self.detail.set_time_zone(zone)
 
+    def set_clock(self, clock: Callable[[], datetime]) -> None:
+        """The clock the menus judge "has it started" by (the services' own)."""
+        self._clock = clock
+
+    def lesson_menu(self, tab: Tab, row: int) -> QMenu | None:
+        """The context menu of a row of a list (by its place on screen), or None."""
+        index = self.proxies[tab].index(row, 0)
+        card = index.data(LESSON_ROLE) if index.isValid() else None
+        if not isinstance(card, LessonCard):
+            return None
+        menu = QMenu(self)
+        menu.setObjectName("lessonMenu")
+        handlers = LessonHandlers(
+            details=lambda _booking: self.detail.setFocus(),  # the pane beside the list shows it
+            complete=self.completeRequested.emit,
+            no_show=self.noShowRequested.emit,
+            correct=self.correctRequested.emit,
+            move=self.moveRequested.emit,
+            cancel=self.cancelRequested.emit,
+        )
+        add_lesson_actions(menu, card, self._clock(), handlers, self._palette)
+        return menu
+
+    def _popup_menu(self, tab: Tab, point: QPoint) -> None:
+        table = self.tables[tab]
+        index = table.indexAt(point)
+        if not index.isValid():
+            return
+        table.selectRow(index.row())
+        menu = self.lesson_menu(tab, index.row())
+        if menu is not None:
+            menu.aboutToHide.connect(menu.deleteLater)
+            menu.popup(table.viewport().mapToGlobal(point))
+
     def set_theme(self, palette: Palette) -> None:
+        self._palette = palette
         for model in self.models.values():
             model.set_theme(palette)
         self.detail.set_theme(palette)

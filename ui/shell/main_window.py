@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent, QUndoStack
+from PySide6.QtGui import QCloseEvent, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QMainWindow,
     QMessageBox,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -32,6 +33,7 @@ from ui.appearance.theme import (
     follow_system_theme,
     stop_following_system_theme,
 )
+from ui.calendar.commands import undo_if_latest
 from ui.calendar.week_page import WeekPage
 from ui.lessons.actions import LessonActions
 from ui.lessons.attention import AttentionList
@@ -45,6 +47,7 @@ from ui.shell.refresh import Refresher
 from ui.shell.session import Session
 from ui.shell.window_actions import WindowActions
 from ui.shell.window_parts import WeekTitle, ZoneSwitcher
+from ui.widgets.notice_bar import NoticeBar
 from ui.widgets.status_bar import SyncStatusBar
 
 if TYPE_CHECKING:
@@ -80,7 +83,10 @@ class MainWindow(QMainWindow):
         self.week_page = WeekPage(
             self.session, self.undo_stack, self.palette_, settings.data_dir / "last-week.json"
         )
-        self.actions_ = LessonActions(self.session, self)
+        self.notice_bar = NoticeBar()
+        self.actions_ = LessonActions(
+            self.session, self, self.undo_stack, self.notice_bar.show_notice
+        )
         self.lessons_view = LessonsView(palette=self.palette_)
         self.lessons_page = LessonsPage(self.session, self.actions_, self.lessons_view)
         self.attention_view = AttentionList(palette=self.palette_)
@@ -92,7 +98,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.lessons_view, icons.icon(TAB_ICONS[1], self.palette_), "&Lessons")
         self.tabs.addTab(self.attention_view, icons.icon(TAB_ICONS[2], self.palette_),
                          "Needs &attention")
-        self.setCentralWidget(self.tabs)
+        self.setCentralWidget(self._central(self.notice_bar, self.tabs))
         self.status_bar = SyncStatusBar(palette=self.palette_)
         self.refresher = Refresher(
             self.session, self.week_page, self.lessons_page, self.attention_page, self.status_bar
@@ -149,6 +155,18 @@ class MainWindow(QMainWindow):
         area = screen.availableGeometry()
         self.resize(min(1440, int(area.width() * 0.92)), min(940, int(area.height() * 0.92)))
 
+    @staticmethod
+    def _central(notice: QWidget, pages: QWidget) -> QWidget:
+        """The pages, with room above them for a notice while one is shown."""
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(notice)  # its margins come with it (the style sheet): none when hidden
+        layout.addWidget(pages, 1)
+        notice.hide()
+        return central
+
     def _connect(self) -> None:
         self.session.ready.connect(self._on_ready)
         self.session.synced.connect(self._on_synced)
@@ -161,7 +179,12 @@ class MainWindow(QMainWindow):
         page.completeRequested.connect(actions.complete)
         page.noShowRequested.connect(actions.no_show)
         page.cancelRequested.connect(actions.cancel)
+        page.correctRequested.connect(actions.correct)
+        page.moveRequested.connect(actions.ask_move)
+        page.lessonDropped.connect(actions.move_to)
+        page.dropRefused.connect(lambda text: self.notice_bar.show_notice(text, tone="warning"))
         page.bookRequested.connect(actions.book)
+        page.editCautioned.connect(self._caution_edit)
         actions.changed.connect(self._on_lesson_changed)
         page.changed.connect(self.refresher.apply)
         self.attention_page.changed.connect(self.refresher.apply)
@@ -212,6 +235,15 @@ class MainWindow(QMainWindow):
     def _on_lesson_changed(self, changed: Changed) -> None:
         self.notices.remember(changed.booking_ids)  # booked here: not news to announce
         self.refresher.apply(changed)
+
+    def _caution_edit(self, words: str, command: QUndoCommand) -> None:
+        """An hour edit just made opened a day off or left lessons outside: say so, with Undo."""
+        self.notice_bar.show_notice(
+            words,
+            tone="warning",
+            action="Undo",
+            on_action=lambda: undo_if_latest(self.undo_stack, command),
+        )
 
     def refresh_all(self) -> None:
         """Re-read everything shown (at start; edits and syncs re-read only what they name)."""

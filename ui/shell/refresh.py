@@ -57,7 +57,7 @@ class Refresher:
         if not self.session.is_ready:
             return
         self._pages(changed)
-        if changed.everything or changed.attention or changed.mutation_ids:
+        if changed.everything or changed.attention or changed.mutation_ids or changed.withdrawn:
             self._read_status()
 
     def after_sync(self, report: SyncReport) -> None:

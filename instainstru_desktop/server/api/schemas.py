@@ -263,6 +263,12 @@ class RescheduleIn(WireModel):
     start: Instant
 
 
+class CorrectOutcomeIn(WireModel):
+    """The outcome a lesson should have had (the other one of the two)."""
+
+    status: Literal["completed", "no_show"]
+
+
 class NoteIn(WireModel):
     note: Text = Field(max_length=NOTE_MAX_CHARS)
 

@@ -17,9 +17,11 @@ from typing import Any
 from instainstru_desktop.domain.bookings import (
     BookingAction,
     BookingStatus,
+    Resolution,
     can_mark_outcome,
     duration_text,
     next_status,
+    resolve_correction,
     student_change_deadline,
 )
 from instainstru_desktop.domain.errors import InvalidTransition
@@ -245,6 +247,47 @@ def transition_in(
         instructor_id=booking.instructor_id,
         booking_id=booking.id,
         details=details,
+    )
+    return present(tx, caller.signed_in, booking.id)
+
+
+#: How a status reads in the audit history.
+STATUS_WORDS = {"completed": "completed", "no_show": "no-show"}
+
+
+def correct_outcome_in(tx: Tx, caller: Caller, booking_id: str, to: BookingStatus) -> Json:
+    """Correct a recorded outcome (completed <-> no-show): by the lesson's instructor or an
+    admin (the same permission as recording it), audited with what it was and what it is now.
+
+    Locks as :func:`transition_in` does. A correction to the status the lesson already has is
+    answered as done without a second audit line (two devices, or a replay, agreeing).
+    """
+    parties = tx.bookings.parties(booking_id)
+    if parties is None:
+        raise NotFound("No such booking.")
+    tx.instructors.claim(parties.instructor_id)
+    booking = _visible(tx, caller, booking_id, Permission.BOOKINGS_OUTCOME)
+    before = BookingStatus(booking.status)
+    settled = resolve_correction(before, to)
+    if settled.resolution is Resolution.ALREADY_APPLIED:
+        return present(tx, caller.signed_in, booking.id)
+    if settled.resolution is Resolution.REJECTED:
+        raise InvalidTransition(
+            "Only a lesson marked completed or no-show can have its outcome corrected, and only "
+            f"to the other one; this lesson is {STATUS_WORDS.get(before.value, before.value)}."
+        )
+    booking.status = settled.status.value
+    _touch(booking, caller)
+    record(
+        tx,
+        caller,
+        "booking.correct_outcome",
+        instructor_id=booking.instructor_id,
+        booking_id=booking.id,
+        details={
+            "from_status": STATUS_WORDS[before.value],
+            "to_status": STATUS_WORDS[settled.status.value],
+        },
     )
     return present(tx, caller.signed_in, booking.id)
 

@@ -21,7 +21,7 @@ from uuid import UUID
 import orjson
 from pydantic import TypeAdapter, ValidationError
 
-from instainstru_desktop.domain.bookings import BookingAction
+from instainstru_desktop.domain.bookings import BookingAction, BookingStatus
 from instainstru_desktop.protocol import (
     CHANGE_TYPES,
     AddDateHours,
@@ -32,6 +32,7 @@ from instainstru_desktop.protocol import (
     Change,
     ClearDateHours,
     CompleteLesson,
+    CorrectOutcome,
     EditLessonType,
     EditProfileText,
     MarkNoShow,
@@ -103,6 +104,8 @@ def apply(tx: Tx, caller: Caller, change: AnyChange) -> Json:
             return bookings.transition_in(tx, caller, _id(lesson), BookingAction.COMPLETE)
         case MarkNoShow(booking_id=lesson):
             return bookings.transition_in(tx, caller, _id(lesson), BookingAction.NO_SHOW)
+        case CorrectOutcome(booking_id=lesson, status=status):
+            return bookings.correct_outcome_in(tx, caller, _id(lesson), BookingStatus(status))
         case CancelLesson(booking_id=lesson, reason=reason):
             return bookings.transition_in(tx, caller, _id(lesson), BookingAction.CANCEL, reason)
         case NoteLesson(booking_id=lesson, note=note, base_note=base):

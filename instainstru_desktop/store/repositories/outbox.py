@@ -1,9 +1,11 @@
 """The outbox: local edits in order, their delivery attempts and the server's answers.
 
-Statuses: ``pending`` (not yet sent, or to be sent again), ``sent`` (in flight: the answer may
-have been lost, so it is sent again with the same id and the server answers the replay from its
-stored result), ``applied``, ``rejected``. Answered rows stay for :data:`RETENTION` so they can
-be sent again if the server is restored from an older copy.
+Statuses: ``pending`` (not yet sent, or to be sent again; a push that never connected leaves
+its changes pending), ``sent`` (in flight: the answer may have been lost, so it is sent again
+with the same id and the server answers the replay from its stored result), ``applied``,
+``rejected``. Only a pending change may be taken back (undo), never a sent one. Answered rows
+stay for :data:`RETENTION` so they can be sent again if the server is restored from an older
+copy.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, tuple_, update
+from sqlalchemy import and_, delete, func, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from instainstru_desktop.store.mirror import Subject, dumps, loads
@@ -110,6 +112,34 @@ class OutboxRepository:
             self._session.add(OutboxSubject(entity=entity, key=key, mutation_id=mutation_id))
         self._session.flush()
 
+    def remove_unsent(self, mutation_id: int) -> None:
+        """Delete a change nobody sent and move the ids after it down one, in two passes so
+        no two rows ever hold one id (the caller has checked none of them went out)."""
+        self._session.execute(
+            delete(OutboxSubject).where(OutboxSubject.mutation_id == mutation_id)
+        )
+        self._session.execute(delete(OutboxRow).where(OutboxRow.mutation_id == mutation_id))
+        for model in (OutboxRow, OutboxSubject):
+            self._session.execute(
+                update(model)
+                .where(model.mutation_id > mutation_id)
+                .values(mutation_id=-(model.mutation_id - 1))
+            )
+            self._session.execute(
+                update(model).where(model.mutation_id < 0).values(mutation_id=-model.mutation_id)
+            )
+
+    def newest_of(self, subject: Subject) -> list[OutboxMutation]:
+        """Every kept change of one row, newest first (what undo looks through)."""
+        entity, key = subject
+        rows = self._session.scalars(
+            select(OutboxRow)
+            .join(OutboxSubject, OutboxSubject.mutation_id == OutboxRow.mutation_id)
+            .where(OutboxSubject.entity == entity, OutboxSubject.key == key)
+            .order_by(OutboxRow.mutation_id.desc())
+        )
+        return [detached(r) for r in rows]
+
     def get(self, mutation_id: int) -> OutboxMutation | None:
         row = self._session.get(OutboxRow, mutation_id)
         return None if row is None else detached(row)
@@ -136,6 +166,14 @@ class OutboxRepository:
     def mark_sent(self, ids: Sequence[int]) -> None:
         self._session.execute(
             update(OutboxRow).where(OutboxRow.mutation_id.in_(ids)).values(status="sent")
+        )
+
+    def mark_unsent(self, ids: Sequence[int]) -> None:
+        """A push of these never connected: they did not leave, they are unsent again."""
+        self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.mutation_id.in_(ids), OutboxRow.status == "sent")
+            .values(status="pending")
         )
 
     def record_failure(self, ids: Sequence[int], message: str, next_attempt_at: str) -> None:

@@ -15,6 +15,7 @@ from instainstru_desktop.protocol import (
     Change,
     ClearDateHours,
     CompleteLesson,
+    CorrectOutcome,
     DayRange,
     EditLessonType,
     EditProfileText,
@@ -155,6 +156,11 @@ EARLIER_ARGS = [
         UpdateProfile(I, "Europe/Paris"),
         "profile.update",
         {"instructor_id": I, "time_zone": "Europe/Paris"},
+    ),
+    (
+        CorrectOutcome(I, "no_show"),
+        "booking.correct_outcome",
+        {"booking_id": I, "status": "no_show"},
     ),
     (
         EditProfileText(I, bio="Line one\nLine two"),

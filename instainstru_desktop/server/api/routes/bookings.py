@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from starlette.responses import Response
 
-from instainstru_desktop.domain.bookings import BookingAction
+from instainstru_desktop.domain.bookings import BookingAction, BookingStatus
 from instainstru_desktop.server.api.deps import PageLimit, RequirePermission, UowDep, run_read
 from instainstru_desktop.server.api.routes._json import json_response
 from instainstru_desktop.server.api.schemas import (
@@ -16,6 +16,7 @@ from instainstru_desktop.server.api.schemas import (
     BookingOut,
     BookingPage,
     CancelIn,
+    CorrectOutcomeIn,
     NoteIn,
     RescheduleIn,
     Status,
@@ -111,6 +112,16 @@ def no_show(booking_id: str, caller: Marker, uow: UowDep) -> Json:
         bookings.transition_in,
         booking_id,
         BookingAction.NO_SHOW,
+    )
+
+
+@router.post("/{booking_id}/correct-outcome", response_model=BookingOut)
+def correct_outcome(
+    booking_id: str, body: CorrectOutcomeIn, caller: Marker, uow: UowDep
+) -> Json:
+    """Correct a recorded outcome: completed to no-show or back (audited)."""
+    return run_use_case(
+        uow, caller, bookings.correct_outcome_in, booking_id, BookingStatus(body.status)
     )
 
 

@@ -22,6 +22,12 @@ baseline); and the same read on the event loop, for information. Each endpoint's
 also printed as a ratio to the threaded one-row baseline, so the figures mean something on any
 machine. That baseline is measured first and again last, and the ratios use the
 mean of both runs: on a shared two-core machine one run alone moved by up to 1.5x.
+
+Last, the product's own server (``instainstru-server``, answers not kept) runs with one process
+and then with ``--workers N`` (``--workers``, default 2) on the same database, the two servers
+above stopped: each endpoint's req/s with N processes is printed beside the one process's. The
+load process shares the machine's cores with them, so on two cores the ratio understates what
+N processes give a server with a machine of its own.
 """
 
 from __future__ import annotations
@@ -75,6 +81,9 @@ CACHE_OFF_ENV = {
 }
 ORM_ROW = "baseline: FastAPI + ORM one row"  # with the run below, the ratios' denominator
 ORM_ROW_AGAIN = "baseline: FastAPI + ORM one row, again"
+#: Students for the booking clients: each server the bookings run on gets its own (a student
+#: cannot have two lessons at once, and every run books the same times).
+STUDENTS = 3 * 64
 
 
 # -- the server process --------------------------------------------------------------------------
@@ -143,7 +152,8 @@ def seed(database_url: str, now: datetime) -> dict[str, Any]:
     with uow.read() as tx:
         demo = [i.id for i, _ in tx.instructors.all_with_users()]
         admin = next(u for u in [tx.users.by_email("admin@demo.instainstru.app")] if u)
-    benchers = _bench_instructors(uow, now, count=6)
+    # two slot instructors, then four booking instructors for each server the bookings run on
+    benchers = _bench_instructors(uow, now, count=2 + 4 * 3)
     history_from = now.date() - timedelta(weeks=6)
     per = TOTAL_HISTORY // len(demo)
     for instructor_id in demo:
@@ -221,7 +231,7 @@ def _bench_instructors(uow: UnitOfWork, now: datetime, count: int) -> dict[str, 
                 WeeklyTemplate(instructor_id=instructor_id, ranges=hours, version=1)
             )
             instructors.append({"id": instructor_id, "type": type_id})
-        for n in range(64):
+        for n in range(STUDENTS):
             tx.users.add(user(n, 4, "student", "Student"))
             students.append(new_id(n, 4))
         tx.commit()
@@ -569,6 +579,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="worker processes of the instainstru-server run compared with one process",
+    )
     parser.add_argument("--serve", nargs=2, metavar=("DATABASE_URL", "PORT_FILE"))
     args = parser.parse_args()
     if args.serve:
@@ -587,10 +603,14 @@ def main() -> None:
         spawn = multiprocessing.get_context("spawn")  # a fresh interpreter, not a fork of this one
         with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
             run(pool, ports[0], ports[1], data, now, args.clients, args.seconds)
+            for server in servers:  # the process comparison has the machine to itself
+                server.terminate()
+            processes(pool, url, data, now, args.clients, args.seconds, args.workers)
     finally:
         for server in servers:
             server.terminate()
         for server in servers:
+            server.terminate()
             server.wait(timeout=10)
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -705,11 +725,7 @@ def _rows(port: int, port_cache_off: int, data: dict[str, Any], now: datetime) -
             f"?lesson_type_id={instructor['type']}&{window}"
         )
 
-    bookings = Bookings(
-        bookers=tuple((i["id"], i["type"]) for i in data["instructors"][2:6]),
-        students=tuple(data["students"]),
-        day0=now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1),
-    )
+    bookings = _bookings(data, now, 0)
     light, heavy = slots_of(data["light"]), slots_of(data["heavy"])
     return [
         Row("baseline: bare ASGI", Get("/bench/bare/"), port),
@@ -732,6 +748,87 @@ def _rows(port: int, port_cache_off: int, data: dict[str, Any], now: datetime) -
         Row("GET slots, 20,000 bookings, cache off", heavy, port_cache_off),
         Row(ORM_ROW_AGAIN, Get("/bench/orm-row"), port),
     ]
+
+
+def _bookings(data: dict[str, Any], now: datetime, run: int) -> Bookings:
+    """Booking requests of run ``run`` (0, 1, 2): instructors and students of its own."""
+    first = 2 + 4 * run
+    return Bookings(
+        bookers=tuple((i["id"], i["type"]) for i in data["instructors"][first : first + 4]),
+        students=tuple(data["students"][64 * run : 64 * (run + 1)]),
+        day0=now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1),
+    )
+
+
+def processes(
+    pool: Executor,
+    url: str,
+    data: dict[str, Any],
+    now: datetime,
+    clients: int,
+    seconds: float,
+    workers: int,
+) -> None:
+    """The product's own server (``instainstru-server``, answers not kept) with one process
+    and with ``workers``, one after the other, each endpoint's req/s beside the one process's."""
+    window = f"from={_iso(now)}&to={_iso(now + timedelta(days=28))}"
+    light = data["light"]
+    slots = Get(f"{API}/instructors/{light['id']}/slots?lesson_type_id={light['type']}&{window}")
+    admin = Get(f"{API}/admin/bookings?limit=100")
+    results: list[dict[str, Result]] = []
+    for run, count in enumerate((1, workers), start=1):
+        server, port = _start_cli(url, count)
+        try:
+            rows = [
+                Row("GET meta (framework + middleware)", Get(f"{API}/meta"), port),
+                Row("GET slots (4 weeks), cache off", slots, port),
+                Row("GET admin bookings page, cache off", admin, port),
+                Row("POST booking", _bookings(data, now, run), port, frozenset({201})),
+            ]
+            token = data["admin_token"]
+            results.append(
+                {r.name: load(pool, r, token, clients=clients, seconds=seconds) for r in rows}
+            )
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    one, many = results
+    print(
+        f"\ninstainstru-server, 1 vs {workers} worker processes ({clients} clients, answers not "
+        "kept; the load process shares the same cores)"
+    )
+    print(
+        f"{'endpoint':40} {'1 proc':>8} {f'{workers} procs':>8} {'ratio':>6} {'p99 ms':>8} errors"
+    )
+    for name, single in one.items():
+        several = many[name]
+        print(
+            f"{name:40} {single.rps:8.0f} {several.rps:8.0f} {several.rps / single.rps:6.2f} "
+            f"{several.pct(0.99):8.2f} {single.errors + several.errors}"
+        )
+
+
+def _start_cli(url: str, workers: int) -> tuple[subprocess.Popen[bytes], int]:
+    """``instainstru-server --workers N`` on a free port, keeping no answers; and its port."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:  # a port free just now
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    command = [sys.executable, "-m", "instainstru_desktop.server.cli", "--port", str(port)]
+    command += ["--database-url", url, "--workers", str(workers), "--log-level", "warning"]
+    server = subprocess.Popen(
+        command, env={**os.environ, "PYTHONWARNINGS": "ignore", **CACHE_OFF_ENV}
+    )
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:  # every worker up: a few rounds of answers
+        if server.poll() is not None:
+            raise SystemExit("instainstru-server exited")
+        try:
+            for _ in range(4 * workers):
+                httpx.get(f"http://127.0.0.1:{port}{API}/meta", timeout=5).raise_for_status()
+            return server, port
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise SystemExit("instainstru-server did not answer")
 
 
 def _print_pair(light: Result, heavy: Result, suffix: str) -> None:

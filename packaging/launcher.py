@@ -6,6 +6,7 @@ Python and one copy of every library, where two executables would each carry the
 of the same modules. The server's path loads no Qt.
 """
 
+import multiprocessing
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -25,4 +26,6 @@ def entry_point(argv0: str) -> Callable[[], int]:
 
 
 if __name__ == "__main__":
+    # a worker process of ``instainstru-server --workers N`` starts here too, as this executable
+    multiprocessing.freeze_support()
     sys.exit(entry_point(sys.argv[0])())

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from ui.cli import AppOptions, UsageError, parse_options
+from ui.import_scan import skip_httpx_command_line
 from ui.quit_signals import QuitOnSignals
 from ui.quit_signals import hold as hold_signals
 
@@ -58,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     if options.self_test:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     hold_signals()  # Ctrl+C while loading is acted on once the window exists
+    skip_httpx_command_line()
     return _run(options, self_test=options.self_test)
 
 
@@ -81,6 +83,10 @@ def _run(options: AppOptions, *, self_test: bool) -> int:
     log.info("starting (server: %s, data: %s)", where, settings.data_dir)
 
     from PySide6.QtCore import Qt
+
+    from ui import import_scan
+
+    import_scan.lighten()  # before the bulk of the app (and the server) is imported
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 

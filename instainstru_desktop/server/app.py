@@ -14,6 +14,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from instainstru_desktop import __version__
 from instainstru_desktop.server import migrations
@@ -42,6 +43,7 @@ from instainstru_desktop.server.core.events import EventHub, PostgresListener
 from instainstru_desktop.server.core.ratelimit import SlidingWindowLimiter, StreamCounter
 from instainstru_desktop.server.core.settings import Settings
 from instainstru_desktop.server.core.wire import TEXT_PATTERN
+from instainstru_desktop.server.repositories.commit_watch import CommitWatch
 from instainstru_desktop.server.repositories.uow import UnitOfWork
 from instainstru_desktop.server.seed import demo as seed
 from instainstru_desktop.server.services.answer_cache import AnswerCache
@@ -49,6 +51,7 @@ from instainstru_desktop.server.services.auth import SignInThrottle, TokenCache
 from instainstru_desktop.server.services.public import ProfileCache
 from instainstru_desktop.server.services.series_passes import SeriesPasses
 from instainstru_desktop.server.services.slots import SlotCache
+from instainstru_desktop.server.services.throttle import SharedWindowLimiter
 from instainstru_desktop.server.web import install as install_web
 
 API_PREFIX = "/api/v1"
@@ -84,11 +87,11 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         settings=settings,
         uow=uow,
         throttle=SignInThrottle(
-            per_email=SlidingWindowLimiter(
-                settings.login_failures_per_email, settings.login_window_seconds
+            per_email=SharedWindowLimiter(
+                uow, "email", settings.login_failures_per_email, settings.login_window_seconds
             ),
-            per_address=SlidingWindowLimiter(
-                settings.login_attempts_per_address, settings.login_window_seconds
+            per_address=SharedWindowLimiter(
+                uow, "address", settings.login_attempts_per_address, settings.login_window_seconds
             ),
         ),
         tokens=TokenCache(settings.token_cache_seconds),
@@ -98,7 +101,9 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         answers=AnswerCache(
             entries=settings.answer_cache_entries, ttl_seconds=settings.answer_cache_seconds
         ),
-        sign_ups=SlidingWindowLimiter(settings.signups_per_address, settings.signup_window_seconds),
+        sign_ups=SharedWindowLimiter(
+            uow, "sign-up", settings.signups_per_address, settings.signup_window_seconds
+        ),
         public_streams=StreamCounter(settings.public_streams_max),
         profiles=ProfileCache(
             entries=settings.answer_cache_entries, ttl_seconds=settings.answer_cache_seconds
@@ -111,6 +116,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     hub.watch(context.slots.observe)
     hub.watch(context.answers.observe)
     hub.watch(context.profiles.observe)
+    watch = _commit_watch(settings, uow)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -119,6 +125,8 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
             listener.start()
         passes = SeriesPasses(uow, now, settings.series_pass_seconds)
         passes.start()
+        if watch is not None:
+            watch.start()
         try:
             yield
         finally:
@@ -126,6 +134,8 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
             hub.close()
             if listener is not None:
                 listener.stop()
+            if watch is not None:
+                watch.stop()
             database.dispose()
 
     app = FastAPI(
@@ -151,10 +161,36 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         min_protocol=settings.min_client_protocol,
         open_paths={f"{API_PREFIX}/meta", f"{API_PREFIX}/openapi.json"},
     )
+    if watch is not None:
+        app.add_middleware(HearOtherWriters, watch=watch)
     if settings.access_secret is not None:  # added last: the outermost check, before any other
         app.add_middleware(LocalSecretGuard, secret=settings.access_secret.get_secret_value())
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def _commit_watch(settings: Settings, uow: UnitOfWork) -> CommitWatch | None:
+    """Other processes' commits to the same SQLite file, heard (None: nothing to hear)."""
+    database = uow.database
+    if not (settings.watch_other_writers and database.is_sqlite):
+        return None
+    if database.url.database in (None, "", ":memory:"):
+        return None
+    return CommitWatch(uow, poll_seconds=settings.commit_poll_seconds)
+
+
+class HearOtherWriters:
+    """Before each request, publish what other processes committed since the last one heard,
+    so no kept answer older than their commits is served (see ``commit_watch``)."""
+
+    def __init__(self, app: ASGIApp, *, watch: CommitWatch) -> None:
+        self.app = app
+        self._watch = watch
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            self._watch.catch_up()  # microseconds unless another process committed
+        await self.app(scope, receive, send)
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from instainstru_desktop.server.app import create_app
 from instainstru_desktop.server.core.settings import Settings
 from instainstru_desktop.server.seed.demo import DEMO_ADMIN, DEMO_INSTRUCTOR
 from instainstru_desktop.server.serving import Server
+from instainstru_desktop.server.workers import Supervisor, WorkerPlan, default_workers
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -40,6 +41,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "addresses or networks (default: INSTAINSTRU_SERVER_FORWARDED_ALLOW_IPS, else none)",
     )
     parser.add_argument(
+        "--workers",
+        type=int,
+        default=default_workers(),
+        metavar="N",
+        help="server processes sharing the port (default: the number of CPUs, here %(default)s); "
+        "they stay consistent on SQLite and PostgreSQL alike",
+    )
+    parser.add_argument(
         "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
     )
     return parser.parse_args(argv)
@@ -47,6 +56,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.workers < 1:
+        print("instainstru-server: --workers must be at least 1", file=sys.stderr)
+        return 2
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s %(message)s")
     chosen: dict[str, Any] = {"database_url": args.database_url, "seed_demo": args.seed_demo}
     if args.forwarded_allow_ips is not None:
@@ -62,8 +74,14 @@ def main(argv: list[str] | None = None) -> int:
             f"Demo admin: {DEMO_ADMIN.email} / {DEMO_ADMIN.password}; demo instructor: "
             f"{DEMO_INSTRUCTOR.email} / {DEMO_INSTRUCTOR.password}"
         )
-    Server(app, host=args.host, port=args.port, log_level=args.log_level).run()
-    return 0
+    if args.workers == 1:
+        Server(app, host=args.host, port=args.port, log_level=args.log_level).run()
+        return 0
+    app.state.context.uow.database.dispose()  # ready (migrated, seeded): the workers serve
+    plan = WorkerPlan(
+        settings.model_copy(update={"seed_demo": False}), args.host, args.port, args.log_level
+    )
+    return Supervisor(plan, args.workers).run()
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, assert_never
 
 from instainstru_desktop.domain import (
@@ -64,6 +64,7 @@ from instainstru_desktop.store.mirror import (
     dumps,
     instant_text,
     loads,
+    new_lesson_row,
     parse_instant,
 )
 
@@ -364,34 +365,17 @@ def _booked(change: BookLesson) -> Apply:
         if row is not None:  # the server's copy has arrived: it wins
             return row
         lesson_type = ctx.lesson_type(change.lesson_type_id) or {}
-        student = ctx.student(change.student_id or "") or {}
-        begin = parse_instant(instant_text(change.start))
-        end = begin + timedelta(minutes=int(lesson_type.get("duration_minutes", 60)))
-        return {
-            "id": change.booking_id,
-            "instructor_id": change.instructor_id,
-            "student_id": change.student_id,
-            "student_name": student.get("name", ""),
-            "student_time_zone": student.get("time_zone", "UTC"),
-            "lesson_type_id": change.lesson_type_id,
-            "lesson_type_name": lesson_type.get("name", ""),
-            "start_utc": instant_text(begin),
-            "end_utc": instant_text(end),
-            "status": BookingStatus.CONFIRMED.value,
-            "cancelled_by": None,
-            "cancel_reason": None,
-            "note": None,
-            "price_cents": int(lesson_type.get("price_cents", 0)),
-            "currency": lesson_type.get("currency", ""),
-            "created_at": ctx.now,
-            "updated_at": ctx.now,
-            "version": 0,
-            "flagged": False,
-            "review_note": None,
-            "series_id": None,
-            "series_slot": None,
-            "series_moved": False,
-        }
+        return new_lesson_row(
+            booking_id=change.booking_id,
+            instructor_id=change.instructor_id,
+            student_id=change.student_id or "",
+            lesson_type_id=change.lesson_type_id,
+            start=change.start,
+            minutes=int(lesson_type.get("duration_minutes", 60)),
+            student=ctx.student(change.student_id or "") or {},
+            lesson_type=lesson_type,
+            now=ctx.now,
+        )
 
     return apply
 

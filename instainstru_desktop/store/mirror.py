@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
 from sqlalchemy import Table
 
+from instainstru_desktop.domain.bookings import BookingStatus
 from instainstru_desktop.store import models
 
 Row = dict[str, Any]
@@ -299,3 +300,47 @@ ENTITIES: tuple[Entity, ...] = (
     ),
 )
 BY_NAME: dict[str, Entity] = {e.name: e for e in ENTITIES}
+
+
+def new_lesson_row(
+    *,
+    booking_id: str,
+    instructor_id: str,
+    student_id: str,
+    lesson_type_id: str,
+    start: datetime,
+    minutes: int,
+    student: Mapping[str, Any],
+    lesson_type: Mapping[str, Any],
+    now: str,
+    series_id: str | None = None,
+    series_slot: str | None = None,
+) -> Row:
+    """The shown row of a lesson booked here and not yet confirmed by the server (version 0):
+    a single booking or a series' lesson, priced and named from what the cache knows."""
+    begin = parse_instant(instant_text(start))
+    return {
+        "id": booking_id,
+        "instructor_id": instructor_id,
+        "student_id": student_id,
+        "student_name": student.get("name", ""),
+        "student_time_zone": student.get("time_zone", "UTC"),
+        "lesson_type_id": lesson_type_id,
+        "lesson_type_name": lesson_type.get("name", ""),
+        "start_utc": instant_text(begin),
+        "end_utc": instant_text(begin + timedelta(minutes=minutes)),
+        "status": BookingStatus.CONFIRMED.value,
+        "cancelled_by": None,
+        "cancel_reason": None,
+        "note": None,
+        "price_cents": int(lesson_type.get("price_cents", 0)),
+        "currency": lesson_type.get("currency", ""),
+        "created_at": now,
+        "updated_at": now,
+        "version": 0,
+        "flagged": False,
+        "review_note": None,
+        "series_id": series_id,
+        "series_slot": series_slot,
+        "series_moved": False,
+    }

@@ -13,7 +13,7 @@ them as the change's subjects): a new series shows the lessons the local preview
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from instainstru_desktop.domain.bookings import BookingStatus
@@ -29,7 +29,14 @@ from instainstru_desktop.domain.series import (
 )
 from instainstru_desktop.domain.zones import week_start, zone
 from instainstru_desktop.protocol import BookWeekly, CancelWeekly, ChangeWeekly, SetTerm, to_args
-from instainstru_desktop.store.mirror import Row, dumps, instant_text, loads, parse_instant
+from instainstru_desktop.store.mirror import (
+    Row,
+    dumps,
+    instant_text,
+    loads,
+    new_lesson_row,
+    parse_instant,
+)
 from instainstru_desktop.store.series_shapes import (
     definition_of,
     minute_of,
@@ -102,33 +109,19 @@ def _lesson(
     if start is None:
         return None
     lesson_type = ctx.lesson_type(args["lesson_type_id"]) or {}
-    student = ctx.student(args.get("student_id") or "") or {}
-    end = start + timedelta(minutes=int(lesson_type.get("duration_minutes", 60)))
-    return {
-        "id": occurrence_id(series_id, slot),
-        "instructor_id": args["instructor_id"],
-        "student_id": args.get("student_id") or "",
-        "student_name": student.get("name", ""),
-        "student_time_zone": student.get("time_zone", "UTC"),
-        "lesson_type_id": args["lesson_type_id"],
-        "lesson_type_name": lesson_type.get("name", ""),
-        "start_utc": instant_text(start),
-        "end_utc": instant_text(end),
-        "status": BookingStatus.CONFIRMED.value,
-        "cancelled_by": None,
-        "cancel_reason": None,
-        "note": None,
-        "price_cents": int(lesson_type.get("price_cents", 0)),
-        "currency": lesson_type.get("currency", ""),
-        "created_at": ctx.now,
-        "updated_at": ctx.now,
-        "version": 0,
-        "flagged": False,
-        "review_note": None,
-        "series_id": series_id,
-        "series_slot": slot.key,
-        "series_moved": False,
-    }
+    return new_lesson_row(
+        booking_id=occurrence_id(series_id, slot),
+        instructor_id=args["instructor_id"],
+        student_id=args.get("student_id") or "",
+        lesson_type_id=args["lesson_type_id"],
+        start=start,
+        minutes=int(lesson_type.get("duration_minutes", 60)),
+        student=ctx.student(args.get("student_id") or "") or {},
+        lesson_type=lesson_type,
+        now=ctx.now,
+        series_id=series_id,
+        series_slot=slot.key,
+    )
 
 
 def _following(row: Row, series_id: str, day: date, ctx: Context) -> bool:

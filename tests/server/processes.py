@@ -11,6 +11,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 
 from instainstru_desktop.server.app import create_app
 from instainstru_desktop.server.core.settings import Settings
@@ -24,7 +25,13 @@ class ServerProcess:
     """``instainstru-server`` as a child process; its log is read by a thread (a full pipe
     would stall the server) and kept for the assertion messages."""
 
-    def __init__(self, database_url: str, *args: str, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        *args: str,
+        cwd: Path | None = None,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -42,6 +49,7 @@ class ServerProcess:
             # no keep-alive comment within the client's read timeout: a stream left open fails
             # the test instead of keeping it waiting
             env={**os.environ, "INSTAINSTRU_SERVER_EVENTS_KEEPALIVE_SECONDS": "600", **(env or {})},
+            cwd=cwd,
         )
         self.log: list[str] = []
         self._started = threading.Event()
@@ -65,8 +73,12 @@ class ServerProcess:
         return self.base_url
 
     def close(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
+        if self.process.poll() is None:  # asked first: a supervisor stops its workers then
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
         self.process.wait(timeout=30)
         self._reader.join(timeout=30)
         assert self.process.stderr is not None
@@ -79,9 +91,9 @@ class ServerProcess:
 
 @contextmanager
 def standalone(
-    database_url: str, *args: str, env: dict[str, str] | None = None
+    database_url: str, *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
 ) -> Iterator[ServerProcess]:
-    server = ServerProcess(database_url, *args, env=env)
+    server = ServerProcess(database_url, *args, cwd=cwd, env=env)
     try:
         server.wait_started()
         yield server

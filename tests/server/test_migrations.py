@@ -251,6 +251,11 @@ def fill_0006(database: Database) -> None:
     fill_0005(database)
 
 
+def fill_0007(database: Database) -> None:
+    """The same rows: the lesson's conversation is empty, as every one was before."""
+    fill_0006(database)
+
+
 FILLERS = {
     "0001_core": fill_0001,
     "0002_sync": fill_0002,
@@ -258,6 +263,7 @@ FILLERS = {
     "0004_tombstone_keys": fill_0004,
     "0005_range_edits": fill_0005,
     "0006_series": fill_0006,
+    "0007_messages": fill_0007,
 }
 
 

@@ -46,6 +46,7 @@ schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", APP, config=CONF
 #: data, which no JSON schema can state.
 RULES_BEYOND_THE_SCHEMA = {
     "invalid_time_range": "a range or window that ends before it starts",
+    "invalid_term": "a term whose dates and breaks do not fit together (ends before it starts)",
     "off_step": "a start off the instructor's slot grid",
 }
 #: Fields whose ``validation_error`` depends on more than the field's own value.

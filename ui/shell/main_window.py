@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QUndoCommand, QUndoStack
@@ -44,6 +44,7 @@ from ui.ops import Ops
 from ui.settings.flow import SettingsFlow
 from ui.settings.preferences import Preferences
 from ui.shell.export_flow import ExportFlow
+from ui.shell.first_paint import AfterFirstPaint
 from ui.shell.message_notices import MessageNotices
 from ui.shell.notices import NewLessonNotices
 from ui.shell.refresh import Refresher
@@ -56,11 +57,22 @@ from ui.widgets.status_bar import SyncStatusBar
 
 if TYPE_CHECKING:
     from instainstru_desktop.sync.engine import SyncReport
+    from ui.profile.actions import ProfileActions
+    from ui.profile.profile_page import ProfilePage
+    from ui.profile.profile_view import ProfileView
 
 log = logging.getLogger(__name__)
 #: The least of a window a person must see to reach it again after a screen change.
 MIN_WINDOW = (640, 420)
 TAB_ICONS = ("calendar", "lesson", "attention", "user")  # week, lessons, attention, profile
+
+
+class ProfileParts(NamedTuple):
+    """The Profile tab's view, its page and its menu, built once the week is on screen."""
+
+    view: ProfileView
+    page: ProfilePage
+    actions: ProfileActions
 
 
 class MainWindow(QMainWindow):
@@ -128,7 +140,9 @@ class MainWindow(QMainWindow):
         self.week_toolbar = self.menu_actions.toolbar(self.week_title, self.zone_switcher)
         self.addToolBar(self.week_toolbar)
         self.menu_actions.fill_menus(self.menuBar())
-        self._add_profile_page()
+        self._profile: ProfileParts | None = None
+        AfterFirstPaint(self.week_page.view.viewport(), self._build_profile_page)
+        self.session.ready.connect(self._build_profile_page)
         self.status_label = QLabel("Starting…")
         self.status_label.setObjectName("startupNotice")
         self.statusBar().addWidget(self.status_label)
@@ -143,24 +157,48 @@ class MainWindow(QMainWindow):
 
     # -- building ---------------------------------------------------------------------------
 
-    def _add_profile_page(self) -> None:
-        """The Profile tab and its menu (before Help), following changes like the other pages."""
+    def _add_profile_page(self) -> ProfileParts:
+        """The Profile tab and its menu (before Help), following changes like the other pages.
+
+        Built just after the first paint of the week (or when first asked for): its forms,
+        preview and checks would otherwise take a third of the time to the first painted week.
+        """
+        if self._profile is not None:
+            return self._profile
         from ui.profile.actions import ProfileActions
         from ui.profile.profile_page import ProfilePage
         from ui.profile.profile_view import ProfileView
 
-        self.profile_view = ProfileView()
-        self.profile_page = ProfilePage(self.session, self.profile_view)
-        self.tabs.addTab(self.profile_view, icons.icon(TAB_ICONS[3], self.palette_), "&Profile")
-        self.profile_actions = ProfileActions(
-            self, self.profile_view.booking_link, self.show_profile
-        )
+        view = ProfileView()
+        page = ProfilePage(self.session, view)
+        self.tabs.addTab(view, icons.icon(TAB_ICONS[3], self.palette_), "&Profile")
+        actions = ProfileActions(self, view.booking_link, self.show_profile)
+        self._profile = ProfileParts(view, page, actions)
         bar = self.menuBar()
-        bar.insertMenu(bar.actions()[-1], self.profile_actions.menu(bar))
-        self.refresher.followers.append(self.profile_page.on_changed)
-        self.profile_page.changed.connect(self.refresher.apply)
-        self.session.ready.connect(self.profile_page.start)
-        self.session.synced.connect(self.profile_page.on_synced)
+        bar.insertMenu(bar.actions()[-1], actions.menu(bar))
+        self.refresher.followers.append(page.on_changed)
+        page.changed.connect(self.refresher.apply)
+        self.session.synced.connect(page.on_synced)
+        if self.session.is_ready:
+            page.start()
+        else:
+            self.session.ready.connect(page.start)
+        return self._profile
+
+    def _build_profile_page(self) -> None:
+        self._add_profile_page()
+
+    @property
+    def profile_view(self) -> ProfileView:
+        return self._add_profile_page().view
+
+    @property
+    def profile_page(self) -> ProfilePage:
+        return self._add_profile_page().page
+
+    @property
+    def profile_actions(self) -> ProfileActions:
+        return self._add_profile_page().actions
 
     def show_profile(self) -> None:
         self.tabs.setCurrentWidget(self.profile_view)
@@ -256,9 +294,11 @@ class MainWindow(QMainWindow):
     # -- life cycle -------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Show the last week at once, then bring the core up behind it."""
-        self.week_page.show_cached()
-        self.session.start()
+        """Show the last week at once, then bring the core up behind it (once it is painted)."""
+        if self.week_page.show_cached() and self.isVisible():
+            AfterFirstPaint(self.week_page.view.viewport(), self.session.start)
+        else:
+            self.session.start()
 
     def shutdown(self) -> None:
         """Stop background work; called once after the event loop ends."""

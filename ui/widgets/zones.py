@@ -20,6 +20,8 @@ from datetime import UTC, datetime, timedelta
 from PySide6.QtCore import Qt, QTimeZone
 from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
 
+from instainstru_desktop.domain.zones import iana_zone_names
+
 #: The areas that hold the canonical IANA names; the others (US/, Etc/, ...) are old aliases.
 ZONE_AREAS = frozenset(
     [
@@ -37,19 +39,26 @@ ZONE_AREAS = frozenset(
 )
 
 
+@functools.cache
+def _canonical_zones() -> tuple[str, ...]:
+    """Listed once per run: reading the zone database walks it on disk (about 0.1 s)."""
+    names = {n for n in known_zones() if n.split("/")[0] in ZONE_AREAS}
+    return tuple(sorted(names | {"UTC"}))
+
+
 def zone_names(current: str = "") -> list[str]:
     """The zones offered: canonical IANA names, UTC, and ``current`` even if it is an alias."""
-    names = {n for n in known_zones() if n.split("/")[0] in ZONE_AREAS}
-    names.add("UTC")
-    if current:
-        names.add(current)
-    return sorted(names)
+    names = list(_canonical_zones())
+    if current and current not in names:
+        names.append(current)
+        names.sort()
+    return names
 
 
 @functools.cache
 def known_zones() -> frozenset[str]:
     """Every zone name this computer knows (aliases included); read once: it walks a folder."""
-    return frozenset(zoneinfo.available_timezones())
+    return iana_zone_names()
 
 
 def is_zone(name: str) -> bool:

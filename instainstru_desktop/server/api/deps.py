@@ -22,7 +22,11 @@ from fastapi.security import APIKeyQuery, HTTPAuthorizationCredentials, HTTPBear
 from starlette.concurrency import run_in_threadpool
 
 from instainstru_desktop.server.core.permissions import Permission, Principal, require
-from instainstru_desktop.server.core.ratelimit import SlidingWindowLimiter, StreamCounter
+from instainstru_desktop.server.core.ratelimit import (
+    SlidingWindowLimiter,
+    StreamCounter,
+    WindowLimiter,
+)
 from instainstru_desktop.server.core.settings import Settings
 from instainstru_desktop.server.core.wire import QUERY_WHOLE
 from instainstru_desktop.server.repositories.uow import UnitOfWork
@@ -64,7 +68,7 @@ class ServerContext:
     tokens: TokenCache
     slots: SlotCache
     answers: AnswerCache[bytes]  # encoded bodies: admin pages, availability
-    sign_ups: SlidingWindowLimiter
+    sign_ups: WindowLimiter
     profiles: ProfileCache
     messages: SlidingWindowLimiter
     public_streams: StreamCounter

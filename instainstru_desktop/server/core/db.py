@@ -11,10 +11,16 @@ outside this module issues dialect-specific SQL.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from typing import Any
+
+try:
+    import fcntl
+except ImportError:  # Windows: other processes' writers wait on SQLite's busy handler
+    fcntl = None  # type: ignore[assignment]
 
 import orjson
 from sqlalchemy import Engine, create_engine, event
@@ -63,6 +69,28 @@ def is_contention(exc: BaseException) -> bool:
     return isinstance(code, int) and code & 0xFF in _SQLITE_BUSY_CODES
 
 
+def _writer_lock_path(url: URL) -> str | None:
+    """The file whose lock queues the writers of every process on a SQLite file (None: a
+    database in memory, or a system without ``fcntl``)."""
+    if fcntl is None or url.database in (None, "", ":memory:"):
+        return None
+    return f"{url.database}-writer"
+
+
+@contextmanager
+def _file_lock(path: str | None) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (blocking, no polling); released on exit."""
+    if path is None or fcntl is None:
+        yield
+        return
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock
+
+
 class Database:
     """One database: its engines, its dialect, and how to start read or write transactions."""
 
@@ -86,11 +114,13 @@ class Database:
                 json_deserializer=orjson.loads,
             )
         self._write_engine = self.engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
-        # Why a process-local lock on top of BEGIN IMMEDIATE: SQLite's busy handler polls with
-        # sleeps of up to 100 ms, so writers queueing on the database lock alone would add tens of
-        # milliseconds each. The lock queues this process's writers fairly; BEGIN IMMEDIATE
-        # still guards against other processes.
+        # Why locks on top of BEGIN IMMEDIATE: SQLite's busy handler polls with sleeps of up to
+        # 100 ms, so writers queueing on the database lock alone would add tens of milliseconds
+        # each. The thread lock queues this process's writers; a lock on a file beside the
+        # database queues the writers of other server processes (``--workers N``) in the kernel,
+        # woken the moment it is free. BEGIN IMMEDIATE still guards against anything else.
         self._sqlite_writer = threading.Lock()
+        self._writer_file = _writer_lock_path(self.url) if self.is_sqlite else None
 
     def _sqlite_engine(self, pool_size: int) -> Engine:
         engine = create_engine(
@@ -137,8 +167,11 @@ class Database:
 
     @contextmanager
     def write_bind(self) -> Iterator[Engine]:
-        """The engine for a write transaction, with this process's SQLite writer queue held."""
-        with self._sqlite_writer if self.is_sqlite else nullcontext():
+        """The engine for a write transaction, with the SQLite writer queues held."""
+        if not self.is_sqlite:
+            yield self._write_engine
+            return
+        with self._sqlite_writer, _file_lock(self._writer_file):
             yield self._write_engine
 
     def dispose(self) -> None:

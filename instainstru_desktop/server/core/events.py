@@ -8,14 +8,17 @@ A poke names the instructors whose data changed and the students whose own data 
 lessons, the messages of their lessons), so an instructor's stream and a student's stream each
 hear only what is theirs; an admin's hears everything.
 
-The unit of work publishes each commit to its own process's hub right after the commit. On
-PostgreSQL several server processes may share the database, so pokes also travel through
-``LISTEN/NOTIFY``: the unit of work calls ``pg_notify`` inside the transaction (PostgreSQL
-delivers it only if and when the transaction commits) and every process's
-:class:`PostgresListener` hands what it hears to its own hub. Every process hears its own commits
-that way too, a moment later; the payload names the hub it came from (:attr:`EventHub.origin`),
-so a hub drops its own echo by looking at the poke alone. (Remembering which sequence numbers
-were one's own raced: the echo could arrive before the commit call returned.)
+Each process's unit of work publishes its own commits to its hub right after they commit; other
+processes' commits are heard. On SQLite through ``repositories.commit_watch`` (a change counter
+SQLite keeps for the file; a commit read back from the database does not name its students,
+so every student's stream hears it). On PostgreSQL through ``LISTEN/NOTIFY``: the unit of work calls
+``pg_notify`` inside the transaction (PostgreSQL delivers it only if and when the transaction
+commits) and every process's :class:`PostgresListener` hands what it hears to its own hub. Every
+process hears its own commits that way too, a moment later; the payload names the hub it came
+from (:attr:`EventHub.origin`), so a hub drops its own echo by looking at the poke alone.
+(Remembering which sequence numbers were one's own raced: the echo could arrive before the
+commit call returned.) The commit watch reads numbers, not payloads: it skips the numbers this
+process published itself (:meth:`EventHub.publish_own`).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import asyncio
 import logging
 import secrets
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -38,6 +42,7 @@ NOTIFY_CHANNEL = "instainstru_changes"
 #: Beyond this many named instructors and students a poke goes to everyone: a NOTIFY payload
 #: holds at most 8,000 bytes, and 100 ids take about 4,000.
 _MAX_LISTED = 100
+_OWN_ECHOES_KEPT = 4096  # own commits the commit watch may still read back (bounded)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,13 +59,16 @@ EVERYONE = Audience()
 @dataclass(frozen=True, slots=True)
 class Poke:
     """Commit ``seq`` changed data of ``instructor_ids`` and of ``student_ids`` (``everyone``:
-    treat as all); ``origin`` is the hub of the process that committed it ("" when unknown)."""
+    treat as all); ``origin`` is the hub of the process that committed it ("" when unknown).
+    ``any_student``: which students it concerns is not known (a commit read back from the
+    database by the commit watch), so every student's stream hears it."""
 
     seq: int
     instructor_ids: frozenset[str]
     everyone: bool = False
     student_ids: frozenset[str] = frozenset()
     origin: str = ""
+    any_student: bool = False
 
     def concerns(self, audience: Audience) -> bool:
         """Whether a stream for ``audience`` should hear of this commit."""
@@ -68,16 +76,23 @@ class Poke:
             return True
         if audience.instructor_id is not None and audience.instructor_id in self.instructor_ids:
             return True
-        return audience.student_id is not None and audience.student_id in self.student_ids
+        if audience.student_id is None:
+            return False
+        return self.any_student or audience.student_id in self.student_ids
 
     def to_json(self) -> str:
-        payload: dict[str, Any] = {"seq": self.seq, "origin": self.origin}
-        if len(self.instructor_ids) + len(self.student_ids) > _MAX_LISTED:
+        head, tail = self.json_around_seq()
+        return f"{head}{self.seq}{tail}"
+
+    def json_around_seq(self) -> tuple[str, str]:
+        """The JSON text before and after the number, for a database to put the number in."""
+        payload: dict[str, Any] = {"origin": self.origin}
+        if self.everyone or len(self.instructor_ids) + len(self.student_ids) > _MAX_LISTED:
             payload["everyone"] = True
         else:
             payload["instructors"] = sorted(self.instructor_ids)
             payload["students"] = sorted(self.student_ids)
-        return orjson.dumps(payload).decode()
+        return '{"seq":', "," + orjson.dumps(payload).decode()[1:]
 
     @classmethod
     def from_json(cls, text: str) -> Poke:
@@ -138,6 +153,7 @@ class EventHub:
         self.latest_seq = 0  # the newest commit heard of
         #: Names this hub in the pokes its process commits, so their echo can be told apart.
         self.origin = secrets.token_hex(8)
+        self._own: OrderedDict[int, None] = OrderedDict()  # own commits, for the commit watch
         self.closed = False
 
     def watch(self, watcher: Callable[[Poke], None]) -> None:
@@ -172,6 +188,24 @@ class EventHub:
             watcher(poke)
         for subscription in targets:
             subscription.offer(poke.seq)
+
+    def publish_own(self, poke: Poke) -> None:
+        """Publish a commit of this process at once, and let the commit watch skip it.
+
+        On PostgreSQL every process hears every commit through ``NOTIFY``, its own included, but
+        only a moment after the commit: a client reading right after its own write would be
+        answered from memory that does not know of it yet (the slot and answer caches).
+        """
+        with self._lock:
+            self._own[poke.seq] = None
+            while len(self._own) > _OWN_ECHOES_KEPT:
+                self._own.popitem(last=False)
+        self.publish(poke)
+
+    def is_own(self, seq: int) -> bool:
+        """Whether commit ``seq`` is this process's own, its echo not heard yet."""
+        with self._lock:
+            return seq in self._own
 
     def publish_heard(self, poke: Poke) -> None:
         """Publish a commit heard through ``LISTEN``, unless this hub published it already.

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -389,3 +390,15 @@ class MutationResult(Base):
     message: Mapped[str | None] = mapped_column(Text)
     result: Mapped[dict[str, Any]]
     applied_at: Mapped[datetime]
+
+
+class SignInAttempt(Base):
+    """One sign-in or sign-up attempt, counted by every server process (see ``throttle``)."""
+
+    __tablename__ = "sign_in_attempts"
+    __table_args__ = (Index("ix_sign_in_attempts_key", "kind", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(320))
+    at: Mapped[float] = mapped_column(Float)

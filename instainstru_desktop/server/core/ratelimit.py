@@ -1,8 +1,8 @@
 """Sliding-window counters for sign-in throttling, and a ceiling on open public streams.
 
-Kept in process memory: a sign-in storm is stopped where it lands, and a restart forgetting the
-counters costs an attacker's window at most. (With several server processes each counts its own
-share; the limits are per process.)
+:class:`SlidingWindowLimiter` counts in process memory. Sign-in and sign-up attempts are counted
+in the database instead (``services.throttle``), so the limits hold across server processes; both
+keep the :class:`WindowLimiter` shape.
 """
 
 from __future__ import annotations
@@ -12,6 +12,19 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from typing import Protocol
+
+
+class WindowLimiter(Protocol):
+    """At most a number of events per key within a window of seconds."""
+
+    def retry_after(self, key: str) -> int | None:
+        """Seconds until ``key`` may try again, or None when it may try now."""
+        ...
+
+    def hit(self, key: str) -> None:
+        """Count one event of ``key``."""
+        ...
 
 
 class SlidingWindowLimiter:

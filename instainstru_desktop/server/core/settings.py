@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     #: The session cookie's Secure flag: None sets it when the request came over HTTPS (behind
     #: a reverse proxy that ends TLS: name it in ``forwarded_allow_ips``, or set this).
     cookie_secure: bool | None = None
+    #: SQLite: hear commits other processes make to the same file (``--workers N``, or a second
+    #: server on it), checked before every request and every ``commit_poll_seconds`` for streams.
+    watch_other_writers: bool = True
+    commit_poll_seconds: float = Field(default=0.2, gt=0)
     #: Open public live streams (``/instructors/{id}/live``) at most, per server process.
     public_streams_max: int = Field(default=1000, ge=0)
     #: Seconds between the passes that book the weekly-series lessons the booking window has

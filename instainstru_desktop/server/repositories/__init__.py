@@ -5,6 +5,7 @@ rows, not ORM objects: they are read-only and an order of magnitude cheaper per 
 """
 
 from instainstru_desktop.server.repositories.accounts import TokenRepository, UserRepository
+from instainstru_desktop.server.repositories.attempts import AttemptRepository
 from instainstru_desktop.server.repositories.availability import AvailabilityRepository
 from instainstru_desktop.server.repositories.bookings import BookingFilter, BookingRepository
 from instainstru_desktop.server.repositories.bulk import BulkRepository
@@ -18,6 +19,7 @@ from instainstru_desktop.server.repositories.series import SeriesRepository
 from instainstru_desktop.server.repositories.sync import SyncRepository
 
 __all__ = [
+    "AttemptRepository",
     "AuditRepository",
     "AvailabilityRepository",
     "BookingFilter",

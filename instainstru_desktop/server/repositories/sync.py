@@ -7,13 +7,28 @@ because a full pull can be 100k bookings.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    Table,
+    Text,
+    cast,
+    func,
+    insert,
+    literal,
+    select,
+    tuple_,
+    union,
+    update,
+)
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from instainstru_desktop.server.core.events import NOTIFY_CHANNEL
 from instainstru_desktop.server.core.models import (
@@ -29,6 +44,7 @@ from instainstru_desktop.server.core.models import (
     MessageRead,
     MutationResult,
     Series,
+    Stamped,
     SyncClient,
     Term,
     Tombstone,
@@ -66,6 +82,21 @@ _NEXT_SEQ = (
 _ADD_COMMIT = insert(Commit)
 
 
+def _by_table(rows: Iterable[Stamped]) -> dict[Table, tuple[list[tuple[Any, ...]], list[Stamped]]]:
+    """Rows grouped by table: their primary keys, and the objects."""
+    grouped: dict[Table, tuple[list[tuple[Any, ...]], list[Stamped]]] = {}
+    for obj in rows:
+        state = sa_inspect(obj)
+        if state.identity is None or state.deleted or state.was_deleted:
+            continue  # never written, or deleted since: nothing to stamp
+        table = state.mapper.local_table
+        assert isinstance(table, Table)
+        keys, objects = grouped.setdefault(table, ([], []))
+        keys.append(tuple(state.identity))
+        objects.append(obj)
+    return grouped
+
+
 class SyncRepository:
     def __init__(self, session: Session) -> None:
         self._s = session
@@ -80,6 +111,51 @@ class SyncRepository:
         """Increment the sequence row; its lock is now held until this transaction ends."""
         return int(self._s.connection().execute(_NEXT_SEQ).scalar_one())
 
+    def commit_stamped(
+        self, rows: Iterable[Stamped], nonce: str, at: datetime, notice: tuple[str, str] | None
+    ) -> int:
+        """Take the next number, stamp ``rows`` with it, record the commit and queue its NOTIFY
+        (``notice``: the payload's text around the number), all in one statement.
+
+        For a database whose writers run side by side (PostgreSQL): the sequence row's lock is
+        then held from this statement to the commit right after it, one round trip, instead of
+        across the stamping, the commit record and the notification. Every row stamped here was
+        written earlier in this transaction, so its lock is held already and nothing in the
+        statement waits once the sequence row is had. Returns the number.
+        """
+        taken = _NEXT_SEQ.cte("taken")
+        number = select(taken.c.value).scalar_subquery()
+        steps: list[Any] = [
+            insert(Commit)
+            .from_select(
+                ["seq", "nonce", "committed_at"],
+                select(
+                    taken.c.value,
+                    literal(nonce, String),
+                    literal(at, Commit.__table__.c.committed_at.type),
+                ),
+            )
+            .cte("recorded")
+        ]
+        tables = _by_table(rows)
+        for index, (table, (keys, _objects)) in enumerate(tables.items()):
+            steps.append(
+                update(table)
+                .where(tuple_(*table.primary_key.columns).in_(keys))
+                .values(seq=number)
+                .cte(f"stamped_{index}")
+            )
+        columns: list[Any] = [taken.c.value]
+        if notice is not None:
+            text = literal(notice[0], Text) + cast(taken.c.value, Text) + literal(notice[1], Text)
+            columns.append(func.pg_notify(NOTIFY_CHANNEL, text))
+        row = self._s.execute(select(*columns).add_cte(*steps)).one()
+        seq = int(row[0])
+        for _keys, objects in tables.values():
+            for obj in objects:  # the rows hold it now: no UPDATE for the session to flush
+                set_committed_value(obj, "seq", seq)
+        return seq
+
     def add_commit(self, seq: int, nonce: str, at: datetime) -> None:
         self._s.connection().execute(_ADD_COMMIT, {"seq": seq, "nonce": nonce, "committed_at": at})
 
@@ -92,6 +168,32 @@ class SyncRepository:
         stmt = select(Commit.seq, Commit.nonce).order_by(Commit.seq.desc()).limit(1)
         row = self._s.execute(stmt).first()
         return None if row is None else (int(row[0]), str(row[1]))
+
+    def commits_after(self, after: int) -> list[int]:
+        """Sequence numbers of the commits after ``after``, in order."""
+        stmt = select(Commit.seq).where(Commit.seq > after).order_by(Commit.seq)
+        return [int(seq) for seq in self._s.execute(stmt).scalars()]
+
+    def commit_scopes(self, after: int, upto: int) -> dict[int, set[str]]:
+        """The instructors whose rows each commit in ``(after, upto]`` still stamps.
+
+        A commit touching only users' rows maps to an empty set (it concerns nobody in
+        particular); one whose rows a later commit stamped again is missing (the later commit
+        names them). One statement: it runs whenever another process has committed.
+        """
+        parts = [
+            select(model.seq, owner).where(*self._window(model.seq, after, upto))
+            for model, owner in _SCOPED
+        ]
+        parts.append(
+            select(User.seq, literal(None, String)).where(*self._window(User.seq, after, upto))
+        )
+        scopes: dict[int, set[str]] = {}
+        for seq, owner in self._s.execute(union(*parts)).all():
+            named = scopes.setdefault(int(seq), set())
+            if owner is not None:
+                named.add(str(owner))
+        return scopes
 
     def nonce_of(self, seq: int) -> str:
         return str(self._s.execute(select(Commit.nonce).where(Commit.seq == seq)).scalar_one())

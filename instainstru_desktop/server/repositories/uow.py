@@ -7,14 +7,20 @@ the changed rows with it, records the commit with a random nonce, and commits wh
 the sequence row. Commits therefore happen in sequence order: a reader that sees commit 7 also
 sees commit 6, which is what lets a pull cursor be one number.
 
+On PostgreSQL, where writers run side by side, taking the number, stamping the rows, recording
+the commit and queueing its NOTIFY are one statement, sent as the last before ``COMMIT``
+(``SyncRepository.commit_stamped``): the sequence row is held for one round trip, so writers of
+different instructors queue on it only that long.
+
 On SQLite a write transaction runs alone (``BEGIN IMMEDIATE`` holds the database's write lock
 from its first statement), so there are no row locks to wait for and the sequence can be taken
 as soon as the transaction first writes a synced row: rows are then inserted and updated already
 stamped, instead of being written once and updated again at commit.
 
-Pokes for ``/events`` are published to the in-process hub once the commit is durable; on
-PostgreSQL they also go through ``pg_notify`` inside the transaction (delivered by PostgreSQL at
-commit, to every server process), naming this process's hub so that it skips its own echo.
+Pokes for ``/events`` are published once the commit is durable: directly to the in-process hub,
+and on PostgreSQL also through ``pg_notify`` inside the transaction (delivered by PostgreSQL at
+commit, to every server process), naming this process's hub so that it skips its own echo. Other
+processes on one SQLite file hear the commit through ``commit_watch``.
 
 PostgreSQL may still abort a write transaction because of one running beside it (a deadlock the
 lock order did not foresee, a serialization failure). :meth:`UnitOfWork.run_write` runs such a
@@ -38,6 +44,7 @@ from instainstru_desktop.server.core.db import Database, is_rerunnable
 from instainstru_desktop.server.core.events import EventHub, Poke
 from instainstru_desktop.server.core.models import Stamped
 from instainstru_desktop.server.repositories import (
+    AttemptRepository,
     AuditRepository,
     AvailabilityRepository,
     BookingRepository,
@@ -93,6 +100,7 @@ class Tx:
         self.sync = SyncRepository(session)
         self.bulk = BulkRepository(session)
         self.messages = MessageRepository(session)
+        self.attempts = AttemptRepository(session)
         self._seq: int | None = None
         self._scope: set[str] = set()
         if writable:
@@ -125,22 +133,31 @@ class Tx:
         self._session.flush()
         seq = self._seq
         if self._touched or seq is not None:
-            if seq is None:
-                seq = self.sync.next_seq()
             scope = self._scope | {obj.scope_instructor_id for obj in self._touched}
-            students = {obj.scope_student_id for obj in self._touched}
-            if not self._runs_alone:  # running alone, every row was written stamped
-                for obj in self._touched:
-                    obj.seq = seq
-            self.sync.add_commit(seq, secrets.token_urlsafe(9), datetime.now(UTC))
-            self.poke = Poke(
-                seq,
-                frozenset(i for i in scope if i is not None),
-                student_ids=frozenset(s for s in students if s is not None),
-                origin=self._origin,
+            instructors = frozenset(i for i in scope if i is not None)
+            students = frozenset(
+                s for s in (obj.scope_student_id for obj in self._touched) if s is not None
             )
-            if self._notify_in_tx:
-                self.sync.notify(self.poke.to_json())
+            nonce, at = secrets.token_urlsafe(9), datetime.now(UTC)
+            if seq is None and not self._runs_alone:
+                # writers run side by side: number, stamps, record and NOTIFY in one statement
+                notice = (
+                    Poke(0, instructors, student_ids=students, origin=self._origin)
+                    .json_around_seq()
+                    if self._notify_in_tx
+                    else None
+                )
+                seq = self.sync.commit_stamped(self._touched, nonce, at, notice)
+                self.poke = Poke(seq, instructors, student_ids=students, origin=self._origin)
+            else:  # the number was taken before (SQLite, seeding): stamp, record, notify
+                seq = seq if seq is not None else self._take_seq()
+                for obj in self._touched:
+                    if obj.seq != seq:  # running alone, rows were written stamped already
+                        obj.seq = seq
+                self.sync.add_commit(seq, nonce, at)
+                self.poke = Poke(seq, instructors, student_ids=students, origin=self._origin)
+                if self._notify_in_tx:
+                    self.sync.notify(self.poke.to_json())
             self._session.flush()
         self._session.commit()
         self._touched.clear()
@@ -193,8 +210,8 @@ class UnitOfWork:
             )
             yield tx
         if tx.poke is not None:
-            # on PostgreSQL the NOTIFY reaches the other processes; this one hears it at once
-            self.hub.publish(tx.poke)
+            # other processes hear it through NOTIFY or the commit watch; this one at once
+            self.hub.publish_own(tx.poke)
 
     def run_write(self, work: Callable[[Tx], _T]) -> _T:
         """``work`` in a write transaction, committed; run again from its start, in a new

@@ -20,7 +20,7 @@ from instainstru_desktop.server.core.errors import (
 )
 from instainstru_desktop.server.core.models import Token, User
 from instainstru_desktop.server.core.permissions import Principal, Role
-from instainstru_desktop.server.core.ratelimit import SlidingWindowLimiter
+from instainstru_desktop.server.core.ratelimit import WindowLimiter
 from instainstru_desktop.server.core.security import (
     hash_password,
     new_token,
@@ -36,8 +36,8 @@ from instainstru_desktop.server.services.views import Json
 class SignInThrottle:
     """Failed attempts per email, and all attempts per client address."""
 
-    per_email: SlidingWindowLimiter
-    per_address: SlidingWindowLimiter
+    per_email: WindowLimiter
+    per_address: WindowLimiter
 
     def check(self, email: str, address: str) -> None:
         waits = [self.per_address.retry_after(address), self.per_email.retry_after(email)]
@@ -129,7 +129,7 @@ def sign_up_problems(name: str, email: str, password: str, time_zone: str) -> li
 
 def sign_up(
     uow: UnitOfWork,
-    limiter: SlidingWindowLimiter,
+    limiter: WindowLimiter,
     *,
     name: str,
     email: str,

@@ -45,6 +45,7 @@ from instainstru_desktop.server.repositories import BookingFilter
 from instainstru_desktop.server.repositories.uow import Tx, UnitOfWork
 from instainstru_desktop.server.services import clashes, series_booking, views
 from instainstru_desktop.server.services.common import (
+    confirmed_lesson,
     decode_cursor,
     encode_cursor,
     new_id,
@@ -184,24 +185,15 @@ def create_in(
         template=template_from(found.template),
     )
     check_booking(query, start)
-    booking = Booking(
-        id=booking_id or new_id(),
+    booking = confirmed_lesson(
+        caller,
+        found,
+        booking_id=booking_id or new_id(),
         instructor_id=instructor_id,
         student_id=student_id,
         lesson_type_id=lesson_type_id,
-        start_utc=start,
-        end_utc=end,
-        status=BookingStatus.CONFIRMED.value,
-        cancelled_by=None,
-        cancel_reason=None,
-        note="",
-        flagged=False,
-        review_note="",
-        price_cents=found.price_cents,
-        currency=found.currency,
-        created_at=caller.now,
-        updated_at=caller.now,
-        version=1,
+        start=start,
+        end=end,
     )
     tx.bookings.insert(booking)
     record(

@@ -6,12 +6,14 @@ import base64
 import binascii
 import uuid
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, Concatenate, ParamSpec
 
 import orjson
 
+from instainstru_desktop.domain.bookings import BookingStatus
 from instainstru_desktop.server.core.errors import InvalidInput, NotFound
-from instainstru_desktop.server.core.models import AuditEntry, Instructor, LessonType
+from instainstru_desktop.server.core.models import AuditEntry, Booking, Instructor, LessonType
 from instainstru_desktop.server.repositories.uow import Tx, UnitOfWork
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.views import Json
@@ -105,3 +107,42 @@ def lesson_type_or_404(tx: Tx, lesson_type_id: str) -> LessonType:
     if lesson_type is None:
         raise NotFound("No such lesson type.")
     return lesson_type
+
+
+def confirmed_lesson(
+    caller: Caller,
+    found: Any,
+    *,
+    booking_id: str,
+    instructor_id: str,
+    student_id: str,
+    lesson_type_id: str,
+    start: datetime,
+    end: datetime,
+    series_id: str | None = None,
+    series_slot: str | None = None,
+) -> Booking:
+    """A new confirmed lesson at the price ``found`` names (the instructor and lesson type read
+    for booking), as a single booking or a series makes it; the caller checked the rules."""
+    return Booking(
+        id=booking_id,
+        instructor_id=instructor_id,
+        student_id=student_id,
+        lesson_type_id=lesson_type_id,
+        start_utc=start,
+        end_utc=end,
+        status=BookingStatus.CONFIRMED.value,
+        cancelled_by=None,
+        cancel_reason=None,
+        note="",
+        flagged=False,
+        review_note="",
+        price_cents=found.price_cents,
+        currency=found.currency,
+        created_at=caller.now,
+        updated_at=caller.now,
+        version=1,
+        series_id=series_id,
+        series_slot=series_slot,
+        series_moved=False,
+    )

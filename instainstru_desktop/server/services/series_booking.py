@@ -26,7 +26,6 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from instainstru_desktop.domain.bookings import BookingStatus
 from instainstru_desktop.domain.series import (
     Slot,
     occurrence_id,
@@ -39,7 +38,7 @@ from instainstru_desktop.domain.time_ranges import TimeRange
 from instainstru_desktop.domain.zones import zone
 from instainstru_desktop.server.core.models import Booking, Conflict, Series
 from instainstru_desktop.server.repositories.uow import Tx, UnitOfWork
-from instainstru_desktop.server.services.common import new_id, record
+from instainstru_desktop.server.services.common import confirmed_lesson, new_id, record
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.rules import policy_of, template_from
 from instainstru_desktop.server.services.series_rows import (
@@ -198,27 +197,17 @@ def insert_lessons(
 def _lesson(caller: Caller, series: Series, item: PlannedSlot, found: Any) -> Booking:
     assert item.start is not None
     assert item.end is not None
-    return Booking(
-        id=occurrence_id(series.id, item.slot),
+    return confirmed_lesson(
+        caller,
+        found,
+        booking_id=occurrence_id(series.id, item.slot),
         instructor_id=series.instructor_id,
         student_id=series.student_id,
         lesson_type_id=series.lesson_type_id,
-        start_utc=item.start,
-        end_utc=item.end,
-        status=BookingStatus.CONFIRMED.value,
-        cancelled_by=None,
-        cancel_reason=None,
-        note="",
-        flagged=False,
-        review_note="",
-        price_cents=found.price_cents,
-        currency=found.currency,
-        created_at=caller.now,
-        updated_at=caller.now,
-        version=1,
+        start=item.start,
+        end=item.end,
         series_id=series.id,
         series_slot=item.slot.key,
-        series_moved=False,
     )
 
 

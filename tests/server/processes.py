@@ -23,7 +23,9 @@ _RUNNING = re.compile(r"Uvicorn running on (http://\S+)")
 
 class ServerProcess:
     """``instainstru-server`` as a child process; its log is read by a thread (a full pipe
-    would stall the server) and kept for the assertion messages."""
+    would stall the server) and kept for the assertion messages. One server process unless
+    ``args`` ask for ``--workers`` (the standalone default, one per CPU, would make a test of
+    "several processes" depend on the machine's size)."""
 
     def __init__(
         self,
@@ -41,6 +43,7 @@ class ServerProcess:
                 "0",
                 "--database-url",
                 database_url,
+                *(() if "--workers" in args else ("--workers", "1")),
                 *args,
             ],
             stdout=subprocess.DEVNULL,

@@ -78,7 +78,11 @@ class Core:
         self.scheduler = SyncScheduler(
             self.engine, interval_seconds=settings.sync_interval_seconds, on_report=on_report
         )
-        self.live = LiveListener(api, lambda reconnected: self.scheduler.poke(force=reconnected))
+        self.live = LiveListener(
+            api,
+            lambda reconnected: self.scheduler.poke(force=reconnected),
+            on_lost=self.scheduler.poke,  # sync now: it tells the status bar we are offline
+        )
         poke = self.scheduler.poke
         self.services = Services(
             availability=AvailabilityService(store, on_change=poke),

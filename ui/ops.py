@@ -15,6 +15,8 @@ an ``Ops`` object is built once and passed to whoever needs it.
   exception raised by a callback itself is reported the same way. Only bugs are logged as
   errors: a refusal (the lesson was cancelled meanwhile), being offline or a full disk is
   something the person is told about, so the log notes it without a traceback.
+- An answer that arrives after its ``Ops`` is gone (the window closed while a start-up task
+  still ran) has nobody to go to: it is dropped with a line in the debug log.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
-from PySide6.QtCore import QObject, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThreadPool, Signal, SignalInstance, Slot
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +92,14 @@ class _Task(Generic[T]):
     what: str
     on_success: Callable[[T], None] | None
     on_failure: Callable[[BaseException], None] | None
+
+
+def _deliver(signal: SignalInstance, task_id: int, value: object) -> None:
+    """Emit an answer from a worker, unless its receiver went with the window meanwhile."""
+    try:
+        signal.emit(task_id, value)
+    except RuntimeError:  # "Signal source has been deleted": the app is closing
+        log.debug("operation %s ended after its window closed: answer dropped", task_id)
 
 
 class _Relay(QObject):
@@ -179,9 +189,9 @@ class Ops(QObject):
                 result = fn()
             except BaseException as exc:  # every failure goes back to the UI thread
                 log.debug("operation %s failed", task_id, exc_info=True)
-                relay.failed.emit(task_id, exc)
+                _deliver(relay.failed, task_id, exc)
             else:
-                relay.done.emit(task_id, result)
+                _deliver(relay.done, task_id, result)
 
         pool.start(work)
         if not was_busy:

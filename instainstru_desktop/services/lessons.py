@@ -58,10 +58,12 @@ from instainstru_desktop.services.views import (
     HistoryEntry,
     LessonCard,
     LessonDetail,
+    LessonsToMark,
     LessonTypeOption,
     ListedLesson,
     StudentOption,
 )
+from instainstru_desktop.store import UnitOfWork
 from instainstru_desktop.store.records import AuditRecord, BookingRecord
 from instainstru_desktop.store.repositories.bookings import BookingFilter
 
@@ -119,6 +121,28 @@ class LessonService(UseCases):
                 instructor_id, statuses=("cancelled",), newest_first=True, limit=limit
             )
             return lesson_cards(uow, records)
+
+    def to_mark(self, instructor_id: str) -> LessonsToMark:
+        """Lessons that have ended and are still "confirmed": given or missed, nobody said.
+
+        Also when the next lesson ends, so a view can look again then: time alone adds to this
+        list, with no change to announce it.
+        """
+        with self._store.read() as uow:
+            now = uow.server_now_text()
+            started = uow.bookings.of_instructor(
+                instructor_id, statuses=("confirmed",), start_before=now
+            )
+            ended = [r for r in started if r.end_utc <= now]
+            ends = [r.end_utc for r in started if r.end_utc > now]
+            ends += [
+                r.end_utc
+                for r in uow.bookings.of_instructor(
+                    instructor_id, statuses=("confirmed",), start_from=now, limit=1
+                )
+            ]
+            cards = lesson_cards(uow, ended)
+        return LessonsToMark(tuple(cards), parse_instant(min(ends)) if ends else None)
 
     def listed(self, instructor_id: str, booking_ids: Collection[str]) -> list[ListedLesson]:
         """Where each of a few bookings belongs in the lists above now, by the same rules,
@@ -182,6 +206,20 @@ class LessonService(UseCases):
     def complete(self, booking_id: str) -> Changed:
         """Mark a lesson that has started as given."""
         return self._outcome(CompleteLesson(booking_id), BookingAction.COMPLETE)
+
+    def complete_all(self, booking_ids: Collection[str]) -> Changed:
+        """Mark many lessons as given at once (the lessons to mark): one queued change each,
+        in one transaction. A lesson settled meanwhile (cancelled by an admin, marked on another
+        device) is left as it is; one that has not started refuses them all."""
+        changed = Changed()
+        with self._store.uow() as uow:
+            for booking_id in booking_ids:
+                record = booking_or_raise(uow, booking_id)
+                if record.status != BookingStatus.CONFIRMED:
+                    continue
+                changed |= self._queue_outcome(uow, record, CompleteLesson(booking_id))
+            uow.commit()
+        return self._done(changed)
 
     def no_show(self, booking_id: str) -> Changed:
         """Mark a lesson that has started as missed by the student."""
@@ -294,12 +332,18 @@ class LessonService(UseCases):
         with self._store.uow() as uow:
             record = booking_or_raise(uow, change.booking_id)
             check_action(record, action)
-            if not can_mark_outcome(parse_instant(record.start_utc), uow.server_now()):
-                raise ActionNotAllowedError("A lesson can be marked only once it has started.")
-            mutation_id = queue(uow, change, base_version=record.version)
-            changed = touched(uow, record, mutation_id)
+            changed = self._queue_outcome(uow, record, change)
             uow.commit()
         return self._done(changed)
+
+    @staticmethod
+    def _queue_outcome(
+        uow: UnitOfWork, record: BookingRecord, change: CompleteLesson | MarkNoShow
+    ) -> Changed:
+        if not can_mark_outcome(parse_instant(record.start_utc), uow.server_now()):
+            raise ActionNotAllowedError("A lesson can be marked only once it has started.")
+        mutation_id = queue(uow, change, base_version=record.version)
+        return touched(uow, record, mutation_id)
 
 
 def _list_of(record: BookingRecord, now: str) -> str | None:

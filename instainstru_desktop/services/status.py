@@ -41,6 +41,7 @@ class StatusService(UseCases):
                 last_sync=None,
                 last_error=error.message,
                 pending_known=False,
+                local_problem=True,
             )
         return SyncStatus(
             online=state.online,
@@ -48,6 +49,7 @@ class StatusService(UseCases):
             needs_attention=attention,
             last_sync=parse_instant(state.last_pull_at) if state.last_pull_at else None,
             last_error=trouble.message if trouble is not None else state.last_error or "",
+            local_problem=trouble is not None,
             extra={"client_id": state.client_id, "cursor": state.cursor},
             clock_skew_seconds=state.clock_skew_seconds,
         )

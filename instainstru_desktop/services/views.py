@@ -103,6 +103,14 @@ class AttentionItem:
 
 
 @dataclass(frozen=True, slots=True)
+class LessonsToMark:
+    """Lessons that ended with no outcome recorded (oldest first), for "3 lessons to mark"."""
+
+    lessons: tuple[LessonCard, ...]
+    next_end: datetime | None  # when the next confirmed lesson ends (and joins them), if any
+
+
+@dataclass(frozen=True, slots=True)
 class SyncStatus:
     """What the status bar always shows."""
 
@@ -113,6 +121,7 @@ class SyncStatus:
     last_error: str = ""
     extra: dict[str, str] = field(default_factory=dict)
     pending_known: bool = True  # False: the local file could not be read to count them
+    local_problem: bool = False  # the last error is this computer's file, not the network
     #: This computer's clock minus the server's, as last measured (None: never measured).
     clock_skew_seconds: float | None = None
 

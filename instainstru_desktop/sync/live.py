@@ -4,6 +4,10 @@ The stream is an accelerator, not a dependency: the scheduler pulls every minute
 listener only ever calls back "pull now" -- on each ``poke`` and on each (re)connect, since
 anything may have changed while it was disconnected -- and reconnects with capped exponential
 backoff and jitter after any failure.
+
+It is also the first to know when the server goes away: a stream that was open ends, or the
+first try to open it again fails. ``on_lost`` is called then (the app syncs at once, which finds
+out for sure and shows "Offline" within a second or two instead of at the next minute's pull).
 """
 
 from __future__ import annotations
@@ -39,12 +43,14 @@ class LiveListener:
         api: ApiClient,
         on_pull: Callable[[bool], None],
         *,
+        on_lost: Callable[[], None] | None = None,
         read_timeout: float = 45.0,
         backoff: Backoff = RECONNECT_BACKOFF,
         rng: Callable[[], float] = random.random,
     ) -> None:
         self._api = api
         self._on_pull = on_pull
+        self._on_lost = on_lost
         self._read_timeout = read_timeout
         self._backoff = backoff
         self._rng = rng
@@ -54,6 +60,8 @@ class LiveListener:
         self.connected = threading.Event()
         self.connections = 0
         self.pokes = 0
+        self.losses = 0  # times ``on_lost`` was called
+        self.attempts = 0  # tries to open the stream
 
     def start(self) -> None:
         if self._thread is None:
@@ -84,16 +92,35 @@ class LiveListener:
                 failures = 0  # the server ended the stream normally (restart): reconnect
             except (Unauthenticated, UpdateRequired) as error:
                 log.warning("live updates stopped: %s", error.message)
+                self._closed()
                 return
             except (ApiError, httpx.HTTPError) as error:
                 failures += 1
                 log.debug("event stream lost: %r", error)
-            finally:
-                self.connected.clear()
-                self._response = None
+            # an open stream that ended, or the first failed try after it (a server that was
+            # still shutting down when the app looked may be gone by now)
+            if self._closed() or failures == 1:
+                self._lost()
             self._stop.wait(self._backoff.delay(failures, self._rng))
 
+    def _closed(self) -> bool:
+        """Forget the stream; whether it had been open."""
+        was_open = self.connected.is_set()
+        self.connected.clear()
+        self._response = None
+        return was_open
+
+    def _lost(self) -> None:
+        if self._stop.is_set() or self._on_lost is None:
+            return
+        self.losses += 1
+        try:
+            self._on_lost()
+        except Exception:  # the listener must outlive a failing callback
+            log.exception("the connection-lost callback failed")
+
     def _listen(self) -> None:
+        self.attempts += 1
         with self._api.event_stream(self._read_timeout) as source:
             self._response = source.response
             if self._stop.is_set():

@@ -84,7 +84,7 @@ def check_history(pulled: dict) -> None:
         elif status in ("completed", "no_show"):
             assert entry["actor_role"] == "instructor"
             assert entry["actor_id"] == teachers[booking["instructor_id"]]
-            assert entry["at"] == booking["end"]
+            assert entry["at"] >= booking["end"]
         elif status == "confirmed":
             assert entry["action"] == "booking.create"
 
@@ -150,3 +150,46 @@ def test_cli_reports_an_unusable_database(tmp_path: Path, capsys) -> None:
     code = cli.main(["--database-url", f"sqlite:///{tmp_path / 'no' / 'such' / 'x.sqlite3'}"])
     assert code == 2
     assert "cannot open the database" in capsys.readouterr().err
+
+
+def test_demo_history_happens_in_a_plausible_order(databases: DatabaseFactory) -> None:
+    """A lesson is booked before it starts, cancelled before it starts (and not in the
+    future), and marked after it ends, at hours when people are awake, by who would do it."""
+    with demo_pull(databases, "history") as (_client, pulled):
+        pass
+    bookings = {b["id"]: b for b in pulled["bookings"]}
+    when = {
+        b["id"]: (_at(b["start"]), _at(b["end"]), _at(b["created_at"])) for b in bookings.values()
+    }
+    zones = {s["id"]: ZoneInfo(s["time_zone"]) for s in pulled["students"]}
+    problems = []
+    for entry in pulled["audit"]:
+        booking = bookings[entry["booking_id"]]
+        start, end, created = when[booking["id"]]
+        at, action = _at(entry["at"]), entry["action"]
+        if at > NOW:
+            problems.append(f"{action} in the future ({entry['at']})")
+        if action == "booking.create" and not at < start:
+            problems.append(f"booked at or after the start ({entry['at']} for {booking['start']})")
+        if action == "booking.cancel":
+            if not created < at < start:
+                problems.append(f"cancelled at {entry['at']} for {booking['start']}")
+            if entry["actor_role"] == "student":
+                local = at.astimezone(zones[booking["student_id"]])
+                if not 7 <= local.hour < 23:
+                    problems.append(f"a student cancelled at {local:%H:%M} their time")
+            if entry["details"].get("reason") != booking["cancel_reason"]:
+                problems.append("a cancellation whose history does not give its reason")
+        if action in ("booking.complete", "booking.no_show") and not end <= at:
+            problems.append(f"marked at {entry['at']} before the end {booking['end']}")
+    assert problems == []
+    cancels = [e for e in pulled["audit"] if e["action"] == "booking.cancel"]
+    assert len(cancels) == sum(b["status"] == "cancelled" for b in bookings.values())
+    # booked and cancelled at all sorts of minutes, not on the lesson's own hour
+    assert len({_at(e["at"]).minute for e in cancels}) > 10
+    last_change = {e["booking_id"]: e["at"] for e in sorted(pulled["audit"], key=lambda e: e["at"])}
+    assert all(b["updated_at"] == last_change[b["id"]] for b in bookings.values())
+
+
+def _at(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))

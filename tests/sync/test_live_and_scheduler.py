@@ -55,6 +55,28 @@ def test_the_stream_reconnects_after_a_server_restart(tmp_path):
         server.stop()
 
 
+def test_a_stream_that_ends_with_its_server_says_so_at_once(device, server):
+    """The server going away is the listener's news before anyone's: ``on_lost`` is called as
+    the open stream ends (the app syncs then and shows Offline), and once more for the first
+    reconnection that fails, not for every retry after it."""
+    lost = threading.Event()
+    listener = LiveListener(
+        device.api, lambda _reconnected: None, on_lost=lost.set, backoff=Backoff(0.05, 0.2)
+    )
+    listener.start()
+    try:
+        wait_until(listener.connected.is_set, what="the stream to connect")
+        assert listener.losses == 0
+        server.stop()
+        assert lost.wait(5), "the end of the stream was not reported"
+        wait_until(lambda: listener.losses == 2, what="the first failed reconnection")
+        tried = listener.attempts
+        wait_until(lambda: listener.attempts >= tried + 3, what="more reconnections")
+        assert listener.losses == 2
+    finally:
+        listener.stop()
+
+
 def test_the_scheduler_pulls_every_interval_without_being_poked(device, server, instructor):
     device.sync()
     scheduler = SyncScheduler(device.engine, interval_seconds=0.2)

@@ -128,6 +128,7 @@ def realistic_week(week_start: date = WEEK, zone: str = ZONE) -> WeekSnapshot:
         lesson("b11", d[1], "16:30", "kofi", "guitar", status=done),
         lesson("b12", d[2], "09:30", "lena", "piano", status=done),
         lesson("b13", d[2], "11:00", "ana", "guitar", status=done),
+        lesson("b27", d[2], "12:00", "dmitri", "singing"),  # ended, still to mark
         lesson("b14", d[2], "15:00", "ben", "piano"),
         lesson("b15", d[2], "16:00", "chloe", "singing", mark=SyncMark.PENDING),
         lesson("b16", d[2], "17:00", "emma", "trial"),

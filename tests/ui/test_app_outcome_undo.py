@@ -51,7 +51,9 @@ def test_an_outcome_marked_offline_is_undone_and_never_sent(
     qtbot.waitUntil(lambda: not window.ops.busy(), timeout=10_000)
     save_shot(window, "app_outcome_marked_notice")
 
-    window.notice_bar.action_button.click()  # the notice's Undo: Edit > Undo would do the same
+    shown = window.notice_bar.newest()
+    assert shown is not None
+    shown.trigger()  # the notice's Undo: Edit > Undo would do the same
 
     def back() -> bool:
         card = shown_card(window, booking_id)
@@ -114,6 +116,8 @@ def test_a_sent_outcome_cannot_be_undone_and_is_corrected_instead(
 
     qtbot.waitUntil(refused, timeout=10_000)
     assert window.notice_bar.action_text() == "Correct to completed"
+    # the earlier "is marked a no-show" notice may still be up, but no longer offers its Undo
+    assert [n.action_text() for n in window.notice_bar.notices()][:-1] in ([], [""])
     assert window.undo_stack.count() == 0  # the outcome left the stack: Undo no longer offers it
     assert not window.undo_stack.canRedo()
     card = shown_card(window, booking_id)
@@ -121,7 +125,9 @@ def test_a_sent_outcome_cannot_be_undone_and_is_corrected_instead(
     assert card.status == "no_show"
     save_shot(window, "app_outcome_already_sent")
 
-    window.notice_bar.action_button.click()  # "Correct to completed"
+    shown = window.notice_bar.newest()
+    assert shown is not None
+    shown.trigger()  # "Correct to completed"
 
     qtbot.waitUntil(lambda: on_server("completed"), timeout=30_000)
     [(details,)] = live_server.query(

@@ -100,7 +100,7 @@ def test_screenshots_of_the_running_app(
     window.tabs.setCurrentWidget(window.week_page)
     lesson = future_lesson_this_week(app)
     erase_hours_under(app, lesson)
-    qtbot.waitUntil(lambda: window.attention_view.count() >= 1, timeout=30_000)
+    qtbot.waitUntil(lambda: len(window.attention_view.cards) >= 1, timeout=30_000)
     qtbot.waitUntil(
         lambda: (
             (card := shown_card(window, lesson.booking_id)) is not None

@@ -294,11 +294,22 @@ def test_status_bar_shows_the_sync_state(bar):
     assert bar.attention.text() == "2 need attention"
     assert "3 changes waiting" in bar.accessibleDescription()
     bar.set_status(SyncStatus(False, 0, 0, None, last_error="The server is down for maintenance"))
-    assert bar.connection.text() == "Offline"
-    assert bar.pending.text() == "All changes sent"
+    assert bar.connection.text() == "Offline"  # nothing waits: nothing more to say
     assert bar.last_sync.text() == "Never synced"
     assert not bar.attention.isVisible()
-    assert "maintenance" in bar.error.text()
+    assert not bar.error.isVisible()  # offline is a state, not a red error
+    assert "maintenance" in bar.connection.toolTip()  # why, on hover
+    bar.set_status(SyncStatus(False, 2, 0, None, last_error="The server is down"))
+    assert bar.connection.text() == "Offline · 2 changes waiting"
+    assert not bar.pending.isVisible()
+    assert "Offline · 2 changes waiting" in bar.accessibleDescription()
+
+
+def test_status_bar_spells_out_a_local_problem_even_offline(bar):
+    full = "The disk is full: free some space, then InstaInstru carries on by itself."
+    bar.set_status(SyncStatus(False, 1, 0, None, last_error=full, local_problem=True))
+    assert bar.error.isVisible()
+    assert full in bar.error.text()
 
 
 def test_status_bar_claims_nothing_it_could_not_check(bar):

@@ -250,3 +250,37 @@ def test_theme_switch_keeps_the_lists(qtbot):
     assert not view.detail.complete_button.icon().isNull()
     view.set_time_zone("Asia/Tokyo")
     assert view.detail.your_time.text().endswith("JST")
+
+
+def test_the_history_is_shown_whole_while_there_is_room(qtbot, save_shot):
+    """The history used to be a box two rows tall, its text clipped behind a scroll bar while
+    the pane was empty below it: every line is shown, wrapped, without scrolling."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QAbstractScrollArea, QLabel
+
+    pane = LessonDetailPane(time_zone=ZONE)
+    qtbot.addWidget(pane)
+    detail = lesson_detail("b14")
+    long = replace(
+        detail.history[-1],
+        summary="Reason: the student asked to move it to the afternoon; the room was free "
+        "then, so the lesson now starts at 15:00 instead of 11:00.",
+    )
+    pane.set_detail(replace(detail, history=(*detail.history, long)))
+    pane.resize(440, 1000)
+    pane.show()
+    qtbot.waitExposed(pane)
+    save_shot(pane, "detail_history")
+    history = pane.history
+    assert history.count() == 4
+    scrolling = [
+        area for area in [history, *history.findChildren(QAbstractScrollArea)]
+        if isinstance(area, QAbstractScrollArea) and area.verticalScrollBar().maximum() > 0
+    ]
+    assert scrolling == []  # nothing hidden behind a scroll bar
+    shown = " ".join(label.text() for label in history.findChildren(QLabel))
+    assert "starts at 15:00 instead of 11:00." in shown
+    for label in history.findChildren(QLabel):
+        assert label.height() >= label.heightForWidth(label.width())  # no line cut off
+        place = label.geometry().translated(label.parentWidget().mapTo(history, QPoint(0, 0)))
+        assert history.rect().contains(place)  # and none outside the box

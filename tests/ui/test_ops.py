@@ -180,3 +180,36 @@ def test_describe_error(exc, title, fragment):
 def test_present_shows_a_failure_handled_in_part(ops, shown):
     ops.present(Offline("refused"), "reading your week")
     assert shown.messages[0][0] == "Offline"
+
+
+@pytest.mark.parametrize("outcome", ["result", "failure"])
+def test_a_late_answer_after_the_window_is_gone_is_dropped_quietly(
+    qtbot, capfd, caplog, outcome
+):
+    """Closing the app while a start-up task still runs (Ctrl+C while the server seeds): the
+    answer comes back to nobody, and must not print a traceback from the worker thread."""
+    import logging
+
+    import shiboken6
+    from PySide6.QtCore import QObject
+
+    caplog.set_level(logging.DEBUG, logger="ui.ops")
+    window = QObject()  # what owns the operations in the app: the main window
+    ops = Ops(parent=window)
+    gate = threading.Event()
+
+    def slow() -> str:
+        gate.wait(10)
+        if outcome == "failure":
+            raise Offline("the server went away")
+        return "seeded"
+
+    delivered: list[object] = []
+    ops.run_net(slow, delivered.append, delivered.append)
+    # the task ends while the window is being taken down (deleting it waits for its workers)
+    threading.Timer(0.2, gate.set).start()
+    shiboken6.delete(window)
+    qtbot.waitUntil(lambda: any("dropped" in r.getMessage() for r in caplog.records))
+    assert delivered == []
+    assert "Signal source has been deleted" not in capfd.readouterr().err
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]

@@ -58,7 +58,7 @@ def test_cancel_dialog_screenshot(qtbot, save_shot, themed):
 def test_attention_screenshot(qtbot, save_shot, themed):
     from datetime import UTC, datetime
 
-    from tests.ui.sample_data import attention_items
+    from tests.ui.sample_data import attention_items, realistic_week
     from ui.lessons.attention import AttentionList
 
     widget = AttentionList(
@@ -67,7 +67,13 @@ def test_attention_screenshot(qtbot, save_shot, themed):
     widget.set_items(attention_items())
     show(qtbot, widget, 720, 560)
     save_shot(widget, f"attention_{themed.name}")
+    ended = [c for c in realistic_week().lessons if c.status == "completed"][:7]
+    widget.set_to_mark(ended)  # as if never marked: the card the lessons to mark get
+    assert widget.to_mark_card is not None
+    assert widget.count() == len(attention_items()) + 7
+    save_shot(widget, f"attention_to_mark_{themed.name}")
     widget.set_items(())
+    widget.set_to_mark(())
     save_shot(widget, f"attention_empty_{themed.name}")
 
 

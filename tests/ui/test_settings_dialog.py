@@ -162,8 +162,11 @@ def test_the_zone_shows_its_clock_and_offset_and_the_list_finds_part_of_a_name(s
     assert zone_from_display(" America/New York ") == "America/New_York"
     completer = settings.zone.completer()
     completer.setCompletionPrefix("new york")
-    assert completer.currentCompletion() == "America/New York"
+    assert completer.currentCompletion() == "UTC−05:00 · New York (America)"
+    completer.setCompletionPrefix("+05:30")  # an offset finds its cities too
+    assert completer.currentCompletion().startswith("UTC+05:30 · ")
     assert settings.zone.findText("US/Eastern") == -1  # old aliases are not offered
+    assert settings.zone.findText("UTC+00:00 · US/Eastern") == -1
 
 
 def test_typing_a_zone_checks_it_and_the_computers_zone_is_one_click_away(

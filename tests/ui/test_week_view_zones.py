@@ -12,7 +12,16 @@ import pytest
 from PySide6.QtCore import Qt
 
 from instainstru_desktop.services.views import DayHours, HoursRange, WeekSnapshot
-from tests.ui.sample_data import DST_WEEK, FALL_WEEK, WEEK, ZONE, empty_week, hours, lesson
+from tests.ui.sample_data import (
+    DST_WEEK,
+    FALL_WEEK,
+    WEEK,
+    ZONE,
+    empty_week,
+    hours,
+    lesson,
+    realistic_week,
+)
 from ui.calendar.timeline import DisplayWeek, assign_lanes, day_oddities
 from ui.calendar.week_view import WeekView
 
@@ -196,3 +205,15 @@ def test_time_off_abroad_covers_the_instructors_day_only():
     assert week.days[3].off == hours(("00:00", "19:00"))
     assert not week.days[3].time_off
     assert DisplayWeek.build(week_with(WEEK, days=tuple(days))).days[3].time_off
+
+
+def test_the_hours_stay_in_view_when_the_zone_moves_them_out_of_sight(qtbot, view):
+    view.set_snapshot(realistic_week(WEEK))  # Berlin 09:00-20:00
+    view.show()
+    qtbot.waitExposed(view)
+    view.scroll_to_working_hours()
+    assert view.hours_in_view()
+    view.set_display_zone("Pacific/Noumea")  # +10 h: 19:00 to 06:00 the next morning
+    assert view.hours_in_view()
+    view.set_display_zone(None)
+    assert view.hours_in_view()

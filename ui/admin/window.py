@@ -168,6 +168,8 @@ class AdminWindow(QMainWindow):
             QMessageBox.information(self, "Your local data was repaired", rescue.message())
 
     def _on_options(self, options: ReviewOptions) -> None:
+        if not self.session.is_ready:
+            return  # an answer that arrived after the session stopped
         self.week.set_options(options, self.session.core.identity.time_zone)
 
     def _on_synced(self, report: SyncReport) -> None:

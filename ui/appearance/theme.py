@@ -117,7 +117,7 @@ DARK = Palette(
     accent="#4a8cff",
     accent_text="#ffffff",
     today_column="#222a38",
-    available_fill="#1d3426",
+    available_fill="#22432d",  # lighter than the page by 12 L*: dark themes read lightness
     available_edge="#3f9a5c",
     paint_preview="#4cc071",
     erase_preview="#ef6b63",
@@ -152,6 +152,8 @@ def style_sheet(palette: Palette) -> str:
     """The QSS of a palette: the template file with the palette's colours filled in."""
     template = resource_path("themes", "app.qss").read_text(encoding="utf-8")
     values = {f.name: str(getattr(palette, f.name)) for f in fields(palette)}
+    values["sort_ascending"] = resource_path("themes", "sort-up.svg").as_posix()
+    values["sort_descending"] = resource_path("themes", "sort-down.svg").as_posix()
     return Template(template).substitute(values)
 
 

@@ -31,6 +31,7 @@ from ui.calendar.timeline import LessonSegment
 
 ICON_SIZE = 12
 STRIPE = 3
+TO_MARK = "to_mark"  # the style of a confirmed lesson that has ended
 PAD_X = STRIPE + 5
 PAD_Y = 2.0
 _CACHE_LIMIT = 20_000
@@ -154,7 +155,9 @@ class CardLayouter:
         colour = QColor(color) if QColor.isValidColorName(color) else pal.color("accent")
         done, no_show = status == "completed", status == "no_show"
         settled = done or no_show
-        fill = mix(colour, pal.color("base"), pal.lesson_mix * (0.5 if settled else 1.0))
+        to_mark = status == TO_MARK
+        strength = 0.5 if settled else 0.7 if to_mark else 1.0
+        fill = mix(colour, pal.color("base"), pal.lesson_mix * strength)
         stripe = QColor(colour)
         if settled:
             stripe.setAlpha(120)
@@ -173,6 +176,10 @@ class CardLayouter:
             icons.append(("warning", pal.error))
         elif mark is SyncMark.PENDING:
             icons.append(("clock", pal.text_secondary))
+        elif to_mark:
+            outline = QPen(pal.color("warning"), 1.2, Qt.PenStyle.DashLine)
+        if to_mark:
+            icons.append(("attention", pal.warning))
         if done:
             icons.append(("check", pal.success))
         elif no_show:
@@ -186,7 +193,9 @@ class CardLayouter:
 
     # -- layout -----------------------------------------------------------------------------
 
-    def layout(self, seg: LessonSegment, width: float, height: float) -> CardArt:
+    def layout(
+        self, seg: LessonSegment, width: float, height: float, *, to_mark: bool = False
+    ) -> CardArt:
         """Name on top; then "type · time" or type and time on their own lines as room allows.
 
         A card too short for two lines (a 15- or 20-minute lesson) shows "name  10:00" on one.
@@ -195,7 +204,8 @@ class CardLayouter:
         """
         self.layouts += 1
         card = seg.card
-        style = self.style(card.color, card.status, card.mark, bool(card.series_id))
+        status = TO_MARK if to_mark else card.status
+        style = self.style(card.color, status, card.mark, bool(card.series_id))
         name_fm, detail_fm = self._metrics
         name_h, detail_h = name_fm.height(), detail_fm.height()
         icon_room = len(style.icons) * (ICON_SIZE + 2)
@@ -220,7 +230,8 @@ class CardLayouter:
                 details.append((offset, self._text(start, 1), style.detail))
         else:
             y += name_h
-            status = "No-show" if card.status == "no_show" else ""  # "done" is the check mark
+            # "done" is the check mark; the others say so before the type
+            status = "No-show" if card.status == "no_show" else "To mark" if to_mark else ""
             lines_left = max(1, int((height - y - PAD_Y + 1) // detail_h))
             # Each line lists what to show from most to least complete; the first that fits
             # wins. The time matters more than the type (the colour already tells the type).

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
+from shiboken6 import isValid
 
 from instainstru_desktop.services.views import HoursRange
 
@@ -65,11 +66,18 @@ def command_text(changes: Sequence[DayChange], erase: bool) -> str:
     return f"{verb} on {len(changes)} days"
 
 
+def is_latest(stack: QUndoStack, command: QUndoCommand) -> bool:
+    """Whether ``command`` is the last thing done (what Edit > Undo would undo now)."""
+    if not isValid(stack):  # a stack being destroyed (with its window) empties itself first
+        return False
+    index = stack.index()
+    return index > 0 and stack.command(index - 1) is command
+
+
 def undo_if_latest(stack: QUndoStack, command: QUndoCommand) -> bool:
     """Undo ``command`` if it is still the last thing done (a notice's Undo button offers
     that very edit; after another edit, or an undo, it would undo something else)."""
-    index = stack.index()
-    if index == 0 or stack.command(index - 1) is not command:
+    if not is_latest(stack, command):
         return False
     stack.undo()
     return True

@@ -44,7 +44,7 @@ class WeekPainter:
     def __init__(self) -> None:
         self._background = BackgroundPainter()
         self._header = HeaderPainter()
-        self._cards: dict[tuple[int, int, int], CardArt] = {}
+        self._cards: dict[tuple[int, int, int, bool], CardArt] = {}
         self._layouter = CardLayouter()
         self._cards_key: tuple[object, ...] = ()
         self._fonts: Fonts | None = None
@@ -215,10 +215,11 @@ class WeekPainter:
                 rect = geo.lesson_rect(seg)
                 if not rect.intersects(clip_f):
                     continue
-                art_key = (id(seg), round(rect.width()), round(rect.height()))
+                to_mark = is_to_mark(seg, state)
+                art_key = (id(seg), round(rect.width()), round(rect.height()), to_mark)
                 art = self._cards.get(art_key)
                 if art is None:
-                    art = self._layouter.layout(seg, rect.width(), rect.height())
+                    art = self._layouter.layout(seg, rect.width(), rect.height(), to_mark=to_mark)
                     self._cards[art_key] = art
                 visible.append((rect, seg, art))
         if not visible:
@@ -291,6 +292,12 @@ class WeekPainter:
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.setPen(QPen(state.palette.color("selection"), 2))
         p.drawRect(rect)
+
+
+def is_to_mark(seg: LessonSegment, state: ViewState) -> bool:
+    """Whether a lesson has ended without its outcome being recorded (as of the now-line)."""
+    card = seg.card
+    return card.status == "confirmed" and state.now is not None and card.end <= state.now
 
 
 def _difference(

@@ -154,6 +154,8 @@ class WeekView(QAbstractScrollArea):
         self._zone_name = zone_name
         self._rebuild()
         self.refresh_now()
+        if not self.hours_in_view():  # the hours moved out of sight with the clock
+            self.scroll_to_working_hours()
 
     def display_zone(self) -> str:
         if self._zone_name:
@@ -223,6 +225,16 @@ class WeekView(QAbstractScrollArea):
 
     def selection(self) -> CellBlock | None:
         return self.state.selection
+
+    def hours_in_view(self) -> bool:
+        """Whether some of the week's hours or lessons show (an empty week: nothing to miss)."""
+        week, geo = self._week, self._geo
+        if week is None:
+            return True
+        spans = [(r.start, r.end) for day in week.days for r in day.ranges]
+        spans += [(s.start, s.end) for s in week.segments]
+        top, bottom = geo.minute_at_y(geo.header_height), geo.minute_at_y(geo.height)
+        return not spans or any(start < bottom and end > top for start, end in spans)
 
     def scroll_to_working_hours(self) -> None:
         """Scroll so the earliest hours or lesson of the week sit near the top (else 08:00)."""

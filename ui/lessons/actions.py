@@ -7,30 +7,35 @@ works offline: the cache and the outbox change together) and ``changed`` says wh
 for every page that shows it. Outcomes and moves go on the undo stack and are told in the
 window's notice (:mod:`ui.lessons.outcomes`, :mod:`ui.lessons.moves`).
 Booking for a student is the one action that waits for the server, because the person on the
-phone wants to hear "booked" or why not.
+phone wants to hear "booked" or why not. The answer is a notice in the window, never a box to
+click away: "Lesson booked" or "Saved, not sent yet" with Undo (which cancels the lesson, the
+student told it was booked by mistake), or why the server refused.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from instainstru_desktop.services.errors import ServiceError
 from instainstru_desktop.services.views import (
     BookingChecks,
     Changed,
     InstructorProfile,
+    LessonTypeOption,
     MutationOutcome,
     SeriesPreview,
+    StudentOption,
     WeeklyRequest,
 )
-from ui.lessons.booking_dialog import BookForStudentDialog
+from ui.lessons.booking_dialog import BookForStudentDialog, BookingChoice
 from ui.lessons.cancel_dialog import CancelLessonDialog
 from ui.lessons.flow import Say
 from ui.lessons.moves import Moves
@@ -38,6 +43,8 @@ from ui.lessons.outcomes import Outcomes
 from ui.shell.session import Session
 
 log = logging.getLogger(__name__)
+#: The reason a booking undone from its notice gives the student.
+UNDO_BOOKING_REASON = "Booked by mistake, sorry."
 
 
 def policy_text(profile: InstructorProfile) -> str:
@@ -178,12 +185,13 @@ class LessonActions(QObject):
         if choice is None:
             return
         lessons, series = self.session.services.lessons, self.session.services.series
+        words = booking_words(choice, students, types, profile.time_zone)
 
         def booked(changed: Changed) -> None:
             self.changed.emit(changed)
             if changed.mutation_ids:
                 weekly = choice.weekly is not None
-                self.session.sync_now(lambda _r: self._tell_outcome(changed, weekly))
+                self.session.sync_now(lambda _r: self._tell_outcome(changed, words, weekly))
 
         if choice.weekly is not None:
             request = choice.weekly
@@ -210,34 +218,80 @@ class LessonActions(QObject):
             what="checking the weekly lessons",
         )
 
-    def _tell_outcome(self, booked: Changed, weekly: bool = False) -> None:
+    def _tell_outcome(self, booked: Changed, words: str, weekly: bool = False) -> None:
         status, mutation_id = self.session.services.status, booked.mutation_ids[-1]
         self.session.ops.run_db(
             lambda: status.outcome(mutation_id),
-            lambda outcome: self._show_outcome(outcome, booked, weekly),
+            lambda outcome: self._show_outcome(outcome, booked, words, weekly),
             what="reading the answer",
         )
 
-    def _show_outcome(self, outcome: MutationOutcome, booked: Changed, weekly: bool) -> None:
-        if weekly and outcome.state == "applied":
-            title, text, icon = "Weekly lessons booked", "The server booked the weekly " \
-                "lessons. Any it could not book are listed under Needs attention, with why.", \
-                QMessageBox.Icon.Information
+    def _show_outcome(
+        self, outcome: MutationOutcome, booked: Changed, words: str, weekly: bool
+    ) -> None:
+        # Undo takes back one lesson; weekly lessons are cancelled as "this and following"
+        booking_id = None if weekly else next(iter(booked.booking_ids), None)
+        if outcome.state == "rejected":
+            why = outcome.message or "The server refused the booking."
+            self._tell(f"Not booked: {words}. {why}", tone="warning", stays=True)
+        elif weekly and outcome.state == "applied":
+            self._tell(
+                f"Weekly lessons booked: {words}. Any the server could not book are listed "
+                "under Needs attention, with why.",
+                tone="success",
+            )
         elif outcome.state == "applied":
-            title, text, icon = "Lesson booked", "The server confirmed the lesson. The student "\
-                "sees it in their bookings.", QMessageBox.Icon.Information
-        elif outcome.state == "rejected":
-            title, text, icon = "Not booked", outcome.message or "The server refused the "\
-                "booking.", QMessageBox.Icon.Warning
+            self._tell(
+                f"Lesson booked: {words}. The student sees it in their bookings.",
+                tone="success",
+                undo=booking_id,
+            )
         else:
-            title, text, icon = "Saved, not sent yet", (
-                "The server cannot be reached right now. The booking is kept on this computer "
-                "and sent as soon as the connection is back; if the slot is gone by then, it "
-                "shows up under Needs attention."
-            ), QMessageBox.Icon.Information
-        box = QMessageBox(icon, title, text, parent=self.parent_widget)
-        box.setObjectName("bookingOutcome")
-        box.open()
+            self._tell(
+                f"Saved, not sent yet: {words}. It goes to the server when the connection is "
+                "back; if the time is taken by then, it shows under Needs attention.",
+                undo=booking_id,
+            )
         # the answer also changes the lesson (a refused booking disappears)
         lesson = Changed(dates=booked.dates, booking_ids=booked.booking_ids)
         QTimer.singleShot(0, lambda: self.changed.emit(lesson))
+
+    def _tell(
+        self, text: str, *, tone: str = "info", undo: str | None = None, stays: bool = False
+    ) -> None:
+        self.say(
+            text,
+            tone=tone,
+            action="Undo" if undo else None,
+            on_action=(lambda: self._undo_booking(undo)) if undo else None,
+            timeout_ms=0 if stays else None,
+        )
+
+    def _undo_booking(self, booking_id: str) -> None:
+        """Take a booking back: cancel it, queued like any cancel (sent after the booking)."""
+        lessons = self.session.services.lessons
+
+        def undone(changed: Changed) -> None:
+            self.changed.emit(changed)
+            self._tell("Booking undone: the lesson is cancelled and the student is told.")
+
+        self.session.ops.run_db(
+            lambda: lessons.cancel(booking_id, UNDO_BOOKING_REASON),
+            undone,
+            what="undoing the booking",
+        )
+
+
+def booking_words(
+    choice: BookingChoice,
+    students: Sequence[StudentOption],
+    types: Sequence[LessonTypeOption],
+    zone: str,
+) -> str:
+    """ "Ana Xu · Piano lesson, Fri 11 Dec at 13:00" (the instructor's zone; "weekly from Fri
+    11 Dec at 13:00" for weekly lessons)."""
+    student = next((s.name for s in students if s.id == choice.student_id), "the student")
+    kind = next((t.name for t in types if t.id == choice.lesson_type_id), "a lesson")
+    start = choice.start.astimezone(ZoneInfo(zone))
+    weekly = "weekly from " if choice.weekly is not None else ""
+    return f"{student} · {kind}, {weekly}{start:%a %-d %b at %H:%M}"

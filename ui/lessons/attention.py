@@ -1,6 +1,7 @@
 """The "Needs attention" list: what sync could not settle alone, each with its ways out.
 
-One card per ``AttentionItem`` with real buttons (keyboard and screen-reader friendly, unlike
+Lessons that ended unmarked come first, on one card (:mod:`ui.lessons.to_mark`). Then one
+card per ``AttentionItem`` with real buttons (keyboard and screen-reader friendly, unlike
 buttons painted by a delegate). A button disables itself once pressed so a slow round trip
 cannot send the same decision twice; the next ``set_items`` shows the outcome. A clash of two
 edits shows both versions, the kept one and the person's own, with "Use mine".
@@ -24,11 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from instainstru_desktop.services.views import AttentionItem
+from instainstru_desktop.services.views import AttentionItem, LessonCard
 from ui.appearance.icons import icon
 from ui.appearance.theme import LIGHT, Palette
 from ui.lessons import format as fmt
 from ui.lessons.cancel_dialog import CancelLessonDialog
+from ui.lessons.to_mark import ToMarkCard
 
 ACTION_LABELS = {
     "keep": "&Keep the lesson",
@@ -192,6 +194,8 @@ class AttentionList(QWidget):
     keepRequested = Signal(str)  # noqa: N815 - Qt signal: attention item id
     cancelRequested = Signal(str, str)  # noqa: N815 - item id, reason
     reapplyRequested = Signal(str)  # noqa: N815 - item id
+    markAllRequested = Signal(list)  # noqa: N815 - the booking ids of the lessons to mark
+    reviewRequested = Signal(str)  # noqa: N815 - open a lesson to mark in the lesson list
 
     def __init__(
         self,
@@ -208,7 +212,9 @@ class AttentionList(QWidget):
         self._palette = palette
         self._clock = clock
         self._items: list[AttentionItem] = []
+        self._to_mark: tuple[LessonCard, ...] = ()
         self.cards: list[AttentionCard] = []
+        self.to_mark_card: ToMarkCard | None = None
         self._ages = QTimer(self)  # the list is read again only when it changes
         self._ages.setInterval(30_000)
         self._ages.timeout.connect(self.refresh_ages)
@@ -242,7 +248,8 @@ class AttentionList(QWidget):
         calm.setAlignment(Qt.AlignmentFlag.AlignCenter)
         empty_layout.addWidget(calm)
         hint = QLabel(
-            "Lessons left outside your hours and changes the server refused show up here."
+            "Lessons to mark, lessons left outside your hours and changes the server refused "
+            "show up here."
         )
         hint.setProperty("role", "subtitle")
         hint.setWordWrap(True)
@@ -254,19 +261,32 @@ class AttentionList(QWidget):
     def set_items(self, items: Sequence[AttentionItem]) -> None:
         """Show a fresh list (newest first)."""
         self._items = sorted(items, key=lambda i: i.created_at, reverse=True)
+        self._rebuild()
+
+    def set_to_mark(self, lessons: Sequence[LessonCard]) -> None:
+        """Show the lessons that ended unmarked (oldest first), above the items."""
+        self._to_mark = tuple(lessons)
+        self._rebuild()
+
+    def _rebuild(self) -> None:
         now = self._clock()
         self.cards = [
             AttentionCard(item, self._zone, now, self._palette, self._on_action)
             for item in self._items
         ]
-        count = len(self._items)
+        self.to_mark_card = None
+        if self._to_mark:
+            self.to_mark_card = ToMarkCard(self._to_mark, self._zone, self._palette)
+            self.to_mark_card.markAllRequested.connect(self.markAllRequested)
+            self.to_mark_card.reviewRequested.connect(self.reviewRequested)
+        items = len(self._items)
         self.subtitle.setText(
             "Sync could not settle these alone. Your decision is sent to the server."
-            if count
+            if items
             else ""
         )
-        self.subtitle.setVisible(bool(count))
-        if not count:
+        self.subtitle.setVisible(bool(items))
+        if not self.count():
             self._scroll.takeWidget()
             self._scroll.setWidget(self._empty)
             return
@@ -275,6 +295,8 @@ class AttentionList(QWidget):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(20, 4, 20, 16)
         layout.setSpacing(10)
+        if self.to_mark_card is not None:
+            layout.addWidget(self.to_mark_card)
         for card in self.cards:
             layout.addWidget(card)
         layout.addStretch(1)
@@ -290,14 +312,15 @@ class AttentionList(QWidget):
 
     def set_time_zone(self, zone: str) -> None:
         self._zone = zone
-        self.set_items(self._items)
+        self._rebuild()
 
     def set_theme(self, palette: Palette) -> None:
         self._palette = palette
-        self.set_items(self._items)
+        self._rebuild()
 
     def count(self) -> int:
-        return len(self._items)
+        """What needs attention: the items, and each lesson to mark."""
+        return len(self._items) + len(self._to_mark)
 
     def card(self, item_id: str) -> AttentionCard | None:
         return next((c for c in self.cards if c.item.item_id == item_id), None)

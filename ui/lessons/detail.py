@@ -33,6 +33,7 @@ from ui.appearance.theme import LIGHT, Palette
 from ui.lessons import format as fmt
 from ui.lessons.cancel_dialog import CancelLessonDialog
 from ui.lessons.conversation import ConversationView
+from ui.lessons.history import HistoryLine, HistoryList
 from ui.lessons.lesson_menu import CORRECT_TEXT
 
 CORRECT_ICONS = {"completed": "check", "no_show": "cross"}
@@ -230,12 +231,7 @@ class LessonDetailPane(QWidget):
     def _add_lists(self, layout: QVBoxLayout) -> None:
         """The lesson's history, and the student's other lessons."""
         layout.addWidget(_label("History", "caption"))
-        self.history = QListWidget()
-        self.history.setObjectName("history")
-        self.history.setAccessibleName("History of this lesson")
-        self.history.setWordWrap(True)
-        self.history.setAlternatingRowColors(True)
-        self.history.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.history = HistoryList()
         layout.addWidget(self.history)
         self._others_caption = _label("", "caption")
         layout.addWidget(self._others_caption)
@@ -360,18 +356,12 @@ class LessonDetailPane(QWidget):
         return f"{at:%a %-d %b, %H:%M} · {what} by {who}"
 
     def _fill_history(self, detail: LessonDetail) -> None:
-        self.history.clear()
         tz = ZoneInfo(self._zone)
-        for entry in detail.history:
-            text = self.history_line(entry, tz)
-            if entry.summary:
-                text += f"\n{entry.summary}"
-            item = QListWidgetItem(text)
-            item.setToolTip(f"From {entry.device}" if entry.device else "")
-            self.history.addItem(item)
-        if not detail.history:
-            self.history.addItem(QListWidgetItem("No history recorded yet."))
-        _fit_height(self.history, 260)
+        lines = [
+            HistoryLine(self.history_line(entry, tz), entry.summary, entry.device)
+            for entry in detail.history
+        ]
+        self.history.set_lines(lines or [HistoryLine("No history recorded yet.")])
 
     def _fill_others(self, detail: LessonDetail) -> None:
         self.others.clear()

@@ -9,15 +9,19 @@ window's notice, never in a box to click away.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from instainstru_desktop.services.views import Changed, LessonCard
+from ui.calendar.commands import is_latest, undo_if_latest
 from ui.lessons import format as fmt
 from ui.lessons.commands import LessonCommand, drop
 from ui.shell.session import Session
+
+if TYPE_CHECKING:
+    from ui.widgets.notice_bar import Notice
 
 
 class Say(Protocol):
@@ -30,7 +34,8 @@ class Say(Protocol):
         tone: str = ...,
         action: str | None = ...,
         on_action: Callable[[], object] | None = ...,
-    ) -> None: ...
+        timeout_ms: int | None = ...,
+    ) -> Notice: ...
 
 
 class LessonFlow(QObject):
@@ -68,6 +73,14 @@ class LessonFlow(QObject):
         what: str,
     ) -> None:
         self.session.ops.run_db(work, done, lambda exc: self._refused(exc, what), what=what)
+
+    def _say_done(self, text: str, command: QUndoCommand) -> None:
+        """Say what was just done, with an Undo of ``command`` while it is the last thing done."""
+        stack = self.stack
+        notice = self.say(
+            text, tone="success", action="Undo", on_action=lambda: undo_if_latest(stack, command)
+        )
+        notice.keep_action_while(stack.indexChanged, lambda: is_latest(stack, command))
 
     def _refused(self, exc: BaseException, what: str) -> None:
         """A refusal the person can act on is said in the notice; anything else is reported."""

@@ -10,10 +10,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection
+from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from instainstru_desktop.services.views import AttentionItem, Changed, LessonCard, ListedLesson
+from instainstru_desktop.services.views import (
+    AttentionItem,
+    Changed,
+    LessonCard,
+    LessonsToMark,
+    ListedLesson,
+)
 from ui.lessons.actions import LessonActions
 from ui.lessons.attention import AttentionList
 from ui.lessons.conversation_panel import ConversationPanel
@@ -37,7 +44,8 @@ TABS = {"upcoming": Tab.UPCOMING, "past": Tab.PAST, "cancelled": Tab.CANCELLED}
 class LessonsPage(QObject):
     """Feeds a :class:`LessonsView` and turns its requests into lesson actions."""
 
-    upcomingLoaded = Signal(object)  # noqa: N815 - list[LessonCard], for the new-lesson notice
+    #: The upcoming and the cancelled lists as now shown (list[LessonCard] each): lesson news.
+    listsShown = Signal(object, object)  # noqa: N815 - Qt signal
 
     def __init__(self, session: Session, actions: LessonActions, view: LessonsView) -> None:
         super().__init__(view)
@@ -129,7 +137,7 @@ class LessonsPage(QObject):
 
     def _shown(self) -> None:
         upcoming = self.view.models[Tab.UPCOMING].lessons()
-        self.upcomingLoaded.emit(upcoming)
+        self.listsShown.emit(upcoming, self.view.models[Tab.CANCELLED].lessons())
         self._watch_starts(upcoming)
 
     def _watch_starts(self, upcoming: list[LessonCard]) -> None:
@@ -174,10 +182,16 @@ class LessonsPage(QObject):
 
 
 class AttentionPage(QObject):
-    """Feeds the needs-attention list and carries out the way out a person picks."""
+    """Feeds the needs-attention list and carries out the way out a person picks.
 
-    countChanged = Signal(int)  # noqa: N815
+    The list also holds the lessons that ended unmarked: time alone adds to them, so the page
+    looks again when the next lesson ends, as the lesson lists do when one starts.
+    """
+
+    countChanged = Signal(int)  # noqa: N815 - items and lessons to mark together
+    toMarkChanged = Signal(int)  # noqa: N815 - how many lessons ended unmarked
     changed = Signal(object)  # the Changed of a way out taken: every view may show it
+    markedAll = Signal(int)  # noqa: N815 - that many lessons were just marked completed
 
     def __init__(self, session: Session, view: AttentionList) -> None:
         super().__init__(view)
@@ -187,26 +201,62 @@ class AttentionPage(QObject):
         view.keepRequested.connect(self.keep)
         view.cancelRequested.connect(self.cancel)
         view.reapplyRequested.connect(self.reapply)
+        view.markAllRequested.connect(self.mark_all)
+        self._ends = QTimer(self)  # the next lesson's end: it may then be one to mark
+        self._ends.setSingleShot(True)
+        self._ends.timeout.connect(self._read_to_mark)
 
     def on_changed(self, changed: Changed) -> None:
-        """Re-read the list when a change touches it or a lesson one of its items shows."""
+        """Re-read the items when a change touches them or a lesson one of them shows; the
+        lessons to mark (a cheap read) when any lesson changed: it may have joined or left."""
         if (
             changed.everything
             or changed.attention
             or not self._booking_ids.isdisjoint(changed.booking_ids)
         ):
-            self.refresh()
+            self._read_items()
+        if changed.everything or changed.attention or changed.booking_ids:
+            self._read_to_mark()
 
     def refresh(self) -> None:
+        self._read_items()
+        self._read_to_mark()
+
+    def _read_items(self) -> None:
         if not self.session.is_ready:
             return
         attention = self.session.services.attention
-        self.session.ops.run_db(attention.items, self._show, what="reading what needs attention")
+        self.session.ops.run_db(
+            attention.items, self._show_items, what="reading what needs attention"
+        )
 
-    def _show(self, items: list[AttentionItem]) -> None:
+    def _read_to_mark(self) -> None:
+        iid = self.session.instructor_id if self.session.is_ready else None
+        if iid is None:
+            return
+        lessons = self.session.services.lessons
+        self.session.ops.run_db(
+            lambda: lessons.to_mark(iid), self._show_to_mark, what="reading the lessons to mark"
+        )
+
+    def _show_items(self, items: list[AttentionItem]) -> None:
         self._booking_ids = frozenset(i.booking_id for i in items if i.booking_id)
         self.view.set_items(items)
-        self.countChanged.emit(len(items))
+        self.countChanged.emit(self.view.count())
+
+    def _show_to_mark(self, to_mark: LessonsToMark) -> None:
+        self.view.set_to_mark(to_mark.lessons)
+        self.countChanged.emit(self.view.count())
+        self.toMarkChanged.emit(len(to_mark.lessons))
+        self._watch_ends(to_mark.next_end)
+
+    def _watch_ends(self, next_end: datetime | None) -> None:
+        self._ends.stop()
+        if next_end is None:
+            return
+        wait = (next_end - self.session.now()).total_seconds() * 1000 + 1_000
+        shortest, longest = START_CHECK_MS
+        self._ends.start(max(shortest, min(longest, int(wait))))
 
     def _after(self, changed: Changed) -> None:
         self.changed.emit(changed)
@@ -226,4 +276,21 @@ class AttentionPage(QObject):
         attention = self.session.services.attention
         self.session.ops.run_db(
             lambda: attention.reapply(item_id), self._after, what="sending your version again"
+        )
+
+    def mark_all(self, booking_ids: list[str]) -> None:
+        """Mark the lessons to mark as completed, queued as if each had been marked by hand."""
+        lessons = self.session.services.lessons
+
+        def done(changed: Changed) -> None:
+            self._after(changed)
+            self.markedAll.emit(len(changed.booking_ids))
+
+        def failed(exc: BaseException) -> None:
+            self.refresh()  # the card's buttons come back with what is still to mark
+            self.session.ops.present(exc, "marking the lessons completed")
+
+        self.session.ops.run_db(
+            lambda: lessons.complete_all(booking_ids), done, failed,
+            what="marking the lessons completed",
         )

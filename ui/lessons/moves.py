@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QWidget
 
 from instainstru_desktop.protocol import RescheduleLesson
 from instainstru_desktop.services.views import Changed, LessonCard, MoveOptions
-from ui.calendar.commands import undo_if_latest
 from ui.lessons.commands import LessonCommand, drop, take_back
 from ui.lessons.flow import LessonFlow
 from ui.lessons.move_dialog import MoveLessonDialog
@@ -59,11 +58,8 @@ class Moves(LessonFlow):
                 ),
             )
             self.stack.push(command)
-            self.say(
-                f"{after.student_name}'s lesson is moved to {self._when(after)}.",
-                tone="success",
-                action="Undo",
-                on_action=lambda: undo_if_latest(self.stack, command),
+            self._say_done(
+                f"{after.student_name}'s lesson is moved to {self._when(after)}.", command
             )
 
         def refused(exc: BaseException) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from instainstru_desktop.protocol import Change, CompleteLesson, CorrectOutcome, MarkNoShow
 from instainstru_desktop.services.views import Changed, LessonCard
-from ui.calendar.commands import undo_if_latest
 from ui.lessons.commands import LessonCommand, drop, take_back
 from ui.lessons.flow import LessonFlow
 
@@ -42,12 +41,7 @@ class Outcomes(LessonFlow):
                 redo=lambda c: self._run_again(c, lambda: use_case(booking_id)),
             )
             self.stack.push(command)
-            self.say(
-                f"{self._lesson(card)} is marked {WORDS[status]}.",
-                tone="success",
-                action="Undo",
-                on_action=lambda: undo_if_latest(self.stack, command),
-            )
+            self._say_done(f"{self._lesson(card)} is marked {WORDS[status]}.", command)
 
         self._run(lambda: (use_case(booking_id), lessons.card(booking_id)), done, "marking it")
 
@@ -104,11 +98,8 @@ class Outcomes(LessonFlow):
                 ),
             )
             self.stack.push(command)
-            self.say(
-                f"{self._lesson(card)} is now recorded as {WORDS[status]}.",
-                tone="success",
-                action="Undo",
-                on_action=lambda: undo_if_latest(self.stack, command),
+            self._say_done(
+                f"{self._lesson(card)} is now recorded as {WORDS[status]}.", command
             )
 
         self._run(

@@ -48,6 +48,7 @@ class SettingsFlow:
             theme=window.preferences.theme,
             server_label=server_label(window.settings.server_url),
             account_label=f"{identity.name} ({identity.email})",
+            recent_zones=window.preferences.recent_zones,
             open_terms=lambda parent: self.open_terms(parent, profile.instructor_id),
         )
         if result is None:

@@ -16,7 +16,7 @@ action (``account_action``) and the caller does it after saving; the signals
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from string import Template
@@ -106,6 +106,7 @@ class SettingsDialog(QDialog):
         theme: str,
         server_label: str,
         account_label: str,
+        recent_zones: Sequence[str] = (),
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         open_terms: Callable[[QWidget], None] | None = None,
     ) -> None:
@@ -117,6 +118,7 @@ class SettingsDialog(QDialog):
         themes = [t.value for t in ThemeChoice]
         self._theme = theme if theme in themes else ThemeChoice.SYSTEM.value
         self._clock = clock
+        self._recent_zones = tuple(recent_zones)
         self._action: AccountAction | None = None
         self._keep_edits = True
         self._valid = True
@@ -188,7 +190,8 @@ class SettingsDialog(QDialog):
         profile = self._profile
         self.server_value.setText(server_label)
         self.account_value.setText(account_label)
-        self.zone.offer(profile.time_zone)
+        self.zone.set_clock(self._clock)
+        self.zone.offer(profile.time_zone, recent=self._recent_zones)
         self.zone.show_zone(profile.time_zone)
         shade = "dark" if is_dark(ThemeChoice.SYSTEM) else "light"
         self.theme_buttons["system"].setText(f"Same as &system (currently {shade})")
@@ -284,7 +287,7 @@ class SettingsDialog(QDialog):
     def _use_system_zone(self) -> None:
         system = system_zone()
         if system:
-            self.zone.setCurrentText(zone_display(system))
+            self.zone.show_zone(system)
 
     # -- answering --------------------------------------------------------------------------
 
@@ -359,6 +362,7 @@ class SettingsDialog(QDialog):
         theme: str,
         server_label: str,
         account_label: str,
+        recent_zones: Sequence[str] = (),
         section: Section = Section.ACCOUNT,
         open_terms: Callable[[QWidget], None] | None = None,
     ) -> SettingsResult | None:
@@ -369,6 +373,7 @@ class SettingsDialog(QDialog):
             theme=theme,
             server_label=server_label,
             account_label=account_label,
+            recent_zones=recent_zones,
             open_terms=open_terms,
         )
         dialog.show_section(section)

@@ -11,8 +11,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent, QUndoCommand, QUndoStack
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -34,7 +34,7 @@ from ui.appearance.theme import (
     follow_system_theme,
     stop_following_system_theme,
 )
-from ui.calendar.commands import undo_if_latest
+from ui.calendar.commands import is_latest, undo_if_latest
 from ui.calendar.week_page import WeekPage
 from ui.lessons.actions import LessonActions
 from ui.lessons.attention import AttentionList
@@ -62,6 +62,8 @@ if TYPE_CHECKING:
     from ui.profile.profile_view import ProfileView
 
 log = logging.getLogger(__name__)
+#: The least of a window a person must see to reach it again after a screen change.
+MIN_WINDOW = (640, 420)
 TAB_ICONS = ("calendar", "lesson", "attention", "user")  # week, lessons, attention, profile
 
 
@@ -91,7 +93,7 @@ class MainWindow(QMainWindow):
         self.restart_requested = False  # set when the person chose to restart after a change
         self.setWindowTitle("InstaInstru")
         self.setWindowIcon(icons.app_icon())
-        self._fit_to_screen()
+        self._place_window()
         self.palette_ = self._apply_theme(preferences.theme)
         self.ops = Ops(presenter=self.show_error, parent=self)
         self.session = Session(settings, self.ops, self)
@@ -100,7 +102,11 @@ class MainWindow(QMainWindow):
         self.week_page = WeekPage(
             self.session, self.undo_stack, self.palette_, settings.data_dir / "last-week.json"
         )
-        self.notice_bar = NoticeBar()
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("pages")
+        self.tabs.setDocumentMode(True)
+        # non-modal news floats over the pages: new and cancelled lessons, outcomes, moves
+        self.notice_bar = NoticeBar(self.tabs, palette=self.palette_)
         self.actions_ = LessonActions(
             self.session, self, self.undo_stack, self.notice_bar.show_notice
         )
@@ -108,21 +114,17 @@ class MainWindow(QMainWindow):
         self.lessons_page = LessonsPage(self.session, self.actions_, self.lessons_view)
         self.attention_view = AttentionList(palette=self.palette_)
         self.attention_page = AttentionPage(self.session, self.attention_view)
-        self.tabs = QTabWidget(self)
-        self.tabs.setObjectName("pages")
-        self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.week_page, icons.icon(TAB_ICONS[0], self.palette_), "&Week")
         self.tabs.addTab(self.lessons_view, icons.icon(TAB_ICONS[1], self.palette_), "&Lessons")
         self.tabs.addTab(self.attention_view, icons.icon(TAB_ICONS[2], self.palette_),
                          "Needs &attention")
         self.message_banner = MessageBanner(palette=self.palette_)
-        self.notice_bar.hide()  # shown with its first notice
-        self.setCentralWidget(self._stacked(self.notice_bar, self.message_banner, self.tabs))
+        self.setCentralWidget(self._stacked(self.message_banner, self.tabs))
         self.status_bar = SyncStatusBar(palette=self.palette_)
         self.refresher = Refresher(
             self.session, self.week_page, self.lessons_page, self.attention_page, self.status_bar
         )
-        self.notices = NewLessonNotices(self)
+        self.notices = NewLessonNotices(self, self.notice_bar, self._open_lesson)
         self.message_notices = MessageNotices(
             self.session,
             self.tabs,
@@ -135,7 +137,8 @@ class MainWindow(QMainWindow):
         self.zone_switcher = ZoneSwitcher(self)
         self.settings_flow = SettingsFlow(self)
         self.menu_actions = WindowActions(self)
-        self.addToolBar(self.menu_actions.toolbar(self.week_title, self.zone_switcher))
+        self.week_toolbar = self.menu_actions.toolbar(self.week_title, self.zone_switcher)
+        self.addToolBar(self.week_toolbar)
         self.menu_actions.fill_menus(self.menuBar())
         self._profile: ProfileParts | None = None
         AfterFirstPaint(self.week_page.view.viewport(), self._build_profile_page)
@@ -147,6 +150,7 @@ class MainWindow(QMainWindow):
         self.statusBar().setSizeGripEnabled(False)
         self._connect()
         self.week_title.set_week(self.week_page.week_start)
+        self.zone_switcher.set_recent(preferences.recent_zones)
         if preferences.display_zone:  # the zone the week was left in, on screen and in the box
             self.week_page.view.set_display_zone(preferences.display_zone)
             self.zone_switcher.show_choice(preferences.display_zone)
@@ -199,14 +203,28 @@ class MainWindow(QMainWindow):
     def show_profile(self) -> None:
         self.tabs.setCurrentWidget(self.profile_view)
 
-    def _fit_to_screen(self) -> None:
-        """Most of the screen on first show: a week needs room (never more than the screen)."""
+    def _place_window(self) -> None:
+        """Where the window was left, fitted to the screens there are now; the first time,
+        most of the screen (a week needs room)."""
+        saved = self.preferences.window
+        if saved is not None:
+            self.setGeometry(fit_to_screens(QRect(*saved)))
+            if self.preferences.window_maximized:
+                self.setWindowState(Qt.WindowState.WindowMaximized)
+            return
         screen = QApplication.primaryScreen()
         if screen is None:
             self.resize(1280, 820)
             return
-        area = screen.availableGeometry()
-        self.resize(min(1440, int(area.width() * 0.92)), min(940, int(area.height() * 0.92)))
+        self.resize(*first_run_size(screen.availableGeometry()))
+
+    def _remember_window(self) -> None:
+        """Keep the window's place and size (its normal ones, when it is maximized)."""
+        maximized = self.isMaximized()
+        place = self.normalGeometry() if maximized else self.geometry()
+        if place.isValid():
+            box = (place.x(), place.y(), place.width(), place.height())
+            self.preferences = self.preferences.with_window(box, maximized=maximized)
 
     @staticmethod
     def _stacked(*widgets: QWidget) -> QWidget:
@@ -231,7 +249,6 @@ class MainWindow(QMainWindow):
         """Signing in as another account or out, and exporting my lessons (File menu)."""
         self.account = AccountFlow(self, self.session, self.settings)
         self.exports = ExportFlow(self.session, self)
-        self.exports.told.connect(lambda text: self.statusBar().showMessage(text, 10_000))
 
     def export_my_lessons(self) -> None:
         if self.session.is_ready and self.session.instructor_id is not None:
@@ -255,11 +272,16 @@ class MainWindow(QMainWindow):
         page.dropRefused.connect(lambda text: self.notice_bar.show_notice(text, tone="warning"))
         page.bookRequested.connect(actions.book)
         page.editCautioned.connect(self._caution_edit)
+        self.exports.told.connect(lambda text: self.notice_bar.show_notice(text, tone="success"))
         actions.changed.connect(self._on_lesson_changed)
         page.changed.connect(self.refresher.apply)
         self.attention_page.changed.connect(self.refresher.apply)
         self.attention_page.countChanged.connect(self._on_attention_count)
-        self.lessons_page.upcomingLoaded.connect(self._on_upcoming)
+        self.attention_page.toMarkChanged.connect(self.status_bar.set_lessons_to_mark)
+        self.attention_page.markedAll.connect(self._on_marked_all)
+        self.attention_view.reviewRequested.connect(self._open_lesson)
+        self.lessons_page.listsShown.connect(self._on_lists_shown)
+        self.tabs.currentChanged.connect(self._on_page_changed)
         self.status_bar.syncRequested.connect(self.sync_now)
         self.status_bar.attentionRequested.connect(
             lambda: self.tabs.setCurrentWidget(self.attention_view)
@@ -284,6 +306,7 @@ class MainWindow(QMainWindow):
         self.session.stop()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._remember_window()
         self.preferences.save()
         super().closeEvent(event)
 
@@ -316,12 +339,14 @@ class MainWindow(QMainWindow):
 
     def _caution_edit(self, words: str, command: QUndoCommand) -> None:
         """An hour edit just made opened a day off or left lessons outside: say so, with Undo."""
-        self.notice_bar.show_notice(
+        stack = self.undo_stack
+        notice = self.notice_bar.show_notice(
             words,
             tone="warning",
             action="Undo",
-            on_action=lambda: undo_if_latest(self.undo_stack, command),
+            on_action=lambda: undo_if_latest(stack, command),
         )
+        notice.keep_action_while(stack.indexChanged, lambda: is_latest(stack, command))
 
     def refresh_all(self) -> None:
         """Re-read everything shown (at start; edits and syncs re-read only what they name)."""
@@ -337,9 +362,13 @@ class MainWindow(QMainWindow):
         index = self.tabs.indexOf(self.attention_view)
         self.tabs.setTabText(index, f"Needs &attention ({count})" if count else "Needs &attention")
 
-    def _on_upcoming(self, upcoming: list[LessonCard]) -> None:
+    def _on_marked_all(self, count: int) -> None:
+        lessons = "1 lesson" if count == 1 else f"{count} lessons"
+        self.notice_bar.show_notice(f"{lessons} marked completed.", tone="success")
+
+    def _on_lists_shown(self, upcoming: list[LessonCard], cancelled: list[LessonCard]) -> None:
         zone = self.session.core.identity.time_zone if self.session.is_ready else "UTC"
-        self.notices.lessons_loaded(upcoming, zone)
+        self.notices.lessons_loaded(upcoming, cancelled, zone)
 
     def _open_lesson(self, booking_id: str) -> None:
         self.tabs.setCurrentWidget(self.lessons_view)
@@ -358,12 +387,18 @@ class MainWindow(QMainWindow):
 
     # -- actions ----------------------------------------------------------------------------
 
+    def _on_page_changed(self, _index: int) -> None:
+        """The week's toolbar (weeks, undo, zone) is the week's: hidden on the other pages."""
+        self.week_toolbar.setVisible(self.tabs.currentWidget() is self.week_page)
+
     def _on_week_changed(self, monday: date) -> None:
         self.week_title.set_week(monday)
 
     def _on_zone_chosen(self, zone: str | None) -> None:
         self.week_page.view.set_display_zone(zone)
-        self.preferences = self.preferences.with_display_zone(zone)
+        self.preferences = self.preferences.with_display_zone(zone).with_recent_zones(
+            self.zone_switcher.recent()
+        )
 
     def sync_now(self) -> None:
         if not self.session.is_ready:
@@ -375,6 +410,7 @@ class MainWindow(QMainWindow):
         self.preferences = self.preferences.with_theme(choice)
         self.palette_ = self._apply_theme(choice)
         self._retheme(self.palette_)
+        self.menu_actions.show_theme(choice)
 
     def _retheme(self, palette: Palette) -> None:
         # icons are tinted for one palette: dark ones would vanish on a dark toolbar
@@ -386,6 +422,7 @@ class MainWindow(QMainWindow):
         self.lessons_view.set_theme(palette)
         self.attention_view.set_theme(palette)
         self.status_bar.set_theme(palette)
+        self.notice_bar.set_theme(palette)
         self.message_banner.set_theme(palette)
 
     def _apply_theme(self, choice: str) -> Palette:
@@ -425,6 +462,39 @@ class MainWindow(QMainWindow):
         )
 
     def show_keys(self) -> None:
-        from ui.calendar.week_view import KEY_HELP
+        """The keyboard-shortcuts window, made from the shortcuts the actions carry now."""
+        from ui.shell.shortcuts import ShortcutsWindow, menu_rows, page_rows, week_rows
 
-        QMessageBox.information(self, "Keyboard shortcuts", KEY_HELP)
+        window = self.findChild(ShortcutsWindow)
+        if window is None:
+            window = ShortcutsWindow(self)
+        window.fill([*menu_rows(self.menuBar()), ("Pages", page_rows(self.tabs)),
+                     ("In the week", week_rows())])
+        window.show()
+        window.raise_()
+        window.activateWindow()
+
+
+def fit_to_screens(saved: QRect) -> QRect:
+    """``saved`` as it was when it still lies whole on a screen there is now; otherwise the
+    first-run size on the screen holding its centre (else the primary one), centred.
+
+    A window left on a monitor that is gone, or sized for a bigger screen, comes back whole and
+    in reach, with room around it for the frame and title bar the system adds.
+    """
+    screen = QGuiApplication.screenAt(saved.center()) or QGuiApplication.primaryScreen()
+    if screen is None:
+        return saved
+    area = screen.availableGeometry()
+    if area.contains(saved):
+        return saved
+    width = max(min(saved.width(), first_run_size(area)[0]), min(MIN_WINDOW[0], area.width()))
+    height = max(min(saved.height(), first_run_size(area)[1]), min(MIN_WINDOW[1], area.height()))
+    fitted = QRect(0, 0, width, height)
+    fitted.moveCenter(area.center())
+    return fitted
+
+
+def first_run_size(area: QRect) -> tuple[int, int]:
+    """Most of the screen (a week needs room), leaving a margin for the window's frame."""
+    return min(1440, int(area.width() * 0.92)), min(940, int(area.height() * 0.92))

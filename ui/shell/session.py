@@ -72,7 +72,13 @@ class Session(QObject):
         """Bring the core up off the UI thread; ``ready``, ``signInNeeded`` or ``failed`` follow."""
         from ui.shell import startup
 
-        report: Callable[[Any], None] = self.synced.emit  # emitted from the sync thread
+        synced = self.synced
+
+        def report(sync_report: Any) -> None:  # called on the sync thread
+            try:
+                synced.emit(sync_report)
+            except RuntimeError:  # the window closed before the sync thread stopped
+                log.debug("a sync ended after its window closed: report dropped")
 
         def work() -> Started:
             if self.settings.embedded:

@@ -2,7 +2,9 @@
 
 Each action is made once, with its shortcut and icon, and placed in the menus (so every one is
 reachable from the keyboard) and, for the week's most used ones, in the toolbar. Icons are
-tinted for one palette; :meth:`WindowActions.retheme` tints them again for another.
+tinted for one palette; :meth:`WindowActions.retheme` tints them again for another. "Sync now"
+lives in the File menu and the status bar, not a third time in the week's toolbar; the Theme
+menu's choices are checkable, one of them checked.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenuBar, QSizePolicy, QToolBar, QWidget
 
 from ui.appearance import icons
@@ -30,6 +32,7 @@ class WindowActions:
     def __init__(self, window: MainWindow) -> None:
         self._window = window
         self._themed: list[tuple[QAction, str]] = []  # icons to tint again for another theme
+        self.theme_actions: dict[str, QAction] = {}  # the Theme menu's choices, by name
         page = window.week_page
         self.prev = self._action("&Previous week", lambda: page.step(-1), "Alt+Left", "prev")
         self.today = self._action("&Today", page.go_today, "Ctrl+T", "today")
@@ -111,7 +114,6 @@ class WindowActions:
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, spacer.sizePolicy().verticalPolicy())
         bar.addWidget(spacer)
         bar.addWidget(zones)
-        bar.addAction(self.sync)
         return bar
 
     def fill_menus(self, menu: QMenuBar) -> None:
@@ -130,15 +132,35 @@ class WindowActions:
         for action in (self.prev, self.today, self.next, self.goto):
             view.addAction(action)
         theme_menu = view.addMenu("&Theme")
+        group = QActionGroup(theme_menu)
+        group.setExclusive(True)
         for choice in ThemeChoice:
-            theme = theme_menu.addAction(choice.value.capitalize())
+            theme = theme_menu.addAction(f"&{choice.value.capitalize()}")
+            theme.setCheckable(True)
+            group.addAction(theme)
             theme.triggered.connect(partial(self._window.set_theme, choice.value))
+            self.theme_actions[choice.value] = theme
+        self.show_theme(self._window.preferences.theme)
         week = menu.addMenu("W&eek")
         for action in (self.copy_last, self.usual, self.time_off):
             week.addAction(action)
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self.keys)
         help_menu.addAction(self.about)
+
+    def show_theme(self, choice: str) -> None:
+        """Check the Theme menu's entry of the theme in use."""
+        action = self.theme_actions.get(choice)
+        if action is not None:
+            action.setChecked(True)
+
+    def all_actions(self) -> list[QAction]:
+        """Every action of the window (the keyboard-shortcuts window lists those with keys)."""
+        return [
+            self.prev, self.today, self.next, self.goto, self.undo, self.redo, self.copy_last,
+            self.usual, self.time_off, self.sync, self.settings, self.server, self.quit,
+            self.about, self.keys, *self.theme_actions.values(),
+        ]
 
     def retheme(self, palette: Palette) -> None:
         """Tint the icons for another palette (dark ones would vanish on a dark toolbar)."""

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 
-from ui.widgets.zones import ZonePicker, is_zone, zone_display
+from ui.widgets.zones import ZonePicker, is_zone, offset_words, remember_zone, utc_offset, zone_city
 
 HOME = "__home__"  # the item data of "My zone"
 
@@ -34,7 +35,8 @@ class WeekTitle(QLabel):
 
 
 class ZoneSwitcher(ZonePicker):
-    """Choose the zone lessons are drawn in; the first entry is always the instructor's own."""
+    """Choose the zone lessons are drawn in; the first entry is always the instructor's own,
+    then the zones chosen lately, then all of them by offset."""
 
     zoneChosen = Signal(object)  # noqa: N815 - a zone name, or None for the instructor's zone
 
@@ -47,6 +49,7 @@ class ZoneSwitcher(ZonePicker):
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.setMaximumWidth(260)
         self._home = "UTC"
+        self._recent: tuple[str, ...] = ()
         self._announced: str | None = None  # the zone last announced (None: my zone)
         self._fill()
         self.activated.connect(self._on_activated)
@@ -57,10 +60,32 @@ class ZoneSwitcher(ZonePicker):
     def _fill(self, shown: str | None = None) -> None:
         self.blockSignals(True)
         self.clear()
-        self.addItem(f"My zone ({zone_display(self._home)})", HOME)
-        self.offer(shown or "")
-        self.removeItem(self.findData(self._home))  # "My zone" stands for it
+        self.addItem(self.home_label(), HOME)
+        self.offer(shown or "", recent=self._recent, leave_out=self._home)  # "My zone" is it
         self.blockSignals(False)
+
+    def home_label(self) -> str:
+        """“My zone (Madrid, UTC+01:00)”."""
+        if not is_zone(self._home) or self._home == "UTC":
+            return f"My zone ({self._home})"
+        offset = offset_words(utc_offset(self._home, self._clock()))
+        return f"My zone ({zone_city(self._home)}, {offset})"
+
+    def recent(self) -> tuple[str, ...]:
+        """The zones chosen lately, the latest first."""
+        return self._recent
+
+    def set_recent(self, zones: Iterable[str]) -> None:
+        """The zones chosen lately (from an earlier run), listed after "My zone"."""
+        self._recent = tuple(zones)
+        self._refill()
+
+    def _refill(self) -> None:
+        """List the zones again, the one shown still chosen (recent ones may have moved)."""
+        current = self.currentData()
+        shown = None if current in (None, HOME) else str(current)
+        self._fill(shown)
+        self.setCurrentIndex(max(self.findData(shown), 0) if shown else 0)
 
     def set_home_zone(self, zone: str) -> None:
         current = self.currentData()
@@ -84,13 +109,16 @@ class ZoneSwitcher(ZonePicker):
             self.setCurrentIndex(0)
             return
         if self.findData(zone) < 0:
-            self.addItem(zone_display(zone), zone)
+            self.addItem(self.label(zone), zone)
         self.setCurrentIndex(self.findData(zone))
 
     def _announce(self, zone: str | None) -> None:
         # Enter on a listed name activates its item and also reaches _on_typed: say it once
         if zone != self._announced:
             self._announced = zone
+            if zone is not None:
+                self._recent = remember_zone(self._recent, zone)
+                QTimer.singleShot(0, self._refill)  # not while the list is still closing
             self.zoneChosen.emit(zone)
 
     def _on_activated(self, index: int) -> None:

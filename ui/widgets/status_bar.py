@@ -78,6 +78,7 @@ class SyncStatusBar(QWidget):
         self._clock = clock
         self._status: SyncStatus | None = None
         self._syncing = False
+        self._to_mark = 0  # lessons that ended unmarked (they need attention too)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 3, 6, 3)
         layout.setSpacing(14)
@@ -109,7 +110,8 @@ class SyncStatusBar(QWidget):
         layout.addWidget(self.last_sync)
         layout.addWidget(self.attention)
         layout.addWidget(self.clock_warning)
-        layout.addWidget(self.error, 1)
+        layout.addWidget(self.error, 100)
+        layout.addStretch(1)  # takes the room when there is no error to show
         layout.addWidget(self.sync_button)
         self._timer = QTimer(self)
         self._timer.setInterval(30_000)
@@ -126,6 +128,11 @@ class SyncStatusBar(QWidget):
     def status(self) -> SyncStatus | None:
         return self._status
 
+    def set_lessons_to_mark(self, count: int) -> None:
+        """How many lessons ended unmarked: said beside what else needs attention."""
+        self._to_mark = count
+        self._render()
+
     def set_syncing(self, syncing: bool) -> None:
         """While a sync runs: "Syncing…" and the button disabled."""
         self._syncing = syncing
@@ -141,24 +148,47 @@ class SyncStatusBar(QWidget):
     def _render(self) -> None:
         status = self._status or SyncStatus(False, 0, 0, None)
         pal = self._palette
+        self._render_connection(status, pal)
+        count, to_mark = status.needs_attention, self._to_mark
+        parts = [plural(count, "needs attention", "need attention")] if count else []
+        if to_mark:
+            parts.append(plural(to_mark, "lesson to mark", "lessons to mark"))
+        self.attention.setVisible(bool(parts))
+        self.attention.setText(" · ".join(parts))
+        self.attention.setIcon(icon("warning", pal, "warning"))
+        self.attention.setProperty("active", bool(parts))
+        self.attention.setToolTip("Show what needs your decision")
+        self.attention.style().unpolish(self.attention)
+        self.attention.style().polish(self.attention)
+        self.clock_warning.set_skew(status.clock_skew_seconds)
+        # Offline is a state, said beside "Offline" with its reason on hover; only other
+        # failures (the local file, a refused sign-in) are spelled out here, in red.
+        spelled_out = status.online or status.local_problem or not status.pending_known
+        failed = status.last_error if spelled_out else ""
+        self.error.setText(f"Last sync failed: {failed}" if failed else "")
+        self.error.setToolTip(failed)
+        self.error.setVisible(bool(failed))
+        self.sync_button.setIcon(icon("sync", pal))
+        self.sync_button.setEnabled(not self._syncing)
+        self.sync_button.setText("Syncing…" if self._syncing else "Sync now")
+        self._refresh_time()
+        self.setAccessibleDescription(self.summary())
+
+    def _render_connection(self, status: SyncStatus, pal: Palette) -> None:
+        """ "Online" and "All changes sent" side by side; offline, one phrase:
+        "Offline · 3 changes waiting", with why the server cannot be reached on hover."""
         online = status.online
-        self.connection.setText("Online" if online else "Offline")
         self.connection_icon.setPixmap(
             icon(
                 "online" if online else "offline", pal, "success" if online else "text_secondary"
             ).pixmap(ICON)
         )
-        self.connection.setToolTip(
-            "Connected to the server"
-            if online
-            else "Working offline: your changes are kept and sent when the connection is back"
-        )
         pending = status.pending_changes
         if not status.pending_known:  # the local file could not be read: claim nothing
-            self.pending.setText("Unsent changes: unknown")
+            waiting = "Unsent changes: unknown"
             self.pending_icon.setPixmap(icon("warning", pal, "warning").pixmap(ICON))
         else:
-            self.pending.setText(
+            waiting = (
                 plural(pending, "change waiting", "changes waiting")
                 if pending
                 else "All changes sent"
@@ -168,22 +198,20 @@ class SyncStatusBar(QWidget):
                     "clock" if pending else "check", pal, "text_secondary" if pending else "success"
                 ).pixmap(ICON)
             )
-        count = status.needs_attention
-        self.attention.setVisible(count > 0)
-        self.attention.setText(plural(count, "needs attention", "need attention"))
-        self.attention.setIcon(icon("warning", pal, "warning"))
-        self.attention.setProperty("active", count > 0)
-        self.attention.setToolTip("Show what needs your decision")
-        self.attention.style().unpolish(self.attention)
-        self.attention.style().polish(self.attention)
-        self.clock_warning.set_skew(status.clock_skew_seconds)
-        self.error.setText(f"Last sync failed: {status.last_error}" if status.last_error else "")
-        self.error.setToolTip(status.last_error)
-        self.sync_button.setIcon(icon("sync", pal))
-        self.sync_button.setEnabled(not self._syncing)
-        self.sync_button.setText("Syncing…" if self._syncing else "Sync now")
-        self._refresh_time()
-        self.setAccessibleDescription(self.summary())
+        self.pending.setText(waiting)
+        for widget in (self.pending, self.pending_icon):
+            widget.setVisible(online)
+        if online:
+            self.connection.setText("Online")
+            self.connection.setToolTip("Connected to the server")
+            return
+        unsent = pending or not status.pending_known
+        self.connection.setText(f"Offline · {waiting}" if unsent else "Offline")
+        reason = status.last_error or (
+            "The server cannot be reached right now. You can keep working; your changes are "
+            "kept on this computer and sent when the connection is back."
+        )
+        self.connection.setToolTip(reason)
 
     def _refresh_time(self) -> None:
         status = self._status
@@ -196,7 +224,10 @@ class SyncStatusBar(QWidget):
 
     def summary(self) -> str:
         """Everything the bar shows, in one sentence (its accessible description)."""
-        parts = [self.connection.text(), self.pending.text(), self.last_sync.text()]
+        parts = [self.connection.text()]
+        if self.pending.isVisibleTo(self):
+            parts.append(self.pending.text())
+        parts.append(self.last_sync.text())
         if self.attention.isVisibleTo(self):
             parts.append(self.attention.text())
         if self.clock_warning.isVisibleTo(self):

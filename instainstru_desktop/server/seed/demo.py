@@ -3,6 +3,11 @@
 Deterministic for a given week (seeded random; dates are relative to the current week), so
 screenshots and demos look alike. Fast: each distinct password is hashed once (argon2 is slow on
 purpose) and rows go in with bulk inserts in one transaction.
+
+Each lesson's history reads as real use would leave it: booked some days ahead, cancelled
+between booking and lesson (never later, never in the future) at an hour the student is awake,
+marked by the instructor a little after it ended. The moments come from a random source of
+their own, so which lessons exist does not depend on them.
 """
 
 from __future__ import annotations
@@ -52,6 +57,16 @@ STUDENT_PASSWORD = "learn-demo-2026"
 
 STUDENTS = 200
 WEEKS_BACK, WEEKS_AHEAD = 4, 4
+#: Local hours at which people book and cancel (from 07:00 to before 22:00).
+AWAKE = (7, 22)
+#: A student cancels at least this long before the lesson (the instructors' minimum notice).
+CANCEL_NOTICE = timedelta(hours=2)
+#: The audit actions of the server's own use cases, by the status they lead to.
+OUTCOME_ACTIONS = {
+    "cancelled": "booking.cancel",
+    "completed": "booking.complete",
+    "no_show": "booking.no_show",
+}
 
 
 def seed_if_empty(uow: UnitOfWork, now: datetime) -> bool:
@@ -69,10 +84,12 @@ class _Seeder:
         self.tx = tx
         self.now = now
         self.rng = random.Random(SEED)
+        self.moments = random.Random(f"{SEED}-moments")  # when things happened (see above)
         self.rows: dict[type, list[dict[str, Any]]] = {}
         self.student_busy: dict[str, list[tuple[datetime, datetime]]] = {}
         self.names: dict[str, str] = {}  # user id -> name, for the audit entries
-        self.teachers: dict[str, str] = {}  # instructor id -> user id, for the audit entries
+        self.zones: dict[str, str] = {}  # user id -> time zone
+        self.teachers: dict[str, str] = {}  # instructor id -> its user id
 
     def uid(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
@@ -110,6 +127,7 @@ class _Seeder:
     def _user(self, email: str, name: str, role: str, password_hash: str, tz: str) -> str:
         user_id = self.uid()
         self.names[user_id] = name
+        self.zones[user_id] = tz
         self.add(
             User,
             id=user_id,
@@ -231,8 +249,8 @@ class _Seeder:
         if is_maria:
             self._maria_week(mine)
         for booking in mine:
+            self._audit(booking)  # first: it stamps the booking's last change
             self.add(Booking, **booking)
-            self._audit(booking)
 
     def _booking(
         self, instructor_id: str, kind: dict[str, Any], start: datetime, students: list[str]
@@ -259,7 +277,12 @@ class _Seeder:
             )
         else:
             status = "cancelled" if roll < 0.08 else "confirmed"
-        created = min(self.now, start) - timedelta(days=self.rng.randrange(1, 20))
+        latest = min(self.now, start)
+        created = self._awake_moment(
+            latest - timedelta(days=self.rng.randrange(1, 20)),
+            latest - timedelta(hours=3),
+            self.zones[student],
+        )
         return {
             "id": self.uid(),
             "instructor_id": instructor_id,
@@ -303,46 +326,64 @@ class _Seeder:
             )
 
     def _audit(self, booking: dict[str, Any]) -> None:
+        """The history of a lesson: booked by its student, then cancelled or marked."""
         base = {
             "instructor_id": booking["instructor_id"],
             "booking_id": booking["id"],
             "device": "demo-seed",
-            "details": {},
         }
-        self.add(
-            AuditEntry,
-            id=self.uid(),
-            at=booking["created_at"],
-            actor_id=booking["student_id"],
-            actor_name=self.names.get(booking["student_id"], "Student"),
-            actor_role="student",
-            action="booking.create",
-            **base,
-        )
+        student = booking["student_id"]
+        self._entry(base, booking["created_at"], student, "student", "booking.create", {})
         status = booking["status"]
-        if status == "confirmed":
-            return
-        # who did it, when: the student cancels before the lesson, the instructor marks it
-        # after it ends (the history then agrees with the status it explains)
-        if status == "cancelled" and booking["cancelled_by"] == "student":
-            actor_id, role = booking["student_id"], "student"
-            at = booking["created_at"] + (booking["start_utc"] - booking["created_at"]) / 2
-        elif status in ("completed", "no_show"):
-            actor_id, role = self.teachers.get(booking["instructor_id"]), "instructor"
-            at = booking["end_utc"]
+        if status == "cancelled":
+            at = self._awake_moment(
+                booking["created_at"] + timedelta(minutes=10),
+                min(self.now, booking["start_utc"] - CANCEL_NOTICE),
+                self.zones[student],
+            )
+            details = {"reason": booking["cancel_reason"]}
+            self._entry(base, at, student, "student", "booking.cancel", details)
+        elif status in OUTCOME_ACTIONS:
+            after = timedelta(minutes=self.moments.randrange(5, 240))
+            at = min(self.now, booking["end_utc"] + after)
+            teacher = self.teachers[booking["instructor_id"]]
+            self._entry(base, at, teacher, "instructor", OUTCOME_ACTIONS[status], {})
         else:
-            actor_id, role = None, "system"
-            at = max(booking["start_utc"], booking["created_at"])
+            return
+        booking["updated_at"] = at
+
+    def _entry(
+        self,
+        base: dict[str, Any],
+        at: datetime,
+        actor_id: str,
+        role: str,
+        action: str,
+        details: dict[str, Any],
+    ) -> None:
         self.add(
             AuditEntry,
             id=self.uid(),
             at=at,
             actor_id=actor_id,
-            actor_name=self.names.get(actor_id or "", "InstaInstru demo"),
+            actor_name=self.names.get(actor_id, role.capitalize()),
             actor_role=role,
-            action=f"booking.{status}",
+            action=action,
+            details=details,
             **base,
         )
+
+    def _awake_moment(self, earliest: datetime, latest: datetime, tz_name: str) -> datetime:
+        """A whole minute in ``[earliest, latest]``, in waking hours of ``tz_name`` if any
+        minute of the span is (a span shorter than a night may have none)."""
+        span = max(0, int((latest - earliest).total_seconds() // 60))
+        tz = zone(tz_name)
+        moment = earliest
+        for _ in range(12):
+            moment = earliest + timedelta(minutes=self.moments.randrange(span + 1))
+            if AWAKE[0] <= moment.astimezone(tz).hour < AWAKE[1]:
+                break
+        return moment
 
 
 def add_past_lessons(

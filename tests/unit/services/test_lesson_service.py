@@ -240,3 +240,59 @@ def test_conflicts_and_refusals_mark_the_lessons(store, service, lessons):
         SyncMark.REJECTED,
         "An admin cancelled this lesson.",
     )
+
+
+# -- lessons to mark ------------------------------------------------------------------------------
+
+
+def test_lessons_that_ended_unmarked_are_to_mark_oldest_first(store, service):
+    ended = [f.booking(NOW - timedelta(days=d)) for d in (3, 1)]
+    running = f.booking(NOW - timedelta(minutes=30), minutes=60)  # ends at 12:30
+    later = f.booking(NOW + timedelta(hours=2))
+    marked = f.booking(NOW - timedelta(days=2), status="completed")
+    other = f.booking(NOW - timedelta(days=1), instructor_id="someone-else")
+    f.seed(store, bookings=[*ended, running, later, marked, other])
+
+    found = service.to_mark(f.INSTRUCTOR_ID)
+
+    assert ids(found.lessons) == [ended[0]["id"], ended[1]["id"]]
+    assert found.next_end == NOW + timedelta(minutes=30)  # when the running one joins them
+
+
+def test_nothing_to_mark_and_nothing_ahead(store, service):
+    f.seed(store, bookings=[f.booking(NOW - timedelta(days=1), status="no_show")])
+    found = service.to_mark(f.INSTRUCTOR_ID)
+    assert found.lessons == ()
+    assert found.next_end is None
+
+
+def test_marking_all_completed_queues_one_change_each(store, service, pokes):
+    ended = [f.booking(NOW - timedelta(days=d)) for d in (3, 2, 1)]
+    cancelled = f.booking(NOW - timedelta(days=4), status="cancelled")  # by an admin meanwhile
+    f.seed(store, bookings=[*ended, cancelled])
+    wanted = [b["id"] for b in ended] + [cancelled["id"]]
+
+    changed = service.complete_all(wanted)
+
+    assert changed.booking_ids == {b["id"] for b in ended}  # the cancelled one is left alone
+    assert len(changed.mutation_ids) == 3
+    assert pokes == ["poke"]  # one sync for all of them
+    with store.read() as uow:
+        queued = uow.outbox.all()
+    assert [(m.name, m.args["booking_id"]) for m in queued] == [
+        ("booking.complete", b["id"]) for b in ended
+    ]
+    assert service.to_mark(f.INSTRUCTOR_ID).lessons == ()
+    past = {c.booking_id: c for c in service.past(f.INSTRUCTOR_ID)}
+    assert {(past[b["id"]].status, past[b["id"]].mark) for b in ended} == {
+        ("completed", SyncMark.PENDING)
+    }
+
+
+def test_marking_all_refuses_a_lesson_not_started(store, service):
+    ahead = f.booking(NOW + timedelta(days=1))
+    f.seed(store, bookings=[ahead])
+    with pytest.raises(ActionNotAllowedError, match="once it has started"):
+        service.complete_all([ahead["id"]])
+    with store.read() as uow:
+        assert uow.outbox.all() == []

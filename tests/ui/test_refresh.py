@@ -209,4 +209,6 @@ def test_a_lesson_moves_from_upcoming_to_past_when_it_starts(
     settle(qtbot, app)
     counts = reads.counts()
     assert [counts[name] for name in LISTS] == [0, 0, 0]  # moved, not read again
-    assert counts["listed"] == 1  # the lesson alone, once, when it started
+    # the lesson alone, when it started (its start timer, and perhaps a change naming it that
+    # arrived meanwhile); never the three lists
+    assert 1 <= counts["listed"] <= 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QHeaderView, QProxyStyle, QStyle
 
 from tests.ui.sample_data import ZONE, lesson_lists
@@ -99,6 +99,12 @@ class IconsOnButtons(QProxyStyle):
         if hint == QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons:
             return 1
         return super().styleHint(hint, option, widget, data)
+
+    def standardIcon(self, which, option=None, widget=None):  # type: ignore[override]
+        """A tick for every stock button, whatever icon theme this machine has (none, say)."""
+        tick = QPixmap(16, 16)
+        tick.fill(QColor("#2e7d32"))
+        return QIcon(tick)
 
 
 def test_dialog_buttons_carry_no_stock_icons(qtbot, qapp):

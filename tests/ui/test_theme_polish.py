@@ -110,8 +110,9 @@ class IconsOnButtons(QProxyStyle):
 def test_dialog_buttons_carry_no_stock_icons(qtbot, qapp):
     """Fusion asks the desktop whether dialog buttons get icons; on such a desktop OK and Cancel
     got a green tick and a red cross. The theme's style sheet says no, whatever the desktop."""
-    style = qapp.style().name()
+    style, sheet = qapp.style().name(), qapp.styleSheet()
     try:
+        qapp.setStyleSheet("")  # an earlier test of this process may have left the theme on
         qapp.setStyle(IconsOnButtons("Fusion"))
         plain = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
         qtbot.addWidget(plain)
@@ -124,6 +125,6 @@ def test_dialog_buttons_carry_no_stock_icons(qtbot, qapp):
         for button in themed_box.buttons():
             assert button.icon().isNull(), button.text()
     finally:
-        qapp.setStyleSheet("")
+        qapp.setStyleSheet(sheet)
         qapp.setStyle(style)
         qapp.setPalette(QApplication.style().standardPalette())

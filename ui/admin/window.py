@@ -29,10 +29,7 @@ from ui.admin.window_actions import AdminWindowActions
 from ui.appearance import icons
 from ui.appearance.theme import (
     Palette,
-    ThemeChoice,
-    apply_theme,
-    follow_system_theme,
-    stop_following_system_theme,
+    use_theme,
 )
 from ui.ops import Ops
 from ui.settings.preferences import Preferences
@@ -70,7 +67,7 @@ class AdminWindow(QMainWindow):
         self.setWindowIcon(icons.app_icon())
         self.setObjectName("adminWindow")
         self._fit_to_screen()
-        self.palette_ = self._apply_theme(preferences.theme)
+        self.palette_ = use_theme(preferences.theme, self._retheme)
         self.ops = Ops(presenter=self.show_error, parent=self)
         self.session = Session(settings, self.ops, self)
         self.account = AccountFlow(self, self.session, settings)
@@ -262,7 +259,7 @@ class AdminWindow(QMainWindow):
 
     def set_theme(self, choice: str) -> None:
         self.preferences = self.preferences.with_theme(choice)
-        self._retheme(self._apply_theme(choice))
+        self._retheme(use_theme(choice, self._retheme))
 
     def _retheme(self, palette: Palette) -> None:
         self.palette_ = palette
@@ -273,16 +270,6 @@ class AdminWindow(QMainWindow):
         self.charts.set_theme(palette)
         self.week.set_theme(palette)
         self.status_bar.set_theme(palette)
-
-    def _apply_theme(self, choice: str) -> Palette:
-        app = QApplication.instance()
-        assert isinstance(app, QApplication)
-        palette = apply_theme(app, choice)
-        if choice == ThemeChoice.SYSTEM:
-            follow_system_theme(app, self._retheme)
-        else:
-            stop_following_system_theme(app)
-        return palette
 
     def show_error(self, title: str, message: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=self)

@@ -231,3 +231,16 @@ def apply_theme(app: QApplication, choice: ThemeChoice | str) -> Palette:
     app.setPalette(qpalette(palette))
     app.setStyleSheet(style_sheet(palette))
     return palette
+
+
+def use_theme(choice: ThemeChoice | str, on_system_change: Callable[[Palette], None]) -> Palette:
+    """Apply a theme chosen by the person to the running application; with "system", follow the
+    desktop's later switches too (``on_system_change`` repaints the window with the new palette)."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    palette = apply_theme(app, choice)
+    if choice == ThemeChoice.SYSTEM:
+        follow_system_theme(app, on_system_change)
+    else:
+        stop_following_system_theme(app)
+    return palette

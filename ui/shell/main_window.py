@@ -29,10 +29,7 @@ from ui.account.switching import AccountFlow
 from ui.appearance import icons
 from ui.appearance.theme import (
     Palette,
-    ThemeChoice,
-    apply_theme,
-    follow_system_theme,
-    stop_following_system_theme,
+    use_theme,
 )
 from ui.calendar.commands import is_latest, undo_if_latest
 from ui.calendar.week_page import WeekPage
@@ -94,7 +91,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("InstaInstru")
         self.setWindowIcon(icons.app_icon())
         self._place_window()
-        self.palette_ = self._apply_theme(preferences.theme)
+        self.palette_ = use_theme(preferences.theme, self._retheme)
         self.ops = Ops(presenter=self.show_error, parent=self)
         self.session = Session(settings, self.ops, self)
         self._build_account()
@@ -408,7 +405,7 @@ class MainWindow(QMainWindow):
 
     def set_theme(self, choice: str) -> None:
         self.preferences = self.preferences.with_theme(choice)
-        self.palette_ = self._apply_theme(choice)
+        self.palette_ = use_theme(choice, self._retheme)
         self._retheme(self.palette_)
         self.menu_actions.show_theme(choice)
 
@@ -424,16 +421,6 @@ class MainWindow(QMainWindow):
         self.status_bar.set_theme(palette)
         self.notice_bar.set_theme(palette)
         self.message_banner.set_theme(palette)
-
-    def _apply_theme(self, choice: str) -> Palette:
-        app = QApplication.instance()
-        assert isinstance(app, QApplication)
-        palette = apply_theme(app, choice)
-        if choice == ThemeChoice.SYSTEM:
-            follow_system_theme(app, self._retheme)
-        else:
-            stop_following_system_theme(app)
-        return palette
 
     def show_error(self, title: str, message: str) -> None:
         """How failures reach the person: a message box with a sentence, never a traceback."""

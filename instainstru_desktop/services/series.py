@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 
 from instainstru_desktop.domain import DomainError
-from instainstru_desktop.domain.availability import Availability, WeeklyTemplate
-from instainstru_desktop.domain.policies import BookingPolicy
 from instainstru_desktop.domain.series import (
     SeriesDefinition,
     WeeklyRule,
@@ -24,8 +22,7 @@ from instainstru_desktop.domain.series import (
     slot_start,
     slots,
 )
-from instainstru_desktop.domain.series_plan import Outcome, PlannedSlot, RuleInputs, plan_series
-from instainstru_desktop.domain.time_ranges import TimeRange, WallRange
+from instainstru_desktop.domain.series_plan import Outcome, PlannedSlot, plan_series
 from instainstru_desktop.protocol import (
     BookWeekly,
     CancelWeekly,
@@ -36,25 +33,32 @@ from instainstru_desktop.protocol import (
 )
 from instainstru_desktop.services._base import UseCases, changed_subjects, queue
 from instainstru_desktop.services._convert import safe_zone
-from instainstru_desktop.services.errors import InvalidInputError, UnknownItemError
-from instainstru_desktop.services.profile import profile_of
+from instainstru_desktop.services._series_inputs import MARGIN as _MARGIN
+from instainstru_desktop.services._series_inputs import rule_inputs
+from instainstru_desktop.services.errors import (
+    AlreadySentError,
+    InFlightError,
+    InvalidInputError,
+    UnknownItemError,
+)
+from instainstru_desktop.services.lessons import SENT
+from instainstru_desktop.services.series_change import plan_local_change, rule_now
 from instainstru_desktop.services.views import (
     Changed,
     PreviewLesson,
     SeriesPreview,
+    SeriesRuleNow,
     TermBreakInput,
     TermDetail,
     TermOption,
+    WeeklyChange,
     WeeklyRequest,
 )
 from instainstru_desktop.store import UnitOfWork
-from instainstru_desktop.store.mirror import Subject, instant_text, parse_instant
-from instainstru_desktop.store.records import InstructorRecord, SeriesRecord
+from instainstru_desktop.store.mirror import Subject
+from instainstru_desktop.store.records import SeriesRecord
 from instainstru_desktop.store.series_effects import weekly_definition
 from instainstru_desktop.store.series_shapes import definition_of, minute_of, slot_day, term_of
-
-#: Busy lessons are read this far around the slots: whole weeks, for the weekly limit.
-_MARGIN = timedelta(days=8)
 
 
 class SeriesService(UseCases):
@@ -101,6 +105,16 @@ class SeriesService(UseCases):
                 )
             )
         return details
+
+    def rule_of_lesson(self, booking_id: str) -> SeriesRuleNow:
+        """A series lesson's series and the rule in force on its date (the change form's start)."""
+        with self._store.read() as uow:
+            return rule_now(uow, booking_id)
+
+    def preview_change(self, change: WeeklyChange) -> SeriesPreview:
+        """What changing the rule would do to each following lesson, judged on the local copy."""
+        with self._store.read() as uow:
+            return SeriesPreview(tuple(plan_local_change(uow, change)))
 
     def lesson_ids(self, series_id: str) -> list[str]:
         with self._store.read() as uow:
@@ -184,10 +198,29 @@ class SeriesService(UseCases):
                 *_new_rule_lessons(uow, record, change),
             ]
             subjects = list(dict.fromkeys(subjects))
+            before = changed_subjects(uow, subjects)  # the dates the lessons leave
             mutation_id = queue(uow, change, subjects=subjects)
-            changed = changed_subjects(uow, subjects, mutation_id)
+            changed = before | changed_subjects(uow, subjects, mutation_id)
             uow.commit()
         return self._done(changed)
+
+    def withdraw_change(self, mutation_id: int) -> Changed:
+        """Take back a queued change of a series' rule the server cannot have seen yet (undo):
+        its lessons show where they were. :class:`AlreadySentError` once it may have,
+        :class:`InFlightError` while an attempt to send it may be under way."""
+        with self._store.uow() as uow:
+            if mutation_id in self._store.in_flight():
+                raise InFlightError("This change is on its way to the server right now.")
+            found = uow.outbox.get(mutation_id)
+            if found is None or found.name != ChangeWeekly.wire_name or found.status != "pending":
+                raise AlreadySentError(SENT)
+            subjects = uow.outbox.subjects_of(mutation_id)
+            before = changed_subjects(uow, subjects)
+            if not uow.changes.withdraw(mutation_id):
+                raise AlreadySentError(SENT)
+            changed = before | changed_subjects(uow, subjects) | Changed(withdrawn=True)
+            uow.commit()
+        return changed
 
     def set_term(
         self,
@@ -326,49 +359,16 @@ def _plan(uow: UnitOfWork, request: WeeklyRequest, series_id: str) -> list[Plann
     chosen = slots(definition)
     if not chosen:
         return []
-    first, last = chosen[0].day - _MARGIN, chosen[-1].day + _MARGIN
     lo = slot_start(chosen[0], tz) or uow.clock()
-    busy = uow.series.busy(
-        request.instructor_id,
+    reach = chosen[-1].day - chosen[0].day
+    inputs = rule_inputs(
+        uow,
+        instructor,
         request.student_id,
-        instant_text(lo - _MARGIN),
-        instant_text(lo + (last - chosen[0].day) + 2 * _MARGIN),
-    )
-    spans = [(TimeRange(parse_instant(s), parse_instant(e)), mine) for s, e, mine in busy]
-    inputs = RuleInputs(
-        availability=_availability(uow, request.instructor_id, first, last),
-        policy=_policy(instructor),
-        now=uow.clock(),
-        instructor_busy=sorted(span for span, _ in spans),
-        student_busy=sorted(span for span, mine in spans if mine),
+        (chosen[0].day, chosen[-1].day),
+        (lo, lo + reach + _MARGIN),
     )
     return plan_series(definition, tz, lesson_type.duration_minutes, inputs)
-
-
-def _policy(instructor: InstructorRecord) -> BookingPolicy:
-    profile = profile_of(instructor)
-    return BookingPolicy(
-        min_notice_minutes=profile.min_notice_minutes,
-        booking_horizon_days=profile.booking_horizon_days,
-        buffer_minutes=profile.buffer_minutes,
-        slot_step_minutes=profile.slot_step_minutes,
-        daily_limit=profile.daily_limit,
-        weekly_limit=profile.weekly_limit,
-    )
-
-
-def _availability(uow: UnitOfWork, instructor_id: str, first: date, last: date) -> Availability:
-    stored = uow.availability.template(instructor_id)
-    days: dict[int, list[WallRange]] = {}
-    for r in stored[0] if stored else ():
-        days.setdefault(int(r["weekday"]), []).append(WallRange.parse(r["start"], r["end"]))
-    overrides = {
-        date.fromisoformat(d): tuple(WallRange.parse(r["start"], r["end"]) for r in ranges)
-        for d, ranges in uow.availability.overrides(
-            instructor_id, first.isoformat(), last.isoformat()
-        ).items()
-    }
-    return Availability(WeeklyTemplate({w: tuple(r) for w, r in days.items()}), overrides)
 
 
 def _shown(planned: PlannedSlot) -> PreviewLesson:

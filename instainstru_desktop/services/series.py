@@ -16,8 +16,6 @@ from datetime import date
 
 from instainstru_desktop.domain import DomainError
 from instainstru_desktop.domain.series import (
-    SeriesDefinition,
-    WeeklyRule,
     occurrence_id,
     slot_start,
     slots,
@@ -42,7 +40,11 @@ from instainstru_desktop.services.errors import (
     UnknownItemError,
 )
 from instainstru_desktop.services.lessons import SENT
-from instainstru_desktop.services.series_change import plan_local_change, rule_now
+from instainstru_desktop.services.series_change import (
+    expected_subjects,
+    plan_local_change,
+    rule_now,
+)
 from instainstru_desktop.services.views import (
     Changed,
     PreviewLesson,
@@ -58,7 +60,7 @@ from instainstru_desktop.store import UnitOfWork
 from instainstru_desktop.store.mirror import Subject
 from instainstru_desktop.store.records import SeriesRecord
 from instainstru_desktop.store.series_effects import weekly_definition
-from instainstru_desktop.store.series_shapes import definition_of, minute_of, slot_day, term_of
+from instainstru_desktop.store.series_shapes import slot_day, term_of
 
 
 class SeriesService(UseCases):
@@ -182,23 +184,27 @@ class SeriesService(UseCases):
         time: str,
         every_weeks: int = 1,
     ) -> Changed:
-        """Another weekday or time from ``from_date`` on; the server checks each lesson again."""
+        """Another weekday or time from ``from_date`` on; the server checks each lesson again.
+
+        What shows at once is what the local plan (the preview) expects: the lessons it moves
+        or cancels and the new ones it books; a lesson it cannot move stays where it is.
+        """
+        change = ChangeWeekly(
+            series_id=series_id,
+            from_date=from_date,
+            weekdays=tuple(sorted(set(weekdays))),
+            time=time,
+            every_weeks=every_weeks,
+        )
+        wanted = WeeklyChange(
+            series_id, from_date, change.weekdays, change.time, change.every_weeks
+        )
         with self._store.uow() as uow:
-            record = _series_or_raise(uow, series_id)
-            change = ChangeWeekly(
-                series_id=series_id,
-                from_date=from_date,
-                weekdays=tuple(sorted(set(weekdays))),
-                time=time,
-                every_weeks=every_weeks,
-            )
-            subjects = [
-                ("series", series_id),
-                *_lessons_from(uow, series_id, from_date),
-                *_new_rule_lessons(uow, record, change),
-            ]
-            subjects = list(dict.fromkeys(subjects))
-            before = changed_subjects(uow, subjects)  # the dates the lessons leave
+            _series_or_raise(uow, series_id)
+            subjects: list[Subject] = [("series", series_id)]
+            subjects += expected_subjects(uow, wanted)
+            following = _lessons_from(uow, series_id, from_date)
+            before = changed_subjects(uow, following)  # the dates the lessons leave
             mutation_id = queue(uow, change, subjects=subjects)
             changed = before | changed_subjects(uow, subjects, mutation_id)
             uow.commit()
@@ -292,31 +298,6 @@ def _lessons_from(uow: UnitOfWork, series_id: str, day: date) -> list[Subject]:
         if slot is not None and slot >= day:
             found.append(("booking", key))
     return found
-
-
-def _new_rule_lessons(uow: UnitOfWork, record: SeriesRecord, change: ChangeWeekly) -> list[Subject]:
-    """The lessons the series would have under the new rule (the local effect books them)."""
-    row = uow.mirror.get("series", record.id)
-    if row is None:
-        return []
-    term = uow.mirror.get("term", record.term_id) if record.term_id else None
-    current = definition_of(row, term)
-    revision = max(r.revision for r in current.rules) + 1
-    rule = WeeklyRule(
-        revision, change.from_date, change.weekdays, minute_of(change.time), change.every_weeks
-    )
-    try:
-        after = SeriesDefinition(
-            current.start, (*current.rules, rule), current.end, current.cancelled_from
-        )
-        after.validate()
-    except DomainError as error:
-        raise InvalidInputError(error.message) from error
-    return [
-        ("booking", occurrence_id(record.id, s))
-        for s in slots(after)
-        if s.revision == revision and not s.in_break
-    ]
 
 
 def _plan(uow: UnitOfWork, request: WeeklyRequest, series_id: str) -> list[PlannedSlot]:

@@ -16,18 +16,19 @@ from instainstru_desktop.domain import DomainError
 from instainstru_desktop.domain.series import (
     SeriesDefinition,
     Slot,
+    occurrence_id,
     parse_slot_key,
     slot_start,
     slots,
 )
-from instainstru_desktop.domain.series_plan import BookedLesson, PlannedSlot, plan_change
+from instainstru_desktop.domain.series_plan import BookedLesson, Outcome, PlannedSlot, plan_change
 from instainstru_desktop.domain.time_ranges import TimeRange
 from instainstru_desktop.services._convert import safe_zone
 from instainstru_desktop.services._series_inputs import rule_inputs
 from instainstru_desktop.services.errors import InvalidInputError, UnknownItemError
 from instainstru_desktop.services.views import PreviewLesson, SeriesRuleNow, WeeklyChange
 from instainstru_desktop.store import UnitOfWork
-from instainstru_desktop.store.mirror import Row, parse_instant
+from instainstru_desktop.store.mirror import Row, Subject, parse_instant
 from instainstru_desktop.store.series_shapes import definition_of, minute_of, slot_day
 
 
@@ -66,6 +67,24 @@ def rule_now(uow: UnitOfWork, booking_id: str) -> SeriesRuleNow:
 
 def plan_local_change(uow: UnitOfWork, change: WeeklyChange) -> list[PreviewLesson]:
     """Every step of ``change`` judged against the local calendar (nothing is written)."""
+    steps, now = _plan(uow, change)
+    return [_shown(step, now) for step in steps]
+
+
+def expected_subjects(uow: UnitOfWork, change: WeeklyChange) -> list[Subject]:
+    """The lessons the local plan expects ``change`` to move, cancel or book: what it shows at
+    once (a lesson the plan keeps where it is stays there until the server says otherwise)."""
+    steps, _ = _plan(uow, change)
+    found: list[Subject] = []
+    for step in steps:
+        if step.outcome in (Outcome.MOVE, Outcome.CANCEL) and step.booking_id is not None:
+            found.append(("booking", step.booking_id))
+        elif step.outcome is Outcome.BOOK:
+            found.append(("booking", occurrence_id(change.series_id, step.slot)))
+    return found
+
+
+def _plan(uow: UnitOfWork, change: WeeklyChange) -> tuple[list[PlannedSlot], dict[str, datetime]]:
     series = _series_row(uow, change.series_id)
     term = uow.mirror.get("term", series["term_id"]) if series.get("term_id") else None
     before = definition_of(series, term)
@@ -86,7 +105,7 @@ def plan_local_change(uow: UnitOfWork, change: WeeklyChange) -> list[PreviewLess
     new = [s for s in slots(after) if s.revision == after.latest_rule.revision]
     days = [s.day for s in new] + [b.slot.day for b in booked if b.slot.day >= change.from_date]
     if not days:
-        return []
+        return [], {}
     now = {b.booking_id: b.span.start for b in booked}
     starts = [b.span.start for b in booked if b.slot.day >= change.from_date]
     starts += [t for t in (slot_start(s, tz) for s in new) if t is not None]
@@ -95,8 +114,7 @@ def plan_local_change(uow: UnitOfWork, change: WeeklyChange) -> list[PreviewLess
     inputs = rule_inputs(
         uow, instructor, str(series["student_id"]), (min(days), max(days)), (lo, hi)
     )
-    steps = plan_change(before, after, booked, tz, kind.duration_minutes, inputs)
-    return [_shown(step, now) for step in steps]
+    return plan_change(before, after, booked, tz, kind.duration_minutes, inputs), now
 
 
 def _shown(step: PlannedSlot, now: dict[str, datetime]) -> PreviewLesson:

@@ -72,6 +72,23 @@ def test_the_change_preview_says_where_each_following_lesson_goes_and_what_stays
     assert preview.lessons[1].reason == "the instructor has another lesson at that time"
     assert all(local_start(device, key) == iso(at(week(n), 10)) for n, key in enumerate(ids))
 
+    # applied offline, the app shows what the preview said: week 2's lesson stays at 10:00
+    device.switchboard.down = True
+    device.series.change_following(series_id, week(1), (week(1).weekday(),), "11:00")
+    assert [local_start(device, key) for key in ids] == [
+        iso(at(week(0), 10)),
+        iso(at(week(1), 11)),
+        iso(at(week(2), 10)),
+        iso(at(week(3), 11)),
+    ]
+    device.switchboard.down = False
+    device.sync()
+    lessons = server_lessons(server, series_id)
+    assert [lessons[key][0][-5:] for key in ids] == ["10:00", "11:00", "10:00", "11:00"]
+    [item] = device.attention.items(device.instructor_id)
+    assert f"{week(2):%a %-d %b} 11:00: the instructor has another lesson" in item.message
+    assert_nothing_lost_nothing_duplicated(device, server)
+
 
 def test_a_change_made_offline_moves_what_it_can_and_the_rest_needs_attention(
     make_device: Callable[..., Device], server: ServerHandle, instructor: Person

@@ -41,7 +41,7 @@ def rule_inputs(
     return RuleInputs(
         availability=availability(uow, instructor.id, first, last),
         policy=policy(instructor),
-        now=uow.clock(),
+        now=uow.server_now(),
         instructor_busy=sorted(span for span, _ in spans),
         student_busy=sorted(span for span, mine in spans if mine),
     )

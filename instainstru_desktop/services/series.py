@@ -340,7 +340,7 @@ def _plan(uow: UnitOfWork, request: WeeklyRequest, series_id: str) -> list[Plann
     chosen = slots(definition)
     if not chosen:
         return []
-    lo = slot_start(chosen[0], tz) or uow.clock()
+    lo = slot_start(chosen[0], tz) or uow.server_now()
     reach = chosen[-1].day - chosen[0].day
     inputs = rule_inputs(
         uow,

@@ -109,7 +109,7 @@ def _plan(uow: UnitOfWork, change: WeeklyChange) -> tuple[list[PlannedSlot], dic
     now = {b.booking_id: b.span.start for b in booked}
     starts = [b.span.start for b in booked if b.slot.day >= change.from_date]
     starts += [t for t in (slot_start(s, tz) for s in new) if t is not None]
-    lo = min(starts, default=uow.clock())
+    lo = min(starts, default=uow.server_now())
     hi = max(starts, default=lo) + timedelta(days=1)
     inputs = rule_inputs(
         uow, instructor, str(series["student_id"]), (min(days), max(days)), (lo, hi)

@@ -344,7 +344,7 @@ def _plan(uow: UnitOfWork, request: WeeklyRequest, series_id: str) -> list[Plann
     reach = chosen[-1].day - chosen[0].day
     inputs = rule_inputs(
         uow,
-        instructor,
+        request.instructor_id,
         request.student_id,
         (chosen[0].day, chosen[-1].day),
         (lo, lo + reach + _MARGIN),

@@ -112,7 +112,7 @@ def _plan(uow: UnitOfWork, change: WeeklyChange) -> tuple[list[PlannedSlot], dic
     lo = min(starts, default=uow.server_now())
     hi = max(starts, default=lo) + timedelta(days=1)
     inputs = rule_inputs(
-        uow, instructor, str(series["student_id"]), (min(days), max(days)), (lo, hi)
+        uow, instructor.id, str(series["student_id"]), (min(days), max(days)), (lo, hi)
     )
     return plan_change(before, after, booked, tz, kind.duration_minutes, inputs), now
 

@@ -40,7 +40,6 @@ class HistoryList(QFrame):
     def set_lines(self, lines: Sequence[HistoryLine]) -> None:
         for row in self._rows:
             self._layout.removeWidget(row)
-            row.hide()  # not drawn over the new rows until its deferred deletion runs
             row.deleteLater()
         self._rows = [self._row(line) for line in lines]
         for row in self._rows:

@@ -17,7 +17,7 @@ orjson writes as before.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -48,31 +48,61 @@ def encode_slots(starts_us: Sequence[int], duration_us: int, viewer: ZoneInfo) -
     return encode_slots_slowly(starts_us, duration_us, viewer)
 
 
-def _encode_fast(starts: Sequence[int], duration: int, viewer: ZoneInfo) -> Encoded | None:
+def _encode_fast(starts_us: Sequence[int], duration: int, viewer: ZoneInfo) -> Encoded | None:
+    """The array, or None when an instant or an offset is not a whole minute."""
+    starts = tuple(starts_us)
     if duration % _MINUTE:
         return None
     stretches = OffsetStretches.build(starts[0], starts[-1] + duration, viewer)
     if any(offset % _MINUTE for offset in stretches.offsets):
         return None
+    chunks = _Chunks(stretches, duration)
     parts: list[str] = []
     positions: list[int] = []
     position, i, count = 1, 0, len(starts)
-    dates: dict[int, str] = {}  # calendar days (since the epoch) as written
-    zones = {offset: _zone(offset) for offset in stretches.offsets}
-    steady = len(stretches.offsets) == 1
     while i < count:
-        first = starts[i]
-        if first % _MINUTE:
-            return None
+        template, minutes, limit = chunks.at(starts[i])
+        j = bisect_left(starts, limit, i + 1, count)
+        for k, m, step in _runs(starts, i, j):
+            if starts[k] % _MINUTE:
+                return None
+            shift = (starts[k] - starts[i]) // _MINUTE
+            last = (m - k - 1) * step + 1
+            times = (_TIMES[t + shift : t + shift + last : step] for t in minutes)
+            written = list(map(template.__mod__, zip(*times, strict=True)))
+            size = len(written[0]) + 1  # every object of a chunk has the same length
+            positions.extend(range(position, position + size * len(written), size))
+            position += size * len(written)
+            parts.extend(written)
+        i = j
+    body = "[" + ",".join(parts) + "]"
+    positions.append(len(body))
+    return body.encode(), tuple(positions)
+
+
+class _Chunks:
+    """Runs of starts whose four instants keep their dates and offsets: one template each."""
+
+    def __init__(self, stretches: OffsetStretches, duration: int) -> None:
+        self._stretches = stretches
+        self._duration = duration
+        self._steady = len(stretches.offsets) == 1
+        self._zones = {offset: _zone(offset) for offset in stretches.offsets}
+        self._dates: dict[int, str] = {}  # calendar days (since the epoch) as written
+
+    def at(self, first: int) -> tuple[str, tuple[int, ...], int]:
+        """The template of the chunk starting at ``first``, the minutes of day of its four
+        instants, and the first start past the chunk (a midnight or a change of offset)."""
+        stretches, duration = self._stretches, self._duration
         end = first + duration
-        if steady:
+        if self._steady:
             on_start = on_end = 0
         else:
             on_start, on_end = stretches.index(first), stretches.index(end)
         start_offset, end_offset = stretches.offsets[on_start], stretches.offsets[on_end]
-        local_first, local_end = first + start_offset, end + end_offset
-        days = (first // _DAY, end // _DAY, local_first // _DAY, local_end // _DAY)
-        limit = min(  # the first start whose four dates or offsets differ from these
+        instants = (first, end, first + start_offset, end + end_offset)
+        days = [instant // _DAY for instant in instants]
+        limit = min(
             (days[0] + 1) * _DAY,
             (days[1] + 1) * _DAY - duration,
             (days[2] + 1) * _DAY - start_offset,
@@ -80,59 +110,44 @@ def _encode_fast(starts: Sequence[int], duration: int, viewer: ZoneInfo) -> Enco
             stretches.stretch_end(on_start),
             stretches.stretch_end(on_end) - duration,
         )
-        j = bisect_left(starts, limit, i + 1, count)
-        written_days = []
-        for day in days:
-            text = dates.get(day)
-            if text is None:
-                text = dates[day] = date.fromordinal(_EPOCH_ORDINAL + day).isoformat()
-            written_days.append(text)
-        utc_start, utc_end, shown_start, shown_end = written_days
+        utc_start, utc_end, shown_start, shown_end = map(self._date, days)
         template = (
             f'{{"start":"{utc_start}T%sZ","end":"{utc_end}T%sZ",'
-            f'"local_start":"{shown_start}T%s{zones[start_offset]}",'
-            f'"local_end":"{shown_end}T%s{zones[end_offset]}"}}'
+            f'"local_start":"{shown_start}T%s{self._zones[start_offset]}",'
+            f'"local_end":"{shown_end}T%s{self._zones[end_offset]}"}}'
         )
-        minutes = (
-            first % _DAY // _MINUTE,
-            end % _DAY // _MINUTE,
-            local_first % _DAY // _MINUTE,
-            local_end % _DAY // _MINUTE,
-        )
-        chunk = _chunk(starts, i, j, minutes)
-        if chunk is None:
-            return None
-        written = list(map(template.__mod__, chunk))
-        size = len(written[0]) + 1  # every object of a chunk has the same length
-        positions.extend(range(position, position + size * len(written), size))
-        position += size * len(written)
-        parts.extend(written)
-        i = j
-    body = "[" + ",".join(parts) + "]"
-    positions.append(len(body))
-    return body.encode(), tuple(positions)
+        return template, tuple(instant % _DAY // _MINUTE for instant in instants), limit
+
+    def _date(self, day: int) -> str:
+        text = self._dates.get(day)
+        if text is None:
+            text = self._dates[day] = date.fromordinal(_EPOCH_ORDINAL + day).isoformat()
+        return text
 
 
-def _chunk(
-    starts: Sequence[int], i: int, j: int, minutes: tuple[int, int, int, int]
-) -> list[tuple[str, str, str, str]] | None:
-    """The four times of day of each of ``starts[i:j]``, whose first has the minutes of day
-    ``minutes``; None when one is not a whole minute."""
-    first = starts[i]
-    if j - i > 1:
-        step = starts[i + 1] - first
-        if step % _MINUTE == 0 and list(starts[i:j]) == list(range(first, starts[j - 1] + 1, step)):
-            k, n = step // _MINUTE, j - i
-            return list(zip(*(_TIMES[m : m + (n - 1) * k + 1 : k] for m in minutes), strict=True))
-    deltas = []
-    for start in starts[i:j]:
-        delta, rest = divmod(start - first, _MINUTE)
-        if rest:
-            return None
-        deltas.append(delta)
-    a, b, c, d = minutes
-    times = _TIMES
-    return [(times[a + x], times[b + x], times[c + x], times[d + x]) for x in deltas]
+def _runs(starts: tuple[int, ...], i: int, j: int) -> Iterator[tuple[int, int, int]]:
+    """``starts[i:j]`` as runs on an even step: ``(first index, end index, step in minutes)``.
+
+    A run's end is found by bisection on its span (a sweep's starts are sorted, and gaps
+    shorter than the step are rare), then checked in full; a run that fails the check is
+    given one start at a time.
+    """
+    k = i
+    while k < j:
+        m, step = k + 1, _MINUTE
+        if j - k > 1 and (starts[k + 1] - starts[k]) % _MINUTE == 0:
+            step, first = starts[k + 1] - starts[k], starts[k]
+            lo, hi = k + 2, j
+            while lo < hi:
+                mid = (lo + hi + 1) // 2
+                if starts[mid - 1] - first == (mid - 1 - k) * step:
+                    lo = mid
+                else:
+                    hi = mid - 1
+            if starts[k:lo] == tuple(range(first, first + (lo - k) * step, step)):
+                m = lo
+        yield k, m, step // _MINUTE if m - k > 1 else 1
+        k = m
 
 
 def _zone(offset: int) -> str:

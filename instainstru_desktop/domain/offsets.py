@@ -47,6 +47,19 @@ class OffsetStretches:
         """Which stretch holds the instant ``us`` (inside the span)."""
         return max(0, bisect_right(self.starts, us) - 1)
 
+    def solve(self, local: int) -> tuple[int, int] | None:
+        """The one instant whose wall clock shows ``local`` (microseconds of wall time since
+        1970-01-01 00:00) and the offset there; None when that wall time is skipped, repeated
+        or outside the span (the caller then asks ``zoneinfo``)."""
+        found = None
+        for i, offset in enumerate(self.offsets):
+            instant = local - offset
+            if self.starts[i] <= instant < self.stretch_end(i) and instant <= self.end:
+                if found is not None:
+                    return None
+                found = (instant, offset)
+        return found
+
     def stretch_end(self, i: int) -> int:
         """The first instant after stretch ``i`` (the span's end, plus one, for the last)."""
         return self.starts[i + 1] if i + 1 < len(self.starts) else self.end + 1

@@ -29,8 +29,8 @@ _MINUTE = 60_000_000
 _DAY = 1440 * _MINUTE
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _EPOCH_ORDINAL = _EPOCH.toordinal()
-#: "HH:MM:00" of every minute of a day.
-_TIMES = tuple(f"{m // 60:02d}:{m % 60:02d}:00" for m in range(1440))
+#: "HH:MM:00" of every minute of two days (a run of times may pass midnight).
+_TIMES = tuple(f"{m // 60 % 24:02d}:{m % 60:02d}:00" for m in range(2 * 1440))
 _OBJECT_START = b'{"start":'
 
 Encoded = tuple[bytes, tuple[int, ...]]
@@ -56,77 +56,85 @@ def _encode_fast(starts_us: Sequence[int], duration: int, viewer: ZoneInfo) -> E
     stretches = OffsetStretches.build(starts[0], starts[-1] + duration, viewer)
     if any(offset % _MINUTE for offset in stretches.offsets):
         return None
-    chunks = _Chunks(stretches, duration)
+    dates = _Dates()
     parts: list[str] = []
     positions: list[int] = []
     position, i, count = 1, 0, len(starts)
-    while i < count:
-        template, minutes, limit = chunks.at(starts[i])
+    while i < count:  # a piece: starts whose start and end each keep one offset
+        first = starts[i]
+        on_start, on_end = stretches.index(first), stretches.index(first + duration)
+        limit = min(stretches.stretch_end(on_start), stretches.stretch_end(on_end) - duration)
         j = bisect_left(starts, limit, i + 1, count)
+        start_offset, end_offset = stretches.offsets[on_start], stretches.offsets[on_end]
+        zones = (_zone(start_offset), _zone(end_offset))
+        shifts = (0, duration, start_offset, duration + end_offset)
         for k, m, step in _runs(starts, i, j):
             if starts[k] % _MINUTE:
                 return None
-            shift = (starts[k] - starts[i]) // _MINUTE
-            last = (m - k - 1) * step + 1
-            times = (_TIMES[t + shift : t + shift + last : step] for t in minutes)
-            written = list(map(template.__mod__, zip(*times, strict=True)))
-            size = len(written[0]) + 1  # every object of a chunk has the same length
-            positions.extend(range(position, position + size * len(written), size))
-            position += size * len(written)
-            parts.extend(written)
+            parts.extend(_run(starts[k], m - k, step, shifts, zones, dates))
+        size = len(parts[-1]) + 1  # the objects of a piece have one length
+        positions.extend(range(position, position + size * (j - i), size))
+        position += size * (j - i)
         i = j
     body = "[" + ",".join(parts) + "]"
     positions.append(len(body))
     return body.encode(), tuple(positions)
 
 
-class _Chunks:
-    """Runs of starts whose four instants keep their dates and offsets: one template each."""
-
-    def __init__(self, stretches: OffsetStretches, duration: int) -> None:
-        self._stretches = stretches
-        self._duration = duration
-        self._steady = len(stretches.offsets) == 1
-        self._zones = {offset: _zone(offset) for offset in stretches.offsets}
-        self._dates: dict[int, str] = {}  # calendar days (since the epoch) as written
-
-    def at(self, first: int) -> tuple[str, tuple[int, ...], int]:
-        """The template of the chunk starting at ``first``, the minutes of day of its four
-        instants, and the first start past the chunk (a midnight or a change of offset)."""
-        stretches, duration = self._stretches, self._duration
-        end = first + duration
-        if self._steady:
-            on_start = on_end = 0
-        else:
-            on_start, on_end = stretches.index(first), stretches.index(end)
-        start_offset, end_offset = stretches.offsets[on_start], stretches.offsets[on_end]
-        instants = (first, end, first + start_offset, end + end_offset)
-        days = [instant // _DAY for instant in instants]
-        limit = min(
-            (days[0] + 1) * _DAY,
-            (days[1] + 1) * _DAY - duration,
-            (days[2] + 1) * _DAY - start_offset,
-            (days[3] + 1) * _DAY - end_offset - duration,
-            stretches.stretch_end(on_start),
-            stretches.stretch_end(on_end) - duration,
-        )
-        utc_start, utc_end, shown_start, shown_end = map(self._date, days)
+def _run(
+    first: int,
+    count: int,
+    step: int,
+    shifts: tuple[int, int, int, int],
+    zones: tuple[str, str],
+    dates: _Dates,
+) -> Iterator[str]:
+    """The objects of ``count`` slots from ``first``, ``step`` minutes apart (less than a day
+    in all); ``shifts`` take a start to its four instants on the clocks shown."""
+    days, minutes = [], []
+    for shift in shifts:
+        day, at = divmod(first + shift, _DAY)
+        days.append(day)
+        minutes.append(at // _MINUTE)
+    last = (count - 1) * step
+    times = [_TIMES[m : m + last + 1 : step] for m in minutes]
+    if max(minutes) + last < 1440:  # no instant passes a midnight: the dates are fixed
+        a, b, c, d = (dates.of(day) for day in days)
         template = (
-            f'{{"start":"{utc_start}T%sZ","end":"{utc_end}T%sZ",'
-            f'"local_start":"{shown_start}T%s{self._zones[start_offset]}",'
-            f'"local_end":"{shown_end}T%s{self._zones[end_offset]}"}}'
+            f'{{"start":"{a}T%sZ","end":"{b}T%sZ","local_start":"{c}T%s{zones[0]}",'
+            f'"local_end":"{d}T%s{zones[1]}"}}'
         )
-        return template, tuple(instant % _DAY // _MINUTE for instant in instants), limit
+        return map(template.__mod__, zip(*times, strict=True))
+    template = (
+        '{"start":"%sT%sZ","end":"%sT%sZ",'
+        f'"local_start":"%sT%s{zones[0]}","local_end":"%sT%s{zones[1]}"}}'
+    )
+    columns: list[Sequence[str]] = []
+    for day, minute, column in zip(days, minutes, times, strict=True):
+        on_first_day = min(count, -(-(1440 - minute) // step))
+        columns.append(
+            [dates.of(day)] * on_first_day + [dates.of(day + 1)] * (count - on_first_day)
+        )
+        columns.append(column)
+    return map(template.__mod__, zip(*columns, strict=True))
 
-    def _date(self, day: int) -> str:
-        text = self._dates.get(day)
+
+class _Dates:
+    """Calendar days (since the epoch) as written, each worked out once."""
+
+    def __init__(self) -> None:
+        self._written: dict[int, str] = {}
+
+    def of(self, day: int) -> str:
+        text = self._written.get(day)
         if text is None:
-            text = self._dates[day] = date.fromordinal(_EPOCH_ORDINAL + day).isoformat()
+            text = self._written[day] = date.fromordinal(_EPOCH_ORDINAL + day).isoformat()
         return text
 
 
 def _runs(starts: tuple[int, ...], i: int, j: int) -> Iterator[tuple[int, int, int]]:
-    """``starts[i:j]`` as runs on an even step: ``(first index, end index, step in minutes)``.
+    """``starts[i:j]`` as runs on an even step of less than a day in all: ``(first index, end
+    index, step in minutes)``.
 
     A run's end is found by bisection on its span (a sweep's starts are sorted, and gaps
     shorter than the step are rare), then checked in full; a run that fails the check is
@@ -137,7 +145,7 @@ def _runs(starts: tuple[int, ...], i: int, j: int) -> Iterator[tuple[int, int, i
         m, step = k + 1, _MINUTE
         if j - k > 1 and (starts[k + 1] - starts[k]) % _MINUTE == 0:
             step, first = starts[k + 1] - starts[k], starts[k]
-            lo, hi = k + 2, j
+            lo, hi = k + 2, min(j, k + max(2, _DAY // step))
             while lo < hi:
                 mid = (lo + hi + 1) // 2
                 if starts[mid - 1] - first == (mid - 1 - k) * step:

@@ -91,6 +91,16 @@ def test_uneven_steps_and_gaps(name: str) -> None:
     _check(starts, 60 * MINUTE, ZoneInfo(name))
 
 
+@pytest.mark.parametrize("name", ["UTC", "Australia/Lord_Howe", "America/St_Johns"])
+def test_sparse_starts_a_day_or_more_apart(name: str) -> None:
+    """One lesson a day at the same time, then one every few days and weeks: even steps of a
+    day and more, which no run may span."""
+    begin = _us(datetime(2026, 3, 20, 23, 30, tzinfo=UTC))
+    daily = [begin + day * 1440 * MINUTE for day in range(12)]
+    sparse = [daily[-1] + days * 1440 * MINUTE for days in (3, 6, 9, 16, 23, 30, 37)]
+    _check(daily + sparse, 45 * MINUTE, ZoneInfo(name))
+
+
 def test_a_single_slot_and_none() -> None:
     berlin = ZoneInfo("Europe/Berlin")
     _check([_us(datetime(2026, 3, 29, 0, 45, tzinfo=UTC))], 60 * MINUTE, berlin)

@@ -3,10 +3,11 @@
 Each slot is four instants: its start and end in UTC and on the viewer's clock. Converting each
 with ``astimezone`` and handing dicts of datetimes to orjson cost more than finding the slots.
 Here the viewer's offset is looked up once per stretch between the zone's transitions
-(:class:`OffsetStretches`), and the slots are written in chunks that share their four dates and
-offsets -- a chunk ends at the first midnight or transition any of its instants meets. Inside a
-chunk only the times of day differ, so each slot is one ``%`` of a template with four strings
-from a table of the day's minutes; a chunk on an even step takes them as slices of that table.
+(:class:`OffsetStretches`), and the slots are written run by run: starts on an even step, less
+than a day in all, whose starts and ends each keep one offset. A run's four times of day are
+slices of a table of the minutes of two days, and each slot is one ``%`` of a template; when
+none of its instants passes a midnight the dates are part of the template, otherwise they come
+as columns too.
 
 The bytes are the ones orjson writes for the same objects (``OPT_UTC_Z``: "Z" whenever the
 offset is zero; whole seconds only, as slots are on a minute grid). Instants or offsets that are
@@ -142,10 +143,11 @@ def _runs(starts: tuple[int, ...], i: int, j: int) -> Iterator[tuple[int, int, i
     """
     k = i
     while k < j:
-        m, step = k + 1, _MINUTE
-        if j - k > 1 and (starts[k + 1] - starts[k]) % _MINUTE == 0:
-            step, first = starts[k + 1] - starts[k], starts[k]
-            lo, hi = k + 2, min(j, k + max(2, _DAY // step))
+        m, step, first = k + 1, _MINUTE, starts[k]
+        gap = starts[k + 1] - first if j - k > 1 else _DAY
+        if gap < _DAY and gap % _MINUTE == 0:
+            step = gap
+            lo, hi = k + 2, min(j, k + (_DAY - 1) // step + 1)
             while lo < hi:
                 mid = (lo + hi + 1) // 2
                 if starts[mid - 1] - first == (mid - 1 - k) * step:

@@ -41,7 +41,8 @@ def _rows(html: str) -> list[tuple[str, str, str, str]]:
         day = re.search(r'<span class="date-day">(.*?)</span>', body)
         time = re.search(r'class="date-time[^"]*">(\d\d:\d\d)', body)
         text = re.search(r'<span class="date-state">(.*?)</span>', body, flags=re.S)
-        assert day is not None and text is not None
+        assert day is not None
+        assert text is not None
         found.append((state, day.group(1), time.group(1) if time else "", text.group(1)))
     return found
 

@@ -117,7 +117,9 @@ async def _series_page(
 ) -> Response:
     viewer_zone = me.zone(me.principal.time_zone if me.principal else profile.time_zone)
     viewer = zone(viewer_zone)
-    rows = series_rows(found["lessons"], found["skipped"], found["waiting"], profile, viewer)
+    stopped = found["cancelled_from"]  # dates refused from there on no longer matter
+    skipped = [e for e in found["skipped"] if stopped is None or e["date"] < str(stopped)]
+    rows = series_rows(found["lessons"], skipped, found["waiting"], profile, viewer)
     rule = found["rules"][-1]
     hours, _, minutes = rule["time"].partition(":")
     now = context_of(request).clock()

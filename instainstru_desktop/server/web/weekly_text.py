@@ -69,14 +69,11 @@ def reason_text(code: str | None, reason: str | None, profile: PublicProfile) ->
 
 
 def _later_text(start: datetime | None, profile: PublicProfile, tz: ZoneInfo) -> str:
-    days = profile.policy.booking_horizon_days
+    """When a date beyond the booking window is booked (the page says once what that means)."""
     if start is None:
-        return f"Booked when it comes within {days} days, if still free then."
-    opens = (start - timedelta(days=days)).astimezone(tz)
-    return (
-        f"Booked on {opens:%a} {opens.day} {opens:%b}, when it comes within {days} days, "
-        "if still free then."
-    )
+        return "Booked later"
+    opens = (start - timedelta(days=profile.policy.booking_horizon_days)).astimezone(tz)
+    return f"Booked later, on {opens:%a} {opens.day} {opens:%b}"
 
 
 def _local(start: datetime | None, tz: ZoneInfo) -> datetime | None:

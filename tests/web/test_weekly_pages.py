@@ -338,3 +338,39 @@ def test_another_students_series_is_not_found(clocked_site: Site, clock: FakeClo
         )
         assert refused.status_code == 404
     assert {s for _, s, _ in _series_lessons(clocked_site, studio.student.user_id)} == {"confirmed"}
+
+
+def test_a_visitor_signs_in_on_the_way_and_comes_back_to_the_weekly_choice(
+    clocked_site: Site, clock: FakeClock
+) -> None:
+    studio = build(clocked_site.uow, clock.now)
+    _allow_weekly(clocked_site, studio)
+    path = _weekly_url(studio, end="count", count="5")
+    with clocked_site.client() as client:
+        single = client.get(
+            f"/ines-teacher/book?type={studio.teacher.lesson_type_id}&start=" + TUESDAY_10
+        )
+        assert "Or book this time every week" in single.text
+        anonymous = client.get(path)
+        assert anonymous.status_code == 200
+        assert "To see your dates and book, sign in" in anonymous.text
+        assert 'class="dates"' not in anonymous.text
+        sign_in = re.search(r'class="button primary" href="([^"]+)"', anonymous.text)
+        assert sign_in is not None
+        form_page = client.get(sign_in.group(1).replace("&amp;", "&"))
+        assert "You are booking weekly lessons, from" in form_page.text
+        next_path = re.search(r'name="next" value="([^"]+)"', form_page.text)
+        assert next_path is not None
+        signed = client.post(
+            "/sign-in",
+            data={
+                "csrf": csrf_of(form_page.text),
+                "next": next_path.group(1).replace("&amp;", "&"),
+                "email": studio.student.email,
+                "password": "correct horse battery",
+            },
+        )
+        assert signed.status_code == 303
+        back = client.get(signed.headers["location"])
+        assert back.status_code == 200
+        assert len(_rows(back.text)) == 5

@@ -180,7 +180,7 @@ async def _page(
             rows = planned_rows(answer["slots"], choice.profile, viewer)
     if errors and status == 200:
         status = 422 if preview else 200
-    query = {"type": choice.kind.id, "start": iso(choice.start)}
+    query = {"type": choice.kind.id, "start": iso(choice.start), **values}
     wall = choice.wall
     return pages_of(request).render(
         me,
@@ -200,7 +200,7 @@ async def _page(
         tally=counts(rows),
         terms=term_list,
         student=student,
-        here=f"/{choice.profile.slug}/weekly?{urlencode(query)}",
+        here=f"/{choice.profile.slug}/weekly?{urlencode(query, safe=':')}",
         max_count=SERIES_MAX_SLOTS,
     )
 

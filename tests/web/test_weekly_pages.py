@@ -374,3 +374,22 @@ def test_a_visitor_signs_in_on_the_way_and_comes_back_to_the_weekly_choice(
         back = client.get(signed.headers["location"])
         assert back.status_code == 200
         assert len(_rows(back.text)) == 5
+
+
+def test_the_instructor_allowing_weekly_lessons_shows_at_once_on_their_kept_page(
+    clocked_site: Site, clock: FakeClock
+) -> None:
+    studio = build(clocked_site.uow, clock.now)
+    with clocked_site.client() as visitor:
+        assert "Weekly lessons too" not in visitor.get("/ines-teacher").text  # now kept
+        allowed = visitor.patch(
+            f"/api/v1/instructors/{studio.teacher.instructor_id}",
+            json={"students_book_weekly": True},
+            headers=studio.teacher.headers,
+        )
+        assert allowed.status_code == 200, allowed.text
+        assert "Weekly lessons too" in visitor.get("/ines-teacher").text
+    with _student(clocked_site, studio) as client:
+        page = client.get(_weekly_url(studio, end="count", count="3", every="2"))
+        assert "Every 2 weeks on Tuesday at 10:00" in page.text
+        assert [r[1] for r in _rows(page.text)] == ["Tue 3 Mar", "Tue 17 Mar", "Tue 31 Mar"]

@@ -191,7 +191,12 @@ async def _page(
         start=choice.start,
         viewer_zone=viewer_zone,
         rule=rule_text(
-            (wall.weekday(),), wall.hour * 60 + wall.minute, 1, wall.date(), choice.profile, viewer
+            (wall.weekday(),),
+            wall.hour * 60 + wall.minute,
+            wanted.every_weeks if wanted is not None else 1,
+            wall.date(),
+            choice.profile,
+            viewer,
         ),
         values=values,
         errors=errors if preview else {},

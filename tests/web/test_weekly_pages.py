@@ -125,7 +125,7 @@ def test_a_student_previews_books_and_gets_a_confirmation_with_refusals(
         assert "Weekly lessons" in mine
         assert "Every week on Tuesday at 10:00" in mine
         assert f'href="/lessons/series/{series_id}"' in mine
-        assert mine.count("↻ Weekly") == 3  # each upcoming weekly lesson is marked
+        assert mine.count("↻ Weekly") == 1 + 3  # the series, and each upcoming lesson of it
 
 
 def test_times_follow_the_instructors_clock_across_both_daylight_saving_changes(

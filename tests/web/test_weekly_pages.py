@@ -393,3 +393,17 @@ def test_the_instructor_allowing_weekly_lessons_shows_at_once_on_their_kept_page
         page = client.get(_weekly_url(studio, end="count", count="3", every="2"))
         assert "Every 2 weeks on Tuesday at 10:00" in page.text
         assert [r[1] for r in _rows(page.text)] == ["Tue 3 Mar", "Tue 17 Mar", "Tue 31 Mar"]
+
+
+def test_a_weekly_booking_sent_twice_books_once(clocked_site: Site, clock: FakeClock) -> None:
+    studio = build(clocked_site.uow, clock.now)
+    _allow_weekly(clocked_site, studio)
+    with _student(clocked_site, studio) as client:
+        page = client.get(_weekly_url(studio, end="count", count="3"))
+        form = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page.text))
+        form.pop("next", None)
+        first = client.post("/ines-teacher/weekly", data=form)
+        again = client.post("/ines-teacher/weekly", data=form)
+    assert first.status_code == again.status_code == 303
+    assert first.headers["location"] == again.headers["location"]
+    assert len(_series_lessons(clocked_site, studio.student.user_id)) == 3  # one series of 3

@@ -14,7 +14,8 @@ the page offers nothing, and a post is refused by the use case as well.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
@@ -171,11 +172,12 @@ async def _page(
     term_list = await _terms(me, choice) if student else []
     wanted, errors = _request_of(choice, values, {t["id"] for t in term_list})
     rows: list[Any] = []
-    if student and preview and wanted is not None and problem is None:
+    if student and preview and wanted is not None:
         try:
             answer = await run_in_threadpool(series.preview, context.uow, me.caller, wanted)
         except (DomainError, ServiceError) as refused:
-            problem, status = refusal_text(refused, choice.profile), 422
+            problem = problem or refusal_text(refused, choice.profile)
+            status = status if status != 200 else 422
         else:
             rows = planned_rows(answer["slots"], choice.profile, viewer)
     if errors and status == 200:
@@ -207,6 +209,7 @@ async def _page(
         student=student,
         here=f"/{choice.profile.slug}/weekly?{urlencode(query, safe=':')}",
         max_count=SERIES_MAX_SLOTS,
+        series_id=str(uuid.uuid4()),  # the booking's own id: a form sent twice books once
     )
 
 
@@ -240,14 +243,41 @@ async def book_weekly(slug: str, request: Request, me: VisitDep) -> Response:
     wanted, _ = _request_of(choice, values, term_ids)
     if wanted is None:
         return await _page(request, me, choice, values, preview=True, status=422)
+    series_id = _series_id(form.get("series_id"))
+    done = f"/lessons/series/{series_id}?done=booked"
+    if series_id is not None and await _booked_already(me, series_id):
+        return redirect(me, done)
     context = context_of(request)
     try:
         answer = await run_in_threadpool(
-            run_use_case, context.uow, me.caller, series.create_in, wanted
+            run_use_case,
+            context.uow,
+            me.caller,
+            series.create_in,
+            replace(wanted, series_id=series_id),
         )
     except Forbidden:
         return _not_here(request, me, slug, 403)
     except (DomainError, ServiceError) as refused:
+        if series_id is not None and await _booked_already(me, series_id):
+            return redirect(me, done)  # the same form, sent twice at once
         problem = refusal_text(refused, choice.profile)
         return await _page(request, me, choice, values, preview=True, problem=problem, status=409)
     return redirect(me, f"/lessons/series/{answer['series']['id']}?done=booked")
+
+
+def _series_id(text: str | None) -> str | None:
+    try:
+        return str(uuid.UUID(text)) if text and len(text) == 36 else None
+    except ValueError:
+        return None
+
+
+async def _booked_already(me: Visit, series_id: str) -> bool:
+    """Whether this student's series ``series_id`` exists (their form was sent before)."""
+    context = context_of(me.request)
+    try:
+        await read(context, series.get_series, context.uow, me.caller, series_id)
+    except (NotFound, ServiceError):
+        return False
+    return True

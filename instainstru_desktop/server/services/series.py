@@ -167,13 +167,17 @@ def _starts_today_or_later(request: WeeklyRequest, tz: Any, now: datetime) -> No
 
 
 def create_in(tx: Tx, caller: Caller, request: WeeklyRequest) -> Json:
-    """Create a series and book what the window reaches; the answer says what did not book."""
+    """Create a series and book what the window reaches; the answer says what did not book.
+
+    A client-chosen id already taken is looked for under the instructor's lock: the same form
+    sent twice at once (two server processes) finds the first series instead of failing on the
+    database."""
+    student_id, _student, found = _parties(tx, caller, request)
     if request.series_id is not None and tx.series.get(request.series_id) is not None:
         raise InvalidInput(
             "A series with this id already exists.",
             errors=[{"field": "series_id", "message": "already used"}],
         )
-    student_id, _student, found = _parties(tx, caller, request)
     tz = zone(found.time_zone or "UTC")
     _starts_today_or_later(request, tz, caller.now)
     definition = _definition(tx, request)

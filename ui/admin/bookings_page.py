@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import QMenu, QSplitter, QVBoxLayout, QWidget
 
 from instainstru_desktop.services.review_views import (
@@ -44,10 +44,6 @@ MOST_AT_ONCE = 5_000
 def loaded(rows: Sequence[ReviewRow]) -> list[Loaded]:
     """Rows with their cell texts (runs on the database thread, beside the read)."""
     return [(row, cells.cells(row)) for row in rows]
-
-
-def is_filtered(query: ReviewQuery) -> bool:
-    return query != ReviewQuery()
 
 
 class BookingsPage(QWidget):
@@ -164,38 +160,40 @@ class BookingsPage(QWidget):
             self._open()
 
     def _open(self) -> None:
-        """Read a new query: its first rows at once, then the whole order (the count)."""
+        """Read a new query: its first rows at once, then the whole order (the count).
+
+        The order is asked for only once the first rows are in the model: the first paint
+        does not share the processor with counting (see :meth:`_first_read`).
+        """
         if not self.session.is_ready:
             return
         review, query, (sort, descending) = self.session.services.review, self._query, self._sort
         generation = self.model.begin(sort, descending)
-        ops = self.session.ops
-        if is_filtered(query):
-            # the first page costs as much as the order here: read the order once, then its head
-            def both() -> tuple[list[Loaded], ReviewOrder]:
-                order = review.order(query, sort, descending)
-                return loaded(review.rows(order.rowids[:PAGE_ROWS])), order
-
-            ops.run_db(
-                both,
-                lambda found: self._show_both(generation, *found),
-                what="reading the bookings",
-            )
-            return
-        ops.run_db(
+        self.session.ops.run_db(
             lambda: loaded(review.first_rows(query, sort, descending)),
-            lambda rows: self.model.show_first(generation, rows, len(rows) < PAGE_ROWS),
+            lambda rows: self._first_read(generation, rows),
             what="reading the bookings",
         )
-        ops.run_db(
+
+    def _first_read(self, generation: int, rows: list[Loaded]) -> None:
+        if generation != self.model.generation:
+            return  # another query started meanwhile
+        complete = len(rows) < PAGE_ROWS and self._total is not None
+        self.model.show_first(generation, rows, complete)
+        if complete:
+            return  # every match is on the first page: nothing more to count
+        # queued behind the repaint the reset asked for: the rows show first, then the count
+        QTimer.singleShot(0, self, lambda: self._count(generation))
+
+    def _count(self, generation: int) -> None:
+        if generation != self.model.generation or not self.session.is_ready:
+            return
+        review, query, (sort, descending) = self.session.services.review, self._query, self._sort
+        self.session.ops.run_db(
             lambda: review.order(query, sort, descending),
             lambda order: self._set_order(generation, order),
             what="counting the bookings",
         )
-
-    def _show_both(self, generation: int, rows: list[Loaded], order: ReviewOrder) -> None:
-        self.model.show_first(generation, rows, complete=False)
-        self._set_order(generation, order)
 
     def _set_order(self, generation: int, order: ReviewOrder) -> None:
         self._total = order.total

@@ -180,6 +180,9 @@ class BookingsPage(QWidget):
             return  # another query started meanwhile
         complete = len(rows) < PAGE_ROWS and self._total is not None
         self.model.show_first(generation, rows, complete)
+        # lay the view out now: its first paint then has the new scroll range, instead of a
+        # second paint of the whole table when the range changes after it
+        self.table.executeDelayedItemsLayout()
         if complete:
             return  # every match is on the first page: nothing more to count
         # queued behind the repaint the reset asked for: the rows show first, then the count

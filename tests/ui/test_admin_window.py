@@ -219,8 +219,14 @@ def test_an_instructors_week_is_their_lessons_in_their_zone_or_mine(
     moment = datetime.fromisoformat(first.replace("Z", "+00:00"))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
+    wait_for_table(qtbot, window)
+    window.bookings.select_rows([0])
+    on_bookings = window.menu_actions.of_selection
+    qtbot.waitUntil(lambda: all(a.isEnabled() for a in on_bookings), timeout=READY_MS)
     window.show_week_of(instructor, moment)
     assert window.tabs.currentWidget() is window.week
+    # the booking actions act on the table's selection: not while the week is shown
+    assert not any(a.isEnabled() for a in on_bookings)
     view = window.week.view
 
     def shown() -> bool:
@@ -246,6 +252,8 @@ def test_an_instructors_week_is_their_lessons_in_their_zone_or_mine(
     assert {card.booking_id for card in snapshot.lessons} == wanted
     zones = [window.week.zone.itemText(i) for i in range(window.week.zone.count())]
     assert zones == [f"Instructor's zone ({zone})", f"My zone ({admin_zone})"]
+    window.tabs.setCurrentWidget(window.bookings)
+    assert all(a.isEnabled() for a in on_bookings)
 
 
 def test_a_damaged_column_file_is_ignored(qtbot: QtBot, tmp_path: Path) -> None:

@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 
 #: A selection larger than this is refused for bulk actions (say which rows instead).
 MOST_AT_ONCE = 5_000
+#: The whole order (the count) is read once the first rows are drawn, so that counting does not
+#: hold the first paint back; when the table is out of sight, after this long.
+COUNT_AFTER_MS = 100
 
 
 def loaded(rows: Sequence[ReviewRow]) -> list[Loaded]:
@@ -72,6 +75,7 @@ class BookingsPage(QWidget):
         self.detail = ReviewDetailPane(palette=palette)
         self._query = ReviewQuery()
         self._total: int | None = None  # bookings in the cache, filters or not
+        self._to_count = 0  # the query whose order is read once its first rows are drawn
         self._sort = self.table.restore_columns(load_state(config_dir))
         self.table.show_sort(*self._sort)
         self._lay_out()
@@ -98,6 +102,7 @@ class BookingsPage(QWidget):
     def _connect(self) -> None:
         self.filters.queryChanged.connect(self.set_query)
         self.table.sortChosen.connect(self.set_sort)
+        self.table.painted.connect(self._on_painted)
         self.model.sortRequested.connect(self.set_sort)
         self.model.pagesWanted.connect(self._read_pages)
         self.model.countChanged.connect(self._on_count)
@@ -162,8 +167,8 @@ class BookingsPage(QWidget):
     def _open(self) -> None:
         """Read a new query: its first rows at once, then the whole order (the count).
 
-        The order is asked for only once the first rows are in the model: the first paint
-        does not share the processor with counting (see :meth:`_first_read`).
+        The order is asked for only once the first rows are drawn: the first paint does not
+        share the processor with counting (see :meth:`_first_read`).
         """
         if not self.session.is_ready:
             return
@@ -185,11 +190,20 @@ class BookingsPage(QWidget):
         self.table.executeDelayedItemsLayout()
         if complete:
             return  # every match is on the first page: nothing more to count
-        # queued behind the repaint the reset asked for: the rows show first, then the count
-        QTimer.singleShot(0, self, lambda: self._count(generation))
+        # counted once the first rows are drawn (or soon, when the table is out of sight)
+        self._to_count = generation
+        QTimer.singleShot(COUNT_AFTER_MS, self, lambda: self._count(generation))
+
+    def _on_painted(self) -> None:
+        if self._to_count == self.model.shown_generation:
+            # after this paint has reached the screen, not within it
+            QTimer.singleShot(0, self, lambda g=self._to_count: self._count(g))
 
     def _count(self, generation: int) -> None:
-        if generation != self.model.generation or not self.session.is_ready:
+        if generation != self._to_count or generation != self.model.generation:
+            return  # counting already, or another query started meanwhile
+        self._to_count = 0
+        if not self.session.is_ready:
             return
         review, query, (sort, descending) = self.session.services.review, self._query, self._sort
         self.session.ops.run_db(

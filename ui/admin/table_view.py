@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from instainstru_desktop.json_files import read_json, write_json
@@ -39,6 +40,7 @@ class BookingTable(QTableView):
 
     sortChosen = Signal(object, bool)  # noqa: N815 - SortKey, descending
     menuRequested = Signal(QPoint)  # noqa: N815 - global position, over the selected rows
+    painted = Signal()  # the rows on screen were just drawn
 
     def __init__(self, model: BookingTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -71,6 +73,10 @@ class BookingTable(QTableView):
         for column, width in WIDTHS.items():
             self.setColumnWidth(column, width)
         self.show_sort(SortKey.START, False)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        self.painted.emit()
 
     def bookings(self) -> BookingTableModel:
         model = self.model()

@@ -44,9 +44,10 @@ MOST_AT_ONCE = 5_000
 COUNT_AFTER_MS = 100
 
 
-def loaded(rows: Sequence[ReviewRow]) -> list[Loaded]:
-    """Rows with their cell texts (runs on the database thread, beside the read)."""
-    return [(row, cells.cells(row)) for row in rows]
+def loaded(rows: Sequence[ReviewRow], zone: str = "UTC") -> list[Loaded]:
+    """Rows with their cell texts, times in ``zone`` (runs on the database thread, beside the
+    read)."""
+    return [(row, cells.cells(row, zone)) for row in rows]
 
 
 class BookingsPage(QWidget):
@@ -76,6 +77,7 @@ class BookingsPage(QWidget):
         self._query = ReviewQuery()
         self._total: int | None = None  # bookings in the cache, filters or not
         self._to_count = 0  # the query whose order is read once its first rows are drawn
+        self._zone = "UTC"  # the viewer's: the When column's and the date filter's
         self._sort = self.table.restore_columns(load_state(config_dir))
         self.table.show_sort(*self._sort)
         self._lay_out()
@@ -124,6 +126,7 @@ class BookingsPage(QWidget):
 
     def start(self, zone: str) -> None:
         """The session is up: read the filters' choices and the first rows."""
+        self._zone = zone
         self.filters.set_zone(zone)
         self.detail.set_viewer_zone(zone)
         self.read_options()
@@ -142,6 +145,7 @@ class BookingsPage(QWidget):
     def set_theme(self, palette: Palette) -> None:
         self.model.set_theme(palette)
         self.detail.set_theme(palette)
+        self.table.fit_headers()
 
     # -- queries ------------------------------------------------------------------------------
 
@@ -173,9 +177,9 @@ class BookingsPage(QWidget):
         if not self.session.is_ready:
             return
         review, query, (sort, descending) = self.session.services.review, self._query, self._sort
-        generation = self.model.begin(sort, descending)
+        generation, zone = self.model.begin(sort, descending), self._zone
         self.session.ops.run_db(
-            lambda: loaded(review.first_rows(query, sort, descending)),
+            lambda: loaded(review.first_rows(query, sort, descending), zone),
             lambda rows: self._first_read(generation, rows),
             what="reading the bookings",
         )
@@ -220,10 +224,10 @@ class BookingsPage(QWidget):
         self.filters.set_count(count, self._total)
 
     def _read_pages(self, generation: int, pages: list[int]) -> None:
-        review, order = self.session.services.review, self.model.order()
+        review, order, zone = self.session.services.review, self.model.order(), self._zone
         rowids = [r for p in pages for r in order[p * PAGE_ROWS : (p + 1) * PAGE_ROWS]]
         self.session.ops.run_db(
-            lambda: loaded(review.rows(rowids)),
+            lambda: loaded(review.rows(rowids), zone),
             lambda rows: self.model.put_rows(generation, pages, rows),
             what="reading the bookings",
         )

@@ -42,7 +42,7 @@ from PySide6.QtGui import QColor, QIcon
 
 from instainstru_desktop.services.review_views import PAGE_ROWS, ReviewRow, SortKey
 from instainstru_desktop.services.views import SyncMark
-from ui.admin.cells import HEADERS, RIGHT_ALIGNED, SORT_KEYS, Column
+from ui.admin.cells import HEADERS, RIGHT_ALIGNED, SORT_KEYS, Column, local_times
 from ui.appearance.icons import icon
 from ui.appearance.theme import LIGHT, Palette
 
@@ -472,6 +472,8 @@ def _positions(order: array[int], wanted: set[int]) -> dict[int, int]:
 
 
 def _tooltip(booking: ReviewRow, column: Column) -> str | None:
+    if column == Column.WHEN:
+        return local_times(booking)
     if column == Column.REVIEW and booking.flagged:
         return booking.review_note or "Flagged for review"
     if column == Column.STATUS:

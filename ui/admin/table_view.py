@@ -72,6 +72,7 @@ class BookingTable(QTableView):
         header.sectionClicked.connect(self._on_header_clicked)
         for column, width in WIDTHS.items():
             self.setColumnWidth(column, width)
+        self.fit_headers()
         self.show_sort(SortKey.START, False)
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -123,6 +124,16 @@ class BookingTable(QTableView):
             header.setSectionHidden(column, False)
             header.moveSection(header.visualIndex(column), column)
             self.setColumnWidth(column, WIDTHS[column])
+        self.fit_headers()
+
+    def fit_headers(self) -> None:
+        """Widen a column narrower than its title (bold, padded and with the sort arrow in the
+        theme's style), so no title is cut; call again after the theme changes."""
+        header = self.horizontalHeader()
+        for column in Column:
+            wanted = header.sectionSizeHint(column)
+            if header.sectionSize(column) < wanted:
+                self.setColumnWidth(column, wanted)
 
     def column_state(self) -> dict[str, Any]:
         """Which columns show, in which order and how wide, by name."""

@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
@@ -211,6 +212,9 @@ def test_the_when_column_reads_in_the_order_the_table_is_sorted_in(
     walls = [datetime.strptime(text.rsplit(" ", 1)[0], "%a %d %b %Y, %H:%M") for text in shown]
     assert walls == sorted(walls, reverse=descending)
     assert all(text.endswith(" JST") for text in shown)
+    tokyo = ZoneInfo(zone)
+    starts = [model.row_at(r).start.astimezone(tokyo) for r in range(PAGE_ROWS)]  # type: ignore[union-attr]
+    assert shown == [f"{s:%a %-d %b %Y, %H:%M} JST" for s in starts]
     own = [cells.when(model.row_at(r), model.row_at(r).instructor_zone) for r in range(PAGE_ROWS)]  # type: ignore[arg-type, union-attr]
     assert own != sorted(
         own,

@@ -71,10 +71,20 @@ def _zone(name: str) -> ZoneInfo:
     return tz
 
 
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def when(row: ReviewRow, zone: str) -> str:
-    """``Tue 3 Mar 2026, 09:00 CET`` in ``zone``."""
-    start = row.start.astimezone(_zone(zone))
-    return f"{start:%a %-d %b %Y, %H:%M} {fmt.zone_label(start)}"
+    """``Tue 3 Mar 2026, 09:00 CET`` in ``zone``.
+
+    Spelled out rather than through ``strftime``, which runs an import on every call (Qt for
+    Python watches imports): a page of rows is formatted on every scroll step."""
+    s = row.start.astimezone(_zone(zone))
+    return (
+        f"{_DAYS[s.weekday()]} {s.day} {_MONTHS[s.month - 1]} {s.year},"
+        f" {s.hour:02d}:{s.minute:02d} {fmt.zone_label(s)}"
+    )
 
 
 def length(minutes: int) -> str:

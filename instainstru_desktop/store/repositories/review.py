@@ -287,9 +287,11 @@ _PRESENT = (
 )
 
 
+_FLAGGED = ReviewRecord._fields.index("flagged")
+
+
 def _record(row: Sequence[Any]) -> ReviewRecord:
-    record = ReviewRecord._make(row)
-    return record._replace(flagged=bool(record.flagged))
+    return ReviewRecord._make((*row[:_FLAGGED], bool(row[_FLAGGED]), *row[_FLAGGED + 1 :]))
 
 
 class ReviewRepository:
@@ -373,17 +375,26 @@ class ReviewRepository:
         return self._rowids(sql, [*missing, limit])
 
     def rows(self, rowids: Sequence[int]) -> list[ReviewRecord]:
-        """The rows of ``rowids``, in that order (rows deleted meanwhile are left out)."""
+        """The rows of ``rowids``, in that order (rows deleted meanwhile are left out).
+
+        Read through the driver's own cursor, as :meth:`_rowids` does: a page is read on every
+        scroll step, and SQLAlchemy's result rows cost more than the statement."""
         found: dict[int, ReviewRecord] = {}
-        for start in range(0, len(rowids), 500):
-            chunk = list(rowids[start : start + 500])
-            sql = (
-                f"SELECT {_COLUMNS}{_with_type(' FROM bookings AS b')}"
-                f" WHERE b.rowid IN ({', '.join('?' * len(chunk))})"
-            )
-            for row in self._execute(sql, chunk):
-                record = _record(row)
-                found[record.rowid] = record
+        cursor = self._session.connection().connection.cursor()
+        try:
+            for start in range(0, len(rowids), 500):
+                chunk = tuple(rowids[start : start + 500])
+                cursor.execute(
+                    f"SELECT {_COLUMNS}{_with_type(' FROM bookings AS b')}"
+                    f" WHERE b.rowid IN ({', '.join('?' * len(chunk))})",
+                    chunk,
+                )
+                for row in cast(Iterable[Sequence[Any]], cursor):
+                    found[row[0]] = _record(row)
+        except sqlite3.Error as error:
+            raise classify(error) from error
+        finally:
+            cursor.close()
         return [found[r] for r in rowids if r in found]
 
     def ids_of(self, rowids: Sequence[int]) -> list[str]:

@@ -21,7 +21,7 @@ from __future__ import annotations
 from sqlalchemy import Boolean, CheckConstraint, Float, Index, Integer, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from instainstru_desktop.store.migrations.steps import LENGTH_SECONDS
+from instainstru_desktop.store.migrations.steps import LENGTH_SECONDS, REVIEW_FILTER_COLUMNS
 
 
 class Base(DeclarativeBase):
@@ -96,6 +96,8 @@ class Booking(Base):
         Index("ix_bookings_length_start", text(LENGTH_SECONDS), "start_utc"),
         Index("ix_bookings_flagged_start", "flagged", "start_utc"),
         Index("ix_bookings_student_id_start", "student_id", "start_utc"),
+        # schema 9: the admin's exact filters checked on an index walked in time order
+        Index("ix_bookings_review_start", *REVIEW_FILTER_COLUMNS),
     )
 
     id: Mapped[str] = mapped_column(Text, primary_key=True)

@@ -96,7 +96,7 @@ class Booking(Base):
         Index("ix_bookings_length_start", text(LENGTH_SECONDS), "start_utc"),
         Index("ix_bookings_flagged_start", "flagged", "start_utc"),
         Index("ix_bookings_student_id_start", "student_id", "start_utc"),
-        # schema 9: the admin's exact filters checked on an index walked in time order
+        # schema 8: the admin's exact filters checked on an index walked in time order
         Index("ix_bookings_review_start", *REVIEW_FILTER_COLUMNS),
     )
 
@@ -193,7 +193,7 @@ class AuditEntry(Base):
 
 
 class Message(Base):
-    """A message of a lesson's conversation (schema 9). ``number`` is the server's order within
+    """A message of a lesson's conversation (schema 7). ``number`` is the server's order within
     the lesson; a message written here and not yet on the server has none."""
 
     __tablename__ = "messages"
@@ -210,7 +210,7 @@ class Message(Base):
 
 
 class MessageRead(Base):
-    """How far one person has read a lesson's conversation (schema 9)."""
+    """How far one person has read a lesson's conversation (schema 7)."""
 
     __tablename__ = "message_reads"
 

@@ -208,7 +208,7 @@ _V7 = _run(
         last_read INTEGER NOT NULL, read_at TEXT NOT NULL, PRIMARY KEY (booking_id, user_id))""",
 )
 
-#: The columns of the index the admin's exact filters walk in time order (schema 9).
+#: The columns of the index the admin's exact filters walk in time order (schema 8).
 REVIEW_FILTER_COLUMNS = (
     "start_utc",
     "status",
@@ -218,7 +218,7 @@ REVIEW_FILTER_COLUMNS = (
     "student_id",
 )
 
-_V9 = _run(
+_V8 = _run(
     f"CREATE INDEX ix_bookings_review_start ON bookings ({', '.join(REVIEW_FILTER_COLUMNS)})",
 )
 
@@ -230,7 +230,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "weekly series and terms", _V5),
     Migration(6, "indexes of the admin's bookings table", _V6),
     Migration(7, "messages of lessons and read markers", _V7),
-    Migration(9, "an index of the admin's filters in time order", _V9),
+    Migration(8, "an index of the admin's filters in time order", _V8),
 )
 
 #: The newest schema this version of the app writes.

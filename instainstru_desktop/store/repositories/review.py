@@ -16,7 +16,7 @@ How the table reads 100,000 bookings without holding them:
   * in time order, without text: the index that answers the filter in time order. One exact
     term (an instructor, a student, one status or the flag; a date range may come with it) has
     its own ``(column, start)`` index, read in order with nothing to sort; any other mix walks
-    ``ix_bookings_review_start`` (schema 9), which is in start order and holds every column an
+    ``ix_bookings_review_start`` (schema 8), which is in start order and holds every column an
     exact filter tests, so no booking is read to test it. A first page stops after its rows.
   * otherwise (text, or another sort) the whole order filters first and sorts what matched:
     the sort key is written ``+key`` so SQLite picks the index that *filters* best (or one pass
@@ -198,7 +198,7 @@ def _from(sort: str, f: ReviewFilter) -> str:
 #: whole table instead (see the module docstring): a filter that a twentieth of the bookings
 #: pass finds its page there.
 WALK_ROWS = 4_000
-#: The index in start order that holds every column an exact filter tests (schema 9).
+#: The index in start order that holds every column an exact filter tests (schema 8).
 FILTER_INDEX = "ix_bookings_review_start"
 #: The exact filters whose own index is in start order after the filtered column.
 _OWN_INDEX = {

@@ -58,6 +58,8 @@ from starlette.responses import Response
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from read_stages import print_read_stages
+
 from instainstru_desktop.server.app import create_app
 from instainstru_desktop.server.core.models import (
     Booking,
@@ -606,6 +608,7 @@ def main() -> None:
             for server in servers:  # the process comparison has the machine to itself
                 server.terminate()
             processes(pool, url, data, now, args.clients, args.seconds, args.workers)
+        print_read_stages(url, data, now)
     finally:
         for server in servers:
             server.terminate()

@@ -22,7 +22,11 @@ from instainstru_desktop.domain._clock import (
     to_us,
 )
 from instainstru_desktop.domain.errors import InvalidTimeRange
+from instainstru_desktop.domain.offsets import OffsetStretches
 from instainstru_desktop.domain.zones import local_datetime_to_utc, wall_time_to_utc
+
+#: Wider than any zone's offset from UTC (local mean times included), in microseconds.
+_WIDEST_OFFSET = 16 * 3600 * 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,19 +45,34 @@ class LocalDays:
 
     @classmethod
     def build(cls, first: date, last: date, tz: ZoneInfo) -> LocalDays:
-        """Resolve the midnights of ``first .. last`` (inclusive) and of the day after."""
+        """Resolve the midnights of ``first .. last`` (inclusive) and of the day after.
+
+        The zone's offsets over the run are read once (:class:`OffsetStretches`): a midnight
+        whose wall time maps into exactly one stretch is ``wall - offset``; only one that is
+        skipped or repeated (or lies outside the stretches read) takes the exact path.
+        """
         if last < first:
             raise InvalidTimeRange(f"date range ends before it starts: {first} to {last}")
+        wall = (first.toordinal() - date(1970, 1, 1).toordinal()) * DAY_US
+        count = (last - first).days + 2
+        stretches = OffsetStretches.build(
+            wall - _WIDEST_OFFSET, wall + count * DAY_US + _WIDEST_OFFSET, tz
+        )
         midnights: list[int] = []
         offsets: list[int] = []
-        wall = (first.toordinal() - date(1970, 1, 1).toordinal()) * DAY_US
-        for i in range((last - first).days + 2):
+        for i in range(count):
+            local = wall + i * DAY_US
+            found = stretches.solve(local)
+            if found is not None:
+                midnights.append(found[0])
+                offsets.append(found[1])
+                continue
             d = first + timedelta(days=i)
             exact = local_datetime_to_utc(d, 0, tz)
             if exact is not None:
                 instant = to_us(exact)
                 midnights.append(instant)
-                offsets.append(wall + i * DAY_US - instant)
+                offsets.append(local - instant)
             else:  # midnight itself is skipped: the day starts when the clocks land
                 instant = to_us(wall_time_to_utc(d, 0, tz))
                 midnights.append(instant)

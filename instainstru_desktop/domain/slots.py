@@ -102,7 +102,7 @@ def bookable_slots(q: SlotQuery) -> list[TimeRange]:
     latest = min(to_us(q.window.end) - 1, now + policy.booking_horizon_days * DAY_US)
     duration = timedelta(minutes=q.duration_minutes)
     make = time_range_unchecked
-    return [make(start, start + duration) for start in _starts(q, earliest, latest)]
+    return [make(start, start + duration) for start in _starts(q, earliest, latest)[0]]
 
 
 @dataclass(frozen=True)
@@ -120,6 +120,8 @@ class OpenSlots:
     duration: timedelta
     min_notice: timedelta
     horizon: timedelta
+    #: The same starts, in microseconds since the epoch (for encoders that work on integers).
+    starts_us: tuple[int, ...]
 
     def at(self, now: datetime, student_busy: Sequence[TimeRange] = ()) -> Sequence[int]:
         """Indexes into ``starts`` of the lessons bookable at ``now`` by a student busy during
@@ -146,20 +148,21 @@ def open_slots(q: SlotQuery) -> OpenSlots:
     """The starts in ``q.window`` that every rule but notice and horizon allows (``q.now`` is
     not used): the part of :func:`bookable_slots` that can be kept until the data changes."""
     policy = q.policy
-    starts = _starts(q, to_us(q.window.start), to_us(q.window.end) - 1)
+    starts, starts_us = _starts(q, to_us(q.window.start), to_us(q.window.end) - 1)
     return OpenSlots(
         starts=tuple(starts),
+        starts_us=tuple(starts_us),
         duration=timedelta(minutes=q.duration_minutes),
         min_notice=timedelta(minutes=policy.min_notice_minutes),
         horizon=timedelta(days=policy.booking_horizon_days),
     )
 
 
-def _starts(q: SlotQuery, earliest: int, latest: int) -> list[datetime]:
+def _starts(q: SlotQuery, earliest: int, latest: int) -> tuple[list[datetime], list[int]]:
     """Sorted starts in ``[earliest, latest]`` (microseconds) allowed by every rule except the
-    clock's, which the callers apply through those bounds."""
+    clock's, which the callers apply through those bounds; as instants and as microseconds."""
     if earliest > latest:
-        return []
+        return [], []
     policy = q.policy
     dur = q.duration_minutes * MINUTE_US
     step = policy.slot_step_minutes * MINUTE_US
@@ -174,7 +177,7 @@ def _starts(q: SlotQuery, earliest: int, latest: int) -> list[datetime]:
 
     avail = intersect_sorted_pairs(q.availability.pairs_on(days), [(earliest, reach)])
     if not avail:
-        return []
+        return [], []
     buffer = policy.buffer_minutes * MINUTE_US
     cuts = overlapping_pairs(q.instructor_busy, earliest, reach, buffer)
     cuts += overlapping_pairs(q.student_busy, earliest, reach, 0)
@@ -185,7 +188,8 @@ def _starts(q: SlotQuery, earliest: int, latest: int) -> list[datetime]:
 
     step_delta = timedelta(microseconds=step)
     starts: list[datetime] = []
-    add = starts.append
+    starts_us: list[int] = []
+    add, add_us = starts.append, starts_us.append
     seg = 0
     for free_start, free_end in free:
         last = min(free_end - dur, latest)
@@ -203,10 +207,11 @@ def _starts(q: SlotQuery, earliest: int, latest: int) -> list[datetime]:
             while t <= stop:
                 if not blocked or local_ordinal(t, offset) not in blocked:
                     add(instant)
+                    add_us(t)
                 t += step
                 instant += step_delta
             k += 1
-    return starts
+    return starts, starts_us
 
 
 def check_booking(q: SlotQuery, start: datetime) -> None:

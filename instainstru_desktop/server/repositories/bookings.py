@@ -103,6 +103,59 @@ _row_type: Any = namedtuple
 _ViewRow: Any = _row_type("_ViewRow", [c.name for c in booking_view().selected_columns])
 
 
+#: The filters of a booking list that are one comparison each, in :class:`BookingFilter`.
+_PAGE_FILTERS = ("instructor_id", "student_id", "status", "start_from", "start_to", "flagged")
+
+
+@functools.cache
+def _page_statement(*shape: bool) -> AnySelect:
+    """A page of ``booking_view()`` for one combination of filters (``shape``: which of
+    :data:`_PAGE_FILTERS` apply, then whether a keyset is given), with every value a bound
+    parameter: built once, so a page costs no statement building or cache-key walk."""
+    instant = Booking.start_utc.type
+    compared = {
+        "instructor_id": Booking.instructor_id == bindparam("instructor_id"),
+        "student_id": Booking.student_id == bindparam("student_id"),
+        "status": Booking.status == bindparam("status"),
+        "start_from": Booking.start_utc >= bindparam("start_from", type_=instant),
+        "start_to": Booking.start_utc < bindparam("start_to", type_=instant),
+        "flagged": Booking.flagged == bindparam("flagged", type_=Booking.flagged.type),
+    }
+    conditions = [compared[name] for name, on in zip(_PAGE_FILTERS, shape, strict=False) if on]
+    if shape[len(_PAGE_FILTERS)]:
+        start = bindparam("after_start", type_=instant)
+        conditions.append(
+            or_(
+                Booking.start_utc > start,
+                and_(Booking.start_utc == start, Booking.id > bindparam("after_id")),
+            )
+        )
+    return (
+        booking_view(plain_instants=True)
+        .where(*conditions)
+        .order_by(Booking.start_utc, Booking.id)
+        .limit(bindparam("limit"))
+    )
+
+
+def _with_text(stmt: AnySelect, needle: str) -> AnySelect:
+    """``stmt`` narrowed to bookings whose names, review note or cancel reason hold ``needle``."""
+    return (
+        stmt.join(Instructor, Instructor.id == Booking.instructor_id)
+        .join(_instructor_user, _instructor_user.id == Instructor.user_id)
+        .where(
+            or_(
+                _student.name.icontains(needle, autoescape=True),
+                _student.email.icontains(needle, autoescape=True),
+                _instructor_user.name.icontains(needle, autoescape=True),
+                LessonType.name.icontains(needle, autoescape=True),
+                Booking.review_note.icontains(needle, autoescape=True),
+                Booking.cancel_reason.icontains(needle, autoescape=True),
+            )
+        )
+    )
+
+
 @dataclass(frozen=True)
 class BookingFilter:
     """What a booking list is restricted to; ``None`` fields do not restrict."""
@@ -263,45 +316,22 @@ class BookingRepository:
     ) -> tuple[list[str], Sequence[AnyRow]]:
         """Column names and bookings matching ``where`` ordered by (start, id), after the
         keyset ``after``; instants as the driver reads them (for orjson, see booking_view)."""
-        stmt = booking_view(plain_instants=True)
-        conditions: list[Any] = []
-        if where.instructor_id is not None:
-            conditions.append(Booking.instructor_id == where.instructor_id)
-        if where.student_id is not None:
-            conditions.append(Booking.student_id == where.student_id)
-        if where.status is not None:
-            conditions.append(Booking.status == where.status)
-        if where.start_from is not None:
-            conditions.append(Booking.start_utc >= where.start_from)
-        if where.start_to is not None:
-            conditions.append(Booking.start_utc < where.start_to)
-        if where.flagged is not None:
-            conditions.append(Booking.flagged.is_(where.flagged))
-        if where.text:
-            stmt = stmt.join(Instructor, Instructor.id == Booking.instructor_id).join(
-                _instructor_user, _instructor_user.id == Instructor.user_id
-            )
-            needle = where.text
-            conditions.append(
-                or_(
-                    _student.name.icontains(needle, autoescape=True),
-                    _student.email.icontains(needle, autoescape=True),
-                    _instructor_user.name.icontains(needle, autoescape=True),
-                    LessonType.name.icontains(needle, autoescape=True),
-                    Booking.review_note.icontains(needle, autoescape=True),
-                    Booking.cancel_reason.icontains(needle, autoescape=True),
-                )
-            )
+        params: dict[str, Any] = {
+            "instructor_id": where.instructor_id,
+            "student_id": where.student_id,
+            "status": where.status,
+            "start_from": where.start_from,
+            "start_to": where.start_to,
+            "flagged": where.flagged,
+            "limit": limit,
+        }
         if after is not None:
-            start, booking_id = after
-            conditions.append(
-                or_(
-                    Booking.start_utc > start,
-                    and_(Booking.start_utc == start, Booking.id > booking_id),
-                )
-            )
-        stmt = stmt.where(*conditions).order_by(Booking.start_utc, Booking.id).limit(limit)
-        result = self._s.connection().execute(stmt)
+            params["after_start"], params["after_id"] = after
+        shape = tuple(params[name] is not None for name in _PAGE_FILTERS)
+        stmt = _page_statement(*shape, after is not None)
+        if where.text:
+            stmt = _with_text(stmt, where.text)
+        result = self._s.connection().execute(stmt, params)
         return list(result.keys()), result.all()
 
     def spans(self, start_from: datetime | None, start_to: datetime | None) -> Sequence[AnyRow]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import orjson
 
@@ -31,6 +30,7 @@ from instainstru_desktop.server.services.rules import (
     slot_query,
     template_from,
 )
+from instainstru_desktop.server.services.slot_json import encode_slots
 
 MAX_WINDOW = LONGEST_WINDOW
 
@@ -220,7 +220,11 @@ def _compute(tx: Tx, request: SlotRequest) -> SlotAnswer:
         template=template_from(found.template),
     )
     found_open = open_slots(query)
-    encoded, offsets = _encode(found_open, zone(request.viewer_zone))
+    encoded, offsets = encode_slots(
+        found_open.starts_us,
+        found_open.duration // timedelta(microseconds=1),
+        zone(request.viewer_zone),
+    )
     return SlotAnswer(open=found_open, head=_head(request), encoded=encoded, offsets=offsets)
 
 
@@ -231,34 +235,3 @@ def _head(request: SlotRequest) -> bytes:
         "time_zone": request.viewer_zone,
     }
     return orjson.dumps(fields)[:-1] + b',"slots":['
-
-
-_OBJECT_START = b'{"start":'
-
-
-def _encode(found: OpenSlots, viewer: ZoneInfo) -> tuple[bytes, tuple[int, ...]]:
-    """The slots as the JSON array the API documents (UTC instants end in ``Z``, local ones carry
-    the viewer's offset) and where each object starts in it: one ``orjson`` call for all of them
-    costs half as much as one per slot. Only an object can start with ``{"start":`` -- the
-    values are instants -- so finding the offsets is a byte search."""
-    duration = found.duration
-    encoded = orjson.dumps(
-        [
-            {
-                "start": start,
-                "end": start + duration,
-                "local_start": start.astimezone(viewer),
-                "local_end": (start + duration).astimezone(viewer),
-            }
-            for start in found.starts
-        ],
-        option=orjson.OPT_UTC_Z,
-    )
-    offsets, find, at = [], encoded.find, encoded.find(_OBJECT_START)
-    while at >= 0:
-        offsets.append(at)
-        at = find(_OBJECT_START, at + 1)
-    if len(offsets) != len(found.starts):
-        raise RuntimeError("a slot object was not found where it was written")
-    offsets.append(len(encoded))
-    return encoded, tuple(offsets)

@@ -14,8 +14,10 @@ round then, in the same process and on the same instructor:
 alternating which goes first, and prints the median of each and their ratio (target: the
 series at most 0.25 of the 40 singles). The instructor's app then syncs the whole calendar into
 its cache (through a real server on loopback), and the "Book weekly" preview of a 40-week series
-is timed on that cache (target: under 50 ms), against the week view's own read of one week
-(``AvailabilityService.week``), measured in the same run as its baseline.
+is timed on that cache (target: under 50 ms), then booked there and the preview of changing its
+weekly time from its first lesson ("Weekly time…", every lesson moved) is timed too, both
+against the week view's own read of one week (``AvailabilityService.week``), measured in the
+same run as their baseline.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ from instainstru_desktop.server.services.common import run_use_case
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.services.availability import AvailabilityService
 from instainstru_desktop.services.series import SeriesService
-from instainstru_desktop.services.views import WeeklyRequest
+from instainstru_desktop.services.views import WeeklyChange, WeeklyRequest
 from instainstru_desktop.store import open_store
 from instainstru_desktop.sync.api import ApiClient
 from instainstru_desktop.sync.engine import SyncEngine
@@ -186,13 +188,24 @@ def preview_rounds(url: str, folder: Path, data: dict[str, Any], previews: int) 
         week_times = [
             timed(lambda: week.week(heavy["id"], monday)) for _ in range(previews)
         ]
+        # booked here (queued, shown at once), then "Weekly time…" from its first lesson
+        series_id, _ = service.book_weekly(request)
+        first = service.lesson_ids(series_id)[0]
+        rule = service.rule_of_lesson(first)
+        change = WeeklyChange(series_id, rule.from_date, (3,), "15:00")
+        moves = service.preview_change(change)
+        assert moves.count("move") == WEEKS, moves.count("move")
+        change_times = [timed(lambda: service.preview_change(change)) for _ in range(previews)]
         store.close()
     preview_ms = statistics.median(preview_times) * 1000
+    change_ms = statistics.median(change_times) * 1000
     week_ms = statistics.median(week_times) * 1000
     print(f"app, median of {previews}: the preview of a 40-week series (42-week term)")
     print(f"  preview: {preview_ms:6.1f} ms (target under 50 ms)")
+    print(f"  preview of changing its weekly time (each lesson moved): {change_ms:6.1f} ms")
     print(f"  baseline, the week view's read of one week: {week_ms:6.1f} ms")
     print(f"  ratio preview / week read: {preview_ms / week_ms:.1f}")
+    print(f"  ratio change preview / week read: {change_ms / week_ms:.1f}")
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from instainstru_desktop.domain import (
+    ACTIVE_STATUSES,
     Availability,
     BookingPolicy,
     SlotQuery,
@@ -22,6 +23,7 @@ from instainstru_desktop.domain import (
     WallRange,
     WeeklyTemplate,
     local_date,
+    local_day_bounds_utc,
     wall_time_to_utc,
     week_start,
 )
@@ -30,6 +32,9 @@ from instainstru_desktop.services.errors import UnknownItemError
 from instainstru_desktop.services.profile import profile_of
 from instainstru_desktop.store import UnitOfWork
 from instainstru_desktop.store.records import BookingRecord
+from instainstru_desktop.store.repositories.bookings import BookingFilter
+
+_ACTIVE = tuple(s.value for s in ACTIVE_STATUSES)
 
 
 @dataclass(frozen=True)
@@ -93,6 +98,18 @@ class LocalRules:
             hi = max(hi, wall_time_to_utc(week_start(last) + timedelta(days=7), 0, self.tz))
         near = uow.bookings.overlapping(self.instructor_id, instant_text(lo), instant_text(hi))
         lessons = [r for r in near if r.id != exclude_booking]
+        theirs = [r for r in lessons if r.student_id == student_id]
+        if student_id:  # with other instructors too, where the cache has them (an admin's)
+            seen = {r.id for r in theirs}
+            found = uow.bookings.search(
+                BookingFilter(
+                    student_id=student_id,
+                    statuses=_ACTIVE,
+                    start_from=instant_text(lo),
+                    start_before=instant_text(hi),
+                )
+            )
+            theirs += [r for r in found if r.id != exclude_booking and r.id not in seen]
         return SlotQuery(
             availability=self.availability(uow, first, last),
             tz=self.tz,
@@ -101,8 +118,27 @@ class LocalRules:
             window=window,
             now=now,
             instructor_busy=_spans(lessons),
-            student_busy=_spans([r for r in lessons if r.student_id == student_id]),
+            student_busy=sorted(_spans(theirs)),
         )
+
+
+def lesson_query(uow: UnitOfWork, record: BookingRecord, first: date, last: date) -> SlotQuery:
+    """The question of moving a lesson to a start on ``first`` .. ``last`` (the instructor's
+    dates): its length, its instructor's rules, and every other lesson in the way -- its own
+    time is free for it. The instructor's Move… and an admin's move both ask this."""
+    rules = LocalRules.read(uow, record.instructor_id)
+    window = TimeRange(
+        local_day_bounds_utc(first, rules.tz).start, local_day_bounds_utc(last, rules.tz).end
+    )
+    length = parse_instant(record.end_utc) - parse_instant(record.start_utc)
+    return rules.query(
+        uow,
+        max(1, int(length.total_seconds() // 60)),
+        window,
+        uow.server_now(),
+        student_id=record.student_id,
+        exclude_booking=record.id,
+    )
 
 
 def _spans(records: Sequence[BookingRecord]) -> list[TimeRange]:

@@ -9,8 +9,7 @@ server checks again when the change arrives, and a refusal then lands under Need
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from instainstru_desktop.domain import (
     Availability,
@@ -26,7 +25,7 @@ from instainstru_desktop.protocol import RescheduleLesson
 from instainstru_desktop.services._base import UseCases, booking_or_raise, check_action, queue
 from instainstru_desktop.services._base import touched as lesson_touched
 from instainstru_desktop.services._convert import aware, parse_instant
-from instainstru_desktop.services._local_rules import LocalRules
+from instainstru_desktop.services._local_rules import LocalRules, lesson_query
 from instainstru_desktop.services.errors import ActionNotAllowedError
 from instainstru_desktop.services.views import BookingChecks, Changed, MoveOptions, Verdict
 from instainstru_desktop.store import UnitOfWork
@@ -61,20 +60,10 @@ class ScheduleService(UseCases):
         moved to, by the same rules (its own time is free for it)."""
         with self._store.read() as uow:
             record = booking_or_raise(uow, booking_id)
-            rules = LocalRules.read(uow, record.instructor_id)
-            minutes = _minutes(record)
-            window = TimeRange(_midnight(first, rules.tz), _midnight(last + timedelta(1), rules.tz))
-            query = rules.query(
-                uow,
-                minutes,
-                window,
-                uow.server_now(),
-                student_id=record.student_id,
-                exclude_booking=record.id,
-            )
+            query = lesson_query(uow, record, first, last)
             current = parse_instant(record.start_utc)
             starts = tuple(s.start for s in bookable_slots(query) if s.start != current)
-        return MoveOptions(booking_id, rules.tz.key, starts, minutes)
+        return MoveOptions(booking_id, query.tz.key, starts, query.duration_minutes)
 
     def move_choices(self, booking_id: str) -> MoveOptions:
         """Every start the lesson could be moved to within the booking window (from the
@@ -123,10 +112,6 @@ class ScheduleService(UseCases):
 def _minutes(record: BookingRecord) -> int:
     length = parse_instant(record.end_utc) - parse_instant(record.start_utc)
     return max(1, int(length.total_seconds() // 60))
-
-
-def _midnight(day: date, tz: ZoneInfo) -> datetime:
-    return datetime.combine(day, time(), tzinfo=tz)
 
 
 def _judge(

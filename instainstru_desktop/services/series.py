@@ -12,20 +12,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 
 from instainstru_desktop.domain import DomainError
-from instainstru_desktop.domain.availability import Availability, WeeklyTemplate
-from instainstru_desktop.domain.policies import BookingPolicy
 from instainstru_desktop.domain.series import (
-    SeriesDefinition,
-    WeeklyRule,
     occurrence_id,
     slot_start,
     slots,
 )
-from instainstru_desktop.domain.series_plan import Outcome, PlannedSlot, RuleInputs, plan_series
-from instainstru_desktop.domain.time_ranges import TimeRange, WallRange
+from instainstru_desktop.domain.series_plan import Outcome, PlannedSlot, plan_series
 from instainstru_desktop.protocol import (
     BookWeekly,
     CancelWeekly,
@@ -36,25 +31,36 @@ from instainstru_desktop.protocol import (
 )
 from instainstru_desktop.services._base import UseCases, changed_subjects, queue
 from instainstru_desktop.services._convert import safe_zone
-from instainstru_desktop.services.errors import InvalidInputError, UnknownItemError
-from instainstru_desktop.services.profile import profile_of
+from instainstru_desktop.services._series_inputs import MARGIN as _MARGIN
+from instainstru_desktop.services._series_inputs import rule_inputs
+from instainstru_desktop.services.errors import (
+    AlreadySentError,
+    InFlightError,
+    InvalidInputError,
+    UnknownItemError,
+)
+from instainstru_desktop.services.lessons import SENT
+from instainstru_desktop.services.series_change import (
+    expected_subjects,
+    plan_local_change,
+    rule_now,
+)
 from instainstru_desktop.services.views import (
     Changed,
     PreviewLesson,
     SeriesPreview,
+    SeriesRuleNow,
     TermBreakInput,
     TermDetail,
     TermOption,
+    WeeklyChange,
     WeeklyRequest,
 )
 from instainstru_desktop.store import UnitOfWork
-from instainstru_desktop.store.mirror import Subject, instant_text, parse_instant
-from instainstru_desktop.store.records import InstructorRecord, SeriesRecord
+from instainstru_desktop.store.mirror import Subject
+from instainstru_desktop.store.records import SeriesRecord
 from instainstru_desktop.store.series_effects import weekly_definition
-from instainstru_desktop.store.series_shapes import definition_of, minute_of, slot_day, term_of
-
-#: Busy lessons are read this far around the slots: whole weeks, for the weekly limit.
-_MARGIN = timedelta(days=8)
+from instainstru_desktop.store.series_shapes import slot_day, term_of
 
 
 class SeriesService(UseCases):
@@ -101,6 +107,16 @@ class SeriesService(UseCases):
                 )
             )
         return details
+
+    def rule_of_lesson(self, booking_id: str) -> SeriesRuleNow:
+        """A series lesson's series and the rule in force on its date (the change form's start)."""
+        with self._store.read() as uow:
+            return rule_now(uow, booking_id)
+
+    def preview_change(self, change: WeeklyChange) -> SeriesPreview:
+        """What changing the rule would do to each following lesson, judged on the local copy."""
+        with self._store.read() as uow:
+            return SeriesPreview(tuple(plan_local_change(uow, change)))
 
     def lesson_ids(self, series_id: str) -> list[str]:
         with self._store.read() as uow:
@@ -168,26 +184,49 @@ class SeriesService(UseCases):
         time: str,
         every_weeks: int = 1,
     ) -> Changed:
-        """Another weekday or time from ``from_date`` on; the server checks each lesson again."""
+        """Another weekday or time from ``from_date`` on; the server checks each lesson again.
+
+        What shows at once is what the local plan (the preview) expects: the lessons it moves
+        or cancels and the new ones it books; a lesson it cannot move stays where it is.
+        """
+        change = ChangeWeekly(
+            series_id=series_id,
+            from_date=from_date,
+            weekdays=tuple(sorted(set(weekdays))),
+            time=time,
+            every_weeks=every_weeks,
+        )
+        wanted = WeeklyChange(
+            series_id, from_date, change.weekdays, change.time, change.every_weeks
+        )
         with self._store.uow() as uow:
-            record = _series_or_raise(uow, series_id)
-            change = ChangeWeekly(
-                series_id=series_id,
-                from_date=from_date,
-                weekdays=tuple(sorted(set(weekdays))),
-                time=time,
-                every_weeks=every_weeks,
-            )
-            subjects = [
-                ("series", series_id),
-                *_lessons_from(uow, series_id, from_date),
-                *_new_rule_lessons(uow, record, change),
-            ]
-            subjects = list(dict.fromkeys(subjects))
+            _series_or_raise(uow, series_id)
+            subjects: list[Subject] = [("series", series_id)]
+            subjects += expected_subjects(uow, wanted)
+            following = _lessons_from(uow, series_id, from_date)
+            before = changed_subjects(uow, following)  # the dates the lessons leave
             mutation_id = queue(uow, change, subjects=subjects)
-            changed = changed_subjects(uow, subjects, mutation_id)
+            changed = before | changed_subjects(uow, subjects, mutation_id)
             uow.commit()
         return self._done(changed)
+
+    def withdraw_change(self, mutation_id: int) -> Changed:
+        """Take back a queued change of a series' rule the server cannot have seen yet (undo):
+        its lessons show where they were. :class:`AlreadySentError` once it may have,
+        :class:`InFlightError` while an attempt to send it may be under way."""
+        with self._store.uow() as uow:
+            if mutation_id in self._store.in_flight():
+                raise InFlightError("This change is on its way to the server right now.")
+            found = uow.outbox.get(mutation_id)
+            if found is None or found.name != ChangeWeekly.wire_name or found.status != "pending":
+                raise AlreadySentError(SENT)
+            subjects = uow.outbox.subjects_of(mutation_id)
+            before = changed_subjects(uow, subjects)
+            if not uow.changes.withdraw(mutation_id):
+                raise AlreadySentError(SENT)
+            changed = before | changed_subjects(uow, subjects) | Changed(withdrawn=True)
+            uow.commit()
+        return changed
 
     def set_term(
         self,
@@ -261,31 +300,6 @@ def _lessons_from(uow: UnitOfWork, series_id: str, day: date) -> list[Subject]:
     return found
 
 
-def _new_rule_lessons(uow: UnitOfWork, record: SeriesRecord, change: ChangeWeekly) -> list[Subject]:
-    """The lessons the series would have under the new rule (the local effect books them)."""
-    row = uow.mirror.get("series", record.id)
-    if row is None:
-        return []
-    term = uow.mirror.get("term", record.term_id) if record.term_id else None
-    current = definition_of(row, term)
-    revision = max(r.revision for r in current.rules) + 1
-    rule = WeeklyRule(
-        revision, change.from_date, change.weekdays, minute_of(change.time), change.every_weeks
-    )
-    try:
-        after = SeriesDefinition(
-            current.start, (*current.rules, rule), current.end, current.cancelled_from
-        )
-        after.validate()
-    except DomainError as error:
-        raise InvalidInputError(error.message) from error
-    return [
-        ("booking", occurrence_id(record.id, s))
-        for s in slots(after)
-        if s.revision == revision and not s.in_break
-    ]
-
-
 def _plan(uow: UnitOfWork, request: WeeklyRequest, series_id: str) -> list[PlannedSlot]:
     """Every slot of the requested series judged against the local calendar."""
     instructor = uow.catalog.instructor(request.instructor_id)
@@ -326,49 +340,16 @@ def _plan(uow: UnitOfWork, request: WeeklyRequest, series_id: str) -> list[Plann
     chosen = slots(definition)
     if not chosen:
         return []
-    first, last = chosen[0].day - _MARGIN, chosen[-1].day + _MARGIN
     lo = slot_start(chosen[0], tz) or uow.server_now()
-    busy = uow.series.busy(
+    reach = chosen[-1].day - chosen[0].day
+    inputs = rule_inputs(
+        uow,
         request.instructor_id,
         request.student_id,
-        instant_text(lo - _MARGIN),
-        instant_text(lo + (last - chosen[0].day) + 2 * _MARGIN),
-    )
-    spans = [(TimeRange(parse_instant(s), parse_instant(e)), mine) for s, e, mine in busy]
-    inputs = RuleInputs(
-        availability=_availability(uow, request.instructor_id, first, last),
-        policy=_policy(instructor),
-        now=uow.server_now(),
-        instructor_busy=sorted(span for span, _ in spans),
-        student_busy=sorted(span for span, mine in spans if mine),
+        (chosen[0].day, chosen[-1].day),
+        (lo, lo + reach + _MARGIN),
     )
     return plan_series(definition, tz, lesson_type.duration_minutes, inputs)
-
-
-def _policy(instructor: InstructorRecord) -> BookingPolicy:
-    profile = profile_of(instructor)
-    return BookingPolicy(
-        min_notice_minutes=profile.min_notice_minutes,
-        booking_horizon_days=profile.booking_horizon_days,
-        buffer_minutes=profile.buffer_minutes,
-        slot_step_minutes=profile.slot_step_minutes,
-        daily_limit=profile.daily_limit,
-        weekly_limit=profile.weekly_limit,
-    )
-
-
-def _availability(uow: UnitOfWork, instructor_id: str, first: date, last: date) -> Availability:
-    stored = uow.availability.template(instructor_id)
-    days: dict[int, list[WallRange]] = {}
-    for r in stored[0] if stored else ():
-        days.setdefault(int(r["weekday"]), []).append(WallRange.parse(r["start"], r["end"]))
-    overrides = {
-        date.fromisoformat(d): tuple(WallRange.parse(r["start"], r["end"]) for r in ranges)
-        for d, ranges in uow.availability.overrides(
-            instructor_id, first.isoformat(), last.isoformat()
-        ).items()
-    }
-    return Availability(WeeklyTemplate({w: tuple(r) for w, r in days.items()}), overrides)
 
 
 def _shown(planned: PlannedSlot) -> PreviewLesson:

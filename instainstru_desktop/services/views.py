@@ -369,13 +369,43 @@ class WeeklyRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class WeeklyChange:
+    """What the "Change following" form asks for: the series' new rule from ``from_date`` on."""
+
+    series_id: str
+    from_date: date
+    weekdays: tuple[int, ...]
+    time: str  # HH:MM, the instructor's wall time
+    every_weeks: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesRuleNow:
+    """A series lesson's series as the change form opens on it: the rule in force on the
+    lesson's date (the form starts from it) and who the lessons are with."""
+
+    series_id: str
+    from_date: date  # the lesson's date by the rule: the change starts there
+    weekdays: tuple[int, ...]
+    time: str
+    every_weeks: int
+    time_zone: str  # the instructor's
+    student_name: str
+    lesson_type_name: str
+
+
+@dataclass(frozen=True, slots=True)
 class PreviewLesson:
-    """One date of a series and what booking it would do there."""
+    """One date of a series and what booking (or changing the rule) would do there."""
 
     day: date
     start: datetime | None
-    outcome: str  # "book", "refused", "later" (booked when the window reaches it), "break"
+    #: "book", "refused", "later" (booked when the window reaches it), "break"; for a change
+    #: of the rule also "move" (a lesson goes to ``start``), "stay" (it cannot: ``reason``)
+    #: and "cancel" (the new rule has no place for it)
+    outcome: str
     reason: str = ""
+    was: datetime | None = None  # where a lesson that moves, stays or goes is now
 
 
 @dataclass(frozen=True, slots=True)

@@ -355,7 +355,10 @@ def _moved(start: datetime) -> Apply:
             return moved
         begin = parse_instant(instant_text(start))
         length = parse_instant(moved["end_utc"]) - parse_instant(moved["start_utc"])
-        return {**moved, "start_utc": instant_text(begin), "end_utc": instant_text(begin + length)}
+        times: Row = {"start_utc": instant_text(begin), "end_utc": instant_text(begin + length)}
+        if moved.get("series_id"):  # it stays in its series, keeping this time (as the server)
+            times["series_moved"] = True
+        return {**moved, **times}
 
     return apply
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDateEdit, QWidget
 from instainstru_desktop.services.series import SeriesService
 from instainstru_desktop.services.views import TermBreakInput, TermDetail
 from instainstru_desktop.store import open_store
+from tests.ui.test_screenshots_panels import themed  # noqa: F401 - fixture
 from tests.ui.test_settings_dialog import PROFILE
 from ui.settings.settings_dialog import Section, SettingsDialog
 from ui.settings.terms_dialog import TermsDialog
@@ -129,3 +130,15 @@ def test_a_term_saved_in_the_app_reaches_the_server(qtbot, signed_in_app, live_s
     )
     qtbot.waitUntil(lambda: dialog.list.count() == 1)  # read again after the save
     dialog.close()
+
+
+def test_terms_screenshot_in_both_themes(qtbot, save_shot, themed, series) -> None:  # noqa: F811
+    half_term = TermBreakInput(date(2027, 2, 15), date(2027, 2, 19), "Half term")
+    easter = TermBreakInput(date(2027, 3, 22), date(2027, 3, 26), "Easter")
+    series.set_term(
+        INSTRUCTOR, "Spring term", date(2027, 1, 11), date(2027, 3, 26), [half_term, easter]
+    )
+    series.set_term(INSTRUCTOR, "Summer term", date(2027, 4, 19), date(2027, 7, 16))
+    dialog = dialog_with(qtbot, series.term_details(INSTRUCTOR))
+    assert dialog.breaks.rowCount() == 2
+    save_shot(dialog, f"terms_{themed.name}")

@@ -17,6 +17,7 @@ from tests.server.helpers import Person
 from tests.sync.harness import Device, ServerHandle
 from tests.sync.scenarios import LONDON, at, local_day, student_books
 from tests.ui.sample_data import WEEK, ZONE, lesson, now_in_week, realistic_week
+from tests.ui.test_screenshots_panels import themed  # noqa: F401 - fixture
 from ui.appearance.theme import DARK, LIGHT
 from ui.calendar.cards import CardLayouter
 from ui.calendar.week_view import WeekView
@@ -107,6 +108,18 @@ def test_book_weekly_previews_each_date_and_books_what_it_showed(
     )
     booked = [datetime.fromisoformat(str(r[0])).replace(tzinfo=UTC) for r in rows]
     assert booked == [at(week(n), 10) for n in (0, 1, 3)]  # what the preview promised
+
+
+def test_book_weekly_screenshot_in_both_themes(
+    qtbot, save_shot, themed, studio: tuple[ServerHandle, Device, Person]  # noqa: F811
+) -> None:
+    _, device, student = studio
+    dialog = dialog_for(qtbot, device, student)
+    dialog.weekly_box.setChecked(True)
+    dialog.weekly.count.setValue(6)
+    qtbot.waitUntil(lambda: dialog.weekly.preview.count() == 6)
+    assert dialog.weekly.summary.text() == "3 booked now, 2 later, 1 not possible."
+    save_shot(dialog, f"book_weekly_{themed.name}")
 
 
 def test_the_weekly_form_says_what_is_missing(

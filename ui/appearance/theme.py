@@ -154,6 +154,7 @@ def style_sheet(palette: Palette) -> str:
     values = {f.name: str(getattr(palette, f.name)) for f in fields(palette)}
     values["sort_ascending"] = resource_path("themes", "sort-up.svg").as_posix()
     values["sort_descending"] = resource_path("themes", "sort-down.svg").as_posix()
+    values["check_mark"] = resource_path("themes", "check-mark.svg").as_posix()  # on accent
     return Template(template).substitute(values)
 
 

@@ -36,6 +36,8 @@ def lesson_text(week: DisplayWeek, segment: LessonSegment) -> str:
         f"{start:%a %-d %b, %H:%M}–{end:%H:%M} ({week.zone_name})",
         STATUS_WORDS.get(card.status, card.status),
     ]
+    if card.series_id:
+        lines.append("Weekly lesson, moved on its own" if card.series_moved else "Weekly lesson")
     if card.mark is SyncMark.PENDING:
         lines.append("Waiting to sync")
     if card.mark_message:

@@ -108,6 +108,7 @@ class WeekMenus:
                 no_show=view.noShowRequested.emit,
                 correct=view.correctRequested.emit,
                 move=view.moveRequested.emit,
+                change_following=view.changeFollowingRequested.emit,
                 cancel=view.cancelRequested.emit,
             ),
             book=self._book,

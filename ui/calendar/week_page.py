@@ -52,6 +52,7 @@ class WeekPage(QWidget):
     cancelRequested = Signal(str)  # noqa: N815
     correctRequested = Signal(str, str)  # noqa: N815
     moveRequested = Signal(str)  # noqa: N815
+    changeFollowingRequested = Signal(str)  # noqa: N815
     bookRequested = Signal(object)  # noqa: N815
     changed = Signal(object)  # the Changed of an edit made here: other views may show it too
     editCautioned = Signal(str, object)  # noqa: N815 - see WeekView.editCautioned
@@ -86,6 +87,7 @@ class WeekPage(QWidget):
         self.view.cancelRequested.connect(self.cancelRequested)
         self.view.correctRequested.connect(self.correctRequested)
         self.view.moveRequested.connect(self.moveRequested)
+        self.view.changeFollowingRequested.connect(self.changeFollowingRequested)
         self.view.bookRequested.connect(self.bookRequested)
         self.view.editCautioned.connect(self.editCautioned)
         self.view.lessonDropped.connect(self.lessonDropped)

@@ -77,6 +77,7 @@ class WeekView(QAbstractScrollArea):
     cancelRequested = Signal(str)  # noqa: N815
     correctRequested = Signal(str, str)  # noqa: N815 - booking id, the outcome it should have
     moveRequested = Signal(str)  # noqa: N815 - "Move…": pick another time
+    changeFollowingRequested = Signal(str)  # noqa: N815 - a weekly lesson's new time from here
     bookRequested = Signal(object)  # noqa: N815 (aware datetime: start of the chosen cell)
     #: (words, command): an hour edit just made opened a day off or left lessons outside the
     #: hours; the window says so with an Undo of that command.

@@ -40,6 +40,7 @@ from ui.lessons.cancel_dialog import CancelLessonDialog
 from ui.lessons.flow import Say
 from ui.lessons.moves import Moves
 from ui.lessons.outcomes import Outcomes
+from ui.lessons.series_flow import SeriesChanges
 from ui.shell.session import Session
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,8 @@ class LessonActions(QObject):
         self.outcomes.changed.connect(self.changed)
         self.moves = Moves(session, undo_stack, say, self._zone, self)
         self.moves.changed.connect(self.changed)
+        self.series_changes = SeriesChanges(session, undo_stack, say, self._zone, self)
+        self.series_changes.changed.connect(self.changed)
 
     def _run(self, fn: Callable[[], Changed], what: str) -> None:
         self.session.ops.run_db(fn, self.changed.emit, what=what)
@@ -99,6 +102,10 @@ class LessonActions(QObject):
     def move_to(self, booking_id: str, start: datetime) -> None:
         """Move a lesson to ``start`` (a drop in the week view), undoably."""
         self.moves.move(booking_id, start)
+
+    def change_following(self, booking_id: str) -> None:
+        """A weekly lesson's series gets another weekday or time from this lesson on."""
+        self.series_changes.ask(booking_id, self.parent_widget)
 
     def cancel(self, booking_id: str, reason: str | None = None) -> None:
         """Cancel with a reason; without one, ask for it first (with the lesson in view)."""

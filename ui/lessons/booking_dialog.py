@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -40,9 +40,14 @@ from instainstru_desktop.services.views import (
 from ui.lessons import format as fmt
 from ui.lessons.student_picker import StudentPicker
 from ui.lessons.weekly_panel import WeeklyPanel
+from ui.lessons.weekly_preview import LivePreview
 
 #: Asks for the preview of a weekly series and hands it (or the reason there is none) back.
 Previewer = Callable[[WeeklyRequest, Callable[[SeriesPreview | str], None]], None]
+
+
+def _never(_request: WeeklyRequest, _show: Callable[[SeriesPreview | str], None]) -> None:
+    """No preview without a previewer (the weekly part is not offered then)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,16 +116,14 @@ class BookForStudentDialog(QDialog):
         layout.addLayout(self._summary())
         self._instructor_id = instructor_id
         self._previewer = previewer
-        self._asked: WeeklyRequest | None = None
         self.weekly_box = QCheckBox("Book &weekly: the same time every week")
         self.weekly_box.setObjectName("bookWeekly")
         local = self._start.astimezone(ZoneInfo(instructor_zone))
         self.weekly = WeeklyPanel(local.date(), terms)
         self.weekly.setVisible(False)
-        self._preview_timer = QTimer(self)
-        self._preview_timer.setSingleShot(True)
-        self._preview_timer.setInterval(150)
-        self._preview_timer.timeout.connect(self._ask_preview)
+        self._live: LivePreview[WeeklyRequest] = LivePreview(
+            self.weekly.previews, previewer or _never, lambda: ZoneInfo(self._zone), self
+        )
         if previewer is not None:
             layout.addWidget(self.weekly_box)
             layout.addWidget(self.weekly)
@@ -249,7 +252,7 @@ class BookForStudentDialog(QDialog):
             if problem:
                 self.weekly.show_problem("")
             else:
-                self._preview_timer.start()
+                self._live.soon(self.weekly_request)
 
     # -- weekly ------------------------------------------------------------------------------
 
@@ -280,23 +283,6 @@ class BookForStudentDialog(QDialog):
             until=until,
             term_id=term_id,
         )
-
-    def _ask_preview(self) -> None:
-        request = self.weekly_request()
-        if request is None or self._previewer is None:
-            return
-        self._asked = request
-        self.weekly.summary.setText("Checking each date…")
-
-        def shown(answer: SeriesPreview | str) -> None:
-            if request != self._asked:
-                return  # the form changed meanwhile; a newer preview is on its way
-            if isinstance(answer, str):
-                self.weekly.show_problem(answer)
-            else:
-                self.weekly.show_preview(answer, ZoneInfo(self._zone))
-
-        self._previewer(request, shown)
 
     def choice(self) -> BookingChoice | None:
         student, kind = self._selected_student(), self._selected_type()

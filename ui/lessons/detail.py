@@ -85,6 +85,7 @@ class LessonDetailPane(QWidget):
     noShowRequested = Signal(str)  # noqa: N815
     correctRequested = Signal(str, str)  # noqa: N815 - booking id, the outcome it should have
     moveRequested = Signal(str)  # noqa: N815
+    changeFollowingRequested = Signal(str)  # noqa: N815 - a weekly lesson's new time from here
     cancelRequested = Signal(str, str)  # noqa: N815 - booking id, reason
     cancelFollowingRequested = Signal(str, str)  # noqa: N815 - booking id, reason
     noteSaveRequested = Signal(str, str)  # noqa: N815 - booking id, note text
@@ -125,6 +126,9 @@ class LessonDetailPane(QWidget):
         layout.addLayout(self._heading())
         self.subtitle = _label("", "subtitle")
         layout.addWidget(self.subtitle)
+        self.series_line = _label("", "subtitle")
+        self.series_line.setObjectName("seriesLine")
+        layout.addWidget(self.series_line)
         self.notice = _label("", "notice")
         layout.addWidget(self.notice)
         layout.addLayout(self._facts())
@@ -182,6 +186,11 @@ class LessonDetailPane(QWidget):
         self.correct_button.setToolTip("The outcome was recorded wrongly: record the other one")
         self.move_button = QPushButton(icon("clock", self._palette), "&Move…")
         self.move_button.setToolTip("Move the lesson to another free time")
+        self.weekly_button = QPushButton(icon("repeat", self._palette), "&Weekly time…")
+        self.weekly_button.setObjectName("changeFollowing")
+        self.weekly_button.setToolTip(
+            "Change the weekday or time of this weekly lesson and all following"
+        )
         self.cancel_button = QPushButton("Cance&l…")
         self.cancel_button.setProperty("role", "danger")
         for button in self._buttons():
@@ -191,6 +200,7 @@ class LessonDetailPane(QWidget):
         self.no_show_button.clicked.connect(self._no_show)
         self.correct_button.clicked.connect(self._correct)
         self.move_button.clicked.connect(self._move)
+        self.weekly_button.clicked.connect(self._change_following)
         self.cancel_button.clicked.connect(self._cancel)
         column.addLayout(actions)
         self.outcome_hint = _label("", "subtitle")
@@ -203,6 +213,7 @@ class LessonDetailPane(QWidget):
             self.no_show_button,
             self.correct_button,
             self.move_button,
+            self.weekly_button,
             self.cancel_button,
         )
 
@@ -256,6 +267,7 @@ class LessonDetailPane(QWidget):
         self.complete_button.setIcon(icon("check", palette))
         self.no_show_button.setIcon(icon("cross", palette))
         self.move_button.setIcon(icon("clock", palette))
+        self.weekly_button.setIcon(icon("repeat", palette))
         self.save_note_button.setIcon(icon("note", palette))
         if self._detail is not None:
             self._offer(self._detail)
@@ -295,6 +307,8 @@ class LessonDetailPane(QWidget):
         for badge in (self.status_badge, self.mark_badge):
             badge.style().unpolish(badge)
             badge.style().polish(badge)
+        self.series_line.setText(fmt.series_words(card))
+        self.series_line.setVisible(bool(card.series_id))
         self.notice.setVisible(bool(card.mark_message))
         self.notice.setText(card.mark_message)
         self.your_time.setText(fmt.when(card, self._zone))
@@ -327,6 +341,7 @@ class LessonDetailPane(QWidget):
         self.complete_button.setVisible(detail.can_complete)
         self.no_show_button.setVisible(detail.can_no_show)
         self.move_button.setVisible(detail.can_move)
+        self.weekly_button.setVisible(detail.can_move and bool(card.series_id))
         self.cancel_button.setVisible(detail.can_cancel)
         self.correct_button.setVisible(detail.correct_to is not None)
         if detail.correct_to is not None:
@@ -408,6 +423,10 @@ class LessonDetailPane(QWidget):
     def _move(self) -> None:
         if booking := self.booking_id():
             self.moveRequested.emit(booking)
+
+    def _change_following(self) -> None:
+        if booking := self.booking_id():
+            self.changeFollowingRequested.emit(booking)
 
     def _cancel(self) -> None:
         booking = self.booking_id()

@@ -57,6 +57,18 @@ def zone_label(moment: datetime) -> str:
     return name
 
 
+def series_words(card: LessonCard) -> str:
+    """What being one of weekly lessons means for this one ("" for a single lesson)."""
+    if not card.series_id:
+        return ""
+    if card.series_moved:
+        return (
+            "One of weekly lessons, moved on its own: it keeps this time if the weekly time "
+            "changes."
+        )
+    return "One of weekly lessons."
+
+
 def when(card: LessonCard, zone: str, *, compact: bool = False) -> str:
     """``Wed 12 Mar 2025, 15:00–15:45 CET`` in a zone (the end's day when it differs).
 

@@ -37,6 +37,8 @@ class LessonHandlers:
     correct: Callable[[str, str], None]  # booking id, the status it should have had
     move: Callable[[str], None]
     cancel: Callable[[str], None]
+    #: one of weekly lessons: another weekday or time from this lesson on (None: not offered)
+    change_following: Callable[[str], None] | None = None
 
 
 def add_lesson_actions(
@@ -65,6 +67,10 @@ def add_lesson_actions(
     if allowed.move:
         move = menu.addAction(icon("clock", palette), "Move…")
         move.triggered.connect(lambda: handlers.move(booking))
+        follow = handlers.change_following
+        if card.series_id and follow is not None:
+            weekly = menu.addAction(icon("repeat", palette), "Change weekly time from here…")
+            weekly.triggered.connect(lambda: follow(booking))
     if allowed.cancel:
         cancel = menu.addAction("Cancel…")
         cancel.triggered.connect(lambda: handlers.cancel(booking))

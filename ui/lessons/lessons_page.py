@@ -64,6 +64,8 @@ class LessonsPage(QObject):
         view.detail.correctRequested.connect(actions.correct)
         view.moveRequested.connect(actions.ask_move)
         view.detail.moveRequested.connect(actions.ask_move)
+        view.changeFollowingRequested.connect(actions.change_following)
+        view.detail.changeFollowingRequested.connect(actions.change_following)
         view.cancelRequested.connect(actions.cancel)
         view.set_clock(session.now)
         self.conversation = ConversationPanel(

@@ -132,6 +132,7 @@ class LessonsView(QWidget):
     noShowRequested = Signal(str)  # noqa: N815
     correctRequested = Signal(str, str)  # noqa: N815 - booking id, the outcome it should have
     moveRequested = Signal(str)  # noqa: N815
+    changeFollowingRequested = Signal(str)  # noqa: N815 - a weekly lesson's new time from here
     cancelRequested = Signal(str)  # noqa: N815 - asks for the reason first
 
     def __init__(
@@ -264,6 +265,7 @@ class LessonsView(QWidget):
             no_show=self.noShowRequested.emit,
             correct=self.correctRequested.emit,
             move=self.moveRequested.emit,
+            change_following=self.changeFollowingRequested.emit,
             cancel=self.cancelRequested.emit,
         )
         add_lesson_actions(menu, card, self._clock(), handlers, self._palette)

@@ -13,55 +13,22 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QDateEdit,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
     QSpinBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from instainstru_desktop.services.views import PreviewLesson, SeriesPreview, TermOption
-from ui.lessons import format as fmt
+from instainstru_desktop.services.views import SeriesPreview, TermOption
+from ui.lessons.weekly_preview import PreviewList, weekday_boxes
 
-DAY_LETTERS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MAX_LESSONS = 260
-_MARKS = {"book": "✓", "refused": "✗", "later": "…", "break": "–"}
-
-
-def describe(lesson: PreviewLesson, tz: ZoneInfo) -> str:
-    """One line of the preview: the date and the wall time in ``tz`` (with its zone's name,
-    which changes across daylight saving while the time stays), and what happens there."""
-    when = f"{lesson.day:%a %-d %b %Y}"
-    if lesson.start is not None and lesson.outcome != "break":
-        local = lesson.start.astimezone(tz)
-        when += f" {local:%H:%M} {fmt.zone_label(local)}"
-    mark = _MARKS.get(lesson.outcome, "")
-    if lesson.outcome == "refused":
-        return f"{mark} {when} — not booked: {lesson.reason}"
-    if lesson.outcome == "later":
-        return f"{mark} {when} — booked once your booking window reaches it"
-    if lesson.outcome == "break":
-        return f"{mark} {when} — no lesson ({lesson.reason or 'a break'})"
-    return f"{mark} {when}"
-
-
-def summary(preview: SeriesPreview) -> str:
-    booked, refused = preview.count("book"), preview.count("refused")
-    later = preview.count("later")
-    parts = [f"{booked} booked now"]
-    if later:
-        parts.append(f"{later} later")
-    parts.append(f"{refused} not possible" if refused else "none refused")
-    return ", ".join(parts) + "."
 
 
 class WeeklyPanel(QWidget):
@@ -92,18 +59,9 @@ class WeeklyPanel(QWidget):
         form.addRow("&Repeat", self.every)
         form.addRow("&Until", self._end_row())
         layout.addLayout(form)
-        self.summary = QLabel("")
-        self.summary.setObjectName("weeklySummary")
-        self.summary.setProperty("role", "value")
-        layout.addWidget(self.summary)
-        self.preview = QListWidget()
-        self.preview.setObjectName("weeklyPreview")
-        self.preview.setAccessibleName("The weekly lessons, and which cannot be booked")
-        self.preview.setMinimumHeight(150)
-        self.preview.setWordWrap(True)
-        self.preview.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.preview.setResizeMode(QListWidget.ResizeMode.Adjust)
-        layout.addWidget(self.preview)
+        self.previews = PreviewList("The weekly lessons, and which cannot be booked")
+        self.summary, self.preview = self.previews.summary, self.previews.preview
+        layout.addWidget(self.previews)
         for box in self.days:
             box.toggled.connect(self.ruleChanged)
         for signal in (
@@ -116,18 +74,7 @@ class WeeklyPanel(QWidget):
             signal.connect(self.ruleChanged)
 
     def _weekday_row(self) -> QWidget:
-        row = QWidget()
-        line = QHBoxLayout(row)
-        line.setContentsMargins(0, 0, 0, 0)
-        line.setSpacing(6)
-        self.days: list[QCheckBox] = []
-        for weekday, letters in enumerate(DAY_LETTERS):
-            box = QCheckBox(letters)
-            box.setObjectName(f"weekday{weekday}")
-            box.setChecked(weekday == self._first_day.weekday())
-            self.days.append(box)
-            line.addWidget(box)
-        line.addStretch(1)
+        row, self.days = weekday_boxes((self._first_day.weekday(),))
         return row
 
     def _end_row(self) -> QWidget:
@@ -189,18 +136,7 @@ class WeeklyPanel(QWidget):
     # -- the preview -------------------------------------------------------------------------
 
     def show_preview(self, preview: SeriesPreview, tz: ZoneInfo) -> None:
-        self.preview.clear()
-        for lesson in preview.lessons:
-            item = QListWidgetItem(describe(lesson, tz))
-            item.setData(Qt.ItemDataRole.UserRole, lesson.outcome)
-            if lesson.outcome == "refused":  # what the instructor must look at
-                item.setToolTip(lesson.reason)
-                font = item.font()
-                font.setBold(True)
-                item.setFont(font)
-            self.preview.addItem(item)
-        self.summary.setText(summary(preview))
+        self.previews.show_preview(preview, tz)
 
     def show_problem(self, text: str) -> None:
-        self.preview.clear()
-        self.summary.setText(text)
+        self.previews.show_problem(text)

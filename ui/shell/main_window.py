@@ -265,6 +265,7 @@ class MainWindow(QMainWindow):
         page.cancelRequested.connect(actions.cancel)
         page.correctRequested.connect(actions.correct)
         page.moveRequested.connect(actions.ask_move)
+        page.changeFollowingRequested.connect(actions.change_following)
         page.lessonDropped.connect(actions.move_to)
         page.dropRefused.connect(lambda text: self.notice_bar.show_notice(text, tone="warning"))
         page.bookRequested.connect(actions.book)

@@ -157,3 +157,25 @@ def test_only_a_confirmed_lesson_moves(store, service):
     f.seed(store, bookings=[done])
     with pytest.raises(ActionNotAllowedError, match="already completed"):
         service.move(done["id"], at(5, 14))
+
+
+def test_an_admins_move_and_the_instructors_move_offer_the_same_free_times(store, service):
+    """One question for both ways of moving a lesson: a student's lesson with another
+    instructor (which an admin's cache holds) keeps the time from both."""
+    from instainstru_desktop.services.reschedule import RescheduleService
+
+    other = "44444444-4444-4444-8444-444444444444"
+    lesson = f.booking(at(5, 10))
+    elsewhere = f.booking(at(5, 14), instructor_id=other)  # the same student, someone else
+    f.seed(
+        store,
+        instructors=[f.instructor(), f.instructor(other)],
+        bookings=[lesson, elsewhere],
+    )
+    day = date(2026, 3, 5)
+    instructors = service.move_options(str(lesson["id"]), day, day).starts
+    admins = RescheduleService(store).free_times(str(lesson["id"]), day, 1)
+    assert at(5, 14) not in admins
+    assert at(5, 13, 30) not in admins  # an hour-long lesson would run into it
+    assert at(5, 10) in admins  # where it is now (Move… leaves that one out)
+    assert list(instructors) == [s for s in admins if s != at(5, 10)]

@@ -155,10 +155,10 @@ class Driver:
         if mode == "paint":
             self.quit("DONE")
             return
-        self.window.lessons_page.upcomingLoaded.connect(self.on_lists)
+        self.window.lessons_page.listsShown.connect(self.on_lists)
 
-    def on_lists(self, _upcoming):
-        self.window.lessons_page.upcomingLoaded.disconnect(self.on_lists)
+    def on_lists(self, _upcoming, _cancelled):
+        self.window.lessons_page.listsShown.disconnect(self.on_lists)
         self.next_week()
 
     def next_week(self):

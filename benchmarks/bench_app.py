@@ -84,6 +84,21 @@ def rss_kb(pid="self"):
     return int(fields["VmRSS"]), int(fields["VmHWM"])
 
 
+def cpu_s(pid="self"):
+    """CPU seconds (user + system, all threads) a process has used so far."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_pid():
+    """The bundled server's process started beside the window (None: it runs in this one)."""
+    from ui import embedded
+
+    launch = getattr(embedded, "_early", None)
+    return launch.process.pid if launch is not None else None
+
+
 if mode == "bare":
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
@@ -94,7 +109,7 @@ if mode == "bare":
         def paintEvent(self, event):
             if not Probe.painted:
                 Probe.painted = True
-                print(f"FIRST_PAINT {time.monotonic()} 0", flush=True)
+                print(f"FIRST_PAINT {time.monotonic()} 0 0 {cpu_s()}", flush=True)
                 QTimer.singleShot(0, QApplication.quit)
 
     app = QApplication([sys.argv[0]])
@@ -123,7 +138,11 @@ def paint(self, event):
     snapshot = self.snapshot()
     if not first and snapshot is not None and snapshot.lessons:
         first.append(time.monotonic())
-        print(f"FIRST_PAINT {first[0]} {len(snapshot.lessons)} {rss_kb()[0]}", flush=True)
+        print(
+            f"FIRST_PAINT {first[0]} {len(snapshot.lessons)} {rss_kb()[0]} {cpu_s()}"
+            f" {cpu_s(server_pid()) if server_pid() else 0}",
+            flush=True,
+        )
 
 
 WeekView.paintEvent = paint
@@ -489,16 +508,20 @@ def refresh_in_process(profile: Path, runs: int) -> dict[str, Any]:
 def start_up(folder: Path, demo: Path, runs: int) -> dict[str, Any]:
     """(a), and the start-up memory beside it."""
     bare_s, app_s, ready_s, bare_rss, paint_rss = [], [], [], [], []
+    bare_cpu, app_cpu, server_cpu = [], [], []
     painted_lessons = 0
     for _ in range(runs):
         t0, out = run_child(folder, "bare", demo)
         bare_s.append(float(out["FIRST_PAINT"][0]) - t0)
+        bare_cpu.append(float(out["FIRST_PAINT"][3]))
         bare_rss.append(int(out["RSS"][0]))
         t0, out = run_child(folder, "paint", demo)
         app_s.append(float(out["FIRST_PAINT"][0]) - t0)
         ready_s.append(float(out["READY"][0]) - t0)
         painted_lessons = int(out["FIRST_PAINT"][1])
         paint_rss.append(int(out["FIRST_PAINT"][2]))
+        app_cpu.append(float(out["FIRST_PAINT"][3]))
+        server_cpu.append(float(out["FIRST_PAINT"][4]))
     return {
         "app": statistics.median(app_s),
         "app_min": min(app_s),
@@ -507,6 +530,9 @@ def start_up(folder: Path, demo: Path, runs: int) -> dict[str, Any]:
         "lessons": painted_lessons,
         "bare_mb": statistics.median(bare_rss) / 1024,
         "paint_mb": statistics.median(paint_rss) / 1024,
+        "cpu": statistics.median(app_cpu),
+        "bare_cpu": statistics.median(bare_cpu),
+        "server_cpu": statistics.median(server_cpu),
     }
 
 
@@ -518,6 +544,13 @@ def print_start_up(a: dict[str, Any]) -> None:
     print(
         f"    baseline, bare QMainWindow first paint: median {a['bare']:.3f} s"
         f" -> app / bare = {a['app'] / a['bare']:.2f}"
+    )
+    server = "" if not a["server_cpu"] else (
+        f"; the bundled server's own process meanwhile {a['server_cpu']:.3f} s"
+    )
+    print(
+        f"    CPU time to the first paint: app {a['cpu']:.3f} s, bare window"
+        f" {a['bare_cpu']:.3f} s -> app / bare = {a['cpu'] / a['bare_cpu']:.2f}{server}"
     )
     print(
         f"    target < {TARGET_PAINT_S} s -> {a['app'] / TARGET_PAINT_S:.2f} of target;"

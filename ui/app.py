@@ -94,9 +94,6 @@ def _run(options: AppOptions, *, self_test: bool) -> int:
     from PySide6.QtCore import Qt
 
     from ui import import_scan
-    from ui.shell.memory import limit_arenas
-
-    limit_arenas()  # before any worker thread allocates
 
     import_scan.lighten()  # before the bulk of the app (and the server) is imported
     from PySide6.QtGui import QGuiApplication

@@ -55,10 +55,7 @@ def serve(stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> int:
     """Run the server the request on ``stdin`` asks for until ``stdin`` ends; the exit code."""
     stdin = stdin or sys.stdin.buffer
     stdout = stdout or sys.stdout.buffer
-    from ui.shell.memory import give_back, limit_arenas
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the app decides when this server stops
-    limit_arenas()
     try:
         request = json.loads(stdin.readline())
     except ValueError:
@@ -77,7 +74,6 @@ def serve(stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> int:
         log.exception("the built-in server could not start")
         _answer(stdout, {"error": str(error)})
         return 1
-    give_back()  # the migrations, the demo seed and the imports left freed memory behind
     log.info("serving %s at %s", request["database"], url)
     (header,) = server.access_headers  # the one header that carries the secret
     _answer(stdout, {"url": url, "header": header, "demo_accounts": demo_accounts()})

@@ -39,7 +39,6 @@ from ui.settings.flow import SettingsFlow
 from ui.settings.preferences import Preferences
 from ui.shell.export_flow import ExportFlow
 from ui.shell.first_paint import AfterFirstPaint
-from ui.shell.memory import give_back
 from ui.shell.notices import NewLessonNotices
 from ui.shell.refresh import Refresher
 from ui.shell.session import Session
@@ -352,16 +351,9 @@ class MainWindow(QMainWindow):
         self.refresh_all()
         self.message_notices.refresh()
         self._first_reads = True
-        self.ops.busyChanged.connect(self._after_first_reads)
         rescue = self.session.core.store.rescue
         if rescue is not None:
             self.tell_repaired(rescue.message())
-
-    def _after_first_reads(self, busy: bool) -> None:
-        """Once the first reads are on screen: give start-up's freed memory back (memory.py)."""
-        if not busy:
-            self.ops.busyChanged.disconnect(self._after_first_reads)
-            give_back()
 
     def _show_zone_in_lists(self) -> None:
         zone = self.session.core.identity.time_zone

@@ -241,7 +241,8 @@ def child_env(folder: Path) -> dict[str, str]:
         "XDG_CONFIG_HOME": str(home / "config"),
         "XDG_CACHE_HOME": str(home / "cache"),
     }
-    for name in ("INSTAINSTRU_PROFILE", "INSTAINSTRU_SERVER_URL"):
+    # as installed: the modules' compiled bytecode is kept (the preparing run writes it)
+    for name in ("INSTAINSTRU_PROFILE", "INSTAINSTRU_SERVER_URL", "PYTHONDONTWRITEBYTECODE"):
         env.pop(name, None)
     return env
 

@@ -10,6 +10,7 @@ of the front end that imports the server, and only this process runs it: no Qt i
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import logging.handlers
@@ -72,14 +73,17 @@ def serve(stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> int:
         url = server.start()
     except Exception as error:  # told to the app in words; the details stay in the log
         log.exception("the built-in server could not start")
-        _answer(stdout, {"error": str(error)})
+        with contextlib.suppress(BrokenPipeError):  # the app may have ended meanwhile
+            _answer(stdout, {"error": str(error)})
         return 1
     log.info("serving %s at %s", request["database"], url)
     (header,) = server.access_headers  # the one header that carries the secret
-    _answer(stdout, {"url": url, "header": header, "demo_accounts": demo_accounts()})
     try:
+        _answer(stdout, {"url": url, "header": header, "demo_accounts": demo_accounts()})
         while stdin.read(65536):
             pass  # nothing more is sent: the read returns when the app's end of the pipe closes
+    except BrokenPipeError:
+        log.info("the app ended before the server had started")
     finally:
         server.stop()
         log.info("stopped")

@@ -34,7 +34,7 @@ import sys
 import ui.app, ui.shell.host, ui.shell.main_window
 later = ("ui.lessons.lessons_view", "ui.lessons.attention", "ui.lessons.conversation_panel",
          "ui.profile.profile_view", "instainstru_desktop.protocol", "instainstru_desktop.server",
-         "pydantic", "httpx")
+         "instainstru_desktop.services.review_views", "pydantic", "httpx")
 print(",".join(sorted(m for m in later if m in sys.modules)))
 """
 

@@ -4,7 +4,7 @@ Their tables, detail pane and conversation panel took about a third of the main 
 construction, all of it before the first painted week, for pages nobody sees at start. The tab
 bar shows both tabs from the start (empty stand-ins); the pages are built and put in their
 place right after the saved week is on screen, or at once when something asks for them
-(a notice opening a lesson, a test), and always before the session's first reads: the
+(a notice opening a lesson), and always before the session's first reads: the
 counts on the tabs (unread messages, items that need attention) arrive as before.
 """
 

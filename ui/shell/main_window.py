@@ -115,7 +115,6 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self._stand_ins[1], icons.icon(TAB_ICONS[2], self.palette_),
                          "Needs &attention")
         self._lesson_tabs: LessonTabs | None = None
-        self._first_reads = False  # the views were read once the session was ready
         self.message_banner = MessageBanner(palette=self.palette_)
         self.setCentralWidget(self._stacked(self.message_banner, self.tabs))
         self.status_bar = SyncStatusBar(palette=self.palette_)
@@ -146,7 +145,8 @@ class MainWindow(QMainWindow):
     # -- building ---------------------------------------------------------------------------
 
     def _lessons(self) -> LessonTabs:
-        """The Lessons and Needs-attention pages, built on first need (see lesson_tabs)."""
+        """The Lessons and Needs-attention pages, built on first need (see lesson_tabs): at
+        the latest when the session is ready, before its first reads."""
         if self._lesson_tabs is not None:
             return self._lesson_tabs
         from ui.shell.lesson_tabs import build_lesson_tabs
@@ -164,11 +164,6 @@ class MainWindow(QMainWindow):
         self.session.synced.connect(news.after_sync)
         self.actions_.changed.connect(news.on_changed)
         news.openRequested.connect(self.open_lesson)
-        if self._first_reads:  # built after the session's first reads: read now
-            self._show_zone_in_lists()
-            lessons.refresh()
-            attention.refresh()
-            news.refresh()
         return built
 
     @property
@@ -350,7 +345,6 @@ class MainWindow(QMainWindow):
         self.status_label.hide()
         self.refresh_all()
         self.message_notices.refresh()
-        self._first_reads = True
         rescue = self.session.core.store.rescue
         if rescue is not None:
             self.tell_repaired(rescue.message())

@@ -7,6 +7,9 @@ machine even when the absolute figures do not. The admin's first sync is also se
 floor from the same run: the same pages fetched and parsed without applying them (the server
 and the transfer), plus a raw ``executemany`` of the same bookings.
 
+The admin's first sync is timed twice: against the server in this process, and against the
+server in a process of its own, as the app runs it (``ui.embedded``), with its own floor.
+
 Run: .venv/bin/python benchmarks/bench_sync.py [--bookings 100000]
 """
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 from sqlalchemy import Boolean, CheckConstraint, Float, Index, Integer, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from instainstru_desktop.store.migrations.steps import LENGTH_SECONDS
+from instainstru_desktop.store.migrations.steps import LENGTH_SECONDS, REVIEW_FILTER_COLUMNS
 
 
 class Base(DeclarativeBase):
@@ -96,6 +96,8 @@ class Booking(Base):
         Index("ix_bookings_length_start", text(LENGTH_SECONDS), "start_utc"),
         Index("ix_bookings_flagged_start", "flagged", "start_utc"),
         Index("ix_bookings_student_id_start", "student_id", "start_utc"),
+        # schema 8: the admin's exact filters checked on an index walked in time order
+        Index("ix_bookings_review_start", *REVIEW_FILTER_COLUMNS),
     )
 
     id: Mapped[str] = mapped_column(Text, primary_key=True)
@@ -191,7 +193,7 @@ class AuditEntry(Base):
 
 
 class Message(Base):
-    """A message of a lesson's conversation (schema 9). ``number`` is the server's order within
+    """A message of a lesson's conversation (schema 7). ``number`` is the server's order within
     the lesson; a message written here and not yet on the server has none."""
 
     __tablename__ = "messages"
@@ -208,7 +210,7 @@ class Message(Base):
 
 
 class MessageRead(Base):
-    """How far one person has read a lesson's conversation (schema 9)."""
+    """How far one person has read a lesson's conversation (schema 7)."""
 
     __tablename__ = "message_reads"
 

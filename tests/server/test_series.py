@@ -349,6 +349,10 @@ def test_students_book_weekly_only_where_the_instructor_allows_it(
     teacher, student = studio.instructors[0], studio.students[0]
     refused = client.post(f"{API}/series", json=weekly(teacher, None), headers=student.headers)
     assert (refused.status_code, refused.json()["code"]) == (403, "forbidden")
+    unseen = client.post(
+        f"{API}/series-preview", json=weekly(teacher, None), headers=student.headers
+    )
+    assert (unseen.status_code, unseen.json()["code"]) == (403, "forbidden")
     allow = client.patch(
         f"{API}/instructors/{teacher.instructor_id}",
         json={"students_book_weekly": True},

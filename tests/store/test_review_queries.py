@@ -17,9 +17,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from instainstru_desktop.services.review import ReviewService
+from instainstru_desktop.services.review import ReviewService, stored_filter
 from instainstru_desktop.services.review_views import PAGE_ROWS, ReviewQuery, SortKey
 from instainstru_desktop.store import Store, open_store
+from instainstru_desktop.store.repositories.review import (
+    FILTER_INDEX,
+    WALK_ROWS,
+    first_page_plan,
+    order_plan,
+    time_index,
+)
 from tests.store.review_data import ORPHAN_INSTRUCTOR, Studio, build_studio
 
 FOLD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")  # SQLite NOCASE
@@ -367,3 +374,90 @@ def test_a_booking_deleted_under_an_order_is_left_out_of_its_page(
         assert [r.rowid for r in page] == [r for r in order.rowids[:10] if r != gone]
     finally:
         opened.close()
+
+
+def _first_page(store: Store, query: ReviewQuery, sort: SortKey, descending: bool, walk: int):
+    with store.read() as uow:
+        return [
+            r.rowid
+            for r in uow.review.first_rows(stored_filter(query), sort, descending, PAGE_ROWS, walk)
+        ]
+
+
+def test_every_plan_of_a_first_page_reads_the_independent_first_page(
+    store: Store, rows, studio
+) -> None:
+    """A short walk of the sort order that finds a page, and one that does not (the filter then
+    reads the whole table): both answer the first page of the independent order."""
+    walked_enough = fell_back = 0
+    for name in QUERY_NAMES:
+        query = queries(studio)[name]
+        f = stored_filter(query)
+        for sort, descending in (
+            (SortKey.START, False),
+            (SortKey.STUDENT, True),
+            (SortKey.LENGTH, False),
+        ):
+            expected = reference(rows, query, sort, descending, studio)[:PAGE_ROWS]
+            for walk in (150, 1_000, WALK_ROWS):
+                assert _first_page(store, query, sort, descending, walk) == expected, (
+                    name,
+                    sort,
+                    walk,
+                )
+                plan = first_page_plan(f, sort, descending, PAGE_ROWS, walk)
+                if len(plan) == 2:
+                    conn = sqlite3.connect(studio.path)
+                    found = len(conn.execute(*plan[0]).fetchall())
+                    conn.close()
+                    walked_enough += found == PAGE_ROWS
+                    fell_back += found < PAGE_ROWS
+    assert walked_enough, "no first page was found by the walk alone"
+    assert fell_back, "no first page needed the whole table"
+
+
+def query_plan(path: Path, statement: tuple[str, list[Any]]) -> str:
+    conn = sqlite3.connect(path)
+    try:
+        sql, params = statement
+        return " | ".join(r[3] for r in conn.execute(f"EXPLAIN QUERY PLAN {sql}", params))
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize(
+    ("name", "index"),
+    [
+        ("instructor", "ix_bookings_instructor_start"),
+        ("student", "ix_bookings_student_id_start"),
+        ("one status", "ix_bookings_status_start"),
+        ("flagged", "ix_bookings_flagged_start"),
+        ("date range", "ix_bookings_start"),
+        ("two statuses", FILTER_INDEX),
+        ("lesson type", FILTER_INDEX),
+        ("type + flag", FILTER_INDEX),
+        ("instructor + status + range", FILTER_INDEX),
+    ],
+)
+def test_an_exact_filter_in_time_order_reads_an_index_and_no_booking(studio, name, index) -> None:
+    f = stored_filter(queries(studio)[name])
+    assert time_index(f) == index
+    for statement in (
+        order_plan(f, SortKey.START, False),
+        order_plan(f, SortKey.START, True),
+        *first_page_plan(f, SortKey.START, False, PAGE_ROWS),
+    ):
+        plan = query_plan(studio.path, statement)
+        reads = [p for p in plan.split(" | ") if p.startswith(("SCAN b", "SEARCH b"))]
+        assert reads, plan
+        assert all(f"INDEX {index}" in p for p in reads), plan
+        assert "TEMP B-TREE FOR ORDER BY" not in plan, plan  # in time order as read
+    assert f"COVERING INDEX {index}" in query_plan(studio.path, order_plan(f, SortKey.START, False))
+
+
+def test_a_text_filters_first_page_walks_the_sort_index_before_the_table(studio) -> None:
+    f = stored_filter(queries(studio)["text, any case"])
+    walk, whole = first_page_plan(f, SortKey.STUDENT, False, PAGE_ROWS)
+    assert "COVERING INDEX ix_bookings_student_start" in query_plan(studio.path, walk)
+    assert walk[1][0] == WALK_ROWS
+    assert "TEMP B-TREE FOR ORDER BY" in query_plan(studio.path, whole)  # filter, then sort

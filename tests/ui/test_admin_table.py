@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
@@ -17,7 +19,9 @@ from instainstru_desktop.services.review import ReviewService
 from instainstru_desktop.services.review_views import PAGE_ROWS, ReviewQuery, SortKey
 from instainstru_desktop.store import Store, open_store
 from tests.store.review_data import Studio, build_studio
+from ui.admin import cells
 from ui.admin.bookings_page import loaded
+from ui.admin.cells import Column
 from ui.admin.table_model import PLACEHOLDER, ROW_ROLE, BookingTableModel
 
 
@@ -190,3 +194,32 @@ def test_what_the_view_paints_of_each_cell_is_what_data_answers(
             expected = unset if wanted is None else Qt.AlignmentFlag(int(wanted))
             assert option.displayAlignment == expected, (row, column)
             assert option.text == index.data(), (row, column)
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_the_when_column_reads_in_the_order_the_table_is_sorted_in(
+    model: BookingTableModel, review: ReviewService, descending: bool
+) -> None:
+    """The table sorts by the instant a lesson starts; the times it shows are in the viewer's
+    zone, so read down the column they go forward (or back) too. Each instructor's own time,
+    which would not, is in the cell's tooltip."""
+    zone = "Asia/Tokyo"  # no daylight-saving change: a later instant is a later wall time
+    generation = model.begin(SortKey.START, descending)
+    model.show_first(
+        generation, loaded(review.first_rows(ReviewQuery(), descending=descending), zone), False
+    )
+    shown = [model.index(r, Column.WHEN).data() for r in range(PAGE_ROWS)]
+    walls = [datetime.strptime(text.rsplit(" ", 1)[0], "%a %d %b %Y, %H:%M") for text in shown]
+    assert walls == sorted(walls, reverse=descending)
+    assert all(text.endswith(" JST") for text in shown)
+    tokyo = ZoneInfo(zone)
+    starts = [model.row_at(r).start.astimezone(tokyo) for r in range(PAGE_ROWS)]  # type: ignore[union-attr]
+    assert shown == [f"{s:%a %-d %b %Y, %H:%M} JST" for s in starts]
+    own = [cells.when(model.row_at(r), model.row_at(r).instructor_zone) for r in range(PAGE_ROWS)]  # type: ignore[arg-type, union-attr]
+    assert own != sorted(
+        own,
+        key=lambda t: datetime.strptime(t.rsplit(" ", 1)[0], "%a %d %b %Y, %H:%M"),
+        reverse=descending,
+    )
+    tip = model.index(0, Column.WHEN).data(Qt.ItemDataRole.ToolTipRole)
+    assert f"Instructor's time: {own[0]}" in tip

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from instainstru_desktop.config import load_settings
-from instainstru_desktop.services.review_views import BulkPreview, SortKey
+from instainstru_desktop.services.review_views import PAGE_ROWS, BulkPreview, SortKey
 from tests.ui.admin_fixtures import AdminApp, admin_app, wait_for_table  # noqa: F401
 from tests.ui.app_fixtures import READY_MS
 from ui.admin.cells import Column
@@ -62,6 +62,16 @@ def test_filters_chosen_in_the_bar_count_what_the_cache_holds_and_columns_are_ke
     )
     assert 0 < model.rowCount() == matching
     assert page.filters.count.text() == f"{matching:,} of {total:,} lessons"
+
+    # a query of more than a page: its first rows are drawn, and only then is it counted
+    events: list[str] = []
+    model.modelReset.connect(lambda: events.append("first rows"))
+    page.table.painted.connect(lambda: events.append("drawn") if events == ["first rows"] else None)
+    model.countChanged.connect(lambda n: events.append("counted") if n is not None else None)
+    page.filters.reset()
+    wait_for_table(qtbot, window)
+    assert events == ["first rows", "drawn", "counted"]
+    assert model.rowCount() == total > PAGE_ROWS
 
     table, header = page.table, page.table.horizontalHeader()
     header.setSectionHidden(Column.LENGTH, True)
@@ -219,8 +229,14 @@ def test_an_instructors_week_is_their_lessons_in_their_zone_or_mine(
     moment = datetime.fromisoformat(first.replace("Z", "+00:00"))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
+    wait_for_table(qtbot, window)
+    window.bookings.select_rows([0])
+    on_bookings = window.menu_actions.of_selection
+    qtbot.waitUntil(lambda: all(a.isEnabled() for a in on_bookings), timeout=READY_MS)
     window.show_week_of(instructor, moment)
     assert window.tabs.currentWidget() is window.week
+    # the booking actions act on the table's selection: not while the week is shown
+    assert not any(a.isEnabled() for a in on_bookings)
     view = window.week.view
 
     def shown() -> bool:
@@ -246,6 +262,8 @@ def test_an_instructors_week_is_their_lessons_in_their_zone_or_mine(
     assert {card.booking_id for card in snapshot.lessons} == wanted
     zones = [window.week.zone.itemText(i) for i in range(window.week.zone.count())]
     assert zones == [f"Instructor's zone ({zone})", f"My zone ({admin_zone})"]
+    window.tabs.setCurrentWidget(window.bookings)
+    assert all(a.isEnabled() for a in on_bookings)
 
 
 def test_a_damaged_column_file_is_ignored(qtbot: QtBot, tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.ui.admin_fixtures import AdminApp, admin_app, run_db, wait_for_table  # noqa: F401
 from tests.ui.app_fixtures import READY_MS
+from ui.admin.cells import HEADERS, Column
 from ui.admin.window import AdminWindow
 
 SaveShot = Callable[[QWidget, str], Path]
@@ -34,6 +35,9 @@ def open_busy_booking(qtbot: QtBot, window: AdminWindow) -> str:
 
 def shots(qtbot: QtBot, window: AdminWindow, save_shot: SaveShot, theme: str) -> None:
     window.tabs.setCurrentWidget(window.bookings)
+    header = window.bookings.table.horizontalHeader()
+    cut = [HEADERS[c] for c in Column if header.sectionSize(c) < header.sectionSizeHint(c)]
+    assert not cut, f"titles cut short in the {theme} theme: {cut}"
     save_shot(window, f"admin-table-{theme}")
     open_busy_booking(qtbot, window)
     save_shot(window, f"admin-detail-{theme}")

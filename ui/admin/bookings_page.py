@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import QMenu, QSplitter, QVBoxLayout, QWidget
 
 from instainstru_desktop.services.review_views import (
@@ -39,15 +39,15 @@ if TYPE_CHECKING:
 
 #: A selection larger than this is refused for bulk actions (say which rows instead).
 MOST_AT_ONCE = 5_000
+#: The whole order (the count) is read once the first rows are drawn, so that counting does not
+#: hold the first paint back; when the table is out of sight, after this long.
+COUNT_AFTER_MS = 100
 
 
-def loaded(rows: Sequence[ReviewRow]) -> list[Loaded]:
-    """Rows with their cell texts (runs on the database thread, beside the read)."""
-    return [(row, cells.cells(row)) for row in rows]
-
-
-def is_filtered(query: ReviewQuery) -> bool:
-    return query != ReviewQuery()
+def loaded(rows: Sequence[ReviewRow], zone: str = "UTC") -> list[Loaded]:
+    """Rows with their cell texts, times in ``zone`` (runs on the database thread, beside the
+    read)."""
+    return [(row, cells.cells(row, zone)) for row in rows]
 
 
 class BookingsPage(QWidget):
@@ -76,6 +76,8 @@ class BookingsPage(QWidget):
         self.detail = ReviewDetailPane(palette=palette)
         self._query = ReviewQuery()
         self._total: int | None = None  # bookings in the cache, filters or not
+        self._to_count = 0  # the query whose order is read once its first rows are drawn
+        self._zone = "UTC"  # the viewer's: the When column's and the date filter's
         self._sort = self.table.restore_columns(load_state(config_dir))
         self.table.show_sort(*self._sort)
         self._lay_out()
@@ -102,6 +104,7 @@ class BookingsPage(QWidget):
     def _connect(self) -> None:
         self.filters.queryChanged.connect(self.set_query)
         self.table.sortChosen.connect(self.set_sort)
+        self.table.painted.connect(self._on_painted)
         self.model.sortRequested.connect(self.set_sort)
         self.model.pagesWanted.connect(self._read_pages)
         self.model.countChanged.connect(self._on_count)
@@ -123,6 +126,7 @@ class BookingsPage(QWidget):
 
     def start(self, zone: str) -> None:
         """The session is up: read the filters' choices and the first rows."""
+        self._zone = zone
         self.filters.set_zone(zone)
         self.detail.set_viewer_zone(zone)
         self.read_options()
@@ -141,6 +145,7 @@ class BookingsPage(QWidget):
     def set_theme(self, palette: Palette) -> None:
         self.model.set_theme(palette)
         self.detail.set_theme(palette)
+        self.table.fit_headers()
 
     # -- queries ------------------------------------------------------------------------------
 
@@ -164,38 +169,52 @@ class BookingsPage(QWidget):
             self._open()
 
     def _open(self) -> None:
-        """Read a new query: its first rows at once, then the whole order (the count)."""
+        """Read a new query: its first rows at once, then the whole order (the count).
+
+        The order is asked for only once the first rows are drawn: the first paint does not
+        share the processor with counting (see :meth:`_first_read`).
+        """
         if not self.session.is_ready:
             return
         review, query, (sort, descending) = self.session.services.review, self._query, self._sort
-        generation = self.model.begin(sort, descending)
-        ops = self.session.ops
-        if is_filtered(query):
-            # the first page costs as much as the order here: read the order once, then its head
-            def both() -> tuple[list[Loaded], ReviewOrder]:
-                order = review.order(query, sort, descending)
-                return loaded(review.rows(order.rowids[:PAGE_ROWS])), order
-
-            ops.run_db(
-                both,
-                lambda found: self._show_both(generation, *found),
-                what="reading the bookings",
-            )
-            return
-        ops.run_db(
-            lambda: loaded(review.first_rows(query, sort, descending)),
-            lambda rows: self.model.show_first(generation, rows, len(rows) < PAGE_ROWS),
+        generation, zone = self.model.begin(sort, descending), self._zone
+        self.session.ops.run_db(
+            lambda: loaded(review.first_rows(query, sort, descending), zone),
+            lambda rows: self._first_read(generation, rows),
             what="reading the bookings",
         )
-        ops.run_db(
+
+    def _first_read(self, generation: int, rows: list[Loaded]) -> None:
+        if generation != self.model.generation:
+            return  # another query started meanwhile
+        complete = len(rows) < PAGE_ROWS and self._total is not None
+        self.model.show_first(generation, rows, complete)
+        # lay the view out now: its first paint then has the new scroll range, instead of a
+        # second paint of the whole table when the range changes after it
+        self.table.executeDelayedItemsLayout()
+        if complete:
+            return  # every match is on the first page: nothing more to count
+        # counted once the first rows are drawn (or soon, when the table is out of sight)
+        self._to_count = generation
+        QTimer.singleShot(COUNT_AFTER_MS, self, lambda: self._count(generation))
+
+    def _on_painted(self) -> None:
+        if self._to_count == self.model.shown_generation:
+            # after this paint has reached the screen, not within it
+            QTimer.singleShot(0, self, lambda g=self._to_count: self._count(g))
+
+    def _count(self, generation: int) -> None:
+        if generation != self._to_count or generation != self.model.generation:
+            return  # counting already, or another query started meanwhile
+        self._to_count = 0
+        if not self.session.is_ready:
+            return
+        review, query, (sort, descending) = self.session.services.review, self._query, self._sort
+        self.session.ops.run_db(
             lambda: review.order(query, sort, descending),
             lambda order: self._set_order(generation, order),
             what="counting the bookings",
         )
-
-    def _show_both(self, generation: int, rows: list[Loaded], order: ReviewOrder) -> None:
-        self.model.show_first(generation, rows, complete=False)
-        self._set_order(generation, order)
 
     def _set_order(self, generation: int, order: ReviewOrder) -> None:
         self._total = order.total
@@ -205,10 +224,10 @@ class BookingsPage(QWidget):
         self.filters.set_count(count, self._total)
 
     def _read_pages(self, generation: int, pages: list[int]) -> None:
-        review, order = self.session.services.review, self.model.order()
+        review, order, zone = self.session.services.review, self.model.order(), self._zone
         rowids = [r for p in pages for r in order[p * PAGE_ROWS : (p + 1) * PAGE_ROWS]]
         self.session.ops.run_db(
-            lambda: loaded(review.rows(rowids)),
+            lambda: loaded(review.rows(rowids), zone),
             lambda rows: self.model.put_rows(generation, pages, rows),
             what="reading the bookings",
         )

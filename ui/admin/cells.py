@@ -2,6 +2,11 @@
 
 A page of rows is turned into text on the worker thread that read it (these functions touch no
 widget), so the model's ``data()`` only indexes a tuple while the table scrolls.
+
+"When" is told in the viewer's zone, the zone the date filter speaks: the table sorts by the
+instant a lesson starts, and in one zone that order is the order of the times shown (in each
+instructor's own zone a Tokyo 09:00 comes before a London 08:00 and looks misplaced). Each
+instructor's and student's own times are in the cell's tooltip and the detail pane.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ class Column(enum.IntEnum):
 
 
 HEADERS = {
-    Column.WHEN: "When (instructor's time)",
+    Column.WHEN: "When (your time)",
     Column.INSTRUCTOR: "Instructor",
     Column.STUDENT: "Student",
     Column.LESSON: "Lesson",
@@ -66,10 +71,20 @@ def _zone(name: str) -> ZoneInfo:
     return tz
 
 
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def when(row: ReviewRow, zone: str) -> str:
-    """``Tue 3 Mar 2026, 09:00 CET`` in ``zone``."""
-    start = row.start.astimezone(_zone(zone))
-    return f"{start:%a %-d %b %Y, %H:%M} {fmt.zone_label(start)}"
+    """``Tue 3 Mar 2026, 09:00 CET`` in ``zone``.
+
+    Spelled out rather than through ``strftime``, which runs an import on every call (Qt for
+    Python watches imports): a page of rows is formatted on every scroll step."""
+    s = row.start.astimezone(_zone(zone))
+    return (
+        f"{_DAYS[s.weekday()]} {s.day} {_MONTHS[s.month - 1]} {s.year},"
+        f" {s.hour:02d}:{s.minute:02d} {fmt.zone_label(s)}"
+    )
 
 
 def length(minutes: int) -> str:
@@ -93,10 +108,18 @@ def review(row: ReviewRow) -> str:
     return f"Flagged: {note}" if note else "Flagged"
 
 
-def cells(row: ReviewRow) -> tuple[str, ...]:
-    """The text of every column of a row, in column order."""
+def local_times(row: ReviewRow) -> str:
+    """The start in the instructor's zone and in the student's (the When cell's tooltip)."""
     return (
-        when(row, row.instructor_zone),
+        f"Instructor's time: {when(row, row.instructor_zone)}\n"
+        f"Student's time: {when(row, row.student_zone)}"
+    )
+
+
+def cells(row: ReviewRow, zone: str) -> tuple[str, ...]:
+    """The text of every column of a row, in column order; "When" in ``zone``."""
+    return (
+        when(row, zone),
         row.instructor_name or "(unknown instructor)",
         row.student_name,
         row.lesson_type,

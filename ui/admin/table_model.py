@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable, Sequence
-from typing import Any, cast
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -42,7 +42,7 @@ from PySide6.QtGui import QColor, QIcon
 
 from instainstru_desktop.services.review_views import PAGE_ROWS, ReviewRow, SortKey
 from instainstru_desktop.services.views import SyncMark
-from ui.admin.cells import HEADERS, RIGHT_ALIGNED, SORT_KEYS, Column
+from ui.admin.cells import HEADERS, RIGHT_ALIGNED, SORT_KEYS, Column, local_times
 from ui.appearance.icons import icon
 from ui.appearance.theme import LIGHT, Palette
 
@@ -63,7 +63,6 @@ _ROLES = frozenset(
     {_DISPLAY, _DECORATION, _FOREGROUND, _ALIGNMENT, _TOOLTIP, _ACCESSIBLE, ROW_ROLE}
 )
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _COLUMNS = len(Column)
 _STATUS, _LESSON, _REVIEW = int(Column.STATUS), int(Column.LESSON), int(Column.REVIEW)
 _TROUBLE = (SyncMark.REJECTED, SyncMark.CONFLICT)
@@ -273,8 +272,12 @@ class BookingTableModel(QAbstractTableModel):
             return _RIGHT
         return None
 
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
+    def index(self, row: int, column: int, parent: ModelIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
+        """One call per cell the view paints (Qt's own asks ``rowCount`` and ``columnCount``
+        from Python for every cell)."""
+        if 0 <= row < len(self._order) and 0 <= column < _COLUMNS and not parent.isValid():
+            return self.createIndex(row, column)
+        return QModelIndex()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Ask for the rows in another order (SQLite sorts them: see the controller)."""
@@ -302,10 +305,10 @@ class BookingTableModel(QAbstractTableModel):
         self.data_calls += 1
         row, column = index.row(), index.column()
         order = self._order
-        span = cast(Any, roleDataSpan)  # indexable in PySide6, not in its type stubs
+        span: Any = roleDataSpan  # indexable in PySide6, not in its type stubs
         if not (0 <= row < len(order) and 0 <= column < _COLUMNS):
-            for k in range(span.size()):
-                span[k].clearData()
+            for slot in span:
+                slot.clearData()
             return
         page = row // PAGE_ROWS
         if page not in self._loaded:
@@ -321,8 +324,7 @@ class BookingTableModel(QAbstractTableModel):
                     self._roles_of(loaded, c) for c in range(_COLUMNS)
                 )
         values = cells[column]
-        for k in range(span.size()):  # the view reuses its slots cell after cell: clear them
-            slot = span[k]
+        for slot in span:  # the view reuses its slots cell after cell: clear them
             value = values.get(slot.role())
             if value is None:
                 slot.clearData()
@@ -470,6 +472,8 @@ def _positions(order: array[int], wanted: set[int]) -> dict[int, int]:
 
 
 def _tooltip(booking: ReviewRow, column: Column) -> str | None:
+    if column == Column.WHEN:
+        return local_times(booking)
     if column == Column.REVIEW and booking.flagged:
         return booking.review_note or "Flagged for review"
     if column == Column.STATUS:

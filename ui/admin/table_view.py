@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from instainstru_desktop.json_files import read_json, write_json
@@ -39,6 +40,7 @@ class BookingTable(QTableView):
 
     sortChosen = Signal(object, bool)  # noqa: N815 - SortKey, descending
     menuRequested = Signal(QPoint)  # noqa: N815 - global position, over the selected rows
+    painted = Signal()  # the rows on screen were just drawn
 
     def __init__(self, model: BookingTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -70,7 +72,12 @@ class BookingTable(QTableView):
         header.sectionClicked.connect(self._on_header_clicked)
         for column, width in WIDTHS.items():
             self.setColumnWidth(column, width)
+        self.fit_headers()
         self.show_sort(SortKey.START, False)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        self.painted.emit()
 
     def bookings(self) -> BookingTableModel:
         model = self.model()
@@ -117,6 +124,16 @@ class BookingTable(QTableView):
             header.setSectionHidden(column, False)
             header.moveSection(header.visualIndex(column), column)
             self.setColumnWidth(column, WIDTHS[column])
+        self.fit_headers()
+
+    def fit_headers(self) -> None:
+        """Widen a column narrower than its title (bold, padded and with the sort arrow in the
+        theme's style), so no title is cut; call again after the theme changes."""
+        header = self.horizontalHeader()
+        for column in Column:
+            wanted = header.sectionSizeHint(column)
+            if header.sectionSize(column) < wanted:
+                self.setColumnWidth(column, wanted)
 
     def column_state(self) -> dict[str, Any]:
         """Which columns show, in which order and how wide, by name."""

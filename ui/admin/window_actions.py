@@ -75,6 +75,7 @@ class AdminWindowActions:
         self.enable_session(False)
         acts.undoChanged.connect(self._on_undo_changed)
         page.selectionCounted.connect(self._on_selection)
+        window.tabs.currentChanged.connect(lambda _tab: self._on_selection(page.selected_count()))
 
     def _action(
         self, text: str, slot: Callable[[], object], shortcut: Shortcut = None, icon: str = ""
@@ -94,7 +95,10 @@ class AdminWindowActions:
         self._on_selection(self._window.bookings.selected_count() if enabled else 0)
 
     def _on_selection(self, count: int) -> None:
-        up = self._window.session.is_ready
+        """The booking actions act on the table's selection: only while the table is shown
+        (on another tab the selection is out of sight, and a shortcut would act on it)."""
+        window = self._window
+        up = window.session.is_ready and window.tabs.currentWidget() is window.bookings
         for action in self.of_selection:
             action.setEnabled(up and count > 0)
         self.move.setEnabled(up and count == 1)

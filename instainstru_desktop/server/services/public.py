@@ -1,9 +1,10 @@
 """What anyone may read about instructors: the directory and a profile, for the student pages.
 
-Only public fields leave here -- name, page address, bio, zone, booking rules and the lesson
-types on offer -- never an e-mail address, a private note or anything about students. Profiles
-are kept in memory until a commit touches their instructor, like slot answers (see
-``answer_cache``): the profile page is read far more often than an instructor edits it.
+Only public fields leave here -- name, page address, bio, zone, booking rules (weekly booking
+allowed or not) and the lesson types on offer -- never an e-mail address, a private note or
+anything about students. Profiles are kept in memory until a commit touches their instructor,
+like slot answers (see ``answer_cache``): the profile page is read far more often than an
+instructor edits it.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ class PublicProfile:
     policy: BookingPolicy
     #: The lesson types on offer (inactive ones are left out), by name.
     lesson_types: tuple[PublicLessonType, ...]
+    #: Whether students may book weekly lessons themselves (else by arrangement only).
+    weekly: bool = False
 
     @property
     def tz(self) -> ZoneInfo:
@@ -72,6 +75,7 @@ def _profile(instructor: Instructor, user: User, types: list[LessonType]) -> Pub
             for t in types
             if t.active
         ),
+        weekly=bool(instructor.students_book_weekly),
     )
 
 

@@ -121,6 +121,17 @@ def _definition(tx: Tx, request: WeeklyRequest) -> SeriesDefinition:
     return definition
 
 
+def _students_may_book_weekly(tx: Tx, caller: Caller, instructor_id: str) -> None:
+    """A student books weekly lessons only with an instructor who allows it (a preview too)."""
+    if caller.signed_in.role is Role.STUDENT:
+        instructor = tx.instructors.get(instructor_id)
+        if instructor is None or not instructor.students_book_weekly:
+            raise Forbidden(
+                "This instructor takes weekly lessons by arrangement only; book single lessons, "
+                "or ask them to set up the weekly lessons."
+            )
+
+
 def _parties(tx: Tx, caller: Caller, request: WeeklyRequest) -> tuple[str, Any, Any]:
     """Check who may book what, then take the locks: the student's id, the student's row and
     the instructor's rules (read after the locks)."""
@@ -142,13 +153,7 @@ def _parties(tx: Tx, caller: Caller, request: WeeklyRequest) -> tuple[str, Any, 
     if found is None:
         raise NotFound("No such instructor.")
     check_bookable(found.lesson_type_instructor_id, found.active, request.instructor_id)
-    if principal.role is Role.STUDENT:
-        instructor = tx.instructors.get(request.instructor_id)
-        if instructor is None or not instructor.students_book_weekly:
-            raise Forbidden(
-                "This instructor takes weekly lessons by arrangement only; book single lessons, "
-                "or ask them to set up the weekly lessons."
-            )
+    _students_may_book_weekly(tx, caller, request.instructor_id)
     series_booking.roll(tx, caller.now, due)
     return student_id, student, found
 
@@ -162,13 +167,17 @@ def _starts_today_or_later(request: WeeklyRequest, tz: Any, now: datetime) -> No
 
 
 def create_in(tx: Tx, caller: Caller, request: WeeklyRequest) -> Json:
-    """Create a series and book what the window reaches; the answer says what did not book."""
+    """Create a series and book what the window reaches; the answer says what did not book.
+
+    A client-chosen id already taken is looked for under the instructor's lock: the same form
+    sent twice at once (two server processes) finds the first series instead of failing on the
+    database."""
+    student_id, _student, found = _parties(tx, caller, request)
     if request.series_id is not None and tx.series.get(request.series_id) is not None:
         raise InvalidInput(
             "A series with this id already exists.",
             errors=[{"field": "series_id", "message": "already used"}],
         )
-    student_id, _student, found = _parties(tx, caller, request)
     tz = zone(found.time_zone or "UTC")
     _starts_today_or_later(request, tz, caller.now)
     definition = _definition(tx, request)
@@ -230,6 +239,7 @@ def preview(uow: UnitOfWork, caller: Caller, request: WeeklyRequest) -> Json:
         if found is None:
             raise NotFound("No such instructor.")
         check_bookable(found.lesson_type_instructor_id, found.active, request.instructor_id)
+        _students_may_book_weekly(tx, caller, request.instructor_id)
         tz = zone(found.time_zone or "UTC")
         _starts_today_or_later(request, tz, caller.now)
         definition = _definition(tx, request)

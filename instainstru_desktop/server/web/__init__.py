@@ -1,9 +1,11 @@
 """The student pages of a standalone ``instainstru-server``: server-rendered HTML.
 
 ``/`` lists the instructors; ``/<slug>`` is an instructor's profile with a week of free times;
-``/<slug>/book`` books; ``/sign-in``, ``/sign-up``, ``/sign-out``; ``/lessons`` and
+``/<slug>/book`` books one lesson, ``/<slug>/weekly`` the same time every week where the
+instructor allows it; ``/sign-in``, ``/sign-up``, ``/sign-out``; ``/lessons`` and
 ``/lessons/<id>`` (with ``.ics``, cancel, reschedule and the lesson's conversation) are a
-student's lessons. Static files
+student's lessons, ``/lessons/series/<id>`` (with ``.ics`` and cancel from a date on) their
+weekly lessons. Static files
 come from ``/static`` of this server (no CDN); the templates are Jinja2, autoescaped.
 
 Every rule comes from the services the JSON API uses (``services.free_week`` arranges what
@@ -21,7 +23,15 @@ from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
 from instainstru_desktop.domain.zones import listed_zone_names
-from instainstru_desktop.server.web import account, booking, browse, conversation, lessons
+from instainstru_desktop.server.web import (
+    account,
+    booking,
+    browse,
+    conversation,
+    lessons,
+    weekly,
+    weekly_lessons,
+)
 from instainstru_desktop.server.web.headers import PageHeaders
 from instainstru_desktop.server.web.kept import KeptParts
 from instainstru_desktop.server.web.render import HERE, Pages
@@ -42,6 +52,7 @@ def install(app: FastAPI, *, api_prefix: str) -> None:
     kept.follow(app.state.context.uow.hub)
     app.state.kept = kept
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (account, lessons, conversation, booking, browse):  # fixed paths before /{slug}
+    routers = (account, weekly_lessons, lessons, conversation, booking, weekly, browse)
+    for module in routers:  # fixed paths before /{slug}
         app.include_router(module.router)
     app.add_middleware(PageHeaders, api_prefix=api_prefix)

@@ -47,7 +47,7 @@ async def _pending(request: Request, next_path: str) -> dict[str, Any] | None:
     """The booking ``next`` leads to (instructor, lesson type, start), to show while signing in."""
     parts = urlsplit(next_path)
     segments = parts.path.strip("/").split("/")
-    if len(segments) != 2 or segments[1] != "book":
+    if len(segments) != 2 or segments[1] not in ("book", "weekly"):
         return None
     query = parse_qs(parts.query)
     start = parse_instant((query.get("start") or [""])[0])
@@ -61,7 +61,7 @@ async def _pending(request: Request, next_path: str) -> dict[str, Any] | None:
     kind = profile.lesson_type((query.get("type") or [""])[0])
     if kind is None or start is None:
         return None
-    return {"p": profile, "kind": kind, "start": start}
+    return {"p": profile, "kind": kind, "start": start, "weekly": segments[1] == "weekly"}
 
 
 async def _form_page(

@@ -21,7 +21,7 @@ from instainstru_desktop.domain.errors import DomainError
 from instainstru_desktop.protocol.fields import REASON_MAX_CHARS
 from instainstru_desktop.server.core.errors import NotFound, ServiceError
 from instainstru_desktop.server.core.permissions import Role
-from instainstru_desktop.server.services import bookings, public
+from instainstru_desktop.server.services import bookings, public, series
 from instainstru_desktop.server.services.common import run_use_case
 from instainstru_desktop.server.services.free_week import WeekQuery, free_week
 from instainstru_desktop.server.services.public import PublicProfile
@@ -41,6 +41,8 @@ from instainstru_desktop.server.web.pages import (
     refusal_text,
 )
 from instainstru_desktop.server.web.session import Visit, visit
+from instainstru_desktop.server.web.weekly_lessons import cancel_following, slot_day
+from instainstru_desktop.server.web.weekly_text import weekly_groups
 
 router = APIRouter(include_in_schema=False)
 VisitDep = Annotated[Visit, Depends(visit)]
@@ -108,13 +110,17 @@ async def my_lessons(request: Request, me: VisitDep) -> Response:
     for item in (*upcoming["items"], *past["items"], *later_cancelled["items"]):
         item["start"], item["end"] = _aware(item["start"]), _aware(item["end"])
     names = await read(context, public.directory, context.uow, context.profiles)
+    mine = await read(context, series.list_series, context.uow, caller)
+    instructors = {p.id: p for p in names}
+    viewer_zone = me.zone(me.principal.time_zone)
     return pages_of(request).render(
         me,
         "lessons.html",
         upcoming=upcoming["items"],
         past=list(reversed(past["items"] + later_cancelled["items"]))[:200],
-        instructors={p.id: p for p in names},
-        viewer_zone=me.zone(me.principal.time_zone),
+        instructors=instructors,
+        weekly=weekly_groups(mine["items"], upcoming["items"], instructors, viewer_zone, now),
+        viewer_zone=viewer_zone,
     )
 
 
@@ -222,6 +228,13 @@ async def cancel(booking_id: str, request: Request, me: VisitDep) -> Response:
     found = await _lesson(request, me, booking_id)
     if found is None:
         return _missing(request, me)
+    booking = found[0]
+    day = slot_day(booking)
+    if form.get("scope") == "following" and booking["series_id"] and day is not None:
+        problem = await cancel_following(me, booking["series_id"], day, form.get("reason", ""))
+        if problem is not None:
+            return await _lesson_page(request, me, *found, problem=problem, status=409)
+        return redirect(me, f"/lessons/series/{booking['series_id']}?done=cancelled&from={day}")
     context = context_of(request)
     try:
         await run_in_threadpool(

@@ -6,14 +6,26 @@ How the table reads 100,000 bookings without holding them:
   (8 bytes each, in one ``array``), never the rows: the count is its length, a page is any
   slice of it, and a booking's place after a sync is found in it without asking SQLite again.
 - :meth:`ReviewRepository.rows` reads one page of rows by rowid; :meth:`first_rows` reads the
-  first page straight from the order query with a ``LIMIT``, which is instant when an index
-  gives the order.
+  first page without waiting for the order (the table shows it, then counts).
 - Every sort has its index (cache schema 6), each ending on the start time and the rowid, so
   ties are in time order and the order is total. Without filters SQLite walks that index and
-  touches no table row. With filters the sort key is written ``+key``: SQLite then picks the
-  index that *filters* best (or one pass over the table) and sorts what matched, instead of
-  walking the sort index and reading a table row for every booking to test the filter, which
-  costs ten times more when few bookings match.
+  touches no table row.
+- With filters the plan is chosen here, per filter (:func:`order_plan`, :func:`first_page_plan`),
+  not left to the planner, which has no statistics and cannot weigh a ``LIMIT``:
+
+  * in time order, without text: the index that answers the filter in time order. One exact
+    term (an instructor, a student, one status or the flag; a date range may come with it) has
+    its own ``(column, start)`` index, read in order with nothing to sort; any other mix walks
+    ``ix_bookings_review_start`` (schema 8), which is in start order and holds every column an
+    exact filter tests, so no booking is read to test it. A first page stops after its rows.
+  * otherwise (text, or another sort) the whole order filters first and sorts what matched:
+    the sort key is written ``+key`` so SQLite picks the index that *filters* best (or one pass
+    over the table) instead of walking the sort index and reading a table row per booking to
+    test the filter, which costs ten times more when few bookings match. The first page first
+    looks at the first :data:`WALK_ROWS` bookings of the sort order only: when a page of them
+    matches, those are the first page (nothing before them in the order can match); when not,
+    the filter is selective and the page is read the whole-order way with a ``LIMIT``.
+
 - The instructor sort walks the instructors by name (``CROSS JOIN`` fixes that loop order) and
   each one's bookings by start time through ``ix_bookings_instructor_start``: ordered without
   sorting anything. Bookings whose instructor is not in the cache come first (as a ``NULL``
@@ -182,6 +194,87 @@ def _from(sort: str, f: ReviewFilter) -> str:
     return " FROM bookings AS b"
 
 
+#: How many bookings of the sort order a filtered first page looks at before it filters the
+#: whole table instead (see the module docstring): a filter that a twentieth of the bookings
+#: pass finds its page there.
+WALK_ROWS = 4_000
+#: The index in start order that holds every column an exact filter tests (schema 8).
+FILTER_INDEX = "ix_bookings_review_start"
+#: The exact filters whose own index is in start order after the filtered column.
+_OWN_INDEX = {
+    "instructor_id": "ix_bookings_instructor_start",
+    "student_id": "ix_bookings_student_id_start",
+    "statuses": "ix_bookings_status_start",
+    "flagged": "ix_bookings_flagged_start",
+}
+
+
+def time_index(f: ReviewFilter) -> str | None:
+    """The index that answers ``f`` in start order, or None (text, or no filter at all).
+
+    One exact term reads its own ``(column, start)`` index: the matches come in time order.
+    A date range alone reads the start index. Any other mix walks :data:`FILTER_INDEX`.
+    """
+    if f.text or f.empty:
+        return None
+    exact = [
+        name
+        for name, present in (
+            ("instructor_id", f.instructor_id),
+            ("student_id", f.student_id),
+            ("statuses", f.statuses),
+            ("lesson_type", f.lesson_type),
+            ("flagged", f.flagged is not None),
+        )
+        if present
+    ]
+    if not exact:
+        return "ix_bookings_start"
+    if len(exact) == 1 and exact[0] in _OWN_INDEX and len(f.statuses) <= 1:
+        return _OWN_INDEX[exact[0]]
+    return FILTER_INDEX
+
+
+Statement = tuple[str, list[Any]]
+
+
+def order_plan(f: ReviewFilter, sort: str, descending: bool) -> Statement:
+    """The statement that reads the rowids of every match in table order."""
+    where, params = where_clause(f)
+    index = time_index(f) if sort == "start" else None
+    if index is not None:
+        order_by = _order_by(sort, descending, hinted=False)
+        return f"SELECT b.rowid FROM bookings AS b INDEXED BY {index}{where}{order_by}", params
+    order_by = _order_by(sort, descending, hinted=bool(where))
+    return f"SELECT b.rowid{_from(sort, f)}{where}{order_by}", params
+
+
+def first_page_plan(
+    f: ReviewFilter, sort: str, descending: bool, limit: int, walk: int = WALK_ROWS
+) -> list[Statement]:
+    """The statements that read the first ``limit`` rows of a filtered order, tried in turn:
+    a later one runs only when an earlier one found fewer than ``limit`` rows."""
+    where, params = where_clause(f)
+    index = time_index(f) if sort == "start" else None
+    if index is not None:
+        order_by = _order_by(sort, descending, hinted=False)
+        in_time = f"{_COLUMNS}{_with_type(f' FROM bookings AS b INDEXED BY {index}')}"
+        return [(f"SELECT {in_time}{where}{order_by} LIMIT ?", [*params, limit])]
+    whole = (
+        f"SELECT {_COLUMNS}{_with_type(_from(sort, f))}{where}"
+        f"{_order_by(sort, descending, hinted=True)} LIMIT ?"
+    )
+    if sort == INSTRUCTOR:
+        return [(whole, [*params, limit])]
+    order_by = _order_by(sort, descending, hinted=False)
+    walked = (
+        f"SELECT {_COLUMNS} FROM (SELECT b.rowid AS walked FROM bookings AS b{order_by} LIMIT ?)"
+        f" AS w CROSS JOIN bookings AS b ON b.rowid = w.walked"
+        f" LEFT JOIN lesson_types AS t ON t.id = b.lesson_type_id{where}{order_by} LIMIT ?"
+    )
+    return [(walked, [walk, *params, limit]), (whole, [*params, limit])]
+
+
 def _with_type(select_from: str) -> str:
     return select_from + " LEFT JOIN lesson_types AS t ON t.id = b.lesson_type_id"
 
@@ -194,9 +287,11 @@ _PRESENT = (
 )
 
 
+_FLAGGED = ReviewRecord._fields.index("flagged")
+
+
 def _record(row: Sequence[Any]) -> ReviewRecord:
-    record = ReviewRecord._make(row)
-    return record._replace(flagged=bool(record.flagged))
+    return ReviewRecord._make((*row[:_FLAGGED], bool(row[_FLAGGED]), *row[_FLAGGED + 1 :]))
 
 
 class ReviewRepository:
@@ -223,9 +318,7 @@ class ReviewRepository:
 
     def order(self, f: ReviewFilter, sort: str, descending: bool = False) -> array[int]:
         """The rowids of the matching bookings, in table order."""
-        where, params = where_clause(f)
-        order_by = _order_by(sort, descending, hinted=bool(where))
-        sql = f"SELECT b.rowid{_from(sort, f)}{where}{order_by}"
+        sql, params = order_plan(f, sort, descending)
         found = self._rowids(sql, params)
         if sort == INSTRUCTOR and f.empty:
             orphans = self._orphans(descending)
@@ -233,17 +326,28 @@ class ReviewRepository:
         return found
 
     def first_rows(
-        self, f: ReviewFilter, sort: str, descending: bool = False, limit: int = 200
+        self,
+        f: ReviewFilter,
+        sort: str,
+        descending: bool = False,
+        limit: int = 200,
+        walk: int = WALK_ROWS,
     ) -> list[ReviewRecord]:
         """The first ``limit`` rows in table order (what the order's first page holds)."""
         if sort == INSTRUCTOR and f.empty:
             return self.rows(self.order_head(f, sort, descending, limit))
-        where, params = where_clause(f)
-        sql = (
-            f"SELECT {_COLUMNS}{_with_type(_from(sort, f))}{where}"
-            f"{_order_by(sort, descending, hinted=bool(where))} LIMIT ?"
-        )
-        return [_record(r) for r in self._execute(sql, [*params, limit])]
+        if f.empty:
+            sql = (
+                f"SELECT {_COLUMNS}{_with_type(_from(sort, f))}"
+                f"{_order_by(sort, descending, hinted=False)} LIMIT ?"
+            )
+            return [_record(r) for r in self._execute(sql, [limit])]
+        found: list[ReviewRecord] = []
+        for sql, params in first_page_plan(f, sort, descending, limit, walk):
+            found = [_record(r) for r in self._execute(sql, params)]
+            if len(found) == limit:
+                break
+        return found
 
     def order_head(self, f: ReviewFilter, sort: str, descending: bool, limit: int) -> list[int]:
         """The first ``limit`` rowids of the instructor sort, orphans included."""
@@ -271,17 +375,26 @@ class ReviewRepository:
         return self._rowids(sql, [*missing, limit])
 
     def rows(self, rowids: Sequence[int]) -> list[ReviewRecord]:
-        """The rows of ``rowids``, in that order (rows deleted meanwhile are left out)."""
+        """The rows of ``rowids``, in that order (rows deleted meanwhile are left out).
+
+        Read through the driver's own cursor, as :meth:`_rowids` does: a page is read on every
+        scroll step, and SQLAlchemy's result rows cost more than the statement."""
         found: dict[int, ReviewRecord] = {}
-        for start in range(0, len(rowids), 500):
-            chunk = list(rowids[start : start + 500])
-            sql = (
-                f"SELECT {_COLUMNS}{_with_type(' FROM bookings AS b')}"
-                f" WHERE b.rowid IN ({', '.join('?' * len(chunk))})"
-            )
-            for row in self._execute(sql, chunk):
-                record = _record(row)
-                found[record.rowid] = record
+        cursor = self._session.connection().connection.cursor()
+        try:
+            for start in range(0, len(rowids), 500):
+                chunk = tuple(rowids[start : start + 500])
+                cursor.execute(
+                    f"SELECT {_COLUMNS}{_with_type(' FROM bookings AS b')}"
+                    f" WHERE b.rowid IN ({', '.join('?' * len(chunk))})",
+                    chunk,
+                )
+                for row in cast(Iterable[Sequence[Any]], cursor):
+                    found[row[0]] = _record(row)
+        except sqlite3.Error as error:
+            raise classify(error) from error
+        finally:
+            cursor.close()
         return [found[r] for r in rowids if r in found]
 
     def ids_of(self, rowids: Sequence[int]) -> list[str]:

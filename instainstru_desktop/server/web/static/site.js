@@ -3,6 +3,7 @@
 // 2. An open page of free times listens for changes and swaps in the fresh times.
 // 3. An open lesson page shows its conversation live, and sends a message without a reload
 //    (Enter sends, Shift+Enter starts a new line).
+// 4. The weekly form chooses the ending whose field is being filled in.
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -24,6 +25,15 @@
       }
     }
   } catch (ignored) { /* no Intl: the zone form still works */ }
+
+  // 4. The weekly form: typing a number of lessons, a date or a term chooses that ending.
+  Array.prototype.forEach.call(document.querySelectorAll(".ends .end"), function (row) {
+    var radio = row.querySelector('input[type="radio"]');
+    Array.prototype.forEach.call(row.querySelectorAll("input:not([type=radio]), select"), function (field) {
+      field.addEventListener("input", function () { radio.checked = true; });
+      field.addEventListener("change", function () { radio.checked = true; });
+    });
+  });
 
   if (!window.EventSource || !window.fetch) { return; }
 

@@ -12,9 +12,11 @@ import logging.handlers
 import os
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 from ui.cli import AppOptions, UsageError, parse_options
+from ui.embedded import CHILD_FLAG
 from ui.import_scan import skip_httpx_command_line
 from ui.quit_signals import QuitOnSignals
 from ui.quit_signals import hold as hold_signals
@@ -51,6 +53,10 @@ def _setup_logging(log_dir: Path) -> Path | None:
 def main(argv: list[str] | None = None) -> int:
     """Run the app; returns the process exit code."""
     args = sys.argv[1:] if argv is None else argv
+    if args[:1] == [CHILD_FLAG]:  # this run is the bundled server's process, not the app
+        from ui.embedded_child import serve
+
+        return serve()
     try:
         options = parse_options(args)
     except UsageError as error:
@@ -81,6 +87,11 @@ def _run(options: AppOptions, *, self_test: bool) -> int:
     log_path = _setup_logging(settings.data_dir / "logs")
     where = settings.server_url or "built-in"
     log.info("starting (server: %s, data: %s)", where, settings.data_dir)
+    if settings.embedded:  # its process loads on the other core while the window is built
+        from ui.embedded import launch_early
+
+        launch_early(settings.embedded_database_path)
+    threading.Thread(target=_read_zone_names, name="zone-names", daemon=True).start()
 
     from PySide6.QtCore import Qt
 
@@ -124,6 +135,14 @@ def _run(options: AppOptions, *, self_test: bool) -> int:
     if host.restart_requested:
         _restart()
     return code
+
+
+def _read_zone_names() -> None:
+    """The list of zone names, read while Qt loads: the saved week needs it to know this
+    week's Monday, and it opens some 600 files (a tenth of a second of waiting on disk)."""
+    from instainstru_desktop.domain.zones import iana_zone_names
+
+    iana_zone_names()
 
 
 def _restart() -> None:

@@ -1,14 +1,40 @@
-"""The one door from the front end to the bundled server.
+"""The one door from the front end to the bundled server, which runs in a child process.
 
-The app runs the server in-process on its embedded default; every other part of :mod:`ui` talks
-to it over HTTP like to any remote server. The server package (FastAPI, uvicorn, its ORM models)
-is imported here lazily, on a worker thread, so the window shows before it has loaded.
+The server (FastAPI, uvicorn, pydantic, Alembic, its ORM models) is a third of the app's memory
+when it shares the window's process, and its imports hold the window's interpreter lock for most
+of a second. As a child process it loads on the other core while the window paints, and the
+window's process never imports it. Every other part of :mod:`ui` talks to it over HTTP on
+loopback like to any remote server.
+
+The child's life is tied to the app by a pipe: the app writes the start-up request (the database
+and the per-run secret, which never appear on a command line) to the child's stdin and keeps the
+pipe open; the child serves until that pipe ends, which happens when the app stops it and also
+when the app dies in any way (a crash, a kill), so no server is ever left behind.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
+import logging
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import IO, Any, Protocol
+
+log = logging.getLogger(__name__)
+
+#: The hidden first argument that makes ``instainstru`` the bundled server's child process.
+CHILD_FLAG = "--embedded-server-child"
+#: How long a start may take: the first run seeds the demo studio.
+START_TIMEOUT_S = 60.0
+STOP_TIMEOUT_S = 10.0
 
 
 class RunningServer(Protocol):
@@ -19,40 +45,225 @@ class RunningServer(Protocol):
         """The per-run secret, as headers: the server refuses requests without them."""
         ...
 
+    @property
+    def seeded(self) -> bool:
+        """Whether this start seeded the demo studio (the first run of the profile)."""
+        ...
+
     def stop(self) -> None:
         """Stop serving and release the port and the database."""
 
 
-def start_embedded_server(database_file: Path, *, seed_demo: bool) -> tuple[str, RunningServer]:
+class EmbeddedStartError(RuntimeError):
+    """The bundled server could not start; the message says why, in words."""
+
+
+@dataclass
+class ChildServer:
+    """A bundled server serving in a child process until :meth:`stop` (or the app's end)."""
+
+    process: subprocess.Popen[bytes]
+    secret: str
+    secret_header: str  # the header the server reads the secret from
+    base_url: str
+    seeded: bool
+    _stopping: threading.Event
+
+    @property
+    def access_headers(self) -> dict[str, str]:
+        return {self.secret_header: self.secret}
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def stop(self, timeout: float = STOP_TIMEOUT_S) -> None:
+        """Close the pipe the child watches and wait for it to finish; kill it if it hangs."""
+        self._stopping.set()
+        _close(self.process.stdin)
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            log.info("the built-in server did not stop within %.0f s: ending it", timeout)
+            self.process.kill()
+            self.process.wait()
+
+
+class Launch:
+    """A bundled server's child process on its way up: :meth:`wait` for it to answer.
+
+    Started as early as the app knows it will need it (before its window is built), so that
+    the server's imports and its database opening run beside the first paint.
+    """
+
+    def __init__(self, database_file: Path) -> None:
+        import secrets  # here: its hashing modules cost the first paint when loaded at import
+
+        self.database_file = database_file
+        self.seeding = not database_file.exists()
+        self.secret = secrets.token_urlsafe(32)
+        self._stopping = threading.Event()
+        self._lines: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        request = {
+            "database": str(database_file),
+            "seed_demo": self.seeding,
+            "secret": self.secret,
+            "log_dir": str(database_file.parent / "logs"),
+        }
+        self.process = subprocess.Popen(
+            child_command(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=_child_env(os.environ),
+            start_new_session=True,  # Ctrl+C in the terminal is the app's to act on, not its
+        )
+        assert self.process.stdin is not None
+        try:
+            self.process.stdin.write(json.dumps(request).encode() + b"\n")
+            self.process.stdin.flush()
+        except OSError:
+            log.info("the built-in server's process ended before it was told what to serve")
+        threading.Thread(target=self._read, name="embedded-server-pipe", daemon=True).start()
+
+    def _read(self) -> None:
+        """Hand the child's report lines to :meth:`wait`; say so if it ends unasked."""
+        stdout = self.process.stdout
+        assert stdout is not None
+        try:
+            for raw in stdout:
+                try:
+                    self._lines.put(json.loads(raw))
+                except ValueError:
+                    log.info("the built-in server said: %s", raw.decode(errors="replace").strip())
+        except OSError:
+            log.info("the built-in server's report pipe broke")
+        _close(stdout)  # this thread owns the pipe: closed once the child has let go of it
+        self._lines.put(None)
+        code = self.process.wait()
+        if not self._stopping.is_set():
+            log.error("the built-in server stopped unexpectedly (exit code %s)", code)
+
+    def wait(self, timeout: float = START_TIMEOUT_S) -> ChildServer:
+        """The running server once it answers; raises :class:`EmbeddedStartError` if it cannot."""
+        deadline = time.monotonic() + timeout
+        try:
+            line = self._lines.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            self.abandon()
+            raise EmbeddedStartError(
+                f"The built-in server did not start within {timeout:.0f} s."
+            ) from None
+        if line is None or "url" not in line:
+            self.abandon()
+            reason = (line or {}).get("error") or "its process ended while starting"
+            raise EmbeddedStartError(f"The built-in server could not start: {reason}")
+        _remember_demo_accounts(line.get("demo_accounts", ()))
+        return ChildServer(
+            self.process, self.secret, line["header"], line["url"], self.seeding, self._stopping
+        )
+
+    def abandon(self) -> None:
+        """Stop the child without waiting for it to answer (a start that is not needed)."""
+        self._stopping.set()
+        _close(self.process.stdin)
+        try:
+            self.process.wait(STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def child_command() -> list[str]:
+    """How to start this app as the server's child: the same executable, the hidden flag."""
+    if getattr(sys, "frozen", False):  # the packaged app: its one executable
+        return [sys.executable, CHILD_FLAG]
+    return [sys.executable, "-m", "ui.app", CHILD_FLAG]
+
+
+def _child_env(environ: Mapping[str, str]) -> dict[str, str]:
+    """The app's environment, with this copy of the code first on the module path."""
+    env = dict(environ)
+    here = str(Path(__file__).resolve().parents[1])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (here, env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+def _close(stream: IO[bytes] | None) -> None:
+    if stream is not None:
+        with contextlib.suppress(OSError):  # the child had gone: the pipe is closed either way
+            stream.close()
+
+
+_early: Launch | None = None
+_early_lock = threading.Lock()
+
+
+def launch_early(database_file: Path) -> None:
+    """Start the server's child now, for :func:`start_embedded_server` to take up later."""
+    global _early
+    with _early_lock:
+        if _early is None:
+            _early = Launch(database_file)
+
+
+def _take_early(database_file: Path) -> Launch | None:
+    global _early
+    with _early_lock:
+        launch, _early = _early, None
+    if launch is not None and launch.database_file != database_file:
+        launch.abandon()
+        return None
+    return launch
+
+
+def start_embedded_server(database_file: Path) -> tuple[str, RunningServer]:
     """Start the bundled server on loopback and return its base URL once it answers.
 
-    Other programs on the computer can reach loopback too, so the server answers only requests
-    that carry its fresh per-run secret: send ``server.access_headers`` with every request.
+    On the profile's first run (no database yet) it seeds the demo studio. Other programs on the
+    computer can reach loopback too, so the server answers only requests that carry its fresh
+    per-run secret: send ``server.access_headers`` with every request.
 
-    Blocking (imports and the first-run demo seed take a moment): call it off the UI thread.
+    Blocking (the first-run demo seed takes a moment): call it off the UI thread.
     """
-    from instainstru_desktop.server.embedded import EmbeddedServer
     from instainstru_desktop.store import require_writable_folder
 
-    require_writable_folder(database_file.parent)  # a sentence about the folder, not a trace
-    server = EmbeddedServer(f"sqlite:///{database_file}", seed_demo=seed_demo)
-    base_url = server.start()
-    return base_url, server
+    launch = _take_early(database_file)
+    try:
+        require_writable_folder(database_file.parent)  # a sentence about the folder
+    except BaseException:
+        if launch is not None:
+            launch.abandon()
+        raise
+    server = (launch or Launch(database_file)).wait()
+    return server.base_url, server
 
 
-def demo_instructor() -> tuple[str, str]:
-    """Email and password of the demo instructor the embedded default signs in as."""
-    from instainstru_desktop.server.embedded import DEMO_INSTRUCTOR
+_demo_accounts: tuple[tuple[str, str, str], ...] = ()
 
-    return DEMO_INSTRUCTOR.email, DEMO_INSTRUCTOR.password
+
+def _remember_demo_accounts(accounts: Any) -> None:
+    global _demo_accounts
+    if accounts:
+        _demo_accounts = tuple((str(who), str(e), str(p)) for who, e, p in accounts)
 
 
 def demo_accounts() -> tuple[tuple[str, str, str], ...]:
     """``(who, email, password)`` of the demo accounts the built-in server offers: the sign-in
-    form names them there, so the demo admin is one sign-in away without ``--server``."""
-    from instainstru_desktop.server.embedded import DEMO_ADMIN, DEMO_INSTRUCTOR
+    form names them there, so the demo admin is one sign-in away without ``--server``.
 
-    return (
-        ("instructor", DEMO_INSTRUCTOR.email, DEMO_INSTRUCTOR.password),
-        ("admin", DEMO_ADMIN.email, DEMO_ADMIN.password),
-    )
+    The server's child reports them when it starts; before any start they are read from the
+    server's package (which loads it into this process: only a form shown before any start).
+    """
+    if _demo_accounts:
+        return _demo_accounts
+    from ui import embedded_child
+
+    return embedded_child.demo_accounts()
+
+
+def demo_instructor() -> tuple[str, str]:
+    """Email and password of the demo instructor the embedded default signs in as."""
+    for who, email, password in demo_accounts():
+        if who == "instructor":
+            return email, password
+    raise LookupError("the built-in server names no demo instructor")

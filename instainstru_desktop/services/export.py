@@ -23,16 +23,17 @@ import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
-
-from icalendar import Calendar, Event
 
 from instainstru_desktop.services._base import UseCases
 from instainstru_desktop.services._convert import parse_instant, safe_zone
 from instainstru_desktop.services.review import stored_filter
 from instainstru_desktop.services.review_views import ReviewQuery, SortKey
 from instainstru_desktop.store.repositories.review import ReviewFilter, ReviewRecord
+
+if TYPE_CHECKING:  # loaded on the first export: ~0.3 s and 3 MB nobody needs at start
+    from icalendar import Event
 
 PRODUCT = "-//InstaInstru//Bookings export//EN"
 CSV_COLUMNS = (
@@ -140,6 +141,8 @@ def calendar_time(moment: datetime, tz: ZoneInfo) -> datetime:
 def lesson_event(record: ReviewRecord, instructors: Instructors, *, for_admin: bool) -> Event:
     tz = instructors.zone(record.instructor_id)
     teacher = instructors.name(record.instructor_id)
+    from icalendar import Event
+
     event = Event()
     event.add("uid", uid(record.id))
     event.add("dtstamp", parse_instant(record.updated_at or record.start_utc))
@@ -163,6 +166,8 @@ def build_calendar(
     batches: Iterable[list[ReviewRecord]], instructors: Instructors, *, for_admin: bool
 ) -> tuple[bytes, int]:
     """The calendar of every record (with each zone's VTIMEZONE) and how many events."""
+    from icalendar import Calendar
+
     calendar = Calendar()
     calendar.add("prodid", PRODUCT)
     calendar.add("version", "2.0")

@@ -8,6 +8,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.ui.app_fixtures import READY_MS, LiveServer, MakeApp, wait_until_shown
 from tests.ui.test_app_startup import booking_ids, previous_run
+from ui.lessons.lessons_view import Tab
 from ui.shell.first_paint import LATEST_MS, AfterFirstPaint
 
 
@@ -74,3 +75,31 @@ def test_runs_anyway_when_the_widget_is_never_painted(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: bool(calls), timeout=LATEST_MS * 5)
     qtbot.wait(100)
     assert calls == [True]
+
+
+def test_the_lesson_pages_are_built_after_the_saved_week_is_painted(
+    qtbot: QtBot, live_server: LiveServer, make_app: MakeApp
+) -> None:
+    previous_run(qtbot, live_server, make_app)
+    app = make_app(live_server.url)
+    window = app.window
+    tabs = window.tabs
+    titles = [tabs.tabText(index) for index in range(tabs.count())]
+    assert titles[:3] == ["&Week", "&Lessons", "Needs &attention"]  # on the bar from the start
+    window.resize(1400, 900)
+    window.show()
+    qtbot.waitExposed(window)
+    viewport = window.week_page.view.viewport()
+    built_at_paint = PaintLog(viewport, lambda: window._lesson_tabs is not None)
+
+    with qtbot.waitSignal(window.session.ready, timeout=READY_MS):
+        window.start()
+    wait_until_shown(qtbot, app)
+    assert built_at_paint.seen[0] is False, "the week was painted before the lesson pages"
+    assert tabs.indexOf(window.lessons_view) == 1
+    assert tabs.indexOf(window.attention_view) == 2
+    assert tabs.currentWidget() is window.week_page  # putting them in place changed no page
+    upcoming = window.lessons_view.models[Tab.UPCOMING].lessons()
+    assert upcoming, "the lists were read once the session was ready"
+    tabs.setCurrentWidget(window.lessons_view)
+    assert window.lessons_view.isVisible()

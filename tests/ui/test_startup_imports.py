@@ -25,3 +25,23 @@ def test_the_first_window_loads_without_the_database_layer_or_the_server() -> No
         [sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=120, check=True
     )
     assert proc.stdout.strip() == ""
+
+
+#: What the first painted week needs and what the main window builds after it (or the core
+#: loads): the lesson pages, the Profile page, the vocabulary of changes and the zones list.
+FIRST_PAINT_PROBE = """
+import sys
+import ui.app, ui.shell.host, ui.shell.main_window
+later = ("ui.lessons.lessons_view", "ui.lessons.attention", "ui.lessons.conversation_panel",
+         "ui.profile.profile_view", "instainstru_desktop.protocol", "instainstru_desktop.server",
+         "instainstru_desktop.services.review_views", "pydantic", "httpx")
+print(",".join(sorted(m for m in later if m in sys.modules)))
+"""
+
+
+def test_the_first_paint_loads_only_the_week_and_its_window() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", FIRST_PAINT_PROBE],
+        capture_output=True, text=True, timeout=120, check=True,
+    )
+    assert proc.stdout.strip() == ""

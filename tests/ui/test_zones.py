@@ -146,3 +146,21 @@ def test_the_week_opens_in_the_zone_it_was_left_in(tmp_path: Path, make_app: Mak
     window = make_app(None).window
     assert window.week_page.view.display_zone() == "Asia/Tokyo"
     assert window.zone_switcher.currentData() == "Asia/Tokyo"  # the box says so too
+
+
+def test_the_switcher_lists_every_zone_only_once_it_is_used(qtbot: QtBot) -> None:
+    box = ZoneSwitcher()
+    qtbot.addWidget(box)
+    box.set_recent(["Asia/Tokyo"])
+    assert listed(box) == [HOME, "Asia/Tokyo"]  # while the window is built: no zone files read
+    box.show_choice("America/Chicago")
+    assert box.currentData() == "America/Chicago"
+    box.show()
+    box.showPopup()  # opened: every zone, the one shown still chosen
+    assert len(listed(box)) > 300
+    assert box.currentData() == "America/Chicago"
+    box.hidePopup()
+    known = ZoneSwitcher()
+    qtbot.addWidget(known)
+    known.set_home_zone("Europe/Madrid")  # the session is ready: listed in full
+    assert len(listed(known)) > 300

@@ -12,7 +12,6 @@ from datetime import datetime
 
 from PySide6.QtWidgets import QWidget
 
-from instainstru_desktop.protocol import RescheduleLesson
 from instainstru_desktop.services.views import Changed, LessonCard, MoveOptions
 from ui.lessons.commands import LessonCommand, drop, take_back
 from ui.lessons.flow import LessonFlow
@@ -97,6 +96,8 @@ class Moves(LessonFlow):
             self._refused(exc, "moving the lesson back")
 
         def withdraw() -> tuple[Changed, LessonCard]:
+            from instainstru_desktop.protocol import RescheduleLesson  # loaded with the core
+
             changed = services.lessons.withdraw(booking_id, RescheduleLesson)
             return changed, services.lessons.card(booking_id)
 

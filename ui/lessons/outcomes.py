@@ -10,14 +10,12 @@
 
 from __future__ import annotations
 
-from instainstru_desktop.protocol import Change, CompleteLesson, CorrectOutcome, MarkNoShow
 from instainstru_desktop.services.views import Changed, LessonCard
 from ui.lessons.commands import LessonCommand, drop, take_back
 from ui.lessons.flow import LessonFlow
 
 #: How each outcome reads in a sentence, and the change that records it.
 WORDS = {"completed": "completed", "no_show": "a no-show"}
-MARKS: dict[str, type[Change]] = {"completed": CompleteLesson, "no_show": MarkNoShow}
 OTHER = {"completed": "no_show", "no_show": "completed"}
 CORRECT_LABEL = {"completed": "Correct to completed", "no_show": "Correct to no-show"}
 
@@ -48,8 +46,12 @@ class Outcomes(LessonFlow):
     def _take_back(
         self, command: LessonCommand, booking_id: str, status: str, student: str
     ) -> None:
+        # the vocabulary of changes loads with the core, not before the first paint
+        from instainstru_desktop.protocol import Change, CompleteLesson, MarkNoShow
+
         lessons = self.session.services.lessons
-        kind = MARKS[status]
+        marks: dict[str, type[Change]] = {"completed": CompleteLesson, "no_show": MarkNoShow}
+        kind = marks[status]
 
         def done(result: tuple[Changed, LessonCard]) -> None:
             changed, card = result
@@ -110,6 +112,7 @@ class Outcomes(LessonFlow):
 
     def _correct_back(self, command: LessonCommand, booking_id: str, was: str) -> None:
         """Undo of a correction: take it back while unsent, else correct back."""
+        from instainstru_desktop.protocol import CorrectOutcome
         from instainstru_desktop.services.errors import AlreadySentError, InFlightError
 
         lessons = self.session.services.lessons

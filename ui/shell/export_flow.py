@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QStandardPaths, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from instainstru_desktop.services.review_views import ReviewQuery, SortKey
-
 if TYPE_CHECKING:
+    from instainstru_desktop.services.review_views import ReviewQuery, SortKey
     from ui.shell.session import Session
 
 KINDS = {

@@ -34,15 +34,11 @@ from ui.appearance.theme import (
 from ui.calendar.commands import is_latest, undo_if_latest
 from ui.calendar.week_page import WeekPage
 from ui.lessons.actions import LessonActions
-from ui.lessons.attention import AttentionList
-from ui.lessons.lessons_page import AttentionPage, LessonsPage
-from ui.lessons.lessons_view import LessonsView
 from ui.ops import Ops
 from ui.settings.flow import SettingsFlow
 from ui.settings.preferences import Preferences
 from ui.shell.export_flow import ExportFlow
 from ui.shell.first_paint import AfterFirstPaint
-from ui.shell.message_notices import MessageNotices
 from ui.shell.notices import NewLessonNotices
 from ui.shell.refresh import Refresher
 from ui.shell.session import Session
@@ -54,9 +50,14 @@ from ui.widgets.status_bar import SyncStatusBar
 
 if TYPE_CHECKING:
     from instainstru_desktop.sync.engine import SyncReport
+    from ui.lessons.attention import AttentionList
+    from ui.lessons.lessons_page import AttentionPage, LessonsPage
+    from ui.lessons.lessons_view import LessonsView
     from ui.profile.actions import ProfileActions
     from ui.profile.profile_page import ProfilePage
     from ui.profile.profile_view import ProfileView
+    from ui.shell.lesson_tabs import LessonTabs
+    from ui.shell.message_notices import MessageNotices
 
 log = logging.getLogger(__name__)
 #: The least of a window a person must see to reach it again after a screen change.
@@ -107,29 +108,18 @@ class MainWindow(QMainWindow):
         self.actions_ = LessonActions(
             self.session, self, self.undo_stack, self.notice_bar.show_notice
         )
-        self.lessons_view = LessonsView(palette=self.palette_)
-        self.lessons_page = LessonsPage(self.session, self.actions_, self.lessons_view)
-        self.attention_view = AttentionList(palette=self.palette_)
-        self.attention_page = AttentionPage(self.session, self.attention_view)
         self.tabs.addTab(self.week_page, icons.icon(TAB_ICONS[0], self.palette_), "&Week")
-        self.tabs.addTab(self.lessons_view, icons.icon(TAB_ICONS[1], self.palette_), "&Lessons")
-        self.tabs.addTab(self.attention_view, icons.icon(TAB_ICONS[2], self.palette_),
+        # stand-ins until the pages are built, just after the first paint (ui/shell/lesson_tabs)
+        self._stand_ins = (QWidget(), QWidget())
+        self.tabs.addTab(self._stand_ins[0], icons.icon(TAB_ICONS[1], self.palette_), "&Lessons")
+        self.tabs.addTab(self._stand_ins[1], icons.icon(TAB_ICONS[2], self.palette_),
                          "Needs &attention")
+        self._lesson_tabs: LessonTabs | None = None
         self.message_banner = MessageBanner(palette=self.palette_)
         self.setCentralWidget(self._stacked(self.message_banner, self.tabs))
         self.status_bar = SyncStatusBar(palette=self.palette_)
-        self.refresher = Refresher(
-            self.session, self.week_page, self.lessons_page, self.attention_page, self.status_bar
-        )
-        self.notices = NewLessonNotices(self, self.notice_bar, self._open_lesson)
-        self.message_notices = MessageNotices(
-            self.session,
-            self.tabs,
-            self.lessons_view,
-            self.message_banner,
-            self.notices.tray,
-            self._open_conversation,
-        )
+        self.refresher = Refresher(self.session, self.week_page, self.status_bar)
+        self.notices = NewLessonNotices(self, self.notice_bar, self.open_lesson)
         self.week_title = WeekTitle(self)
         self.zone_switcher = ZoneSwitcher(self)
         self.settings_flow = SettingsFlow(self)
@@ -138,8 +128,8 @@ class MainWindow(QMainWindow):
         self.addToolBar(self.week_toolbar)
         self.menu_actions.fill_menus(self.menuBar())
         self._profile: ProfileParts | None = None
-        AfterFirstPaint(self.week_page.view.viewport(), self._build_profile_page)
-        self.session.ready.connect(self._build_profile_page)
+        AfterFirstPaint(self.week_page.view.viewport(), self._build_later_pages)
+        self.session.ready.connect(self._build_later_pages)
         self.status_label = QLabel("Starting…")
         self.status_label.setObjectName("startupNotice")
         self.statusBar().addWidget(self.status_label)
@@ -153,6 +143,48 @@ class MainWindow(QMainWindow):
             self.zone_switcher.show_choice(preferences.display_zone)
 
     # -- building ---------------------------------------------------------------------------
+
+    def _lessons(self) -> LessonTabs:
+        """The Lessons and Needs-attention pages, built on first need (see lesson_tabs): at
+        the latest when the session is ready, before its first reads."""
+        if self._lesson_tabs is not None:
+            return self._lesson_tabs
+        from ui.shell.lesson_tabs import build_lesson_tabs
+
+        built = self._lesson_tabs = build_lesson_tabs(self, *self._stand_ins)
+        self.refresher.followers[:0] = [built.lessons_page.on_changed,
+                                        built.attention_page.on_changed]
+        attention, lessons, news = built.attention_page, built.lessons_page, built.message_notices
+        attention.changed.connect(self.refresher.apply)
+        attention.countChanged.connect(self._on_attention_count)
+        attention.toMarkChanged.connect(self.status_bar.set_lessons_to_mark)
+        attention.markedAll.connect(self._on_marked_all)
+        built.attention_view.reviewRequested.connect(self.open_lesson)
+        lessons.listsShown.connect(self._on_lists_shown)
+        self.session.synced.connect(news.after_sync)
+        self.actions_.changed.connect(news.on_changed)
+        news.openRequested.connect(self.open_lesson)
+        return built
+
+    @property
+    def lessons_view(self) -> LessonsView:
+        return self._lessons().lessons_view
+
+    @property
+    def lessons_page(self) -> LessonsPage:
+        return self._lessons().lessons_page
+
+    @property
+    def attention_view(self) -> AttentionList:
+        return self._lessons().attention_view
+
+    @property
+    def attention_page(self) -> AttentionPage:
+        return self._lessons().attention_page
+
+    @property
+    def message_notices(self) -> MessageNotices:
+        return self._lessons().message_notices
 
     def _add_profile_page(self) -> ProfileParts:
         """The Profile tab and its menu (before Help), following changes like the other pages.
@@ -182,7 +214,8 @@ class MainWindow(QMainWindow):
             self.session.ready.connect(page.start)
         return self._profile
 
-    def _build_profile_page(self) -> None:
+    def _build_later_pages(self) -> None:
+        self._lessons()
         self._add_profile_page()
 
     @property
@@ -235,7 +268,7 @@ class MainWindow(QMainWindow):
         column.setStretch(len(widgets) - 1, 1)
         return holder
 
-    def _open_conversation(self) -> str | None:
+    def open_conversation(self) -> str | None:
         """The lesson whose conversation is in front of the person now (None: none)."""
         conversation = self.lessons_view.detail.conversation
         if not (conversation.isVisible() and self.isActiveWindow()):
@@ -259,7 +292,7 @@ class MainWindow(QMainWindow):
         self.week_page.weekChanged.connect(self._on_week_changed)
         self.zone_switcher.zoneChosen.connect(self._on_zone_chosen)
         page, actions = self.week_page, self.actions_
-        page.lessonActivated.connect(self._open_lesson)
+        page.lessonActivated.connect(self.open_lesson)
         page.completeRequested.connect(actions.complete)
         page.noShowRequested.connect(actions.no_show)
         page.cancelRequested.connect(actions.cancel)
@@ -273,21 +306,12 @@ class MainWindow(QMainWindow):
         self.exports.told.connect(lambda text: self.notice_bar.show_notice(text, tone="success"))
         actions.changed.connect(self._on_lesson_changed)
         page.changed.connect(self.refresher.apply)
-        self.attention_page.changed.connect(self.refresher.apply)
-        self.attention_page.countChanged.connect(self._on_attention_count)
-        self.attention_page.toMarkChanged.connect(self.status_bar.set_lessons_to_mark)
-        self.attention_page.markedAll.connect(self._on_marked_all)
-        self.attention_view.reviewRequested.connect(self._open_lesson)
-        self.lessons_page.listsShown.connect(self._on_lists_shown)
         self.tabs.currentChanged.connect(self._on_page_changed)
         self.status_bar.syncRequested.connect(self.sync_now)
         self.status_bar.attentionRequested.connect(
             lambda: self.tabs.setCurrentWidget(self.attention_view)
         )
         self.ops.busyChanged.connect(self._on_busy)
-        self.session.synced.connect(self.message_notices.after_sync)
-        actions.changed.connect(self.message_notices.on_changed)
-        self.message_notices.openRequested.connect(self._open_lesson)
 
     # -- life cycle -------------------------------------------------------------------------
 
@@ -317,8 +341,7 @@ class MainWindow(QMainWindow):
         self.menu_actions.enable_session(True)
         self.setWindowTitle(f"InstaInstru — {identity.name}")
         self.zone_switcher.set_home_zone(identity.time_zone)
-        for view in (self.lessons_view, self.attention_view):
-            view.set_time_zone(identity.time_zone)
+        self._show_zone_in_lists()
         self.status_label.setText("")
         self.status_label.hide()
         self.refresh_all()
@@ -326,6 +349,11 @@ class MainWindow(QMainWindow):
         rescue = self.session.core.store.rescue
         if rescue is not None:
             self.tell_repaired(rescue.message())
+
+    def _show_zone_in_lists(self) -> None:
+        zone = self.session.core.identity.time_zone
+        for view in (self.lessons_view, self.attention_view):
+            view.set_time_zone(zone)
 
     def _on_synced(self, report: SyncReport) -> None:
         self.status_bar.set_syncing(False)
@@ -368,7 +396,7 @@ class MainWindow(QMainWindow):
         zone = self.session.core.identity.time_zone if self.session.is_ready else "UTC"
         self.notices.lessons_loaded(upcoming, cancelled, zone)
 
-    def _open_lesson(self, booking_id: str) -> None:
+    def open_lesson(self, booking_id: str) -> None:
         self.tabs.setCurrentWidget(self.lessons_view)
         self.lessons_page.open_lesson(booking_id)
 
@@ -417,8 +445,9 @@ class MainWindow(QMainWindow):
         for index, name in enumerate(TAB_ICONS):
             self.tabs.setTabIcon(index, icons.icon(name, palette))
         self.week_page.view.set_theme(palette)
-        self.lessons_view.set_theme(palette)
-        self.attention_view.set_theme(palette)
+        if self._lesson_tabs is not None:  # built later with the palette of the day
+            self._lesson_tabs.lessons_view.set_theme(palette)
+            self._lesson_tabs.attention_view.set_theme(palette)
         self.status_bar.set_theme(palette)
         self.notice_bar.set_theme(palette)
         self.message_banner.set_theme(palette)

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 
 from instainstru_desktop.services.views import Changed
 from ui.calendar.week_page import WeekPage
-from ui.lessons.lessons_page import AttentionPage, LessonsPage
 from ui.shell.session import Session
 from ui.widgets.status_bar import SyncStatusBar
 
@@ -36,16 +35,13 @@ class Refresher:
         self,
         session: Session,
         week: WeekPage,
-        lessons: LessonsPage,
-        attention: AttentionPage,
         status_bar: SyncStatusBar,
     ) -> None:
         self.session = session
         self.week = week
-        self.lessons = lessons
-        self.attention = attention
         self.status_bar = status_bar
-        #: Further pages that follow changes the same way (``page.on_changed``).
+        #: The pages after the week that follow changes the same way (``page.on_changed``):
+        #: the lessons, needs attention and the profile, added as they are built.
         self.followers: list[Callable[[Changed], None]] = []
 
     def everything(self) -> None:
@@ -89,8 +85,6 @@ class Refresher:
 
     def _pages(self, changed: Changed) -> None:
         self.week.on_changed(changed)
-        self.lessons.on_changed(changed)
-        self.attention.on_changed(changed)
         for follow in self.followers:
             follow(changed)
 

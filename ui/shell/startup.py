@@ -56,14 +56,13 @@ def start_embedded(
     """
     from ui.embedded import start_embedded_server
 
-    first_run = not settings.embedded_database_path.exists()
-    base_url, server = start_embedded_server(settings.embedded_database_path, seed_demo=first_run)
+    base_url, server = start_embedded_server(settings.embedded_database_path)
     try:
         core = _embedded_core(settings, base_url, server, email, password, on_report)
     except BaseException:
         server.stop()
         raise
-    log.info("embedded server at %s (first run: %s)", base_url, first_run)
+    log.info("embedded server at %s (first run: %s)", base_url, server.seeded)
     return Started(core, server, base_url)
 
 

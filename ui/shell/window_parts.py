@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 
 from ui.widgets.zones import ZonePicker, is_zone, offset_words, remember_zone, utc_offset, zone_city
@@ -36,7 +37,12 @@ class WeekTitle(QLabel):
 
 class ZoneSwitcher(ZonePicker):
     """Choose the zone lessons are drawn in; the first entry is always the instructor's own,
-    then the zones chosen lately, then all of them by offset."""
+    then the zones chosen lately, then all of them by offset.
+
+    All of them wait until the instructor's zone is known or the box is opened or typed in:
+    listing some 500 zones with their offsets reads a file for each, and doing it while the
+    window is built took more time than the rest of the window before its first paint.
+    """
 
     zoneChosen = Signal(object)  # noqa: N815 - a zone name, or None for the instructor's zone
 
@@ -51,6 +57,7 @@ class ZoneSwitcher(ZonePicker):
         self._home = "UTC"
         self._recent: tuple[str, ...] = ()
         self._announced: str | None = None  # the zone last announced (None: my zone)
+        self._complete = False  # every zone listed, not only mine, the recent and the shown one
         self._fill()
         self.activated.connect(self._on_activated)
         editor = self.lineEdit()
@@ -61,12 +68,32 @@ class ZoneSwitcher(ZonePicker):
         self.blockSignals(True)
         self.clear()
         self.addItem(self.home_label(), HOME)
-        self.offer(shown or "", recent=self._recent, leave_out=self._home)  # "My zone" is it
+        if self._complete:
+            self.offer(shown or "", recent=self._recent, leave_out=self._home)  # "My zone" is it
+        else:
+            few = [*self._recent, shown] if shown else self._recent
+            for name in dict.fromkeys(few):
+                if name != self._home and is_zone(name):
+                    self.addItem(self.label(name), name)
         self.blockSignals(False)
+
+    def list_all(self) -> None:
+        """List every zone now (the box is about to be used)."""
+        if not self._complete:
+            self._complete = True
+            self._refill()
+
+    def showPopup(self) -> None:
+        self.list_all()
+        super().showPopup()
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        self.list_all()  # typing finds any zone
+        super().focusInEvent(event)
 
     def home_label(self) -> str:
         """“My zone (Madrid, UTC+01:00)”."""
-        if not is_zone(self._home) or self._home == "UTC":
+        if self._home == "UTC" or not is_zone(self._home):  # UTC: before the zones are read
             return f"My zone ({self._home})"
         offset = offset_words(utc_offset(self._home, self._clock()))
         return f"My zone ({zone_city(self._home)}, {offset})"
@@ -90,6 +117,7 @@ class ZoneSwitcher(ZonePicker):
     def set_home_zone(self, zone: str) -> None:
         current = self.currentData()
         self._home = zone
+        self._complete = True
         shown = None if current in (None, HOME, zone) else str(current)
         self._fill(shown)
         self.setCurrentIndex(max(self.findData(shown), 0) if shown else 0)
@@ -126,6 +154,10 @@ class ZoneSwitcher(ZonePicker):
         self._announce(None if data == HOME else str(data))
 
     def _on_typed(self) -> None:
+        if not self._complete:  # a city is found among the listed zones: list them, keep the text
+            typed = self.currentText()
+            self.list_all()
+            self.setEditText(typed)
         name = self.zone()
         if is_zone(name):
             self.choose(name)

@@ -9,7 +9,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import DateTime, and_, bindparam, or_, select, type_coerce
+from sqlalchemy import (
+    DateTime,
+    and_,
+    bindparam,
+    literal_column,
+    or_,
+    select,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -73,21 +82,39 @@ def booking_view(*, plain_instants: bool = False) -> AnySelect:
     )
 
 
-def _busy_statement(who: Any) -> AnySelect:
+def _busy_lessons(who: Any, suffix: str = "") -> AnySelect:
     """Active lessons of ``who`` (a column compared with ``:who``) overlapping ``[:lo, :hi)``,
-    leaving out booking ``:exclude`` (None: none), sorted by start."""
+    leaving out booking ``:exclude`` (None: none); ``suffix`` ends each parameter's name but
+    ``exclude``'s, so that two of them can share a statement."""
     exclude = bindparam("exclude", type_=Booking.id.type)
-    return (
-        select(Booking.start_utc, Booking.end_utc)
-        .where(
-            who == bindparam("who"),
-            Booking.start_utc >= bindparam("since", type_=Booking.start_utc.type),
-            Booking.start_utc < bindparam("hi", type_=Booking.start_utc.type),
-            Booking.end_utc > bindparam("lo", type_=Booking.end_utc.type),
-            Booking.status.in_(_ACTIVE),
-            or_(exclude.is_(None), Booking.id != exclude),
-        )
-        .order_by(Booking.start_utc)
+    return select(Booking.start_utc, Booking.end_utc).where(
+        who == bindparam(f"who{suffix}"),
+        Booking.start_utc >= bindparam(f"since{suffix}", type_=Booking.start_utc.type),
+        Booking.start_utc < bindparam(f"hi{suffix}", type_=Booking.start_utc.type),
+        Booking.end_utc > bindparam(f"lo{suffix}", type_=Booking.end_utc.type),
+        Booking.status.in_(_ACTIVE),
+        or_(exclude.is_(None), Booking.id != exclude),
+    )
+
+
+def _busy_statement(who: Any) -> AnySelect:
+    """:func:`_busy_lessons` sorted by start."""
+    return _busy_lessons(who).order_by(Booking.start_utc)
+
+
+def _both_busy_statement() -> Any:
+    """The instructor's busy lessons (``mine`` 0) and the student's (``mine`` 1) in one
+    statement: one round trip where a booking would otherwise make two. Sorted by whose, then
+    start."""
+    instructor = _busy_lessons(Booking.instructor_id, "_i").add_columns(
+        literal_column("0").label("mine")
+    )
+    student = _busy_lessons(Booking.student_id, "_s").add_columns(
+        literal_column("1").label("mine")
+    )
+    both = union_all(instructor, student).subquery("busy")
+    return select(both.c.start_utc, both.c.end_utc, both.c.mine).order_by(
+        both.c.mine, both.c.start_utc
     )
 
 
@@ -96,6 +123,7 @@ _PARTIES = select(Booking.instructor_id, Booking.student_id).where(
 )
 _INSTRUCTOR_BUSY = _busy_statement(Booking.instructor_id)
 _STUDENT_BUSY = _busy_statement(Booking.student_id)
+_BOTH_BUSY = _both_busy_statement()
 
 
 #: A row shaped like ``booking_view()``'s: the same names, in the same order.
@@ -166,6 +194,34 @@ class BookingRepository:
     ) -> list[TimeRange]:
         """Active lessons of the student overlapping ``[lo, hi)``, sorted by start."""
         return self._busy(_STUDENT_BUSY, student_id, lo, hi, exclude)
+
+    def busy_of_both(
+        self,
+        instructor_id: str,
+        instructor_window: tuple[datetime, datetime],
+        student_id: str,
+        student_window: tuple[datetime, datetime],
+        exclude: str | None = None,
+    ) -> tuple[list[TimeRange], list[TimeRange]]:
+        """:meth:`instructor_busy` and :meth:`student_busy` (each over its own ``(lo, hi)``
+        window) read in one statement."""
+        self._s.flush()
+        (lo_i, hi_i), (lo_s, hi_s) = instructor_window, student_window
+        params = {
+            "who_i": instructor_id,
+            "lo_i": lo_i,
+            "since_i": lo_i - _LOOKBACK,
+            "hi_i": hi_i,
+            "who_s": student_id,
+            "lo_s": lo_s,
+            "since_s": lo_s - _LOOKBACK,
+            "hi_s": hi_s,
+            "exclude": exclude,
+        }
+        found: tuple[list[TimeRange], list[TimeRange]] = ([], [])
+        for start, end, mine in self._s.connection().execute(_BOTH_BUSY, params):
+            found[mine].append(TimeRange(start, end))
+        return found
 
     def instructor_busy_in(
         self, instructor_id: str, windows: Sequence[tuple[datetime, datetime]]

@@ -97,14 +97,19 @@ def slot_query(
         tx, instructor_id, reads.first_day, reads.last_day, template=template
     )
     busy, own = reads.instructor_busy, reads.student_busy
-    instructor_busy = tx.bookings.instructor_busy(
-        instructor_id, busy.start, busy.end, exclude_booking
-    )
-    student_busy = (
-        tx.bookings.student_busy(student_id, own.start, own.end, exclude_booking)
-        if student_id is not None
-        else []
-    )
+    if student_id is not None:
+        instructor_busy, student_busy = tx.bookings.busy_of_both(
+            instructor_id,
+            (busy.start, busy.end),
+            student_id,
+            (own.start, own.end),
+            exclude_booking,
+        )
+    else:
+        instructor_busy = tx.bookings.instructor_busy(
+            instructor_id, busy.start, busy.end, exclude_booking
+        )
+        student_busy = []
     return SlotQuery(
         availability=availability,
         tz=tz,

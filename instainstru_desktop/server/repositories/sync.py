@@ -112,16 +112,25 @@ class SyncRepository:
         return int(self._s.connection().execute(_NEXT_SEQ).scalar_one())
 
     def commit_stamped(
-        self, rows: Iterable[Stamped], nonce: str, at: datetime, notice: tuple[str, str] | None
+        self,
+        rows: Iterable[Stamped],
+        nonce: str,
+        at: datetime,
+        notice: tuple[str, str] | None,
+        audit: Sequence[dict[str, Any]] = (),
     ) -> int:
-        """Take the next number, stamp ``rows`` with it, record the commit and queue its NOTIFY
-        (``notice``: the payload's text around the number), all in one statement.
+        """Take the next number, stamp ``rows`` with it, record the commit, write the ``audit``
+        entries stamped and queue its NOTIFY (``notice``: the payload's text around the number),
+        all in one statement.
 
         For a database whose writers run side by side (PostgreSQL): the sequence row's lock is
         then held from this statement to the commit right after it, one round trip, instead of
         across the stamping, the commit record and the notification. Every row stamped here was
         written earlier in this transaction, so its lock is held already and nothing in the
-        statement waits once the sequence row is had. Returns the number.
+        statement waits once the sequence row is had. The audit entries are new rows: their
+        foreign-key checks take key-share locks on the rows they name (instructor, lesson,
+        user), which only a deletion or a key change would block, and the server does neither to
+        those rows. Returns the number.
         """
         taken = _NEXT_SEQ.cte("taken")
         number = select(taken.c.value).scalar_subquery()
@@ -137,6 +146,10 @@ class SyncRepository:
             )
             .cte("recorded")
         ]
+        if audit:
+            steps.append(
+                insert(AuditEntry).values([{**row, "seq": number} for row in audit]).cte("audited")
+            )
         tables = _by_table(rows)
         for index, (table, (keys, _objects)) in enumerate(tables.items()):
             steps.append(

@@ -23,6 +23,7 @@ from sqlalchemy import (
     select,
     tuple_,
     union,
+    union_all,
     update,
 )
 from sqlalchemy import inspect as sa_inspect
@@ -97,6 +98,18 @@ def _by_table(rows: Iterable[Stamped]) -> dict[Table, tuple[list[tuple[Any, ...]
     return grouped
 
 
+def _stamped_rows(table: Table, rows: Sequence[dict[str, Any]], seq: Any) -> Any:
+    """INSERT of ``rows`` (dicts with the same keys) into ``table``, each stamped with ``seq``
+    (a column of the statement's ``taken`` CTE), as a select of bound values: unlike a
+    multi-row VALUES, the statement is compiled once per number of rows and then cached."""
+    names = [name for name in table.c.keys() if name in rows[0]]
+    selects = [
+        select(*(literal(row[name], table.c[name].type) for name in names), seq) for row in rows
+    ]
+    source = selects[0] if len(selects) == 1 else union_all(*selects)
+    return insert(table).from_select([*names, "seq"], source)
+
+
 class SyncRepository:
     def __init__(self, session: Session) -> None:
         self._s = session
@@ -147,9 +160,7 @@ class SyncRepository:
             .cte("recorded")
         ]
         if audit:
-            steps.append(
-                insert(AuditEntry).values([{**row, "seq": number} for row in audit]).cte("audited")
-            )
+            steps.append(_stamped_rows(AuditEntry.__table__, audit, taken.c.value).cte("audited"))
         tables = _by_table(rows)
         for index, (table, (keys, _objects)) in enumerate(tables.items()):
             steps.append(

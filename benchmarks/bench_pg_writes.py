@@ -54,7 +54,7 @@ from sqlalchemy.engine import make_url
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_server import API, WARMUP_SECONDS, Get, Result, Row, load
+from bench_server import API, WARMUP_SECONDS, Get, Result, Row, _stat, cpu_seconds, load
 
 from instainstru_desktop.server.app import create_app
 from instainstru_desktop.server.core.models import (
@@ -72,7 +72,6 @@ ROOT = Path(__file__).resolve().parents[1]
 #: Each run books on a stretch of days of its own (runs share the instructors).
 DAYS_PER_RUN = 60
 SUSTAINED_RATE = 100.0  # bookings/s: the issue's sustained target, with p99 under 100 ms
-TICKS = os.sysconf("SC_CLK_TCK")
 
 
 # -- seeding -------------------------------------------------------------------------------------
@@ -190,37 +189,7 @@ class SpreadBookings:
         return encode
 
 
-# -- CPU time from /proc -------------------------------------------------------------------------
-
-
-def _stat(pid: int) -> list[str]:
-    with open(f"/proc/{pid}/stat") as f:
-        return f.read().rsplit(")", 1)[1].split()
-
-
-def _children(pid: int) -> list[int]:
-    found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*/children"):
-        try:
-            found += [int(c) for c in task.read_text().split()]
-        except OSError:
-            continue
-    return found
-
-
-def cpu_seconds(root: int) -> float:
-    """CPU time of ``root`` and every process under it, plus what they reaped of theirs."""
-    total, todo = 0.0, [root]
-    while todo:
-        pid = todo.pop()
-        try:
-            fields = _stat(pid)  # after the command: state, ppid, ... utime is the 12th
-        except OSError:
-            continue  # exited meanwhile: its parent reaps it (counted there, next time)
-        utime, stime, cutime, cstime = (int(v) for v in fields[11:15])
-        total += (utime + stime + cutime + cstime) / TICKS
-        todo += _children(pid)
-    return total
+# -- PostgreSQL's processes ----------------------------------------------------------------------
 
 
 def postmaster_pid(url: str) -> int | None:

@@ -8,7 +8,13 @@ from fastapi import APIRouter, Query
 from starlette.responses import Response
 
 from instainstru_desktop.domain.bookings import BookingAction, BookingStatus
-from instainstru_desktop.server.api.deps import PageLimit, RequirePermission, UowDep, run_read
+from instainstru_desktop.server.api.deps import (
+    PageLimit,
+    RequirePermission,
+    UowDep,
+    run_read,
+    run_write,
+)
 from instainstru_desktop.server.api.routes._json import json_response
 from instainstru_desktop.server.api.schemas import (
     AuditEntryOut,
@@ -41,9 +47,9 @@ Historian = Annotated[Caller, RequirePermission(Permission.BOOKINGS_HISTORY)]
 
 
 @router.post("", response_model=None, status_code=201, responses={201: {"model": BookingOut}})
-def create_booking(body: BookingIn, caller: Creator, uow: UowDep) -> Response:
+async def create_booking(body: BookingIn, caller: Creator, uow: UowDep) -> Response:
     """Book a lesson: every rule is checked under the instructor's lock, in one transaction."""
-    booking = run_use_case(
+    booking = await run_write(
         uow,
         caller,
         bookings.create_in,

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any, Concatenate, ParamSpec, TypeVar
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 from fastapi import Depends, Query, Request
 from fastapi.security import APIKeyQuery, HTTPAuthorizationCredentials, HTTPBearer
@@ -29,14 +29,12 @@ from instainstru_desktop.server.core.ratelimit import (
 )
 from instainstru_desktop.server.core.settings import Settings
 from instainstru_desktop.server.core.wire import QUERY_WHOLE
-from instainstru_desktop.server.repositories.uow import Tx, UnitOfWork
+from instainstru_desktop.server.repositories.uow import UnitOfWork
 from instainstru_desktop.server.services.answer_cache import AnswerCache
 from instainstru_desktop.server.services.auth import SignInThrottle, TokenCache, authenticate
-from instainstru_desktop.server.services.common import run_use_case
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.public import ProfileCache
 from instainstru_desktop.server.services.slots import SlotCache
-from instainstru_desktop.server.services.views import Json
 
 _P = ParamSpec("_P")
 _T = TypeVar("_T")
@@ -166,29 +164,6 @@ async def run_read(
     if uow.database.reads_inline:
         return read(*args, **kwargs)
     return await run_in_threadpool(read, *args, **kwargs)
-
-
-async def run_write(
-    uow: UnitOfWork,
-    caller: Caller,
-    use_case: Callable[Concatenate[Tx, Caller, _P], Json],
-    /,
-    *args: _P.args,
-    **kwargs: _P.kwargs,
-) -> Json:
-    """Run a short write use case (as ``services.common.run_use_case``) where it costs least.
-
-    On SQLite, when no other writer holds the database, that is the event loop itself: writes
-    run one at a time there anyway, and with sixteen clients the hop to a worker thread and the
-    threads' queue for the interpreter lock took longer than the booking. When another writer
-    holds it (a thread of this process, another process), the write waits its turn in the
-    worker pool, so the loop never waits for a lock. PostgreSQL writes always go to the pool:
-    each statement is a round trip.
-    """
-    with uow.database.writer_if_free() as free:
-        if free:
-            return uow.run_write(lambda tx: use_case(tx, caller, *args, **kwargs), queued=True)
-    return await run_in_threadpool(run_use_case, uow, caller, use_case, *args, **kwargs)
 
 
 def RequirePermission(permission: Permission, *, query_token: bool = False) -> Any:

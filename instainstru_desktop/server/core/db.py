@@ -123,24 +123,6 @@ def _ping_when_idle(engine: Engine) -> None:
             raise DisconnectionError("a pooled connection did not answer")
 
 
-@contextmanager
-def _file_lock_if_free(path: str | None) -> Iterator[bool]:
-    """:func:`_file_lock` if no other process holds it now; yields whether it was taken."""
-    if path is None or fcntl is None:
-        yield True
-        return
-    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        yield True
-    finally:
-        os.close(descriptor)
-
-
 class Database:
     """One database: its engines, its dialect, and how to start read or write transactions."""
 
@@ -216,31 +198,13 @@ class Database:
         return self.engine
 
     @contextmanager
-    def write_bind(self, *, queued: bool = False) -> Iterator[Engine]:
-        """The engine for a write transaction, with the SQLite writer queues held (``queued``:
-        the caller holds them already, from :meth:`writer_if_free`)."""
-        if not self.is_sqlite or queued:
+    def write_bind(self) -> Iterator[Engine]:
+        """The engine for a write transaction, with the SQLite writer queues held."""
+        if not self.is_sqlite:
             yield self._write_engine
             return
         with self._sqlite_writer, _file_lock(self._writer_file):
             yield self._write_engine
-
-    @contextmanager
-    def writer_if_free(self) -> Iterator[bool]:
-        """SQLite: take the writer queues if no other writer holds them now, without waiting;
-        yields whether they were taken (then held until the block ends). Elsewhere: False.
-
-        Lets a short write run where it stands (the event loop) when it would not wait, and go
-        to a worker thread to wait its turn otherwise.
-        """
-        if not self.is_sqlite or not self._sqlite_writer.acquire(blocking=False):
-            yield False
-            return
-        try:
-            with _file_lock_if_free(self._writer_file) as free:
-                yield free
-        finally:
-            self._sqlite_writer.release()
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -199,13 +199,11 @@ class UnitOfWork:
             yield Tx(session, writable=False, notify_in_tx=False)
 
     @contextmanager
-    def write(self, *, queued: bool = False) -> Iterator[Tx]:
-        """A write transaction; rolled back unless committed. Pokes go out after the commit.
-
-        ``queued``: the caller holds SQLite's writer queues (``Database.writer_if_free``)."""
+    def write(self) -> Iterator[Tx]:
+        """A write transaction; rolled back unless committed. Pokes go out after the commit."""
         on_postgres = self.database.is_postgres
         with (
-            self.database.write_bind(queued=queued) as bind,
+            self.database.write_bind() as bind,
             Session(bind, expire_on_commit=False) as session,
         ):
             tx = Tx(
@@ -220,7 +218,7 @@ class UnitOfWork:
             # other processes hear it through NOTIFY or the commit watch; this one at once
             self.hub.publish_own(tx.poke)
 
-    def run_write(self, work: Callable[[Tx], _T], *, queued: bool = False) -> _T:
+    def run_write(self, work: Callable[[Tx], _T]) -> _T:
         """``work`` in a write transaction, committed; run again from its start, in a new
         transaction, if PostgreSQL aborted the first as a deadlock victim or a serialization
         failure.
@@ -229,12 +227,12 @@ class UnitOfWork:
         ``work`` reaches the outside world only through ``tx`` (pokes go out after the commit).
         Re-running only the failed statement or the commit would not be: the locks and reads
         the earlier statements decided on are gone. ``work`` must therefore not commit itself
-        nor have effects outside the database. ``queued``: as for :meth:`write`.
+        nor have effects outside the database.
         """
         attempt = 0
         while True:
             try:
-                with self.write(queued=queued) as tx:
+                with self.write() as tx:
                     result = work(tx)
                     tx.commit()
                 return result

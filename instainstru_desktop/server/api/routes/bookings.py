@@ -8,13 +8,7 @@ from fastapi import APIRouter, Query
 from starlette.responses import Response
 
 from instainstru_desktop.domain.bookings import BookingAction, BookingStatus
-from instainstru_desktop.server.api.deps import (
-    PageLimit,
-    RequirePermission,
-    UowDep,
-    run_read,
-    run_write,
-)
+from instainstru_desktop.server.api.deps import PageLimit, RequirePermission, UowDep, run_read
 from instainstru_desktop.server.api.routes._json import json_response
 from instainstru_desktop.server.api.schemas import (
     AuditEntryOut,
@@ -47,9 +41,9 @@ Historian = Annotated[Caller, RequirePermission(Permission.BOOKINGS_HISTORY)]
 
 
 @router.post("", response_model=None, status_code=201, responses={201: {"model": BookingOut}})
-async def create_booking(body: BookingIn, caller: Creator, uow: UowDep) -> Response:
+def create_booking(body: BookingIn, caller: Creator, uow: UowDep) -> Response:
     """Book a lesson: every rule is checked under the instructor's lock, in one transaction."""
-    booking = await run_write(
+    booking = run_use_case(
         uow,
         caller,
         bookings.create_in,

@@ -24,9 +24,12 @@ instructor's clock shows W or later**. Examples for a range 01:00-04:00 (every d
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from importlib import resources
+from pathlib import Path
+from zoneinfo import TZPATH, ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from instainstru_desktop.domain._clock import first_instant_with_new_offset, from_us, to_us
 from instainstru_desktop.domain.errors import InvalidTimeRange, UnknownTimeZone
@@ -41,6 +44,65 @@ def iana_zone_names() -> frozenset[str]:
     different place on every machine and which no client can resolve.
     """
     return frozenset(available_timezones() - {"localtime"})
+
+
+#: The areas that hold the IANA list's places; the others (``US/``, ``Etc/``, ...) are old aliases.
+_PLACE_AREAS = (
+    "Africa/",
+    "America/",
+    "Antarctica/",
+    "Arctic/",
+    "Asia/",
+    "Atlantic/",
+    "Australia/",
+    "Europe/",
+    "Indian/",
+    "Pacific/",
+)
+
+
+@cache
+def listed_zone_names() -> tuple[str, ...]:
+    """The zones a person picks from: one name per place, and UTC, sorted.
+
+    The IANA list keeps old spellings of places as links (``Asia/Calcutta`` beside
+    ``Asia/Kolkata``, ``America/Buenos_Aires`` beside ``America/Argentina/Buenos_Aires``): listed
+    as they are, a person finds the same city twice under two names. The database's own table
+    of places (``zone.tab``: each country's zones, by their current names) is the list; aliases
+    are still *understood* wherever a zone is read, only not offered. Without that table the
+    names in the areas of places are listed, aliases included, rather than nothing.
+    """
+    known = iana_zone_names()
+    places = _zone_table_names() & known
+    if not places:
+        places = {n for n in known if n.startswith(_PLACE_AREAS)}
+    return tuple(sorted(places | {"UTC"}))
+
+
+def _zone_table_names() -> set[str]:
+    """The zone names of ``zone.tab`` where ``zoneinfo`` reads its zones (the system's
+    database first, then the ``tzdata`` package, as ``ZoneInfo`` itself looks)."""
+    for text in _zone_tables():
+        names = {
+            fields[2]
+            for line in text.splitlines()
+            if line and not line.startswith("#") and len(fields := line.split("\t")) >= 3
+        }
+        if names:
+            return names
+    return set()
+
+
+def _zone_tables() -> list[str]:
+    tables = []
+    for folder in TZPATH:
+        try:
+            tables.append((Path(folder) / "zone.tab").read_text(encoding="utf-8"))
+        except OSError:
+            continue
+    with contextlib.suppress(ModuleNotFoundError, OSError):
+        tables.append(resources.files("tzdata.zoneinfo").joinpath("zone.tab").read_text("utf-8"))
+    return tables
 
 
 def zone(name: str) -> ZoneInfo:

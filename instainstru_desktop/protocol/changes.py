@@ -180,12 +180,21 @@ class RemoveDateHours(Change):
 
 @dataclass(frozen=True)
 class ClearDateHours(Change):
-    """Let a date follow the usual week again."""
+    """Let a date follow the usual week again (an undo back to it, "make this the usual week").
+
+    ``base_ranges`` (version 2) are the date's own hours as the client saw them: when the
+    server's hours of the date differ from them (another device changed the date meanwhile) and
+    are not already the usual week's, the other change is kept (a clash the person settles), so
+    going back to the usual week never drops hours the person has not seen. Without them
+    (version 1 clients) the date simply follows the usual week again.
+    """
 
     wire_name: ClassVar[str] = "availability.clear_date"
+    version: ClassVar[int] = 2
     summary: ClassVar[str] = "Returning a date to your usual week"
     instructor_id: Id
     date: Day
+    base_ranges: Annotated[tuple[DayRange, ...], MaxLen(DAY_RANGES_MAX)] | None = None
 
 
 @dataclass(frozen=True)

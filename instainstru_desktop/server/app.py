@@ -40,7 +40,7 @@ from instainstru_desktop.server.api.routes import (
 from instainstru_desktop.server.api.schemas import Problem
 from instainstru_desktop.server.core.db import Database
 from instainstru_desktop.server.core.events import EventHub, PostgresListener
-from instainstru_desktop.server.core.ratelimit import SlidingWindowLimiter, StreamCounter
+from instainstru_desktop.server.core.ratelimit import StreamCounter
 from instainstru_desktop.server.core.settings import Settings
 from instainstru_desktop.server.core.wire import TEXT_PATTERN
 from instainstru_desktop.server.repositories.commit_watch import CommitWatch
@@ -48,6 +48,7 @@ from instainstru_desktop.server.repositories.uow import UnitOfWork
 from instainstru_desktop.server.seed import demo as seed
 from instainstru_desktop.server.services.answer_cache import AnswerCache
 from instainstru_desktop.server.services.auth import SignInThrottle, TokenCache
+from instainstru_desktop.server.services.messages import MessagePace
 from instainstru_desktop.server.services.public import ProfileCache
 from instainstru_desktop.server.services.series_passes import SeriesPasses
 from instainstru_desktop.server.services.slots import SlotCache
@@ -108,9 +109,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         profiles=ProfileCache(
             entries=settings.answer_cache_entries, ttl_seconds=settings.answer_cache_seconds
         ),
-        messages=SlidingWindowLimiter(
-            settings.messages_per_window, settings.message_window_seconds
-        ),
+        messages=MessagePace(settings.messages_per_window, settings.message_window_seconds),
         clock=now,
     )
     hub.watch(context.slots.observe)

@@ -238,10 +238,13 @@ class AvailabilityService(UseCases):
 
     @staticmethod
     def _clear(uow: UnitOfWork, instructor_id: str, day: date) -> Changed:
+        """Queue the date's return to the usual week, made on the own hours it shows."""
         version = uow.availability.override_version(instructor_id, day.isoformat())
         if version is None:
             return Changed()  # already follows the usual week
-        change = ClearDateHours(instructor_id=instructor_id, date=day)
+        own = uow.availability.overrides(instructor_id, day.isoformat(), day.isoformat())
+        seen = hours(own.get(day.isoformat(), ()))
+        change = ClearDateHours(instructor_id=instructor_id, date=day, base_ranges=day_ranges(seen))
         mutation_id = queue(uow, change, base_version=version)
         return Changed(dates=frozenset({day}), mutation_ids=(mutation_id,))
 

@@ -21,6 +21,7 @@ from instainstru_desktop.protocol import (
     NOTE_CLASH,
     AddDateHours,
     AnyChange,
+    ClearDateHours,
     NoteLesson,
     RemoveDateHours,
     SetDateHours,
@@ -40,7 +41,7 @@ from instainstru_desktop.store.records import ConflictRecord
 
 KINDS = frozenset({HOURS_CLASH, NOTE_CLASH})
 #: How a set-aside hours edit changed the date, to start its description.
-_HOW = {"add": "add", "remove": "remove", "set": "set to"}
+_HOW = {"add": "add", "remove": "remove", "set": "set to", "clear": "back to your usual week:"}
 
 
 def is_clash(conflict: ConflictRecord) -> bool:
@@ -85,8 +86,13 @@ def rebased(uow: UnitOfWork, change: AnyChange) -> AnyChange | None:
             return replace(change, base_note=(record.note or "") if record else None)
         case SetDateHours(instructor_id=who, date=day):
             return replace(change, base_ranges=day_ranges(shown_hours(uow, who, day)))
-        case AddDateHours(instructor_id=who, date=day) | RemoveDateHours(
-            instructor_id=who, date=day
+        case ClearDateHours(instructor_id=who, date=day):
+            own = uow.availability.overrides(who, day.isoformat(), day.isoformat())
+            if day.isoformat() not in own:
+                return None  # the date follows the usual week already
+            return replace(change, base_ranges=day_ranges(hours(own[day.isoformat()])))
+        case (
+            AddDateHours(instructor_id=who, date=day) | RemoveDateHours(instructor_id=who, date=day)
         ):
             shown = walls(shown_hours(uow, who, day))
             named = [WallRange.parse(r.start, r.end) for r in change.ranges]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -56,8 +56,10 @@ class PreviewService(UseCases):
     """Reads only: the week of free times students would be shown."""
 
     def __init__(self, store: Store, clock: Callable[[], datetime] | None = None) -> None:
+        """``clock``: the moment to work the week out for; by default the server's time as
+        best known, which is what the student pages judge the minimum notice by."""
         super().__init__(store)
-        self._clock = clock or (lambda: datetime.now(UTC))
+        self._clock = clock
 
     def week(
         self,
@@ -75,8 +77,8 @@ class PreviewService(UseCases):
         problem = zone_problem(viewer_zone)
         if problem:
             raise ActionNotAllowedError(problem)
-        now = self._clock()
         with self._store.read() as uow:
+            now = self._clock() if self._clock is not None else uow.server_now()
             record = uow.catalog.instructor(instructor_id)
             kind = uow.catalog.lesson_type(lesson_type_id)
             if record is None or kind is None or kind.instructor_id != instructor_id:

@@ -153,7 +153,7 @@ def _slot_query(uow: UnitOfWork, record: BookingRecord, first: date, last: date)
         policy=policy,
         duration_minutes=max(1, int(length.total_seconds() // 60)),
         window=TimeRange(start, end),
-        now=uow.clock(),
+        now=uow.server_now(),
         instructor_busy=_busy(mine, record.id),
         student_busy=_busy(theirs, record.id),
     )

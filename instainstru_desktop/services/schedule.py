@@ -41,7 +41,7 @@ class ScheduleService(UseCases):
         start = aware(start)
         with self._store.read() as uow:
             rules = LocalRules.read(uow, instructor_id)
-            now = uow.clock()
+            now = uow.server_now()
             verdicts = {
                 t.id: _judge(uow, rules, t.duration_minutes, start, now)
                 for t in uow.catalog.lesson_types(instructor_id)
@@ -68,7 +68,7 @@ class ScheduleService(UseCases):
                 uow,
                 minutes,
                 window,
-                uow.clock(),
+                uow.server_now(),
                 student_id=record.student_id,
                 exclude_booking=record.id,
             )
@@ -82,7 +82,7 @@ class ScheduleService(UseCases):
         with self._store.read() as uow:
             record = booking_or_raise(uow, booking_id)
             rules = LocalRules.read(uow, record.instructor_id)
-            today = local_date(uow.clock(), rules.tz)
+            today = local_date(uow.server_now(), rules.tz)
         return self.move_options(
             booking_id, today, today + timedelta(days=rules.policy.booking_horizon_days)
         )
@@ -114,7 +114,7 @@ class ScheduleService(UseCases):
             rules,
             _minutes(record),
             start,
-            uow.clock(),
+            uow.server_now(),
             student_id=record.student_id,
             exclude_booking=record.id,
         )

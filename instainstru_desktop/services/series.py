@@ -327,7 +327,7 @@ def _plan(uow: UnitOfWork, request: WeeklyRequest, series_id: str) -> list[Plann
     if not chosen:
         return []
     first, last = chosen[0].day - _MARGIN, chosen[-1].day + _MARGIN
-    lo = slot_start(chosen[0], tz) or uow.clock()
+    lo = slot_start(chosen[0], tz) or uow.server_now()
     busy = uow.series.busy(
         request.instructor_id,
         request.student_id,
@@ -338,7 +338,7 @@ def _plan(uow: UnitOfWork, request: WeeklyRequest, series_id: str) -> list[Plann
     inputs = RuleInputs(
         availability=_availability(uow, request.instructor_id, first, last),
         policy=_policy(instructor),
-        now=uow.clock(),
+        now=uow.server_now(),
         instructor_busy=sorted(span for span, _ in spans),
         student_busy=sorted(span for span, mine in spans if mine),
     )

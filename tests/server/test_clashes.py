@@ -11,6 +11,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from tests.server.helpers import FakeClock, Person, Studio, new_id
+from tests.server.test_rbac import Target, World
 from tests.server.test_sync import API, pull, push
 
 DAY = "2026-03-05"
@@ -215,3 +216,41 @@ def test_a_clash_is_settled_by_keeping_a_version_never_by_cancelling(
     keep = mutation(1, "conflict.resolve", conflict_id=conflict["id"], resolution="kept")
     [kept] = push(client, teacher, new_id(), keep).json()["results"]
     assert kept["status"] == "applied"
+
+
+def test_the_rest_routes_keep_what_another_client_changed_since_it_was_seen(
+    client: TestClient, studio: Studio, uow: Any, clock: FakeClock
+) -> None:
+    """A REST client saying what it saw gets ``409 edit_clash`` over a change made meanwhile,
+    and the other version stays; without it, the later write still replaces."""
+    teacher = studio.instructors[0]
+    path = f"{API}/instructors/{teacher.instructor_id}/availability/{DAY}"
+    first = client.put(path, json={"ranges": hours(("10:00", "12:00"))}, headers=teacher.headers)
+    assert first.status_code == 200, first.text
+    stale = client.put(
+        path,
+        json={"ranges": hours(("13:00", "15:00")), "base_ranges": hours(("09:00", "17:00"))},
+        headers=teacher.headers,
+    )
+    assert stale.status_code == 409, stale.text
+    assert stale.json()["code"] == "edit_clash"
+    assert day_hours(client, teacher) == hours(("10:00", "12:00"))
+    fresh = client.put(
+        path,
+        json={"ranges": hours(("13:00", "15:00")), "base_ranges": hours(("10:00", "12:00"))},
+        headers=teacher.headers,
+    )
+    assert fresh.status_code == 200, fresh.text
+    assert day_hours(client, teacher) == hours(("13:00", "15:00"))
+
+    lesson = World(uow, studio, clock).booking(Target(teacher, studio.students[0]), past=False)
+    note = f"{API}/bookings/{lesson}/note"
+    assert client.put(note, json={"note": "scales"}, headers=teacher.headers).status_code == 200
+    clash = client.put(note, json={"note": "arpeggios", "base_note": ""}, headers=teacher.headers)
+    assert clash.status_code == 409, clash.text
+    assert clash.json()["code"] == "edit_clash"
+    again = client.put(
+        note, json={"note": "arpeggios", "base_note": "scales"}, headers=teacher.headers
+    )
+    assert again.status_code == 200, again.text
+    assert again.json()["note"] == "arpeggios"

@@ -10,6 +10,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from instainstru_desktop.server.app import create_app
+from instainstru_desktop.server.core.settings import Settings
 from instainstru_desktop.server.repositories.uow import UnitOfWork
 from tests.server.helpers import FakeClock, Person, Studio, new_id
 from tests.server.test_rbac import Target, World
@@ -89,6 +91,31 @@ def test_a_writer_over_the_pace_is_told_when_to_try_again(
     assert "what you wrote is kept" in problem["detail"]
     assert post(client, teacher, lesson, "the instructor still writes").status_code == 201
     assert len(bodies(client, teacher, lesson)) == limit + 1
+
+
+def test_the_pace_is_one_count_for_every_server_process_on_the_database(
+    app: FastAPI, settings: Settings, client: TestClient, clock: FakeClock, studio: Studio,
+    lesson: str,
+) -> None:
+    """A second server on the same database sees the messages written through the first: the
+    limit is per person, not per process; a retry of a posted message is still answered."""
+    limit = settings.messages_per_window
+    student = studio.students[0]
+    first_id = new_id()
+    assert post(client, student, lesson, "message 0", first_id).status_code == 201
+    for i in range(1, limit):
+        assert post(client, student, lesson, f"message {i}").status_code == 201
+    other = create_app(settings, clock=clock)
+    try:
+        with TestClient(other) as second:
+            assert_problem(post(second, student, lesson, "through the other process"), 429,
+                           "rate_limited")
+            assert post(second, student, lesson, "message 0", first_id).status_code == 201
+            clock.advance(seconds=settings.message_window_seconds + 1)
+            assert post(second, student, lesson, "a minute later").status_code == 201
+    finally:
+        other.state.context.uow.database.dispose()
+    assert len(bodies(client, student, lesson)) == limit + 1
 
 
 def test_outsiders_are_answered_as_for_a_lesson_that_does_not_exist(

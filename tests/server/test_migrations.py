@@ -256,6 +256,39 @@ def fill_0007(database: Database) -> None:
     fill_0006(database)
 
 
+def fill_0008(database: Database) -> None:
+    """The same rows and a message in the lesson's conversation, written by its student."""
+    fill_0007(database)
+    messages = _table(
+        "messages",
+        "id",
+        "booking_id",
+        "instructor_id",
+        "student_id",
+        "number",
+        "author_id",
+        "author_role",
+        "body",
+        "seq",
+        created_at=DateTime(timezone=True),
+    )
+    with database.engine.begin() as c:
+        c.execute(
+            messages.insert().values(
+                id="00000000-0000-4000-8000-000000000050",
+                booking_id=IDS["booking"],
+                instructor_id=IDS["instructor"],
+                student_id=IDS["student"],
+                number=1,
+                author_id=IDS["student"],
+                author_role="student",
+                body="Bringing the sheet music.",
+                seq=1,
+                created_at=_db_time(database, NOW),
+            )
+        )
+
+
 FILLERS = {
     "0001_core": fill_0001,
     "0002_sync": fill_0002,
@@ -264,6 +297,7 @@ FILLERS = {
     "0005_range_edits": fill_0005,
     "0006_series": fill_0006,
     "0007_messages": fill_0007,
+    "0008_sign_in_attempts": fill_0008,
 }
 
 

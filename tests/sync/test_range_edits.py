@@ -161,6 +161,49 @@ def test_the_same_hours_edited_on_two_devices_keep_the_servers_until_use_mine(
         assert_nothing_lost_nothing_duplicated(device, server)
 
 
+def test_undoing_a_paint_back_to_the_usual_week_keeps_hours_another_device_added_since(
+    make_device, server: ServerHandle, instructor: Person
+) -> None:
+    day = local_day(5)
+    laptop, phone = make_device("laptop"), make_device("phone")
+    laptop.sync()
+    edit(laptop, day, h(18, 19), paint=True)  # the date gets hours of its own
+    laptop.sync()
+    phone.sync()
+    laptop.switchboard.down = True
+    edit(phone, day, h(20, 21), paint=True)
+    phone.sync()
+    laptop.availability.clear_date(laptop.instructor_id, day)  # the paint undone, offline
+    laptop.switchboard.down = False
+
+    report = laptop.sync()
+    phone.sync()
+
+    theirs = merged([*USUAL_WEEK, h(18, 19), h(20, 21)])
+    assert (report.applied, report.rejected) == (0, 1)
+    assert server_hours(server, laptop, day) == theirs
+    for device in (laptop, phone):
+        assert shown_hours(device, day) == theirs
+        [clash] = clashes(device)
+        assert clash.kind == "hours_clash"
+        assert clash.mine == "back to your usual week: 09:00–17:00"
+        assert_nothing_lost_nothing_duplicated(device, server)
+
+    [clash] = clashes(laptop)
+    laptop.attention.reapply(clash.item_id)  # "Use mine": the usual week after all
+    laptop.sync()
+    phone.sync()
+    assert server_hours(server, laptop, day) == USUAL_WEEK
+    assert not server.query(
+        "SELECT 1 FROM availability_overrides WHERE instructor_id = ? AND day = ?",
+        laptop.instructor_id,
+        day.isoformat(),
+    )
+    for device in (laptop, phone):
+        assert shown_hours(device, day) == USUAL_WEEK
+        assert clashes(device) == []
+
+
 def test_keeping_the_other_version_settles_the_clash_on_every_device(
     make_device, server: ServerHandle, instructor: Person
 ) -> None:

@@ -1,8 +1,9 @@
 """Time zones as the app offers them: one list, one way to write a name, one picker widget.
 
-The week's zone switcher and the settings' home zone both list the canonical IANA names (the
-areas below, and UTC) and accept what a person types: an old alias such as ``US/Eastern`` is
-not listed but is still understood, and a current value that is an alias stays in the list.
+The week's zone switcher and the settings' home zone both list one IANA name per place (the
+database's table of places, and UTC) and accept what a person types: an old alias such as
+``US/Eastern`` or ``Asia/Calcutta`` is not listed but is still understood, and a current value
+that is an alias stays in the list.
 
 A person looks for a city or an offset, not an IANA name: each zone is listed as
 "UTC−05:00 · New York (America)", ordered by its offset now, the zones chosen lately first.
@@ -20,35 +21,12 @@ from datetime import UTC, datetime, timedelta
 from PySide6.QtCore import Qt, QTimeZone
 from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
 
-from instainstru_desktop.domain.zones import iana_zone_names
-
-#: The areas that hold the canonical IANA names; the others (US/, Etc/, ...) are old aliases.
-ZONE_AREAS = frozenset(
-    [
-        "Africa",
-        "America",
-        "Antarctica",
-        "Arctic",
-        "Asia",
-        "Atlantic",
-        "Australia",
-        "Europe",
-        "Indian",
-        "Pacific",
-    ]
-)
-
-
-@functools.cache
-def _canonical_zones() -> tuple[str, ...]:
-    """Listed once per run: reading the zone database walks it on disk (about 0.1 s)."""
-    names = {n for n in known_zones() if n.split("/")[0] in ZONE_AREAS}
-    return tuple(sorted(names | {"UTC"}))
+from instainstru_desktop.domain.zones import iana_zone_names, listed_zone_names
 
 
 def zone_names(current: str = "") -> list[str]:
-    """The zones offered: canonical IANA names, UTC, and ``current`` even if it is an alias."""
-    names = list(_canonical_zones())
+    """The zones offered: one name per place, UTC, and ``current`` even if it is an alias."""
+    names = list(listed_zone_names())
     if current and current not in names:
         names.append(current)
         names.sort()

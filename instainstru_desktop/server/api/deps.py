@@ -22,17 +22,14 @@ from fastapi.security import APIKeyQuery, HTTPAuthorizationCredentials, HTTPBear
 from starlette.concurrency import run_in_threadpool
 
 from instainstru_desktop.server.core.permissions import Permission, Principal, require
-from instainstru_desktop.server.core.ratelimit import (
-    SlidingWindowLimiter,
-    StreamCounter,
-    WindowLimiter,
-)
+from instainstru_desktop.server.core.ratelimit import StreamCounter, WindowLimiter
 from instainstru_desktop.server.core.settings import Settings
 from instainstru_desktop.server.core.wire import QUERY_WHOLE
 from instainstru_desktop.server.repositories.uow import UnitOfWork
 from instainstru_desktop.server.services.answer_cache import AnswerCache
 from instainstru_desktop.server.services.auth import SignInThrottle, TokenCache, authenticate
 from instainstru_desktop.server.services.context import Caller
+from instainstru_desktop.server.services.messages import MessagePace
 from instainstru_desktop.server.services.public import ProfileCache
 from instainstru_desktop.server.services.slots import SlotCache
 
@@ -70,7 +67,7 @@ class ServerContext:
     answers: AnswerCache[bytes]  # encoded bodies: admin pages, availability
     sign_ups: WindowLimiter
     profiles: ProfileCache
-    messages: SlidingWindowLimiter
+    messages: MessagePace
     public_streams: StreamCounter
     clock: Callable[[], datetime] = utc_now
 

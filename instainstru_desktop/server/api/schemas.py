@@ -194,6 +194,9 @@ class TemplateOut(BaseModel):
 
 class OverrideIn(WireModel):
     ranges: list[DayRange] = Field(max_length=96)
+    #: The date's hours as the client saw them: changed since by someone else (and not already
+    #: ``ranges``), the edit is refused with ``409 edit_clash`` and the other hours kept.
+    base_ranges: list[DayRange] | None = Field(default=None, max_length=96)
 
 
 class OverrideOut(BaseModel):
@@ -288,6 +291,9 @@ class CorrectOutcomeIn(WireModel):
 
 class NoteIn(WireModel):
     note: Text = Field(max_length=NOTE_MAX_CHARS)
+    #: The note as the client saw it: changed since by someone else (and not already ``note``),
+    #: the edit is refused with ``409 edit_clash`` and the other note kept.
+    base_note: Text | None = Field(default=None, max_length=NOTE_MAX_CHARS)
 
 
 class ReviewIn(WireModel):

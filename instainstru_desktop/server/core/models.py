@@ -307,6 +307,7 @@ class Message(Stamped, Base):
         Index("uq_messages_booking_number", "booking_id", "number", unique=True),
         Index("ix_messages_instructor", "instructor_id"),
         Index("ix_messages_student", "student_id"),
+        Index("ix_messages_author_created", "author_id", "created_at"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

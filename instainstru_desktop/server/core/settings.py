@@ -67,8 +67,8 @@ class Settings(BaseSettings):
     #: Seconds between the passes that book the weekly-series lessons the booking window has
     #: reached (0: no pass; bookings and series changes still book them as they come).
     series_pass_seconds: float = Field(default=300.0, ge=0)
-    #: Messages one person may write per ``message_window_seconds``, per server process (the
-    #: API, the pages and pushed changes together; a push over it is answered 429 and sent
-    #: again later, so nothing written offline is lost).
+    #: Messages one person may write per ``message_window_seconds``, counted in the database so
+    #: every server process shares the count (the API, the pages and pushed changes together; a
+    #: push over it is answered 429 and sent again later, so nothing written offline is lost).
     messages_per_window: int = Field(default=60, ge=1)
     message_window_seconds: int = Field(default=60, ge=1)

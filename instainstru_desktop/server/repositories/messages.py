@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, func, select
@@ -56,6 +57,17 @@ class MessageRepository:
 
     def add(self, message: Message) -> None:
         self._s.add(message)
+
+    def written_since(self, author_id: str, since: datetime, limit: int) -> list[datetime]:
+        """When ``author_id`` wrote their newest messages after ``since``, at most ``limit``
+        of them (the index on author and time answers it without reading the messages)."""
+        stmt = (
+            select(Message.created_at)
+            .where(Message.author_id == author_id, Message.created_at > since)
+            .order_by(Message.created_at.desc())
+            .limit(limit)
+        )
+        return list(self._s.execute(stmt).scalars())
 
     def marker(self, booking_id: str, user_id: str) -> MessageRead | None:
         return self._s.get(MessageRead, (booking_id, user_id))

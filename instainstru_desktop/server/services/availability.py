@@ -35,7 +35,7 @@ from instainstru_desktop.server.services import clashes, terms, views
 from instainstru_desktop.server.services.answer_cache import AnswerCache
 from instainstru_desktop.server.services.common import instructor_or_404, new_id, record
 from instainstru_desktop.server.services.context import Caller
-from instainstru_desktop.server.services.rules import availability_of, template_from
+from instainstru_desktop.server.services.rules import availability_of, template_from, template_of
 from instainstru_desktop.server.services.views import Json
 
 MAX_DAYS = 366
@@ -252,9 +252,22 @@ def _write_date(
     }
 
 
-def clear_date_in(tx: Tx, caller: Caller, instructor_id: str, day: date) -> Json:
+def clear_date_in(
+    tx: Tx,
+    caller: Caller,
+    instructor_id: str,
+    day: date,
+    base: Sequence[tuple[str, str]] | None = None,
+) -> Json:
+    """Let ``day`` follow the usual week again. ``base``: the date's own hours the client saw;
+    when they changed since (and are not the usual week's already), refused as a clash."""
     instructor = _editable(tx, caller, instructor_id)
     row = tx.availability.override(instructor.id, day)
+    if row is not None and base is not None:
+        hours = _day_hours(tx, instructor.id, day)
+        usual = list(template_of(tx.availability.template(instructor.id)).ranges_for(day.weekday()))
+        if replacement_clashes(hours, parse_day_ranges(base), usual):
+            raise clashes.hours_clash(day, hours, "clear", usual)
     if row is not None:
         tx.availability.delete_override(row)
         record(

@@ -112,8 +112,9 @@ def apply(tx: Tx, caller: Caller, change: AnyChange) -> Json:
         case RemoveDateHours(instructor_id=who, date=day, ranges=ranges):
             hours = [(r.start, r.end) for r in ranges]
             return availability.edit_date_in(tx, caller, _id(who), day, hours, opens=False)
-        case ClearDateHours(instructor_id=who, date=day):
-            return availability.clear_date_in(tx, caller, _id(who), day)
+        case ClearDateHours(instructor_id=who, date=day, base_ranges=base):
+            seen = None if base is None else [(r.start, r.end) for r in base]
+            return availability.clear_date_in(tx, caller, _id(who), day, seen)
         case SetUsualWeek(instructor_id=who, ranges=ranges):
             week = [(r.weekday, r.start, r.end) for r in ranges]
             return availability.set_template_in(tx, caller, _id(who), week)

@@ -14,6 +14,9 @@ to it. A cancelled (or finished) lesson keeps its conversation, open for writing
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from instainstru_desktop.protocol import wording
@@ -34,7 +37,6 @@ from instainstru_desktop.server.core.permissions import (
     authorize,
     require,
 )
-from instainstru_desktop.server.core.ratelimit import SlidingWindowLimiter
 from instainstru_desktop.server.repositories.uow import Tx, UnitOfWork
 from instainstru_desktop.server.services import views
 from instainstru_desktop.server.services.common import decode_cursor, encode_cursor
@@ -56,21 +58,37 @@ def body_problem(body: str) -> str | None:
     return None
 
 
-def check_pace(limiter: SlidingWindowLimiter, caller: Caller) -> None:
-    """Refuse (429, with ``Retry-After``) a writer over the message limit; else count this one.
+@dataclass(frozen=True, slots=True)
+class MessagePace:
+    """At most ``limit`` messages per person within any ``window`` seconds.
 
-    Counted before the message is written: a refused or failed message still took its turn,
-    which only ever makes the limit stricter.
+    Counted from the messages the person has written (stored rows, newest first), not in a
+    process's memory: every server process on the database sees the same count, so a server
+    of N processes does not allow N times the limit. Two messages sent at the same instant
+    through two processes may both pass the last free place; the count is exact again at once.
+    """
+
+    limit: int
+    window: float
+
+
+def check_pace(tx: Tx, caller: Caller, pace: MessagePace) -> None:
+    """Refuse (429, with ``Retry-After``) a writer at the message limit.
+
+    Only messages posted count: a refused one, or a retry of one already posted, takes no turn.
     """
     user_id = caller.signed_in.user_id
-    wait = limiter.retry_after(user_id)
-    if wait is not None:
-        raise RateLimited(
-            f"You are sending messages faster than this server allows. Try again in {wait} "
-            "seconds; what you wrote is kept.",
-            headers={"Retry-After": str(wait)},
-        )
-    limiter.hit(user_id)
+    since = caller.now - timedelta(seconds=pace.window)
+    recent = tx.messages.written_since(user_id, since, pace.limit)
+    if len(recent) < pace.limit:
+        return
+    frees_at = min(recent) + timedelta(seconds=pace.window)
+    wait = max(1, math.ceil((frees_at - caller.now).total_seconds()))
+    raise RateLimited(
+        f"You are sending messages faster than this server allows. Try again in {wait} "
+        "seconds; what you wrote is kept.",
+        headers={"Retry-After": str(wait)},
+    )
 
 
 def _check_body(body: str) -> None:
@@ -104,8 +122,16 @@ def _lesson(tx: Tx, caller: Caller, booking_id: str, permission: Permission) -> 
     return booking
 
 
-def send_in(tx: Tx, caller: Caller, booking_id: str, message_id: str, body: str) -> Json:
-    """Post ``body`` as message ``message_id`` (or answer the one already posted with it)."""
+def send_in(
+    tx: Tx,
+    caller: Caller,
+    booking_id: str,
+    message_id: str,
+    body: str,
+    pace: MessagePace | None = None,
+) -> Json:
+    """Post ``body`` as message ``message_id`` (or answer the one already posted with it);
+    over ``pace`` a new message is refused, a retry of a posted one still answered."""
     _check_body(body)
     booking = _lesson(tx, caller, booking_id, Permission.MESSAGES_WRITE)
     principal = caller.signed_in
@@ -121,6 +147,8 @@ def send_in(tx: Tx, caller: Caller, booking_id: str, message_id: str, body: str)
                 errors=[{"field": "id", "message": "already used"}],
             )
         return _view(tx, existing.id)
+    if pace is not None:
+        check_pace(tx, caller, pace)
     number = tx.messages.last_number(booking.id) + 1
     tx.messages.add(
         Message(

@@ -22,7 +22,6 @@ from instainstru_desktop.protocol import CHANGE_TYPES, NOTE_CLASH, AnyChange, Se
 from instainstru_desktop.server.core.errors import EditClash, MutationGap, ServiceError
 from instainstru_desktop.server.core.models import Conflict, MutationResult
 from instainstru_desktop.server.core.permissions import Permission, Role, require
-from instainstru_desktop.server.core.ratelimit import SlidingWindowLimiter
 from instainstru_desktop.server.core.wire import MutationIn, printable
 from instainstru_desktop.server.repositories.uow import Tx, UnitOfWork
 from instainstru_desktop.server.services import changes, clashes, messages
@@ -53,7 +52,7 @@ def push(
     caller: Caller,
     client_id: str,
     mutations: Sequence[MutationIn],
-    message_pace: SlidingWindowLimiter | None = None,
+    message_pace: messages.MessagePace | None = None,
 ) -> Json:
     """Apply ``mutations`` in order, each once (see the module).
 
@@ -88,7 +87,7 @@ def push(
                     extra={"expected_mutation_id": last + 1, "last_mutation_id": last},
                 )
             if message_pace is not None and mutation.name == SendMessage.wire_name:
-                messages.check_pace(message_pace, caller)
+                messages.check_pace(tx, caller, message_pace)
             outcome = _apply(tx, caller, client_id, mutation)
             client.last_mutation_id = last = mutation.id
             client.updated_at = caller.now

@@ -17,23 +17,19 @@ app, which answers nobody but the app (its per-run secret guard refuses browsers
 
 from __future__ import annotations
 
-import zoneinfo
-
 from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
+from instainstru_desktop.domain.zones import listed_zone_names
 from instainstru_desktop.server.web import account, booking, browse, conversation, lessons
 from instainstru_desktop.server.web.headers import PageHeaders
 from instainstru_desktop.server.web.kept import KeptParts
 from instainstru_desktop.server.web.render import HERE, Pages
 
-_REGIONS = ("Africa/", "America/", "Asia/", "Atlantic/", "Australia/", "Europe/", "Indian/")
-
 
 def zone_names() -> list[str]:
-    """The zones a person picks from: every ``Region/City`` the machine knows, and UTC."""
-    names = {n for n in zoneinfo.available_timezones() if n.startswith((*_REGIONS, "Pacific/"))}
-    return ["UTC", *sorted(names)]
+    """The zones a person picks from, UTC first: one name per place, as the app lists them."""
+    return ["UTC", *(n for n in listed_zone_names() if n != "UTC")]
 
 
 def install(app: FastAPI, *, api_prefix: str) -> None:

@@ -118,7 +118,6 @@ async def write(booking_id: str, request: Request, me: VisitDep) -> Response:
     context = context_of(request)
     if problem is None:
         try:
-            messages.check_pace(context.messages, me.caller)
             await run_in_threadpool(
                 run_use_case,
                 context.uow,
@@ -127,6 +126,7 @@ async def write(booking_id: str, request: Request, me: VisitDep) -> Response:
                 booking_id,
                 message_id,
                 body.strip(),
+                context.messages,
             )
         except RateLimited as refused:
             problem, status = refused.detail, 429

@@ -19,6 +19,7 @@ from instainstru_desktop.domain import (
     week_start,
     zone,
 )
+from instainstru_desktop.domain.zones import iana_zone_names, listed_zone_names
 
 
 def utc(*args: int) -> datetime:
@@ -197,3 +198,22 @@ def test_day_bounds_tile_consecutive_days():
     for a, b in pairwise(days):
         assert a.end == b.start
     assert isinstance(days[0], TimeRange)
+
+
+def test_each_place_is_listed_once_under_its_current_name() -> None:
+    listed = listed_zone_names()
+    assert "Asia/Kolkata" in listed
+    assert "Asia/Calcutta" not in listed
+    assert "America/Argentina/Buenos_Aires" in listed
+    assert "America/Buenos_Aires" not in listed
+    assert "Europe/Kyiv" in listed or "Europe/Kiev" in listed
+    assert not {"Europe/Kyiv", "Europe/Kiev"} <= set(listed)
+    assert "US/Eastern" not in listed
+    assert "Etc/GMT+5" not in listed
+    assert "UTC" in listed
+    assert list(listed) == sorted(listed)
+
+
+def test_an_alias_that_is_not_listed_is_still_understood() -> None:
+    assert "Asia/Calcutta" in iana_zone_names()
+    assert zone("Asia/Calcutta").utcoffset(datetime(2026, 1, 1)) == timedelta(hours=5, minutes=30)

@@ -56,6 +56,18 @@ def test_inside_the_minimum_notice_says_so_and_when_booking_opens(service, booke
     )
 
 
+def test_the_notice_is_judged_by_the_servers_clock_not_this_computers(store, service, booked):
+    store.server_clock.set_skew(-3600.0)  # this computer runs an hour behind the server
+    assert verdict(service, at(4, 14, 30)) == Verdict(
+        False,
+        "too_soon",
+        "This is inside your minimum notice of 2 hours: the earliest time that can be booked "
+        "now is Wed 4 Mar, 15:00.",
+    )
+    today = [s for s in service.move_choices(booked).starts if s.date() == date(2026, 3, 4)]
+    assert today[0] == at(4, 15)
+
+
 def test_outside_the_hours_names_the_days_hours(service, booked):
     assert verdict(service, at(5, 16, 30)).message == (  # an hour-long lesson ends at 17:30
         "This time is outside your teaching hours on Thu 5 Mar (09:00–17:00)."

@@ -61,7 +61,8 @@ def set_date(
     instructor_id: str, day: WireDate, body: OverrideIn, caller: Editor, uow: UowDep
 ) -> Json:
     ranges = [(r.start, r.end) for r in body.ranges]
-    return run_use_case(uow, caller, availability.set_date_in, instructor_id, day, ranges)
+    seen = None if body.base_ranges is None else [(r.start, r.end) for r in body.base_ranges]
+    return run_use_case(uow, caller, availability.set_date_in, instructor_id, day, ranges, seen)
 
 
 @router.delete("/availability/{day}", status_code=204, response_class=Response)

@@ -132,4 +132,4 @@ def reschedule(booking_id: str, body: RescheduleIn, caller: Mover, uow: UowDep) 
 
 @router.put("/{booking_id}/note", response_model=BookingOut)
 def set_note(booking_id: str, body: NoteIn, caller: Noter, uow: UowDep) -> Json:
-    return run_use_case(uow, caller, bookings.note_in, booking_id, body.note)
+    return run_use_case(uow, caller, bookings.note_in, booking_id, body.note, body.base_note)

@@ -60,7 +60,6 @@ async def conversation(
 async def send(booking_id: str, body: MessageIn, caller: Writer, context: ContextDep) -> Response:
     """Write in the lesson's conversation. Sending the same ``id`` again answers the message
     already posted (also ``201``): a retry never posts twice."""
-    messages.check_pace(context.messages, caller)
     posted = await run_in_threadpool(
         run_use_case,
         context.uow,
@@ -69,6 +68,7 @@ async def send(booking_id: str, body: MessageIn, caller: Writer, context: Contex
         booking_id,
         body.id.lower(),
         body.body,
+        context.messages,
     )
     return json_response(posted, status_code=201)
 

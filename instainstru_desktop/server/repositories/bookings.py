@@ -6,7 +6,7 @@ import functools
 from collections import namedtuple
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -14,6 +14,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     literal_column,
+    null,
     or_,
     select,
     type_coerce,
@@ -26,7 +27,13 @@ from instainstru_desktop.domain.bookings import ACTIVE_STATUSES
 from instainstru_desktop.domain.policies import MAX_LESSON_MINUTES
 from instainstru_desktop.domain.time_ranges import TimeRange
 from instainstru_desktop.server.core.errors import SlotTaken
-from instainstru_desktop.server.core.models import Booking, Instructor, LessonType, User
+from instainstru_desktop.server.core.models import (
+    AvailabilityOverride,
+    Booking,
+    Instructor,
+    LessonType,
+    User,
+)
 from instainstru_desktop.server.repositories._locks import locking
 from instainstru_desktop.server.repositories._types import AnyRow, AnySelect
 
@@ -102,20 +109,51 @@ def _busy_statement(who: Any) -> AnySelect:
     return _busy_lessons(who).order_by(Booking.start_utc)
 
 
-def _both_busy_statement() -> Any:
-    """The instructor's busy lessons (``mine`` 0) and the student's (``mine`` 1) in one
-    statement: one round trip where a booking would otherwise make two. Sorted by whose, then
-    start."""
-    instructor = _busy_lessons(Booking.instructor_id, "_i").add_columns(
-        literal_column("0").label("mine")
+_O = AvailabilityOverride
+#: ``mine`` of a row of :func:`_rule_inputs_statement`: whose lesson it is, or a date override.
+_INSTRUCTOR, _STUDENT, _OVERRIDE = 0, 1, 2
+
+
+def _rule_inputs_statement() -> Any:
+    """The instructor's busy lessons (``mine`` 0), the student's (1) and the instructor's date
+    overrides from ``:first`` to ``:last`` (2), in one statement: one round trip where a booking
+    would otherwise make three. Lessons fill ``start_utc``/``end_utc``, overrides ``day`` and
+    ``ranges`` (the other columns NULL, typed as the first branch says); sorted by ``mine``,
+    then start."""
+    no_day, no_ranges = type_coerce(null(), _O.day.type), type_coerce(null(), _O.ranges.type)
+
+    def lessons(who: Any, suffix: str, mine: int) -> AnySelect:
+        return _busy_lessons(who, suffix).add_columns(
+            literal_column(str(mine)).label("mine"), no_day.label("day"), no_ranges.label("ranges")
+        )
+
+    overrides = select(
+        type_coerce(null(), Booking.start_utc.type).label("start_utc"),
+        type_coerce(null(), Booking.end_utc.type).label("end_utc"),
+        literal_column(str(_OVERRIDE)).label("mine"),
+        _O.day,
+        _O.ranges,
+    ).where(
+        _O.instructor_id == bindparam("who_i"),
+        _O.day >= bindparam("first", type_=_O.day.type),
+        _O.day <= bindparam("last", type_=_O.day.type),
     )
-    student = _busy_lessons(Booking.student_id, "_s").add_columns(
-        literal_column("1").label("mine")
-    )
-    both = union_all(instructor, student).subquery("busy")
-    return select(both.c.start_utc, both.c.end_utc, both.c.mine).order_by(
-        both.c.mine, both.c.start_utc
-    )
+    every = union_all(
+        lessons(Booking.instructor_id, "_i", _INSTRUCTOR),
+        lessons(Booking.student_id, "_s", _STUDENT),
+        overrides,
+    ).subquery("inputs")
+    return select(*every.c).order_by(every.c.mine, every.c.start_utc)
+
+
+@dataclass(frozen=True)
+class RuleInputs:
+    """What :meth:`BookingRepository.rule_inputs` read: both busy lists, sorted by start, and
+    the date overrides as ``(day, ranges)``."""
+
+    instructor_busy: list[TimeRange]
+    student_busy: list[TimeRange]
+    overrides: list[tuple[date, Any]]
 
 
 _PARTIES = select(Booking.instructor_id, Booking.student_id).where(
@@ -123,7 +161,7 @@ _PARTIES = select(Booking.instructor_id, Booking.student_id).where(
 )
 _INSTRUCTOR_BUSY = _busy_statement(Booking.instructor_id)
 _STUDENT_BUSY = _busy_statement(Booking.student_id)
-_BOTH_BUSY = _both_busy_statement()
+_RULE_INPUTS = _rule_inputs_statement()
 
 
 #: A row shaped like ``booking_view()``'s: the same names, in the same order.
@@ -195,16 +233,18 @@ class BookingRepository:
         """Active lessons of the student overlapping ``[lo, hi)``, sorted by start."""
         return self._busy(_STUDENT_BUSY, student_id, lo, hi, exclude)
 
-    def busy_of_both(
+    def rule_inputs(
         self,
         instructor_id: str,
         instructor_window: tuple[datetime, datetime],
         student_id: str,
         student_window: tuple[datetime, datetime],
+        days: tuple[date, date],
         exclude: str | None = None,
-    ) -> tuple[list[TimeRange], list[TimeRange]]:
+    ) -> RuleInputs:
         """:meth:`instructor_busy` and :meth:`student_busy` (each over its own ``(lo, hi)``
-        window) read in one statement."""
+        window) and the instructor's date overrides of ``days`` (first, last), read in one
+        statement."""
         self._s.flush()
         (lo_i, hi_i), (lo_s, hi_s) = instructor_window, student_window
         params = {
@@ -216,11 +256,18 @@ class BookingRepository:
             "lo_s": lo_s,
             "since_s": lo_s - _LOOKBACK,
             "hi_s": hi_s,
+            "first": days[0],
+            "last": days[1],
             "exclude": exclude,
         }
-        found: tuple[list[TimeRange], list[TimeRange]] = ([], [])
-        for start, end, mine in self._s.connection().execute(_BOTH_BUSY, params):
-            found[mine].append(TimeRange(start, end))
+        found = RuleInputs([], [], [])
+        for start, end, mine, day, ranges in self._s.connection().execute(_RULE_INPUTS, params):
+            if mine == _OVERRIDE:
+                found.overrides.append((day, ranges))
+            elif mine == _INSTRUCTOR:
+                found.instructor_busy.append(TimeRange(start, end))
+            else:
+                found.student_busy.append(TimeRange(start, end))
         return found
 
     def instructor_busy_in(

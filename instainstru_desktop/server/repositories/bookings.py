@@ -13,6 +13,7 @@ from sqlalchemy import (
     DateTime,
     and_,
     bindparam,
+    cast,
     literal_column,
     null,
     or_,
@@ -118,9 +119,10 @@ def _rule_inputs_statement() -> Any:
     """The instructor's busy lessons (``mine`` 0), the student's (1) and the instructor's date
     overrides from ``:first`` to ``:last`` (2), in one statement: one round trip where a booking
     would otherwise make three. Lessons fill ``start_utc``/``end_utc``, overrides ``day`` and
-    ``ranges`` (the other columns NULL, typed as the first branch says); sorted by ``mine``,
+    ``ranges`` (the other columns NULL); sorted by ``mine``,
     then start."""
-    no_day, no_ranges = type_coerce(null(), _O.day.type), type_coerce(null(), _O.ranges.type)
+    # typed NULLs: PostgreSQL matches a union's column types branch by branch
+    no_day, no_ranges = cast(null(), _O.day.type), cast(null(), _O.ranges.type)
 
     def lessons(who: Any, suffix: str, mine: int) -> AnySelect:
         return _busy_lessons(who, suffix).add_columns(
@@ -128,8 +130,8 @@ def _rule_inputs_statement() -> Any:
         )
 
     overrides = select(
-        type_coerce(null(), Booking.start_utc.type).label("start_utc"),
-        type_coerce(null(), Booking.end_utc.type).label("end_utc"),
+        cast(null(), Booking.start_utc.type).label("start_utc"),
+        cast(null(), Booking.end_utc.type).label("end_utc"),
         literal_column(str(_OVERRIDE)).label("mine"),
         _O.day,
         _O.ranges,

@@ -85,7 +85,8 @@ ORM_ROW = "baseline: FastAPI + ORM one row"  # with the run below, the ratios' d
 ORM_ROW_AGAIN = "baseline: FastAPI + ORM one row, again"
 #: Students for the booking clients: each server the bookings run on gets its own (a student
 #: cannot have two lessons at once, and every run books the same times).
-STUDENTS = 3 * 64
+STUDENTS = 4 * 64
+TICKS = os.sysconf("SC_CLK_TCK")
 
 
 # -- the server process --------------------------------------------------------------------------
@@ -155,7 +156,7 @@ def seed(database_url: str, now: datetime) -> dict[str, Any]:
         demo = [i.id for i, _ in tx.instructors.all_with_users()]
         admin = next(u for u in [tx.users.by_email("admin@demo.instainstru.app")] if u)
     # two slot instructors, then four booking instructors for each server the bookings run on
-    benchers = _bench_instructors(uow, now, count=2 + 4 * 3)
+    benchers = _bench_instructors(uow, now, count=2 + 4 * 4)
     history_from = now.date() - timedelta(weeks=6)
     per = TOTAL_HISTORY // len(demo)
     for instructor_id in demo:
@@ -536,6 +537,39 @@ async def _read_chunked(reader: asyncio.StreamReader) -> bytes:
             raise ValueError("a chunk does not end in CRLF")
 
 
+# -- CPU time from /proc (what a run cost, however busy the machine) -----------------------------
+
+
+def _stat(pid: int) -> list[str]:
+    with open(f"/proc/{pid}/stat") as f:
+        return f.read().rsplit(")", 1)[1].split()
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            found += [int(c) for c in task.read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def cpu_seconds(root: int) -> float:
+    """CPU time of ``root`` and every process under it, plus what they reaped of theirs."""
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        try:
+            fields = _stat(pid)  # after the command: state, ppid, ... utime is the 12th
+        except OSError:
+            continue  # exited meanwhile: its parent reaps it (counted there, next time)
+        utime, stime, cutime, cstime = (int(v) for v in fields[11:15])
+        total += (utime + stime + cutime + cstime) / TICKS
+        todo += _children(pid)
+    return total
+
+
 # -- orchestration -------------------------------------------------------------------------------
 
 
@@ -587,6 +621,11 @@ def main() -> None:
         default=2,
         help="worker processes of the instainstru-server run compared with one process",
     )
+    parser.add_argument(
+        "--bookings",
+        action="store_true",
+        help="only POST /bookings and the one-row baseline, at 1 client and at --clients",
+    )
     parser.add_argument("--serve", nargs=2, metavar=("DATABASE_URL", "PORT_FILE"))
     args = parser.parse_args()
     if args.serve:
@@ -604,6 +643,9 @@ def main() -> None:
         ports = [_wait_for(s, f) for s, f in zip(servers, port_files, strict=True)]
         spawn = multiprocessing.get_context("spawn")  # a fresh interpreter, not a fork of this one
         with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
+            if args.bookings:
+                bookings_only(pool, ports[0], servers[0], data, now, args.clients, args.seconds)
+                return
             run(pool, ports[0], ports[1], data, now, args.clients, args.seconds)
             for server in servers:  # the process comparison has the machine to itself
                 server.terminate()
@@ -682,6 +724,52 @@ def run(
     _full_pull(f"http://127.0.0.1:{port}", {"Authorization": f"Bearer {data['admin_token']}"})
 
 
+def bookings_only(
+    pool: Executor,
+    port: int,
+    server: subprocess.Popen[bytes],
+    data: dict[str, Any],
+    now: datetime,
+    clients: int,
+    seconds: float,
+) -> None:
+    """``POST /bookings`` beside the threaded one-row baseline (measured before and after), at
+    one client and at ``clients``: the booking target is a ratio at both. Also the server's CPU
+    time per request (from ``/proc``), whose ratio does not depend on how busy the machine is."""
+    print(f"\nPOST /bookings at 1 and {clients} clients, {seconds:.0f} s per run")
+    print(
+        f"{'endpoint':40} {'clients':>7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'CPU ms/req':>10} errors"
+    )
+    orm_row = Row(ORM_ROW, Get("/bench/orm-row"), port)
+    ratios = []
+    for count, run_of in ((1, 3), (clients, 0)):
+        booking = Row("POST booking", _bookings(data, now, run_of), port, frozenset({201}))
+        results, cpu = [], []
+        for row in (orm_row, booking, orm_row):
+            before = cpu_seconds(server.pid)
+            result = load(pool, row, data["admin_token"], clients=count, seconds=seconds)
+            used = (
+                (cpu_seconds(server.pid) - before)
+                * result.elapsed
+                / (result.elapsed + WARMUP_SECONDS)
+            )
+            results.append(result)
+            cpu.append(used / max(1, len(result.latencies)))
+            print(
+                f"{result.name:40} {count:7} {result.rps:8.0f} {result.pct(0.5):8.2f} "
+                f"{result.pct(0.99):8.2f} {cpu[-1] * 1000:10.2f} {result.errors}"
+            )
+        baseline = statistics.mean([results[0].rps, results[2].rps])
+        cpu_baseline = statistics.mean([cpu[0], cpu[2]])
+        ratios.append((count, results[1].rps / baseline, cpu_baseline / cpu[1]))
+    for count, ratio, by_cpu in ratios:
+        print(
+            f"POST booking vs ORM one row at {count} client(s): {ratio:.2f} in req/s, "
+            f"{by_cpu:.2f} in server CPU per request (target >= 0.5)"
+        )
+
+
 #: The paced runs: the read endpoints as served, and the framework's floor for comparison.
 PACED = (
     "baseline: FastAPI, no database",
@@ -754,7 +842,7 @@ def _rows(port: int, port_cache_off: int, data: dict[str, Any], now: datetime) -
 
 
 def _bookings(data: dict[str, Any], now: datetime, run: int) -> Bookings:
-    """Booking requests of run ``run`` (0, 1, 2): instructors and students of its own."""
+    """Booking requests of run ``run`` (0 to 3): instructors and students of its own."""
     first = 2 + 4 * run
     return Bookings(
         bookers=tuple((i["id"], i["type"]) for i in data["instructors"][first : first + 4]),

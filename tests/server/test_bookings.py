@@ -245,3 +245,28 @@ def test_pages_follow_the_cursor(client: TestClient, studio: Studio, clock: Fake
             break
     assert len(seen) == 9
     assert seen == sorted(seen)
+
+
+def test_booking_follows_the_days_own_hours(
+    client: TestClient, studio: Studio, clock: FakeClock
+) -> None:
+    """A date's own hours replace the usual week's for that date, in both directions: a day
+    closed refuses a lesson the usual week allows, and evening hours given to a day take one
+    (the hours and the lessons in the way are read in one statement)."""
+    teacher, student = studio.instructors[0], studio.students[0]  # Europe/London, 09:00-17:00
+    base = f"{API}/instructors/{teacher.instructor_id}/availability"
+    closed, longer = clock.now + timedelta(days=2), clock.now + timedelta(days=3)
+    for day, ranges in ((closed, []), (longer, [{"start": "18:00", "end": "21:00"}])):
+        put = client.put(
+            f"{base}/{day.date().isoformat()}", json={"ranges": ranges}, headers=teacher.headers
+        )
+        assert put.status_code == 200, put.text
+
+    refused = book(client, student, teacher, closed.replace(hour=10))
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["code"] == "outside_availability"
+    assert book(client, student, teacher, longer.replace(hour=10)).status_code == 409
+    evening = book(client, student, teacher, longer.replace(hour=19))  # UTC = London in March
+    assert evening.status_code == 201, evening.text
+    usual = book(client, student, teacher, (clock.now + timedelta(days=4)).replace(hour=10))
+    assert usual.status_code == 201, usual.text

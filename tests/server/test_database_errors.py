@@ -14,8 +14,11 @@ from typing import Any
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.pool import NullPool
 
+from instainstru_desktop.server.core import db
 from instainstru_desktop.server.services import bookings
 from tests.server.helpers import FakeClock, Studio, iso
 from tests.server.test_errors import assert_problem
@@ -167,3 +170,43 @@ def test_other_database_errors_stay_faults(
         )
     assert_problem(response, 500, "internal_error")
     assert response.headers["connection"] == "close"  # the server drops the connection next
+
+
+
+@pytest.mark.postgres
+def test_a_pooled_connection_closed_while_idle_is_replaced_before_use(
+    app: Any,
+    client: TestClient,
+    studio: Studio,
+    clock: FakeClock,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Pooled connections are not pinged on every use (a round trip per request), only after
+    sitting idle; those the server closed meanwhile (a restart) are replaced, the request served."""
+    _booked(client, studio, clock)  # the pool now holds connections used a moment ago
+    other = create_engine(database_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    try:
+        with other.connect() as connection:
+            ended = connection.execute(
+                text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                    "AND query NOT ILIKE 'LISTEN%'"  # the event listener: not the pool's
+                )
+            ).scalar_one()
+    finally:
+        other.dispose()
+    assert ended >= 1
+    monkeypatch.setattr(db, "IDLE_PING_SECONDS", 0.0)  # as if they had sat idle a while
+
+    created = client.post(
+        f"{API}/bookings",
+        json={
+            "instructor_id": studio.instructors[0].instructor_id,
+            "lesson_type_id": studio.instructors[0].lesson_type_id,
+            "start": iso(clock.now + timedelta(days=2, hours=2)),
+        },
+        headers=studio.students[0].headers,
+    )
+    assert created.status_code == 201, created.text

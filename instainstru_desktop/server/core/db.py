@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -25,10 +26,13 @@ except ImportError:  # Windows: other processes' writers wait on SQLite's busy h
 import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.pool import ConnectionPoolEntry
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+#: A pooled PostgreSQL connection idle this long is pinged before use (see _ping_when_idle).
+IDLE_PING_SECONDS = 2.0
+_IDLE_SINCE = "instainstru_idle_since"
 _BEGIN_OPTION = "instainstru_begin"
 
 #: PostgreSQL aborted the transaction only because of what ran beside it (deadlock victim,
@@ -91,6 +95,34 @@ def _file_lock(path: str | None) -> Iterator[None]:
         os.close(descriptor)  # closing releases the lock
 
 
+def _ping_when_idle(engine: Engine) -> None:
+    """Check a pooled connection before use only when it sat idle a while (PostgreSQL).
+
+    A connection the server closed (a restart, an idle timeout) must not fail a request. Pinging
+    on every checkout (``pool_pre_ping``) makes that sure but costs every request a round trip;
+    under load a connection comes back to the pool milliseconds before it is taken again, when
+    a dead one is most unlikely. So only a connection idle for ``IDLE_PING_SECONDS`` is pinged,
+    and one that does not answer is replaced (the pool's disconnect handling: any error that
+    shows a lost connection also invalidates the connections pooled before it).
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
+        since = record.info.get(_IDLE_SINCE)
+        if since is None or time.monotonic() - since < IDLE_PING_SECONDS:
+            return  # new, or back in the pool a moment ago
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:
+            raise DisconnectionError("a pooled connection did not answer") from exc
+        if not alive:
+            raise DisconnectionError("a pooled connection did not answer")
+
+
 class Database:
     """One database: its engines, its dialect, and how to start read or write transactions."""
 
@@ -109,10 +141,10 @@ class Database:
                 self.url,
                 pool_size=pool_size,
                 max_overflow=pool_size,
-                pool_pre_ping=True,
                 json_serializer=_json_dumps,
                 json_deserializer=orjson.loads,
             )
+            _ping_when_idle(self.engine)
         self._write_engine = self.engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
         # Why locks on top of BEGIN IMMEDIATE: SQLite's busy handler polls with sleeps of up to
         # 100 ms, so writers queueing on the database lock alone would add tens of milliseconds

@@ -8,9 +8,16 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from instainstru_desktop.server.core import slugs
-from instainstru_desktop.server.core.models import Instructor, LessonType, User, WeeklyTemplate
+from instainstru_desktop.server.core.models import (
+    Instructor,
+    LessonType,
+    Series,
+    User,
+    WeeklyTemplate,
+)
 from instainstru_desktop.server.repositories._locks import locking
 from instainstru_desktop.server.repositories._types import AnyRow
+from instainstru_desktop.server.repositories.series import ACTIVE as SERIES_ACTIVE
 
 #: Read-only: what a slot listing needs of the instructor and the lesson type, in one statement.
 _FOR_SLOTS = (
@@ -34,9 +41,27 @@ _FOR_SLOTS = (
     .outerjoin(LessonType, LessonType.id == bindparam("lesson_type_id"))
     .where(Instructor.id == bindparam("instructor_id"))
 )
-#: Read-only: the same, plus what a new booking copies from its lesson type.
+#: When the instructor's next series lesson still to book starts (None: none waits), so that a
+#: booking loads the series only when the booking window has reached one.
+_NEXT_SERIES_START = (
+    select(Series.next_start_utc)
+    .where(
+        Series.instructor_id == Instructor.id,
+        Series.status == SERIES_ACTIVE,
+        Series.next_start_utc.is_not(None),
+    )
+    .order_by(Series.next_start_utc)
+    .limit(1)
+    .correlate(Instructor)
+    .scalar_subquery()
+)
+#: Read-only: the same, plus what a new booking copies from its lesson type, and when the
+#: instructor's next series lesson starts.
 _FOR_BOOKING = _FOR_SLOTS.add_columns(
-    LessonType.name.label("lesson_type_name"), LessonType.price_cents, LessonType.currency
+    LessonType.name.label("lesson_type_name"),
+    LessonType.price_cents,
+    LessonType.currency,
+    _NEXT_SERIES_START.label("next_series_start"),
 )
 #: The per-instructor lock, reading nothing else (see :meth:`InstructorRepository.claim`).
 _CLAIM = locking(select(Instructor.id).where(Instructor.id == bindparam("instructor_id")))
@@ -70,7 +95,8 @@ class InstructorRepository:
 
     def for_booking(self, instructor_id: str, lesson_type_id: str) -> AnyRow | None:
         """Read-only: :meth:`for_slots` plus the lesson type's ``lesson_type_name``,
-        ``price_cents`` and ``currency``, in one statement.
+        ``price_cents`` and ``currency``, and ``next_series_start`` (when the earliest lesson
+        still to book of the instructor's active series starts; None: none), in one statement.
 
         Pending changes are written first, so a write transaction reads its own edits.
         """

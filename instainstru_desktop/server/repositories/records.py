@@ -3,21 +3,56 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from instainstru_desktop.server.core.models import AuditEntry, Conflict, Tombstone
 
+#: The columns of an audit entry, as :meth:`AuditRepository.append` takes them (``seq`` aside).
+AuditRow = dict[str, Any]
+_INSERT_AUDIT = insert(AuditEntry)
+
 
 class AuditRepository:
+    """Audit entries of a write transaction.
+
+    :meth:`append` keeps an entry as plain column values, written with the commit in the
+    statements that take the change number (see ``Tx.commit``): already stamped, without an
+    object in the session or a statement of its own. A read of the log in the same
+    transaction writes them first, as objects, like any pending change.
+    """
+
     def __init__(self, session: Session) -> None:
         self._s = session
+        self.pending: list[AuditRow] = []
 
     def add(self, entry: AuditEntry) -> None:
         self._s.add(entry)
 
+    def append(self, row: AuditRow) -> None:
+        """An entry written at commit, stamped with the commit's number."""
+        self.pending.append(row)
+
+    def take_pending(self) -> list[AuditRow]:
+        """The entries :meth:`append` kept, for the commit to write; none are kept after."""
+        rows, self.pending = self.pending, []
+        return rows
+
+    def insert_stamped(self, rows: Sequence[AuditRow], seq: int) -> None:
+        """Write ``rows`` stamped with ``seq``, in one statement (SQLite's commit)."""
+        if rows:
+            stamped = [{**row, "seq": seq} for row in rows]
+            self._s.connection().execute(_INSERT_AUDIT, stamped)
+
+    def _write_pending(self) -> None:
+        """Hand the kept entries to the session, so that a read sees them."""
+        for row in self.take_pending():
+            self._s.add(AuditEntry(**row))
+
     def of_booking(self, booking_id: str) -> Sequence[AuditEntry]:
+        self._write_pending()
         stmt = (
             select(AuditEntry)
             .where(AuditEntry.booking_id == booking_id)

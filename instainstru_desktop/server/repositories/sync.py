@@ -7,6 +7,7 @@ because a full pull can be 100k bookings.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -16,6 +17,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     cast,
     func,
     insert,
@@ -23,6 +25,7 @@ from sqlalchemy import (
     select,
     tuple_,
     union,
+    union_all,
     update,
 )
 from sqlalchemy import inspect as sa_inspect
@@ -97,6 +100,55 @@ def _by_table(rows: Iterable[Stamped]) -> dict[Table, tuple[list[tuple[Any, ...]
     return grouped
 
 
+_AUDIT_TABLE = AuditEntry.__table__
+
+
+@functools.lru_cache(maxsize=256)
+def _commit_statement(
+    tables: tuple[Table, ...], audit_names: tuple[str, ...], audit_rows: int, notify: bool
+) -> Any:
+    """The statement of :meth:`SyncRepository.commit_stamped` for one shape of commit: the
+    tables whose rows it stamps, how many audit entries it writes (with which columns), and
+    whether it notifies. Everything else is a bound parameter (``nonce``, ``at``, ``keys_<i>``
+    for the i-th table, ``a<i>_<column>`` for the i-th audit entry, ``notice_head`` and
+    ``notice_tail``), so a shape is built once; a booking's is always the same."""
+    taken = _NEXT_SEQ.cte("taken")
+    number = select(taken.c.value).scalar_subquery()
+    recorded = select(
+        taken.c.value,
+        bindparam("nonce", type_=String),
+        bindparam("at", type_=Commit.__table__.c.committed_at.type),
+    )
+    steps: list[Any] = [
+        insert(Commit).from_select(["seq", "nonce", "committed_at"], recorded).cte("recorded")
+    ]
+    if audit_rows:
+        table = _AUDIT_TABLE
+        selects = [
+            select(
+                *(bindparam(f"a{i}_{name}", type_=table.c[name].type) for name in audit_names),
+                taken.c.value,
+            )
+            for i in range(audit_rows)
+        ]
+        source = selects[0] if audit_rows == 1 else union_all(*selects)
+        steps.append(insert(AuditEntry).from_select([*audit_names, "seq"], source).cte("audited"))
+    for index, table in enumerate(tables):
+        key_columns = list(table.primary_key.columns)
+        key = key_columns[0] if len(key_columns) == 1 else tuple_(*key_columns)
+        steps.append(
+            update(table)
+            .where(key.in_(bindparam(f"keys_{index}", expanding=True)))
+            .values(seq=number)
+            .cte(f"stamped_{index}")
+        )
+    columns: list[Any] = [taken.c.value]
+    if notify:
+        head, tail = bindparam("notice_head", type_=Text), bindparam("notice_tail", type_=Text)
+        columns.append(func.pg_notify(NOTIFY_CHANNEL, head + cast(taken.c.value, Text) + tail))
+    return select(*columns).add_cte(*steps)
+
+
 class SyncRepository:
     def __init__(self, session: Session) -> None:
         self._s = session
@@ -112,46 +164,42 @@ class SyncRepository:
         return int(self._s.connection().execute(_NEXT_SEQ).scalar_one())
 
     def commit_stamped(
-        self, rows: Iterable[Stamped], nonce: str, at: datetime, notice: tuple[str, str] | None
+        self,
+        rows: Iterable[Stamped],
+        nonce: str,
+        at: datetime,
+        notice: tuple[str, str] | None,
+        audit: Sequence[dict[str, Any]] = (),
     ) -> int:
-        """Take the next number, stamp ``rows`` with it, record the commit and queue its NOTIFY
-        (``notice``: the payload's text around the number), all in one statement.
+        """Take the next number, stamp ``rows`` with it, record the commit, write the ``audit``
+        entries stamped and queue its NOTIFY (``notice``: the payload's text around the number),
+        all in one statement.
 
         For a database whose writers run side by side (PostgreSQL): the sequence row's lock is
         then held from this statement to the commit right after it, one round trip, instead of
         across the stamping, the commit record and the notification. Every row stamped here was
         written earlier in this transaction, so its lock is held already and nothing in the
-        statement waits once the sequence row is had. Returns the number.
+        statement waits once the sequence row is had. The audit entries are new rows: their
+        foreign-key checks take key-share locks on the rows they name (instructor, lesson,
+        user), which only a deletion or a key change would block, and the server does neither to
+        those rows. Returns the number.
         """
-        taken = _NEXT_SEQ.cte("taken")
-        number = select(taken.c.value).scalar_subquery()
-        steps: list[Any] = [
-            insert(Commit)
-            .from_select(
-                ["seq", "nonce", "committed_at"],
-                select(
-                    taken.c.value,
-                    literal(nonce, String),
-                    literal(at, Commit.__table__.c.committed_at.type),
-                ),
-            )
-            .cte("recorded")
-        ]
-        tables = _by_table(rows)
-        for index, (table, (keys, _objects)) in enumerate(tables.items()):
-            steps.append(
-                update(table)
-                .where(tuple_(*table.primary_key.columns).in_(keys))
-                .values(seq=number)
-                .cte(f"stamped_{index}")
-            )
-        columns: list[Any] = [taken.c.value]
+        tables = sorted(_by_table(rows).items(), key=lambda item: item[0].name)
+        names = tuple(c.key for c in _AUDIT_TABLE.columns if audit and c.key in audit[0])
+        stmt = _commit_statement(
+            tuple(table for table, _ in tables), names, len(audit), notice is not None
+        )
+        params: dict[str, Any] = {"nonce": nonce, "at": at}
+        for index, (table, (keys, _objects)) in enumerate(tables):
+            single = len(table.primary_key.columns) == 1
+            params[f"keys_{index}"] = [key[0] for key in keys] if single else keys
+        for index, entry in enumerate(audit):
+            params.update({f"a{index}_{name}": entry[name] for name in names})
         if notice is not None:
-            text = literal(notice[0], Text) + cast(taken.c.value, Text) + literal(notice[1], Text)
-            columns.append(func.pg_notify(NOTIFY_CHANNEL, text))
-        row = self._s.execute(select(*columns).add_cte(*steps)).one()
+            params["notice_head"], params["notice_tail"] = notice
+        row = self._s.connection().execute(stmt, params).one()
         seq = int(row[0])
-        for _keys, objects in tables.values():
+        for _table, (_keys, objects) in tables:
             for obj in objects:  # the rows hold it now: no UPDATE for the session to flush
                 set_committed_value(obj, "seq", seq)
         return seq

@@ -132,8 +132,10 @@ class Tx:
             raise RuntimeError("a read transaction cannot commit")
         self._session.flush()
         seq = self._seq
-        if self._touched or seq is not None:
+        audit = self.audit.take_pending()
+        if self._touched or seq is not None or audit:
             scope = self._scope | {obj.scope_instructor_id for obj in self._touched}
+            scope.update(row["instructor_id"] for row in audit)
             instructors = frozenset(i for i in scope if i is not None)
             students = frozenset(
                 s for s in (obj.scope_student_id for obj in self._touched) if s is not None
@@ -147,7 +149,7 @@ class Tx:
                     if self._notify_in_tx
                     else None
                 )
-                seq = self.sync.commit_stamped(self._touched, nonce, at, notice)
+                seq = self.sync.commit_stamped(self._touched, nonce, at, notice, audit)
                 self.poke = Poke(seq, instructors, student_ids=students, origin=self._origin)
             else:  # the number was taken before (SQLite, seeding): stamp, record, notify
                 seq = seq if seq is not None else self._take_seq()
@@ -155,6 +157,7 @@ class Tx:
                     if obj.seq != seq:  # running alone, rows were written stamped already
                         obj.seq = seq
                 self.sync.add_commit(seq, nonce, at)
+                self.audit.insert_stamped(audit, seq)
                 self.poke = Poke(seq, instructors, student_ids=students, origin=self._origin)
                 if self._notify_in_tx:
                     self.sync.notify(self.poke.to_json())
@@ -165,11 +168,12 @@ class Tx:
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
-        """A nested transaction: on error its changes (and their stamps) are undone.
+        """A nested transaction: on error its changes (and their stamps, and the audit entries
+        kept for the commit) are undone.
 
         So is a sequence number taken inside it: the increment is rolled back with the rest.
         """
-        touched, seq = set(self._touched), self._seq
+        touched, seq, audited = set(self._touched), self._seq, len(self.audit.pending)
         nested = self._session.begin_nested()
         try:
             yield
@@ -177,6 +181,7 @@ class Tx:
         except BaseException:
             nested.rollback()
             self._touched, self._seq = touched, seq
+            del self.audit.pending[audited:]
             raise
 
 

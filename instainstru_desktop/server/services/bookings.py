@@ -156,20 +156,23 @@ def create_in(
             errors=[{"field": "booking_id", "message": "already used"}],
         )
     # Lock order: the instructor, then the students in id order (as everywhere); every rule
-    # input is read after the locks are held, as plain rows, in as few statements as the rules
-    # allow. Weekly series whose next lesson the booking window has reached book it first, so
-    # no single booking takes the time of a series lesson that was due.
+    # input is read after the locks it depends on are held, as plain rows, in as few statements
+    # as the rules allow. The instructor's policy, hours, lesson type and series change only
+    # under the instructor's lock, so they are read in one statement right after it (with when
+    # the next series lesson starts); the students' lessons only after their locks. Weekly
+    # series whose next lesson the booking window has reached book it first, so no single
+    # booking takes the time of a series lesson that was due.
     if not tx.instructors.claim(instructor_id):
         raise NotFound("No such instructor.")
-    due = series_booking.due_series(tx, instructor_id, caller.now)
+    found = tx.instructors.for_booking(instructor_id, lesson_type_id)
+    if found is None:
+        raise NotFound("No such instructor.")
+    due = series_booking.due_series_of(tx, instructor_id, found, caller.now)
     locked = series_booking.lock_students(tx, [student_id, *(s.student_id for s in due)])
     series_booking.roll(tx, caller.now, due)
     student = locked[student_id]
     if student is None or student.role != Role.STUDENT:
         raise NotFound("No such student.")
-    found = tx.instructors.for_booking(instructor_id, lesson_type_id)
-    if found is None:
-        raise NotFound("No such instructor.")
     check_bookable(found.lesson_type_instructor_id, found.active, instructor_id)
     duration = found.duration_minutes
     end = start + timedelta(minutes=duration)

@@ -13,7 +13,7 @@ import orjson
 
 from instainstru_desktop.domain.bookings import BookingStatus
 from instainstru_desktop.server.core.errors import InvalidInput, NotFound
-from instainstru_desktop.server.core.models import AuditEntry, Booking, Instructor, LessonType
+from instainstru_desktop.server.core.models import Booking, Instructor, LessonType
 from instainstru_desktop.server.repositories.uow import Tx, UnitOfWork
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.views import Json
@@ -52,21 +52,23 @@ def record(
     booking_id: str | None = None,
     details: dict[str, Any] | None = None,
 ) -> None:
-    """Append to the audit log: who (and in which role), what, when, from which device."""
+    """Append to the audit log: who (and in which role), what, when, from which device.
+
+    Written with the commit, already stamped (see ``AuditRepository``)."""
     principal = caller.principal
-    tx.audit.add(
-        AuditEntry(
-            id=new_id(),
-            instructor_id=instructor_id,
-            booking_id=booking_id,
-            at=caller.now,
-            actor_id=principal.user_id if principal else None,
-            actor_name=principal.name if principal else "system",
-            actor_role=principal.role.value if principal else "system",
-            device=caller.device[:200],
-            action=action,
-            details={**(details or {}), **caller.audit_context},
-        )
+    tx.audit.append(
+        {
+            "id": new_id(),
+            "instructor_id": instructor_id,
+            "booking_id": booking_id,
+            "at": caller.now,
+            "actor_id": principal.user_id if principal else None,
+            "actor_name": principal.name if principal else "system",
+            "actor_role": principal.role.value if principal else "system",
+            "device": caller.device[:200],
+            "action": action,
+            "details": {**(details or {}), **caller.audit_context},
+        }
     )
 
 

@@ -93,18 +93,32 @@ def slot_query(
     statement); otherwise read here.
     """
     reads = slot_reads(policy, tz, duration_minutes, window)
-    availability = availability_of(
-        tx, instructor_id, reads.first_day, reads.last_day, template=template
-    )
     busy, own = reads.instructor_busy, reads.student_busy
-    instructor_busy = tx.bookings.instructor_busy(
-        instructor_id, busy.start, busy.end, exclude_booking
-    )
-    student_busy = (
-        tx.bookings.student_busy(student_id, own.start, own.end, exclude_booking)
-        if student_id is not None
-        else []
-    )
+    if student_id is not None and template is not None:
+        # a booking: the overrides and both busy lists in one statement
+        inputs = tx.bookings.rule_inputs(
+            instructor_id,
+            (busy.start, busy.end),
+            student_id,
+            (own.start, own.end),
+            (reads.first_day, reads.last_day),
+            exclude_booking,
+        )
+        overrides = {day: tuple(WallRange(s, e) for s, e in r) for day, r in inputs.overrides}
+        availability = Availability(template, overrides)
+        instructor_busy, student_busy = inputs.instructor_busy, inputs.student_busy
+    else:
+        availability = availability_of(
+            tx, instructor_id, reads.first_day, reads.last_day, template=template
+        )
+        instructor_busy = tx.bookings.instructor_busy(
+            instructor_id, busy.start, busy.end, exclude_booking
+        )
+        student_busy = (
+            tx.bookings.student_busy(student_id, own.start, own.end, exclude_booking)
+            if student_id is not None
+            else []
+        )
     return SlotQuery(
         availability=availability,
         tz=tz,

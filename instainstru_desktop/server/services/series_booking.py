@@ -81,6 +81,16 @@ def due_series(tx: Tx, instructor_id: str, now: datetime) -> Sequence[Series]:
     return tx.series.due_of(instructor_id, window_end)
 
 
+def due_series_of(tx: Tx, instructor_id: str, found: Any, now: datetime) -> Sequence[Series]:
+    """:func:`due_series` for an instructor read for booking (``tx.instructors.for_booking``):
+    no statement at all unless the row's ``next_series_start`` lies within the window."""
+    next_start = found.next_series_start
+    window_end = now + timedelta(days=found.booking_horizon_days)
+    if next_start is None or next_start > window_end:
+        return []
+    return tx.series.due_of(instructor_id, window_end)
+
+
 def lock_students(tx: Tx, student_ids: Iterable[str]) -> dict[str, Any]:
     """Lock students' rows in id order (see the module doc); their plain rows by id."""
     return {sid: tx.users.lock_row(sid) for sid in sorted(set(student_ids))}

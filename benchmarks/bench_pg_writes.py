@@ -1,0 +1,431 @@
+"""Bookings on PostgreSQL with one and with several server processes, side by side.
+
+Usage (a throw-away PostgreSQL cluster, dropped afterwards)::
+
+    scripts/test-postgres --run .venv/bin/python benchmarks/bench_pg_writes.py [--seconds 10]
+
+or ``--database-url postgresql+psycopg://...`` naming an empty database of your own (``--admin-url``
+/ ``INSTAINSTRU_TEST_POSTGRES``: a server where a database is created for the run and dropped).
+
+It seeds ``--instructors`` instructors (default 240; open around the clock, 15-minute lessons)
+and a student per client per run, then runs ``instainstru-server --workers 1`` and ``--workers N``
+(default 2) in turn on the same database. ``--clients`` clients (default 16; one keep-alive
+connection each, one request in flight, from a separate load process: see ``bench_server``) book
+lessons as fast as they are answered, client ``k``'s ``n``-th booking going to instructor
+``(k + clients * n) mod instructors`` at a time of its own, so every instructor is booked and no
+booking is refused. Then the same clients book at a steady 100 per second against the N-process
+server (latency counted from when each booking was due), the issue's "sustained" target.
+
+Printed per run: bookings/s, p50 and p99, errors, and the CPU time the server processes and the
+PostgreSQL backends used per booking (from ``/proc``: the processes' own time plus that of
+children they reaped). ``GET /meta`` (the framework's floor) runs at 1 and N processes first, as a
+baseline of what a second process can give on this machine in this run.
+
+A fair reading: the machine may have fewer cores than the processes that want them -- the load
+process, PostgreSQL and the server processes share them, and other work may run besides. The ratio
+of bookings/s from 1 to N processes can only approach N when the server has N cores of its own;
+the CPU time per booking does not depend on how busy the machine is, and cores / (CPU per booking)
+is the rate the machine could sustain if bookings had it to themselves.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_server import API, WARMUP_SECONDS, Get, Result, Row, _stat, cpu_seconds, load
+
+from instainstru_desktop.server.app import create_app
+from instainstru_desktop.server.core.models import (
+    Instructor,
+    LessonType,
+    User,
+    WeeklyTemplate,
+)
+from instainstru_desktop.server.core.settings import Settings
+from instainstru_desktop.server.repositories.uow import UnitOfWork
+from instainstru_desktop.server.services.auth import issue_token
+
+ADMIN_ENV = "INSTAINSTRU_TEST_POSTGRES"
+ROOT = Path(__file__).resolve().parents[1]
+#: Each run books on a stretch of days of its own (runs share the instructors).
+DAYS_PER_RUN = 60
+SUSTAINED_RATE = 100.0  # bookings/s: the issue's sustained target, with p99 under 100 ms
+
+
+# -- seeding -------------------------------------------------------------------------------------
+
+
+def _id(n: int, kind: int) -> str:
+    return f"{kind:08x}-0000-4000-8000-{n:012x}"
+
+
+def seed(url: str, instructors: int, students: int, now: datetime) -> dict[str, Any]:
+    """Instructors open around the clock with 15-minute lessons, students, and an admin token."""
+    app = create_app(Settings(database_url=url), clock=lambda: now)
+    uow: UnitOfWork = app.state.context.uow
+    people = [("admin", 0, "admin")] + [("instructor", n, "teacher") for n in range(instructors)]
+    people += [("student", n, "student") for n in range(students)]
+    kinds = {"admin": 9, "instructor": 1, "student": 4}
+    with uow.write() as tx:
+        for role, n, label in people:
+            tx.users.add(
+                User(
+                    id=_id(n, kinds[role]),
+                    email=f"{label}{n}@bench.example",
+                    name=f"{label.title()} {n}",
+                    role=role,
+                    password_hash="x",  # never used: tokens are issued directly
+                    time_zone="UTC",
+                    created_at=now,
+                )
+            )
+        tx.commit()
+    booked: list[tuple[str, str]] = []
+    with uow.write() as tx:
+        for n in range(instructors):
+            instructor_id, type_id = _id(n, 2), _id(n, 3)
+            tx.instructors.add(
+                Instructor(
+                    id=instructor_id,
+                    user_id=_id(n, 1),
+                    slug=f"teacher-{n}",
+                    bio="",
+                    min_notice_minutes=0,
+                    booking_horizon_days=3 * DAYS_PER_RUN + 10,
+                    buffer_minutes=0,
+                    slot_step_minutes=15,
+                    daily_limit=None,
+                    weekly_limit=None,
+                    version=1,
+                )
+            )
+            tx.lesson_types.add(
+                LessonType(
+                    id=type_id,
+                    instructor_id=instructor_id,
+                    name="Lesson",
+                    duration_minutes=15,
+                    price_cents=100,
+                    currency="EUR",
+                    color="#123456",
+                    active=True,
+                    version=1,
+                )
+            )
+            tx.availability.add_template(
+                WeeklyTemplate(
+                    instructor_id=instructor_id, ranges=[[d, 0, 1440] for d in range(7)], version=1
+                )
+            )
+            booked.append((instructor_id, type_id))
+        tx.commit()
+    token = issue_token(uow, _id(0, 9), now=now, ttl=timedelta(days=1))
+    uow.database.dispose()
+    return {
+        "token": token,
+        "instructors": booked,
+        "students": [_id(n, 4) for n in range(students)],
+    }
+
+
+# -- the requests --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SpreadBookings:
+    """Client ``k``'s ``n``-th booking: instructor ``(k + clients * n) mod len(instructors)``,
+    for the client's own student, ``n`` quarter hours after ``day0``. An instructor is booked by
+    one client only (the one whose number it is modulo the clients), never twice at a time, and
+    a student never has two lessons at once: nothing is refused."""
+
+    instructors: tuple[tuple[str, str], ...]
+    students: tuple[str, ...]
+    day0: datetime
+
+    def body(self, k: int, n: int) -> dict[str, str]:
+        instructor_id, type_id = self.instructors[
+            (k + len(self.students) * n) % len(self.instructors)
+        ]
+        start = self.day0 + timedelta(minutes=15 * n)
+        return {
+            "instructor_id": instructor_id,
+            "lesson_type_id": type_id,
+            "student_id": self.students[k],
+            "start": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+
+    def encoder(self, head: bytes) -> Callable[[int, int], bytes]:
+        start = b"POST %s/bookings HTTP/1.1\r\n%sContent-Type: application/json\r\n" % (
+            API.encode(),
+            head,
+        )
+
+        def encode(k: int, n: int) -> bytes:
+            body = orjson.dumps(self.body(k, n))
+            return b"%sContent-Length: %d\r\n\r\n%s" % (start, len(body), body)
+
+        return encode
+
+
+# -- PostgreSQL's processes ----------------------------------------------------------------------
+
+
+def postmaster_pid(url: str) -> int | None:
+    """The PostgreSQL server's main process, when it runs on this machine and can be read."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            folder = connection.execute(text("SHOW data_directory")).scalar_one()
+        pid = int(Path(folder, "postmaster.pid").read_text().split()[0])
+        _stat(pid)
+        return pid
+    except Exception:  # not superuser, another machine, no /proc: no PostgreSQL figure
+        return None
+    finally:
+        engine.dispose()
+
+
+# -- servers -------------------------------------------------------------------------------------
+
+
+def start_server(url: str, workers: int) -> tuple[subprocess.Popen[bytes], int]:
+    """``instainstru-server --workers N`` on a free port, every worker answering; and its port."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    command = [sys.executable, "-m", "instainstru_desktop.server.cli", "--port", str(port)]
+    command += ["--database-url", url, "--workers", str(workers), "--log-level", "warning"]
+    # the server runs the code of this checkout, as the seeding here did
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", "PYTHONPATH": str(ROOT)}
+    server = subprocess.Popen(command, env=env)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit("instainstru-server exited")
+        try:
+            for _ in range(4 * workers):
+                httpx.get(f"http://127.0.0.1:{port}{API}/meta", timeout=5).raise_for_status()
+            return server, port
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise SystemExit("instainstru-server did not answer")
+
+
+@contextmanager
+def running(url: str, workers: int) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    server, port = start_server(url, workers)
+    try:
+        yield server, port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@dataclass
+class Measured:
+    """A run's answers, and the CPU time used for its measured part (warm-up left out)."""
+
+    result: Result
+    server_cpu: float
+    postgres_cpu: float | None
+
+    @property
+    def total_cpu(self) -> float | None:
+        return None if self.postgres_cpu is None else self.server_cpu + self.postgres_cpu
+
+    def per_request(self, seconds: float | None) -> str:
+        count = len(self.result.latencies)
+        return "-" if seconds is None or not count else f"{seconds / count * 1000:.2f}"
+
+
+def measure(
+    pool: Executor,
+    row: Row,
+    token: str,
+    server: subprocess.Popen[bytes],
+    postmaster: int | None,
+    *,
+    clients: int,
+    seconds: float,
+    rate: float | None = None,
+) -> Measured:
+    """One load run, with the CPU time the server and PostgreSQL used meanwhile."""
+    server_before = cpu_seconds(server.pid)
+    pg_before = cpu_seconds(postmaster) if postmaster else None
+    result = load(pool, row, token, clients=clients, seconds=seconds, rate=rate)
+    server_cpu = cpu_seconds(server.pid) - server_before
+    pg_cpu = cpu_seconds(postmaster) - pg_before if postmaster and pg_before is not None else None
+    # the warm-up's requests used CPU too but are not counted: its share of the time is left out
+    share = result.elapsed / (result.elapsed + WARMUP_SECONDS)
+    return Measured(result, server_cpu * share, pg_cpu * share if pg_cpu is not None else None)
+
+
+# -- the run -------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=10.0, help="per run, after a warm-up")
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--instructors", type=int, default=240)
+    parser.add_argument("--workers", type=int, default=2, help="processes compared with one")
+    parser.add_argument("--database-url", help="an empty PostgreSQL database to use")
+    parser.add_argument("--admin-url", default=os.environ.get(ADMIN_ENV))
+    args = parser.parse_args()
+    with database(args.database_url, args.admin_url) as url:
+        bench(url, args)
+
+
+@contextmanager
+def database(url: str | None, admin_url: str | None) -> Iterator[str]:
+    """``url``, or a new database on ``admin_url``'s server, dropped afterwards."""
+    if url:
+        yield url
+        return
+    if not admin_url:
+        raise SystemExit(f"name --database-url or --admin-url (or set {ADMIN_ENV})")
+    name = f"bench_writes_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def bench(url: str, args: argparse.Namespace) -> None:
+    now = datetime.now(UTC)
+    runs = 3  # bookings at 1 process, at N, and paced at N: each its own students and days
+    started = time.perf_counter()
+    data = seed(url, args.instructors, args.clients * runs, now)
+    print(
+        f"seeded {args.instructors} instructors and {args.clients * runs} students in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+    postmaster = postmaster_pid(url)
+    day0 = now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+
+    def plan(run: int) -> SpreadBookings:
+        return SpreadBookings(
+            instructors=tuple(data["instructors"]),
+            students=tuple(data["students"][run * args.clients : (run + 1) * args.clients]),
+            day0=day0 + timedelta(days=run * DAYS_PER_RUN),
+        )
+
+    token, clients, seconds = data["token"], args.clients, args.seconds
+    counts = (1, args.workers)
+    spawn = multiprocessing.get_context("spawn")
+    meta: dict[int, Measured] = {}
+    booked: dict[int, Measured] = {}
+    paced: Measured | None = None
+    with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
+        for run, count in enumerate(counts):
+            with running(url, count) as (server, port):
+                floor = Row("GET meta", Get(f"{API}/meta"), port)
+                meta[count] = measure(
+                    pool, floor, token, server, postmaster, clients=clients, seconds=seconds / 2
+                )
+                row = Row("POST booking", plan(run), port, frozenset({201}))
+                booked[count] = measure(
+                    pool, row, token, server, postmaster, clients=clients, seconds=seconds
+                )
+                if count == counts[-1]:
+                    row = Row("POST booking, paced", plan(runs - 1), port, frozenset({201}))
+                    paced = measure(
+                        pool,
+                        row,
+                        token,
+                        server,
+                        postmaster,
+                        clients=clients,
+                        seconds=seconds,
+                        rate=SUSTAINED_RATE,
+                    )
+    report(args, meta, booked, paced)
+
+
+def report(
+    args: argparse.Namespace,
+    meta: dict[int, Measured],
+    booked: dict[int, Measured],
+    paced: Measured | None,
+) -> None:
+    one, many = 1, args.workers
+    print(
+        f"\n{args.clients} clients booking across {args.instructors} instructors on one "
+        f"PostgreSQL database, {args.seconds:.0f} s per run ({os.cpu_count()} cores on this "
+        "machine, shared with the load process and PostgreSQL)"
+    )
+    print(
+        f"{'run':34} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'server CPU':>11} "
+        f"{'PG CPU':>8} {'total':>8} errors"
+    )
+    print(f"{'':34} {'':>8} {'':>8} {'':>8} {'ms/request':>11} {'ms/req':>8} {'ms/req':>8}")
+    lines = [(f"GET meta, {c} process(es)", meta[c]) for c in (one, many)]
+    lines += [(f"POST booking, {c} process(es)", booked[c]) for c in (one, many)]
+    if paced is not None:
+        lines.append((f"POST booking, {many} procs, {SUSTAINED_RATE:.0f}/s", paced))
+    for name, m in lines:
+        r = m.result
+        print(
+            f"{name:34} {r.rps:8.0f} {r.pct(0.5):8.2f} {r.pct(0.99):8.2f} "
+            f"{m.per_request(m.server_cpu):>11} {m.per_request(m.postgres_cpu):>8} "
+            f"{m.per_request(m.total_cpu):>8} {r.errors}"
+        )
+    floor_ratio = meta[many].result.rps / meta[one].result.rps
+    ratio = booked[many].result.rps / booked[one].result.rps
+    print(
+        f"\nbookings/s from 1 to {many} processes: {ratio:.2f}x (target >= 1.8); "
+        f"the framework's floor (GET meta) in the same run: {floor_ratio:.2f}x"
+    )
+    if paced is not None:
+        r = paced.result
+        print(
+            f"sustained {SUSTAINED_RATE:.0f} bookings/s with {many} processes: served "
+            f"{r.rps:.0f}/s, p99 {r.pct(0.99):.1f} ms (target: p99 < 100 ms), {r.errors} errors"
+        )
+    m = booked[many]
+    if m.postgres_cpu is not None and m.total_cpu is not None and m.result.latencies:
+        count = len(m.result.latencies)
+        cpu = m.total_cpu / count
+        print(
+            f"CPU per booking ({many} processes): {cpu * 1000:.2f} ms (server "
+            f"{m.server_cpu / count * 1000:.2f}, PostgreSQL {m.postgres_cpu / count * 1000:.2f});"
+            f" {os.cpu_count()} cores with nothing else on them would sustain about "
+            f"{(os.cpu_count() or 1) / cpu:.0f} bookings/s"
+        )
+    print(
+        "A fair reading: the ratio from 1 to N processes approaches N only when the server "
+        "processes have N cores to themselves; here they share them with the load process and "
+        "PostgreSQL, so compare the ratio with GET meta's in the same run, and judge the write "
+        "path by its CPU time per booking, which does not depend on how busy the machine is."
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -28,6 +28,7 @@ from schemathesis.core.parameters import ParameterLocation
 
 from instainstru_desktop.server.app import create_app
 from instainstru_desktop.server.core.settings import Settings
+from instainstru_desktop.server.core.wire import has_control_character
 from tests.server.helpers import build_studio
 
 _DIR = Path(tempfile.mkdtemp(prefix="instainstru-fuzz-"))
@@ -71,11 +72,22 @@ def valid_requests_are_refused_only_by_rules_beyond_the_schema(
     problem = response.json()
     if problem["code"] in RULES_BEYOND_THE_SCHEMA:
         return None
+    if _breaks_its_own_pattern(case):
+        return None
     fields = {error["field"] for error in problem["errors"]}
     beyond = fields <= FIELDS_BEYOND_THE_SCHEMA.keys()
     if problem["code"] == "validation_error" and fields and beyond:
         return None
     raise AssertionError(f"A request the schema allows was refused: {problem}")
+
+
+def _breaks_its_own_pattern(case: Any) -> bool:
+    """Whether a path or query value holds a control character although every such parameter
+    declares ``TEXT_PATTERN``: the generator did not keep to the schema (it happens, rarely, in
+    the coverage phase), so the request is not one the schema allows."""
+    values = [*(case.path_parameters or {}).values(), *(case.query or {}).values()]
+    texts = [str(v) for value in values for v in (value if isinstance(value, list) else [value])]
+    return any(has_control_character(text) for text in texts)
 
 
 def _headers(case: Any) -> dict[str, str]:

@@ -88,6 +88,11 @@ def test_a_series_books_what_the_window_reaches_and_lists_the_rest(
     ]
     first = answer["booked"][0]["id"]
     assert audit_actions(uow, first) == ["booking.create"]
+    for lesson in answer["booked"]:  # each as the lesson's own page reads it back
+        read = client.get(f"{API}/bookings/{lesson['id']}", headers=teacher.headers)
+        assert {k: v for k, v in read.json().items() if k != "seq"} == {
+            k: v for k, v in lesson.items() if k != "seq"
+        }
 
 
 def test_a_refused_lesson_gets_the_reason_a_single_booking_would(

@@ -116,11 +116,11 @@ _WINDOWS_PER_STATEMENT = 32
 
 
 @functools.cache
-def _busy_in_statement(whose: str, count: int) -> Any:
-    """The busy lessons of ``count`` windows in one statement (``who_0``, ``lo_0``, ... per
-    window): each branch is an index range scan of its own, built once per count."""
-    who = Booking.instructor_id if whose == "instructor" else Booking.student_id
-    return union_all(*(_busy_lessons(who, f"_{n}") for n in range(count)))
+def _busy_in_statement(count: int) -> Any:
+    """The instructor's busy lessons of ``count`` windows in one statement (``who_0``,
+    ``lo_0``, ... per window): each branch is an index range scan of its own, built once per
+    count."""
+    return union_all(*(_busy_lessons(Booking.instructor_id, f"_{n}") for n in range(count)))
 
 
 _O = AvailabilityOverride
@@ -342,17 +342,9 @@ class BookingRepository:
         self, instructor_id: str, windows: Sequence[tuple[datetime, datetime]]
     ) -> list[TimeRange]:
         """:meth:`instructor_busy` over several windows (a weekly series' weeks), sorted."""
-        return self._busy_in("instructor", instructor_id, windows)
+        return self._busy_in(instructor_id, windows)
 
-    def student_busy_in(
-        self, student_id: str, windows: Sequence[tuple[datetime, datetime]]
-    ) -> list[TimeRange]:
-        """:meth:`student_busy` over several windows, sorted."""
-        return self._busy_in("student", student_id, windows)
-
-    def _busy_in(
-        self, whose: str, who: str, windows: Sequence[tuple[datetime, datetime]]
-    ) -> list[TimeRange]:
+    def _busy_in(self, who: str, windows: Sequence[tuple[datetime, datetime]]) -> list[TimeRange]:
         # One index range scan per window, all windows of a chunk in one statement: a series'
         # forty weeks read a few hundred lessons in one round trip even when the instructor has
         # tens of thousands in between. A lesson reaching into two windows is read twice, hence
@@ -365,7 +357,7 @@ class BookingRepository:
             for n, (lo, hi) in enumerate(chunk):
                 params |= {f"who_{n}": who, f"lo_{n}": lo, f"since_{n}": lo - _LOOKBACK}
                 params[f"hi_{n}"] = hi
-            rows = self._s.connection().execute(_busy_in_statement(whose, len(chunk)), params)
+            rows = self._s.connection().execute(_busy_in_statement(len(chunk)), params)
             found.update(TimeRange(start, end) for start, end in rows)
         return sorted(found)
 

@@ -44,7 +44,7 @@ from instainstru_desktop.server.core.permissions import (
 )
 from instainstru_desktop.server.repositories.uow import Tx, UnitOfWork
 from instainstru_desktop.server.services import series_booking
-from instainstru_desktop.server.services.bookings import present_all
+from instainstru_desktop.server.services.bookings import present_all, presented
 from instainstru_desktop.server.services.common import new_id, record
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.rules import check_bookable, policy_of, template_from
@@ -172,7 +172,7 @@ def create_in(tx: Tx, caller: Caller, request: WeeklyRequest) -> Json:
     A client-chosen id already taken is looked for under the instructor's lock: the same form
     sent twice at once (two server processes) finds the first series instead of failing on the
     database."""
-    student_id, _student, found = _parties(tx, caller, request)
+    student_id, student, found = _parties(tx, caller, request)
     if request.series_id is not None and tx.series.get(request.series_id) is not None:
         raise InvalidInput(
             "A series with this id already exists.",
@@ -220,7 +220,14 @@ def create_in(tx: Tx, caller: Caller, request: WeeklyRequest) -> Json:
         series_booking.note_refusals(tx, caller, series, judged.refused, "could not be booked")
     return {
         "series": series_view(series),
-        "booked": present_all(tx, caller.signed_in, [b.id for b in judged.booked]),
+        # the lessons as GET /bookings/{id} would read them back, from the rows in hand
+        "booked": [
+            presented(
+                caller.signed_in,
+                tx.bookings.view_of(b, student.name, student.time_zone, found.lesson_type_name),
+            )
+            for b in judged.booked
+        ],
         "refused": [planned_view(p) for p in judged.refused],
         "later": [planned_view(p) for p in judged.later if p.outcome is Outcome.LATER],
         "breaks": [

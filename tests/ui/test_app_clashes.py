@@ -68,6 +68,9 @@ def test_a_note_written_on_two_devices_is_settled_with_use_mine(
     qtbot.waitUntil(lambda: not window.ops.busy(), timeout=10_000)
     save_shot(window, "app-attention-note-clash")
 
+    # the page may have been drawn again meanwhile (its cards replaced): click the card shown now
+    card = clash_card(signed_in_app)
+    assert card is not None
     card.buttons["reapply"].click()  # "Use mine"
     qtbot.waitUntil(lambda: clash_card(signed_in_app) is None, timeout=10_000)
     qtbot.waitUntil(lambda: not window.ops.busy(), timeout=10_000)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
@@ -39,6 +38,7 @@ from instainstru_desktop.server.web.pages import (
     read,
     redirect,
     refusal_text,
+    sign_in_first,
 )
 from instainstru_desktop.server.web.session import Visit, visit
 from instainstru_desktop.server.web.weekly_lessons import cancel_following, slot_day
@@ -57,11 +57,6 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-def _sign_in_first(me: Visit, request: Request) -> Response:
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return redirect(me, f"/sign-in?next={quote(target, safe='/')}")
-
-
 def _missing(request: Request, me: Visit) -> Response:
     return message(
         request,
@@ -76,7 +71,7 @@ def _missing(request: Request, me: Visit) -> Response:
 @router.get("/lessons")
 async def my_lessons(request: Request, me: VisitDep) -> Response:
     if me.principal is None:
-        return _sign_in_first(me, request)
+        return sign_in_first(me, request)
     context = context_of(request)
     now = context.clock()
     caller = me.caller
@@ -190,7 +185,7 @@ async def lesson_with_problem(
 @router.get("/lessons/{booking_id}")
 async def lesson_page(booking_id: str, request: Request, me: VisitDep) -> Response:
     if me.principal is None:
-        return _sign_in_first(me, request)
+        return sign_in_first(me, request)
     if booking_id.endswith(".ics"):
         return await _calendar(booking_id.removesuffix(".ics"), request, me)
     found = await _lesson(request, me, booking_id)
@@ -224,7 +219,7 @@ async def cancel(booking_id: str, request: Request, me: VisitDep) -> Response:
     if not me.genuine_post(form):
         return not_genuine(request, me)
     if me.principal is None:
-        return _sign_in_first(me, request)
+        return sign_in_first(me, request)
     found = await _lesson(request, me, booking_id)
     if found is None:
         return _missing(request, me)
@@ -257,7 +252,7 @@ async def cancel(booking_id: str, request: Request, me: VisitDep) -> Response:
 async def reschedule_page(booking_id: str, request: Request, me: VisitDep) -> Response:
     """The week of free times for this lesson's type; a chosen time asks for confirmation."""
     if me.principal is None:
-        return _sign_in_first(me, request)
+        return sign_in_first(me, request)
     found = await _lesson(request, me, booking_id)
     if found is None:
         return _missing(request, me)
@@ -305,7 +300,7 @@ async def reschedule(booking_id: str, request: Request, me: VisitDep) -> Respons
     if not me.genuine_post(form):
         return not_genuine(request, me)
     if me.principal is None or me.principal.role is not Role.STUDENT:
-        return _sign_in_first(me, request)
+        return sign_in_first(me, request)
     found = await _lesson(request, me, booking_id)
     start = parse_instant(form.get("start"))
     if found is None or start is None:

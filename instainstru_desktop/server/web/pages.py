@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any, ParamSpec, TypeVar
+from urllib.parse import quote
 
 from fastapi import Request
 from starlette.responses import RedirectResponse, Response
@@ -36,6 +37,12 @@ def local_path(candidate: str | None, default: str = "/") -> str:
 def redirect(visit: Visit, to: str) -> Response:
     """See-other: the browser follows with a GET, so a reload never posts twice."""
     return visit.apply(RedirectResponse(to, status_code=303))
+
+
+def sign_in_first(visit: Visit, request: Request) -> Response:
+    """To the sign-in page, coming back to this page (its query kept) once signed in."""
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return redirect(visit, f"/sign-in?next={quote(target, safe='/')}")
 
 
 def pages_of(request: Request) -> Pages:

@@ -36,6 +36,7 @@ from instainstru_desktop.server.web.pages import (
     read,
     redirect,
     refusal_text,
+    sign_in_first,
 )
 from instainstru_desktop.server.web.session import Visit, visit
 from instainstru_desktop.server.web.weekly_text import counts, rule_text, series_rows
@@ -85,10 +86,6 @@ def _missing(request: Request, me: Visit) -> Response:
         404,
         back="/lessons",
     )
-
-
-def _sign_in_first(me: Visit, request: Request) -> Response:
-    return redirect(me, f"/sign-in?next={request.url.path}")
 
 
 def cancellable(
@@ -156,7 +153,7 @@ async def _series_page(
 @router.get("/lessons/series/{series_id}")
 async def series_page(series_id: str, request: Request, me: VisitDep) -> Response:
     if me.principal is None:
-        return _sign_in_first(me, request)
+        return sign_in_first(me, request)
     if series_id.endswith(".ics"):
         return await _calendar(series_id.removesuffix(".ics"), request, me)
     found = await series_of(request, me, series_id)
@@ -211,7 +208,7 @@ async def cancel(series_id: str, request: Request, me: VisitDep) -> Response:
     if not me.genuine_post(form):
         return not_genuine(request, me)
     if me.principal is None:
-        return _sign_in_first(me, request)
+        return sign_in_first(me, request)
     found = await series_of(request, me, series_id)
     if found is None:
         return _missing(request, me)

@@ -38,7 +38,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -47,14 +47,23 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import orjson
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_server import API, WARMUP_SECONDS, Get, Result, Row, _stat, cpu_seconds, load
+from bench_server import (
+    API,
+    WARMUP_SECONDS,
+    BookingPosts,
+    Get,
+    Result,
+    Row,
+    _stat,
+    cpu_seconds,
+    load,
+)
 
 from instainstru_desktop.server.app import create_app
 from instainstru_desktop.server.core.models import (
@@ -154,7 +163,7 @@ def seed(url: str, instructors: int, students: int, now: datetime) -> dict[str, 
 
 
 @dataclass(frozen=True)
-class SpreadBookings:
+class SpreadBookings(BookingPosts):
     """Client ``k``'s ``n``-th booking: instructor ``(k + clients * n) mod len(instructors)``,
     for the client's own student, ``n`` quarter hours after ``day0``. An instructor is booked by
     one client only (the one whose number it is modulo the clients), never twice at a time, and
@@ -175,18 +184,6 @@ class SpreadBookings:
             "student_id": self.students[k],
             "start": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
         }
-
-    def encoder(self, head: bytes) -> Callable[[int, int], bytes]:
-        start = b"POST %s/bookings HTTP/1.1\r\n%sContent-Type: application/json\r\n" % (
-            API.encode(),
-            head,
-        )
-
-        def encode(k: int, n: int) -> bytes:
-            body = orjson.dumps(self.body(k, n))
-            return b"%sContent-Length: %d\r\n\r\n%s" % (start, len(body), body)
-
-        return encode
 
 
 # -- PostgreSQL's processes ----------------------------------------------------------------------

@@ -295,8 +295,28 @@ class Get:
         return lambda k, n: raw
 
 
+class BookingPosts:
+    """Requests that each post a new booking, its body made by ``body(k, n)`` (client ``k``'s
+    ``n``-th request)."""
+
+    def body(self, k: int, n: int) -> dict[str, str]:
+        raise NotImplementedError
+
+    def encoder(self, head: bytes) -> Callable[[int, int], bytes]:
+        start = b"POST %s/bookings HTTP/1.1\r\n%sContent-Type: application/json\r\n" % (
+            API.encode(),
+            head,
+        )
+
+        def encode(k: int, n: int) -> bytes:
+            body = orjson.dumps(self.body(k, n))
+            return b"%sContent-Length: %d\r\n\r\n%s" % (start, len(body), body)
+
+        return encode
+
+
 @dataclass(frozen=True)
-class Bookings:
+class Bookings(BookingPosts):
     """A new lesson on every request: client ``k`` books for its own student, 15 minutes after
     its previous booking, on a stretch of days no other client of its instructor uses. A repeat
     would be refused (409), so the bodies are made per request instead of cycled; that leaves
@@ -317,17 +337,6 @@ class Bookings:
             "start": _iso(start),
         }
 
-    def encoder(self, head: bytes) -> Callable[[int, int], bytes]:
-        start = b"POST %s/bookings HTTP/1.1\r\n%sContent-Type: application/json\r\n" % (
-            API.encode(),
-            head,
-        )
-
-        def encode(k: int, n: int) -> bytes:
-            body = orjson.dumps(self.body(k, n))
-            return b"%sContent-Length: %d\r\n\r\n%s" % (start, len(body), body)
-
-        return encode
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ instructor's clock shows W or later**. Examples for a range 01:00-04:00 (every d
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from importlib import resources
@@ -93,16 +94,15 @@ def _zone_table_names() -> set[str]:
     return set()
 
 
-def _zone_tables() -> list[str]:
-    tables = []
+def _zone_tables() -> Iterator[str]:
+    """Each place's table in turn, read only when the ones before it gave no names."""
     for folder in TZPATH:
         try:
-            tables.append((Path(folder) / "zone.tab").read_text(encoding="utf-8"))
+            yield (Path(folder) / "zone.tab").read_text(encoding="utf-8")
         except OSError:
             continue
     with contextlib.suppress(ModuleNotFoundError, OSError):
-        tables.append(resources.files("tzdata.zoneinfo").joinpath("zone.tab").read_text("utf-8"))
-    return tables
+        yield resources.files("tzdata.zoneinfo").joinpath("zone.tab").read_text("utf-8")
 
 
 def zone(name: str) -> ZoneInfo:

@@ -27,7 +27,9 @@ def test_start_serve_stop(database_url: str) -> None:
             started = time.perf_counter()
             client.get("/api/v1/meta")
             durations.append(time.perf_counter() - started)
-    assert sorted(durations)[10] < 0.02  # no 45 ms Nagle/delayed-ACK stall per request
+    # A Nagle/delayed-ACK stall holds every request ~45 ms; the fastest of 20 shows it on any
+    # machine, however loaded, where a median does not.
+    assert min(durations) < 0.035
     server.stop()
     assert server.base_url is None
     with pytest.raises(httpx.ConnectError):

@@ -12,7 +12,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from instainstru_desktop.server.core.models import AvailabilityOverride, Booking
-from instainstru_desktop.server.repositories.bookings import BookingFilter
+from instainstru_desktop.server.repositories.bookings import (
+    BookingFilter,
+    _page_statement,
+    _page_values,
+)
+from instainstru_desktop.server.repositories.direct import prepared
 from instainstru_desktop.server.repositories.uow import UnitOfWork
 from tests.server.helpers import Studio, new_id
 
@@ -158,3 +163,34 @@ def test_pages_read_directly_match_the_session_reads(
             last = direct_rows[-1]
             start = last[keys.index("start")]
             after = (start if start.tzinfo else start.replace(tzinfo=UTC), last[0])
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        BookingFilter(),
+        BookingFilter(instructor_id="i"),
+        BookingFilter(student_id="s"),
+        BookingFilter(status="confirmed", flagged=True),
+    ],
+    ids=["all", "instructor", "student", "status-flagged"],
+)
+def test_a_page_is_read_in_index_order_without_a_sort(
+    uow: UnitOfWork, where: BookingFilter
+) -> None:
+    """SQLite's plan for a page of bookings walks an index in (start, id) order: no temporary
+    tree sorts rows with equal starts (revision 0010)."""
+    database = uow.database
+    if not database.is_sqlite:
+        pytest.skip("SQLite's query plan")
+    values, shape = _page_values(where, (T, "x"), 100)
+    found = prepared(_page_statement(*shape), database.engine.dialect)
+    connection = database.engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute("EXPLAIN QUERY PLAN " + found.sql, found.parameters(values))
+        plan = " / ".join(str(row[-1]) for row in cursor.fetchall())
+    finally:
+        connection.close()
+    assert "TEMP B-TREE" not in plan
+    assert "ix_bookings_" in plan

@@ -25,6 +25,11 @@ T = datetime(2026, 3, 2, 9, tzinfo=UTC)
 NOTES = ["plain", 'with "quotes" and \\ back', "ünïcödé ✓", "", "line\nbreak"]
 
 
+def _utc(instant: datetime) -> datetime:
+    """A page's instant (naive UTC on SQLite, aware on PostgreSQL) as aware UTC."""
+    return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
+
+
 def _lessons(uow: UnitOfWork, studio: Studio) -> None:
     """Forty lessons of both instructors and three students: every status, flags, notes that
     need escaping, and creation times with microseconds."""
@@ -109,7 +114,7 @@ def test_a_moved_lesson_is_left_out_of_the_lessons_in_the_way(
     with uow.read() as tx:
         moved = tx.bookings.instructor_busy(instructor_id, lo, hi)[0]
         page = tx.bookings.page(BookingFilter(instructor_id=instructor_id), None, 1)[1]
-        assert page[0].start.replace(tzinfo=UTC) == moved.start
+        assert _utc(page[0].start) == moved.start
         expected = tx.bookings.instructor_busy(instructor_id, lo, hi, page[0].id)
     with uow.direct_read() as reads:
         inputs = reads.instructor_inputs(
@@ -162,7 +167,7 @@ def test_pages_read_directly_match_the_session_reads(
                 break
             last = direct_rows[-1]
             start = last[keys.index("start")]
-            after = (start if start.tzinfo else start.replace(tzinfo=UTC), last[0])
+            after = (_utc(start), last[0])
 
 
 @pytest.mark.parametrize(

@@ -1,9 +1,11 @@
 """Bookable slots: where a lesson may start, for a viewer, kept until the instructor's data changes.
 
-They read what a booking is checked against (:func:`rules.slot_query`: the instructor's
-availability near the window and their active lessons overlapping it, an index range scan on
-``(instructor_id, start_utc)``), then hand everything to the domain, which owns every booking
-rule. The cost follows the window, not the number of bookings the instructor has ever had.
+They read what a booking is checked against (the instructor's availability near the window
+and their active lessons overlapping it, an index range scan on ``(instructor_id, start_utc)``;
+the same inputs :func:`rules.slot_query` reads for a booking), then hand everything to the
+domain, which owns every booking rule. The cost follows the window, not the number of bookings
+the instructor has ever had. A window not kept is read in two statements on a driver cursor
+(``uow.direct_read``): the instructor's row, then the lessons in the way with the date overrides.
 """
 
 from __future__ import annotations

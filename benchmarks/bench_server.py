@@ -1,6 +1,7 @@
 """Speed of the bundled API server, with baselines measured in the same run.
 
 Usage:  .venv/bin/python benchmarks/bench_server.py [--seconds 3] [--clients 16]
+        [--reads | --bookings]
 
 It seeds a database (the demo studio, 100k past bookings, and two identical benchmark
 instructors with 200 and 20,000 bookings) and starts the server in its own process (uvicorn, one
@@ -338,7 +339,6 @@ class Bookings(BookingPosts):
         }
 
 
-
 @dataclass(frozen=True)
 class LoadJob:
     """One endpoint's run, sent to the load process."""
@@ -635,6 +635,12 @@ def main() -> None:
         action="store_true",
         help="only POST /bookings and the one-row baseline, at 1 client and at --clients",
     )
+    parser.add_argument(
+        "--reads",
+        action="store_true",
+        help="only the uncached reads (slots, admin page) beside the one-row baseline, "
+        "with server CPU per request, then where their time goes",
+    )
     parser.add_argument("--serve", nargs=2, metavar=("DATABASE_URL", "PORT_FILE"))
     args = parser.parse_args()
     if args.serve:
@@ -654,6 +660,11 @@ def main() -> None:
         with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
             if args.bookings:
                 bookings_only(pool, ports[0], servers[0], data, now, args.clients, args.seconds)
+                return
+            if args.reads:
+                rows = _rows(ports[0], ports[1], data, now)
+                reads_only(pool, rows, servers, ports, data, args.clients, args.seconds)
+                print_read_stages(url, data, now)
                 return
             run(pool, ports[0], ports[1], data, now, args.clients, args.seconds)
             for server in servers:  # the process comparison has the machine to itself
@@ -777,6 +788,56 @@ def bookings_only(
             f"POST booking vs ORM one row at {count} client(s): {ratio:.2f} in req/s, "
             f"{by_cpu:.2f} in server CPU per request (target >= 0.5)"
         )
+
+
+#: The uncached reads the floor target is about, in ``reads_only``.
+UNCACHED_READS = (
+    "GET slots (4 weeks), cache off",
+    "GET slots, 200 bookings, cache off",
+    "GET slots, 20,000 bookings, cache off",
+    "GET admin bookings page, cache off",
+)
+
+
+def reads_only(
+    pool: Executor,
+    rows: list[Row],
+    servers: list[subprocess.Popen[bytes]],
+    ports: list[int],
+    data: dict[str, Any],
+    clients: int,
+    seconds: float,
+) -> None:
+    """The uncached reads between two runs of the threaded one-row baseline: requests/s as a
+    ratio to the baseline, and the serving process's CPU time per request, whose ratio depends
+    far less on what else the machine runs (target: both >= 1.0)."""
+    print(f"\nuncached reads vs the one-row baseline, {clients} clients, {seconds:.0f} s per run")
+    print(
+        f"{'endpoint':40} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'vs ORM row':>10} "
+        f"{'CPU ms/req':>10} {'CPU vs row':>10} errors"
+    )
+    by_port = dict(zip(ports, servers, strict=True))
+    chosen = [r for r in rows if r.name in (ORM_ROW, *UNCACHED_READS, ORM_ROW_AGAIN)]
+    measured: list[tuple[Result, float]] = []
+    for row in chosen:
+        server = by_port[row.port]
+        before = cpu_seconds(server.pid)
+        result = load(pool, row, data["admin_token"], clients=clients, seconds=seconds)
+        share = result.elapsed / (result.elapsed + WARMUP_SECONDS)
+        used = (cpu_seconds(server.pid) - before) * share
+        measured.append((result, used / max(1, len(result.latencies))))
+    baselines = [(r, c) for r, c in measured if r.name in (ORM_ROW, ORM_ROW_AGAIN)]
+    rps = statistics.mean(r.rps for r, _ in baselines)
+    cpu = statistics.mean(c for _, c in baselines)
+    for result, per_request in measured:
+        print(
+            f"{result.name:40} {result.rps:8.0f} {result.pct(0.5):8.2f} {result.pct(0.99):8.2f} "
+            f"{result.rps / rps:10.2f} {per_request * 1000:10.3f} {cpu / per_request:10.2f} "
+            f"{result.errors}"
+        )
+    print(
+        f"(ratios against the mean of both one-row runs: {rps:.0f} req/s, {cpu * 1000:.3f} ms CPU)"
+    )
 
 
 #: The paced runs: the read endpoints as served, and the framework's floor for comparison.

@@ -16,6 +16,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
@@ -102,7 +103,8 @@ def bookable_slots(q: SlotQuery) -> list[TimeRange]:
     latest = min(to_us(q.window.end) - 1, now + policy.booking_horizon_days * DAY_US)
     duration = timedelta(minutes=q.duration_minutes)
     make = time_range_unchecked
-    return [make(start, start + duration) for start in _starts(q, earliest, latest)[0]]
+    starts = map(from_us, _starts(q, earliest, latest))
+    return [make(start, start + duration) for start in starts]
 
 
 @dataclass(frozen=True)
@@ -116,27 +118,32 @@ class OpenSlots:
     :func:`bookable_slots` for the same query with that ``now`` and ``student_busy``.
     """
 
-    starts: tuple[datetime, ...]
+    #: The starts, in microseconds since the epoch (what the sweep and the encoders work on).
+    starts_us: tuple[int, ...]
     duration: timedelta
     min_notice: timedelta
     horizon: timedelta
-    #: The same starts, in microseconds since the epoch (for encoders that work on integers).
-    starts_us: tuple[int, ...]
+
+    @cached_property
+    def starts(self) -> tuple[datetime, ...]:
+        """The same starts as instants (made when first asked for: most answers never are)."""
+        return tuple(map(from_us, self.starts_us))
 
     def at(self, now: datetime, student_busy: Sequence[TimeRange] = ()) -> Sequence[int]:
         """Indexes into ``starts`` of the lessons bookable at ``now`` by a student busy during
         ``student_busy`` (the student's lessons, as for :class:`SlotQuery`)."""
-        lo = bisect_left(self.starts, now + self.min_notice)
-        hi = max(lo, bisect_right(self.starts, now + self.horizon))
+        starts = self.starts_us
+        lo = bisect_left(starts, to_us(now + self.min_notice))
+        hi = max(lo, bisect_right(starts, to_us(now + self.horizon)))
         if lo == hi or not student_busy:
             return range(lo, hi)
         dur = self.duration // ONE_US
-        first, last = to_us(self.starts[lo]), to_us(self.starts[hi - 1]) + dur
+        first, last = starts[lo], starts[hi - 1] + dur
         cuts = merge_sorted_pairs(overlapping_pairs(student_busy, first, last, 0))
         chosen: list[int] = []
         k = 0
         for i in range(lo, hi):
-            start = to_us(self.starts[i])
+            start = starts[i]
             while k < len(cuts) and cuts[k][1] <= start:
                 k += 1
             if k == len(cuts) or start + dur <= cuts[k][0]:
@@ -148,9 +155,8 @@ def open_slots(q: SlotQuery) -> OpenSlots:
     """The starts in ``q.window`` that every rule but notice and horizon allows (``q.now`` is
     not used): the part of :func:`bookable_slots` that can be kept until the data changes."""
     policy = q.policy
-    starts, starts_us = _starts(q, to_us(q.window.start), to_us(q.window.end) - 1)
+    starts_us = _starts(q, to_us(q.window.start), to_us(q.window.end) - 1)
     return OpenSlots(
-        starts=tuple(starts),
         starts_us=tuple(starts_us),
         duration=timedelta(minutes=q.duration_minutes),
         min_notice=timedelta(minutes=policy.min_notice_minutes),
@@ -158,11 +164,15 @@ def open_slots(q: SlotQuery) -> OpenSlots:
     )
 
 
-def _starts(q: SlotQuery, earliest: int, latest: int) -> tuple[list[datetime], list[int]]:
+def _starts(q: SlotQuery, earliest: int, latest: int) -> list[int]:
     """Sorted starts in ``[earliest, latest]`` (microseconds) allowed by every rule except the
-    clock's, which the callers apply through those bounds; as instants and as microseconds."""
+    clock's, which the callers apply through those bounds.
+
+    The free time is stepped through in runs: each free range within a stretch of one UTC
+    offset is one ``range`` of starts, added whole unless a daily or weekly limit may block
+    some of its days."""
     if earliest > latest:
-        return [], []
+        return []
     policy = q.policy
     dur = q.duration_minutes * MINUTE_US
     step = policy.slot_step_minutes * MINUTE_US
@@ -177,7 +187,7 @@ def _starts(q: SlotQuery, earliest: int, latest: int) -> tuple[list[datetime], l
 
     avail = intersect_sorted_pairs(q.availability.pairs_on(days), [(earliest, reach)])
     if not avail:
-        return [], []
+        return []
     buffer = policy.buffer_minutes * MINUTE_US
     cuts = overlapping_pairs(q.instructor_busy, earliest, reach, buffer)
     cuts += overlapping_pairs(q.student_busy, earliest, reach, 0)
@@ -186,10 +196,8 @@ def _starts(q: SlotQuery, earliest: int, latest: int) -> tuple[list[datetime], l
     segments = days.segments()
     blocked = _blocked_ordinals(q, days, first_day, last_day) if limited else frozenset()
 
-    step_delta = timedelta(microseconds=step)
-    starts: list[datetime] = []
-    starts_us: list[int] = []
-    add, add_us = starts.append, starts_us.append
+    starts: list[int] = []
+    add_run = starts.extend
     seg = 0
     for free_start, free_end in free:
         last = min(free_end - dur, latest)
@@ -202,16 +210,13 @@ def _starts(q: SlotQuery, earliest: int, latest: int) -> tuple[list[datetime], l
             seg_start, seg_end, offset = segments[k]
             t = max(free_start, seg_start)
             t += -(t + offset) % step
-            stop = min(last, seg_end - 1)
-            instant = from_us(t)
-            while t <= stop:
-                if not blocked or local_ordinal(t, offset) not in blocked:
-                    add(instant)
-                    add_us(t)
-                t += step
-                instant += step_delta
+            run = range(t, min(last, seg_end - 1) + 1, step)
+            if blocked:
+                add_run(s for s in run if local_ordinal(s, offset) not in blocked)
+            else:
+                add_run(run)
             k += 1
-    return starts, starts_us
+    return starts
 
 
 def check_booking(q: SlotQuery, start: datetime) -> None:

@@ -289,6 +289,12 @@ def fill_0008(database: Database) -> None:
         )
 
 
+def fill_0009(database: Database) -> None:
+    """The same rows: revision 0009 added an index only (0010 rebuilds the bookings' indexes
+    over these rows)."""
+    fill_0008(database)
+
+
 FILLERS = {
     "0001_core": fill_0001,
     "0002_sync": fill_0002,
@@ -298,6 +304,7 @@ FILLERS = {
     "0006_series": fill_0006,
     "0007_messages": fill_0007,
     "0008_sign_in_attempts": fill_0008,
+    "0009_message_pace": fill_0009,
 }
 
 

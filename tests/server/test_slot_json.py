@@ -12,7 +12,11 @@ import orjson
 import pytest
 
 from instainstru_desktop.domain.offsets import OffsetStretches
-from instainstru_desktop.server.services.slot_json import encode_slots, encode_slots_slowly
+from instainstru_desktop.server.services.slot_json import (
+    _kept_pattern,
+    encode_slots,
+    encode_slots_slowly,
+)
 
 MINUTE = 60_000_000
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -133,3 +137,19 @@ def test_offset_stretches_agree_with_astimezone(name: str) -> None:
     # no change in these four since 2021; two a year in the others
     steady = name in ("UTC", "Asia/Kathmandu", "Asia/Kolkata", "Pacific/Apia")
     assert len(stretches.starts) == (1 if steady else 3)
+
+
+@pytest.mark.parametrize(
+    "name", ["UTC", "Australia/Lord_Howe", "America/St_Johns", "Pacific/Chatham"]
+)
+def test_long_runs_and_kept_patterns_write_the_same_bytes(name: str) -> None:
+    """Runs longer than a kept pattern (every minute, every five minutes of a day) are written
+    fresh; shorter ones the same whether their pattern was kept already or not."""
+    viewer = ZoneInfo(name)
+    begin = _us(datetime(2026, 4, 4, 6, tzinfo=UTC))  # Lord Howe and Chatham leave DST
+    for step in (1, 5, 15):
+        starts = list(range(begin, begin + 2 * 1440 * MINUTE, step * MINUTE))
+        _kept_pattern.cache_clear()
+        _check(starts, 30 * MINUTE, viewer)  # patterns written
+        _check(starts, 30 * MINUTE, viewer)  # patterns kept, when short enough
+    assert _kept_pattern.cache_info().hits > 0

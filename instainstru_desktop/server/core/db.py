@@ -198,6 +198,29 @@ class Database:
         return self.engine
 
     @contextmanager
+    def driver_read(self) -> Iterator[Any]:
+        """A driver (DBAPI) cursor in a read-only transaction, on a connection from the pool.
+
+        For the hottest reads, one or two statements each: a session, its transaction events
+        and SQLAlchemy's result processing cost several times what SQLite takes to answer them.
+        SQLite needs its ``BEGIN`` said (the pysqlite recipe above leaves the driver in
+        autocommit), so that two statements see one snapshot; PostgreSQL's driver begins by
+        itself. Either way the transaction is rolled back: nothing is written through it.
+        """
+        connection = self.engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            if self.is_sqlite:
+                cursor.execute("BEGIN")
+            try:
+                yield cursor
+            finally:
+                cursor.close()
+                connection.rollback()
+        finally:
+            connection.close()
+
+    @contextmanager
     def write_bind(self) -> Iterator[Engine]:
         """The engine for a write transaction, with the SQLite writer queues held."""
         if not self.is_sqlite:

@@ -14,6 +14,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     cast,
+    literal,
     literal_column,
     null,
     or_,
@@ -100,7 +101,7 @@ def _busy_lessons(who: Any, suffix: str = "") -> AnySelect:
         Booking.start_utc >= bindparam(f"since{suffix}", type_=Booking.start_utc.type),
         Booking.start_utc < bindparam(f"hi{suffix}", type_=Booking.start_utc.type),
         Booking.end_utc > bindparam(f"lo{suffix}", type_=Booking.end_utc.type),
-        Booking.status.in_(_ACTIVE),
+        Booking.status.in_([literal(status) for status in _ACTIVE]),  # bound once, not expanded
         or_(exclude.is_(None), Booking.id != exclude),
     )
 
@@ -217,6 +218,26 @@ def _page_statement(*shape: bool) -> AnySelect:
         .order_by(Booking.start_utc, Booking.id)
         .limit(bindparam("limit"))
     )
+
+
+def _page_values(
+    where: BookingFilter, after: tuple[datetime, str] | None, limit: int
+) -> tuple[dict[str, Any], tuple[bool, ...]]:
+    """The parameters of a page of ``where`` after the keyset ``after``, and the shape of its
+    statement (the arguments of :func:`_page_statement`)."""
+    params: dict[str, Any] = {
+        "instructor_id": where.instructor_id,
+        "student_id": where.student_id,
+        "status": where.status,
+        "start_from": where.start_from,
+        "start_to": where.start_to,
+        "flagged": where.flagged,
+        "limit": limit,
+    }
+    if after is not None:
+        params["after_start"], params["after_id"] = after
+    shape = tuple(params[name] is not None for name in _PAGE_FILTERS)
+    return params, (*shape, after is not None)
 
 
 def _with_text(stmt: AnySelect, needle: str) -> AnySelect:
@@ -434,19 +455,8 @@ class BookingRepository:
     ) -> tuple[list[str], Sequence[AnyRow]]:
         """Column names and bookings matching ``where`` ordered by (start, id), after the
         keyset ``after``; instants as the driver reads them (for orjson, see booking_view)."""
-        params: dict[str, Any] = {
-            "instructor_id": where.instructor_id,
-            "student_id": where.student_id,
-            "status": where.status,
-            "start_from": where.start_from,
-            "start_to": where.start_to,
-            "flagged": where.flagged,
-            "limit": limit,
-        }
-        if after is not None:
-            params["after_start"], params["after_id"] = after
-        shape = tuple(params[name] is not None for name in _PAGE_FILTERS)
-        stmt = _page_statement(*shape, after is not None)
+        params, shape = _page_values(where, after, limit)
+        stmt = _page_statement(*shape)
         if where.text:
             stmt = _with_text(stmt, where.text)
         result = self._s.connection().execute(stmt, params)

@@ -58,6 +58,7 @@ from instainstru_desktop.server.repositories import (
     TokenRepository,
     UserRepository,
 )
+from instainstru_desktop.server.repositories.direct import DirectReads
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -197,6 +198,13 @@ class UnitOfWork:
         """A read-only transaction (``snapshot``: one consistent view for all its queries)."""
         with Session(self.database.read_bind(snapshot=snapshot), autoflush=False) as session:
             yield Tx(session, writable=False, notify_in_tx=False)
+
+    @contextmanager
+    def direct_read(self) -> Iterator[DirectReads]:
+        """The hottest reads (an uncached slot window, a page of bookings), on a driver cursor
+        in one read-only transaction, without a session (see :mod:`.direct`)."""
+        with self.database.driver_read() as cursor:
+            yield DirectReads(cursor, self.database.engine.dialect)
 
     @contextmanager
     def write(self) -> Iterator[Tx]:

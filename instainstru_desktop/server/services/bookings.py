@@ -444,8 +444,8 @@ def list_bookings(
             raise InvalidInput("The page cursor is not valid.") from exc
         if keyset[0].tzinfo is None:
             raise InvalidInput("The page cursor is not valid.")
-    with uow.read() as tx:
-        keys, rows = tx.bookings.page(where, keyset, limit + 1)
+    with uow.direct_read() as reads:
+        keys, rows = reads.bookings_page(where, keyset, limit + 1)
     page = rows[:limit]
     # A page holds only bookings the caller may read, all of one audience: their own (student,
     # instructor) or everyone's (admin), so what is shown is decided once for the page.
@@ -457,9 +457,9 @@ def list_bookings(
     )
     next_cursor = None
     if len(rows) > limit:
-        last = page[-1].start
+        last = page[-1][keys.index("start")]
         last = last if last.tzinfo is not None else last.replace(tzinfo=UTC)
-        next_cursor = encode_cursor(last.isoformat(), page[-1].id)
+        next_cursor = encode_cursor(last.isoformat(), page[-1][keys.index("id")])
     return {"items": items, "next_cursor": next_cursor}
 
 

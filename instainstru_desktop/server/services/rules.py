@@ -48,6 +48,11 @@ def template_from(ranges: Iterable[Sequence[int]] | None) -> WeeklyTemplate:
     return WeeklyTemplate({w: tuple(r) for w, r in days.items()})
 
 
+def overrides_of(rows: Iterable[Sequence[Any]]) -> dict[date, tuple[WallRange, ...]]:
+    """Stored ``(day, [[start, end], ...])`` overrides for the domain."""
+    return {day: tuple(WallRange(s, e) for s, e in ranges) for day, ranges in rows}
+
+
 def availability_of(
     tx: Tx,
     instructor_id: str,
@@ -66,8 +71,7 @@ def availability_of(
         found = tx.availability.overrides_between(instructor_id, first, last)
         overrides = {o.day: tuple(WallRange(s, e) for s, e in o.ranges) for o in found}
     else:
-        rows = tx.availability.override_rows(instructor_id, first, last)
-        overrides = {day: tuple(WallRange(s, e) for s, e in ranges) for day, ranges in rows}
+        overrides = overrides_of(tx.availability.override_rows(instructor_id, first, last))
     return Availability(template, overrides)
 
 
@@ -104,8 +108,7 @@ def slot_query(
             (reads.first_day, reads.last_day),
             exclude_booking,
         )
-        overrides = {day: tuple(WallRange(s, e) for s, e in r) for day, r in inputs.overrides}
-        availability = Availability(template, overrides)
+        availability = Availability(template, overrides_of(inputs.overrides))
         instructor_busy, student_busy = inputs.instructor_busy, inputs.student_busy
     else:
         availability = availability_of(

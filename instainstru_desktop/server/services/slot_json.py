@@ -4,10 +4,10 @@ Each slot is four instants: its start and end in UTC and on the viewer's clock. 
 with ``astimezone`` and handing dicts of datetimes to orjson cost more than finding the slots.
 Here the viewer's offset is looked up once per stretch between the zone's transitions
 (:class:`OffsetStretches`), and the slots are written run by run: starts on an even step, less
-than a day in all, whose starts and ends each keep one offset. A run's four times of day are
-slices of a table of the minutes of two days, and each slot is one ``%`` of a template; when
-none of its instants passes a midnight the dates are part of the template, otherwise they come
-as columns too.
+than a day in all, whose starts and ends each keep one offset. A run's text depends only on its
+first start's time of day, its length, step, the lesson's minutes and the two offsets, with a
+mark for each calendar day it shows; that pattern is kept (the same runs come back every week
+and in every answer of an instructor), and a run costs one ``str.replace`` per day it shows.
 
 The bytes are the ones orjson writes for the same objects (``OPT_UTC_Z``: "Z" whenever the
 offset is zero; whole seconds only, as slots are on a minute grid). Instants or offsets that are
@@ -17,8 +17,10 @@ orjson writes as before.
 
 from __future__ import annotations
 
+import functools
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -30,8 +32,8 @@ _MINUTE = 60_000_000
 _DAY = 1440 * _MINUTE
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _EPOCH_ORDINAL = _EPOCH.toordinal()
-#: "HH:MM:00" of every minute of two days (a run of times may pass midnight).
-_TIMES = tuple(f"{m // 60 % 24:02d}:{m % 60:02d}:00" for m in range(2 * 1440))
+#: "HH:MM:00" of every minute of a day.
+_TIMES = tuple(f"{m // 60:02d}:{m % 60:02d}:00" for m in range(1440))
 _OBJECT_START = b'{"start":'
 
 Encoded = tuple[bytes, tuple[int, ...]]
@@ -67,15 +69,14 @@ def _encode_fast(starts_us: Sequence[int], duration: int, viewer: ZoneInfo) -> E
         limit = min(stretches.stretch_end(on_start), stretches.stretch_end(on_end) - duration)
         j = bisect_left(starts, limit, i + 1, count)
         start_offset, end_offset = stretches.offsets[on_start], stretches.offsets[on_end]
-        zones = (_zone(start_offset), _zone(end_offset))
-        shifts = (0, duration, start_offset, duration + end_offset)
+        shape = (duration // _MINUTE, start_offset // _MINUTE, end_offset // _MINUTE)
         for k, m, step in _runs(starts, i, j):
             if starts[k] % _MINUTE:
                 return None
-            parts.extend(_run(starts[k], m - k, step, shifts, zones, dates))
-        size = len(parts[-1]) + 1  # the objects of a piece have one length
-        positions.extend(range(position, position + size * (j - i), size))
-        position += size * (j - i)
+            text, size = _run(starts[k], m - k, step, shape, dates)
+            parts.append(text)
+            positions.extend(range(position, position + size * (m - k), size))
+            position += size * (m - k)
         i = j
     body = "[" + ",".join(parts) + "]"
     positions.append(len(body))
@@ -83,41 +84,76 @@ def _encode_fast(starts_us: Sequence[int], duration: int, viewer: ZoneInfo) -> E
 
 
 def _run(
-    first: int,
-    count: int,
-    step: int,
-    shifts: tuple[int, int, int, int],
-    zones: tuple[str, str],
-    dates: _Dates,
-) -> Iterator[str]:
+    first: int, count: int, step: int, shape: tuple[int, int, int], dates: _Dates
+) -> tuple[str, int]:
     """The objects of ``count`` slots from ``first``, ``step`` minutes apart (less than a day
-    in all); ``shifts`` take a start to its four instants on the clocks shown."""
-    days, minutes = [], []
-    for shift in shifts:
-        day, at = divmod(first + shift, _DAY)
-        days.append(day)
-        minutes.append(at // _MINUTE)
-    last = (count - 1) * step
-    times = [_TIMES[m : m + last + 1 : step] for m in minutes]
-    if max(minutes) + last < 1440:  # no instant passes a midnight: the dates are fixed
-        a, b, c, d = (dates.of(day) for day in days)
-        template = (
-            f'{{"start":"{a}T%sZ","end":"{b}T%sZ","local_start":"{c}T%s{zones[0]}",'
-            f'"local_end":"{d}T%s{zones[1]}"}}'
-        )
-        return map(template.__mod__, zip(*times, strict=True))
+    in all), joined by commas, and the length of each object with its comma. ``shape`` holds
+    the lesson's minutes and the offsets (in minutes) of its start and end on the viewer's
+    clock.
+
+    A run is its :func:`_pattern` (the same times of day come back every week, and in every
+    answer of the instructor) with its dates written in: one ``str.replace`` per calendar day
+    the run shows, usually one or two."""
+    day, at = divmod(first, _DAY)
+    pattern = _pattern(at // _MINUTE, count, step, *shape)
+    text = pattern.text
+    for mark, shift in pattern.days:
+        text = text.replace(mark, dates.of(day + shift))
+    return text, pattern.size
+
+
+@dataclass(frozen=True, slots=True)
+class _Pattern:
+    """A run's objects with a mark (one control character) for each calendar day they show."""
+
+    text: str
+    #: ``(mark, days after the first start's UTC date)`` of every mark in ``text``.
+    days: tuple[tuple[str, int], ...]
+    size: int  # of each object once its dates are written, with its comma
+
+
+#: Days from the first start's UTC date a run's instants can fall on: a day before (a viewer
+#: behind UTC) to three after (a day-long lesson, ending past the viewer's next midnight).
+_SHIFTS = range(-1, 4)
+_MARKS = {shift: chr(2 + shift) for shift in _SHIFTS}
+
+
+def _pattern(
+    minute: int, count: int, step: int, duration: int, start_offset: int, end_offset: int
+) -> _Pattern:
+    """The run's objects with their dates marked (see :func:`_run`); minutes throughout."""
+    if count > _KEPT_RUN:
+        return _write_pattern(minute, count, step, duration, start_offset, end_offset)
+    return _kept_pattern(minute, count, step, duration, start_offset, end_offset)
+
+
+def _write_pattern(
+    minute: int, count: int, step: int, duration: int, start_offset: int, end_offset: int
+) -> _Pattern:
+    zones = (_zone(start_offset * _MINUTE), _zone(end_offset * _MINUTE))
     template = (
         '{"start":"%sT%sZ","end":"%sT%sZ",'
         f'"local_start":"%sT%s{zones[0]}","local_end":"%sT%s{zones[1]}"}}'
     )
-    columns: list[Sequence[str]] = []
-    for day, minute, column in zip(days, minutes, times, strict=True):
-        on_first_day = min(count, -(-(1440 - minute) // step))
-        columns.append(
-            [dates.of(day)] * on_first_day + [dates.of(day + 1)] * (count - on_first_day)
-        )
-        columns.append(column)
-    return map(template.__mod__, zip(*columns, strict=True))
+    shifts = (0, duration, start_offset, duration + end_offset)
+    used: set[int] = set()
+    objects = []
+    for n in range(count):
+        at = minute + n * step
+        values: list[str] = []
+        for shift in shifts:
+            day, time = divmod(at + shift, 1440)
+            used.add(day)
+            values += (_MARKS[day], _TIMES[time])
+        objects.append(template % tuple(values))
+    text = ",".join(objects)
+    size = len(objects[0]) + 4 * (len("YYYY-MM-DD") - 1) + 1
+    return _Pattern(text, tuple((_MARKS[d], d) for d in sorted(used)), size)
+
+
+#: Runs of up to this many slots keep their pattern (a few kilobytes each at most).
+_KEPT_RUN = 128
+_kept_pattern = functools.lru_cache(maxsize=2048)(_write_pattern)
 
 
 class _Dates:

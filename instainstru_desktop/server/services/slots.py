@@ -1,9 +1,11 @@
 """Bookable slots: where a lesson may start, for a viewer, kept until the instructor's data changes.
 
-They read what a booking is checked against (:func:`rules.slot_query`: the instructor's
-availability near the window and their active lessons overlapping it, an index range scan on
-``(instructor_id, start_utc)``), then hand everything to the domain, which owns every booking
-rule. The cost follows the window, not the number of bookings the instructor has ever had.
+They read what a booking is checked against (the instructor's availability near the window
+and their active lessons overlapping it, an index range scan on ``(instructor_id, start_utc)``;
+the same inputs :func:`rules.slot_query` reads for a booking), then hand everything to the
+domain, which owns every booking rule. The cost follows the window, not the number of bookings
+the instructor has ever had. A window not kept is read in two statements on a driver cursor
+(``uow.direct_read``): the instructor's row, then the lessons in the way with the date overrides.
 """
 
 from __future__ import annotations
@@ -14,18 +16,22 @@ from datetime import datetime, timedelta
 
 import orjson
 
+from instainstru_desktop.domain.availability import Availability
 from instainstru_desktop.domain.errors import InvalidTimeRange
 from instainstru_desktop.domain.free_week import LONGEST_WINDOW
-from instainstru_desktop.domain.slots import OpenSlots, check_booking, open_slots
+from instainstru_desktop.domain.slot_inputs import slot_reads
+from instainstru_desktop.domain.slots import OpenSlots, SlotQuery, check_booking, open_slots
 from instainstru_desktop.domain.time_ranges import TimeRange
 from instainstru_desktop.domain.zones import zone
 from instainstru_desktop.server.core.errors import InvalidInput, NotFound
 from instainstru_desktop.server.core.permissions import Role
-from instainstru_desktop.server.repositories.uow import Tx, UnitOfWork
+from instainstru_desktop.server.repositories.direct import DirectReads
+from instainstru_desktop.server.repositories.uow import UnitOfWork
 from instainstru_desktop.server.services.answer_cache import AnswerCache
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.rules import (
     check_bookable,
+    overrides_of,
     policy_of,
     slot_query,
     template_from,
@@ -144,13 +150,13 @@ def _chosen(
     answer = cache.get(request.key)
     if answer is not None and student_id is None:
         return answer, answer.open.at(caller.now)
-    with uow.read() as tx:
+    with uow.direct_read() as reads:
         if answer is None:
             generation = cache.generation(request.instructor_id)
-            answer = _compute(tx, request)
+            answer = _compute(reads, request)
             cache.put(request.key, request.instructor_id, generation, answer)
         student_busy = (
-            tx.bookings.student_busy(
+            reads.student_busy(
                 student_id,
                 request.start - answer.open.duration,
                 request.end + answer.open.duration,
@@ -196,28 +202,35 @@ def check_start(
     check_booking(query, start)
 
 
-def _compute(tx: Tx, request: SlotRequest) -> SlotAnswer:
-    """Read what the slots depend on and work them out."""
+def _compute(reads: DirectReads, request: SlotRequest) -> SlotAnswer:
+    """Read what the slots depend on, in two statements, and work them out."""
     instructor_id = request.instructor_id
     # One statement for the instructor, their zone and week, and the lesson type; the same
     # answers (and refusals, in the same order) as reading each through the session.
-    found = tx.instructors.for_slots(instructor_id, request.lesson_type_id)
+    found = reads.for_slots(instructor_id, request.lesson_type_id)
     if found is None:
         raise NotFound("No such instructor.")
     check_bookable(found.lesson_type_instructor_id, found.active, instructor_id)
     policy = policy_of(found)
+    tz = zone(found.time_zone or "UTC")
     window = TimeRange(request.start, request.end)
-    query = slot_query(
-        tx,
+    span = slot_reads(policy, tz, found.duration_minutes, window)
+    busy = span.instructor_busy
+    # Then the lessons in the way and the date overrides, in one more.
+    inputs = reads.instructor_inputs(
         instructor_id,
-        policy,
-        zone(found.time_zone or "UTC"),
-        found.duration_minutes,
-        window,
-        request.start,  # open_slots does not apply the clock's rules
-        student_id=None,
-        exclude_booking=request.exclude_booking,
-        template=template_from(found.template),
+        (busy.start, busy.end),
+        (span.first_day, span.last_day),
+        request.exclude_booking,
+    )
+    query = SlotQuery(
+        availability=Availability(template_from(found.template), overrides_of(inputs.overrides)),
+        tz=tz,
+        policy=policy,
+        duration_minutes=found.duration_minutes,
+        window=window,
+        now=request.start,  # open_slots does not apply the clock's rules
+        instructor_busy=inputs.instructor_busy,
     )
     found_open = open_slots(query)
     encoded, offsets = encode_slots(

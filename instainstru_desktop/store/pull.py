@@ -67,7 +67,7 @@ class PullApplier:
             if not items:
                 continue
             rows = [entity.from_wire(item) for item in items]
-            self._mirror.upsert(entity.name, rows)
+            self._mirror.fill(entity.name, rows)
             self._changes.absorb(entity, rows)
             counts[entity.name] = len(rows)
             if entity.name in ("booking", "override", "template") or entity.name in tombstones:

@@ -11,7 +11,8 @@ What stays as it was, and why it is safe:
   with its cursor: the fetch thread never writes, it only hands pages over. A sync stopped at
   any point (a cancel, a network failure, a kill) has applied exactly the pages it committed,
   and the next pull starts from the cursor stored with the last of them.
-- At most ``depth`` pages wait in memory: a slow disk does not let the download run ahead.
+- At most ``depth`` pages wait in the queue (and one more in the fetch thread's hands): a slow
+  disk does not let the download run ahead.
 - A failure of a fetch is handed over in its turn, after the pages before it, so the sync
   thread sees it where a sequential pull would have.
 - Leaving (a page without more, a cancel, a failure) stops the thread and waits for it: no

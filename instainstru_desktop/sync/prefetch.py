@@ -54,7 +54,8 @@ class _Failed:
 class PagePrefetch:
     """``with PagePrefetch(api, cursor, limit, clock) as pages: for fetched in pages: ...``
 
-    Iterating yields the pages after ``cursor`` in order until one says ``has_more: false``;
+    ``prepare`` is applied to each page in the fetch thread (the engine converts the rows
+    there). Iterating yields the pages after ``cursor`` in order until one says ``has_more: false``;
     a failed fetch raises its error there. Stopping the iteration early is allowed (a cancel):
     the page in flight is dropped, never applied.
     """
@@ -66,12 +67,14 @@ class PagePrefetch:
         limit: int | None,
         clock: Callable[[], datetime],
         *,
+        prepare: Callable[[Json], Json] = lambda page: page,
         depth: int = 1,
     ) -> None:
         self._api = api
         self._cursor = cursor
         self._limit = limit
         self._clock = clock
+        self._prepare = prepare
         self._ready: queue.Queue[FetchedPage | _Failed] = queue.Queue(maxsize=depth)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._fetch_all, name="sync-pull-fetch", daemon=True)
@@ -111,10 +114,12 @@ class PagePrefetch:
             asked = self._clock()
             try:
                 page = self._api.pull(cursor, self._limit)
+                answered = self._clock()
+                prepared = self._prepare(page)
             except Exception as error:  # handed to the sync thread, raised there in its turn
                 self._ready.put(_Failed(error))
                 return
-            self._ready.put(FetchedPage(page, asked, self._clock()))
+            self._ready.put(FetchedPage(prepared, asked, answered))
             if not page.get("has_more"):
                 return
             cursor = str(page["cursor"])

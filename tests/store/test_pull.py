@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from instainstru_desktop.store import open_store
+from instainstru_desktop.store.pull import convert_page
 from instainstru_desktop.store.repositories.mirror import BULK_FILL_ROWS
 from tests.store import factories as f
 
@@ -166,3 +168,18 @@ def test_a_big_page_over_cached_bookings_updates_them_in_place(store):
         assert uow.mirror.count("booking") == len(bookings)
         assert {r["status"] for r in uow.mirror.rows("booking")} == {"cancelled"}
         assert uow.sync_state.get().cursor == "3.c"
+
+
+def test_a_page_converted_ahead_is_written_as_the_page_itself(store, tmp_path):
+    bookings = [f.booking(START + timedelta(hours=i)) for i in range(3)]
+    page = f.page("2.b", instructors=[f.instructor()], students=[f.student()], bookings=bookings)
+    other = open_store(tmp_path / "other.sqlite3")
+    try:
+        as_sent = apply(other, page)
+        converted = apply(store, convert_page(page))
+        with store.read() as mine, other.read() as theirs:
+            for entity in ("instructor", "student", "booking"):
+                assert mine.mirror.rows(entity) == theirs.mirror.rows(entity)
+    finally:
+        other.close()
+    assert converted == as_sent

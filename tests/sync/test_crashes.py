@@ -96,7 +96,7 @@ def test_a_client_killed_between_an_edit_and_its_push_loses_nothing(
     assert_nothing_lost_nothing_duplicated(restarted, server)
 
 
-def test_a_client_killed_during_a_pull_keeps_the_cursor_with_the_rows_it_covers_and_drops_the_page_fetched_ahead(
+def test_a_client_killed_mid_pull_keeps_the_cursor_with_its_rows_and_drops_the_page_fetched_ahead(
     make_device, server, instructor
 ):
     students = server.studio.students

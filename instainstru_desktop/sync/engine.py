@@ -9,6 +9,10 @@ Rules it keeps, and why:
   answered only when its result is stored; a lost reply means it is sent again with the same id
   and the server answers the replay from its stored result. A pull page and its cursor are
   written in one transaction, so the cursor never runs ahead of the rows it covers.
+- **The pull overlaps the network with the writes.** The next page is fetched (and its rows
+  converted) in a thread of its own while this one applies the current page; pages are still
+  applied in order, one transaction each, and a page fetched ahead of a stop is dropped
+  (:mod:`.prefetch`).
 - **The queue moves on.** A business refusal is an answer (``rejected``): the row falls back to
   the server's truth at once and the refusal waits in the needs-attention list. Only network
   failures, 5xx and throttling hold the queue, with exponential backoff and jitter.

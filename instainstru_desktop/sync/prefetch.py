@@ -29,14 +29,9 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any
 
-from instainstru_desktop.store.repositories.sync_state import START_CURSOR
 from instainstru_desktop.sync.api import ApiClient
 
 Json = dict[str, Any]
-#: Rows asked for in the first page of a download from the start. The writes can only begin
-#: once a page is in: a small first one lets them begin while the server is still building
-#: the big ones that follow (an admin's first pages otherwise hold 40-50k bookings each).
-FIRST_PAGE_ROWS = 10_000
 
 
 @dataclass(frozen=True)
@@ -113,18 +108,12 @@ class PagePrefetch:
             if not item.page.get("has_more"):
                 return
 
-    def _first_limit(self) -> int | None:
-        if self._cursor != START_CURSOR:
-            return self._limit
-        return min(self._limit or FIRST_PAGE_ROWS, FIRST_PAGE_ROWS)
-
     def _fetch_all(self) -> None:
         cursor = self._cursor
-        limit = self._first_limit()
         while not self._stop.is_set():
             asked = self._clock()
             try:
-                page = self._api.pull(cursor, limit)
+                page = self._api.pull(cursor, self._limit)
                 answered = self._clock()
                 prepared = self._prepare(page)
             except Exception as error:  # handed to the sync thread, raised there in its turn
@@ -133,4 +122,4 @@ class PagePrefetch:
             self._ready.put(FetchedPage(prepared, asked, answered))
             if not page.get("has_more"):
                 return
-            cursor, limit = str(page["cursor"]), self._limit
+            cursor = str(page["cursor"])

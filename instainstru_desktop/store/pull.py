@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from instainstru_desktop.store.local_changes import LocalChanges
-from instainstru_desktop.store.mirror import BY_NAME, ENTITIES
+from instainstru_desktop.store.mirror import BY_NAME, ENTITIES, Entity, Params
 from instainstru_desktop.store.repositories.mirror import MirrorRepository
 from instainstru_desktop.store.repositories.sync_state import START_CURSOR, SyncStateRepository
 
@@ -41,6 +41,34 @@ class PageSummary:
     kinds: frozenset[str] = frozenset()  # every entity the page wrote or deleted rows of
 
 
+@dataclass(frozen=True)
+class ConvertedRows:
+    """One entity's objects of a page, already in column order (see :func:`convert_page`)."""
+
+    rows: list[Params]
+
+
+def convert_page(page: Mapping[str, Any]) -> dict[str, Any]:
+    """The page with each entity's wire objects turned into rows in column order.
+
+    Pure: no database. The sync engine calls it in the thread that fetched the page, so the
+    conversion of the next page runs while SQLite writes the current one (SQLite releases the
+    interpreter lock while it works), and the write transaction only writes.
+    """
+    converted = dict(page)
+    for entity in ENTITIES:
+        items = page.get(entity.page_field)
+        if items and not isinstance(items, ConvertedRows):
+            converted[entity.page_field] = ConvertedRows([entity.from_wire(i) for i in items])
+    return converted
+
+
+def _rows_of(entity: Entity, items: Any) -> list[Params]:
+    if isinstance(items, ConvertedRows):
+        return items.rows
+    return [entity.from_wire(item) for item in items]
+
+
 class PullApplier:
     """Writes pull pages into the mirror."""
 
@@ -58,6 +86,7 @@ class PullApplier:
         self._state.update(cursor=START_CURSOR)
 
     def apply(self, page: Mapping[str, Any], *, now: str) -> PageSummary:
+        """Write a page as the server sent it or as :func:`convert_page` returned it."""
         counts: dict[str, int] = {}
         keys: dict[str, set[str]] = defaultdict(set)
         talked: set[str] = set()  # lessons whose conversation changed: their unread counts did
@@ -66,8 +95,8 @@ class PullApplier:
             items = page.get(entity.page_field) or ()
             if not items:
                 continue
-            rows = [entity.from_wire(item) for item in items]
-            self._mirror.upsert(entity.name, rows)
+            rows = _rows_of(entity, items)
+            self._mirror.fill(entity.name, rows)
             self._changes.absorb(entity, rows)
             counts[entity.name] = len(rows)
             if entity.name in ("booking", "override", "template") or entity.name in tombstones:

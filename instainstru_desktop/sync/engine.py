@@ -9,6 +9,10 @@ Rules it keeps, and why:
   answered only when its result is stored; a lost reply means it is sent again with the same id
   and the server answers the replay from its stored result. A pull page and its cursor are
   written in one transaction, so the cursor never runs ahead of the rows it covers.
+- **The pull overlaps the network with the writes.** The next page is fetched (and its rows
+  converted) in a thread of its own while this one applies the current page; pages are still
+  applied in order, one transaction each, and a page fetched ahead of a stop is dropped
+  (:mod:`.prefetch`).
 - **The queue moves on.** A business refusal is an answer (``rejected``): the row falls back to
   the server's truth at once and the refusal waits in the needs-attention list. Only network
   failures, 5xx and throttling hold the queue, with exponential backoff and jitter.
@@ -30,6 +34,7 @@ from instainstru_desktop.clocks import CLOCK_SKEW_WARNING_SECONDS
 from instainstru_desktop.protocol import CLASH_CODE
 from instainstru_desktop.store import StorageError, Store
 from instainstru_desktop.store.mirror import Subject, instant_text, parse_instant, precise_text
+from instainstru_desktop.store.pull import convert_page
 from instainstru_desktop.store.repositories.outbox import RETENTION, OutboxMutation
 from instainstru_desktop.store.repositories.sync_state import cursor_seq
 from instainstru_desktop.sync.api import ApiClient, PushReply
@@ -42,6 +47,7 @@ from instainstru_desktop.sync.errors import (
     ResetRequired,
     ServerUnavailable,
 )
+from instainstru_desktop.sync.prefetch import FetchedPage, PagePrefetch
 from instainstru_desktop.sync.recovery import Recovery
 
 log = logging.getLogger(__name__)
@@ -275,46 +281,55 @@ class SyncEngine:
     # -- pull ---------------------------------------------------------------------------------
 
     def _pull(self, report: SyncReport, cancel: threading.Event | None) -> None:
+        """Pull until the server has nothing newer, the next page fetched while one is applied
+        (see :mod:`.prefetch`); each page is applied with its cursor in one transaction."""
         start_over = False
         phase = "pull"
         while not self._cancelled(cancel, report):
             with self._store.read() as uow:
                 cursor = "0" if start_over else uow.sync_state.get().cursor
-            asked = self._store.clock()
             try:
-                page = self._api.pull(cursor, self._pull_limit)
+                with PagePrefetch(
+                    self._api, cursor, self._pull_limit, self._store.clock, prepare=convert_page
+                ) as pages:
+                    for fetched in pages:
+                        self._apply_page(fetched, report, start_over=start_over)
+                        start_over = False
+                        self._progress(phase, report.rows)
+                        if self._cancelled(cancel, report):
+                            return
+                    return
             except ResetRequired:
                 if report.reset:
                     raise
                 report.reset = start_over = True
                 phase = "download"
                 report.resent += self._recovery.before_download()
-                continue
-            skew = self._skew(page, asked)
-            with self._store.uow() as uow:
-                if start_over:
-                    uow.pull.start_over()  # in the same transaction as the first page
-                summary = uow.pull.apply(page, now=uow.now_text())
-                uow.sync_state.update(online=True, last_error=None)
-                if skew is not None:
-                    uow.sync_state.update(clock_skew_seconds=skew)
-                uow.commit()
-            start_over = False
-            if skew is not None:
-                self._store.clock_measured(skew)
-                report.clock_skew_seconds = skew
-            report.pages += 1
-            report.rows += summary.rows
-            report.conflicts += summary.conflicts
-            report.booking_ids |= summary.booking_ids
-            report.override_keys |= summary.override_keys
-            report.template_instructors |= summary.template_instructors
-            report.kinds |= summary.kinds
-            self._progress(phase, report.rows)
-            if not page.get("has_more"):
-                return
 
-    def _skew(self, page: dict[str, object], asked: datetime) -> float | None:
+    def _apply_page(self, fetched: FetchedPage, report: SyncReport, *, start_over: bool) -> None:
+        """Write one page, its cursor and the measured clock skew in one transaction."""
+        page = fetched.page
+        skew = self._skew(page, fetched.asked, fetched.answered)
+        with self._store.uow() as uow:
+            if start_over:
+                uow.pull.start_over()  # in the same transaction as the first page
+            summary = uow.pull.apply(page, now=uow.now_text())
+            uow.sync_state.update(online=True, last_error=None)
+            if skew is not None:
+                uow.sync_state.update(clock_skew_seconds=skew)
+            uow.commit()
+        if skew is not None:
+            self._store.clock_measured(skew)
+            report.clock_skew_seconds = skew
+        report.pages += 1
+        report.rows += summary.rows
+        report.conflicts += summary.conflicts
+        report.booking_ids |= summary.booking_ids
+        report.override_keys |= summary.override_keys
+        report.template_instructors |= summary.template_instructors
+        report.kinds |= summary.kinds
+
+    def _skew(self, page: dict[str, object], asked: datetime, answered: datetime) -> float | None:
         """This computer's clock minus the server's, from a page's ``server_time``.
 
         The server read its clock somewhere between our request and its answer, so it is
@@ -325,7 +340,6 @@ class SyncEngine:
         server_time = page.get("server_time")
         if not isinstance(server_time, str):
             return None
-        answered = self._store.clock()
         try:
             middle = asked + (answered - asked) / 2
             skew = (middle - parse_instant(server_time)).total_seconds()

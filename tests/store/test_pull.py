@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from instainstru_desktop.store import open_store
+from instainstru_desktop.store.pull import convert_page
+from instainstru_desktop.store.repositories.mirror import BULK_FILL_ROWS
 from tests.store import factories as f
 
 START = datetime(2026, 3, 2, 9, tzinfo=UTC)
@@ -105,3 +109,77 @@ def test_a_tombstone_older_than_a_row_of_the_same_page_does_not_delete_it(store)
         assert json.loads(uow.mirror.get("override", key)["ranges"]) == [
             {"start": "10:00", "end": "11:00"}
         ]
+
+
+def booking_indexes(store) -> dict[str, str]:
+    """The bookings table's indexes as the file declares them: name -> SQL."""
+    conn = sqlite3.connect(store.database.path)
+    try:
+        found = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'bookings'"
+        )
+        return dict(found.fetchall())
+    finally:
+        conn.close()
+
+
+def many_bookings(count: int = BULK_FILL_ROWS) -> list[dict]:
+    return [f.booking(START + timedelta(minutes=30 * i)) for i in range(count)]
+
+
+def test_many_bookings_into_an_empty_cache_go_in_with_every_index_built_after_them(store):
+    declared = booking_indexes(store)
+    bookings = many_bookings()
+
+    apply(store, f.page("2.b", bookings=bookings))
+
+    assert booking_indexes(store) == declared  # the same indexes, spelled the same
+    with store.read() as uow:
+        assert uow.mirror.count("booking") == len(bookings)
+        later = bookings[-1]
+        assert uow.bookings.get(later["id"]).start_utc == later["start"]
+        checked = uow.session.connection().exec_driver_sql("PRAGMA integrity_check").all()
+    assert checked == [("ok",)]  # every index holds exactly the table's rows
+
+
+def test_a_big_page_that_fails_after_its_bookings_leaves_no_row_and_every_index(store):
+    f.seed(store, cursor="1.a")
+    declared = booking_indexes(store)
+    broken_conflict = f.conflict("b-1")
+    del broken_conflict["kind"]  # conflicts are written after bookings
+
+    with pytest.raises(KeyError):
+        apply(store, f.page("2.b", bookings=many_bookings(), conflicts=[broken_conflict]))
+
+    assert booking_indexes(store) == declared
+    with store.read() as uow:
+        assert uow.mirror.count("booking") == 0
+        assert uow.sync_state.get().cursor == "1.a"
+
+
+def test_a_big_page_over_cached_bookings_updates_them_in_place(store):
+    bookings = many_bookings()
+    apply(store, f.page("2.b", bookings=bookings))
+    cancelled = [{**b, "status": "cancelled", "version": 2} for b in bookings]
+
+    apply(store, f.page("3.c", bookings=cancelled))
+
+    with store.read() as uow:
+        assert uow.mirror.count("booking") == len(bookings)
+        assert {r["status"] for r in uow.mirror.rows("booking")} == {"cancelled"}
+        assert uow.sync_state.get().cursor == "3.c"
+
+
+def test_a_page_converted_ahead_is_written_as_the_page_itself(store, tmp_path):
+    bookings = [f.booking(START + timedelta(hours=i)) for i in range(3)]
+    page = f.page("2.b", instructors=[f.instructor()], students=[f.student()], bookings=bookings)
+    other = open_store(tmp_path / "other.sqlite3")
+    try:
+        as_sent = apply(other, page)
+        converted = apply(store, convert_page(page))
+        with store.read() as mine, other.read() as theirs:
+            for entity in ("instructor", "student", "booking"):
+                assert mine.mirror.rows(entity) == theirs.mirror.rows(entity)
+    finally:
+        other.close()
+    assert converted == as_sent

@@ -47,6 +47,25 @@ class StopOnPush(httpx.HTTPTransport):
         raise AssertionError("unreachable")
 
 
+class CountPulls(httpx.HTTPTransport):
+    """Counts the pull pages received in full; ``arrived`` is set once ``wanted`` have."""
+
+    def __init__(self, wanted: int) -> None:
+        super().__init__()
+        self.wanted = wanted
+        self.received = 0
+        self.arrived = threading.Event()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = super().handle_request(request)
+        if request.url.path.endswith("/sync/pull"):
+            response.read()
+            self.received += 1
+            if self.received >= self.wanted:
+                self.arrived.set()
+        return response
+
+
 def edit(store_path: Path, args: dict[str, Any]) -> None:
     store = open_store(store_path)
     lessons = LessonService(store)
@@ -63,7 +82,12 @@ def main(mode: str, store_path: str, url: str, token: str, raw: str) -> None:
     if mode == "edit":
         edit(path, args)
         ready_and_wait()
-    transport = StopOnPush(committed=mode == "push-committed") if mode.startswith("push") else None
+    transport: httpx.BaseTransport | None = None
+    if mode.startswith("push"):
+        transport = StopOnPush(committed=mode == "push-committed")
+    elif mode == "pull":
+        # the page after the one cut short: the kill comes once it is in hand, unapplied
+        transport = counter = CountPulls(int(args["stop_in_page"]) + 1)
     api = ApiClient(
         url, token=token, device="crashing", transport=transport, retry=RetryPolicy(attempts=1)
     )
@@ -80,6 +104,8 @@ def main(mode: str, store_path: str, url: str, token: str, raw: str) -> None:
             result = original(self, page, now=now)
             pages["n"] += 1
             if pages["n"] == stop_after:  # rows written, transaction still open
+                if counter.arrived.wait(30):
+                    print(f"FETCHED {counter.received}", flush=True)
                 ready_and_wait()
             return result
 

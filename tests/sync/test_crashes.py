@@ -96,7 +96,7 @@ def test_a_client_killed_between_an_edit_and_its_push_loses_nothing(
     assert_nothing_lost_nothing_duplicated(restarted, server)
 
 
-def test_a_client_killed_during_a_pull_keeps_the_cursor_with_the_rows_it_covers(
+def test_a_client_killed_mid_pull_keeps_the_cursor_with_its_rows_and_drops_the_page_fetched_ahead(
     make_device, server, instructor
 ):
     students = server.studio.students
@@ -127,6 +127,8 @@ def test_a_client_killed_during_a_pull_keeps_the_cursor_with_the_rows_it_covers(
 
     cursors = [line.split()[1] for line in printed if line.startswith("PAGE ")]
     assert cursors == [c for c, _ in pages[:committed]]  # the next page was cut mid-transaction
+    # and the page after it had already arrived (pages are fetched while one is applied)
+    assert f"FETCHED {committed + 2}" in printed
     restarted = make_device("desk")
     with restarted.store.read() as uow:
         assert uow.sync_state.get().cursor == cursors[-1]

@@ -207,6 +207,12 @@ class EventHub:
         with self._lock:
             return seq in self._own
 
+    def all_own(self, first: int, last: int) -> bool:
+        """Whether every commit from ``first`` to ``last`` is this process's own (an empty
+        range: yes)."""
+        with self._lock:
+            return all(seq in self._own for seq in range(first, last + 1))
+
     def publish_heard(self, poke: Poke) -> None:
         """Publish a commit heard through ``LISTEN``, unless this hub published it already.
 

@@ -11,9 +11,11 @@ from typing import Any
 
 from sqlalchemy import (
     DateTime,
+    Table,
     and_,
     bindparam,
     cast,
+    insert,
     literal_column,
     null,
     or_,
@@ -37,6 +39,7 @@ from instainstru_desktop.server.core.models import (
 )
 from instainstru_desktop.server.repositories._locks import locking
 from instainstru_desktop.server.repositories._types import AnyRow, AnySelect
+from instainstru_desktop.server.repositories._written import Written
 
 _ACTIVE = sorted(str(s) for s in ACTIVE_STATUSES)
 #: A lesson overlapping an instant started at most this long before it: lets the overlap query
@@ -179,6 +182,46 @@ _STUDENT_BUSY = _busy_statement(Booking.student_id)
 _RULE_INPUTS = _rule_inputs_statement()
 
 
+_BOOKINGS: Table = Booking.metadata.tables[Booking.__tablename__]
+#: A new lesson, every column given: one statement on the connection, compiled once.
+_INSERT = insert(_BOOKINGS)
+
+
+@dataclass(frozen=True, slots=True)
+class NewBooking:
+    """A lesson about to be written (every column of ``bookings`` but ``seq``), as a single
+    booking or a series makes it: plain values, no object for the session to track."""
+
+    id: str
+    instructor_id: str
+    student_id: str
+    lesson_type_id: str
+    start_utc: datetime
+    end_utc: datetime
+    status: str
+    price_cents: int
+    currency: str
+    created_at: datetime
+    updated_at: datetime
+    cancelled_by: str | None = None
+    cancel_reason: str | None = None
+    note: str = ""
+    flagged: bool = False
+    review_note: str = ""
+    version: int = 1
+    series_id: str | None = None
+    series_slot: str | None = None
+    series_moved: bool = False
+
+    def row(self, seq: int) -> dict[str, Any]:
+        """The values of the ``INSERT``."""
+        return {name: getattr(self, name) for name in _NEW_COLUMNS} | {"seq": seq}
+
+
+_NEW_COLUMNS = tuple(NewBooking.__dataclass_fields__)
+assert set(_NEW_COLUMNS) | {"seq"} == set(_BOOKINGS.columns.keys())
+
+
 #: A row shaped like ``booking_view()``'s: the same names, in the same order.
 _row_type: Any = namedtuple
 _ViewRow: Any = _row_type("_ViewRow", [c.name for c in booking_view().selected_columns])
@@ -251,8 +294,9 @@ class BookingFilter:
 
 
 class BookingRepository:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, written: Written | None = None) -> None:
         self._s = session
+        self._written = written if written is not None else Written(None)
 
     def get(self, booking_id: str) -> Booking | None:
         return self._s.get(Booking, booking_id)
@@ -272,15 +316,34 @@ class BookingRepository:
         stmt = locking(select(Booking).where(Booking.id == booking_id))
         return self._s.scalars(stmt).first()
 
-    def insert(self, booking: Booking) -> None:
-        """Add and write the booking now, so the database's safety net answers here."""
-        self._s.add(booking)
-        self.flush_checked()
+    def insert(self, booking: NewBooking) -> None:
+        """Write the lesson now, so the database's safety net answers here."""
+        self.insert_all([booking])
 
-    def insert_all(self, bookings: Sequence[Booking]) -> None:
-        """Add and write several bookings in one flush (a series' lessons)."""
-        self._s.add_all(bookings)
+    def insert_all(self, bookings: Sequence[NewBooking]) -> None:
+        """Write new lessons in one statement (a series' lessons), stamped as the transaction's
+        other rows are (see ``_written``); a clash with an active lesson is ``slot_taken``.
+
+        A Core ``INSERT`` on the session's connection, not an object added and flushed: the
+        session never needs these rows (a later read in the transaction reads them from the
+        database), and the ORM's flush of one object cost more than the SQL. Pending changes
+        are written first, so a lesson cancelled earlier in the transaction frees its time
+        before a new one takes it.
+        """
+        if not bookings:
+            return
         self.flush_checked()
+        seq = self._written.seq_for(
+            _BOOKINGS,
+            [(b.id,) for b in bookings],
+            {b.instructor_id for b in bookings},
+            {b.student_id for b in bookings},
+        )
+        rows = [b.row(seq) for b in bookings]
+        try:
+            self._s.connection().execute(_INSERT, rows[0] if len(rows) == 1 else rows)
+        except IntegrityError as exc:
+            raise SlotTaken("Another lesson was booked at this time a moment ago.") from exc
 
     def flush_checked(self) -> None:
         """Write pending changes; a clash with another active booking is ``slot_taken``."""
@@ -386,7 +449,7 @@ class BookingRepository:
 
     @staticmethod
     def view_of(
-        booking: Booking, student_name: str, student_time_zone: str, lesson_type_name: str
+        booking: NewBooking, student_name: str, student_time_zone: str, lesson_type_name: str
     ) -> Any:
         """What :meth:`view` would read back for a booking just written, given the names shown
         next to it (no statement): the same fields, instants as aware UTC datetimes."""

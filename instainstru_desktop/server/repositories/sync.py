@@ -8,7 +8,7 @@ because a full pull can be 100k bookings.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -170,6 +170,7 @@ class SyncRepository:
         at: datetime,
         notice: tuple[str, str] | None,
         audit: Sequence[dict[str, Any]] = (),
+        written: Mapping[Table, Sequence[tuple[Any, ...]]] | None = None,
     ) -> int:
         """Take the next number, stamp ``rows`` with it, record the commit, write the ``audit``
         entries stamped and queue its NOTIFY (``notice``: the payload's text around the number),
@@ -182,9 +183,13 @@ class SyncRepository:
         statement waits once the sequence row is had. The audit entries are new rows: their
         foreign-key checks take key-share locks on the rows they name (instructor, lesson,
         user), which only a deletion or a key change would block, and the server does neither to
-        those rows. Returns the number.
+        those rows. ``written``: keys of rows inserted with Core statements (see
+        ``_written``), stamped with the others. Returns the number.
         """
-        tables = sorted(_by_table(rows).items(), key=lambda item: item[0].name)
+        grouped = _by_table(rows)
+        for table, keys in (written or {}).items():
+            grouped.setdefault(table, ([], []))[0].extend(keys)
+        tables = sorted(grouped.items(), key=lambda item: item[0].name)
         names = tuple(c.key for c in _AUDIT_TABLE.columns if audit and c.key in audit[0])
         stmt = _commit_statement(
             tuple(table for table, _ in tables), names, len(audit), notice is not None

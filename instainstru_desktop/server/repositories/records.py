@@ -44,7 +44,9 @@ class AuditRepository:
         """Write ``rows`` stamped with ``seq``, in one statement (SQLite's commit)."""
         if rows:
             stamped = [{**row, "seq": seq} for row in rows]
-            self._s.connection().execute(_INSERT_AUDIT, stamped)
+            self._s.connection().execute(
+                _INSERT_AUDIT, stamped[0] if len(stamped) == 1 else stamped
+            )
 
     def _write_pending(self) -> None:
         """Hand the kept entries to the session, so that a read sees them."""

@@ -106,7 +106,7 @@ class Tx:
         self.poke: Poke | None = None
         self.users = UserRepository(session)
         self.tokens = TokenRepository(session)
-        self.instructors = InstructorRepository(session)
+        self.instructors = InstructorRepository(session, runs_alone=runs_alone)
         self.lesson_types = LessonTypeRepository(session)
         self.availability = AvailabilityRepository(session)
         self.bookings = BookingRepository(session, self.written)

@@ -92,8 +92,10 @@ class Tx:
         notify_in_tx: bool,
         runs_alone: bool = False,
         origin: str = "",
+        hub: EventHub | None = None,
     ) -> None:
         self._session = session
+        self._hub = hub
         self._writable = writable
         self._notify_in_tx = notify_in_tx
         self._origin = origin
@@ -187,7 +189,14 @@ class Tx:
                 if self._notify_in_tx:
                     self.sync.notify(self.poke.to_json())
             self._session.flush()
-        self._session.commit()
+        if seq is not None and self._hub is not None:
+            self._hub.expect_own(seq)
+        try:
+            self._session.commit()
+        except BaseException:
+            if seq is not None and self._hub is not None:
+                self._hub.forget_own(seq)
+            raise
         self._touched.clear()
         return seq
 
@@ -239,6 +248,7 @@ class UnitOfWork:
                 notify_in_tx=on_postgres,
                 runs_alone=self.database.is_sqlite,
                 origin=self.hub.origin,
+                hub=self.hub,
             )
             yield tx
         if tx.poke is not None:

@@ -38,6 +38,7 @@ from instainstru_desktop.server.core.models import (
     User,
 )
 from instainstru_desktop.server.repositories._locks import locking
+from instainstru_desktop.server.repositories._prepared import Prepared
 from instainstru_desktop.server.repositories._types import AnyRow, AnySelect
 from instainstru_desktop.server.repositories._written import Written
 
@@ -181,12 +182,12 @@ _PARTIES = select(Booking.instructor_id, Booking.student_id).where(
 )
 _INSTRUCTOR_BUSY = _busy_statement(Booking.instructor_id)
 _STUDENT_BUSY = _busy_statement(Booking.student_id)
-_RULE_INPUTS = _rule_inputs_statement()
+_RULE_INPUTS = Prepared(_rule_inputs_statement())
 
 
 _BOOKINGS: Table = Booking.metadata.tables[Booking.__tablename__]
 #: A new lesson, every column given: one statement on the connection, compiled once.
-_INSERT = insert(_BOOKINGS)
+_INSERT = Prepared(insert(_BOOKINGS))
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,8 +319,13 @@ class BookingRepository:
         stmt = locking(select(Booking).where(Booking.id == booking_id))
         return self._s.scalars(stmt).first()
 
-    def insert(self, booking: NewBooking) -> None:
-        """Write the lesson now, so the database's safety net answers here."""
+    def insert(self, booking: NewBooking | Booking) -> None:
+        """Write the lesson now, so the database's safety net answers here (a ``Booking``
+        object, as seeding and tests make them, is added to the session and flushed)."""
+        if isinstance(booking, Booking):
+            self._s.add(booking)
+            self.flush_checked()
+            return
         self.insert_all([booking])
 
     def insert_all(self, bookings: Sequence[NewBooking]) -> None:
@@ -341,9 +347,8 @@ class BookingRepository:
             {b.instructor_id for b in bookings},
             {b.student_id for b in bookings},
         )
-        rows = [b.row(seq) for b in bookings]
         try:
-            self._s.connection().execute(_INSERT, rows[0] if len(rows) == 1 else rows)
+            _INSERT.run(self._s.connection(), [b.row(seq) for b in bookings])
         except IntegrityError as exc:
             raise SlotTaken("Another lesson was booked at this time a moment ago.") from exc
 
@@ -394,7 +399,7 @@ class BookingRepository:
             "exclude": exclude,
         }
         found = RuleInputs([], [], [])
-        for start, end, mine, day, ranges in self._s.connection().execute(_RULE_INPUTS, params):
+        for start, end, mine, day, ranges in _RULE_INPUTS.rows(self._s.connection(), params):
             if mine == _OVERRIDE:
                 found.overrides.append((day, ranges))
             elif mine == _INSTRUCTOR:

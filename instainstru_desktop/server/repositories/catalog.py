@@ -16,6 +16,7 @@ from instainstru_desktop.server.core.models import (
     WeeklyTemplate,
 )
 from instainstru_desktop.server.repositories._locks import locking
+from instainstru_desktop.server.repositories._prepared import Prepared
 from instainstru_desktop.server.repositories._types import AnyRow
 from instainstru_desktop.server.repositories.series import ACTIVE as SERIES_ACTIVE
 
@@ -63,6 +64,7 @@ _FOR_BOOKING = _FOR_SLOTS.add_columns(
     LessonType.currency,
     _NEXT_SERIES_START.label("next_series_start"),
 )
+_FOR_BOOKING_PREPARED = Prepared(_FOR_BOOKING)
 #: The per-instructor lock, reading nothing else (see :meth:`InstructorRepository.claim`).
 _CLAIM = locking(select(Instructor.id).where(Instructor.id == bindparam("instructor_id")))
 
@@ -104,7 +106,8 @@ class InstructorRepository:
         """
         self._s.flush()
         params = {"instructor_id": instructor_id, "lesson_type_id": lesson_type_id}
-        return self._s.connection().execute(_FOR_BOOKING, params).first()
+        found: AnyRow | None = _FOR_BOOKING_PREPARED.first(self._s.connection(), params)
+        return found
 
     def claim_for_booking(self, instructor_id: str, lesson_type_id: str) -> AnyRow | None:
         """:meth:`claim`, then :meth:`for_booking`; None: there is no such instructor.

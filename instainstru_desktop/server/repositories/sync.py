@@ -55,6 +55,7 @@ from instainstru_desktop.server.core.models import (
     WeeklyTemplate,
 )
 from instainstru_desktop.server.repositories._locks import locking
+from instainstru_desktop.server.repositories._prepared import Prepared
 from instainstru_desktop.server.repositories._types import AnyRow
 from instainstru_desktop.server.repositories.bookings import booking_view
 from instainstru_desktop.server.repositories.messages import MESSAGE_VIEW, READ_VIEW
@@ -82,7 +83,8 @@ _NEXT_SEQ = (
     .values(value=ChangeSequence.value + 1)
     .returning(ChangeSequence.value)
 )
-_ADD_COMMIT = insert(Commit)
+_ADD_COMMIT = Prepared(insert(Commit))
+_NEXT_SEQ_PREPARED = Prepared(_NEXT_SEQ)
 
 
 def _by_table(rows: Iterable[Stamped]) -> dict[Table, tuple[list[tuple[Any, ...]], list[Stamped]]]:
@@ -161,7 +163,8 @@ class SyncRepository:
 
     def next_seq(self) -> int:
         """Increment the sequence row; its lock is now held until this transaction ends."""
-        return int(self._s.connection().execute(_NEXT_SEQ).scalar_one())
+        [row] = _NEXT_SEQ_PREPARED.rows(self._s.connection(), {})
+        return int(row[0])
 
     def commit_stamped(
         self,
@@ -210,7 +213,7 @@ class SyncRepository:
         return seq
 
     def add_commit(self, seq: int, nonce: str, at: datetime) -> None:
-        self._s.connection().execute(_ADD_COMMIT, {"seq": seq, "nonce": nonce, "committed_at": at})
+        _ADD_COMMIT.run(self._s.connection(), [{"seq": seq, "nonce": nonce, "committed_at": at}])
 
     def commit_exists(self, seq: int, nonce: str) -> bool:
         stmt = select(Commit.seq).where(Commit.seq == seq, Commit.nonce == nonce)

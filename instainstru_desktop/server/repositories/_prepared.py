@@ -35,8 +35,8 @@ class _Compiled:
     """A statement compiled for one dialect, with how to convert its parameters and results."""
 
     sql: str
-    construct: Callable[[Mapping[str, Any]], Mapping[str, Any]]
     names: tuple[str, ...]  # the parameters in the order of their placeholders
+    fixed: Mapping[str, Any]  # values the statement holds itself (a LIMIT, a compared constant)
     binds: tuple[Processor, ...]
     results: tuple[Processor, ...]
     row: Any  # a named tuple type of the result columns (None: no result)
@@ -76,10 +76,11 @@ class Prepared:
 
     @staticmethod
     def _args(compiled: _Compiled, params: Mapping[str, Any]) -> list[Any]:
-        values = compiled.construct(params)
+        fixed = compiled.fixed
+        values = [params[name] if name in params else fixed[name] for name in compiled.names]
         return [
-            values[name] if f is None else f(values[name])
-            for name, f in zip(compiled.names, compiled.binds, strict=True)
+            value if f is None else f(value)
+            for value, f in zip(values, compiled.binds, strict=True)
         ]
 
     @staticmethod
@@ -117,4 +118,9 @@ def _compile(statement: Any, dialect: Dialect) -> _Compiled:
     results = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns)
     fields = [c.key for c in columns]
     row = namedtuple("PreparedRow", fields, rename=True) if columns else None
-    return _Compiled(compiled.string, compiled.construct_params, names, binds, results, row)
+    fixed = {
+        name: bind.effective_value
+        for name, bind in compiled.binds.items()
+        if bind.value is not None or bind.callable is not None
+    }
+    return _Compiled(compiled.string, names, fixed, binds, results, row)

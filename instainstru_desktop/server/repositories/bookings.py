@@ -123,11 +123,13 @@ _WINDOWS_PER_STATEMENT = 32
 
 
 @functools.cache
-def _busy_in_statement(count: int) -> Any:
+def _busy_in_statement(count: int) -> Prepared:
     """The instructor's busy lessons of ``count`` windows in one statement (``who_0``,
     ``lo_0``, ... per window): each branch is an index range scan of its own, built once per
     count."""
-    return union_all(*(_busy_lessons(Booking.instructor_id, f"_{n}") for n in range(count)))
+    return Prepared(
+        union_all(*(_busy_lessons(Booking.instructor_id, f"_{n}") for n in range(count)))
+    )
 
 
 _O = AvailabilityOverride
@@ -429,7 +431,7 @@ class BookingRepository:
             for n, (lo, hi) in enumerate(chunk):
                 params |= {f"who_{n}": who, f"lo_{n}": lo, f"since_{n}": lo - _LOOKBACK}
                 params[f"hi_{n}"] = hi
-            rows = self._s.connection().execute(_busy_in_statement(len(chunk)), params)
+            rows = _busy_in_statement(len(chunk)).rows(self._s.connection(), params)
             found.update(TimeRange(start, end) for start, end in rows)
         return sorted(found)
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import namedtuple
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Dialect
@@ -72,16 +73,36 @@ class Prepared:
             connection.execute(self.statement, params[0] if len(params) == 1 else list(params))
             return
         compiled = self._for(connection.dialect)
-        self._send(connection, compiled, [self._args(compiled, p) for p in params])
+        memo: dict[tuple[int, datetime], Any] = {}
+        self._send(connection, compiled, [self._args(compiled, p, memo) for p in params])
 
     @staticmethod
-    def _args(compiled: _Compiled, params: Mapping[str, Any]) -> list[Any]:
+    def _args(
+        compiled: _Compiled,
+        params: Mapping[str, Any],
+        memo: dict[tuple[int, datetime], Any] | None = None,
+    ) -> list[Any]:
+        """The driver's values of one parameter set. ``memo``: instants already converted
+        for the same placeholder (rows written together share their creation time)."""
         fixed = compiled.fixed
         values = [params[name] if name in params else fixed[name] for name in compiled.names]
-        return [
-            value if f is None else f(value)
-            for value, f in zip(values, compiled.binds, strict=True)
-        ]
+        if memo is None:
+            return [
+                value if f is None else f(value)
+                for value, f in zip(values, compiled.binds, strict=True)
+            ]
+        args = []
+        for place, (value, f) in enumerate(zip(values, compiled.binds, strict=True)):
+            if f is None:
+                args.append(value)
+            elif type(value) is datetime:
+                key = (place, value)
+                if key not in memo:
+                    memo[key] = f(value)
+                args.append(memo[key])
+            else:
+                args.append(f(value))
+        return args
 
     @staticmethod
     def _send(connection: Connection, compiled: _Compiled, args: list[list[Any]]) -> Any:

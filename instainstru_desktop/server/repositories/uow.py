@@ -114,7 +114,7 @@ class Tx:
         self.bookings = BookingRepository(session, self.written)
         self.audit = AuditRepository(session)
         self.conflicts = ConflictRepository(session)
-        self.series = SeriesRepository(session)
+        self.series = SeriesRepository(session, self.written)
         self.sync = SyncRepository(session)
         self.bulk = BulkRepository(session)
         self.messages = MessageRepository(session)

@@ -228,7 +228,10 @@ def apply_theme(app: QApplication, choice: ThemeChoice | str) -> Palette:
     ignores it, which would leave black text on a dark window).
     """
     palette = palette_for(choice)
-    app.setStyle("Fusion")
+    if app.style().name().lower() != "fusion":
+        # Only when it is not Fusion yet: setting a style deletes the one in use, and widgets
+        # that are open may still hold it (a later theme switch crashed in Qt when it did).
+        app.setStyle("Fusion")
     app.setPalette(qpalette(palette))
     app.setStyleSheet(style_sheet(palette))
     return palette

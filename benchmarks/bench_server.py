@@ -85,8 +85,12 @@ CACHE_OFF_ENV = {
 ORM_ROW = "baseline: FastAPI + ORM one row"  # with the run below, the ratios' denominator
 ORM_ROW_AGAIN = "baseline: FastAPI + ORM one row, again"
 #: Students for the booking clients: each server the bookings run on gets its own (a student
-#: cannot have two lessons at once, and every run books the same times).
-STUDENTS = 4 * 64
+#: cannot have two lessons at once, and every run books the same times); and, after them, the
+#: students of the slot instructors' upcoming lessons, which no booking client may share (a
+#: client reaching their hours would be refused as busy).
+BOOKING_STUDENTS = 4 * 64
+UPCOMING = 40
+STUDENTS = BOOKING_STUDENTS + UPCOMING
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -250,13 +254,13 @@ def _upcoming(
     base += timedelta(days=(7 - base.weekday()) % 7)  # next Monday: weekdays, in the hours
     with uow.write() as tx:
         for k, instructor in enumerate(pair):
-            for n in range(40):
+            for n in range(UPCOMING):
                 start = base + timedelta(weeks=n // 10, days=n % 5, hours=9 + n % 7)
                 tx.bookings.insert(
                     Booking(
                         id=new_id(k * 100 + n, 5),
                         instructor_id=instructor["id"],
-                        student_id=benchers["students"][n],
+                        student_id=benchers["students"][BOOKING_STUDENTS + n],
                         lesson_type_id=instructor["type"],
                         start_utc=start,
                         end_utc=start + timedelta(minutes=60),

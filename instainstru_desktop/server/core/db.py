@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -81,18 +82,48 @@ def _writer_lock_path(url: URL) -> str | None:
     return f"{url.database}-writer"
 
 
-@contextmanager
-def _file_lock(path: str | None) -> Iterator[None]:
-    """Hold an exclusive lock on ``path`` (blocking, no polling); released on exit."""
-    if path is None or fcntl is None:
-        yield
-        return
-    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
+class _FileLock:
+    """An exclusive lock on a file (blocking in the kernel, no polling), for one process.
+
+    The file stays open between writes (opening it for every write cost a booking more than
+    its lock), and is opened again in a forked child: a lock belongs to the open file, which a
+    child would otherwise share with its parent. The callers hold a thread lock around it, so
+    one thread at a time uses it.
+    """
+
+    def __init__(self, path: str | None) -> None:
+        self._path = path
+        self._descriptor: int | None = None
+        self._pid = 0
+        self._closer: weakref.finalize[Any, Any] | None = None
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        if self._path is None or fcntl is None:
+            yield
+            return
+        if self._descriptor is None or self._pid != os.getpid():
+            self._descriptor = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+            self._pid = os.getpid()
+            self._closer = weakref.finalize(self, _close_in, self._pid, self._descriptor)
+        descriptor = self._descriptor
         fcntl.flock(descriptor, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(descriptor)  # closing releases the lock
+        try:
+            yield
+        finally:
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        if self._closer is not None:
+            self._closer()
+        self._descriptor, self._closer = None, None
+
+
+def _close_in(pid: int, descriptor: int) -> None:
+    """Close ``descriptor`` if this is the process that opened it (a forked child's copy is
+    its parent's to close)."""
+    if os.getpid() == pid:
+        os.close(descriptor)
 
 
 def _ping_when_idle(engine: Engine) -> None:
@@ -152,7 +183,7 @@ class Database:
         # database queues the writers of other server processes (``--workers N``) in the kernel,
         # woken the moment it is free. BEGIN IMMEDIATE still guards against anything else.
         self._sqlite_writer = threading.Lock()
-        self._writer_file = _writer_lock_path(self.url) if self.is_sqlite else None
+        self._writer_file = _FileLock(_writer_lock_path(self.url) if self.is_sqlite else None)
 
     def _sqlite_engine(self, pool_size: int) -> Engine:
         engine = create_engine(
@@ -226,8 +257,9 @@ class Database:
         if not self.is_sqlite:
             yield self._write_engine
             return
-        with self._sqlite_writer, _file_lock(self._writer_file):
+        with self._sqlite_writer, self._writer_file.held():
             yield self._write_engine
 
     def dispose(self) -> None:
         self.engine.dispose()
+        self._writer_file.close()

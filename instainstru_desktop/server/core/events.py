@@ -189,6 +189,20 @@ class EventHub:
         for subscription in targets:
             subscription.offer(poke.seq)
 
+    def expect_own(self, seq: int) -> None:
+        """Mark commit ``seq`` as this process's own just before it is committed, so that the
+        commit watch, should it see the commit before :meth:`publish_own`, skips it instead of
+        reading it back as another process's (:meth:`forget_own` if the commit fails)."""
+        with self._lock:
+            self._own[seq] = None
+            while len(self._own) > _OWN_ECHOES_KEPT:
+                self._own.popitem(last=False)
+
+    def forget_own(self, seq: int) -> None:
+        """The commit marked by :meth:`expect_own` did not happen: its number may be another's."""
+        with self._lock:
+            self._own.pop(seq, None)
+
     def publish_own(self, poke: Poke) -> None:
         """Publish a commit of this process at once, and let the commit watch skip it.
 
@@ -206,6 +220,12 @@ class EventHub:
         """Whether commit ``seq`` is this process's own, its echo not heard yet."""
         with self._lock:
             return seq in self._own
+
+    def all_own(self, first: int, last: int) -> bool:
+        """Whether every commit from ``first`` to ``last`` is this process's own (an empty
+        range: yes)."""
+        with self._lock:
+            return all(seq in self._own for seq in range(first, last + 1))
 
     def publish_heard(self, poke: Poke) -> None:
         """Publish a commit heard through ``LISTEN``, unless this hub published it already.

@@ -7,7 +7,11 @@ rows, not ORM objects: they are read-only and an order of magnitude cheaper per 
 from instainstru_desktop.server.repositories.accounts import TokenRepository, UserRepository
 from instainstru_desktop.server.repositories.attempts import AttemptRepository
 from instainstru_desktop.server.repositories.availability import AvailabilityRepository
-from instainstru_desktop.server.repositories.bookings import BookingFilter, BookingRepository
+from instainstru_desktop.server.repositories.bookings import (
+    BookingFilter,
+    BookingRepository,
+    NewBooking,
+)
 from instainstru_desktop.server.repositories.bulk import BulkRepository
 from instainstru_desktop.server.repositories.catalog import (
     InstructorRepository,
@@ -29,6 +33,7 @@ __all__ = [
     "InstructorRepository",
     "LessonTypeRepository",
     "MessageRepository",
+    "NewBooking",
     "SeriesRepository",
     "SyncRepository",
     "TokenRepository",

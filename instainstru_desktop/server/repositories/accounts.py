@@ -10,12 +10,14 @@ from sqlalchemy.orm import Session
 
 from instainstru_desktop.server.core.models import Instructor, Token, User
 from instainstru_desktop.server.repositories._locks import locking
+from instainstru_desktop.server.repositories._prepared import Prepared
 from instainstru_desktop.server.repositories._types import AnyRow
 
 #: A user row-locked until commit, with what a booking shows of them.
 _LOCK_ROW = locking(
     select(User.role, User.name, User.time_zone).where(User.id == bindparam("user_id"))
 )
+_LOCK_ROW_PREPARED = Prepared(_LOCK_ROW)
 
 
 class UserRepository:
@@ -28,7 +30,8 @@ class UserRepository:
     def lock_row(self, user_id: str) -> AnyRow | None:
         """Row-lock a user until commit (PostgreSQL, see :mod:`._locks`), which serializes one
         student's bookings; read as a plain row of ``role``, ``name`` and ``time_zone``."""
-        return self._s.connection().execute(_LOCK_ROW, {"user_id": user_id}).first()
+        found: AnyRow | None = _LOCK_ROW_PREPARED.first(self._s.connection(), {"user_id": user_id})
+        return found
 
     def by_email(self, email: str) -> User | None:
         return self._s.scalars(select(User).where(User.email == email.strip().lower())).first()

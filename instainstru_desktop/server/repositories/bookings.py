@@ -11,10 +11,11 @@ from typing import Any
 
 from sqlalchemy import (
     DateTime,
+    Table,
     and_,
     bindparam,
     cast,
-    literal,
+    insert,
     literal_column,
     null,
     or_,
@@ -37,9 +38,14 @@ from instainstru_desktop.server.core.models import (
     User,
 )
 from instainstru_desktop.server.repositories._locks import locking
+from instainstru_desktop.server.repositories._prepared import Prepared
 from instainstru_desktop.server.repositories._types import AnyRow, AnySelect
+from instainstru_desktop.server.repositories._written import Written
 
 _ACTIVE = sorted(str(s) for s in ACTIVE_STATUSES)
+#: The same statuses written into the SQL: a list of bound values would be an "expanding"
+#: parameter, whose SQL is rendered again on every execution of a statement built once.
+_ACTIVE_INLINE: list[Any] = [literal_column(f"'{status}'") for status in _ACTIVE]
 #: A lesson overlapping an instant started at most this long before it: lets the overlap query
 #: be an index range scan on (instructor_id, start_utc) instead of a scan of all end times.
 _LOOKBACK = timedelta(minutes=MAX_LESSON_MINUTES)
@@ -101,7 +107,7 @@ def _busy_lessons(who: Any, suffix: str = "") -> AnySelect:
         Booking.start_utc >= bindparam(f"since{suffix}", type_=Booking.start_utc.type),
         Booking.start_utc < bindparam(f"hi{suffix}", type_=Booking.start_utc.type),
         Booking.end_utc > bindparam(f"lo{suffix}", type_=Booking.end_utc.type),
-        Booking.status.in_([literal(status) for status in _ACTIVE]),  # bound once, not expanded
+        Booking.status.in_(_ACTIVE_INLINE),
         or_(exclude.is_(None), Booking.id != exclude),
     )
 
@@ -117,11 +123,13 @@ _WINDOWS_PER_STATEMENT = 32
 
 
 @functools.cache
-def _busy_in_statement(count: int) -> Any:
+def _busy_in_statement(count: int) -> Prepared:
     """The instructor's busy lessons of ``count`` windows in one statement (``who_0``,
     ``lo_0``, ... per window): each branch is an index range scan of its own, built once per
     count."""
-    return union_all(*(_busy_lessons(Booking.instructor_id, f"_{n}") for n in range(count)))
+    return Prepared(
+        union_all(*(_busy_lessons(Booking.instructor_id, f"_{n}") for n in range(count)))
+    )
 
 
 _O = AvailabilityOverride
@@ -133,8 +141,8 @@ def _rule_inputs_statement() -> Any:
     """The instructor's busy lessons (``mine`` 0), the student's (1) and the instructor's date
     overrides from ``:first`` to ``:last`` (2), in one statement: one round trip where a booking
     would otherwise make three. Lessons fill ``start_utc``/``end_utc``, overrides ``day`` and
-    ``ranges`` (the other columns NULL); sorted by ``mine``,
-    then start."""
+    ``ranges`` (the other columns NULL). Not sorted: the few rows are sorted by the caller,
+    which costs less than the database's sort of the union."""
     # typed NULLs: PostgreSQL matches a union's column types branch by branch
     no_day, no_ranges = cast(null(), _O.day.type), cast(null(), _O.ranges.type)
 
@@ -154,12 +162,11 @@ def _rule_inputs_statement() -> Any:
         _O.day >= bindparam("first", type_=_O.day.type),
         _O.day <= bindparam("last", type_=_O.day.type),
     )
-    every = union_all(
+    return union_all(
         lessons(Booking.instructor_id, "_i", _INSTRUCTOR),
         lessons(Booking.student_id, "_s", _STUDENT),
         overrides,
-    ).subquery("inputs")
-    return select(*every.c).order_by(every.c.mine, every.c.start_utc)
+    )
 
 
 @dataclass(frozen=True)
@@ -177,7 +184,47 @@ _PARTIES = select(Booking.instructor_id, Booking.student_id).where(
 )
 _INSTRUCTOR_BUSY = _busy_statement(Booking.instructor_id)
 _STUDENT_BUSY = _busy_statement(Booking.student_id)
-_RULE_INPUTS = _rule_inputs_statement()
+_RULE_INPUTS = Prepared(_rule_inputs_statement())
+
+
+_BOOKINGS: Table = Booking.metadata.tables[Booking.__tablename__]
+#: A new lesson, every column given: one statement on the connection, compiled once.
+_INSERT = Prepared(insert(_BOOKINGS))
+
+
+@dataclass(frozen=True, slots=True)
+class NewBooking:
+    """A lesson about to be written (every column of ``bookings`` but ``seq``), as a single
+    booking or a series makes it: plain values, no object for the session to track."""
+
+    id: str
+    instructor_id: str
+    student_id: str
+    lesson_type_id: str
+    start_utc: datetime
+    end_utc: datetime
+    status: str
+    price_cents: int
+    currency: str
+    created_at: datetime
+    updated_at: datetime
+    cancelled_by: str | None = None
+    cancel_reason: str | None = None
+    note: str = ""
+    flagged: bool = False
+    review_note: str = ""
+    version: int = 1
+    series_id: str | None = None
+    series_slot: str | None = None
+    series_moved: bool = False
+
+    def row(self, seq: int) -> dict[str, Any]:
+        """The values of the ``INSERT``."""
+        return {name: getattr(self, name) for name in _NEW_COLUMNS} | {"seq": seq}
+
+
+_NEW_COLUMNS = tuple(NewBooking.__dataclass_fields__)
+assert set(_NEW_COLUMNS) | {"seq"} == set(_BOOKINGS.columns.keys())
 
 
 #: A row shaped like ``booking_view()``'s: the same names, in the same order.
@@ -272,8 +319,9 @@ class BookingFilter:
 
 
 class BookingRepository:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, written: Written | None = None) -> None:
         self._s = session
+        self._written = written if written is not None else Written(None)
 
     def get(self, booking_id: str) -> Booking | None:
         return self._s.get(Booking, booking_id)
@@ -293,15 +341,38 @@ class BookingRepository:
         stmt = locking(select(Booking).where(Booking.id == booking_id))
         return self._s.scalars(stmt).first()
 
-    def insert(self, booking: Booking) -> None:
-        """Add and write the booking now, so the database's safety net answers here."""
-        self._s.add(booking)
-        self.flush_checked()
+    def insert(self, booking: NewBooking | Booking) -> None:
+        """Write the lesson now, so the database's safety net answers here (a ``Booking``
+        object, as seeding and tests make them, is added to the session and flushed)."""
+        if isinstance(booking, Booking):
+            self._s.add(booking)
+            self.flush_checked()
+            return
+        self.insert_all([booking])
 
-    def insert_all(self, bookings: Sequence[Booking]) -> None:
-        """Add and write several bookings in one flush (a series' lessons)."""
-        self._s.add_all(bookings)
+    def insert_all(self, bookings: Sequence[NewBooking]) -> None:
+        """Write new lessons in one statement (a series' lessons), stamped as the transaction's
+        other rows are (see ``_written``); a clash with an active lesson is ``slot_taken``.
+
+        A Core ``INSERT`` on the session's connection, not an object added and flushed: the
+        session never needs these rows (a later read in the transaction reads them from the
+        database), and the ORM's flush of one object cost more than the SQL. Pending changes
+        are written first, so a lesson cancelled earlier in the transaction frees its time
+        before a new one takes it.
+        """
+        if not bookings:
+            return
         self.flush_checked()
+        seq = self._written.seq_for(
+            _BOOKINGS,
+            [(b.id,) for b in bookings],
+            {b.instructor_id for b in bookings},
+            {b.student_id for b in bookings},
+        )
+        try:
+            _INSERT.run(self._s.connection(), [b.row(seq) for b in bookings])
+        except IntegrityError as exc:
+            raise SlotTaken("Another lesson was booked at this time a moment ago.") from exc
 
     def flush_checked(self) -> None:
         """Write pending changes; a clash with another active booking is ``slot_taken``."""
@@ -350,13 +421,15 @@ class BookingRepository:
             "exclude": exclude,
         }
         found = RuleInputs([], [], [])
-        for start, end, mine, day, ranges in self._s.connection().execute(_RULE_INPUTS, params):
+        for start, end, mine, day, ranges in _RULE_INPUTS.rows(self._s.connection(), params):
             if mine == _OVERRIDE:
                 found.overrides.append((day, ranges))
             elif mine == _INSTRUCTOR:
                 found.instructor_busy.append(TimeRange(start, end))
             else:
                 found.student_busy.append(TimeRange(start, end))
+        found.instructor_busy.sort()
+        found.student_busy.sort()
         return found
 
     def instructor_busy_in(
@@ -378,7 +451,7 @@ class BookingRepository:
             for n, (lo, hi) in enumerate(chunk):
                 params |= {f"who_{n}": who, f"lo_{n}": lo, f"since_{n}": lo - _LOOKBACK}
                 params[f"hi_{n}"] = hi
-            rows = self._s.connection().execute(_busy_in_statement(len(chunk)), params)
+            rows = _busy_in_statement(len(chunk)).rows(self._s.connection(), params)
             found.update(TimeRange(start, end) for start, end in rows)
         return sorted(found)
 
@@ -407,7 +480,7 @@ class BookingRepository:
 
     @staticmethod
     def view_of(
-        booking: Booking, student_name: str, student_time_zone: str, lesson_type_name: str
+        booking: NewBooking, student_name: str, student_time_zone: str, lesson_type_name: str
     ) -> Any:
         """What :meth:`view` would read back for a booking just written, given the names shown
         next to it (no statement): the same fields, instants as aware UTC datetimes."""

@@ -16,6 +16,7 @@ from instainstru_desktop.server.core.models import (
     WeeklyTemplate,
 )
 from instainstru_desktop.server.repositories._locks import locking
+from instainstru_desktop.server.repositories._prepared import Prepared
 from instainstru_desktop.server.repositories._types import AnyRow
 from instainstru_desktop.server.repositories.series import ACTIVE as SERIES_ACTIVE
 
@@ -63,13 +64,16 @@ _FOR_BOOKING = _FOR_SLOTS.add_columns(
     LessonType.currency,
     _NEXT_SERIES_START.label("next_series_start"),
 )
+_FOR_BOOKING_PREPARED = Prepared(_FOR_BOOKING)
 #: The per-instructor lock, reading nothing else (see :meth:`InstructorRepository.claim`).
 _CLAIM = locking(select(Instructor.id).where(Instructor.id == bindparam("instructor_id")))
 
 
 class InstructorRepository:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, runs_alone: bool = False) -> None:
         self._s = session
+        #: The transaction holds the database's write lock from its start (SQLite).
+        self._runs_alone = runs_alone
 
     def get(self, instructor_id: str) -> Instructor | None:
         return self._s.get(Instructor, instructor_id)
@@ -102,7 +106,18 @@ class InstructorRepository:
         """
         self._s.flush()
         params = {"instructor_id": instructor_id, "lesson_type_id": lesson_type_id}
-        return self._s.connection().execute(_FOR_BOOKING, params).first()
+        found: AnyRow | None = _FOR_BOOKING_PREPARED.first(self._s.connection(), params)
+        return found
+
+    def claim_for_booking(self, instructor_id: str, lesson_type_id: str) -> AnyRow | None:
+        """:meth:`claim`, then :meth:`for_booking`; None: there is no such instructor.
+
+        A transaction that runs alone (SQLite's ``BEGIN IMMEDIATE``) holds the only lock there
+        is already, so it sends only the read, which answers whether the instructor exists too.
+        """
+        if not self._runs_alone and not self.claim(instructor_id):
+            return None
+        return self.for_booking(instructor_id, lesson_type_id)
 
     def claim(self, instructor_id: str) -> bool:
         """Take the per-instructor lock, as :meth:`lock`; False: there is no such instructor.

@@ -242,11 +242,12 @@ class DirectReads:
         }
         found = RuleInputs([], [], [])
         busy, overrides = found.instructor_busy, found.overrides
-        for start, end, mine, day, ranges in self.rows(_RULE_INPUTS, values)[1]:
+        for start, end, mine, day, ranges in self.rows(_RULE_INPUTS.statement, values)[1]:
             if mine == _OVERRIDE:
                 overrides.append((day, ranges))
             else:
                 busy.append(TimeRange(start, end))
+        busy.sort()  # the statement leaves the order to the reader
         return found
 
     def student_busy(

@@ -9,10 +9,11 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from instainstru_desktop.server.core.models import AuditEntry, Conflict, Tombstone
+from instainstru_desktop.server.repositories._prepared import Prepared
 
 #: The columns of an audit entry, as :meth:`AuditRepository.append` takes them (``seq`` aside).
 AuditRow = dict[str, Any]
-_INSERT_AUDIT = insert(AuditEntry)
+_INSERT_AUDIT = Prepared(insert(AuditEntry))
 
 
 class AuditRepository:
@@ -43,8 +44,7 @@ class AuditRepository:
     def insert_stamped(self, rows: Sequence[AuditRow], seq: int) -> None:
         """Write ``rows`` stamped with ``seq``, in one statement (SQLite's commit)."""
         if rows:
-            stamped = [{**row, "seq": seq} for row in rows]
-            self._s.connection().execute(_INSERT_AUDIT, stamped)
+            _INSERT_AUDIT.run(self._s.connection(), [{**row, "seq": seq} for row in rows])
 
     def _write_pending(self) -> None:
         """Hand the kept entries to the session, so that a read sees them."""

@@ -5,19 +5,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.orm import Session
 
 from instainstru_desktop.server.core.models import Booking, Instructor, Series, Term, Tombstone
 from instainstru_desktop.server.repositories._locks import locking
+from instainstru_desktop.server.repositories._prepared import Prepared
 from instainstru_desktop.server.repositories._types import AnyRow
+from instainstru_desktop.server.repositories._written import Written
 
 ACTIVE = "active"
+_SERIES: Table = Series.metadata.tables[Series.__tablename__]
+_INSERT = Prepared(insert(_SERIES))
+_COLUMNS = tuple(c.key for c in _SERIES.columns if c.key != "seq")
 
 
 class SeriesRepository:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, written: Written | None = None) -> None:
         self._s = session
+        self._written = written if written is not None else Written(None)
 
     def get(self, series_id: str) -> Series | None:
         return self._s.get(Series, series_id)
@@ -36,6 +42,17 @@ class SeriesRepository:
     def add(self, series: Series) -> None:
         self._s.add(series)
         self._s.flush()
+
+    def insert_new(self, series: Series) -> None:
+        """Write a new series from its values in one statement, stamped as the transaction's
+        other rows are (see ``_written``); the object stays out of the session, as a finished
+        answer (the use case writes it last, once its lessons are settled)."""
+        self._s.flush()
+        seq = self._written.seq_for(
+            _SERIES, [(series.id,)], [series.instructor_id], [series.student_id]
+        )
+        row = {name: getattr(series, name) for name in _COLUMNS}
+        _INSERT.run(self._s.connection(), [{**row, "seq": seq}])
 
     def due_of(self, instructor_id: str, before: datetime) -> Sequence[Series]:
         """Active series of the instructor whose next lesson starts at or before ``before``

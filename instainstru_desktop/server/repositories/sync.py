@@ -8,7 +8,7 @@ because a full pull can be 100k bookings.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -55,6 +55,7 @@ from instainstru_desktop.server.core.models import (
     WeeklyTemplate,
 )
 from instainstru_desktop.server.repositories._locks import locking
+from instainstru_desktop.server.repositories._prepared import Prepared
 from instainstru_desktop.server.repositories._types import AnyRow
 from instainstru_desktop.server.repositories.bookings import booking_view
 from instainstru_desktop.server.repositories.messages import MESSAGE_VIEW, READ_VIEW
@@ -82,7 +83,8 @@ _NEXT_SEQ = (
     .values(value=ChangeSequence.value + 1)
     .returning(ChangeSequence.value)
 )
-_ADD_COMMIT = insert(Commit)
+_ADD_COMMIT = Prepared(insert(Commit))
+_NEXT_SEQ_PREPARED = Prepared(_NEXT_SEQ)
 
 
 def _by_table(rows: Iterable[Stamped]) -> dict[Table, tuple[list[tuple[Any, ...]], list[Stamped]]]:
@@ -161,7 +163,8 @@ class SyncRepository:
 
     def next_seq(self) -> int:
         """Increment the sequence row; its lock is now held until this transaction ends."""
-        return int(self._s.connection().execute(_NEXT_SEQ).scalar_one())
+        [row] = _NEXT_SEQ_PREPARED.rows(self._s.connection(), {})
+        return int(row[0])
 
     def commit_stamped(
         self,
@@ -170,6 +173,7 @@ class SyncRepository:
         at: datetime,
         notice: tuple[str, str] | None,
         audit: Sequence[dict[str, Any]] = (),
+        written: Mapping[Table, Sequence[tuple[Any, ...]]] | None = None,
     ) -> int:
         """Take the next number, stamp ``rows`` with it, record the commit, write the ``audit``
         entries stamped and queue its NOTIFY (``notice``: the payload's text around the number),
@@ -182,9 +186,13 @@ class SyncRepository:
         statement waits once the sequence row is had. The audit entries are new rows: their
         foreign-key checks take key-share locks on the rows they name (instructor, lesson,
         user), which only a deletion or a key change would block, and the server does neither to
-        those rows. Returns the number.
+        those rows. ``written``: keys of rows inserted with Core statements (see
+        ``_written``), stamped with the others. Returns the number.
         """
-        tables = sorted(_by_table(rows).items(), key=lambda item: item[0].name)
+        grouped = _by_table(rows)
+        for table, keys in (written or {}).items():
+            grouped.setdefault(table, ([], []))[0].extend(keys)
+        tables = sorted(grouped.items(), key=lambda item: item[0].name)
         names = tuple(c.key for c in _AUDIT_TABLE.columns if audit and c.key in audit[0])
         stmt = _commit_statement(
             tuple(table for table, _ in tables), names, len(audit), notice is not None
@@ -205,7 +213,7 @@ class SyncRepository:
         return seq
 
     def add_commit(self, seq: int, nonce: str, at: datetime) -> None:
-        self._s.connection().execute(_ADD_COMMIT, {"seq": seq, "nonce": nonce, "committed_at": at})
+        _ADD_COMMIT.run(self._s.connection(), [{"seq": seq, "nonce": nonce, "committed_at": at}])
 
     def commit_exists(self, seq: int, nonce: str) -> bool:
         stmt = select(Commit.seq).where(Commit.seq == seq, Commit.nonce == nonce)

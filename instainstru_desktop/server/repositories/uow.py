@@ -58,6 +58,7 @@ from instainstru_desktop.server.repositories import (
     TokenRepository,
     UserRepository,
 )
+from instainstru_desktop.server.repositories._written import Written
 from instainstru_desktop.server.repositories.direct import DirectReads
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,19 @@ _T = TypeVar("_T")
 #: How many times a write aborted by a concurrent one is run again. One: a second abort means
 #: real contention, which the caller should hear about (503) rather than wait out here.
 WRITE_RERUNS = 1
+
+
+class _WriteSession(Session):
+    """The session of a write transaction; its :class:`Tx` is in ``info["tx"]``."""
+
+
+@event.listens_for(_WriteSession, "before_flush")
+def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    # One listener for the class, not one per session: listening on an instance builds an event
+    # dispatcher for it, on every write.
+    tx = session.info.get("tx")
+    if isinstance(tx, Tx):
+        tx.collect(session)
 
 
 class Tx:
@@ -79,8 +93,10 @@ class Tx:
         notify_in_tx: bool,
         runs_alone: bool = False,
         origin: str = "",
+        hub: EventHub | None = None,
     ) -> None:
         self._session = session
+        self._hub = hub
         self._writable = writable
         self._notify_in_tx = notify_in_tx
         self._origin = origin
@@ -88,16 +104,18 @@ class Tx:
         #: at the first flush that writes a synced row, and rows are written stamped.
         self._runs_alone = runs_alone
         self._touched: set[Stamped] = set()
+        #: Synced rows the repositories wrote with Core statements (new lessons).
+        self.written = Written(self._current_seq if runs_alone else None)
         self.poke: Poke | None = None
         self.users = UserRepository(session)
         self.tokens = TokenRepository(session)
-        self.instructors = InstructorRepository(session)
+        self.instructors = InstructorRepository(session, runs_alone=runs_alone)
         self.lesson_types = LessonTypeRepository(session)
         self.availability = AvailabilityRepository(session)
-        self.bookings = BookingRepository(session)
+        self.bookings = BookingRepository(session, self.written)
         self.audit = AuditRepository(session)
         self.conflicts = ConflictRepository(session)
-        self.series = SeriesRepository(session)
+        self.series = SeriesRepository(session, self.written)
         self.sync = SyncRepository(session)
         self.bulk = BulkRepository(session)
         self.messages = MessageRepository(session)
@@ -105,13 +123,14 @@ class Tx:
         self._seq: int | None = None
         self._scope: set[str] = set()
         if writable:
-            event.listen(session, "before_flush", self._collect)
+            session.info["tx"] = self
 
-    def _collect(self, session: Session, _context: Any, _instances: Any) -> None:
+    def collect(self, session: Session) -> None:
+        """Before a flush: note the synced rows it writes (and stamp them, running alone)."""
         changed = [obj for obj in (*session.new, *session.dirty) if isinstance(obj, Stamped)]
         self._touched.update(changed)
         if self._runs_alone and changed:
-            seq = self._seq if self._seq is not None else self._take_seq()
+            seq = self._current_seq()
             for obj in changed:
                 obj.seq = seq
 
@@ -119,13 +138,16 @@ class Tx:
         self._seq = self.sync.next_seq()
         return self._seq
 
+    def _current_seq(self) -> int:
+        return self._seq if self._seq is not None else self._take_seq()
+
     def allocate_seq(self, instructor_ids: set[str]) -> int:
         """This transaction's sequence number, for rows written in bulk (they stamp themselves).
 
         Takes the sequence lock now, so only jobs that run alone (seeding) should call it.
         """
         self._scope.update(instructor_ids)
-        return self._seq if self._seq is not None else self._take_seq()
+        return self._current_seq()
 
     def commit(self) -> int | None:
         """Commit; returns the sequence number of this commit (None: nothing synced changed)."""
@@ -134,12 +156,15 @@ class Tx:
         self._session.flush()
         seq = self._seq
         audit = self.audit.take_pending()
-        if self._touched or seq is not None or audit:
+        written = self.written
+        if self._touched or seq is not None or audit or written:
             scope = self._scope | {obj.scope_instructor_id for obj in self._touched}
             scope.update(row["instructor_id"] for row in audit)
+            scope.update(written.instructors)
             instructors = frozenset(i for i in scope if i is not None)
             students = frozenset(
-                s for s in (obj.scope_student_id for obj in self._touched) if s is not None
+                {s for s in (obj.scope_student_id for obj in self._touched) if s is not None}
+                | written.students
             )
             nonce, at = secrets.token_urlsafe(9), datetime.now(UTC)
             if seq is None and not self._runs_alone:
@@ -150,7 +175,9 @@ class Tx:
                     if self._notify_in_tx
                     else None
                 )
-                seq = self.sync.commit_stamped(self._touched, nonce, at, notice, audit)
+                seq = self.sync.commit_stamped(
+                    self._touched, nonce, at, notice, audit, written.keys
+                )
                 self.poke = Poke(seq, instructors, student_ids=students, origin=self._origin)
             else:  # the number was taken before (SQLite, seeding): stamp, record, notify
                 seq = seq if seq is not None else self._take_seq()
@@ -163,7 +190,14 @@ class Tx:
                 if self._notify_in_tx:
                     self.sync.notify(self.poke.to_json())
             self._session.flush()
-        self._session.commit()
+        if seq is not None and self._hub is not None:
+            self._hub.expect_own(seq)
+        try:
+            self._session.commit()
+        except BaseException:
+            if seq is not None and self._hub is not None:
+                self._hub.forget_own(seq)
+            raise
         self._touched.clear()
         return seq
 
@@ -175,6 +209,7 @@ class Tx:
         So is a sequence number taken inside it: the increment is rolled back with the rest.
         """
         touched, seq, audited = set(self._touched), self._seq, len(self.audit.pending)
+        written = self.written.snapshot()
         nested = self._session.begin_nested()
         try:
             yield
@@ -182,6 +217,7 @@ class Tx:
         except BaseException:
             nested.rollback()
             self._touched, self._seq = touched, seq
+            self.written.restore(written)
             del self.audit.pending[audited:]
             raise
 
@@ -212,7 +248,7 @@ class UnitOfWork:
         on_postgres = self.database.is_postgres
         with (
             self.database.write_bind() as bind,
-            Session(bind, expire_on_commit=False) as session,
+            _WriteSession(bind, expire_on_commit=False) as session,
         ):
             tx = Tx(
                 session,
@@ -220,6 +256,7 @@ class UnitOfWork:
                 notify_in_tx=on_postgres,
                 runs_alone=self.database.is_sqlite,
                 origin=self.hub.origin,
+                hub=self.hub,
             )
             yield tx
         if tx.poke is not None:

@@ -162,9 +162,7 @@ def create_in(
     # the next series lesson starts); the students' lessons only after their locks. Weekly
     # series whose next lesson the booking window has reached book it first, so no single
     # booking takes the time of a series lesson that was due.
-    if not tx.instructors.claim(instructor_id):
-        raise NotFound("No such instructor.")
-    found = tx.instructors.for_booking(instructor_id, lesson_type_id)
+    found = tx.instructors.claim_for_booking(instructor_id, lesson_type_id)
     if found is None:
         raise NotFound("No such instructor.")
     due = series_booking.due_series_of(tx, instructor_id, found, caller.now)

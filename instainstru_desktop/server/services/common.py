@@ -13,7 +13,8 @@ import orjson
 
 from instainstru_desktop.domain.bookings import BookingStatus
 from instainstru_desktop.server.core.errors import InvalidInput, NotFound
-from instainstru_desktop.server.core.models import Booking, Instructor, LessonType
+from instainstru_desktop.server.core.models import Instructor, LessonType
+from instainstru_desktop.server.repositories import NewBooking
 from instainstru_desktop.server.repositories.uow import Tx, UnitOfWork
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.views import Json
@@ -123,10 +124,10 @@ def confirmed_lesson(
     end: datetime,
     series_id: str | None = None,
     series_slot: str | None = None,
-) -> Booking:
+) -> NewBooking:
     """A new confirmed lesson at the price ``found`` names (the instructor and lesson type read
     for booking), as a single booking or a series makes it; the caller checked the rules."""
-    return Booking(
+    return NewBooking(
         id=booking_id,
         instructor_id=instructor_id,
         student_id=student_id,

@@ -142,16 +142,16 @@ def _parties(tx: Tx, caller: Caller, request: WeeklyRequest) -> tuple[str, Any, 
         Permission.BOOKINGS_CREATE,
         Owner(instructor_id=request.instructor_id, student_id=student_id),
     )
-    if not tx.instructors.claim(request.instructor_id):
+    # As a single booking: the instructor's lock and rules in one read on SQLite, the series
+    # the window has reached only when the row says one has.
+    found = tx.instructors.claim_for_booking(request.instructor_id, request.lesson_type_id)
+    if found is None:
         raise NotFound("No such instructor.")
-    due = series_booking.due_series(tx, request.instructor_id, caller.now)
+    due = series_booking.due_series_of(tx, request.instructor_id, found, caller.now)
     locked = series_booking.lock_students(tx, [student_id, *(s.student_id for s in due)])
     student = locked[student_id]
     if student is None or student.role != Role.STUDENT:
         raise NotFound("No such student.")
-    found = tx.instructors.for_booking(request.instructor_id, request.lesson_type_id)
-    if found is None:
-        raise NotFound("No such instructor.")
     check_bookable(found.lesson_type_instructor_id, found.active, request.instructor_id)
     _students_may_book_weekly(tx, caller, request.instructor_id)
     series_booking.roll(tx, caller.now, due)
@@ -201,8 +201,10 @@ def create_in(tx: Tx, caller: Caller, request: WeeklyRequest) -> Json:
         updated_at=caller.now,
         version=0,
     )
-    tx.series.add(series)
+    # Booked first, then written once with what booking settled (its lessons name it; nothing
+    # reads the series row before the commit): one INSERT instead of an INSERT and an UPDATE.
     judged = series_booking.book_due(tx, caller, series)
+    tx.series.insert_new(series)
     record(
         tx,
         caller,

@@ -36,7 +36,8 @@ from instainstru_desktop.domain.series import (
 from instainstru_desktop.domain.series_plan import Outcome, PlannedSlot, plan_slots
 from instainstru_desktop.domain.time_ranges import TimeRange
 from instainstru_desktop.domain.zones import zone
-from instainstru_desktop.server.core.models import Booking, Conflict, Series
+from instainstru_desktop.server.core.models import Conflict, Series
+from instainstru_desktop.server.repositories import NewBooking
 from instainstru_desktop.server.repositories.uow import Tx, UnitOfWork
 from instainstru_desktop.server.services.common import confirmed_lesson, new_id, record
 from instainstru_desktop.server.services.context import Caller
@@ -59,7 +60,7 @@ class Judged:
     """What dealing with a series' due slots did."""
 
     planned: list[PlannedSlot] = field(default_factory=list)
-    booked: list[Booking] = field(default_factory=list)
+    booked: list[NewBooking] = field(default_factory=list)
     later: list[PlannedSlot] = field(default_factory=list)
 
     @property
@@ -175,7 +176,9 @@ def settle(
     series.updated_at = now
 
 
-def insert_lesson(tx: Tx, caller: Caller, series: Series, item: PlannedSlot, found: Any) -> Booking:
+def insert_lesson(
+    tx: Tx, caller: Caller, series: Series, item: PlannedSlot, found: Any
+) -> NewBooking:
     """Write the lesson ``item`` books, with its own audit entry."""
     [booking] = insert_lessons(tx, caller, series, [item], found)
     return booking
@@ -183,7 +186,7 @@ def insert_lesson(tx: Tx, caller: Caller, series: Series, item: PlannedSlot, fou
 
 def insert_lessons(
     tx: Tx, caller: Caller, series: Series, items: Sequence[PlannedSlot], found: Any
-) -> list[Booking]:
+) -> list[NewBooking]:
     """Write the lessons ``items`` book in one flush, each with its own audit entry."""
     made = [_lesson(caller, series, item, found) for item in items]
     tx.bookings.insert_all(made)
@@ -204,7 +207,7 @@ def insert_lessons(
     return made
 
 
-def _lesson(caller: Caller, series: Series, item: PlannedSlot, found: Any) -> Booking:
+def _lesson(caller: Caller, series: Series, item: PlannedSlot, found: Any) -> NewBooking:
     assert item.start is not None
     assert item.end is not None
     return confirmed_lesson(

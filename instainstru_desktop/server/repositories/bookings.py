@@ -184,7 +184,8 @@ _PARTIES = select(Booking.instructor_id, Booking.student_id).where(
 )
 _INSTRUCTOR_BUSY = _busy_statement(Booking.instructor_id)
 _STUDENT_BUSY = _busy_statement(Booking.student_id)
-_RULE_INPUTS = Prepared(_rule_inputs_statement())
+_RULE_INPUTS_SELECT = _rule_inputs_statement()
+_RULE_INPUTS = Prepared(_RULE_INPUTS_SELECT)
 
 
 _BOOKINGS: Table = Booking.metadata.tables[Booking.__tablename__]

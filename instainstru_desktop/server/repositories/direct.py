@@ -33,7 +33,7 @@ from instainstru_desktop.server.repositories._types import AnySelect
 from instainstru_desktop.server.repositories.bookings import (
     _LOOKBACK,
     _OVERRIDE,
-    _RULE_INPUTS,
+    _RULE_INPUTS_SELECT,
     _STUDENT_BUSY,
     BookingFilter,
     RuleInputs,
@@ -242,7 +242,7 @@ class DirectReads:
         }
         found = RuleInputs([], [], [])
         busy, overrides = found.instructor_busy, found.overrides
-        for start, end, mine, day, ranges in self.rows(_RULE_INPUTS.statement, values)[1]:
+        for start, end, mine, day, ranges in self.rows(_RULE_INPUTS_SELECT, values)[1]:
             if mine == _OVERRIDE:
                 overrides.append((day, ranges))
             else:

@@ -10,7 +10,6 @@ data, and switching back finds the old cache (and its unsynced edits) where it w
 
 from __future__ import annotations
 
-import hashlib
 import os
 import platform
 from collections.abc import Mapping
@@ -58,6 +57,8 @@ class Settings:
 
     def cache_path(self, server_url: str | None, account: str) -> Path:
         """The cache file of one account on one server."""
+        import hashlib  # OpenSSL's library loads once the core opens its cache, not at start-up
+
         where = server_url or EMBEDDED
         digest = hashlib.sha256(f"{where}\n{account.lower()}".encode()).hexdigest()[:16]
         return self.data_dir / "caches" / f"cache-{digest}.sqlite3"

@@ -7,7 +7,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from instainstru_desktop.services.views import LessonCard
+from instainstru_desktop.services.week_views import LessonCard
 from ui.appearance.theme import LIGHT, Palette
 
 ModelIndex = QModelIndex | QPersistentModelIndex

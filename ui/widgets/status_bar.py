@@ -15,7 +15,7 @@ from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
-from instainstru_desktop.services.views import SyncStatus
+from instainstru_desktop.services.week_views import SyncStatus
 from ui.appearance.icons import icon
 from ui.appearance.theme import LIGHT, Palette
 from ui.widgets.clock_warning import ClockSkewWarning

@@ -97,11 +97,11 @@ class Launch:
     """
 
     def __init__(self, database_file: Path) -> None:
-        import secrets  # here: its hashing modules cost the first paint when loaded at import
-
         self.database_file = database_file
         self.seeding = not database_file.exists()
-        self.secret = secrets.token_urlsafe(32)
+        # 32 bytes of the system's randomness (what ``secrets`` reads), without the hashing
+        # modules ``secrets`` loads with it: this runs before the first paint
+        self.secret = os.urandom(32).hex()
         self._stopping = threading.Event()
         self._lines: queue.Queue[dict[str, Any] | None] = queue.Queue()
         request = {

@@ -101,6 +101,10 @@ class WeekView(QAbstractScrollArea):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setMinimumSize(560, 320)
+        # A viewport made here, not Qt's own: the first Python handle on a widget Qt made (its
+        # own viewport) makes PySide6 create every widget class it might be, with their enums
+        # (some 80 classes, a tenth of the time to the first paint).
+        self.setViewport(QWidget())
         self.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.viewport().setMouseTracking(True)
         self.setAccessibleName("Week calendar")

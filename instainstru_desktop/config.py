@@ -16,8 +16,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "InstaInstru"
 PROFILE_ENV = "INSTAINSTRU_PROFILE"
 SERVER_ENV = "INSTAINSTRU_SERVER_URL"
@@ -78,6 +76,8 @@ def load_settings(
     if chosen is not None:
         data_dir, config_dir = chosen / "data", chosen / "config"
     else:
+        import platformdirs  # only for the platform's own folders (a profile names its own)
+
         data_dir = platformdirs.user_data_path(APP_NAME, appauthor=False)
         config_dir = platformdirs.user_config_path(APP_NAME, appauthor=False)
     url = server_url or environ.get(SERVER_ENV) or None

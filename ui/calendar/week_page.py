@@ -24,7 +24,6 @@ from instainstru_desktop.domain import zone as domain_zone
 from instainstru_desktop.services.week_views import HoursRange, WeekSnapshot
 from ui.appearance.theme import Palette
 from ui.calendar import week_cache
-from ui.calendar.date_dialogs import ask_date, ask_date_range
 from ui.calendar.week_view import WeekView
 from ui.shell.session import Session
 
@@ -210,6 +209,8 @@ class WeekPage(QWidget):
 
     def go_to_date(self) -> None:
         """Ask for a date and show its week."""
+        from ui.calendar.date_dialogs import ask_date  # its calendar widgets: not at start
+
         chosen = ask_date(self, self._week_start)
         if chosen is not None:
             self.go_to(chosen)
@@ -245,6 +246,8 @@ class WeekPage(QWidget):
         services, iid = self.session.services, self.session.instructor_id
         if iid is None:
             return
+        from ui.calendar.date_dialogs import ask_date_range
+
         chosen = ask_date_range(self, self._week_start)
         if chosen is not None:
             first, last = chosen

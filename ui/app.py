@@ -110,6 +110,9 @@ def _run(options: AppOptions, *, self_test: bool) -> int:
     app.setApplicationDisplayName("InstaInstru")
     app.setOrganizationName("InstaInstru")
     app.setDesktopFileName("instainstru")
+    from ui.main_thread_gc import MainThreadCollector
+
+    collector = MainThreadCollector(app)  # widgets are never freed on a worker thread
 
     from ui.shell.host import WindowHost
 
@@ -131,6 +134,7 @@ def _run(options: AppOptions, *, self_test: bool) -> int:
         code = app.exec()
     host.shutdown()
     quit_on_signals.stop()
+    collector.stop()
     if temp_profile is not None:
         temp_profile.cleanup()
     if host.restart_requested:

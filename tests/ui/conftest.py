@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -11,8 +11,25 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from tests.ui.sample_data import WEEK, empty_week, now_in_week
 from ui.calendar.week_view import WeekView
+from ui.main_thread_gc import MainThreadCollector
 
 SaveShot = Callable[[QWidget, str], Path]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def main_thread_gc(qapp: QApplication) -> Iterator[MainThreadCollector]:
+    """Cycles are collected on the UI thread, as in the app (servers and sync engines in the
+    tests run threads too: a widget freed on one of them crashed a later test)."""
+    collector = MainThreadCollector(qapp)
+    yield collector
+    collector.stop()
+
+
+@pytest.fixture(autouse=True)
+def _collect_between_tests(main_thread_gc: MainThreadCollector) -> Iterator[None]:
+    """A test seldom spins the event loop long enough for the timer: look after each one."""
+    yield
+    main_thread_gc.collect_due()
 
 
 @pytest.fixture

@@ -20,7 +20,8 @@ def themed(request, qapp):
     apply_theme(qapp, palette.name)
     yield palette
     qapp.setStyleSheet("")
-    qapp.setStyle(style)
+    if qapp.style().name() != style:
+        qapp.setStyle(style)
     qapp.setPalette(QApplication.style().standardPalette())
 
 

@@ -223,7 +223,7 @@ def stop_following_system_theme(app: QApplication) -> None:
 
 #: Qt's own command-line choice of the style, given to the application the app makes.
 STYLE_ARGUMENTS = ("-style", "Fusion")
-#: Applications made Fusion by :data:`STYLE_ARGUMENTS` whose first theme is not applied yet.
+#: Applications made Fusion by :data:`STYLE_ARGUMENTS` (nothing in the app sets another style).
 _born_fusion: set[int] = set()
 
 
@@ -245,9 +245,10 @@ def apply_theme(app: QApplication, choice: ThemeChoice | str) -> Palette:
     ignores it, which would leave black text on a dark window).
     """
     palette = palette_for(choice)
-    if id(app) in _born_fusion:
-        _born_fusion.discard(id(app))  # Fusion already, from its making
-    else:
+    # Only when it is not Fusion yet: setting a style deletes the one in use, and widgets that
+    # are open may still hold it (a later theme switch crashed in Qt when it did). An
+    # application made Fusion by its arguments is not asked (its answer would be a QStyle).
+    if id(app) not in _born_fusion and app.style().name().lower() != "fusion":
         app.setStyle("Fusion")
     app.setPalette(qpalette(palette))
     app.setStyleSheet(style_sheet(palette))

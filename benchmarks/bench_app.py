@@ -48,8 +48,9 @@ Fusion style given when the application is made, so that PySide6 creates neither
 class nor QStyle's with their enums before the paint), run back to back under a load average
 of about 20 on 2 cores (wall seconds several times a quiet machine's):
 (a) CPU time to the first paint 0.340 -> 0.290 s (bare window 0.120 s: app / bare 2.83 -> 2.42);
-    wall app / bare 2.50 -> 2.24. Counted by callgrind to the first paint (no load noise):
-    1.582 -> 1.290 G instructions, bare window 0.590 G: the app's own part 0.992 -> 0.700 G.
+    wall app / bare 2.50 -> 2.24. Counted by callgrind to the first paint (no load noise; all
+    threads, the window's fallback timer off): 1.577 -> 1.287 G instructions, bare window
+    0.590 G: the app's own part 0.987 -> 0.697 G (-29 %).
 """
 
 from __future__ import annotations

@@ -529,6 +529,14 @@ def print_ceilings(
             f"(per process, supervisor first when there is one: {shown}), PostgreSQL "
             f"{m.per_request(m.postgres_cpu)} ms, load process {m.per_request(m.load_cpu)} ms"
         )
+    spread = booked[many]
+    if spread.server_cpu > 0:
+        shares = sorted((c / spread.server_cpu for c in spread.server_cpus), reverse=True)
+        print(
+            f"server CPU of the {many}-process run by process: "
+            + " / ".join(f"{share:.0%}" for share in shares[:many])
+            + " (one process doing most: the connections were not spread over them)"
+        )
     limits = {count: ceiling(booked[count], count, cpus) for count in (one, many)}
     rates = {count: booked[count].result.rps for count in (one, many)}
     ratio = rates[many] / rates[one]

@@ -530,12 +530,13 @@ def print_ceilings(
             f"{m.per_request(m.postgres_cpu)} ms, load process {m.per_request(m.load_cpu)} ms"
         )
     spread = booked[many]
+    busiest = max(spread.server_cpus, default=0.0)
     if spread.server_cpu > 0:
         shares = sorted((c / spread.server_cpu for c in spread.server_cpus), reverse=True)
         print(
             f"server CPU of the {many}-process run by process: "
             + " / ".join(f"{share:.0%}" for share in shares[:many])
-            + " (one process doing most: the connections were not spread over them)"
+            + " (the kernel spreads the connections by a hash: 16 of them seldom evenly)"
         )
     limits = {count: ceiling(booked[count], count, cpus) for count in (one, many)}
     rates = {count: booked[count].result.rps for count in (one, many)}
@@ -547,13 +548,16 @@ def print_ceilings(
         f"{floor_ratio:.2f}x"
     )
     first, last = limits[one], limits[many]
-    if first is None or last is None:
+    busiest_ms = spread.ms_per_booking(busiest)
+    if first is None or last is None or not busiest_ms:
         print("(PostgreSQL's CPU time could not be read: no ceilings)")
         return
     print(
         f"CPU-bound ceilings: with a core per server process, 1 process {first[0]:.0f}/s and "
-        f"{many} processes {last[0]:.0f}/s ({last[0] / first[0]:.2f}x); with this machine's "
-        f"{cpus} cores for everything: {first[1]:.0f}/s and {last[1]:.0f}/s"
+        f"{many} processes {last[0]:.0f}/s ({last[0] / first[0]:.2f}x; with this run's split "
+        f"over the processes, the busiest caps it at {1000 / busiest_ms:.0f}/s, "
+        f"{1000 / busiest_ms / first[0]:.2f}x); with this machine's {cpus} cores for "
+        f"everything: {first[1]:.0f}/s and {last[1]:.0f}/s"
     )
     allowed = min(last) / min(first)
     print(
@@ -561,24 +565,37 @@ def print_ceilings(
         f"{many} processes {rates[many] / min(last):.0%}; the 1 -> {many} ratio these cores "
         f"allow: {allowed:.2f}x, measured {ratio:.2f}x"
     )
+    print(f"reading: {verdict(booked[many], rates[many], min(last), cpus, many)}")
+
+
+def verdict(m: Measured, rate: float, limit: float, cpus: int, many: int) -> str:
+    """Which of cores, waits or other work on the machine held the N-process run down."""
+    waits = m.waits
+    waited = (
+        f"; PostgreSQL's busy backends spent {waits.count('waits for') / waits.busy_samples:.0%}"
+        " of their time waiting for a lock"
+        if waits is not None and waits.busy_samples
+        else ""
+    )
+    load = os.getloadavg()[0]
+    crowded = (
+        f" Other work ran too (load average {load:.1f} on {cpus} cores): these processes had "
+        "less than the cores, so the measured rates are lower bounds."
+        if load > cpus + 1
+        else ""
+    )
     if cpus >= many + 2:
-        verdict = (
+        return (
             f"{cpus} cores: enough for {many} server processes, PostgreSQL and the load process, "
-            "so the measured ratio is what counts."
+            f"so the measured ratio is what counts{waited}.{crowded}"
         )
-    elif rates[many] >= 0.85 * min(last):
-        verdict = (
+    if rate >= 0.85 * limit:
+        return (
             f"the {many}-process run used about all the CPU this machine has for it: the ratio is "
-            "limited by cores, not by waits; the ratio with a core per process is the "
-            "CPU-bound ceiling above, and the waits sampled above say whether anything else "
-            "would hold it down."
+            f"limited by cores, and the ratio with a core per process is the CPU-bound ceiling "
+            f"above{waited}.{crowded}"
         )
-    else:
-        verdict = (
-            f"the {many}-process run stayed well below what the cores allow: something other "
-            "than CPU (waits, see the samples above) holds it down."
-        )
-    print(f"reading: {verdict}")
+    return f"the {many}-process run stayed below what the cores allow{waited}.{crowded}"
 
 
 if __name__ == "__main__":

@@ -24,9 +24,9 @@ import sys
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
+from urllib.parse import urlsplit
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,11 @@ CHILD_FLAG = "--embedded-server-child"
 #: How long a start may take: the first run seeds the demo studio.
 START_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 10.0
+#: A child that ends unasked is started again at most this often within the window below.
+RESTARTS_ALLOWED = 3
+RESTART_WINDOW_S = 300.0
+#: The wait before another try when a new child could not start (its port still held, say).
+RESTART_PAUSE_S = 1.0
 
 
 class RunningServer(Protocol):
@@ -58,20 +63,39 @@ class EmbeddedStartError(RuntimeError):
     """The bundled server could not start; the message says why, in words."""
 
 
-@dataclass
 class ChildServer:
-    """A bundled server serving in a child process until :meth:`stop` (or the app's end)."""
+    """A bundled server serving in a child process until :meth:`stop` (or the app's end).
 
-    process: subprocess.Popen[bytes]
-    secret: str
-    secret_header: str  # the header the server reads the secret from
-    base_url: str
-    seeded: bool
-    _stopping: threading.Event
+    A child that ends unasked (killed by the system for memory, a crash in a native library)
+    is started again on the same port with the same secret, so the session the app has open
+    keeps its URL and its headers: the sync shows "offline" for the moment it takes and then
+    goes on by itself. A child that keeps ending is left stopped after :data:`RESTARTS_ALLOWED`
+    starts within :data:`RESTART_WINDOW_S`, rather than started in a loop.
+    """
+
+    def __init__(self, launch: Launch, secret_header: str, base_url: str) -> None:
+        self.database_file = launch.database_file
+        self._launch = launch.handed_over()
+        self.secret = launch.secret
+        self.secret_header = secret_header
+        self.base_url = base_url
+        self.seeded = launch.seeding
+        self.restarts = 0
+        self.left_stopped = False  # it kept ending: no more starts until the app starts again
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()  # between stop() and a restart under way
+        self._pending: Launch | None = None
+        self._starts: list[float] = []
+        threading.Thread(target=self._watch, name="embedded-server-watch", daemon=True).start()
 
     @property
     def access_headers(self) -> dict[str, str]:
         return {self.secret_header: self.secret}
+
+    @property
+    def process(self) -> subprocess.Popen[bytes]:
+        """The child serving now (another one after a restart)."""
+        return self._launch.process
 
     @property
     def pid(self) -> int:
@@ -79,14 +103,61 @@ class ChildServer:
 
     def stop(self, timeout: float = STOP_TIMEOUT_S) -> None:
         """Close the pipe the child watches and wait for it to finish; kill it if it hangs."""
-        self._stopping.set()
-        _close(self.process.stdin)
-        try:
-            self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            log.info("the built-in server did not stop within %.0f s: ending it", timeout)
-            self.process.kill()
-            self.process.wait()
+        with self._lock:
+            self._stopping.set()
+            launch, pending = self._launch, self._pending
+        if pending is not None:
+            pending.abandon()
+        launch.abandon(timeout)
+
+    def _watch(self) -> None:
+        """Start the child again each time it ends unasked, while the budget allows."""
+        while True:
+            code = self.process.wait()
+            if self._stopping.is_set():
+                return
+            _close(self._launch.process.stdin)
+            log.error("the built-in server stopped unexpectedly (exit code %s): restarting", code)
+            if not self._start_again():
+                if not self._stopping.is_set():
+                    self.left_stopped = True
+                    log.error(
+                        "the built-in server ended %d times within %.0f s: it is left stopped",
+                        len(self._starts) + 1,
+                        RESTART_WINDOW_S,
+                    )
+                return
+
+    def _start_again(self) -> bool:
+        """One new child on this server's port; False once the budget is spent or on stop."""
+        port = urlsplit(self.base_url).port or 0
+        while self._budget_left():
+            self._starts.append(time.monotonic())
+            with self._lock:
+                if self._stopping.is_set():
+                    return False
+                launch = self._pending = Launch(self.database_file, secret=self.secret, port=port)
+            try:
+                _header, url = launch.ready()
+            except EmbeddedStartError as error:
+                log.info("%s", error)
+                self._stopping.wait(RESTART_PAUSE_S)
+                continue
+            with self._lock:
+                self._pending = None
+                if self._stopping.is_set():
+                    launch.abandon()
+                    return False
+                self._launch = launch.handed_over()
+                self.restarts += 1
+            log.info("the built-in server serves again at %s", url)
+            return True
+        return False
+
+    def _budget_left(self) -> bool:
+        since = time.monotonic() - RESTART_WINDOW_S
+        self._starts = [at for at in self._starts if at > since]
+        return len(self._starts) < RESTARTS_ALLOWED
 
 
 class Launch:
@@ -96,18 +167,26 @@ class Launch:
     the server's imports and its database opening run beside the first paint.
     """
 
-    def __init__(self, database_file: Path) -> None:
+    def __init__(
+        self,
+        database_file: Path,
+        *,
+        secret: str | None = None,
+        port: int = 0,
+    ) -> None:
         import secrets  # here: its hashing modules cost the first paint when loaded at import
 
         self.database_file = database_file
         self.seeding = not database_file.exists()
-        self.secret = secrets.token_urlsafe(32)
+        self.secret = secret or secrets.token_urlsafe(32)
         self._stopping = threading.Event()
+        self._watched = False  # a running server's watcher says when it ends, not this launch
         self._lines: queue.Queue[dict[str, Any] | None] = queue.Queue()
         request = {
             "database": str(database_file),
             "seed_demo": self.seeding,
             "secret": self.secret,
+            "port": port,  # 0: any free port; a restart asks for the one the app already uses
             "log_dir": str(database_file.parent / "logs"),
         }
         self.process = subprocess.Popen(
@@ -140,11 +219,17 @@ class Launch:
         _close(stdout)  # this thread owns the pipe: closed once the child has let go of it
         self._lines.put(None)
         code = self.process.wait()
-        if not self._stopping.is_set():
+        if not self._stopping.is_set() and not self._watched:
             log.error("the built-in server stopped unexpectedly (exit code %s)", code)
 
-    def wait(self, timeout: float = START_TIMEOUT_S) -> ChildServer:
-        """The running server once it answers; raises :class:`EmbeddedStartError` if it cannot."""
+    def handed_over(self) -> Launch:
+        """This launch, now serving under a :class:`ChildServer` that watches it."""
+        self._watched = True
+        return self
+
+    def ready(self, timeout: float = START_TIMEOUT_S) -> tuple[str, str]:
+        """The secret's header and the base URL once the child answers; raises
+        :class:`EmbeddedStartError` (and ends the child) if it cannot start."""
         deadline = time.monotonic() + timeout
         try:
             line = self._lines.get(timeout=max(0.0, deadline - time.monotonic()))
@@ -158,17 +243,21 @@ class Launch:
             reason = (line or {}).get("error") or "its process ended while starting"
             raise EmbeddedStartError(f"The built-in server could not start: {reason}")
         _remember_demo_accounts(line.get("demo_accounts", ()))
-        return ChildServer(
-            self.process, self.secret, line["header"], line["url"], self.seeding, self._stopping
-        )
+        return str(line["header"]), str(line["url"])
 
-    def abandon(self) -> None:
-        """Stop the child without waiting for it to answer (a start that is not needed)."""
+    def wait(self, timeout: float = START_TIMEOUT_S) -> ChildServer:
+        """The running server once it answers; raises :class:`EmbeddedStartError` if it cannot."""
+        header, url = self.ready(timeout)
+        return ChildServer(self, header, url)
+
+    def abandon(self, timeout: float = STOP_TIMEOUT_S) -> None:
+        """Close the pipe the child watches and wait for it to end; kill it if it hangs."""
         self._stopping.set()
         _close(self.process.stdin)
         try:
-            self.process.wait(STOP_TIMEOUT_S)
+            self.process.wait(timeout)
         except subprocess.TimeoutExpired:
+            log.info("the built-in server did not stop within %.0f s: ending it", timeout)
             self.process.kill()
             self.process.wait()
 

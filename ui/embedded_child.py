@@ -1,7 +1,8 @@
 """The bundled server's child process: serve the app until the app's pipe ends.
 
 Started by :mod:`ui.embedded` as ``instainstru --embedded-server-child``. It reads one JSON
-request from stdin (database, demo seed, per-run secret, log folder), answers one JSON line on
+request from stdin (database, demo seed, per-run secret, log folder, and the port when the app
+starts it again after it ended unasked), answers one JSON line on
 stdout (the base URL, the secret's header and the demo accounts, or the error in words), serves
 on a daemon thread, and waits for stdin to end: the app closes it to stop the server, and the
 system closes it when the app dies, so the server never outlives the app. This is the only module
@@ -69,6 +70,7 @@ def serve(stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> int:
             f"sqlite:///{request['database']}",
             seed_demo=bool(request["seed_demo"]),
             secret=str(request["secret"]),
+            port=int(request.get("port", 0)),  # a restart keeps the URL the app already uses
         )
         url = server.start()
     except Exception as error:  # told to the app in words; the details stay in the log

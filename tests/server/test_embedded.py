@@ -114,7 +114,7 @@ def test_keep_alive_comments(database_url: str) -> None:
     with running_studio(database_url, events_keepalive_seconds=0.1) as (server, studio, _uow):
         url = f"{server.base_url}/api/v1/events"
         seen = []
-        with httpx.stream("GET", url, headers=studio.admin.headers, timeout=5) as response:
+        with httpx.stream("GET", url, headers=studio.admin.headers, timeout=30) as response:
             for line in response.iter_lines():
                 seen.append(line)
                 if seen.count(": keep-alive") >= 2:

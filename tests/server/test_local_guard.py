@@ -77,7 +77,7 @@ def test_an_embedded_server_has_a_long_secret_of_its_own(tmp_path) -> None:
 def test_without_the_secret_every_path_is_refused(guarded) -> None:
     server, studio = guarded
     teacher = studio.instructors[0]
-    with httpx.Client(base_url=str(server.base_url), headers=teacher.headers, timeout=5) as http:
+    with httpx.Client(base_url=str(server.base_url), headers=teacher.headers, timeout=30) as http:
         for method, path in PATHS:
             assert_refused(http.request(method, path))
         sign_in = {"email": teacher.email, "password": PASSWORD}
@@ -96,7 +96,7 @@ def test_with_the_secret_everything_answers_as_before(guarded) -> None:
     server, studio = guarded
     teacher = studio.instructors[0]
     headers = {**server.access_headers, "X-Client-Protocol": "1"}
-    with httpx.Client(base_url=str(server.base_url), headers=headers, timeout=5) as http:
+    with httpx.Client(base_url=str(server.base_url), headers=headers, timeout=30) as http:
         assert http.get(f"{API}/meta").json()["protocol_version"] == PROTOCOL_VERSION
         assert http.get(f"{API}/openapi.json").json()["info"]["title"] == "InstaInstru API"
         signed = http.post(f"{API}/auth/token", json={"email": teacher.email, "password": PASSWORD})
@@ -130,7 +130,7 @@ def test_the_event_stream_needs_the_secret_and_pokes_with_it(guarded) -> None:
     listener.start()
     assert connected.wait(5)
     day = (datetime.now(UTC) + timedelta(days=5)).date().isoformat()
-    with httpx.Client(base_url=str(server.base_url), headers=headers, timeout=5) as http:
+    with httpx.Client(base_url=str(server.base_url), headers=headers, timeout=30) as http:
         changed = http.put(
             f"{API}/instructors/{teacher.instructor_id}/availability/{day}", json={"ranges": []}
         )

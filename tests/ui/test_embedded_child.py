@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -123,3 +124,67 @@ def test_a_server_that_cannot_start_says_why(tmp_path: Path) -> None:
     database.write_bytes(b"this is not a database" * 100)
     with pytest.raises(embedded.EmbeddedStartError, match=r"could not start: .*database"):
         embedded.start_embedded_server(database)
+
+
+def _started(tmp_path: Path, demo_database: Path) -> tuple[str, embedded.ChildServer]:
+    database = tmp_path / "data" / "server.sqlite3"
+    database.parent.mkdir()
+    copy_database(demo_database, database)
+    base_url, server = embedded.start_embedded_server(database)
+    assert isinstance(server, embedded.ChildServer)
+    return base_url, server
+
+
+def _answers(url: str, headers: dict[str, str]) -> bool:
+    try:
+        return httpx.get(f"{url}/api/v1/meta", headers=headers, timeout=2).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+@pytest.mark.expect_log("ui.embedded", "ERROR", match="stopped unexpectedly")
+def test_a_server_that_ends_unasked_serves_again_at_the_same_address(
+    tmp_path: Path, demo_database: Path
+) -> None:
+    base_url, server = _started(tmp_path, demo_database)
+    headers = dict(server.access_headers)  # what the app's open session sends
+    first = server.pid
+    try:
+        os.kill(first, signal.SIGKILL)  # the system ended it (memory, a native crash)
+        assert wait_for(lambda: server.restarts == 1 and _answers(base_url, headers), 60), (
+            "the server did not come back at the address and secret the session uses"
+        )
+        assert server.pid != first
+        assert gone(first)
+    finally:
+        server.stop()
+    assert gone(server.pid), "the restarted server outlived its stop"
+    assert not _answers(base_url, headers)
+
+
+@pytest.mark.expect_log("ui.embedded", "ERROR", match="stopped unexpectedly|left stopped")
+def test_a_server_that_cannot_come_back_is_left_stopped_after_a_few_tries(
+    tmp_path: Path, demo_database: Path
+) -> None:
+    base_url, server = _started(tmp_path, demo_database)
+    port = int(base_url.rsplit(":", 1)[1])
+    os.kill(server.pid, signal.SIGKILL)
+    squatter = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        # Another program takes the port the moment it is free: no new child can serve there.
+        assert wait_for(lambda: _bind(squatter, port), 10), "the port was never released"
+        squatter.listen()
+        assert wait_for(lambda: server.left_stopped, 90)
+        assert server.restarts == 0
+    finally:
+        squatter.close()
+        server.stop()
+    assert not _answers(base_url, dict(server.access_headers))
+
+
+def _bind(sock: socket.socket, port: int) -> bool:
+    try:
+        sock.bind(("127.0.0.1", port))
+    except OSError:
+        return False
+    return True

@@ -129,15 +129,18 @@ def test_the_students_stream_says_changed_when_their_conversation_does(site: Sit
 
     def listen(name: str, who: Person, lesson: str) -> None:
         with signed_in(site, who) as client, client.stream(
-            "GET", f"/lessons/{lesson}/live", timeout=10
+            "GET", f"/lessons/{lesson}/live", timeout=30
         ) as stream:
             assert stream.headers["content-type"].startswith("text/event-stream")
-            for line in stream.iter_lines():
-                if line.startswith(": connected"):
-                    ready.wait(timeout=5)
-                if line == "event: changed":
-                    heard[name].append(time.perf_counter())
-                    return
+            try:
+                for line in stream.iter_lines():
+                    if line.startswith(": connected"):
+                        ready.wait(timeout=30)
+                    if line == "event: changed":
+                        heard[name].append(time.perf_counter())
+                        return
+            except httpx.TransportError:
+                return  # the stream that hears nothing ends with the test's server
 
     threads = [
         threading.Thread(target=listen, args=("sam", studio.student, booking), daemon=True),
@@ -145,9 +148,9 @@ def test_the_students_stream_says_changed_when_their_conversation_does(site: Sit
     ]
     for thread in threads:
         thread.start()
-    ready.wait(timeout=5)
+    ready.wait(timeout=30)
     teacher_writes(site, studio, booking, "See you Thursday")
-    threads[0].join(timeout=10)
+    threads[0].join(timeout=30)
     assert heard["sam"], "the student's stream heard nothing"
     threads[1].join(timeout=0.3)
     assert heard["olga"] == []  # another student's stream hears nothing of it

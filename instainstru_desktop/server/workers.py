@@ -137,8 +137,11 @@ class Supervisor:
     def run(self) -> int:
         """Serve until a signal; 0, or 1 when the workers could not start."""
         if SPREAD_BY_KERNEL:
-            self._sock = port_socket(self._plan.host, self._plan.port, own_port=True)
-            self._plan = replace(self._plan, port=int(self._sock.getsockname()[1]))
+            try:
+                self._sock = self._hold_port()
+            except OSError as exc:
+                log.error("cannot listen on %s:%d: %s", self._plan.host, self._plan.port, exc)
+                return 1
         else:
             config = uvicorn.Config(
                 "instainstru_desktop.server.app:create_app",
@@ -162,6 +165,17 @@ class Supervisor:
         self._stop_all()
         self._sock.close()
         return 1 if failed else 0
+
+    def _hold_port(self) -> socket.socket:
+        """The supervisor's socket on the port (taken when the plan says 0), among whose
+        sockets the workers' join; a port already in use is refused, as by uvicorn.
+
+        A first socket is bound alone: that fails when anything else is bound to the port, even
+        another server's sockets that share theirs, which this server must not join."""
+        with port_socket(self._plan.host, self._plan.port, own_port=False) as alone:
+            port = int(alone.getsockname()[1])
+        self._plan = replace(self._plan, port=port)
+        return port_socket(self._plan.host, port, own_port=True)
 
     def _announce_when_listening(self) -> None:
         """Log the address (as uvicorn does) once every worker listens on it."""

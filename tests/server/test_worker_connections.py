@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
@@ -95,3 +96,28 @@ def test_connections_opened_together_are_spread_over_the_workers(
     for served in bursts:
         assert len(served) == 2, bursts
         assert min(served.values()) >= CONNECTIONS // 4, bursts
+
+
+def test_a_port_another_server_listens_on_is_refused(
+    databases: DatabaseFactory, tmp_path: Path
+) -> None:
+    """Sharing a port is for this server's own workers: another server already listening on it
+    (even one sharing its port the same way) makes the start fail, as one process's would."""
+    url, _studio = prepared_studio(databases)
+    with socket.socket() as other:
+        other.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        other.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        command = [sys.executable, "-m", "instainstru_desktop.server.cli", "--host", "127.0.0.1"]
+        command += ["--port", str(port), "--database-url", url, "--workers", "2"]
+        started = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=tmp_path,
+        )
+    assert started.returncode != 0, started.stderr
+    assert f"cannot listen on 127.0.0.1:{port}" in started.stderr

@@ -71,7 +71,7 @@ def kind_of(state: str | None, wait_type: str | None, wait_event: str | None, qu
         return HOLDING_IDLE if takes_number else "idle in transaction (waits for its process)"
     if state == "idle":
         return IDLE
-    return str(state)
+    return "starting (no state yet)" if state is None else str(state)
 
 
 def holds_sequence(state: str | None, wait_type: str | None, query: str) -> bool:

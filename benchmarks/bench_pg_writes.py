@@ -32,7 +32,7 @@ the CPU time per booking does not depend on how busy the machine is. So the clos
 measured ratio beside two ceilings from it: N / (server CPU per booking), the rate with a core per
 server process, and cores / (all CPU per booking), the rate this machine's cores allow; a run far
 below its ceiling is held down by waits (see the samples), one at it by cores. On a machine with
-at least N + 2 cores the measured ratio is what counts.
+more cores than N the measured ratio is what counts.
 """
 
 from __future__ import annotations
@@ -584,10 +584,15 @@ def verdict(m: Measured, rate: float, limit: float, cpus: int, many: int) -> str
         if load > cpus + 1
         else ""
     )
-    if cpus >= many + 2:
+    if cpus > many:
+        shared = (
+            ""
+            if cpus >= many + 2
+            else " (PostgreSQL and the load process share the cores beyond them)"
+        )
         return (
-            f"{cpus} cores: enough for {many} server processes, PostgreSQL and the load process, "
-            f"so the measured ratio is what counts{waited}.{crowded}"
+            f"{cpus} cores: more than the {many} server processes{shared}, so the measured ratio "
+            f"is what counts{waited}.{crowded}"
         )
     if rate >= 0.85 * limit:
         return (

@@ -10,14 +10,11 @@ data, and switching back finds the old cache (and its unsynced edits) where it w
 
 from __future__ import annotations
 
-import hashlib
 import os
 import platform
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import platformdirs
 
 APP_NAME = "InstaInstru"
 PROFILE_ENV = "INSTAINSTRU_PROFILE"
@@ -58,6 +55,8 @@ class Settings:
 
     def cache_path(self, server_url: str | None, account: str) -> Path:
         """The cache file of one account on one server."""
+        import hashlib  # OpenSSL's library loads once the core opens its cache, not at start-up
+
         where = server_url or EMBEDDED
         digest = hashlib.sha256(f"{where}\n{account.lower()}".encode()).hexdigest()[:16]
         return self.data_dir / "caches" / f"cache-{digest}.sqlite3"
@@ -77,6 +76,8 @@ def load_settings(
     if chosen is not None:
         data_dir, config_dir = chosen / "data", chosen / "config"
     else:
+        import platformdirs  # only for the platform's own folders (a profile names its own)
+
         data_dir = platformdirs.user_data_path(APP_NAME, appauthor=False)
         config_dir = platformdirs.user_config_path(APP_NAME, appauthor=False)
     url = server_url or environ.get(SERVER_ENV) or None

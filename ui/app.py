@@ -99,12 +99,13 @@ def _run(options: AppOptions, *, self_test: bool) -> int:
 
     import_scan.lighten()  # before the bulk of the app (and the server) is imported
     from PySide6.QtGui import QGuiApplication
-    from PySide6.QtWidgets import QApplication
 
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
     )
-    app = QApplication([sys.argv[0]])
+    from ui.appearance.theme import new_application
+
+    app = new_application(sys.argv[0])
     app.setApplicationName("InstaInstru")
     app.setApplicationDisplayName("InstaInstru")
     app.setOrganizationName("InstaInstru")

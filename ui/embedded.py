@@ -174,11 +174,11 @@ class Launch:
         secret: str | None = None,
         port: int = 0,
     ) -> None:
-        import secrets  # here: its hashing modules cost the first paint when loaded at import
-
         self.database_file = database_file
         self.seeding = not database_file.exists()
-        self.secret = secret or secrets.token_urlsafe(32)
+        # 32 bytes of the system's randomness (what ``secrets`` reads), without the hashing
+        # modules ``secrets`` loads with it: this runs before the first paint
+        self.secret = secret or os.urandom(32).hex()
         self._stopping = threading.Event()
         self._watched = False  # a running server's watcher says when it ends, not this launch
         self._lines: queue.Queue[dict[str, Any] | None] = queue.Queue()

@@ -19,14 +19,18 @@ from tests.server.embedded_helpers import running_studio
 def test_start_serve_stop(database_url: str) -> None:
     server = EmbeddedServer(database_url, seed_demo=False)
     base = server.start()
-    assert base.startswith("http://127.0.0.1:")
-    with httpx.Client(base_url=base, headers=server.access_headers) as client:
-        assert client.get("/api/v1/meta").json()["protocol_version"] == PROTOCOL_VERSION
-        durations = []
-        for _ in range(20):
-            started = time.perf_counter()
-            client.get("/api/v1/meta")
-            durations.append(time.perf_counter() - started)
+    try:
+        assert base.startswith("http://127.0.0.1:")
+        with httpx.Client(base_url=base, headers=server.access_headers) as client:
+            assert client.get("/api/v1/meta").json()["protocol_version"] == PROTOCOL_VERSION
+            durations = []
+            for _ in range(20):
+                started = time.perf_counter()
+                client.get("/api/v1/meta")
+                durations.append(time.perf_counter() - started)
+    except BaseException:
+        server.stop()  # a failure here must not leave a server (and its listener) running
+        raise
     # A Nagle/delayed-ACK stall holds every request ~45 ms; the fastest of 20 shows it on any
     # machine, however loaded, where a median does not.
     assert min(durations) < 0.035

@@ -7,8 +7,10 @@ path, so this test imports what the first paint needs and checks neither came al
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 PROBE = """
 import sys
@@ -45,3 +47,55 @@ def test_the_first_paint_loads_only_the_week_and_its_window() -> None:
         capture_output=True, text=True, timeout=120, check=True,
     )
     assert proc.stdout.strip() == ""
+
+
+#: The window built and painted as at start-up (before the session starts), then which of the
+#: modules only later work needs came along (the lesson actions' dialogs, the sign-in form, the
+#: read models other than the week's), and whether Qt classes it does not use were created.
+PAINTED_WINDOW_PROBE = """
+import enum, sys
+
+made = set()  # the enums PySide6 makes as it creates the Python side of Qt's classes
+create = enum.EnumType._create_
+
+def noting(cls, class_name, *args, **kwargs):
+    made.add(class_name)
+    return create(cls, class_name, *args, **kwargs)
+
+enum.EnumType._create_ = noting
+from PySide6.QtCore import QEvent, QObject
+from instainstru_desktop.config import load_settings
+from ui.appearance.theme import new_application
+from ui.settings.preferences import Preferences
+from ui.shell.main_window import MainWindow
+
+class Painted(QObject):
+    def eventFilter(self, _watched, event):
+        if event.type() == QEvent.Type.Paint:
+            app.quit()
+        return False
+
+app = new_application(sys.argv[0])  # as the app makes it
+settings = load_settings(profile=__import__("pathlib").Path(sys.argv[1]), environ={})
+window = MainWindow(settings, Preferences.load(settings.config_dir))
+painted = Painted()
+window.week_page.view.viewport().installEventFilter(painted)
+window.show()
+app.exec()
+later = ("instainstru_desktop.services.views", "ui.lessons.actions", "ui.lessons.booking_dialog",
+         "ui.lessons.cancel_dialog", "ui.lessons.series_flow", "ui.account.sign_in",
+         "ui.forms.loader", "instainstru_desktop.domain.series", "hashlib")
+print("loaded:" + ",".join(sorted(m for m in later if m in sys.modules)))
+# enums of widget classes the window does not use (a multi-document window's, a QStyle's): made
+# only when PySide6 creates every widget class at once, or the style's classes are loaded
+print("made:" + ",".join(sorted(made & {"SubWindowOption", "SegmentStyle", "PixelMetric"})))
+"""
+
+
+def test_the_painted_window_leaves_later_work_for_later(tmp_path: Path) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.run(
+        [sys.executable, "-c", PAINTED_WINDOW_PROBE, str(tmp_path)],
+        capture_output=True, text=True, timeout=120, check=True, env=env,
+    )
+    assert proc.stdout.split() == ["loaded:", "made:"]

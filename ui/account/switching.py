@@ -16,8 +16,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
-from ui.account.sign_in import SignInDialog
-
 if TYPE_CHECKING:
     from instainstru_desktop.config import Settings
     from ui.shell.session import Session
@@ -52,6 +50,8 @@ class AccountFlow(QObject):
         server = self._settings.server_url or ""
         if not server:
             reason = f"{reason}\n{demo_hint()}".strip()
+        from ui.account.sign_in import SignInDialog  # its form loads when first asked for
+
         return SignInDialog.ask(self._window, server, reason)
 
     def sign_in_as_another(self) -> None:

@@ -23,7 +23,7 @@ from PySide6.QtGui import (
     QTransform,
 )
 
-from instainstru_desktop.services.views import SyncMark
+from instainstru_desktop.services.week_views import SyncMark
 from ui.appearance.icons import icon_pixmap
 from ui.appearance.theme import Palette
 from ui.calendar.ranges import DAY_MINUTES, format_minutes

@@ -17,7 +17,7 @@ from datetime import date
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from shiboken6 import isValid
 
-from instainstru_desktop.services.views import HoursRange
+from instainstru_desktop.services.week_views import HoursRange
 
 #: ``apply(date, ranges, usual, previous)``: ``usual`` means "the date follows the usual week
 #: again" (its own hours are removed), which is what undo must restore for a date that had none;

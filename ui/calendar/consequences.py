@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from instainstru_desktop.services.views import HoursRange, LessonCard, WeekSnapshot
+from instainstru_desktop.services.week_views import HoursRange, LessonCard, WeekSnapshot
 from ui.calendar import ranges as rng
 from ui.calendar.commands import DayChange
 

@@ -6,7 +6,7 @@ screen readers (accessible description) and the help dialog.
 
 from __future__ import annotations
 
-from instainstru_desktop.services.views import SyncMark
+from instainstru_desktop.services.week_views import SyncMark
 from ui.calendar import ranges as rng
 from ui.calendar.editing import segment_at
 from ui.calendar.timeline import SLOT_MINUTES, DisplayWeek, LessonSegment

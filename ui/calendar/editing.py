@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from instainstru_desktop.services.views import HoursRange
+from instainstru_desktop.services.week_views import HoursRange
 from ui.calendar import ranges as rng
 from ui.calendar.commands import DayChange
 from ui.calendar.geometry import Hit

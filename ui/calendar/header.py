@@ -12,7 +12,7 @@ from datetime import datetime, time
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QFontMetricsF, QPainter, QPixmap
 
-from instainstru_desktop.services.views import SyncMark
+from instainstru_desktop.services.week_views import SyncMark
 from ui.appearance.icons import icon_pixmap
 from ui.appearance.theme import Palette
 from ui.calendar.cards import ICON_SIZE

@@ -20,12 +20,12 @@ from PySide6.QtCore import QObject, QPointF, Qt
 from PySide6.QtWidgets import QApplication
 
 from instainstru_desktop.domain import BookingStatus, offers
-from instainstru_desktop.services.views import MoveOptions, Verdict
 from ui.calendar.geometry import Hit
 from ui.calendar.state import MoveGhost
 from ui.calendar.timeline import SLOT_MINUTES, LessonSegment
 
 if TYPE_CHECKING:
+    from instainstru_desktop.services.views import MoveOptions, Verdict
     from ui.calendar.week_view import WeekView
 
 DAY = 24 * 60
@@ -177,6 +177,8 @@ class LessonDrag(QObject):
             return True, ""
         verdict = self._verdicts.get(target)
         if verdict is None:
+            from instainstru_desktop.services.views import Verdict  # not before the first paint
+
             self._verdicts[target] = Verdict(False)  # asked once per spot
             self._view.moveCheckWanted.emit(self._place[0] if self._place else "", target)
             return False, ""

@@ -23,7 +23,7 @@ from PySide6.QtGui import (
     QPen,
 )
 
-from instainstru_desktop.services.views import HoursRange
+from instainstru_desktop.services.week_views import HoursRange
 from ui.appearance.icons import icon_pixmap
 from ui.appearance.theme import Palette
 from ui.calendar.background import BackgroundPainter

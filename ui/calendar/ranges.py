@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from instainstru_desktop.services.views import HoursRange
+from instainstru_desktop.services.week_views import HoursRange
 
 DAY_MINUTES = 1440
 WHOLE_DAY = HoursRange(0, DAY_MINUTES)

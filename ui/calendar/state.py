@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from PySide6.QtGui import QFont
 
-from instainstru_desktop.services.views import HoursRange
+from instainstru_desktop.services.week_views import HoursRange
 from ui.appearance.theme import LIGHT, Palette
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from instainstru_desktop.services.views import (
+from instainstru_desktop.services.week_views import (
     DayHours,
     HoursRange,
     LessonCard,

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from instainstru_desktop.json_files import read_json, write_json
-from instainstru_desktop.services.views import (
+from instainstru_desktop.services.week_views import (
     DayHours,
     HoursRange,
     LessonCard,

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Signal
@@ -20,12 +21,14 @@ from PySide6.QtWidgets import QMessageBox, QVBoxLayout, QWidget
 
 from instainstru_desktop.domain import DomainError, local_date, week_dates, week_start
 from instainstru_desktop.domain import zone as domain_zone
-from instainstru_desktop.services.views import Changed, HoursRange, WeekSnapshot
+from instainstru_desktop.services.week_views import HoursRange, WeekSnapshot
 from ui.appearance.theme import Palette
 from ui.calendar import week_cache
-from ui.calendar.date_dialogs import ask_date, ask_date_range
 from ui.calendar.week_view import WeekView
 from ui.shell.session import Session
+
+if TYPE_CHECKING:
+    from instainstru_desktop.services.views import Changed
 
 log = logging.getLogger(__name__)
 
@@ -206,6 +209,8 @@ class WeekPage(QWidget):
 
     def go_to_date(self) -> None:
         """Ask for a date and show its week."""
+        from ui.calendar.date_dialogs import ask_date  # its calendar widgets: not at start
+
         chosen = ask_date(self, self._week_start)
         if chosen is not None:
             self.go_to(chosen)
@@ -241,6 +246,8 @@ class WeekPage(QWidget):
         services, iid = self.session.services, self.session.instructor_id
         if iid is None:
             return
+        from ui.calendar.date_dialogs import ask_date_range
+
         chosen = ask_date_range(self, self._week_start)
         if chosen is not None:
             first, last = chosen
@@ -315,6 +322,8 @@ class WeekPage(QWidget):
         edit queued nothing, so the picture is replaced by the cache's truth either way (after a
         refusal too).
         """
+
+        from instainstru_desktop.services.views import Changed
 
         def done(changed: Changed) -> None:
             if drawn is not None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -32,14 +33,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QMenu, QToolTip, QWidget
 
-from instainstru_desktop.services.views import (
-    DayHours,
-    HoursRange,
-    MoveOptions,
-    SyncMark,
-    Verdict,
-    WeekSnapshot,
-)
+from instainstru_desktop.services.week_views import DayHours, HoursRange, SyncMark, WeekSnapshot
 from ui.appearance.theme import LIGHT, Palette
 from ui.calendar import consequences, describe, editing, keys
 from ui.calendar import ranges as rng
@@ -53,6 +47,9 @@ from ui.calendar.menus import WeekMenus
 from ui.calendar.painter import WeekPainter
 from ui.calendar.state import CellBlock, EditMode, ViewState
 from ui.calendar.timeline import DisplayWeek, LessonSegment
+
+if TYPE_CHECKING:
+    from instainstru_desktop.services.views import MoveOptions, Verdict
 
 Clock = Callable[[], datetime | None]
 
@@ -104,6 +101,10 @@ class WeekView(QAbstractScrollArea):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setMinimumSize(560, 320)
+        # A viewport made here, not Qt's own: the first Python handle on a widget Qt made (its
+        # own viewport) makes PySide6 create every widget class it might be, with their enums
+        # (some 80 classes, a tenth of the time to the first paint).
+        self.setViewport(QWidget())
         self.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.viewport().setMouseTracking(True)
         self.setAccessibleName("Week calendar")

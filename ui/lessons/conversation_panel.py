@@ -102,7 +102,10 @@ class ConversationPanel(QObject):
         )
 
     def _on_app_state(self, state: Qt.ApplicationState) -> None:
-        if state == Qt.ApplicationState.ApplicationActive and self._booking is not None:
+        # a window being replaced (another account) has stopped its session before it goes
+        if state != Qt.ApplicationState.ApplicationActive or not self.session.is_ready:
+            return
+        if self._booking is not None:
             self._read(self._booking)
 
     def _refused(self, error: BaseException) -> None:

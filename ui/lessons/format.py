@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from instainstru_desktop.services.views import LessonCard, SyncMark
+from instainstru_desktop.services.week_views import LessonCard, SyncMark
 
 CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "CHF": "CHF "}
 STATUS_WORDS = {

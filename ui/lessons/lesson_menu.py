@@ -16,7 +16,7 @@ from datetime import datetime
 from PySide6.QtWidgets import QMenu
 
 from instainstru_desktop.domain import BookingStatus, offers
-from instainstru_desktop.services.views import LessonCard
+from instainstru_desktop.services.week_views import LessonCard
 from ui.appearance.icons import icon
 from ui.appearance.theme import Palette
 

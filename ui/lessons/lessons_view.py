@@ -40,7 +40,7 @@ from ui.appearance.theme import LIGHT, Palette
 from ui.lessons.detail import LessonDetailPane
 from ui.lessons.lesson_menu import LessonHandlers, add_lesson_actions
 from ui.lessons.model import LESSON_ROLE, SORT_ROLE, Column, LessonTableModel
-from ui.lessons.unread_badge import UnreadBadgeDelegate
+from ui.lessons.unread_delegate import UnreadBadgeDelegate
 
 
 class Tab(enum.IntEnum):

@@ -1,16 +1,15 @@
 """The unread-messages pill: drawn beside the student's name in the lesson lists, and on lesson
-cards in the week. One drawing for both, so a count looks the same wherever it is shown."""
+cards in the week. One drawing for both, so a count looks the same wherever it is shown.
+
+The lists' cell delegate is in :mod:`ui.lessons.unread_delegate`: the week's cards are drawn at
+the first paint, and the delegate's style classes (QStyle's enums) are not needed for that."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from instainstru_desktop.services.views import LessonCard
-from ui.appearance.theme import LIGHT, Palette
-
-ModelIndex = QModelIndex | QPersistentModelIndex
+from ui.appearance.theme import Palette
 
 
 def count_text(unread: int) -> str:
@@ -60,30 +59,3 @@ def badge_font(base: QFont) -> QFont:
     else:
         font.setPointSizeF(max(7.0, base.pointSizeF() * 0.85))
     return font
-
-
-class UnreadBadgeDelegate(QStyledItemDelegate):
-    """Draws a cell as usual, its text making room for the lesson's unread count on the right."""
-
-    def __init__(
-        self, card_role: int, palette: Palette = LIGHT, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self._role = card_role
-        self.palette = palette
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
-        card = index.data(self._role)
-        unread = card.unread if isinstance(card, LessonCard) else 0
-        if not unread:
-            super().paint(painter, option, index)
-            return
-        font = badge_font(option.font)
-        width, height = pill_size(unread, font)
-        cell: QRect = option.rect
-        room = QStyleOptionViewItem(option)
-        room.rect = cell.adjusted(0, 0, -int(width) - 8, 0)
-        super().paint(painter, room, index)
-        pill = QRectF(cell.right() - width - 4, cell.center().y() - height / 2 + 1, width, height)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        paint_pill(painter, pill, unread, self.palette, font, on_accent=selected)

@@ -15,9 +15,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from instainstru_desktop.services.views import Changed, InstructorProfile, TermDetail
-
 if TYPE_CHECKING:
+    from instainstru_desktop.services.views import Changed, InstructorProfile, TermDetail
     from ui.shell.main_window import MainWindow
 
 

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 )
 
 from instainstru_desktop.config import Settings
-from instainstru_desktop.services.views import Changed, LessonCard
 from ui.account.switching import AccountFlow
 from ui.appearance import icons
 from ui.appearance.theme import (
@@ -33,7 +32,6 @@ from ui.appearance.theme import (
 )
 from ui.calendar.commands import is_latest, undo_if_latest
 from ui.calendar.week_page import WeekPage
-from ui.lessons.actions import LessonActions
 from ui.ops import Ops
 from ui.settings.flow import SettingsFlow
 from ui.settings.preferences import Preferences
@@ -49,7 +47,9 @@ from ui.widgets.notice_bar import NoticeBar
 from ui.widgets.status_bar import SyncStatusBar
 
 if TYPE_CHECKING:
+    from instainstru_desktop.services.views import Changed, LessonCard
     from instainstru_desktop.sync.engine import SyncReport
+    from ui.lessons.actions import LessonActions
     from ui.lessons.attention import AttentionList
     from ui.lessons.lessons_page import AttentionPage, LessonsPage
     from ui.lessons.lessons_view import LessonsView
@@ -105,9 +105,7 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         # non-modal news floats over the pages: new and cancelled lessons, outcomes, moves
         self.notice_bar = NoticeBar(self.tabs, palette=self.palette_)
-        self.actions_ = LessonActions(
-            self.session, self, self.undo_stack, self.notice_bar.show_notice
-        )
+        self._actions: LessonActions | None = None  # built with the later pages
         self.tabs.addTab(self.week_page, icons.icon(TAB_ICONS[0], self.palette_), "&Week")
         # stand-ins until the pages are built, just after the first paint (ui/shell/lesson_tabs)
         self._stand_ins = (QWidget(), QWidget())
@@ -143,6 +141,22 @@ class MainWindow(QMainWindow):
             self.zone_switcher.show_choice(preferences.display_zone)
 
     # -- building ---------------------------------------------------------------------------
+
+    @property
+    def actions_(self) -> LessonActions:
+        return self._lesson_actions()
+
+    def _lesson_actions(self) -> LessonActions:
+        """What can be done to a lesson, built just after the first paint (or on first need):
+        its dialogs and flows are not part of that paint, and nothing asks for them before."""
+        if self._actions is None:
+            from ui.lessons.actions import LessonActions
+
+            self._actions = LessonActions(
+                self.session, self, self.undo_stack, self.notice_bar.show_notice
+            )
+            self._actions.changed.connect(self._on_lesson_changed)
+        return self._actions
 
     def _lessons(self) -> LessonTabs:
         """The Lessons and Needs-attention pages, built on first need (see lesson_tabs): at
@@ -215,6 +229,7 @@ class MainWindow(QMainWindow):
         return self._profile
 
     def _build_later_pages(self) -> None:
+        self._lesson_actions()
         self._lessons()
         self._add_profile_page()
 
@@ -291,20 +306,21 @@ class MainWindow(QMainWindow):
         self.session.signInNeeded.connect(self._on_sign_in_needed)
         self.week_page.weekChanged.connect(self._on_week_changed)
         self.zone_switcher.zoneChosen.connect(self._on_zone_chosen)
-        page, actions = self.week_page, self.actions_
+        page = self.week_page
         page.lessonActivated.connect(self.open_lesson)
-        page.completeRequested.connect(actions.complete)
-        page.noShowRequested.connect(actions.no_show)
-        page.cancelRequested.connect(actions.cancel)
-        page.correctRequested.connect(actions.correct)
-        page.moveRequested.connect(actions.ask_move)
-        page.changeFollowingRequested.connect(actions.change_following)
-        page.lessonDropped.connect(actions.move_to)
+        page.completeRequested.connect(lambda booking: self.actions_.complete(booking))
+        page.noShowRequested.connect(lambda booking: self.actions_.no_show(booking))
+        page.cancelRequested.connect(lambda booking: self.actions_.cancel(booking))
+        page.correctRequested.connect(lambda booking, to: self.actions_.correct(booking, to))
+        page.moveRequested.connect(lambda booking: self.actions_.ask_move(booking))
+        page.changeFollowingRequested.connect(
+            lambda booking: self.actions_.change_following(booking)
+        )
+        page.lessonDropped.connect(lambda booking, start: self.actions_.move_to(booking, start))
         page.dropRefused.connect(lambda text: self.notice_bar.show_notice(text, tone="warning"))
-        page.bookRequested.connect(actions.book)
+        page.bookRequested.connect(lambda start: self.actions_.book(start))
         page.editCautioned.connect(self._caution_edit)
         self.exports.told.connect(lambda text: self.notice_bar.show_notice(text, tone="success"))
-        actions.changed.connect(self._on_lesson_changed)
         page.changed.connect(self.refresher.apply)
         self.tabs.currentChanged.connect(self._on_page_changed)
         self.status_bar.syncRequested.connect(self.sync_now)

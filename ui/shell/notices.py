@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtWidgets import QMainWindow, QSystemTrayIcon
 
-from instainstru_desktop.services.views import LessonCard
+from instainstru_desktop.services.week_views import LessonCard
 from ui.appearance import icons
 from ui.widgets.notice_bar import NoticeBar
 

@@ -17,16 +17,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from instainstru_desktop.services.views import Changed
 from ui.calendar.week_page import WeekPage
 from ui.shell.session import Session
 from ui.widgets.status_bar import SyncStatusBar
 
 if TYPE_CHECKING:
+    from instainstru_desktop.services.views import Changed
     from instainstru_desktop.sync.engine import SyncReport
-
-EVERYTHING = Changed(everything=True)
-
 
 class Refresher:
     """Routes what changed to the pages that show it."""
@@ -46,7 +43,7 @@ class Refresher:
 
     def everything(self) -> None:
         """Re-read every view (at start, after a fresh download)."""
-        self.apply(EVERYTHING)
+        self.apply(_everything())
 
     def apply(self, changed: Changed) -> None:
         """An edit (or a sync) changed this: each page re-reads what of it it shows."""
@@ -62,7 +59,7 @@ class Refresher:
             return
         self._read_status()
         if report.reset or report.resent:  # a repair: edits shown pending again, a notice
-            self._pages(EVERYTHING)
+            self._pages(_everything())
             return
         named = report.booking_ids or report.override_keys or report.template_instructors
         if not (named or report.kinds or report.rejected):
@@ -93,3 +90,10 @@ class Refresher:
         self.session.ops.run_db(
             status.status, self.status_bar.set_status, what="reading the sync status"
         )
+
+
+def _everything() -> Changed:
+    """A change naming every view (the read models load after the first paint, not with it)."""
+    from instainstru_desktop.services.views import Changed
+
+    return Changed(everything=True)

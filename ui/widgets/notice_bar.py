@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal, SignalInstance
-from PySide6.QtGui import QAccessible, QAccessibleEvent, QColor, QEnterEvent
+from PySide6.QtGui import QColor, QEnterEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGraphicsDropShadowEffect,
@@ -233,6 +233,8 @@ class NoticeBar(QWidget):
         self.raise_()
         self._place()
         notice.start()
+        from PySide6.QtGui import QAccessible, QAccessibleEvent  # not at the first paint
+
         QAccessible.updateAccessibility(QAccessibleEvent(notice, QAccessible.Event.Alert))
         return notice
 

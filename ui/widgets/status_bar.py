@@ -15,7 +15,7 @@ from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
-from instainstru_desktop.services.views import SyncStatus
+from instainstru_desktop.services.week_views import SyncStatus
 from ui.appearance.icons import icon
 from ui.appearance.theme import LIGHT, Palette
 from ui.widgets.clock_warning import ClockSkewWarning
@@ -145,6 +145,18 @@ class SyncStatusBar(QWidget):
 
     # -- rendering --------------------------------------------------------------------------
 
+    def _set_active(self, active: bool) -> None:
+        """The style sheet's ``[active="true"]`` look, polished again only when it changes on a
+        widget already polished (the first polish, when shown, reads the property anyway; and
+        asking for the style here would load QStyle's classes before the first paint)."""
+        button = self.attention
+        if button.property("active") == active:
+            return
+        button.setProperty("active", active)
+        if button.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
+            button.style().unpolish(button)
+            button.style().polish(button)
+
     def _render(self) -> None:
         status = self._status or SyncStatus(False, 0, 0, None)
         pal = self._palette
@@ -156,10 +168,8 @@ class SyncStatusBar(QWidget):
         self.attention.setVisible(bool(parts))
         self.attention.setText(" · ".join(parts))
         self.attention.setIcon(icon("warning", pal, "warning"))
-        self.attention.setProperty("active", bool(parts))
         self.attention.setToolTip("Show what needs your decision")
-        self.attention.style().unpolish(self.attention)
-        self.attention.style().polish(self.attention)
+        self._set_active(bool(parts))
         self.clock_warning.set_skew(status.clock_skew_seconds)
         # Offline is a state, said beside "Offline" with its reason on hover; only other
         # failures (the local file, a refused sign-in) are spelled out here, in red.

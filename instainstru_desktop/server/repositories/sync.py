@@ -33,6 +33,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from instainstru_desktop.server.core.db import COMMITS_TRANSACTION
 from instainstru_desktop.server.core.events import NOTIFY_CHANNEL
 from instainstru_desktop.server.core.models import (
     AuditEntry,
@@ -148,7 +149,8 @@ def _commit_statement(
     if notify:
         head, tail = bindparam("notice_head", type_=Text), bindparam("notice_tail", type_=Text)
         columns.append(func.pg_notify(NOTIFY_CHANNEL, head + cast(taken.c.value, Text) + tail))
-    return select(*columns).add_cte(*steps)
+    # COMMIT goes with it (PostgreSQL): see commit_stamped
+    return select(*columns).add_cte(*steps).execution_options(**{COMMITS_TRANSACTION: True})
 
 
 class SyncRepository:
@@ -177,17 +179,21 @@ class SyncRepository:
     ) -> int:
         """Take the next number, stamp ``rows`` with it, record the commit, write the ``audit``
         entries stamped and queue its NOTIFY (``notice``: the payload's text around the number),
-        all in one statement.
+        all in one statement, and commit the transaction with it. Returns the number.
 
         For a database whose writers run side by side (PostgreSQL): the sequence row's lock is
-        then held from this statement to the commit right after it, one round trip, instead of
-        across the stamping, the commit record and the notification. Every row stamped here was
-        written earlier in this transaction, so its lock is held already and nothing in the
-        statement waits once the sequence row is had. The audit entries are new rows: their
+        held from this statement to the end of the transaction. ``COMMIT`` is sent in one go
+        with the statement (``core.db.COMMITS_TRANSACTION``), so the lock is held only while
+        PostgreSQL runs the two, never across a round trip to this process. Every row stamped
+        here was written earlier in this transaction, so its lock is held already and nothing in
+        the statement waits once the sequence row is had. The audit entries are new rows: their
         foreign-key checks take key-share locks on the rows they name (instructor, lesson,
         user), which only a deletion or a key change would block, and the server does neither to
         those rows. ``written``: keys of rows inserted with Core statements (see
-        ``_written``), stamped with the others. Returns the number.
+        ``_written``), stamped with the others.
+
+        The transaction has ended when this returns (the session's own commit then sends
+        nothing): nothing may be written after it.
         """
         grouped = _by_table(rows)
         for table, keys in (written or {}).items():

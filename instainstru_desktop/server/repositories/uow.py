@@ -8,9 +8,10 @@ the sequence row. Commits therefore happen in sequence order: a reader that sees
 sees commit 6, which is what lets a pull cursor be one number.
 
 On PostgreSQL, where writers run side by side, taking the number, stamping the rows, recording
-the commit and queueing its NOTIFY are one statement, sent as the last before ``COMMIT``
-(``SyncRepository.commit_stamped``): the sequence row is held for one round trip, so writers of
-different instructors queue on it only that long.
+the commit and queueing its NOTIFY are one statement, sent together with ``COMMIT`` in one
+message (``SyncRepository.commit_stamped``): the sequence row is held only while PostgreSQL runs
+the two, never across a round trip to the server process, so writers of different instructors
+queue on it only that long.
 
 On SQLite a write transaction runs alone (``BEGIN IMMEDIATE`` holds the database's write lock
 from its first statement), so there are no row locks to wait for and the sequence can be taken
@@ -179,6 +180,7 @@ class Tx:
                     self._touched, nonce, at, notice, audit, written.keys
                 )
                 self.poke = Poke(seq, instructors, student_ids=students, origin=self._origin)
+                # that statement committed the transaction: the session's commit only records it
             else:  # the number was taken before (SQLite, seeding): stamp, record, notify
                 seq = seq if seq is not None else self._take_seq()
                 for obj in self._touched:
@@ -189,7 +191,7 @@ class Tx:
                 self.poke = Poke(seq, instructors, student_ids=students, origin=self._origin)
                 if self._notify_in_tx:
                     self.sync.notify(self.poke.to_json())
-            self._session.flush()
+                self._session.flush()
         if seq is not None and self._hub is not None:
             self._hub.expect_own(seq)
         try:

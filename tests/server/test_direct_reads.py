@@ -17,7 +17,7 @@ from instainstru_desktop.server.repositories.bookings import (
     _page_statement,
     _page_values,
 )
-from instainstru_desktop.server.repositories.direct import prepared
+from instainstru_desktop.server.repositories.compiled import compiled_for
 from instainstru_desktop.server.repositories.uow import UnitOfWork
 from tests.server.helpers import Studio, new_id
 
@@ -189,11 +189,11 @@ def test_a_page_is_read_in_index_order_without_a_sort(
     if not database.is_sqlite:
         pytest.skip("SQLite's query plan")
     values, shape = _page_values(where, (T, "x"), 100)
-    found = prepared(_page_statement(*shape), database.engine.dialect)
+    found = compiled_for(_page_statement(*shape), database.engine.dialect)
     connection = database.engine.raw_connection()
     try:
         cursor = connection.cursor()
-        cursor.execute("EXPLAIN QUERY PLAN " + found.sql, found.parameters(values))
+        cursor.execute("EXPLAIN QUERY PLAN " + found.sql, found.arguments(values))
         plan = " / ".join(str(row[-1]) for row in cursor.fetchall())
     finally:
         connection.close()

@@ -1,7 +1,7 @@
 """What a booking costs the database: how many statements it sends, and that each one is compiled
 once and then taken from the statement cache (a statement SQLAlchemy cannot cache is compiled
 again on every booking, which cost more than all the SQL). On SQLite the booking's statements are
-compiled once and sent to the driver directly (``repositories/_prepared``), so they are counted
+compiled once and sent to the driver directly (``repositories/compiled``), so they are counted
 as the driver sees them.
 
 The counts are the round trips of the write path on PostgreSQL (``docs`` of ``bookings.create_in``

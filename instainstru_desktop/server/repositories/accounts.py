@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from instainstru_desktop.server.core.models import Instructor, Token, User
 from instainstru_desktop.server.repositories._locks import locking
-from instainstru_desktop.server.repositories._prepared import Prepared
 from instainstru_desktop.server.repositories._types import AnyRow
+from instainstru_desktop.server.repositories.compiled import Prepared
 
 #: A user row-locked until commit, with what a booking shows of them.
 _LOCK_ROW = locking(

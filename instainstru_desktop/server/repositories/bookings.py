@@ -38,9 +38,9 @@ from instainstru_desktop.server.core.models import (
     User,
 )
 from instainstru_desktop.server.repositories._locks import locking
-from instainstru_desktop.server.repositories._prepared import Prepared
 from instainstru_desktop.server.repositories._types import AnyRow, AnySelect
 from instainstru_desktop.server.repositories._written import Written
+from instainstru_desktop.server.repositories.compiled import Prepared
 
 _ACTIVE = sorted(str(s) for s in ACTIVE_STATUSES)
 #: The same statuses written into the SQL: a list of bound values would be an "expanding"

@@ -16,8 +16,8 @@ from instainstru_desktop.server.core.models import (
     WeeklyTemplate,
 )
 from instainstru_desktop.server.repositories._locks import locking
-from instainstru_desktop.server.repositories._prepared import Prepared
 from instainstru_desktop.server.repositories._types import AnyRow
+from instainstru_desktop.server.repositories.compiled import Prepared
 from instainstru_desktop.server.repositories.series import ACTIVE as SERIES_ACTIVE
 
 #: Read-only: what a slot listing needs of the instructor and the lesson type, in one statement.

@@ -9,7 +9,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from instainstru_desktop.server.core.models import AuditEntry, Conflict, Tombstone
-from instainstru_desktop.server.repositories._prepared import Prepared
+from instainstru_desktop.server.repositories.compiled import Prepared
 
 #: The columns of an audit entry, as :meth:`AuditRepository.append` takes them (``seq`` aside).
 AuditRow = dict[str, Any]

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from instainstru_desktop.server.core.models import Booking, Instructor, Series, Term, Tombstone
 from instainstru_desktop.server.repositories._locks import locking
-from instainstru_desktop.server.repositories._prepared import Prepared
 from instainstru_desktop.server.repositories._types import AnyRow
 from instainstru_desktop.server.repositories._written import Written
+from instainstru_desktop.server.repositories.compiled import Prepared
 
 ACTIVE = "active"
 _SERIES: Table = Series.metadata.tables[Series.__tablename__]

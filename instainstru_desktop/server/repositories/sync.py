@@ -56,9 +56,9 @@ from instainstru_desktop.server.core.models import (
     WeeklyTemplate,
 )
 from instainstru_desktop.server.repositories._locks import locking
-from instainstru_desktop.server.repositories._prepared import Prepared
 from instainstru_desktop.server.repositories._types import AnyRow
 from instainstru_desktop.server.repositories.bookings import booking_view
+from instainstru_desktop.server.repositories.compiled import Prepared
 from instainstru_desktop.server.repositories.messages import MESSAGE_VIEW, READ_VIEW
 
 #: Tables a pull reads, and the column that names the instructor a row belongs to.

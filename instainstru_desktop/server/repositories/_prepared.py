@@ -73,39 +73,47 @@ class Prepared:
             connection.execute(self.statement, params[0] if len(params) == 1 else list(params))
             return
         compiled = self._for(connection.dialect)
-        memo: dict[tuple[int, datetime], Any] = {}
-        self._send(connection, compiled, [self._args(compiled, p, memo) for p in params])
+        if len(params) == 1:
+            self._send(connection, compiled, [self._args(compiled, params[0])])
+            return
+        self._send(connection, compiled, self._many_args(compiled, params))
 
     @staticmethod
-    def _args(
-        compiled: _Compiled,
-        params: Mapping[str, Any],
-        memo: dict[tuple[int, datetime], Any] | None = None,
-    ) -> list[Any]:
-        """The driver's values of one parameter set. ``memo``: instants already converted
-        for the same placeholder (rows written together share their creation time)."""
+    def _many_args(compiled: _Compiled, params: Sequence[Mapping[str, Any]]) -> list[Any]:
+        """The driver's values of several parameter sets, converted column by column: a
+        column without a processor is taken as it is, and an instant the rows share (their
+        creation time) is converted once."""
+        fixed = compiled.fixed
+        columns: list[list[Any]] = []
+        for name, f in zip(compiled.names, compiled.binds, strict=True):
+            values = [p[name] if name in p else fixed[name] for p in params]
+            if f is not None:
+                memo: dict[datetime, Any] = {}
+                converted = []
+                for value in values:
+                    if type(value) is datetime:
+                        found = memo.get(value)
+                        if found is None:
+                            found = memo[value] = f(value)
+                        converted.append(found)
+                    else:
+                        converted.append(f(value))
+                values = converted
+            columns.append(values)
+        return list(zip(*columns, strict=True))
+
+    @staticmethod
+    def _args(compiled: _Compiled, params: Mapping[str, Any]) -> list[Any]:
+        """The driver's values of one parameter set."""
         fixed = compiled.fixed
         values = [params[name] if name in params else fixed[name] for name in compiled.names]
-        if memo is None:
-            return [
-                value if f is None else f(value)
-                for value, f in zip(values, compiled.binds, strict=True)
-            ]
-        args = []
-        for place, (value, f) in enumerate(zip(values, compiled.binds, strict=True)):
-            if f is None:
-                args.append(value)
-            elif type(value) is datetime:
-                key = (place, value)
-                if key not in memo:
-                    memo[key] = f(value)
-                args.append(memo[key])
-            else:
-                args.append(f(value))
-        return args
+        return [
+            value if f is None else f(value)
+            for value, f in zip(values, compiled.binds, strict=True)
+        ]
 
     @staticmethod
-    def _send(connection: Connection, compiled: _Compiled, args: list[list[Any]]) -> Any:
+    def _send(connection: Connection, compiled: _Compiled, args: Sequence[Sequence[Any]]) -> Any:
         driver = connection.connection.driver_connection
         assert driver is not None
         dialect = connection.dialect

@@ -109,10 +109,11 @@ def roll(tx: Tx, now: datetime, due: Iterable[Series]) -> int:
     return booked
 
 
-def book_due(tx: Tx, caller: Caller, series: Series) -> Judged:
+def book_due(tx: Tx, caller: Caller, series: Series, *, new: bool = False) -> Judged:
     """Book every slot of ``series`` the window has reached and nothing has dealt with yet.
 
-    The instructor must be claimed and the series' student locked.
+    The instructor must be claimed and the series' student locked. ``new``: the series is being
+    created in this transaction (not written yet), so none of its slots has a lesson.
     """
     definition = definition_of(tx, series)
     found = tx.instructors.for_booking(series.instructor_id, series.lesson_type_id)
@@ -122,17 +123,15 @@ def book_due(tx: Tx, caller: Caller, series: Series) -> Judged:
     tz = zone(series.time_zone)
     policy = policy_of(found)
     window_end = caller.now + timedelta(days=policy.booking_horizon_days)
-    filled = tx.series.filled_slots(series.id)
+    filled = set() if new else tx.series.filled_slots(series.id)
     skipped = {entry["slot"] for entry in series.skipped}
-    open_slots = [
-        s
-        for s in slots(definition)
-        if (series.booked_through is None or s.day > series.booked_through)
-        and s.key not in filled
-        and s.key not in skipped
-    ]
-    due = [s for s in open_slots if slot_due(s, tz) <= window_end]
-    waiting = [s for s in open_slots if slot_due(s, tz) > window_end]
+    due: list[Slot] = []
+    waiting: list[Slot] = []
+    for s in slots(definition):
+        if (series.booked_through is None or s.day > series.booked_through) and not (
+            s.key in filled or s.key in skipped
+        ):
+            (due if slot_due(s, tz) <= window_end else waiting).append(s)
     if not found.active:
         judged.planned = [_not_offered(s, tz) for s in due]
     else:

@@ -20,13 +20,15 @@ from __future__ import annotations
 from collections import namedtuple
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Dialect
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.expression import Executable
+
+from instainstru_desktop.server.core.models import UTCDateTime
 
 Processor = Callable[[Any], Any] | None
 
@@ -133,14 +135,44 @@ class Prepared:
         return found
 
 
+#: SQLite's default text of a datetime, which :func:`_utc_text` writes the same way.
+_SQLITE_DATETIME = (
+    "%(year)04d-%(month)02d-%(day)02d %(hour)02d:%(minute)02d:%(second)02d.%(microsecond)06d"
+)
+
+
+def _utc_text(value: datetime | None) -> str | None:
+    """A ``UTCDateTime`` value as SQLite stores it (naive UTC text with microseconds): what the
+    type's own processor and SQLite's text format make of it, in one step."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to a UTC column")
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def _bind_processor(bind_type: Any, dialect: Dialect) -> Processor:
+    """The column type's own processor; for UTC instants on SQLite in its default text form,
+    :func:`_utc_text` (a series' statements convert a few hundred instants each)."""
+    impl = bind_type.dialect_impl(dialect)
+    if (
+        isinstance(bind_type, UTCDateTime)
+        and dialect.name == "sqlite"
+        and getattr(impl.impl_instance, "_storage_format", None) == _SQLITE_DATETIME
+    ):
+        return _utc_text
+    processor: Processor = impl.bind_processor(dialect)
+    return processor
+
+
 def _compile(statement: Any, dialect: Dialect) -> _Compiled:
     compiled: Any = statement.compile(dialect=dialect)
     if not compiled.positional or compiled.positiontup is None:
         raise ValueError(f"a positional dialect is needed, not {dialect.name}")
     names = tuple(compiled.positiontup)
-    binds = tuple(
-        compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
-    )
+    binds = tuple(_bind_processor(compiled.binds[name].type, dialect) for name in names)
     columns = list(getattr(statement, "selected_columns", None) or ())
     if not columns:
         columns = list(getattr(statement, "exported_columns", None) or ())

@@ -39,7 +39,7 @@ from instainstru_desktop.domain.zones import zone
 from instainstru_desktop.server.core.models import Conflict, Series
 from instainstru_desktop.server.repositories import NewBooking
 from instainstru_desktop.server.repositories.uow import Tx, UnitOfWork
-from instainstru_desktop.server.services.common import confirmed_lesson, new_id, record
+from instainstru_desktop.server.services.common import confirmed_lesson, new_id, record_each
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.rules import policy_of, template_from
 from instainstru_desktop.server.services.series_rows import (
@@ -189,20 +189,24 @@ def insert_lessons(
     """Write the lessons ``items`` book in one flush, each with its own audit entry."""
     made = [_lesson(caller, series, item, found) for item in items]
     tx.bookings.insert_all(made)
-    for booking in made:
-        record(
-            tx,
-            caller,
-            "booking.create",
-            instructor_id=series.instructor_id,
-            booking_id=booking.id,
-            details={
-                "start": booking.start_utc.isoformat(),
-                "lesson_type_id": series.lesson_type_id,
-                "student_id": series.student_id,
-                "series_id": series.id,
-            },
-        )
+    record_each(
+        tx,
+        caller,
+        "booking.create",
+        instructor_id=series.instructor_id,
+        entries=[
+            (
+                booking.id,
+                {
+                    "start": booking.start_utc.isoformat(),
+                    "lesson_type_id": series.lesson_type_id,
+                    "student_id": series.student_id,
+                    "series_id": series.id,
+                },
+            )
+            for booking in made
+        ],
+    )
     return made
 
 

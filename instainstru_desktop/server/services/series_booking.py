@@ -27,6 +27,7 @@ from functools import partial
 from typing import Any
 
 from instainstru_desktop.domain.series import (
+    SeriesDefinition,
     Slot,
     occurrence_id,
     slot_due,
@@ -109,21 +110,31 @@ def roll(tx: Tx, now: datetime, due: Iterable[Series]) -> int:
     return booked
 
 
-def book_due(tx: Tx, caller: Caller, series: Series, *, new: bool = False) -> Judged:
+def book_due(
+    tx: Tx,
+    caller: Caller,
+    series: Series,
+    *,
+    new: tuple[SeriesDefinition, Any] | None = None,
+) -> Judged:
     """Book every slot of ``series`` the window has reached and nothing has dealt with yet.
 
     The instructor must be claimed and the series' student locked. ``new``: the series is being
-    created in this transaction (not written yet), so none of its slots has a lesson.
+    created in this transaction (not written yet, so none of its slots has a lesson), with its
+    definition and the instructor's rules (``tx.instructors.for_booking``) read under the lock.
     """
-    definition = definition_of(tx, series)
-    found = tx.instructors.for_booking(series.instructor_id, series.lesson_type_id)
+    if new is None:
+        definition = definition_of(tx, series)
+        found = tx.instructors.for_booking(series.instructor_id, series.lesson_type_id)
+    else:
+        definition, found = new
     judged = Judged()
     if found is None:
         return judged
     tz = zone(series.time_zone)
     policy = policy_of(found)
     window_end = caller.now + timedelta(days=policy.booking_horizon_days)
-    filled = set() if new else tx.series.filled_slots(series.id)
+    filled = set() if new is not None else tx.series.filled_slots(series.id)
     skipped = {entry["slot"] for entry in series.skipped}
     due: list[Slot] = []
     waiting: list[Slot] = []

@@ -20,7 +20,7 @@ repeat) is its first occurrence, as everywhere in the domain.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -126,10 +126,12 @@ class Slot:
     day: date
     minute: int
     break_name: str | None = None
+    #: ``"<revision>/<date>"``: names the slot in lesson rows, ids and refusals. Made once, as
+    #: a series' slots are looked up and written by it several times each.
+    key: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def key(self) -> str:
-        return f"{self.revision}/{self.day.isoformat()}"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", f"{self.revision}/{self.day.isoformat()}")
 
     @property
     def in_break(self) -> bool:

@@ -4,6 +4,7 @@ cancel one / this and following, move one, change the rule, terms and time off, 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -399,16 +400,19 @@ def test_a_fault_half_way_leaves_no_series(
 ) -> None:
     teacher, student = studio.instructors[0], studio.students[0]
     written: list[str] = []  # lessons written and audited before the fault
-    real = series_booking.record
+    real = series_booking.record_each
 
-    def failing(tx: Any, caller: Any, action: str, **kwargs: Any) -> None:
-        if action == "booking.create" and len(written) == 2:
-            raise RuntimeError("disk on fire")
-        real(tx, caller, action, **kwargs)
-        if action == "booking.create":
-            written.append(kwargs["booking_id"])
+    def failing(tx: Any, caller: Any, action: str, *, entries: Any, **kwargs: Any) -> None:
+        def counted() -> Iterator[Any]:
+            for booking_id, details in entries:
+                if action == "booking.create" and len(written) == 2:
+                    raise RuntimeError("disk on fire")
+                yield booking_id, details
+                written.append(booking_id)
 
-    monkeypatch.setattr(series_booking, "record", failing)
+        real(tx, caller, action, entries=counted(), **kwargs)
+
+    monkeypatch.setattr(series_booking, "record_each", failing)
     with TestClient(app, raise_server_exceptions=False) as client:
         response = client.post(
             f"{API}/series", json=weekly(teacher, student), headers=teacher.headers

@@ -40,6 +40,8 @@ from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.expression import Executable
 
+from instainstru_desktop.server.core.models import UTCDateTime
+
 #: Converts one value, as SQLAlchemy's bind and result processors do (None: kept as it is).
 Processor = Callable[[Any], Any] | None
 #: Converts one result column (all its values, in row order) to what the column's type reads.
@@ -98,10 +100,7 @@ class Compiled:
             names=names,
             positional=positional,
             fixed=fixed,
-            binds=tuple(
-                compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
-                for name in names
-            ),
+            binds=tuple(_bind_processor(compiled.binds[name].type, dialect) for name in names),
             keys=tuple(str(c.key) for c in columns),
             converters=tuple(converters),
             columns=columns,
@@ -133,6 +132,29 @@ class Compiled:
                 else:
                     sent.append(f(value))
         return sent if self.positional else dict(zip(self.names, sent, strict=True))
+
+    def arguments_of_rows(self, rows: Sequence[Mapping[str, Any]]) -> list[Any]:
+        """What the driver is given for several rows written together (positional), converted
+        column by column: a column without a processor is taken as it is, and an instant the
+        rows share (their creation time) is converted once."""
+        fixed = self.fixed
+        columns: list[list[Any]] = []
+        for name, f in zip(self.names, self.binds, strict=True):
+            values = [row[name] if name in row else fixed[name] for row in rows]
+            if f is not None:
+                memo: dict[datetime, Any] = {}
+                converted = []
+                for value in values:
+                    if type(value) is datetime:
+                        found = memo.get(value)
+                        if found is None:
+                            found = memo[value] = f(value)
+                        converted.append(found)
+                    else:
+                        converted.append(f(value))
+                values = converted
+            columns.append(values)
+        return list(zip(*columns, strict=True))
 
     @cached_property
     def row_type(self) -> Any:
@@ -211,8 +233,10 @@ class Prepared:
             connection.execute(self.statement, params[0] if len(params) == 1 else list(params))
             return
         compiled = self._on_sqlite(connection.dialect)
-        memo: dict[tuple[int, datetime], Any] = {}
-        _send(connection, compiled, [compiled.arguments(p, memo) for p in params])
+        if len(params) == 1:
+            _send(connection, compiled, [compiled.arguments(params[0])])
+        else:
+            _send(connection, compiled, compiled.arguments_of_rows(params))
 
     def _on_sqlite(self, dialect: Dialect) -> Compiled:
         found = self._sqlite
@@ -235,6 +259,38 @@ def _send(connection: Connection, compiled: Compiled, args: list[Any]) -> Any:
         raise DBAPIError.instance(
             compiled.sql, args, exc, dialect.loaded_dbapi.Error, dialect=dialect
         ) from exc
+
+
+#: SQLite's default text of a datetime, which :func:`_utc_sqlite_text` writes the same way.
+_SQLITE_DATETIME = (
+    "%(year)04d-%(month)02d-%(day)02d %(hour)02d:%(minute)02d:%(second)02d.%(microsecond)06d"
+)
+
+
+def _utc_sqlite_text(value: datetime | None) -> str | None:
+    """A ``UTCDateTime`` value as SQLite stores it (naive UTC text with microseconds): what the
+    type's own processor and SQLite's text format make of it, in one step."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to a UTC column")
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def _bind_processor(bind_type: Any, dialect: Dialect) -> Processor:
+    """The column type's own processor; for UTC instants on SQLite in its default text form,
+    :func:`_utc_sqlite_text` (a series' statements convert a few hundred instants each)."""
+    impl = bind_type.dialect_impl(dialect)
+    if (
+        isinstance(bind_type, UTCDateTime)
+        and dialect.name == "sqlite"
+        and getattr(impl.impl_instance, "_storage_format", None) == _SQLITE_DATETIME
+    ):
+        return _utc_sqlite_text
+    processor: Processor = impl.bind_processor(dialect)
+    return processor
 
 
 def _from_text(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, Concatenate, ParamSpec
 
@@ -56,21 +56,40 @@ def record(
     """Append to the audit log: who (and in which role), what, when, from which device.
 
     Written with the commit, already stamped (see ``AuditRepository``)."""
+    record_each(tx, caller, action, instructor_id=instructor_id, entries=[(booking_id, details)])
+
+
+def record_each(
+    tx: Tx,
+    caller: Caller,
+    action: str,
+    *,
+    instructor_id: str | None,
+    entries: Iterable[tuple[str | None, dict[str, Any] | None]],
+) -> None:
+    """:func:`record` for several entries of one action (a series' lessons, each with its own
+    entry): who, when and from where are made once for all of them."""
     principal = caller.principal
-    tx.audit.append(
-        {
-            "id": new_id(),
-            "instructor_id": instructor_id,
-            "booking_id": booking_id,
-            "at": caller.now,
-            "actor_id": principal.user_id if principal else None,
-            "actor_name": principal.name if principal else "system",
-            "actor_role": principal.role.value if principal else "system",
-            "device": caller.device[:200],
-            "action": action,
-            "details": {**(details or {}), **caller.audit_context},
-        }
-    )
+    shared = {
+        "instructor_id": instructor_id,
+        "at": caller.now,
+        "actor_id": principal.user_id if principal else None,
+        "actor_name": principal.name if principal else "system",
+        "actor_role": principal.role.value if principal else "system",
+        "device": caller.device[:200],
+        "action": action,
+    }
+    context = caller.audit_context
+    append = tx.audit.append
+    for booking_id, details in entries:
+        append(
+            {
+                "id": new_id(),
+                "booking_id": booking_id,
+                **shared,
+                "details": {**(details or {}), **context},
+            }
+        )
 
 
 def encode_cursor(*parts: Any) -> str:

@@ -203,7 +203,7 @@ def create_in(tx: Tx, caller: Caller, request: WeeklyRequest) -> Json:
     )
     # Booked first, then written once with what booking settled (its lessons name it; nothing
     # reads the series row before the commit): one INSERT instead of an INSERT and an UPDATE.
-    judged = series_booking.book_due(tx, caller, series)
+    judged = series_booking.book_due(tx, caller, series, new=(definition, found))
     tx.series.insert_new(series)
     record(
         tx,

@@ -27,6 +27,7 @@ from functools import partial
 from typing import Any
 
 from instainstru_desktop.domain.series import (
+    SeriesDefinition,
     Slot,
     occurrence_id,
     slot_due,
@@ -39,7 +40,7 @@ from instainstru_desktop.domain.zones import zone
 from instainstru_desktop.server.core.models import Conflict, Series
 from instainstru_desktop.server.repositories import NewBooking
 from instainstru_desktop.server.repositories.uow import Tx, UnitOfWork
-from instainstru_desktop.server.services.common import confirmed_lesson, new_id, record
+from instainstru_desktop.server.services.common import confirmed_lesson, new_id, record_each
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.rules import policy_of, template_from
 from instainstru_desktop.server.services.series_rows import (
@@ -109,30 +110,39 @@ def roll(tx: Tx, now: datetime, due: Iterable[Series]) -> int:
     return booked
 
 
-def book_due(tx: Tx, caller: Caller, series: Series) -> Judged:
+def book_due(
+    tx: Tx,
+    caller: Caller,
+    series: Series,
+    *,
+    new: tuple[SeriesDefinition, Any] | None = None,
+) -> Judged:
     """Book every slot of ``series`` the window has reached and nothing has dealt with yet.
 
-    The instructor must be claimed and the series' student locked.
+    The instructor must be claimed and the series' student locked. ``new``: the series is being
+    created in this transaction (not written yet, so none of its slots has a lesson), with its
+    definition and the instructor's rules (``tx.instructors.for_booking``) read under the lock.
     """
-    definition = definition_of(tx, series)
-    found = tx.instructors.for_booking(series.instructor_id, series.lesson_type_id)
+    if new is None:
+        definition = definition_of(tx, series)
+        found = tx.instructors.for_booking(series.instructor_id, series.lesson_type_id)
+    else:
+        definition, found = new
     judged = Judged()
     if found is None:
         return judged
     tz = zone(series.time_zone)
     policy = policy_of(found)
     window_end = caller.now + timedelta(days=policy.booking_horizon_days)
-    filled = tx.series.filled_slots(series.id)
+    filled = set() if new is not None else tx.series.filled_slots(series.id)
     skipped = {entry["slot"] for entry in series.skipped}
-    open_slots = [
-        s
-        for s in slots(definition)
-        if (series.booked_through is None or s.day > series.booked_through)
-        and s.key not in filled
-        and s.key not in skipped
-    ]
-    due = [s for s in open_slots if slot_due(s, tz) <= window_end]
-    waiting = [s for s in open_slots if slot_due(s, tz) > window_end]
+    due: list[Slot] = []
+    waiting: list[Slot] = []
+    for s in slots(definition):
+        if (series.booked_through is None or s.day > series.booked_through) and not (
+            s.key in filled or s.key in skipped
+        ):
+            (due if slot_due(s, tz) <= window_end else waiting).append(s)
     if not found.active:
         judged.planned = [_not_offered(s, tz) for s in due]
     else:
@@ -190,20 +200,24 @@ def insert_lessons(
     """Write the lessons ``items`` book in one flush, each with its own audit entry."""
     made = [_lesson(caller, series, item, found) for item in items]
     tx.bookings.insert_all(made)
-    for booking in made:
-        record(
-            tx,
-            caller,
-            "booking.create",
-            instructor_id=series.instructor_id,
-            booking_id=booking.id,
-            details={
-                "start": booking.start_utc.isoformat(),
-                "lesson_type_id": series.lesson_type_id,
-                "student_id": series.student_id,
-                "series_id": series.id,
-            },
-        )
+    record_each(
+        tx,
+        caller,
+        "booking.create",
+        instructor_id=series.instructor_id,
+        entries=[
+            (
+                booking.id,
+                {
+                    "start": booking.start_utc.isoformat(),
+                    "lesson_type_id": series.lesson_type_id,
+                    "student_id": series.student_id,
+                    "series_id": series.id,
+                },
+            )
+            for booking in made
+        ],
+    )
     return made
 
 

@@ -37,15 +37,19 @@
 
   if (!window.EventSource || !window.fetch) { return; }
 
-  // Calls ``refresh`` (at most once per 50 ms) whenever the stream at ``url`` says "changed".
+  // Calls ``refresh`` (at most once per 50 ms) whenever the stream at ``url`` says "changed",
+  // and each time the stream (re)opens: a change made before it was listening, between the
+  // page's load and the stream's start or while it was cut, is caught up then.
   function follow(url, refresh) {
     var pending = null;
     var source = new EventSource(url);
-    source.addEventListener("changed", function () {
+    function soon() {
       if (pending === null) {
         pending = setTimeout(function () { pending = null; refresh(); }, 50);
       }
-    });
+    }
+    source.addEventListener("changed", soon);
+    source.addEventListener("open", soon);
     window.addEventListener("pagehide", function () { source.close(); });
   }
 

@@ -7,6 +7,7 @@ and the server load, and the core comes up on a worker thread behind it.
 
 from __future__ import annotations
 
+import gc
 import logging
 import logging.handlers
 import os
@@ -57,6 +58,10 @@ def main(argv: list[str] | None = None) -> int:
         from ui.embedded_child import serve
 
         return serve()
+    # Cycles are collected on the UI thread once it runs (ui.main_thread_gc); until then none
+    # at all: start-up allocates hundreds of thousands of long-lived objects (modules, classes,
+    # Qt's enums), and each collection on the way to the first paint would walk them all again.
+    gc.disable()
     try:
         options = parse_options(args)
     except UsageError as error:

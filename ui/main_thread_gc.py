@@ -28,7 +28,6 @@ class MainThreadCollector(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._was_enabled = gc.isenabled()
         self._thresholds = gc.get_threshold()
         gc.disable()
         self._timer = QTimer(self)
@@ -50,5 +49,4 @@ class MainThreadCollector(QObject):
     def stop(self) -> None:
         """Hand collection back to Python (the app is closing: no widget is left to guard)."""
         self._timer.stop()
-        if self._was_enabled:
-            gc.enable()
+        gc.enable()

@@ -46,6 +46,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -300,12 +301,13 @@ class Get:
         return lambda k, n: raw
 
 
-class BookingPosts:
+class BookingPosts(ABC):
     """Requests that each post a new booking, its body made by ``body(k, n)`` (client ``k``'s
     ``n``-th request)."""
 
+    @abstractmethod
     def body(self, k: int, n: int) -> dict[str, str]:
-        raise NotImplementedError
+        """The booking client ``k`` posts as its ``n``-th request."""
 
     def encoder(self, head: bytes) -> Callable[[int, int], bytes]:
         start = b"POST %s/bookings HTTP/1.1\r\n%sContent-Type: application/json\r\n" % (

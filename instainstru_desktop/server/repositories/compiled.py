@@ -107,30 +107,13 @@ class Compiled:
             dialect=dialect,
         )
 
-    def arguments(
-        self, values: Mapping[str, Any], memo: dict[tuple[int, datetime], Any] | None = None
-    ) -> Any:
-        """What the driver is given for ``values`` (a list, or a dict for a named paramstyle).
-        ``memo``: instants already converted for the same placeholder (rows written together
-        share their creation time)."""
+    def arguments(self, values: Mapping[str, Any]) -> Any:
+        """What the driver is given for ``values`` (a list, or a dict for a named paramstyle)."""
         fixed = self.fixed
         given = [values[name] if name in values else fixed[name] for name in self.names]
-        if memo is None:
-            sent = [
-                value if f is None else f(value) for value, f in zip(given, self.binds, strict=True)
-            ]
-        else:
-            sent = []
-            for place, (value, f) in enumerate(zip(given, self.binds, strict=True)):
-                if f is None:
-                    sent.append(value)
-                elif type(value) is datetime:
-                    key = (place, value)
-                    if key not in memo:
-                        memo[key] = f(value)
-                    sent.append(memo[key])
-                else:
-                    sent.append(f(value))
+        sent = [
+            value if f is None else f(value) for value, f in zip(given, self.binds, strict=True)
+        ]
         return sent if self.positional else dict(zip(self.names, sent, strict=True))
 
     def arguments_of_rows(self, rows: Sequence[Mapping[str, Any]]) -> list[Any]:

@@ -8,14 +8,17 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 from instainstru_desktop.domain.zones import week_start
-from instainstru_desktop.server.core.errors import InvalidInput
 from instainstru_desktop.server.core.permissions import Permission, Principal, require, scope_of
 from instainstru_desktop.server.repositories.uow import UnitOfWork
 from instainstru_desktop.server.services import views
 from instainstru_desktop.server.services.answer_cache import AnswerCache
-from instainstru_desktop.server.services.bookings import BookingQuery, list_bookings
-from instainstru_desktop.server.services.bookings import _visible_to as visible_to
-from instainstru_desktop.server.services.common import decode_cursor, encode_cursor
+from instainstru_desktop.server.services.bookings import (
+    BookingQuery,
+    list_bookings,
+    page_keyset,
+    visible_to,
+)
+from instainstru_desktop.server.services.common import encode_cursor
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.views import Json
 
@@ -61,7 +64,7 @@ def _written_by_the_database(
     seen = (Permission.BOOKINGS_NOTE, Permission.ADMIN_REVIEW)
     if any(scope_of(principal, permission) is None for permission in seen):
         return None
-    after = _keyset(cursor)
+    after = page_keyset(cursor)
     with uow.direct_read() as reads:
         rows = reads.bookings_page_json(visible_to(principal, query), after, limit + 1)
     if rows is None:
@@ -74,20 +77,6 @@ def _written_by_the_database(
         next_cursor = encode_cursor(last.isoformat(), last_id)
     items = ",".join([row[0] for row in page]).encode()
     return b'{"items":[' + items + b'],"next_cursor":' + views.encode(next_cursor) + b"}"
-
-
-def _keyset(cursor: str | None) -> tuple[datetime, str] | None:
-    """The (start, id) a page cursor names, read as ``list_bookings`` reads it."""
-    after = decode_cursor(cursor, 2)
-    if after is None:
-        return None
-    try:
-        keyset = (datetime.fromisoformat(after[0]), after[1])
-    except ValueError as exc:
-        raise InvalidInput("The page cursor is not valid.") from exc
-    if keyset[0].tzinfo is None:
-        raise InvalidInput("The page cursor is not valid.")
-    return keyset
 
 
 def _page_key(

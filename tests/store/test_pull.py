@@ -123,6 +123,14 @@ def booking_indexes(store) -> dict[str, str]:
         conn.close()
 
 
+def booking_indexes_of(uow) -> dict[str, str]:
+    """The bookings table's indexes as a transaction sees them: name -> SQL."""
+    found = uow.session.connection().exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'bookings'"
+    )
+    return dict(found.fetchall())
+
+
 def declared_only(indexes: dict[str, str]) -> dict[str, str]:
     """The indexes the schema declares (the primary key's own index has no SQL)."""
     return {name: sql for name, sql in indexes.items() if sql is not None}
@@ -188,10 +196,24 @@ def test_a_cache_left_mid_download_has_every_index_again_when_opened(store, tmp_
         reopened.close()
 
 
-def test_a_small_page_into_an_empty_cache_keeps_its_indexes(store):
+def test_a_small_page_alone_into_an_empty_cache_keeps_its_indexes(store):
+    declared = booking_indexes(store)
+    captured: list[dict[str, str]] = []
+
+    with store.uow() as uow:
+        uow.pull.apply(f.page("2.b", bookings=many_bookings(10)), now="2026-03-04T12:00:00Z")
+        captured.append(declared_only(booking_indexes_of(uow)))
+        uow.commit()
+
+    assert captured == [declared_only(declared)]  # never dropped, not even inside the page
+
+
+def test_the_first_of_several_small_pages_starts_a_bulk_load_too(store):
     declared = booking_indexes(store)
 
-    apply(store, {**f.page("2.b", bookings=many_bookings(BULK_FILL_ROWS - 1)), "has_more": True})
+    apply(store, {**f.page("2.b", bookings=many_bookings(10)), "has_more": True})
+    assert declared_only(booking_indexes(store)) == {}
+    apply(store, f.page("3.c"))
 
     assert booking_indexes(store) == declared
 

@@ -22,10 +22,10 @@ from instainstru_desktop.store.mirror import BY_NAME, ENTITIES, Entity, Params, 
 _QMARK = sqlite.dialect(paramstyle="qmark")
 
 #: From this many rows, a page going into an empty table is written with the table's indexes
-#: built afterwards, once every page of the pull is in: building an index over 100k bookings
-#: costs about half of keeping it up to date row by row (bookings have twelve, one per column
-#: the admin sorts on), and keeping them dropped across pages saves the row-by-row upkeep of
-#: every page after the first.
+#: built afterwards (so is the first of several pages, whatever its size), once every page of
+#: the pull is in: building an index over 100k bookings costs about half of keeping it up to
+#: date row by row (bookings have twelve, one per column the admin sorts on), and keeping them
+#: dropped across pages saves the row-by-row upkeep of every page after the first.
 BULK_FILL_ROWS = 5_000
 
 
@@ -71,12 +71,13 @@ class MirrorRepository:
         if rows:
             self._session.connection().exec_driver_sql(_upsert_sql(entity), list(rows))
 
-    def fill(self, entity: str, rows: Sequence[Params]) -> None:
-        """Write the rows of a pull page. A big page going into an empty table starts a bulk
-        load: the table's indexes are dropped first, in the caller's transaction, and stay
-        dropped while the later pages of the same pull go in; :meth:`restore_indexes` builds
-        them once, after the last page (see :mod:`instainstru_desktop.store.pull`)."""
-        if len(rows) >= BULK_FILL_ROWS and self.is_empty(entity):
+    def fill(self, entity: str, rows: Sequence[Params], *, more: bool = False) -> None:
+        """Write the rows of a pull page (``more``: pages of the same pull follow). A page going
+        into an empty table starts a bulk load when it is big or more pages follow: the table's
+        indexes are dropped first, in the caller's transaction, and stay dropped while the
+        later pages of the pull go in; :meth:`restore_indexes` builds them once, after the last
+        page (see :mod:`instainstru_desktop.store.pull`)."""
+        if (more or len(rows) >= BULK_FILL_ROWS) and self.is_empty(entity):
             connection = self._session.connection()
             present = self.index_names()
             for index in _declared_indexes(entity):

@@ -28,7 +28,6 @@ import contextlib
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from zoneinfo import TZPATH, ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -101,6 +100,8 @@ def _zone_tables() -> Iterator[str]:
             yield (Path(folder) / "zone.tab").read_text(encoding="utf-8")
         except OSError:
             continue
+    from importlib import resources  # loaded here only: the system usually has the table
+
     with contextlib.suppress(ModuleNotFoundError, OSError):
         yield resources.files("tzdata.zoneinfo").joinpath("zone.tab").read_text("utf-8")
 

@@ -95,9 +95,9 @@ print("loaded:" + ",".join(sorted(m for m in later if m in at_paint["modules"]))
 # enums of widget classes the window does not use (a multi-document window's, a QStyle's): made
 # only when PySide6 creates every widget class at once, or the style's classes are loaded; and of
 # classes only later work uses (a screen reader's QAccessible, the export's file dialog)
-print("made:" + ",".join(sorted(at_paint["made"] & {"SubWindowOption", "SegmentStyle", "PixelMetric",
-                                        "TextBoundaryType", "AnnouncementPoliteness",
-                                        "DialogLabel", "LocateOption"})))
+unused = {"SubWindowOption", "SegmentStyle", "PixelMetric", "TextBoundaryType",
+          "AnnouncementPoliteness", "DialogLabel", "LocateOption"}
+print("made:" + ",".join(sorted(at_paint["made"] & unused)))
 """
 
 

@@ -90,7 +90,11 @@ later = ("instainstru_desktop.services.views", "ui.lessons.actions", "ui.lessons
          "ui.forms.loader", "instainstru_desktop.domain.series", "hashlib",
          # the domain's other rules (slots, availability), orjson with uuid and platform
          "instainstru_desktop.domain.slots", "instainstru_desktop.domain.availability",
-         "instainstru_desktop.domain.hour_edits", "orjson", "uuid", "platform")
+         "instainstru_desktop.domain.hour_edits", "orjson", "uuid", "platform",
+         # the week's context menus and the rules of a lesson's life (a press on a card)
+         "ui.calendar.menus", "ui.lessons.lesson_menu", "instainstru_desktop.domain.bookings",
+         # the list of every zone (some 600 files): the week checks its own zone alone
+         "importlib.resources")
 print("loaded:" + ",".join(sorted(m for m in later if m in at_paint["modules"])))
 # enums of widget classes the window does not use (a multi-document window's, a QStyle's): made
 # only when PySide6 creates every widget class at once, or the style's classes are loaded; and of

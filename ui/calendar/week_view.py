@@ -11,6 +11,7 @@ scroll.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
@@ -41,13 +42,13 @@ from ui.calendar.drag import HoursDrag
 from ui.calendar.geometry import Hit, HitKind, WeekGeometry
 from ui.calendar.keys import CellCursor
 from ui.calendar.lesson_drag import LessonDrag
-from ui.calendar.menus import WeekMenus
 from ui.calendar.painter import WeekPainter
 from ui.calendar.state import CellBlock, EditMode, ViewState
 from ui.calendar.timeline import DisplayWeek, LessonSegment
 
 if TYPE_CHECKING:
     from instainstru_desktop.services.views import MoveOptions, Verdict
+    from ui.calendar.menus import WeekMenus
 
 Clock = Callable[[], datetime | None]
 
@@ -133,7 +134,6 @@ class WeekView(QAbstractScrollArea):
         self._geo = WeekGeometry(1, 1)
         self.drag = HoursDrag(self)
         self.lesson_drag = LessonDrag(self)
-        self.menus = WeekMenus(self)
         self.cell_cursor = CellCursor(self)
         self._scrolled_once = False
         self._now_timer = QTimer(self)
@@ -143,6 +143,13 @@ class WeekView(QAbstractScrollArea):
         self.verticalScrollBar().setSingleStep(self._hour_height // 4)
         self.refresh_now()
         self._relayout()
+
+    @functools.cached_property
+    def menus(self) -> WeekMenus:
+        """The context menus, built on first use: the first paint has no menu to show."""
+        from ui.calendar.menus import WeekMenus
+
+        return WeekMenus(self)
 
     # -- public API -------------------------------------------------------------------------
 

@@ -98,9 +98,9 @@ later = ("instainstru_desktop.services.views", "ui.lessons.actions", "ui.lessons
 print("loaded:" + ",".join(sorted(m for m in later if m in at_paint["modules"])))
 # enums of widget classes the window does not use (a multi-document window's, a QStyle's): made
 # only when PySide6 creates every widget class at once, or the style's classes are loaded; and of
-# classes only later work uses (a screen reader's QAccessible, the export's file dialog)
+# classes only later work uses (a screen reader's QAccessible, the export's file dialog, the tray)
 unused = {"SubWindowOption", "SegmentStyle", "PixelMetric", "TextBoundaryType",
-          "AnnouncementPoliteness", "DialogLabel", "LocateOption"}
+          "AnnouncementPoliteness", "DialogLabel", "LocateOption", "ActivationReason"}
 print("made:" + ",".join(sorted(at_paint["made"] & unused)))
 """
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from instainstru_desktop.domain._clock import (
@@ -27,6 +28,9 @@ from instainstru_desktop.domain.zones import local_datetime_to_utc, wall_time_to
 
 #: Wider than any zone's offset from UTC (local mean times included), in microseconds.
 _WIDEST_OFFSET = 16 * 3600 * 1_000_000
+#: How many runs :meth:`LocalDays.build` keeps, and the most dates a kept run has.
+KEPT_RUNS = 2048
+KEPT_DAYS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +49,22 @@ class LocalDays:
 
     @classmethod
     def build(cls, first: date, last: date, tz: ZoneInfo) -> LocalDays:
+        """The midnights of ``first .. last`` (inclusive) and of the day after.
+
+        Short runs are kept (the last :data:`KEPT_RUNS` asked for, of at most
+        :data:`KEPT_DAYS` dates each, so what is kept stays small): a run depends on nothing but
+        its dates and its zone, whose rules do not change while the process runs, and booking
+        checks ask for the same few dates again and again (each lesson's own day or two, every
+        week of a series as each change of it is checked).
+        """
+        if last < first:
+            raise InvalidTimeRange(f"date range ends before it starts: {first} to {last}")
+        if (last - first).days < KEPT_DAYS:
+            return _kept_run(first, last, tz)
+        return cls.resolve(first, last, tz)
+
+    @classmethod
+    def resolve(cls, first: date, last: date, tz: ZoneInfo) -> LocalDays:
         """Resolve the midnights of ``first .. last`` (inclusive) and of the day after.
 
         The zone's offsets over the run are read once (:class:`OffsetStretches`): a midnight
@@ -124,3 +144,8 @@ class LocalDays:
                 out.append((start, change, before))
                 out.append((change, end, after))
         return out
+
+
+@lru_cache(maxsize=KEPT_RUNS)
+def _kept_run(first: date, last: date, tz: ZoneInfo) -> LocalDays:
+    return LocalDays.resolve(first, last, tz)

@@ -236,7 +236,13 @@ def slots(definition: SeriesDefinition) -> list[Slot]:
     last = definition.last_day()
     if term is not None and day < term.first:
         day = term.first
+    # A weekday no rule names gives no lesson whichever rule is in force: most dates are
+    # passed over on that test alone.
+    weekdays = frozenset(w for rule in rules for w in rule.weekdays)
     while day <= last:
+        if day.weekday() not in weekdays:
+            day += timedelta(days=1)
+            continue
         rule = _in_force(rules, day)
         if rule is not None and rule.gives(day):
             gap = term.break_of(day) if term is not None else None

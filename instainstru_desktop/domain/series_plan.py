@@ -15,10 +15,11 @@ refused as ``no_such_time``: no lesson can be at a time the clock never shows.
 from __future__ import annotations
 
 from bisect import bisect_left, insort
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from instainstru_desktop.domain.availability import Availability
@@ -38,6 +39,10 @@ from instainstru_desktop.domain.zones import week_start
 
 #: The refusal code of a slot whose wall time does not exist on its date (a DST gap).
 NO_SUCH_TIME = "no_such_time"
+
+#: A slot's instant (None: its wall time does not exist on its date).
+Start = datetime | None
+_NONE: Mapping[str, Start] = MappingProxyType({})
 
 
 class Outcome(StrEnum):
@@ -105,21 +110,32 @@ class _Calendar:
         self.instructor = sorted(inputs.instructor_busy)
         self.student = sorted(inputs.student_busy)
         self.horizon = inputs.now + timedelta(days=inputs.policy.booking_horizon_days)
+        self._query: SlotQuery | None = None
+
+    @property
+    def query(self) -> SlotQuery:
+        """The one query every slot is checked with (made, and validated, at the first check).
+
+        It holds the busy lists themselves, which :meth:`take` and :meth:`free` change in
+        place, so each check sees the lessons booked and freed before it; its window is not
+        read by :func:`check_booking`."""
+        if self._query is None:
+            now = self.inputs.now
+            self._query = SlotQuery(
+                availability=self.inputs.availability,
+                tz=self.tz,
+                policy=self.inputs.policy,
+                duration_minutes=self.duration,
+                window=TimeRange(now, now + timedelta(minutes=self.duration)),
+                now=now,
+                instructor_busy=self.instructor,
+                student_busy=self.student,
+            )
+        return self._query
 
     def check(self, start: datetime) -> BookingRuleViolation | None:
-        span = TimeRange(start, start + timedelta(minutes=self.duration))
-        query = SlotQuery(
-            availability=self.inputs.availability,
-            tz=self.tz,
-            policy=self.inputs.policy,
-            duration_minutes=self.duration,
-            window=span,
-            now=self.inputs.now,
-            instructor_busy=self.instructor,
-            student_busy=self.student,
-        )
         try:
-            check_booking(query, start)
+            check_booking(self.query, start)
         except BookingRuleViolation as refusal:
             return refusal
         return None
@@ -136,11 +152,17 @@ class _Calendar:
             if at < len(busy) and busy[at] == span:
                 del busy[at]
 
-    def judge(self, slot: Slot, booking_id: str | None = None) -> PlannedSlot:
-        """The slot booked (and taken) if every rule allows it, else refused or waiting."""
+    def judge(
+        self, slot: Slot, booking_id: str | None = None, starts: Mapping[str, Start] = _NONE
+    ) -> PlannedSlot:
+        """The slot booked (and taken) if every rule allows it, else refused or waiting.
+
+        ``starts``: slots' instants already worked out by the caller (:func:`slot_start`), by
+        slot key; a slot missing from it is worked out here."""
         if slot.in_break:
             return PlannedSlot(slot, None, None, Outcome.BREAK, reason=slot.break_name or "")
-        start = slot_start(slot, self.tz)
+        key = slot.key
+        start = starts[key] if key in starts else slot_start(slot, self.tz)
         if start is None:
             return PlannedSlot(
                 slot, None, None, Outcome.REFUSED, NO_SUCH_TIME, no_such_time_reason(slot)
@@ -165,12 +187,17 @@ def no_such_time_reason(slot: Slot) -> str:
 
 
 def plan_slots(
-    chosen: Iterable[Slot], tz: ZoneInfo, duration_minutes: int, inputs: RuleInputs
+    chosen: Iterable[Slot],
+    tz: ZoneInfo,
+    duration_minutes: int,
+    inputs: RuleInputs,
+    starts: Mapping[str, Start] = _NONE,
 ) -> list[PlannedSlot]:
     """Judge ``chosen`` slots in date order, each against the calendar with the lessons the
-    earlier ones booked (see the module doc)."""
+    earlier ones booked (see the module doc). ``starts``: the slots' instants by key, as
+    :func:`slot_start` gives them, when the caller has worked them out already."""
     calendar = _Calendar(tz, duration_minutes, inputs)
-    return [calendar.judge(slot) for slot in sorted(chosen, key=lambda s: s.day)]
+    return [calendar.judge(slot, None, starts) for slot in sorted(chosen, key=lambda s: s.day)]
 
 
 def plan_series(

@@ -30,6 +30,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from instainstru_desktop.server.core.checkpoints import FALLBACK_PAGES, Checkpoints
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 #: A pooled PostgreSQL connection idle this long is pinged before use (see _ping_when_idle).
 IDLE_PING_SECONDS = 2.0
@@ -75,6 +77,13 @@ def is_contention(exc: BaseException) -> bool:
     code = getattr(exc.orig, "sqlite_errorcode", None) if isinstance(exc, DBAPIError) else None
     # The low byte is the primary result code (the rest names an extended one, e.g. BUSY_SNAPSHOT).
     return isinstance(code, int) and code & 0xFF in _SQLITE_BUSY_CODES
+
+
+def _file_path(url: URL) -> str | None:
+    """The SQLite database file (None: a database in memory)."""
+    if url.database in (None, "", ":memory:"):
+        return None
+    return url.database
 
 
 def _writer_lock_path(url: URL) -> str | None:
@@ -234,6 +243,7 @@ class Database:
         # woken the moment it is free. BEGIN IMMEDIATE still guards against anything else.
         self._sqlite_writer = threading.Lock()
         self._writer_file = _FileLock(_writer_lock_path(self.url) if self.is_sqlite else None)
+        self.checkpoints = Checkpoints(_file_path(self.url) if self.is_sqlite else None)
 
     def _sqlite_engine(self, pool_size: int) -> Engine:
         engine = create_engine(
@@ -256,6 +266,9 @@ class Database:
                 "foreign_keys=ON",
                 "synchronous=NORMAL",
                 "cache_size=-65536",
+                # checkpoints run on a thread of their own (``checkpoints``); a commit only
+                # checkpoints should that thread fall far behind
+                f"wal_autocheckpoint={FALLBACK_PAGES}",
             ):
                 cursor.execute(f"PRAGMA {pragma}")
             cursor.close()
@@ -307,9 +320,13 @@ class Database:
         if not self.is_sqlite:
             yield self._write_engine
             return
-        with self._sqlite_writer, self._writer_file.held():
-            yield self._write_engine
+        try:
+            with self._sqlite_writer, self._writer_file.held():
+                yield self._write_engine
+        finally:
+            self.checkpoints.written()
 
     def dispose(self) -> None:
+        self.checkpoints.close()
         self.engine.dispose()
         self._writer_file.close()

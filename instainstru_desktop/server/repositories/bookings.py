@@ -184,6 +184,8 @@ _PARTIES = select(Booking.instructor_id, Booking.student_id).where(
 )
 _INSTRUCTOR_BUSY = _busy_statement(Booking.instructor_id)
 _STUDENT_BUSY = _busy_statement(Booking.student_id)
+_INSTRUCTOR_BUSY_PREPARED = Prepared(_INSTRUCTOR_BUSY)
+_STUDENT_BUSY_PREPARED = Prepared(_STUDENT_BUSY)
 _RULE_INPUTS_SELECT = _rule_inputs_statement()
 _RULE_INPUTS = Prepared(_RULE_INPUTS_SELECT)
 
@@ -386,13 +388,13 @@ class BookingRepository:
         self, instructor_id: str, lo: datetime, hi: datetime, exclude: str | None = None
     ) -> list[TimeRange]:
         """Active lessons of the instructor overlapping ``[lo, hi)``, sorted by start."""
-        return self._busy(_INSTRUCTOR_BUSY, instructor_id, lo, hi, exclude)
+        return self._busy(_INSTRUCTOR_BUSY_PREPARED, instructor_id, lo, hi, exclude)
 
     def student_busy(
         self, student_id: str, lo: datetime, hi: datetime, exclude: str | None = None
     ) -> list[TimeRange]:
         """Active lessons of the student overlapping ``[lo, hi)``, sorted by start."""
-        return self._busy(_STUDENT_BUSY, student_id, lo, hi, exclude)
+        return self._busy(_STUDENT_BUSY_PREPARED, student_id, lo, hi, exclude)
 
     def rule_inputs(
         self,
@@ -457,13 +459,13 @@ class BookingRepository:
         return sorted(found)
 
     def _busy(
-        self, stmt: AnySelect, who: str, lo: datetime, hi: datetime, exclude: str | None
+        self, stmt: Prepared, who: str, lo: datetime, hi: datetime, exclude: str | None
     ) -> list[TimeRange]:
-        # Pending changes are written first, as autoflush would; then the statement (built once)
-        # runs on the session's connection, without the ORM's per-statement pass.
+        # Pending changes are written first, as autoflush would; then the statement (compiled
+        # once) runs on the session's connection, as the booking path's other reads do.
         self._s.flush()
         params = {"who": who, "lo": lo, "since": lo - _LOOKBACK, "hi": hi, "exclude": exclude}
-        rows = self._s.connection().execute(stmt, params)
+        rows = stmt.rows(self._s.connection(), params)
         return [TimeRange(start, end) for start, end in rows]
 
     def future_active(self, instructor_id: str, after: datetime) -> Sequence[Booking]:

@@ -138,15 +138,21 @@ def book_due(
     skipped = {entry["slot"] for entry in series.skipped}
     due: list[Slot] = []
     waiting: list[Slot] = []
+    # Each slot's instant is worked out once here and handed on (to the window's split, the
+    # reads around the lessons and the plan); it is its due time too unless a DST gap took it.
+    starts: dict[str, datetime | None] = {}
     for s in slots(definition):
         if (series.booked_through is None or s.day > series.booked_through) and not (
             s.key in filled or s.key in skipped
         ):
-            (due if slot_due(s, tz) <= window_end else waiting).append(s)
+            start = starts[s.key] = slot_start(s, tz)
+            when = start if start is not None else slot_due(s, tz)
+            (due if when <= window_end else waiting).append(s)
+    duration = timedelta(minutes=found.duration_minutes)
     if not found.active:
         judged.planned = [_not_offered(s, tz) for s in due]
     else:
-        spans = [_span(s, tz, found.duration_minutes) for s in due if not s.in_break]
+        spans = [_span_at(starts[s.key], duration) for s in due if not s.in_break]
         inputs = series_inputs(
             tx,
             series.instructor_id,
@@ -157,10 +163,10 @@ def book_due(
             [s for s in spans if s is not None],
             caller.now,
         )
-        judged.planned = plan_slots(due, tz, found.duration_minutes, inputs)
+        judged.planned = plan_slots(due, tz, found.duration_minutes, inputs, starts)
     booking = [item for item in judged.planned if item.outcome is Outcome.BOOK]
     judged.booked = insert_lessons(tx, caller, series, booking, found)
-    judged.later = [_waiting(s, tz, found.duration_minutes) for s in waiting]
+    judged.later = [_waiting_at(s, starts[s.key], duration) for s in waiting]
     settle(series, caller.now, judged.planned, waiting, tz)
     return judged
 
@@ -272,18 +278,17 @@ def _when(item: PlannedSlot, tz: Any) -> str:
     return f"{item.slot.day:%a %-d %b}"
 
 
-def _span(slot: Slot, tz: Any, minutes: int) -> TimeRange | None:
-    start = slot_start(slot, tz)
-    return None if start is None else TimeRange(start, start + timedelta(minutes=minutes))
+def _span_at(start: datetime | None, duration: timedelta) -> TimeRange | None:
+    return None if start is None else TimeRange(start, start + duration)
 
 
-def _waiting(slot: Slot, tz: Any, minutes: int) -> PlannedSlot:
+def _waiting_at(slot: Slot, start: datetime | None, duration: timedelta) -> PlannedSlot:
+    """A slot beyond the window (``start``: its instant, None inside a DST gap)."""
     if slot.in_break:
         return PlannedSlot(slot, None, None, Outcome.BREAK, reason=slot.break_name or "")
-    span = _span(slot, tz, minutes)
-    if span is None:
+    if start is None:
         return PlannedSlot(slot, None, None, Outcome.LATER)
-    return PlannedSlot(slot, span.start, span.end, Outcome.LATER)
+    return PlannedSlot(slot, start, start + duration, Outcome.LATER)
 
 
 def _not_offered(slot: Slot, tz: Any) -> PlannedSlot:

@@ -52,3 +52,35 @@ def test_midnights_of_a_year_in_62_day_runs(name: str) -> None:
         days = LocalDays.build(first, last, zone)
         assert (list(days.midnights), list(days.offsets)) == _day_by_day(first, last, zone)
         first += timedelta(days=17)  # runs starting on every weekday, changes at every place
+
+
+#: Dates of daylight-saving changes (both directions) in the zones below, and plain dates.
+CHANGE_DATES = [
+    date(2026, 3, 8),  # New York, spring
+    date(2026, 11, 1),  # New York, autumn
+    date(2026, 3, 29),  # Berlin, spring
+    date(2026, 10, 25),  # Berlin, autumn
+    date(2026, 4, 5),  # Lord Howe, autumn (30 minutes)
+    date(2026, 10, 4),  # Lord Howe, spring (30 minutes)
+    date(2026, 6, 15),
+]
+
+
+@pytest.mark.parametrize("name", ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe"])
+def test_kept_runs_are_the_runs_resolved_afresh(name: str) -> None:
+    """A run answered from the kept ones is the run worked out again, day by day as
+    ``zoneinfo`` states it, for every short run around each change (asked twice: the second
+    answer is the kept one)."""
+    zone = ZoneInfo(name)
+    for change in CHANGE_DATES:
+        for lead in range(-3, 2):
+            for length in range(0, 9):
+                first = change + timedelta(days=lead)
+                last = first + timedelta(days=length)
+                fresh = LocalDays.resolve(first, last, zone)
+                for _ in range(2):
+                    kept = LocalDays.build(first, last, zone)
+                    assert kept == fresh
+                    assert (list(kept.midnights), list(kept.offsets)) == _day_by_day(
+                        first, last, zone
+                    )

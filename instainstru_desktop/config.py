@@ -11,7 +11,7 @@ data, and switching back finds the old cache (and its unsynced edits) where it w
 from __future__ import annotations
 
 import os
-import platform
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +29,7 @@ class Settings:
     data_dir: Path
     config_dir: Path
     server_url: str | None = None  # None: the bundled server on loopback
-    device_name: str = field(default_factory=lambda: platform.node() or "desktop")
+    device_name: str = field(default_factory=lambda: socket.gethostname() or "desktop")
     sync_interval_seconds: float = 60.0  # pull at least this often, stream or not
     request_timeout_seconds: float = 15.0
     pull_page_rows: int | None = None  # None: the server's default page size

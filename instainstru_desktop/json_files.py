@@ -15,13 +15,12 @@ in the log: none of them is worth refusing to start for.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import tempfile
 from pathlib import Path
 from typing import Any
-
-import orjson
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +34,9 @@ def read_json(path: Path) -> Any | None:
     except OSError as exc:
         log.warning("ignoring %s, which cannot be read: %s", path, exc)
         return None
-    try:
-        return orjson.loads(data)
-    except orjson.JSONDecodeError as exc:
+    try:  # the standard reader: these files are small, and orjson (with uuid) would add a
+        return json.loads(data)  # tenth to the app's first paint, which reads two of them
+    except ValueError as exc:  # not JSON, or not UTF-8
         log.warning("ignoring %s, which is not valid JSON: %s", path, exc)
         return None
 
@@ -52,6 +51,8 @@ def write_json(path: Path, value: Any, *, indent: bool = True, durable: bool = T
     path where waiting for the disk would be felt).
     Raises ``OSError`` when the file cannot be written; the old file is then left as it was.
     """
+    import orjson  # loaded on the first write, after the first paint
+
     data = orjson.dumps(value, option=orjson.OPT_INDENT_2 if indent else 0)
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)

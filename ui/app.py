@@ -13,7 +13,6 @@ import logging.handlers
 import os
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 from ui.cli import AppOptions, UsageError, parse_options
@@ -96,7 +95,6 @@ def _run(options: AppOptions, *, self_test: bool) -> int:
         from ui.embedded import launch_early
 
         launch_early(settings.embedded_database_path)
-    threading.Thread(target=_read_zone_names, name="zone-names", daemon=True).start()
 
     from PySide6.QtCore import Qt
 
@@ -145,14 +143,6 @@ def _run(options: AppOptions, *, self_test: bool) -> int:
     if host.restart_requested:
         _restart()
     return code
-
-
-def _read_zone_names() -> None:
-    """The list of zone names, read while Qt loads: the saved week needs it to know this
-    week's Monday, and it opens some 600 files (a tenth of a second of waiting on disk)."""
-    from instainstru_desktop.domain.zones import iana_zone_names
-
-    iana_zone_names()
 
 
 def _restart() -> None:

@@ -69,9 +69,12 @@ from ui.appearance.theme import new_application
 from ui.settings.preferences import Preferences
 from ui.shell.main_window import MainWindow
 
+at_paint = {}
+
 class Painted(QObject):
     def eventFilter(self, _watched, event):
-        if event.type() == QEvent.Type.Paint:
+        if event.type() == QEvent.Type.Paint and not at_paint:  # as they are at the first paint
+            at_paint.update(modules=set(sys.modules), made=set(made))
             app.quit()
         return False
 
@@ -84,11 +87,21 @@ window.show()
 app.exec()
 later = ("instainstru_desktop.services.views", "ui.lessons.actions", "ui.lessons.booking_dialog",
          "ui.lessons.cancel_dialog", "ui.lessons.series_flow", "ui.account.sign_in",
-         "ui.forms.loader", "instainstru_desktop.domain.series", "hashlib")
-print("loaded:" + ",".join(sorted(m for m in later if m in sys.modules)))
+         "ui.forms.loader", "instainstru_desktop.domain.series", "hashlib",
+         # the domain's other rules (slots, availability), orjson with uuid and platform
+         "instainstru_desktop.domain.slots", "instainstru_desktop.domain.availability",
+         "instainstru_desktop.domain.hour_edits", "orjson", "uuid", "platform",
+         # the week's context menus and the rules of a lesson's life (a press on a card)
+         "ui.calendar.menus", "ui.lessons.lesson_menu", "instainstru_desktop.domain.bookings",
+         # the list of every zone (some 600 files): the week checks its own zone alone
+         "importlib.resources")
+print("loaded:" + ",".join(sorted(m for m in later if m in at_paint["modules"])))
 # enums of widget classes the window does not use (a multi-document window's, a QStyle's): made
-# only when PySide6 creates every widget class at once, or the style's classes are loaded
-print("made:" + ",".join(sorted(made & {"SubWindowOption", "SegmentStyle", "PixelMetric"})))
+# only when PySide6 creates every widget class at once, or the style's classes are loaded; and of
+# classes only later work uses (a screen reader's QAccessible, the export's file dialog, the tray)
+unused = {"SubWindowOption", "SegmentStyle", "PixelMetric", "TextBoundaryType",
+          "AnnouncementPoliteness", "DialogLabel", "LocateOption", "ActivationReason"}
+print("made:" + ",".join(sorted(at_paint["made"] & unused)))
 """
 
 

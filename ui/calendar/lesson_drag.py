@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QPointF, Qt
 from PySide6.QtWidgets import QApplication
 
-from instainstru_desktop.domain import BookingStatus, offers
 from ui.calendar.geometry import Hit
 from ui.calendar.state import MoveGhost
 from ui.calendar.timeline import SLOT_MINUTES, LessonSegment
@@ -54,6 +53,8 @@ class LessonDrag(QObject):
 
     def press(self, hit: Hit, pos: QPointF) -> None:
         """A press on a card: it may become a drag, if the lesson may move at all."""
+        from instainstru_desktop.domain import BookingStatus, offers  # not at the first paint
+
         segment = hit.segment
         if segment is None:
             return

@@ -11,14 +11,13 @@ scroll.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QAccessible,
-    QAccessibleEvent,
     QContextMenuEvent,
     QFocusEvent,
     QHelpEvent,
@@ -43,19 +42,33 @@ from ui.calendar.drag import HoursDrag
 from ui.calendar.geometry import Hit, HitKind, WeekGeometry
 from ui.calendar.keys import CellCursor
 from ui.calendar.lesson_drag import LessonDrag
-from ui.calendar.menus import WeekMenus
 from ui.calendar.painter import WeekPainter
 from ui.calendar.state import CellBlock, EditMode, ViewState
 from ui.calendar.timeline import DisplayWeek, LessonSegment
 
 if TYPE_CHECKING:
     from instainstru_desktop.services.views import MoveOptions, Verdict
+    from ui.calendar.menus import WeekMenus
 
 Clock = Callable[[], datetime | None]
 
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def _announce_description(widget: QWidget) -> None:
+    """Tell a running screen reader that ``widget``'s description changed (the cursor moved).
+
+    QAccessible is loaded here, on the first announcement: its enums would otherwise be made
+    on the way to the first paint, which has nothing to announce.
+    """
+    from PySide6.QtGui import QAccessible, QAccessibleEvent
+
+    if QAccessible.isActive():
+        QAccessible.updateAccessibility(
+            QAccessibleEvent(widget, QAccessible.Event.DescriptionChanged)
+        )
 
 
 class WeekView(QAbstractScrollArea):
@@ -114,13 +127,13 @@ class WeekView(QAbstractScrollArea):
         self._undo = undo_stack if undo_stack is not None else QUndoStack(self)
         self._clock = clock
         self._snapshot: WeekSnapshot | None = None
+        self._painted = False  # the description changes are announced once it is on screen
         self._zone_name: str | None = None
         self._week: DisplayWeek | None = None
         self._hour_height = 64
         self._geo = WeekGeometry(1, 1)
         self.drag = HoursDrag(self)
         self.lesson_drag = LessonDrag(self)
-        self.menus = WeekMenus(self)
         self.cell_cursor = CellCursor(self)
         self._scrolled_once = False
         self._now_timer = QTimer(self)
@@ -130,6 +143,13 @@ class WeekView(QAbstractScrollArea):
         self.verticalScrollBar().setSingleStep(self._hour_height // 4)
         self.refresh_now()
         self._relayout()
+
+    @functools.cached_property
+    def menus(self) -> WeekMenus:
+        """The context menus, built on first use: the first paint has no menu to show."""
+        from ui.calendar.menus import WeekMenus
+
+        return WeekMenus(self)
 
     # -- public API -------------------------------------------------------------------------
 
@@ -358,6 +378,7 @@ class WeekView(QAbstractScrollArea):
     # -- Qt overrides -----------------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        self._painted = True
         with QPainter(self.viewport()) as p:
             if self._week is None:
                 p.fillRect(event.rect(), self.state.palette.color("base"))
@@ -533,7 +554,5 @@ class WeekView(QAbstractScrollArea):
             start = self._snapshot.week_start
             week = f"Week of {start:%-d %B %Y}, {self.display_zone()}. "
         self.setAccessibleDescription(f"{week}{self.cursor_summary()}. {KEY_HELP}")
-        if QAccessible.isActive():  # tell a running screen reader the cursor moved
-            QAccessible.updateAccessibility(
-                QAccessibleEvent(self, QAccessible.Event.DescriptionChanged)
-            )
+        if self._painted:  # a screen reader reads nothing of it before it is on screen
+            _announce_description(self)

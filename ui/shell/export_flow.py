@@ -11,8 +11,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QStandardPaths, Signal
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:
     from instainstru_desktop.services.review_views import ReviewQuery, SortKey
@@ -25,6 +25,8 @@ KINDS = {
 
 
 def default_folder() -> Path:
+    from PySide6.QtCore import QStandardPaths  # loaded when asked: not at the first paint
+
     found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     return Path(found) if found else Path.home()
 
@@ -42,6 +44,8 @@ class ExportFlow(QObject):
     @staticmethod
     def choose_path(parent: QWidget, kind: str, suggested: str) -> Path | None:
         """The file to write (None: the person cancelled); tests replace this."""
+        from PySide6.QtWidgets import QFileDialog  # loaded when asked: not at the first paint
+
         title, pattern = KINDS[kind]
         chosen, _ = QFileDialog.getSaveFileName(
             parent, title, str(default_folder() / suggested), pattern

@@ -12,12 +12,16 @@ the window is the only one, so it never depends on the tray.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from PySide6.QtWidgets import QMainWindow, QSystemTrayIcon
+from PySide6.QtWidgets import QMainWindow
 
 from instainstru_desktop.services.week_views import LessonCard
 from ui.appearance import icons
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QSystemTrayIcon
 from ui.widgets.notice_bar import NoticeBar
 
 NOTICE_MS = 8000
@@ -54,11 +58,22 @@ class NewLessonNotices:
         self.seen: set[str] | None = None  # lessons ever listed as upcoming (None: not yet read)
         self.cancelled: set[str] = set()  # lessons already listed as cancelled
         self.announced: list[str] = []  # what was said, newest last (also for tests)
-        self.tray: QSystemTrayIcon | None = None
-        if QSystemTrayIcon.isSystemTrayAvailable():
-            self.tray = QSystemTrayIcon(icons.app_icon(), window)
-            self.tray.setToolTip("InstaInstru")
-            self.tray.show()
+        self._tray: QSystemTrayIcon | None = None
+        self._tray_looked_for = False
+
+    @property
+    def tray(self) -> QSystemTrayIcon | None:
+        """The app's icon in the system tray (None: the desktop has no tray), put there on
+        first use: just after the first paint, which it is no part of."""
+        if not self._tray_looked_for:
+            from PySide6.QtWidgets import QSystemTrayIcon
+
+            self._tray_looked_for = True
+            if QSystemTrayIcon.isSystemTrayAvailable():
+                self._tray = QSystemTrayIcon(icons.app_icon(), self.window)
+                self._tray.setToolTip("InstaInstru")
+                self._tray.show()
+        return self._tray
 
     def remember(self, booking_ids: frozenset[str]) -> None:
         """Lessons this person made themselves: never announced as new."""
@@ -105,5 +120,6 @@ class NewLessonNotices:
             action="Show",
             on_action=lambda: self.show_lesson(booking_id),
         )
-        if self.tray is not None:
-            self.tray.showMessage(title, text, icons.app_icon(), NOTICE_MS)
+        tray = self.tray
+        if tray is not None:
+            tray.showMessage(title, text, icons.app_icon(), NOTICE_MS)

@@ -86,6 +86,7 @@ class Session(QObject):
             else:
                 started = startup.start_remote(self.settings, email, password, on_report=report)
             startup.first_download(started)
+            startup.read_zone_list()
             return started
 
         self.ops.run_net(work, self._on_started, self._on_start_failed, what="starting up")

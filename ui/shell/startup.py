@@ -124,6 +124,14 @@ def start_remote(
     return Started(core, None, settings.server_url)
 
 
+def read_zone_list() -> None:
+    """Read the zones the week's switcher lists once the session is ready (some 600 files)
+    here, off the UI thread; the first painted week checks its own zone alone."""
+    from instainstru_desktop.domain.zones import listed_zone_names
+
+    listed_zone_names()
+
+
 def first_download(started: Started) -> None:
     """On a cache that never synced, download before the views read (nothing to show else).
 

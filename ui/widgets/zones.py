@@ -13,7 +13,6 @@ name (spaces for underscores) or a city's name.
 
 from __future__ import annotations
 
-import functools
 import zoneinfo
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
@@ -21,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from PySide6.QtCore import Qt, QTimeZone
 from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
 
-from instainstru_desktop.domain.zones import iana_zone_names, listed_zone_names
+from instainstru_desktop.domain.zones import is_zone_name, listed_zone_names
 
 
 def zone_names(current: str = "") -> list[str]:
@@ -33,15 +32,10 @@ def zone_names(current: str = "") -> list[str]:
     return names
 
 
-@functools.cache
-def known_zones() -> frozenset[str]:
-    """Every zone name this computer knows (aliases included); read once: it walks a folder."""
-    return iana_zone_names()
-
-
 def is_zone(name: str) -> bool:
-    """Whether this computer knows ``name`` as a zone (aliases included)."""
-    return name in known_zones()
+    """Whether this computer knows ``name`` as a zone (aliases included), found without
+    reading every zone file (the list of all of them is read when it is shown)."""
+    return is_zone_name(name)
 
 
 def zone_display(name: str) -> str:

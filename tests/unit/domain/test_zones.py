@@ -1,5 +1,7 @@
 """Zone lookup, week math and the DST rule for wall-clock times, in four zones."""
 
+import os
+import zoneinfo
 from datetime import UTC, date, datetime, timedelta, timezone
 from itertools import pairwise
 
@@ -18,8 +20,9 @@ from instainstru_desktop.domain import (
     week_dates,
     week_start,
     zone,
+    zones,
 )
-from instainstru_desktop.domain.zones import iana_zone_names, listed_zone_names
+from instainstru_desktop.domain.zones import iana_zone_names, is_zone_name, listed_zone_names
 
 
 def utc(*args: int) -> datetime:
@@ -217,3 +220,40 @@ def test_each_place_is_listed_once_under_its_current_name() -> None:
 def test_an_alias_that_is_not_listed_is_still_understood() -> None:
     assert "Asia/Calcutta" in iana_zone_names()
     assert zone("Asia/Calcutta").utcoffset(datetime(2026, 1, 1)) == timedelta(hours=5, minutes=30)
+
+
+#: Names near the list's edges: folders, links to folders, other files of a zone folder, the
+#: special folders and names, paths not written as the walk writes them, another case.
+ODD_NAMES = {
+    "", ".", "..", "/", "Europe", "Europe/", "Europe//Berlin", "./Europe/Berlin", "Europe/./Berlin",
+    "Europe/../Europe/Berlin", "../zoneinfo/UTC", "/usr/share/zoneinfo/UTC", "localtime",
+    "posixrules", "right/UTC", "posix/UTC", "posix/Europe/Berlin", "europe/berlin", "EUROPE/BERLIN",
+    "UTC", "Etc/UTC", "zone.tab", "zone1970.tab", "tzdata.zi", "leap-seconds.list", "iso3166.tab",
+    "Factory", "US/Eastern", "Asia/Calcutta", "Nowhere/Atlantis",
+}
+
+
+def test_one_zone_name_is_judged_as_the_whole_list_judges_it() -> None:
+    """The first painted week checks its zone without reading some 600 zone files; the answer
+    must be the list's for every name the zone folders hold and for odd ones."""
+    walked: set[str] = set()
+    for root in zoneinfo.TZPATH:
+        for folder, folders, files in os.walk(root):
+            walked.update(os.path.relpath(os.path.join(folder, n), root) for n in files + folders)
+    names = walked | ODD_NAMES | iana_zone_names()
+    zones.is_zone_name.cache_clear()
+    iana_zone_names.cache_clear()  # judged one by one, not from the list read already
+    judged = {name for name in names if is_zone_name(name)}
+    assert judged == {name for name in names if name in iana_zone_names()}
+    assert "Europe/Berlin" in judged
+    assert "Asia/Calcutta" in judged
+    assert not judged & {"localtime", "posixrules", "right/UTC", "Europe", "europe/berlin"}
+
+
+def test_a_zone_is_found_without_reading_the_list() -> None:
+    zones.is_zone_name.cache_clear()
+    iana_zone_names.cache_clear()
+    assert zone("Europe/Berlin").key == "Europe/Berlin"
+    with pytest.raises(UnknownTimeZone):
+        zone("right/UTC")
+    assert iana_zone_names.cache_info().currsize == 0

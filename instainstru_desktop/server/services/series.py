@@ -107,7 +107,7 @@ def _student_of(caller: Caller, student_id: str | None) -> str:
 def _definition(tx: Tx, request: WeeklyRequest) -> SeriesDefinition:
     term = None
     if request.term_id is not None:
-        row = tx.series.term(request.term_id)
+        row = tx.series.term_fields(request.term_id)
         if row is None or row.instructor_id != request.instructor_id:
             raise NotFound("No such term for this instructor.")
         term = term_of(row)

@@ -238,24 +238,28 @@ def slots(definition: SeriesDefinition) -> list[Slot]:
     last = definition.last_day()
     if term is not None and day < term.first:
         day = term.first
-    # A weekday no rule names gives no lesson whichever rule is in force: most dates are
-    # passed over on that test alone.
+    # A weekday no rule names gives no lesson whichever rule is in force: only the dates of
+    # the weekdays some rule names are looked at, a week at a time.
     weekdays = frozenset(w for rule in rules for w in rule.weekdays)
+    offsets = [timedelta(days=n) for n in range(7) if (day.weekday() + n) % 7 in weekdays]
+    week = timedelta(days=7)
     while day <= last:
-        if day.weekday() not in weekdays:
-            day += timedelta(days=1)
-            continue
-        rule = _in_force(rules, day)
-        if rule is not None and rule.gives(day):
-            gap = term.break_of(day) if term is not None else None
+        for offset in offsets:
+            on = day + offset
+            if on > last:
+                return out
+            rule = _in_force(rules, on)
+            if rule is None or not rule.gives(on):
+                continue
+            gap = term.break_of(on) if term is not None else None
             if gap is not None:
-                out.append(Slot(rule.revision, day, rule.minute, gap.name or "a break"))
-            else:
-                out.append(Slot(rule.revision, day, rule.minute))
-                given += 1
-                if count is not None and given >= count:
-                    break
-        day += timedelta(days=1)
+                out.append(Slot(rule.revision, on, rule.minute, gap.name or "a break"))
+                continue
+            out.append(Slot(rule.revision, on, rule.minute))
+            given += 1
+            if count is not None and given >= count:
+                return out
+        day += week
     return out
 
 

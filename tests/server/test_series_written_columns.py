@@ -26,8 +26,10 @@ from instainstru_desktop.domain.series import Slot, occurrence_id, slot_start
 from instainstru_desktop.domain.series_plan import Outcome, PlannedSlot
 from instainstru_desktop.server.core.models import AuditEntry, Base, Series, Term
 from instainstru_desktop.server.core.permissions import Principal, Role
+from instainstru_desktop.server.repositories.bookings import BookingRepository
 from instainstru_desktop.server.repositories.uow import Tx
 from instainstru_desktop.server.services import series_booking
+from instainstru_desktop.server.services.bookings import presented, presented_together
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.series_rows import term_of
 
@@ -146,3 +148,46 @@ def test_the_term_read_by_its_compiled_statement_is_the_term_the_session_loads(
         assert term_of(fields) == term_of(loaded)
         assert len(term_of(fields).breaks) == 2
         assert tx.series.term_fields("no-such-term") is None
+
+
+def test_a_series_weeks_read_together_are_the_lessons_read_window_by_window(
+    engines: tuple[Engine, Engine],
+) -> None:
+    """The busy lessons of many windows, read in one statement and converted a column at a
+    time, are those the single booking's read finds window by window."""
+    engine, _ = engines
+    series, caller, items = _series(), _caller(), _items()
+    with Session(engine) as session:
+        tx = Tx(session, writable=True, notify_in_tx=False)
+        series_booking.insert_lessons(tx, caller, series, items, Found(4500, "EUR"))
+        windows = [
+            (i.start + timedelta(minutes=shift), i.start + timedelta(minutes=shift + 90))
+            for n, i in enumerate(items)
+            if i.start is not None
+            for shift in (-30 - n, 50)  # overlapping one lesson, then just after it
+        ]
+        together = tx.bookings.instructor_busy_in(series.instructor_id, windows)
+        one_by_one = {
+            span
+            for lo, hi in windows
+            for span in tx.bookings.instructor_busy(series.instructor_id, lo, hi)
+        }
+        assert together == sorted(one_by_one)
+        assert len(together) == 40
+        assert all(span.start.tzinfo is UTC for span in together)
+
+
+@pytest.mark.parametrize("role", [Role.INSTRUCTOR, Role.STUDENT, Role.ADMIN])
+def test_a_series_lessons_are_shown_as_each_would_be_on_its_own(role: Role) -> None:
+    series, caller, items = _series(), _caller(), _items()
+    lessons = [
+        series_booking._lesson(caller, series, item, Found(4500, "EUR"), f"lesson-{n}")
+        for n, item in enumerate(items[:5])
+    ]
+    rows = [BookingRepository.view_of(b, "Sam", ZONE, "Piano") for b in lessons]
+    own = {Role.STUDENT: series.student_id, Role.INSTRUCTOR: "user-1", Role.ADMIN: "admin-1"}
+    principal = Principal(own[role], role, "Someone", "s@x.example", ZONE, series.instructor_id)
+    assert presented_together(principal, rows) == [presented(principal, r) for r in rows]
+    other = rows[0]._replace(student_id="student-2")
+    mixed = [*rows, other]
+    assert presented_together(principal, mixed) == [presented(principal, r) for r in mixed]

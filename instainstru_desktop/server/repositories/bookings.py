@@ -462,7 +462,8 @@ class BookingRepository:
             for n, (lo, hi) in enumerate(chunk):
                 params |= {f"who_{n}": who, f"lo_{n}": lo, f"since_{n}": lo - _LOOKBACK}
                 params[f"hi_{n}"] = hi
-            rows = _busy_in_statement(len(chunk)).rows(self._s.connection(), params)
+            statement = _busy_in_statement(len(chunk))
+            rows = statement.rows_by_column(self._s.connection(), params)
             found.update(TimeRange(start, end) for start, end in rows)
         return sorted(found)
 

@@ -235,6 +235,16 @@ class Prepared:
         cursor = _send(connection, compiled, [compiled.arguments(params)])
         return compiled.rows(cursor.fetchall())
 
+    def rows_by_column(self, connection: Connection, params: Mapping[str, Any]) -> list[Any]:
+        """Every row, as plain tuples converted a whole column at a time
+        (:meth:`Compiled.rows_by_column`, as the direct reads convert theirs): for a
+        statement of many rows (a series' weeks of lessons)."""
+        if connection.dialect.name != "sqlite":
+            return [tuple(row) for row in connection.execute(self.statement, params)]
+        compiled = self._on_sqlite(connection.dialect)
+        cursor = _send(connection, compiled, [compiled.arguments(params)])
+        return compiled.rows_by_column(cursor.fetchall())
+
     def run(self, connection: Connection, params: Sequence[Mapping[str, Any]]) -> None:
         """Run the statement once per parameter set (no result)."""
         if connection.dialect.name != "sqlite":

@@ -196,14 +196,19 @@ def _page_stages(uow: UnitOfWork, context: Any, now: datetime) -> list[tuple[str
         with uow.read() as tx:
             return tx.bookings.page(BookingFilter(), None, 101)
 
+    def read_json() -> Any:
+        with uow.direct_read() as reads:
+            return reads.bookings_page_json(BookingFilter(), None, 101)
+
     keys, page = read()
     items = views.bookings(page[:100], keys, see_note=True, see_review=True)
     return [
         (
-            "admin page: whole service call (read, presenters, JSON)",
+            "admin page: whole service call (rows written as JSON by SQLite)",
             per_call(lambda: admin.bookings_page(uow, context.answers, caller, query, None, 100)),
         ),
         ("admin page: read of 101 rows (driver cursor)", per_call(read)),
+        ("admin page: the same rows written as JSON by SQLite", per_call(read_json)),
         ("admin page: read as before (a session)", per_call(through_session)),
         (
             "admin page: presenters (a dict per row)",

@@ -42,6 +42,7 @@ def open_store(
         rescue.lay_foundation(path)
     store = Store(open_database(path, busy_timeout_ms=busy_timeout_ms), clock=clock)
     try:
+        store.restore_indexes()  # a first download killed half-way left some out
         if rescue is not None:
             store.rescue = rescue.adopt(store)
         store.keep_safe(backup=True)

@@ -7,6 +7,16 @@ A page lists rows and tombstones apart, without their order. A row in a page exi
 server (a deleted row is never sent), so a tombstone of the same key in the same page is older
 than it -- the key was deleted and then written again -- and is skipped: applying it would
 delete hours the server has.
+
+A first sync (or a download after ``reset_required``) of many rows is a bulk load: the first page
+into an empty table, when it is big or more pages follow, drops that table's indexes; every
+later page of the pull only appends rows, and the page that says ``has_more: false`` builds
+every missing index in that page's transaction. So no index is kept up to date row by row, and a
+pull that ran through always leaves every index in place. A pull stopped half-way (a kill, a
+cut connection) leaves committed pages without some indexes: the engine builds them when the
+pull stops, and opening the file builds any still missing. Readers meanwhile see the rows of
+committed pages, only slower to sort (the admin's table names an index only when the file
+holds it).
 """
 
 from __future__ import annotations
@@ -96,7 +106,7 @@ class PullApplier:
             if not items:
                 continue
             rows = _rows_of(entity, items)
-            self._mirror.fill(entity.name, rows)
+            self._mirror.fill(entity.name, rows, more=bool(page.get("has_more")))
             self._changes.absorb(entity, rows)
             counts[entity.name] = len(rows)
             if entity.name in ("booking", "override", "template") or entity.name in tombstones:
@@ -111,6 +121,8 @@ class PullApplier:
         kinds = frozenset(counts) | {entity for entity, ids in keys.items() if ids}
         self._state.update(cursor=str(page["cursor"]), last_pull_at=now)
         self._changes.rebase_all()
+        if not page.get("has_more"):
+            self._mirror.restore_indexes()  # the end of a bulk load (see the module docstring)
         return PageSummary(
             rows=sum(counts.values()),
             deleted=deleted,

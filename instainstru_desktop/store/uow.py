@@ -183,6 +183,19 @@ class Store:
             self.database, write=False, clock=self.clock, server_clock=self.server_clock
         )
 
+    def restore_indexes(self) -> int:
+        """Build the mirror's indexes that a bulk load stopped half-way left out (a cut
+        connection, a cancel, a kill: see :mod:`instainstru_desktop.store.pull`); returns how
+        many. Only a look at the schema when none is missing, which is nearly always."""
+        with self.read() as uow:
+            if not uow.mirror.missing_indexes():
+                return 0
+        with self.uow() as uow:
+            built = uow.mirror.restore_indexes()
+            uow.commit()
+        log.info("built %d index(es) of the local cache left out by a stopped download", built)
+        return built
+
     def clock_measured(self, skew_seconds: float) -> None:
         """The sync measured this computer's clock against the server's (ours minus theirs);
         lesson rules use the corrected time from now on. The caller stores it in the sync

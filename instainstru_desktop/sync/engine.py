@@ -282,7 +282,17 @@ class SyncEngine:
 
     def _pull(self, report: SyncReport, cancel: threading.Event | None) -> None:
         """Pull until the server has nothing newer, the next page fetched while one is applied
-        (see :mod:`.prefetch`); each page is applied with its cursor in one transaction."""
+        (see :mod:`.prefetch`); each page is applied with its cursor in one transaction.
+
+        A first download goes in without the bookings' indexes and the last page builds them
+        (:mod:`instainstru_desktop.store.pull`); one stopped before its last page builds them
+        here, so the cache is quick to read however the pull ended."""
+        try:
+            self._pull_pages(report, cancel)
+        finally:
+            self._store.restore_indexes()
+
+    def _pull_pages(self, report: SyncReport, cancel: threading.Event | None) -> None:
         start_over = False
         phase = "pull"
         while not self._cancelled(cancel, report):

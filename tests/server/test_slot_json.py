@@ -153,3 +153,50 @@ def test_long_runs_and_kept_patterns_write_the_same_bytes(name: str) -> None:
         _check(starts, 30 * MINUTE, viewer)  # patterns written
         _check(starts, 30 * MINUTE, viewer)  # patterns kept, when short enough
     assert _kept_pattern.cache_info().hits > 0
+
+
+def _stretches_day_by_day(lo: int, hi: int, zone: ZoneInfo) -> tuple[list[int], list[int]]:
+    """The stretches as ``OffsetStretches.build`` found them before: ``zoneinfo`` asked a day
+    after each instant looked at, from ``lo`` on, with nothing kept."""
+    day = 1440 * MINUTE
+
+    def offset(us: int) -> int:
+        found = (EPOCH + timedelta(microseconds=us)).astimezone(zone).utcoffset()
+        assert found is not None
+        return found // timedelta(microseconds=1)
+
+    starts, offsets, at = [lo], [offset(lo)], lo
+    while at < hi:
+        step = min(at + day, hi)
+        if offset(step) != offsets[-1]:
+            low, high = at, step  # the first second with the new offset
+            while high - low > 1_000_000:
+                mid = low + (high - low) // 2_000_000 * 1_000_000
+                low, high = (mid, high) if offset(mid) == offsets[-1] else (low, mid)
+            starts.append(high)
+            offsets.append(offset(step))
+        at = step
+    return starts, offsets
+
+
+@pytest.mark.parametrize("name", ZONES)
+def test_stretches_from_kept_midnight_offsets_are_the_ones_found_day_by_day(name: str) -> None:
+    """Offsets at UTC midnights are worked out once per zone and day; the stretches built from
+    them, for spans starting at any time of day and ending on or off a midnight, are the ones
+    asking ``zoneinfo`` a day at a time finds."""
+    zone = ZoneInfo(name)
+    changes = 0
+    for first in WINDOW_STARTS:
+        for hours, minutes in ((0, 0), (7, 13), (23, 59)):
+            lo = _us(first + timedelta(hours=hours, minutes=minutes))
+            for days in (1, 28, 62):
+                for hi in (lo + days * 1440 * MINUTE, _us(first) + days * 1440 * MINUTE):
+                    if hi <= lo:
+                        continue
+                    built = OffsetStretches.build(lo, hi, zone)
+                    assert OffsetStretches.build(lo, hi, zone) == built  # kept: the same
+                    starts, offsets = _stretches_day_by_day(lo, hi, zone)
+                    assert (list(built.starts), list(built.offsets)) == (starts, offsets)
+                    changes += len(starts) - 1
+    steady = name in ("UTC", "Asia/Kathmandu", "Asia/Kolkata", "Pacific/Apia")
+    assert (changes == 0) if steady else (changes > 0)

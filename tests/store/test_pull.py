@@ -123,6 +123,19 @@ def booking_indexes(store) -> dict[str, str]:
         conn.close()
 
 
+def booking_indexes_of(uow) -> dict[str, str]:
+    """The bookings table's indexes as a transaction sees them: name -> SQL."""
+    found = uow.session.connection().exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'bookings'"
+    )
+    return dict(found.fetchall())
+
+
+def declared_only(indexes: dict[str, str]) -> dict[str, str]:
+    """The indexes the schema declares (the primary key's own index has no SQL)."""
+    return {name: sql for name, sql in indexes.items() if sql is not None}
+
+
 def many_bookings(count: int = BULK_FILL_ROWS) -> list[dict]:
     return [f.booking(START + timedelta(minutes=30 * i)) for i in range(count)]
 
@@ -140,6 +153,69 @@ def test_many_bookings_into_an_empty_cache_go_in_with_every_index_built_after_th
         assert uow.bookings.get(later["id"]).start_utc == later["start"]
         checked = uow.session.connection().exec_driver_sql("PRAGMA integrity_check").all()
     assert checked == [("ok",)]  # every index holds exactly the table's rows
+
+
+def test_a_first_download_builds_the_indexes_once_after_its_last_page(store):
+    declared = booking_indexes(store)
+    bookings = many_bookings(3 * BULK_FILL_ROWS)
+    first, second, last = bookings[:BULK_FILL_ROWS], bookings[BULK_FILL_ROWS:-10], bookings[-10:]
+
+    apply(store, {**f.page("2.b", bookings=first), "has_more": True})
+    # the bulk load has begun: no index is kept up to date row by row
+    assert declared_only(booking_indexes(store)) == {}
+    apply(store, {**f.page("3.c", bookings=second), "has_more": True})
+    # a later page of the same pull only appends rows
+    assert declared_only(booking_indexes(store)) == {}
+    apply(store, f.page("4.d", bookings=last))
+
+    assert booking_indexes(store) == declared  # the last page built them, spelled the same
+    with store.read() as uow:
+        assert uow.mirror.count("booking") == 3 * BULK_FILL_ROWS
+        assert uow.sync_state.get().cursor == "4.d"
+        checked = uow.session.connection().exec_driver_sql("PRAGMA integrity_check").all()
+    assert checked == [("ok",)]
+
+
+def test_a_cache_left_mid_download_has_every_index_again_when_opened(store, tmp_path):
+    declared = booking_indexes(store)
+    bookings = many_bookings()
+    apply(store, {**f.page("2.b", bookings=bookings), "has_more": True})
+    assert declared_only(booking_indexes(store)) == {}
+    path = store.database.path
+    store.close()  # what a kill after that commit leaves on disk
+
+    reopened = open_store(path)
+    try:
+        assert booking_indexes(reopened) == declared
+        with reopened.read() as uow:
+            assert uow.mirror.count("booking") == len(bookings)
+            assert uow.sync_state.get().cursor == "2.b"
+            checked = uow.session.connection().exec_driver_sql("PRAGMA integrity_check").all()
+        assert checked == [("ok",)]
+    finally:
+        reopened.close()
+
+
+def test_a_small_page_alone_into_an_empty_cache_keeps_its_indexes(store):
+    declared = booking_indexes(store)
+    captured: list[dict[str, str]] = []
+
+    with store.uow() as uow:
+        uow.pull.apply(f.page("2.b", bookings=many_bookings(10)), now="2026-03-04T12:00:00Z")
+        captured.append(declared_only(booking_indexes_of(uow)))
+        uow.commit()
+
+    assert captured == [declared_only(declared)]  # never dropped, not even inside the page
+
+
+def test_the_first_of_several_small_pages_starts_a_bulk_load_too(store):
+    declared = booking_indexes(store)
+
+    apply(store, {**f.page("2.b", bookings=many_bookings(10)), "has_more": True})
+    assert declared_only(booking_indexes(store)) == {}
+    apply(store, f.page("3.c"))
+
+    assert booking_indexes(store) == declared
 
 
 def test_a_big_page_that_fails_after_its_bookings_leaves_no_row_and_every_index(store):

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from instainstru_desktop.server.seed.demo import add_past_lessons
+from instainstru_desktop.store.repositories.mirror import BULK_FILL_ROWS
 from instainstru_desktop.sync.api import ApiClient
-from tests.server.helpers import Person
+from tests.server.helpers import Person, add_instructor
 from tests.sync.harness import ServerHandle
 
 LONDON = ZoneInfo("Europe/London")  # the studio instructor's zone (hours 09:00-17:00 daily)
@@ -65,3 +69,30 @@ def started_lesson(server: ServerHandle, instructor: Person, student: Person) ->
     """A confirmed lesson that began an hour ago (so it can be marked done)."""
     start = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(hours=1)
     return server.add_lesson(instructor, student, start)
+
+
+#: The pull page size of the first-download scenarios: the studio's rows and one big commit of
+#: lessons fit a page, two do not.
+BULK_PAGE_ROWS = BULK_FILL_ROWS + 500
+
+
+def pile_of_past_lessons(server: ServerHandle) -> None:
+    """Three commits of past lessons, each of another instructor: an admin's first download of
+    them with pages of :data:`BULK_PAGE_ROWS` is three pages, the first two big enough to go in
+    as a bulk load."""
+    third = add_instructor(server.uow, "Tao Third", "Europe/London")
+    teachers = [*server.studio.instructors, third]
+    today = datetime.now(UTC).date()
+    for teacher, count in zip(teachers, (BULK_FILL_ROWS, BULK_FILL_ROWS, 600), strict=True):
+        assert teacher.instructor_id is not None
+        add_past_lessons(server.uow, teacher.instructor_id, count, today, per_day=12)
+
+
+def declared_indexes(path: Path) -> set[str]:
+    """The indexes a cache file holds that its schema declares (not SQLite's own)."""
+    conn = sqlite3.connect(path)
+    try:
+        found = conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql NOT NULL")
+        return {str(name) for (name,) in found}
+    finally:
+        conn.close()

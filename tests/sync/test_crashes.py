@@ -15,9 +15,16 @@ from pathlib import Path
 
 import pytest
 
+from instainstru_desktop.store.repositories.mirror import BULK_FILL_ROWS
 from instainstru_desktop.sync.api import ApiClient
 from tests.sync.consistency import assert_nothing_lost_nothing_duplicated, booking_row
-from tests.sync.scenarios import local_day, started_lesson
+from tests.sync.scenarios import (
+    BULK_PAGE_ROWS,
+    declared_indexes,
+    local_day,
+    pile_of_past_lessons,
+    started_lesson,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -136,6 +143,38 @@ def test_a_client_killed_mid_pull_keeps_the_cursor_with_its_rows_and_drops_the_p
     # exactly the lessons of the committed pages, nothing of the one cut short
     assert cached == set().union(*(ids for _, ids in pages[:committed]))
     assert 0 < len(cached) < 12
+
+    restarted.sync()
+
+    assert_nothing_lost_nothing_duplicated(restarted, server)
+
+
+def test_a_client_killed_mid_first_download_opens_again_with_every_index(make_device, server):
+    pile_of_past_lessons(server)
+    device = make_device("desk", server.studio.admin)
+    path, token = device.path, device.person.token
+    declared = declared_indexes(path)
+    device.close()
+
+    printed = run_and_kill(
+        "pull",
+        str(path),
+        server.url,
+        token,
+        json.dumps({"limit": BULK_PAGE_ROWS, "stop_in_page": 2}),
+    )
+
+    cursors = [line.split()[1] for line in printed if line.startswith("PAGE ")]
+    assert len(cursors) == 1  # the second page was cut mid-transaction
+    # as the kill left the file: the first page's rows, the bookings' indexes not built yet
+    assert not any(name.startswith("ix_bookings_") for name in declared_indexes(path))
+    restarted = make_device("desk", server.studio.admin)  # the same file, opened again
+    assert declared_indexes(path) == declared
+    with restarted.store.read() as uow:
+        assert uow.sync_state.get().cursor == cursors[0]
+        assert BULK_FILL_ROWS <= uow.mirror.count("booking") < 2 * BULK_FILL_ROWS
+        checked = uow.session.connection().exec_driver_sql("PRAGMA integrity_check").all()
+    assert checked == [("ok",)]
 
     restarted.sync()
 

@@ -7,10 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
+from instainstru_desktop.store.repositories.mirror import BULK_FILL_ROWS
 from instainstru_desktop.sync.api import ApiClient
 from instainstru_desktop.sync.engine import SyncEngine, SyncProgress
 from instainstru_desktop.sync.errors import Offline
 from tests.sync.consistency import assert_nothing_lost_nothing_duplicated
+from tests.sync.scenarios import BULK_PAGE_ROWS, declared_indexes, pile_of_past_lessons
 
 LIMIT = 2
 
@@ -67,4 +69,47 @@ def test_a_pull_cut_off_mid_way_keeps_the_pages_before_the_cut_and_resumes_after
     resumed = device.sync()
 
     assert resumed.pages == len(pages) - 3  # from the stored cursor, nothing fetched twice
+    assert_nothing_lost_nothing_duplicated(device, server)
+
+
+def test_a_first_download_cut_after_its_big_pages_builds_every_index_and_resumes(
+    make_device, server
+):
+    pile_of_past_lessons(server)
+    device = make_device("admin-desk", server.studio.admin, pull_limit=BULK_PAGE_ROWS)
+    declared = declared_indexes(device.path)
+    held: list[set[str]] = []  # the declared indexes in the file after each page committed
+    pulls: set[str] = set()
+
+    def cut_after_two(request: httpx.Request, _fault: str) -> None:
+        if request.url.path.endswith("/sync/pull"):
+            pulls.add(request.url.params["cursor"])  # retries ask again
+            if len(pulls) == 2:
+                device.switchboard.down = True  # this one is answered, the next is refused
+
+    device.switchboard.hook = cut_after_two
+    engine = SyncEngine(
+        device.store,
+        device.api,
+        pull_limit=BULK_PAGE_ROWS,
+        on_progress=lambda _: held.append(declared_indexes(device.path)),
+    )
+
+    report = engine.sync_once()
+
+    assert isinstance(report.error, Offline)
+    assert report.pages == 2
+    # both big pages went in as one bulk load: no booking index was kept up to date
+    assert all(not any(name.startswith("ix_bookings_") for name in found) for found in held)
+    assert declared_indexes(device.path) == declared  # built when the pull stopped
+    with device.store.read() as uow:
+        checked = uow.session.connection().exec_driver_sql("PRAGMA integrity_check").all()
+        assert uow.mirror.count("booking") >= 2 * BULK_FILL_ROWS
+    assert checked == [("ok",)]
+
+    device.switchboard.down = False
+    resumed = device.sync()
+
+    assert resumed.pages == 1
+    assert declared_indexes(device.path) == declared
     assert_nothing_lost_nothing_duplicated(device, server)

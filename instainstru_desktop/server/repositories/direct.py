@@ -34,6 +34,10 @@ from instainstru_desktop.server.repositories.bookings import (
 )
 from instainstru_desktop.server.repositories.catalog import _FOR_SLOTS
 from instainstru_desktop.server.repositories.compiled import Compiled, compiled_for
+from instainstru_desktop.server.repositories.page_json import (
+    page_json_statement,
+    text_page_json_statement,
+)
 
 
 class DirectReads:
@@ -116,3 +120,17 @@ class DirectReads:
         if where.text:  # a statement of its own for every text: compiled, not kept
             return self.rows(_with_text(statement, where.text), values, keep=False)
         return self.rows(statement, values)
+
+    def bookings_page_json(
+        self, where: BookingFilter, after: tuple[datetime, str] | None, limit: int
+    ) -> list[Any] | None:
+        """The page :meth:`bookings_page` reads, as rows of (the booking's JSON object as the
+        API writes it, start, id) -- written by the database (see ``page_json``); None where the
+        database does not write them (PostgreSQL)."""
+        if self._dialect.name != "sqlite":
+            return None
+        values, shape = _page_values(where, after, limit)
+        if where.text:
+            statement = text_page_json_statement(shape, where.text)
+            return self.rows(statement, values, keep=False)[1]
+        return self.rows(page_json_statement(*shape), values)[1]

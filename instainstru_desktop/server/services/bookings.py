@@ -448,16 +448,8 @@ def list_bookings(
 ) -> Json:
     """A page of bookings; students and instructors only ever see their own."""
     principal = require(caller.principal, permission)
-    where = _visible_to(principal, query)
-    after = decode_cursor(cursor, 2)
-    keyset = None
-    if after is not None:
-        try:
-            keyset = (datetime.fromisoformat(after[0]), after[1])
-        except ValueError as exc:
-            raise InvalidInput("The page cursor is not valid.") from exc
-        if keyset[0].tzinfo is None:
-            raise InvalidInput("The page cursor is not valid.")
+    where = visible_to(principal, query)
+    keyset = page_keyset(cursor)
     with uow.direct_read() as reads:
         keys, rows = reads.bookings_page(where, keyset, limit + 1)
     page = rows[:limit]
@@ -477,7 +469,7 @@ def list_bookings(
     return {"items": items, "next_cursor": next_cursor}
 
 
-def _visible_to(principal: Principal, query: BookingQuery) -> BookingFilter:
+def visible_to(principal: Principal, query: BookingQuery) -> BookingFilter:
     """The repository's filter for ``query``, narrowed to what ``principal`` may read."""
     instructor_id, student_id = query.instructor_id, None
     if principal.role is Role.STUDENT:
@@ -493,3 +485,17 @@ def _visible_to(principal: Principal, query: BookingQuery) -> BookingFilter:
         text=query.text,
         flagged=query.flagged,
     )
+
+
+def page_keyset(cursor: str | None) -> tuple[datetime, str] | None:
+    """The (start, id) a page cursor names; a cursor this server did not write is refused."""
+    after = decode_cursor(cursor, 2)
+    if after is None:
+        return None
+    try:
+        keyset = (datetime.fromisoformat(after[0]), after[1])
+    except ValueError as exc:
+        raise InvalidInput("The page cursor is not valid.") from exc
+    if keyset[0].tzinfo is None:
+        raise InvalidInput("The page cursor is not valid.")
+    return keyset

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, delete, func, literal, select, tuple_
+from sqlalchemy import Index, and_, delete, func, literal, select, tuple_
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session
@@ -22,9 +22,17 @@ from instainstru_desktop.store.mirror import BY_NAME, ENTITIES, Entity, Params, 
 _QMARK = sqlite.dialect(paramstyle="qmark")
 
 #: From this many rows, a page going into an empty table is written with the table's indexes
-#: built afterwards: building an index over 100k bookings costs about half of keeping it up to
-#: date row by row (bookings have twelve, one per column the admin sorts on).
+#: built afterwards (so is the first of several pages, whatever its size), once every page of
+#: the pull is in: building an index over 100k bookings costs about half of keeping it up to
+#: date row by row (bookings have twelve, one per column the admin sorts on), and keeping them
+#: dropped across pages saves the row-by-row upkeep of every page after the first.
 BULK_FILL_ROWS = 5_000
+
+
+@cache
+def _declared_indexes(entity: str) -> tuple[Index, ...]:
+    """The indexes the models declare on an entity's table, in name order."""
+    return tuple(sorted(BY_NAME[entity].table.indexes, key=lambda index: str(index.name)))
 
 
 @cache
@@ -63,20 +71,45 @@ class MirrorRepository:
         if rows:
             self._session.connection().exec_driver_sql(_upsert_sql(entity), list(rows))
 
-    def fill(self, entity: str, rows: Sequence[Params]) -> None:
-        """Write many rows into a table that may be empty: when it is and the rows are many,
-        its indexes are dropped and built again after the rows, in the caller's transaction
-        (so no committed state, and no reader, ever sees the table without them)."""
-        if len(rows) < BULK_FILL_ROWS or not self.is_empty(entity):
-            self.upsert(entity, rows)
-            return
-        connection = self._session.connection()
-        indexes = sorted(BY_NAME[entity].table.indexes, key=lambda index: str(index.name))
-        for index in indexes:
-            connection.execute(DropIndex(index))
+    def fill(self, entity: str, rows: Sequence[Params], *, more: bool = False) -> None:
+        """Write the rows of a pull page (``more``: pages of the same pull follow). A page going
+        into an empty table starts a bulk load when it is big or more pages follow: the table's
+        indexes are dropped first, in the caller's transaction, and stay dropped while the
+        later pages of the pull go in; :meth:`restore_indexes` builds them once, after the last
+        page (see :mod:`instainstru_desktop.store.pull`)."""
+        if (more or len(rows) >= BULK_FILL_ROWS) and self.is_empty(entity):
+            connection = self._session.connection()
+            present = self.index_names()
+            for index in _declared_indexes(entity):
+                if index.name in present:
+                    connection.execute(DropIndex(index))
         self.upsert(entity, rows)
-        for index in indexes:
+
+    def index_names(self) -> frozenset[str]:
+        """The indexes the file holds now (declared ones only: SQLite's own have no SQL)."""
+        found = self._session.connection().exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        )
+        return frozenset(str(name) for (name,) in found)
+
+    def missing_indexes(self) -> list[Index]:
+        """The declared indexes of the mirror tables that the file does not hold (a bulk load
+        in progress, or one a crash or a cut connection stopped half-way)."""
+        present = self.index_names()
+        return [
+            index
+            for spec in ENTITIES
+            for index in _declared_indexes(spec.name)
+            if index.name not in present
+        ]
+
+    def restore_indexes(self) -> int:
+        """Build every missing index of the mirror tables; returns how many were built."""
+        missing = self.missing_indexes()
+        connection = self._session.connection()
+        for index in missing:
             connection.execute(CreateIndex(index))
+        return len(missing)
 
     def is_empty(self, entity: str) -> bool:
         table = BY_NAME[entity].table

@@ -26,6 +26,10 @@ How the table reads 100,000 bookings without holding them:
     matches, those are the first page (nothing before them in the order can match); when not,
     the filter is selective and the page is read the whole-order way with a ``LIMIT``.
 
+- A first download builds the bookings' indexes after its last page (see
+  :mod:`instainstru_desktop.store.pull`), and the table may be read meanwhile: a plan names an
+  index (``INDEXED BY``) only when the file holds it (:meth:`ReviewRepository.indexes`), and
+  otherwise asks the same question without it, sorting what it reads.
 - The instructor sort walks the instructors by name (``CROSS JOIN`` fixes that loop order) and
   each one's bookings by start time through ``ix_bookings_instructor_start``: ordered without
   sorting anything. Bookings whose instructor is not in the cache come first (as a ``NULL``
@@ -38,7 +42,7 @@ from __future__ import annotations
 
 import sqlite3
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, cast
 
@@ -183,12 +187,19 @@ def _order_by(sort: str, descending: bool, *, hinted: bool) -> str:
     return " ORDER BY " + ", ".join(f"{term}{direction}" for term in terms)
 
 
-def _from(sort: str, f: ReviewFilter) -> str:
+#: The indexes of the plans, by name; ``None``: every declared index is in the file.
+Indexes = Collection[str] | None
+_NAMES_INDEX = "ix_instructors_name_id"
+
+
+def _held(index: str, indexes: Indexes) -> bool:
+    return indexes is None or index in indexes
+
+
+def _from(sort: str, f: ReviewFilter, indexes: Indexes = None) -> str:
     if sort == INSTRUCTOR and f.empty:
-        return (
-            " FROM instructors AS i INDEXED BY ix_instructors_name_id"
-            " CROSS JOIN bookings AS b ON b.instructor_id = i.id"
-        )
+        hint = f" INDEXED BY {_NAMES_INDEX}" if _held(_NAMES_INDEX, indexes) else ""
+        return f" FROM instructors AS i{hint} CROSS JOIN bookings AS b ON b.instructor_id = i.id"
     if sort == INSTRUCTOR:
         return " FROM bookings AS b LEFT JOIN instructors AS i ON i.id = b.instructor_id"
     return " FROM bookings AS b"
@@ -209,12 +220,18 @@ _OWN_INDEX = {
 }
 
 
-def time_index(f: ReviewFilter) -> str | None:
-    """The index that answers ``f`` in start order, or None (text, or no filter at all).
+def time_index(f: ReviewFilter, indexes: Indexes = None) -> str | None:
+    """The index that answers ``f`` in start order, or None (text, no filter at all, or the
+    index is not in the file: ``indexes`` names those that are).
 
     One exact term reads its own ``(column, start)`` index: the matches come in time order.
     A date range alone reads the start index. Any other mix walks :data:`FILTER_INDEX`.
     """
+    index = _time_index(f)
+    return index if index is not None and _held(index, indexes) else None
+
+
+def _time_index(f: ReviewFilter) -> str | None:
     if f.text or f.empty:
         return None
     exact = [
@@ -238,30 +255,35 @@ def time_index(f: ReviewFilter) -> str | None:
 Statement = tuple[str, list[Any]]
 
 
-def order_plan(f: ReviewFilter, sort: str, descending: bool) -> Statement:
+def order_plan(f: ReviewFilter, sort: str, descending: bool, indexes: Indexes = None) -> Statement:
     """The statement that reads the rowids of every match in table order."""
     where, params = where_clause(f)
-    index = time_index(f) if sort == "start" else None
+    index = time_index(f, indexes) if sort == "start" else None
     if index is not None:
         order_by = _order_by(sort, descending, hinted=False)
         return f"SELECT b.rowid FROM bookings AS b INDEXED BY {index}{where}{order_by}", params
     order_by = _order_by(sort, descending, hinted=bool(where))
-    return f"SELECT b.rowid{_from(sort, f)}{where}{order_by}", params
+    return f"SELECT b.rowid{_from(sort, f, indexes)}{where}{order_by}", params
 
 
 def first_page_plan(
-    f: ReviewFilter, sort: str, descending: bool, limit: int, walk: int = WALK_ROWS
+    f: ReviewFilter,
+    sort: str,
+    descending: bool,
+    limit: int,
+    walk: int = WALK_ROWS,
+    indexes: Indexes = None,
 ) -> list[Statement]:
     """The statements that read the first ``limit`` rows of a filtered order, tried in turn:
     a later one runs only when an earlier one found fewer than ``limit`` rows."""
     where, params = where_clause(f)
-    index = time_index(f) if sort == "start" else None
+    index = time_index(f, indexes) if sort == "start" else None
     if index is not None:
         order_by = _order_by(sort, descending, hinted=False)
         in_time = f"{_COLUMNS}{_with_type(f' FROM bookings AS b INDEXED BY {index}')}"
         return [(f"SELECT {in_time}{where}{order_by} LIMIT ?", [*params, limit])]
     whole = (
-        f"SELECT {_COLUMNS}{_with_type(_from(sort, f))}{where}"
+        f"SELECT {_COLUMNS}{_with_type(_from(sort, f, indexes))}{where}"
         f"{_order_by(sort, descending, hinted=True)} LIMIT ?"
     )
     if sort == INSTRUCTOR:
@@ -303,6 +325,15 @@ class ReviewRepository:
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         return self._session.connection().exec_driver_sql(sql, tuple(params))
 
+    def indexes(self) -> frozenset[str]:
+        """The indexes of the bookings and instructors the file holds now (all of them, except
+        while a first download is going in)."""
+        found = self._execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index'"
+            " AND tbl_name IN ('bookings', 'instructors')"
+        )
+        return frozenset(str(name) for (name,) in found)
+
     def _rowids(self, sql: str, params: Sequence[Any] = ()) -> array[int]:
         """The first column of every row, read through the driver's own cursor: for 100,000
         rows SQLAlchemy's result rows would cost more than the query itself."""
@@ -318,7 +349,7 @@ class ReviewRepository:
 
     def order(self, f: ReviewFilter, sort: str, descending: bool = False) -> array[int]:
         """The rowids of the matching bookings, in table order."""
-        sql, params = order_plan(f, sort, descending)
+        sql, params = order_plan(f, sort, descending, self.indexes())
         found = self._rowids(sql, params)
         if sort == INSTRUCTOR and f.empty:
             orphans = self._orphans(descending)
@@ -338,12 +369,12 @@ class ReviewRepository:
             return self.rows(self.order_head(f, sort, descending, limit))
         if f.empty:
             sql = (
-                f"SELECT {_COLUMNS}{_with_type(_from(sort, f))}"
+                f"SELECT {_COLUMNS}{_with_type(_from(sort, f, self.indexes()))}"
                 f"{_order_by(sort, descending, hinted=False)} LIMIT ?"
             )
             return [_record(r) for r in self._execute(sql, [limit])]
         found: list[ReviewRecord] = []
-        for sql, params in first_page_plan(f, sort, descending, limit, walk):
+        for sql, params in first_page_plan(f, sort, descending, limit, walk, self.indexes()):
             found = [_record(r) for r in self._execute(sql, params)]
             if len(found) == limit:
                 break
@@ -352,7 +383,8 @@ class ReviewRepository:
     def order_head(self, f: ReviewFilter, sort: str, descending: bool, limit: int) -> list[int]:
         """The first ``limit`` rowids of the instructor sort, orphans included."""
         orphans = self._orphans(descending, limit)
-        sql = f"SELECT b.rowid{_from(sort, f)}{_order_by(sort, descending, hinted=False)} LIMIT ?"
+        select_from = _from(sort, f, self.indexes())
+        sql = f"SELECT b.rowid{select_from}{_order_by(sort, descending, hinted=False)} LIMIT ?"
         named = self._rowids(sql, [limit])
         head = named + orphans if descending else orphans + named
         return list(head[:limit])
@@ -482,4 +514,3 @@ class ReviewRepository:
         order = self.order(f, sort, descending)
         for start in range(0, len(order), batch):
             yield self.rows(order[start : start + batch])
-

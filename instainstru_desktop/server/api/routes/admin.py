@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from instainstru_desktop.server.api.deps import (
-    ContextDep,
     PageLimit,
     RequirePermission,
+    ServerContext,
     UowDep,
     run_read,
 )
+from instainstru_desktop.server.api.query import QueryParameters
 from instainstru_desktop.server.api.schemas import (
     BookingOut,
     BookingPage,
@@ -32,10 +34,16 @@ router = APIRouter(prefix="/admin", tags=["admin"])
 Admin = Annotated[Caller, RequirePermission(Permission.ADMIN_REVIEW)]
 
 
-@router.get("/bookings", response_model=None, responses={200: {"model": BookingPage}})
-async def all_bookings(
-    caller: Admin,
-    context: ContextDep,
+@dataclass(frozen=True)
+class AdminPage:
+    """A page of the admin's list, as asked for."""
+
+    query: bookings.BookingQuery
+    cursor: str | None
+    limit: int
+
+
+def admin_page(
     instructor_id: Annotated[str | None, Query(max_length=36)] = None,
     status: Status | None = None,
     start_from: Annotated[Instant | None, Query(alias="from")] = None,
@@ -44,9 +52,8 @@ async def all_bookings(
     flagged: QueryFlag | None = None,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
     limit: PageLimit = 100,
-) -> Response:
-    """A page of all bookings; a page read since the last change in its scope is served from
-    memory (see ``admin.bookings_page``)."""
+) -> AdminPage:
+    """The query parameters of ``GET /admin/bookings`` (read in one pass: ``api.query``)."""
     query = bookings.BookingQuery(
         instructor_id=instructor_id,
         status=status,
@@ -55,6 +62,18 @@ async def all_bookings(
         text=q,
         flagged=flagged,
     )
+    return AdminPage(query, cursor, limit)
+
+
+AdminPageAsked = Annotated[AdminPage, QueryParameters(admin_page).dependency()]
+
+
+@router.get("/bookings", response_model=None, responses={200: {"model": BookingPage}})
+async def all_bookings(caller: Admin, asked: AdminPageAsked, request: Request) -> Response:
+    """A page of all bookings; a page read since the last change in its scope is served from
+    memory (see ``admin.bookings_page``)."""
+    context: ServerContext = request.app.state.context  # see deps.optional_caller
+    query, cursor, limit = asked.query, asked.cursor, asked.limit
     body = admin.cached_bookings_page(context.answers, caller, query, cursor, limit)
     if body is None:
         body = await run_read(

@@ -10,11 +10,26 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, Table, create_engine, insert, select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    insert,
+    select,
+)
 from sqlalchemy.dialects import sqlite
 
 from instainstru_desktop.server.core.models import UTCDateTime
-from instainstru_desktop.server.repositories.compiled import Prepared, _bind_processor
+from instainstru_desktop.server.repositories.compiled import (
+    Prepared,
+    _bind_processor,
+    compiled_for,
+)
 
 INSTANTS = [
     datetime(2026, 3, 29, 1, 30, tzinfo=UTC),
@@ -66,3 +81,43 @@ def test_rows_written_together_read_back_as_written() -> None:
         (99, created, created),
     ]
     engine.dispose()
+
+
+def test_rows_given_a_column_at_a_time_are_sent_as_rows_given_one_by_one() -> None:
+    """What the driver gets for rows given a column at a time (shared values converted once)
+    is what it gets for the same rows given one by one: over instants in several zones, equal
+    instants that are not one object, NULLs, flags and JSON."""
+    table = Table(
+        "lessons",
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("start", UTCDateTime(), nullable=True),
+        Column("created", UTCDateTime(), nullable=False),
+        Column("moved", Boolean(), nullable=False),
+        Column("details", JSON(), nullable=True),
+        Column("note", String(20), nullable=False, default=""),
+    )
+    compiled = compiled_for(insert(table), sqlite.dialect(), keep=False)
+    created = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
+    same_instant = created.astimezone(timezone(timedelta(hours=2)))
+    starts = [*INSTANTS, None, same_instant, created]
+    rows = [
+        {
+            "id": n,
+            "start": start,
+            "created": created if n % 3 else same_instant,
+            "moved": n == 2,
+            "details": {"n": n, "start": None if start is None else start.isoformat()},
+            "note": "",
+        }
+        for n, start in enumerate(starts)
+    ]
+    by_rows = compiled.arguments_of_rows(rows)
+    columns = {name: [row[name] for row in rows] for name in rows[0]}
+    assert compiled.arguments_of_columns(columns, len(rows)) == by_rows
+    for row in rows:
+        row["moved"] = False  # one object in every row: converted once
+    columns["moved"] = [False] * len(rows)
+    assert compiled.arguments_of_columns(columns, len(rows)) == compiled.arguments_of_rows(rows)
+    with pytest.raises(ValueError, match="values"):
+        compiled.arguments_of_columns({**columns, "id": [1]}, len(rows))

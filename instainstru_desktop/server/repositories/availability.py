@@ -17,6 +17,7 @@ from instainstru_desktop.server.core.models import (
     WeeklyTemplate,
 )
 from instainstru_desktop.server.repositories._types import AnyRow
+from instainstru_desktop.server.repositories.compiled import Prepared
 
 # Read-only statements built once (Core, executed on the session's connection: no ORM pass).
 _HOURS = (
@@ -31,6 +32,9 @@ _OVERRIDES = select(AvailabilityOverride.day, AvailabilityOverride.ranges).where
     AvailabilityOverride.day >= bindparam("first"),
     AvailabilityOverride.day <= bindparam("last"),
 )
+#: :data:`_OVERRIDES` sent to the driver directly (``compiled.Prepared``): a series reads the
+#: overrides of its whole span with it.
+_OVERRIDES_PREPARED = Prepared(_OVERRIDES)
 
 
 def override_key(instructor_id: str, day: date) -> str:
@@ -85,7 +89,8 @@ class AvailabilityRepository:
     def override_rows(self, instructor_id: str, first: date, last: date) -> Sequence[AnyRow]:
         """Read-only: ``(day, ranges)`` of the date overrides from ``first`` to ``last``."""
         params = {"instructor_id": instructor_id, "first": first, "last": last}
-        return self._s.connection().execute(_OVERRIDES, params).all()
+        rows: Sequence[AnyRow] = _OVERRIDES_PREPARED.rows(self._s.connection(), params)
+        return rows
 
     def delete_override(self, override: AvailabilityOverride) -> None:
         """Delete an override and leave a tombstone so clients forget it too."""

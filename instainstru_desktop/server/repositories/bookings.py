@@ -7,6 +7,7 @@ from collections import namedtuple
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import (
@@ -227,6 +228,7 @@ class NewBooking:
 
 
 _NEW_COLUMNS = tuple(NewBooking.__dataclass_fields__)
+_NEW_VALUES = attrgetter(*_NEW_COLUMNS)
 assert set(_NEW_COLUMNS) | {"seq"} == set(_BOOKINGS.columns.keys())
 
 
@@ -373,7 +375,13 @@ class BookingRepository:
             {b.student_id for b in bookings},
         )
         try:
-            _INSERT.run(self._s.connection(), [b.row(seq) for b in bookings])
+            if len(bookings) == 1:
+                _INSERT.run(self._s.connection(), [bookings[0].row(seq)])
+            else:  # a series' lessons: handed over a column at a time (``Prepared.run_columns``)
+                values = zip(*map(_NEW_VALUES, bookings), strict=True)
+                columns: dict[str, Sequence[Any]] = dict(zip(_NEW_COLUMNS, values, strict=True))
+                columns["seq"] = [seq] * len(bookings)
+                _INSERT.run_columns(self._s.connection(), columns, len(bookings))
         except IntegrityError as exc:
             raise SlotTaken("Another lesson was booked at this time a moment ago.") from exc
 
@@ -454,7 +462,8 @@ class BookingRepository:
             for n, (lo, hi) in enumerate(chunk):
                 params |= {f"who_{n}": who, f"lo_{n}": lo, f"since_{n}": lo - _LOOKBACK}
                 params[f"hi_{n}"] = hi
-            rows = _busy_in_statement(len(chunk)).rows(self._s.connection(), params)
+            statement = _busy_in_statement(len(chunk))
+            rows = statement.rows_by_column(self._s.connection(), params)
             found.update(TimeRange(start, end) for start, end in rows)
         return sorted(found)
 

@@ -139,6 +139,31 @@ class Compiled:
             columns.append(values)
         return list(zip(*columns, strict=True))
 
+    def arguments_of_columns(self, columns: Mapping[str, Sequence[Any]], count: int) -> list[Any]:
+        """:meth:`arguments_of_rows` for ``count`` rows given a column at a time (the values
+        of each named column in row order): what the rows have in common is converted once.
+
+        A column whose values are all one object (a series' instructor, its creation time)
+        is converted once and repeated; other columns are mapped through their processor with
+        no per-row dictionary lookups. The driver gets the same values as from
+        :meth:`arguments_of_rows`."""
+        fixed = self.fixed
+        converted: list[Sequence[Any]] = []
+        for name, f in zip(self.names, self.binds, strict=True):
+            values = columns.get(name)
+            if values is None:
+                values = [fixed[name]] * count
+            elif len(values) != count:
+                raise ValueError(f"column {name!r} has {len(values)} values, not {count}")
+            if f is not None and count:
+                first = values[0]
+                if len(set(map(id, values))) == 1:
+                    values = [f(first)] * count
+                else:
+                    values = list(map(f, values))
+            converted.append(values)
+        return list(zip(*converted, strict=True))
+
     @cached_property
     def row_type(self) -> Any:
         """A named tuple type of the result columns (None: no result)."""
@@ -210,6 +235,16 @@ class Prepared:
         cursor = _send(connection, compiled, [compiled.arguments(params)])
         return compiled.rows(cursor.fetchall())
 
+    def rows_by_column(self, connection: Connection, params: Mapping[str, Any]) -> list[Any]:
+        """Every row, as plain tuples converted a whole column at a time
+        (:meth:`Compiled.rows_by_column`, as the direct reads convert theirs): for a
+        statement of many rows (a series' weeks of lessons)."""
+        if connection.dialect.name != "sqlite":
+            return [tuple(row) for row in connection.execute(self.statement, params)]
+        compiled = self._on_sqlite(connection.dialect)
+        cursor = _send(connection, compiled, [compiled.arguments(params)])
+        return compiled.rows_by_column(cursor.fetchall())
+
     def run(self, connection: Connection, params: Sequence[Mapping[str, Any]]) -> None:
         """Run the statement once per parameter set (no result)."""
         if connection.dialect.name != "sqlite":
@@ -220,6 +255,22 @@ class Prepared:
             _send(connection, compiled, [compiled.arguments(params[0])])
         else:
             _send(connection, compiled, compiled.arguments_of_rows(params))
+
+    def run_columns(
+        self, connection: Connection, columns: Mapping[str, Sequence[Any]], count: int
+    ) -> None:
+        """:meth:`run` for ``count`` rows given a column at a time (see
+        :meth:`Compiled.arguments_of_columns`)."""
+        if count == 0:
+            return
+        if connection.dialect.name != "sqlite":
+            names = list(columns)
+            values = zip(*columns.values(), strict=True)
+            rows = [dict(zip(names, row, strict=True)) for row in values]
+            connection.execute(self.statement, rows[0] if count == 1 else rows)
+            return
+        compiled = self._on_sqlite(connection.dialect)
+        _send(connection, compiled, compiled.arguments_of_columns(columns, count))
 
     def _on_sqlite(self, dialect: Dialect) -> Compiled:
         found = self._sqlite

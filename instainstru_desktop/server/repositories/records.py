@@ -43,8 +43,20 @@ class AuditRepository:
 
     def insert_stamped(self, rows: Sequence[AuditRow], seq: int) -> None:
         """Write ``rows`` stamped with ``seq``, in one statement (SQLite's commit)."""
-        if rows:
+        if not rows:
+            return
+        if len(rows) == 1:
+            _INSERT_AUDIT.run(self._s.connection(), [{**rows[0], "seq": seq}])
+            return
+        # several entries (a series' lessons): a column at a time, what they share converted
+        # once (``Prepared.run_columns``)
+        names = rows[0].keys()
+        if any(row.keys() != names for row in rows):  # entries of differing shapes: row by row
             _INSERT_AUDIT.run(self._s.connection(), [{**row, "seq": seq} for row in rows])
+            return
+        columns: dict[str, Sequence[Any]] = {name: [row[name] for row in rows] for name in names}
+        columns["seq"] = [seq] * len(rows)
+        _INSERT_AUDIT.run_columns(self._s.connection(), columns, len(rows))
 
     def _write_pending(self) -> None:
         """Hand the kept entries to the session, so that a read sees them."""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Table, delete, insert, select
+from sqlalchemy import Table, bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from instainstru_desktop.server.core.models import Booking, Instructor, Series, Term, Tombstone
@@ -18,6 +19,11 @@ ACTIVE = "active"
 _SERIES: Table = Series.metadata.tables[Series.__tablename__]
 _INSERT = Prepared(insert(_SERIES))
 _COLUMNS = tuple(c.key for c in _SERIES.columns if c.key != "seq")
+_TERM_FIELDS = Prepared(
+    select(Term.instructor_id, Term.name, Term.first_day, Term.last_day, Term.breaks).where(
+        Term.id == bindparam("term_id")
+    )
+)
 
 
 class SeriesRepository:
@@ -109,6 +115,14 @@ class SeriesRepository:
 
     def term(self, term_id: str) -> Term | None:
         return self._s.get(Term, term_id)
+
+    def term_fields(self, term_id: str) -> Any:
+        """Read-only: the term's ``instructor_id``, ``name``, ``first_day``, ``last_day`` and
+        ``breaks`` (what a series' definition needs; None: no such term), by a statement
+        compiled once rather than an object loaded into the session; pending changes are
+        written first."""
+        self._s.flush()
+        return _TERM_FIELDS.first(self._s.connection(), {"term_id": term_id})
 
     def terms_of(self, instructor_id: str) -> Sequence[Term]:
         stmt = select(Term).where(Term.instructor_id == instructor_id)

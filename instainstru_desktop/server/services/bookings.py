@@ -109,6 +109,22 @@ def presented(principal: Principal, row: Any) -> Json:
     )
 
 
+def presented_together(principal: Principal, rows: Sequence[Any]) -> list[Json]:
+    """:func:`presented` of each of ``rows``; what may be seen is worked out once when they
+    share one instructor and one student (a series' lessons)."""
+    pairs = {(row.instructor_id, row.student_id) for row in rows}
+    if len(pairs) != 1:
+        return [presented(principal, row) for row in rows]
+    [(instructor_id, student_id)] = pairs
+    owner = Owner(instructor_id=instructor_id, student_id=student_id)
+    return views.bookings(
+        rows,
+        rows[0]._fields,
+        see_note=allowed(principal, Permission.BOOKINGS_NOTE, owner),
+        see_review=allowed(principal, Permission.ADMIN_REVIEW, owner),
+    )
+
+
 def _visible(tx: Tx, caller: Caller, booking_id: str, permission: Permission) -> Booking:
     """The booking, locked for the transaction, if the caller may do ``permission`` on it."""
     booking = tx.bookings.for_update(booking_id)

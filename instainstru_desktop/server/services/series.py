@@ -44,7 +44,7 @@ from instainstru_desktop.server.core.permissions import (
 )
 from instainstru_desktop.server.repositories.uow import Tx, UnitOfWork
 from instainstru_desktop.server.services import series_booking
-from instainstru_desktop.server.services.bookings import present_all, presented
+from instainstru_desktop.server.services.bookings import present_all, presented_together
 from instainstru_desktop.server.services.common import new_id, record
 from instainstru_desktop.server.services.context import Caller
 from instainstru_desktop.server.services.rules import check_bookable, policy_of, template_from
@@ -107,7 +107,7 @@ def _student_of(caller: Caller, student_id: str | None) -> str:
 def _definition(tx: Tx, request: WeeklyRequest) -> SeriesDefinition:
     term = None
     if request.term_id is not None:
-        row = tx.series.term(request.term_id)
+        row = tx.series.term_fields(request.term_id)
         if row is None or row.instructor_id != request.instructor_id:
             raise NotFound("No such term for this instructor.")
         term = term_of(row)
@@ -223,13 +223,13 @@ def create_in(tx: Tx, caller: Caller, request: WeeklyRequest) -> Json:
     return {
         "series": series_view(series),
         # the lessons as GET /bookings/{id} would read them back, from the rows in hand
-        "booked": [
-            presented(
-                caller.signed_in,
-                tx.bookings.view_of(b, student.name, student.time_zone, found.lesson_type_name),
-            )
-            for b in judged.booked
-        ],
+        "booked": presented_together(
+            caller.signed_in,
+            [
+                tx.bookings.view_of(b, student.name, student.time_zone, found.lesson_type_name)
+                for b in judged.booked
+            ],
+        ),
         "refused": [planned_view(p) for p in judged.refused],
         "later": [planned_view(p) for p in judged.later if p.outcome is Outcome.LATER],
         "breaks": [

@@ -29,7 +29,7 @@ from typing import Any
 from instainstru_desktop.domain.series import (
     SeriesDefinition,
     Slot,
-    occurrence_id,
+    occurrence_ids,
     slot_due,
     slot_start,
     slots,
@@ -204,7 +204,8 @@ def insert_lessons(
     tx: Tx, caller: Caller, series: Series, items: Sequence[PlannedSlot], found: Any
 ) -> list[NewBooking]:
     """Write the lessons ``items`` book in one flush, each with its own audit entry."""
-    made = [_lesson(caller, series, item, found) for item in items]
+    ids = occurrence_ids(series.id, [item.slot.key for item in items])
+    made = [_lesson(caller, series, item, found, i) for item, i in zip(items, ids, strict=True)]
     tx.bookings.insert_all(made)
     record_each(
         tx,
@@ -227,13 +228,15 @@ def insert_lessons(
     return made
 
 
-def _lesson(caller: Caller, series: Series, item: PlannedSlot, found: Any) -> NewBooking:
+def _lesson(
+    caller: Caller, series: Series, item: PlannedSlot, found: Any, booking_id: str
+) -> NewBooking:
     assert item.start is not None
     assert item.end is not None
     return confirmed_lesson(
         caller,
         found,
-        booking_id=occurrence_id(series.id, item.slot),
+        booking_id=booking_id,
         instructor_id=series.instructor_id,
         student_id=series.student_id,
         lesson_type_id=series.lesson_type_id,

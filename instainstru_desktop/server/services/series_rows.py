@@ -33,7 +33,9 @@ from instainstru_desktop.server.services.views import Json
 # -- rows to the domain ----------------------------------------------------------------------
 
 
-def term_of(row: TermRow) -> Term:
+def term_of(row: TermRow | Any) -> Term:
+    """The domain's term of a term row, or of its fields as ``tx.series.term_fields`` reads
+    them."""
     breaks = tuple(
         TermBreak(date.fromisoformat(first), date.fromisoformat(last), name)
         for first, last, name in row.breaks
@@ -63,7 +65,7 @@ def stored_rule(rule: WeeklyRule) -> list[Any]:
 def definition_of(tx: Tx, series: Series) -> SeriesDefinition:
     term = None
     if series.term_id is not None:
-        row = tx.series.term(series.term_id)
+        row = tx.series.term_fields(series.term_id)
         term = term_of(row) if row is not None else None
     end = SeriesEnd(series.end_count, series.end_day, term)
     if term is None and series.end_count is None and series.end_day is None:

@@ -9,6 +9,7 @@ random rules (changed from a date on, with other weekdays), zones with daylight-
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
@@ -18,6 +19,8 @@ from instainstru_desktop.domain import zone
 from instainstru_desktop.domain.series import (
     SeriesDefinition,
     Slot,
+    occurrence_id,
+    occurrence_ids,
     slot_due,
     slot_start,
     slots,
@@ -116,3 +119,14 @@ def test_instants_around_each_change_are_the_wall_times(name: str, lead: int, qu
 
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, datetime.min.time(), UTC)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.uuids(), st.lists(st.text(max_size=30), max_size=8))
+def test_ids_spelled_from_their_hash_are_the_occurrence_ids(
+    series_id: uuid.UUID, keys: list[str]
+) -> None:
+    """A series' lessons' ids worked out together are :func:`occurrence_id`'s, key by key
+    (any text, not only ``"<revision>/<date>"``; a series id in any spelling)."""
+    for spelled in (str(series_id), str(series_id).upper(), series_id.hex):
+        assert occurrence_ids(spelled, keys) == [occurrence_id(spelled, key) for key in keys]

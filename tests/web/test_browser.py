@@ -114,6 +114,33 @@ def test_a_time_booked_elsewhere_disappears_live_and_booking_it_is_refused_kindl
     assert page.locator(".alternatives a").count() >= 1
 
 
+def test_a_time_booked_on_another_day_leaves_the_other_days_links_in_place(
+    site: Site, browser_context: Any
+) -> None:
+    studio = build(site.uow, datetime.now(UTC))
+    page = browser_context.new_page()
+    page.goto(site.url + "/ines-teacher")
+    first = _first_time(page)
+    # an element's own JS property is not in its HTML: it survives only if the element does
+    first.evaluate("link => { link.kept = true; }")
+    last = page.locator("#times li.day:last-child .slots a").first
+    href = last.get_attribute("href")
+    assert href != first.get_attribute("href")
+    with site.client() as api:
+        answer = api.post(
+            "/api/v1/bookings",
+            json={
+                "instructor_id": studio.teacher.instructor_id,
+                "lesson_type_id": studio.teacher.lesson_type_id,
+                "start": href.split("start=")[1].replace("Z", ":00Z"),
+            },
+            headers=studio.student.headers,
+        )
+        assert answer.status_code == 201, answer.text
+    expect(page.locator(f'#times a[href="{href}"]')).to_have_count(0, timeout=15_000)
+    assert first.evaluate("link => link.kept === true"), "the first day's time was replaced"
+
+
 def test_keyboard_alone_reaches_a_time_and_the_booking_page(
     site: Site, browser_context: Any
 ) -> None:

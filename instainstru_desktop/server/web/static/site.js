@@ -57,6 +57,33 @@
     return new DOMParser().parseFromString("<div>" + html + "</div>", "text/html").body.firstElementChild;
   }
 
+  // Only the parts that changed are replaced (the week's heading, a day): a time the student
+  // is about to click on another day stays the same element, so the click is never lost to a
+  // refresh, and a change elsewhere in the calendar replaces nothing at all.
+  function replaceChanged(times, fresh) {
+    var now = times.children;
+    var next = fresh.children;
+    var same = now.length === next.length;
+    for (var i = 0; same && i < now.length; i += 1) {
+      same = now[i].tagName === next[i].tagName &&
+        now[i].children.length === next[i].children.length;
+    }
+    if (!same) {
+      times.replaceChildren.apply(times, Array.prototype.slice.call(fresh.childNodes));
+      return;
+    }
+    Array.prototype.slice.call(next).forEach(function (part, index) {
+      var old = now[index];
+      if (part.tagName === "OL") {
+        Array.prototype.slice.call(part.children).forEach(function (day, d) {
+          if (old.children[d].outerHTML !== day.outerHTML) { old.children[d].replaceWith(day); }
+        });
+      } else if (old.outerHTML !== part.outerHTML) {
+        old.replaceWith(part);
+      }
+    });
+  }
+
   function liveTimes(times) {
     var status = document.getElementById("live-status");
     follow(times.getAttribute("data-live"), function () {
@@ -68,7 +95,7 @@
           var fresh = parsed(html);
           var focused = document.activeElement && times.contains(document.activeElement)
             ? document.activeElement.getAttribute("href") : null;
-          times.replaceChildren.apply(times, Array.prototype.slice.call(fresh.childNodes));
+          replaceChanged(times, fresh);
           if (focused) {
             var again = times.querySelector('a[href="' + focused + '"]');
             if (again) { again.focus(); }

@@ -17,13 +17,28 @@ from playwright.sync_api import expect
 from tests.sync.consistency import booking_row
 from tests.sync.harness import Device
 from tests.web.site import SHOTS, Site
-from tests.web.studio import build
+from tests.web.studio import PageStudio, build
 
 pytestmark = pytest.mark.browser
 
 
 def _first_time(page: Any) -> Any:
     return page.locator("#times .slots a").first
+
+
+def _book_through_the_api(site: Site, studio: PageStudio, href: str) -> None:
+    """Another student books the time a page's link names, through the API."""
+    with site.client() as api:
+        answer = api.post(
+            "/api/v1/bookings",
+            json={
+                "instructor_id": studio.teacher.instructor_id,
+                "lesson_type_id": studio.teacher.lesson_type_id,
+                "start": href.split("start=")[1].replace("Z", ":00Z"),
+            },
+            headers=studio.student.headers,
+        )
+        assert answer.status_code == 201, answer.text
 
 
 def test_whole_journey_books_syncs_and_cancels(
@@ -90,18 +105,7 @@ def test_a_time_booked_elsewhere_disappears_live_and_booking_it_is_refused_kindl
     label = first.get_attribute("aria-label")
     # another student books that time through the API while the page stays open (before or
     # after its live stream is listening: an opening stream catches up on what it missed)
-    start = href.split("start=")[1]
-    with site.client() as api:
-        answer = api.post(
-            "/api/v1/bookings",
-            json={
-                "instructor_id": studio.teacher.instructor_id,
-                "lesson_type_id": studio.teacher.lesson_type_id,
-                "start": start.replace("Z", ":00Z"),
-            },
-            headers=studio.student.headers,
-        )
-        assert answer.status_code == 201, answer.text
+    _book_through_the_api(site, studio, href)
     # every link to that time goes (the slot, and the first free time named above the days)
     expect(page.locator(f'#times a[href="{href}"]')).to_have_count(0, timeout=15_000)
     assert page.locator(f'#times a[aria-label="{label}"]').count() == 0
@@ -126,17 +130,7 @@ def test_a_time_booked_on_another_day_leaves_the_other_days_links_in_place(
     last = page.locator("#times li.day:last-child .slots a").first
     href = last.get_attribute("href")
     assert href != first.get_attribute("href")
-    with site.client() as api:
-        answer = api.post(
-            "/api/v1/bookings",
-            json={
-                "instructor_id": studio.teacher.instructor_id,
-                "lesson_type_id": studio.teacher.lesson_type_id,
-                "start": href.split("start=")[1].replace("Z", ":00Z"),
-            },
-            headers=studio.student.headers,
-        )
-        assert answer.status_code == 201, answer.text
+    _book_through_the_api(site, studio, href)
     expect(page.locator(f'#times a[href="{href}"]')).to_have_count(0, timeout=15_000)
     assert first.evaluate("link => link.kept === true"), "the first day's time was replaced"
 

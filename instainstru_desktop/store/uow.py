@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -148,6 +149,22 @@ class UnitOfWork:
         self._committed = True
 
 
+#: The longest SQLite's busy handler sleeps between two tries of a lock (its table of delays
+#: ends on 100 ms); before that, it never sleeps much longer than it has waited so far.
+_LONGEST_BUSY_SLEEP = 0.1
+
+
+def _let_a_waiting_writer_in(waited: float) -> None:
+    """Stand back after an index build during which another write was asked for.
+
+    A writer waiting for SQLite's lock sleeps and tries again; it does not queue, so the next
+    build could take the lock first and keep it waiting one more build. It began waiting less
+    than ``waited`` seconds ago, so it tries again within that (or the busy handler's longest
+    sleep) and some slack: pausing that long lets it in, and it waits one build at most.
+    """
+    time.sleep(min(waited, _LONGEST_BUSY_SLEEP) + 0.01)
+
+
 @dataclass(frozen=True)
 class AfterSync:
     """What :meth:`Store.after_sync` did: the indexes it built and the backup it wrote."""
@@ -175,6 +192,7 @@ class Store:
         self._in_flight: frozenset[int] = frozenset()
         self._footprint: Footprint | None = None
         self._closed = False
+        self._writes_asked = 0  # write units of work handed out (only ever compared)
         with self.uow() as uow:
             uow.sync_state.ensure()
             skew = uow.sync_state.get().clock_skew_seconds
@@ -183,6 +201,7 @@ class Store:
 
     def uow(self) -> UnitOfWork:
         """A unit of work that may write (``BEGIN IMMEDIATE`` on first use)."""
+        self._writes_asked += 1  # see after_sync: a writer may be waiting for the lock
         return UnitOfWork(
             self.database, write=True, clock=self.clock, server_clock=self.server_clock
         )
@@ -232,9 +251,12 @@ class Store:
             if not missing:
                 break
             with self.uow() as uow:
+                asked, started = self._writes_asked, time.monotonic()
                 uow.mirror.build_index(missing[0])
                 uow.commit()
             built.append(str(missing[0].name))
+            if self._writes_asked != asked:
+                _let_a_waiting_writer_in(time.monotonic() - started)
         if built:
             log.info("built %d sort index(es) of the local cache after a sync", len(built))
         backup = None if cancel() else self.keep_safe(backup=True)

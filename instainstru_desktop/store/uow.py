@@ -147,6 +147,7 @@ class UnitOfWork:
         except DBAPIError as error:
             raise classify(error, self._database.path) from error
         self._committed = True
+        self._database.checkpoints.written()
 
 
 #: The longest SQLite's busy handler sleeps between two tries of a lock (its table of delays

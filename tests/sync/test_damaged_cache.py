@@ -259,7 +259,10 @@ def test_a_file_damaged_while_the_app_runs_is_the_last_sync_error(
     reports: list[SyncReport] = []
     scheduler = SyncScheduler(device.engine, interval_seconds=3600, on_report=reports.append)
     try:
-        with device.store.database.engine.connect() as conn:  # the pages into the file itself
+        # the pages into the file itself, the log emptied: no background checkpoint may hold
+        # the log open meanwhile (its frames would stand in for the damaged pages)
+        device.store.database.checkpoints.close()
+        with device.store.database.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         device.store.database.engine.dispose()  # no connection keeps the pages it read before
         damage_root_of(device.path, "bookings")

@@ -24,7 +24,8 @@ def _lessons(uow: UnitOfWork, studio: Studio, count: int = 30, commits: int = 3)
         with uow.write() as tx:
             for n in range(part, count, commits):
                 teacher = studio.instructors[n % 2]
-                assert teacher.instructor_id is not None and teacher.lesson_type_id is not None
+                assert teacher.instructor_id is not None
+                assert teacher.lesson_type_id is not None
                 start = T + timedelta(days=n // 4, hours=n % 4)
                 status = statuses[n % 4]
                 tx.bookings.insert(
@@ -128,7 +129,8 @@ def test_without_the_parameter_bookings_stay_objects(
     _lessons(uow, studio, count=4, commits=1)
     for params in ({}, {"shape": "objects"}):
         bookings = _get(client, studio.admin, cursor="0", **params)["bookings"]
-        assert isinstance(bookings, list) and len(bookings) == 4
+        assert isinstance(bookings, list)
+        assert len(bookings) == 4
         assert all(isinstance(b, dict) and "student_name" in b for b in bookings)
     empty = _get(client, studio.admin, cursor=_get(client, studio.admin)["cursor"], shape="table")
     assert empty["bookings"] == []  # nothing changed: an empty list in either shape

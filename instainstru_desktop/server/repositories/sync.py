@@ -57,7 +57,10 @@ from instainstru_desktop.server.core.models import (
 )
 from instainstru_desktop.server.repositories._locks import locking
 from instainstru_desktop.server.repositories._types import AnyRow
-from instainstru_desktop.server.repositories.booking_table import changed_booking_table
+from instainstru_desktop.server.repositories.booking_table import (
+    BookingTable,
+    changed_booking_table,
+)
 from instainstru_desktop.server.repositories.bookings import booking_view
 from instainstru_desktop.server.repositories.compiled import Prepared
 from instainstru_desktop.server.repositories.messages import MESSAGE_VIEW, READ_VIEW
@@ -392,9 +395,9 @@ class SyncRepository:
 
     def changed_booking_table(
         self, after: int, upto: int, who: str | None, *, blank: Collection[str] = ()
-    ) -> tuple[list[str], list[tuple[Any, ...]]]:
-        """:meth:`changed_bookings` as column names and plain tuples, in this snapshot
-        (:mod:`.booking_table`); the columns in ``blank`` are null."""
+    ) -> BookingTable:
+        """:meth:`changed_bookings` as a table, in this snapshot (:mod:`.booking_table`); the
+        columns in ``blank`` are null."""
         return changed_booking_table(self._s.connection(), after, upto, who, blank=blank)
 
     def changed_series(self, after: int, upto: int, who: str | None) -> Sequence[Series]:

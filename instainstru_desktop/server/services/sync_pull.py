@@ -157,9 +157,8 @@ def _bookings(
         objects = views.bookings(rows, keys, see_note=True, see_review=see_review)
         return objects, map(itemgetter("student_id"), objects)
     blank = views.hidden_booking_fields(see_note=True, see_review=see_review)
-    columns, values = tx.sync.changed_booking_table(after, bound, scope, blank=blank)
-    student = columns.index("student_id")
-    return {"columns": columns, "rows": values}, map(itemgetter(student), values)
+    found = tx.sync.changed_booking_table(after, bound, scope, blank=blank)
+    return {"columns": found.columns, "rows": found.rows}, found.student_ids
 
 
 def state(uow: UnitOfWork, caller: Caller, client_id: str) -> Json:

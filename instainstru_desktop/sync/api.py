@@ -30,6 +30,7 @@ from httpx_sse import EventSource, connect_sse
 
 from instainstru_desktop import PROTOCOL_VERSION, __version__
 from instainstru_desktop.sync.backoff import Backoff
+from instainstru_desktop.sync.collector import collector_paused
 from instainstru_desktop.sync.errors import ApiError, Offline, ServerUnavailable, error_for
 
 API_PREFIX = "/api/v1"
@@ -222,7 +223,9 @@ class ApiClient:
         params: dict[str, Any] = {"cursor": cursor, "shape": "table" if table else "objects"}
         if limit:
             params["limit"] = limit
-        result: Json = self._json("GET", "/sync/pull", params=params)
+        response = self.request("GET", "/sync/pull", params=params)
+        with collector_paused():
+            result: Json = orjson.loads(response.content)
         return result
 
     def push(self, client_id: str, mutations: Sequence[Json]) -> PushReply:

@@ -6,6 +6,7 @@ from typing import Any
 
 from instainstru_desktop.store.pull import convert_page
 from instainstru_desktop.store.wire_table import UnreadablePageError
+from instainstru_desktop.sync.collector import collector_paused
 from instainstru_desktop.sync.errors import UnreadableAnswer
 
 
@@ -14,7 +15,8 @@ def readable_page(page: dict[str, Any]) -> dict[str, Any]:
     cannot be read is a sync error a person is shown, raised before any of it is applied: the
     sync stops there, and the cursor stays at the last page written whole."""
     try:
-        return convert_page(page)
+        with collector_paused():
+            return convert_page(page)
     except UnreadablePageError as error:
         raise UnreadableAnswer(
             "unreadable_answer",

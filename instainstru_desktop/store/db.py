@@ -7,6 +7,10 @@ Connection settings, and why:
   copy of an unsynced edit).
 - ``cache_size=-16384`` (16 MiB): WAL with the default 2 MiB cache is slow for big pull pages;
   16 MiB keeps a 100k-booking first sync at the same speed as 64 MiB while the app stays small.
+- ``wal_autocheckpoint`` at :data:`~instainstru_desktop.sqlite_checkpoints.FALLBACK_PAGES`: the
+  log is copied into the file by a thread of its own after every write transaction (see
+  :mod:`instainstru_desktop.sqlite_checkpoints`), not by the commit that took it past 1,000 pages:
+  a big pull page no longer waits for its own copy before the next page goes in.
 - ``foreign_keys=ON`` and ``busy_timeout``: a second writer waits instead of failing at once.
 - The driver's own transaction handling is switched off and ``BEGIN`` is issued by us:
   read units of work use a deferred ``BEGIN`` (never block, never blocked), write units use
@@ -25,6 +29,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from instainstru_desktop.sqlite_checkpoints import FALLBACK_PAGES, Checkpoints
 from instainstru_desktop.store.errors import classify
 from instainstru_desktop.store.migrations import UpgradeReport, upgrade
 
@@ -37,6 +42,7 @@ def _pragmas(busy_timeout_ms: int) -> tuple[str, ...]:
         "PRAGMA journal_mode=WAL",
         "PRAGMA synchronous=FULL",
         "PRAGMA cache_size=-16384",
+        f"PRAGMA wal_autocheckpoint={FALLBACK_PAGES}",
         "PRAGMA foreign_keys=ON",
         f"PRAGMA busy_timeout={int(busy_timeout_ms)}",
     )
@@ -74,6 +80,9 @@ class Database:
         self.path = path
         self.engine = engine
         self.upgrade_report = upgrade_report
+        #: Wakes after every write transaction: the app's commits are few (an edit, a pull
+        #: page), and a pull page can write thousands of pages.
+        self.checkpoints = Checkpoints(str(path), every=1)
         writer = engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
         self.read_sessions = sessionmaker(bind=engine, expire_on_commit=False)
         self.write_sessions = sessionmaker(bind=writer, expire_on_commit=False)
@@ -83,7 +92,9 @@ class Database:
         return (self.write_sessions if write else self.read_sessions)()
 
     def close(self) -> None:
-        """Close every pooled connection (the file can then be moved or deleted)."""
+        """Stop the checkpoints and close every pooled connection (the file can then be moved
+        or deleted)."""
+        self.checkpoints.close()
         self.engine.dispose()
 
 

@@ -144,6 +144,7 @@ class UnitOfWork:
         except DBAPIError as error:
             raise classify(error, self._database.path) from error
         self._committed = True
+        self._database.checkpoints.written()
 
 
 class Store:

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from instainstru_desktop.server.core.checkpoints import EVERY_COMMITS, FALLBACK_PAGES, Checkpoints
 from instainstru_desktop.server.core.db import Database
+from instainstru_desktop.sqlite_checkpoints import EVERY_COMMITS, FALLBACK_PAGES, Checkpoints
 
 
 def _write(database: Database, n: int) -> None:

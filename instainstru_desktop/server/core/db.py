@@ -30,7 +30,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from instainstru_desktop.server.core.checkpoints import FALLBACK_PAGES, Checkpoints
+from instainstru_desktop.sqlite_checkpoints import FALLBACK_PAGES, Checkpoints
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 #: A pooled PostgreSQL connection idle this long is pinged before use (see _ping_when_idle).

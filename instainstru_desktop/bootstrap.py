@@ -107,7 +107,9 @@ class Core:
         self.live.start()
 
     def sync_now(self) -> SyncReport:
-        """One blocking sync (for "sync now" and for tests); the scheduler keeps running.
+        """One blocking sync (for "sync now", the first download and tests); the scheduler
+        keeps running, and runs the step after this sync on its thread (at once, or when it
+        starts), so the caller has the report without waiting for it.
 
         A storage failure comes back in the report, like a network one: the status bar shows
         it as the last sync error.
@@ -116,6 +118,8 @@ class Core:
             return self.engine.sync_once(force_push=True)
         except StorageError as error:
             return SyncReport(storage_error=error)
+        finally:
+            self.scheduler.after_sync_soon()
 
     def close(self) -> None:
         self.live.stop()

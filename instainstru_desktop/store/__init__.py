@@ -24,7 +24,7 @@ from instainstru_desktop.store.errors import (
 )
 from instainstru_desktop.store.footprint import read_footprint
 from instainstru_desktop.store.rescue import RescueReport, set_aside
-from instainstru_desktop.store.uow import Clock, Store, UnitOfWork, utc_now
+from instainstru_desktop.store.uow import AfterSync, Clock, Store, UnitOfWork, utc_now
 
 
 def open_store(
@@ -42,7 +42,7 @@ def open_store(
         rescue.lay_foundation(path)
     store = Store(open_database(path, busy_timeout_ms=busy_timeout_ms), clock=clock)
     try:
-        store.restore_indexes()  # a first download killed half-way left some out
+        store.restore_indexes()  # a first download stopped before its step after the sync
         if rescue is not None:
             store.rescue = rescue.adopt(store)
         store.keep_safe(backup=True)
@@ -53,6 +53,7 @@ def open_store(
 
 
 __all__ = [
+    "AfterSync",
     "Clock",
     "Database",
     "DatabaseCorruptError",

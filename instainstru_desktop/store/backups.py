@@ -4,7 +4,8 @@ When, and why:
 
 - **Before each schema upgrade** (``<stem>.schema<N>.<stamp>``): an upgrade bug that shows only
   later still leaves the person's unsent edits on disk.
-- **Once a day** (``<stem>.daily.<stamp>``), when the app opens the file or finishes a sync: a
+- **Once a day** (``<stem>.daily.<stamp>``), when the app opens the file or in the step after a
+  sync (once the sync has reported, so a first download is on screen without waiting for it): a
   cache destroyed outside the app (a disk fault, a file emptied by a sync tool) is rebuilt with
   its unsent edits as of that copy (see :mod:`~instainstru_desktop.store.rescue`).
 

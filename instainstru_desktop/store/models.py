@@ -18,6 +18,8 @@ The schema is created and upgraded by :mod:`instainstru_desktop.store.migrations
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Boolean, CheckConstraint, Float, Index, Integer, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -26,6 +28,17 @@ from instainstru_desktop.store.migrations.steps import LENGTH_SECONDS, REVIEW_FI
 
 class Base(DeclarativeBase):
     """Declarative base of the local cache."""
+
+
+#: ``Index.info`` key marking an index that only serves the admin table's sort orders by a
+#: column other than time or instructor. Nothing else reads it and every plan asks for it only
+#: when the file holds it, so a first download builds it after the sync has reported, while the
+#: data is already on screen (:meth:`instainstru_desktop.store.uow.Store.after_sync`).
+SORT_ONLY = "sort_only"
+
+
+def _sort_only(name: str, *columns: Any) -> Index:
+    return Index(name, *columns, info={SORT_ONLY: True})
 
 
 class Instructor(Base):
@@ -87,16 +100,16 @@ class Booking(Base):
     __tablename__ = "bookings"
     __table_args__ = (
         Index("ix_bookings_instructor_start", "instructor_id", "start_utc"),
-        Index("ix_bookings_start", "start_utc"),
         # schema 6: the admin's table sorts on every column, ties in time order
-        Index("ix_bookings_student_start", text("student_name COLLATE NOCASE"), "start_utc"),
-        Index("ix_bookings_type_start", text("lesson_type_name COLLATE NOCASE"), "start_utc"),
-        Index("ix_bookings_status_start", "status", "start_utc"),
-        Index("ix_bookings_price_start", "price_cents", "start_utc"),
-        Index("ix_bookings_length_start", text(LENGTH_SECONDS), "start_utc"),
-        Index("ix_bookings_flagged_start", "flagged", "start_utc"),
+        _sort_only("ix_bookings_student_start", text("student_name COLLATE NOCASE"), "start_utc"),
+        _sort_only("ix_bookings_type_start", text("lesson_type_name COLLATE NOCASE"), "start_utc"),
+        _sort_only("ix_bookings_status_start", "status", "start_utc"),
+        _sort_only("ix_bookings_price_start", "price_cents", "start_utc"),
+        _sort_only("ix_bookings_length_start", text(LENGTH_SECONDS), "start_utc"),
+        _sort_only("ix_bookings_flagged_start", "flagged", "start_utc"),
         Index("ix_bookings_student_id_start", "student_id", "start_utc"),
-        # schema 8: the admin's exact filters checked on an index walked in time order
+        # schema 8: the admin's exact filters checked on an index walked in time order; from
+        # schema 9 also the time order itself (a plain start index would be its prefix)
         Index("ix_bookings_review_start", *REVIEW_FILTER_COLUMNS),
     )
 

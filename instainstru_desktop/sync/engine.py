@@ -16,6 +16,10 @@ Rules it keeps, and why:
 - **The queue moves on.** A business refusal is an answer (``rejected``): the row falls back to
   the server's truth at once and the refusal waits in the needs-attention list. Only network
   failures, 5xx and throttling hold the queue, with exponential backoff and jitter.
+- **Housekeeping waits for the report.** What changes no view -- the indexes only the admin
+  table's other sort orders use, after a first download, and the daily backup -- is left to
+  :meth:`SyncEngine.after_sync`, which whoever runs the sync calls once the report is out (the
+  scheduler does, on its own thread).
 - **A restored server is repaired, not trusted blindly.** ``reset_required`` (or a server that
   remembers fewer of our mutations than it acknowledged) makes the client download everything
   again, keep its outbox, and send again every retained mutation the server lost.
@@ -32,7 +36,7 @@ from datetime import datetime, timedelta
 
 from instainstru_desktop.clocks import CLOCK_SKEW_WARNING_SECONDS
 from instainstru_desktop.protocol import CLASH_CODE
-from instainstru_desktop.store import StorageError, Store
+from instainstru_desktop.store import AfterSync, StorageError, Store
 from instainstru_desktop.store.mirror import Subject, instant_text, parse_instant, precise_text
 from instainstru_desktop.store.repositories.outbox import RETENTION, OutboxMutation
 from instainstru_desktop.store.repositories.sync_state import cursor_seq
@@ -51,6 +55,10 @@ from instainstru_desktop.sync.prefetch import FetchedPage, PagePrefetch
 from instainstru_desktop.sync.recovery import Recovery
 
 log = logging.getLogger(__name__)
+
+
+def _never() -> bool:
+    return False
 
 
 @dataclass(frozen=True)
@@ -167,6 +175,14 @@ class SyncEngine:
                 raise
             self._store.sync_finished()
             return report
+
+    def after_sync(self, *, cancel: threading.Event | None = None) -> AfterSync:
+        """Build the sort-only indexes a first download left for later and write the daily
+        backup if due (:meth:`Store.after_sync` says why this may wait). Blocking, off the UI
+        thread, after :meth:`sync_once` has reported; ``cancel`` stops it between steps (the
+        next call, or opening the file, finishes the job). Storage errors raise."""
+        with self._lock:  # not beside a sync: a download may be dropping the same indexes
+            return self._store.after_sync(cancel.is_set if cancel is not None else _never)
 
     def next_attempt(self) -> datetime | None:
         """When queued edits may be sent again (``None``: nothing is waiting for a retry)."""
@@ -286,11 +302,12 @@ class SyncEngine:
 
         A first download goes in without the bookings' indexes and the last page builds them
         (:mod:`instainstru_desktop.store.pull`); one stopped before its last page builds them
-        here, so the cache is quick to read however the pull ended."""
+        here (the sort-only ones follow in :meth:`after_sync`), so the cache is quick to read
+        however the pull ended."""
         try:
             self._pull_pages(report, cancel)
         finally:
-            self._store.restore_indexes()
+            self._store.restore_indexes(sort_indexes=False)
 
     def _pull_pages(self, report: SyncReport, cancel: threading.Event | None) -> None:
         start_over = False

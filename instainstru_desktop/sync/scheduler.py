@@ -4,6 +4,11 @@ One background thread waits on an :class:`threading.Event` with a timeout, so it
 for a poke (a local edit, a "pull now" from the live stream, a reconnect) and otherwise sleeps
 until the next periodic pull or the moment a failed delivery may be retried -- the outbox drains
 by itself after an outage, with no new local edit needed.
+
+After each sync, once its report is out, the same thread runs the engine's step after the sync
+(:meth:`SyncEngine.after_sync`: the sort indexes of a first download, the daily backup), so the
+views show the new data first; a sync run elsewhere (:meth:`SyncScheduler.after_sync_soon`) has
+the step run here too, without syncing again.
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ class SyncScheduler:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._force = False
+        self._sync_wanted = False  # a poke (or the start) asks for a sync, not only the step after
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self.runs = 0  # completed sync attempts (for status displays and tests)
@@ -52,6 +58,8 @@ class SyncScheduler:
         if self._thread is not None:
             return
         self._stop.clear()
+        with self._lock:
+            self._sync_wanted = True
         self._wake.set()
         self._thread = threading.Thread(target=self._run, name="instainstru-sync", daemon=True)
         self._thread.start()
@@ -60,6 +68,12 @@ class SyncScheduler:
         """Sync soon. ``force``: the server is known to be reachable, skip the outbox backoff."""
         with self._lock:
             self._force = self._force or force
+            self._sync_wanted = True
+        self._wake.set()
+
+    def after_sync_soon(self) -> None:
+        """A sync ran on another thread: run its step after the sync here (at once when the
+        thread runs, else as soon as it starts), without syncing again."""
         self._wake.set()
 
     def stop(self, timeout: float = 10.0) -> None:
@@ -99,6 +113,10 @@ class SyncScheduler:
             self._wake.clear()
             with self._lock:
                 force, self._force = self._force, False
+                wanted, self._sync_wanted = self._sync_wanted, False
+            if woke and not wanted:  # woken by after_sync_soon alone
+                self._after_sync()
+                continue
             if not woke:
                 log.debug("periodic sync")
             try:
@@ -119,3 +137,11 @@ class SyncScheduler:
                     self._on_report(report)
                 except Exception:
                     log.exception("sync report callback failed")
+            self._after_sync()
+
+    def _after_sync(self) -> None:
+        """The engine's step after the sync; a failure is logged and the next one tries again."""
+        try:
+            self._engine.after_sync(cancel=self._stop)
+        except Exception:  # storage trouble: the next sync meets it too, and reports it
+            log.exception("the step after a sync failed")

@@ -102,6 +102,36 @@ def test_a_new_file_gets_the_newest_schema_and_it_matches_the_models(tmp_path):
     assert schema(migrated) == schema(declared)
 
 
+def booking_index_names(path: Path) -> set[str]:
+    conn = sqlite3.connect(path)
+    try:
+        found = conn.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'bookings'")
+        return {str(name) for (name,) in found if str(name).startswith("ix_")}
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("mid_download", [False, True])
+def test_schema_9_drops_the_start_index_the_filters_index_begins_with(tmp_path, mid_download):
+    """A file of schema 8 loses ``ix_bookings_start`` and nothing else, also when a first
+    download killed half-way had dropped it already (its other indexes are built at open)."""
+    path = tmp_path / "cache.sqlite3"
+    upgrade(path, MIGRATIONS[:8])
+    before = booking_index_names(path)
+    assert {"ix_bookings_start", "ix_bookings_review_start"} <= before
+    if mid_download:
+        conn = sqlite3.connect(path)
+        for name in before:
+            conn.execute(f"DROP INDEX {name}")
+        conn.commit()
+        conn.close()
+
+    assert upgrade(path).to_version == SCHEMA_VERSION
+    open_store(path).close()
+
+    assert booking_index_names(path) == before - {"ix_bookings_start"}
+
+
 def test_upgrading_a_previous_version_file_keeps_every_pending_edit(tmp_path):
     path = tmp_path / "cache.sqlite3"
     make_v1_file(path)

@@ -27,6 +27,7 @@ from instainstru_desktop.store.repositories.review import (
     first_page_plan,
     order_plan,
     time_index,
+    unfiltered_page_plan,
 )
 from tests.store.review_data import ORPHAN_INSTRUCTOR, Studio, build_studio
 
@@ -433,7 +434,9 @@ def query_plan(path: Path, statement: tuple[str, list[Any]]) -> str:
         ("student", "ix_bookings_student_id_start"),
         ("one status", "ix_bookings_status_start"),
         ("flagged", "ix_bookings_flagged_start"),
-        ("date range", "ix_bookings_start"),
+        ("date range", FILTER_INDEX),
+        ("from", FILTER_INDEX),
+        ("before", FILTER_INDEX),
         ("two statuses", FILTER_INDEX),
         ("lesson type", FILTER_INDEX),
         ("type + flag", FILTER_INDEX),
@@ -454,6 +457,75 @@ def test_an_exact_filter_in_time_order_reads_an_index_and_no_booking(studio, nam
         assert all(f"INDEX {index}" in p for p in reads), plan
         assert "TEMP B-TREE FOR ORDER BY" not in plan, plan  # in time order as read
     assert f"COVERING INDEX {index}" in query_plan(studio.path, order_plan(f, SortKey.START, False))
+
+
+def reads_of(plan: str) -> list[str]:
+    """The steps of a plan that read the bookings (``b``)."""
+    return [p for p in plan.split(" | ") if p.startswith(("SCAN b", "SEARCH b"))]
+
+
+#: The index each sort of the whole table walks (the instructor sort: after the names).
+SORT_INDEX = {
+    SortKey.START: FILTER_INDEX,
+    SortKey.INSTRUCTOR: "ix_bookings_instructor_start",
+    SortKey.STUDENT: "ix_bookings_student_start",
+    SortKey.LESSON: "ix_bookings_type_start",
+    SortKey.LENGTH: "ix_bookings_length_start",
+    SortKey.STATUS: "ix_bookings_status_start",
+    SortKey.PRICE: "ix_bookings_price_start",
+    SortKey.REVIEW: "ix_bookings_flagged_start",
+}
+
+
+@pytest.mark.parametrize("sort", list(SortKey))
+def test_every_sort_of_the_whole_table_walks_its_index_and_sorts_nothing(studio, sort) -> None:
+    """The default view (time order, no filter) and every other sort, both ways: the order and
+    the first page walk an index; at most bookings that start together are put in rowid order
+    (the time order's index goes on with the filter columns), never the whole table."""
+    conn = sqlite3.connect(studio.path)
+    try:  # schema 9: the time order has the filters' index, and no plain start index
+        start_index = "SELECT 1 FROM sqlite_master WHERE name = 'ix_bookings_start'"
+        assert not conn.execute(start_index).fetchall()
+    finally:
+        conn.close()
+    f = stored_filter(ReviewQuery())
+    for descending in (False, True):
+        statements = [order_plan(f, sort, descending)]
+        if sort is not SortKey.INSTRUCTOR:  # its first page is a slice of its order
+            statements.append(unfiltered_page_plan(sort, descending, PAGE_ROWS))
+        for statement in statements:
+            plan = query_plan(studio.path, statement)
+            reads = reads_of(plan)
+            assert reads, plan
+            assert all(f"INDEX {SORT_INDEX[sort]}" in p for p in reads), plan
+            assert "TEMP B-TREE FOR ORDER BY" not in plan, plan
+            if sort is not SortKey.START:
+                assert "TEMP B-TREE" not in plan, plan  # the index's order is the table's
+
+
+@pytest.mark.parametrize(("name", "own"), [("one status", "status"), ("flagged", "flagged")])
+def test_a_filter_whose_own_index_is_not_built_yet_walks_the_filters_index(
+    studio, tmp_path, name, own
+) -> None:
+    """Between a first download and the step after it the status and flag indexes are not in
+    the file: those filters walk the filters' index in time order instead of sorting."""
+    path = tmp_path / "cache.sqlite3"
+    shutil.copyfile(studio.path, path)
+    conn = sqlite3.connect(path)
+    conn.execute(f"DROP INDEX ix_bookings_{own}_start")
+    conn.commit()
+    held = {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    conn.close()
+    f = stored_filter(queries(studio)[name])
+    assert time_index(f) == f"ix_bookings_{own}_start"
+    assert time_index(f, held) == FILTER_INDEX
+    for statement in (
+        order_plan(f, SortKey.START, True, held),
+        *first_page_plan(f, SortKey.START, False, PAGE_ROWS, indexes=held),
+    ):
+        plan = query_plan(path, statement)
+        assert all(f"INDEX {FILTER_INDEX}" in p for p in reads_of(plan)), plan
+        assert "TEMP B-TREE FOR ORDER BY" not in plan, plan
 
 
 def test_a_text_filters_first_page_walks_the_sort_index_before_the_table(studio) -> None:

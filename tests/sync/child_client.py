@@ -92,6 +92,10 @@ def main(mode: str, store_path: str, url: str, token: str, raw: str) -> None:
         url, token=token, device="crashing", transport=transport, retry=RetryPolicy(attempts=1)
     )
     store = open_store(path)
+    if mode == "synced":  # killed after the sync returned, before the step after it
+        report = SyncEngine(store, api, pull_limit=int(args["limit"])).sync_once()
+        assert report.error is None, report.error
+        ready_and_wait()
     if mode.startswith("push"):
         edit(path, args)
         SyncEngine(store, api).sync_once()

@@ -297,9 +297,10 @@ class Device:
             return uow.sync_state.get().client_id
 
     def sync(self) -> SyncReport:
-        """One sync that must succeed."""
+        """One sync that must succeed, and the step after it, as the app's scheduler runs them."""
         report = self.engine.sync_once(force_push=True)
         assert report.error is None, report.error
+        self.engine.after_sync()
         return report
 
     def open_count(self) -> int:

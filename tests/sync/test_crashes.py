@@ -15,11 +15,13 @@ from pathlib import Path
 
 import pytest
 
+from instainstru_desktop.store.backups import backups_of
 from instainstru_desktop.store.repositories.mirror import BULK_FILL_ROWS
 from instainstru_desktop.sync.api import ApiClient
 from tests.sync.consistency import assert_nothing_lost_nothing_duplicated, booking_row
 from tests.sync.scenarios import (
     BULK_PAGE_ROWS,
+    SORT_INDEXES,
     declared_indexes,
     local_day,
     pile_of_past_lessons,
@@ -178,4 +180,29 @@ def test_a_client_killed_mid_first_download_opens_again_with_every_index(make_de
 
     restarted.sync()
 
+    assert_nothing_lost_nothing_duplicated(restarted, server)
+
+
+def test_a_client_killed_between_a_first_download_and_the_step_after_it_opens_complete(
+    make_device, server
+):
+    pile_of_past_lessons(server)
+    device = make_device("desk", server.studio.admin)
+    path, token = device.path, device.person.token
+    declared = declared_indexes(path)
+    device.close()
+
+    run_and_kill("synced", str(path), server.url, token, json.dumps({"limit": BULK_PAGE_ROWS}))
+
+    # as the kill left the file: every row, what readers need, no sort index and no backup yet
+    assert declared_indexes(path) == declared - SORT_INDEXES
+    assert not [b for b in backups_of(path) if ".daily." in b.name]
+    restarted = make_device("desk", server.studio.admin)  # the same file, opened again
+    assert declared_indexes(path) == declared
+    assert [b for b in backups_of(path) if ".daily." in b.name]  # written at the opening
+    with restarted.store.read() as uow:
+        assert uow.mirror.count("booking") >= 2 * BULK_FILL_ROWS
+        checked = uow.session.connection().exec_driver_sql("PRAGMA integrity_check").all()
+    assert checked == [("ok",)]
+    assert restarted.sync().rows == 0  # nothing was missing
     assert_nothing_lost_nothing_duplicated(restarted, server)

@@ -150,7 +150,8 @@ def edits_then_close(tmp_path: Path, server: ServerHandle, calendar: Calendar) -
     device.switchboard.down = True
     paint(device, BEFORE_BACKUP)
     calendar.advance(1)
-    assert device.engine.sync_once().error is not None  # offline; today's backup is written
+    assert device.engine.sync_once().error is not None  # offline
+    assert device.engine.after_sync().backup is not None  # today's backup, after the sync
     paint(device, AFTER_BACKUP)
     assert device.open_count() == 6
     return device

@@ -12,7 +12,12 @@ from instainstru_desktop.sync.api import ApiClient
 from instainstru_desktop.sync.engine import SyncEngine, SyncProgress
 from instainstru_desktop.sync.errors import Offline
 from tests.sync.consistency import assert_nothing_lost_nothing_duplicated
-from tests.sync.scenarios import BULK_PAGE_ROWS, declared_indexes, pile_of_past_lessons
+from tests.sync.scenarios import (
+    BULK_PAGE_ROWS,
+    SORT_INDEXES,
+    declared_indexes,
+    pile_of_past_lessons,
+)
 
 LIMIT = 2
 
@@ -101,7 +106,10 @@ def test_a_first_download_cut_after_its_big_pages_builds_every_index_and_resumes
     assert report.pages == 2
     # both big pages went in as one bulk load: no booking index was kept up to date
     assert all(not any(name.startswith("ix_bookings_") for name in found) for found in held)
-    assert declared_indexes(device.path) == declared  # built when the pull stopped
+    # what readers need was built when the pull stopped; the sorts' follow the sync
+    assert declared_indexes(device.path) == declared - SORT_INDEXES
+    assert set(engine.after_sync().indexes) == SORT_INDEXES
+    assert declared_indexes(device.path) == declared
     with device.store.read() as uow:
         checked = uow.session.connection().exec_driver_sql("PRAGMA integrity_check").all()
         assert uow.mirror.count("booking") >= 2 * BULK_FILL_ROWS

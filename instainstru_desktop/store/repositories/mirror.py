@@ -18,15 +18,23 @@ from sqlalchemy.orm import Session
 from sqlalchemy.schema import CreateIndex, DropIndex
 
 from instainstru_desktop.store.mirror import BY_NAME, ENTITIES, Entity, Params, Row
+from instainstru_desktop.store.models import SORT_ONLY
 
 _QMARK = sqlite.dialect(paramstyle="qmark")
 
 #: From this many rows, a page going into an empty table is written with the table's indexes
 #: built afterwards (so is the first of several pages, whatever its size), once every page of
 #: the pull is in: building an index over 100k bookings costs about half of keeping it up to
-#: date row by row (bookings have twelve, one per column the admin sorts on), and keeping them
-#: dropped across pages saves the row-by-row upkeep of every page after the first.
+#: date row by row (bookings have eleven, most for a column the admin sorts on), and keeping
+#: them dropped across pages saves the row-by-row upkeep of every page after the first.
 BULK_FILL_ROWS = 5_000
+
+
+def sort_only(index: Index) -> bool:
+    """Whether only the admin table's sort by some column reads ``index`` (see
+    :data:`instainstru_desktop.store.models.SORT_ONLY`): a first download builds it after the
+    sync, not with its last page."""
+    return bool(index.info.get(SORT_ONLY))
 
 
 @cache
@@ -76,7 +84,8 @@ class MirrorRepository:
         into an empty table starts a bulk load when it is big or more pages follow: the table's
         indexes are dropped first, in the caller's transaction, and stay dropped while the
         later pages of the pull go in; :meth:`restore_indexes` builds them once, after the last
-        page (see :mod:`instainstru_desktop.store.pull`)."""
+        page, except the sort-only ones, built after the sync (see
+        :mod:`instainstru_desktop.store.pull`)."""
         if (more or len(rows) >= BULK_FILL_ROWS) and self.is_empty(entity):
             connection = self._session.connection()
             present = self.index_names()
@@ -103,13 +112,19 @@ class MirrorRepository:
             if index.name not in present
         ]
 
-    def restore_indexes(self) -> int:
-        """Build every missing index of the mirror tables; returns how many were built."""
-        missing = self.missing_indexes()
-        connection = self._session.connection()
+    def restore_indexes(self, *, sort_indexes: bool = True) -> int:
+        """Build the missing indexes of the mirror tables; returns how many were built.
+
+        ``sort_indexes=False`` leaves out the :func:`sort_only` ones: what readers need is
+        built, and the rest waits until the data is on screen (``Store.after_sync``)."""
+        missing = [i for i in self.missing_indexes() if sort_indexes or not sort_only(i)]
         for index in missing:
-            connection.execute(CreateIndex(index))
+            self.build_index(index)
         return len(missing)
+
+    def build_index(self, index: Index) -> None:
+        """Build one declared index (its table's rows are read once, then sorted)."""
+        self._session.connection().execute(CreateIndex(index))
 
     def is_empty(self, entity: str) -> bool:
         table = BY_NAME[entity].table

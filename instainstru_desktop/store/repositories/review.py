@@ -9,15 +9,18 @@ How the table reads 100,000 bookings without holding them:
   first page without waiting for the order (the table shows it, then counts).
 - Every sort has its index (cache schema 6), each ending on the start time and the rowid, so
   ties are in time order and the order is total. Without filters SQLite walks that index and
-  touches no table row.
+  touches no table row. The time order walks ``ix_bookings_review_start`` (schema 8), which
+  starts with the start time (schema 9 dropped the plain start index, its prefix); bookings
+  that start together are put in rowid order as they are read, never the whole table sorted.
 - With filters the plan is chosen here, per filter (:func:`order_plan`, :func:`first_page_plan`),
   not left to the planner, which has no statistics and cannot weigh a ``LIMIT``:
 
   * in time order, without text: the index that answers the filter in time order. One exact
     term (an instructor, a student, one status or the flag; a date range may come with it) has
-    its own ``(column, start)`` index, read in order with nothing to sort; any other mix walks
-    ``ix_bookings_review_start`` (schema 8), which is in start order and holds every column an
-    exact filter tests, so no booking is read to test it. A first page stops after its rows.
+    its own ``(column, start)`` index, read in order with nothing to sort; any other mix, a date
+    range alone, and a term whose own index is not built yet walk ``ix_bookings_review_start``
+    (schema 8), which is in start order and holds every column an exact filter tests, so no
+    booking is read to test it. A first page stops after its rows.
   * otherwise (text, or another sort) the whole order filters first and sorts what matched:
     the sort key is written ``+key`` so SQLite picks the index that *filters* best (or one pass
     over the table) instead of walking the sort index and reading a table row per booking to
@@ -26,8 +29,9 @@ How the table reads 100,000 bookings without holding them:
     matches, those are the first page (nothing before them in the order can match); when not,
     the filter is selective and the page is read the whole-order way with a ``LIMIT``.
 
-- A first download builds the bookings' indexes after its last page (see
-  :mod:`instainstru_desktop.store.pull`), and the table may be read meanwhile: a plan names an
+- A first download builds the bookings' indexes after its last page, and those only the sorts
+  by student, lesson type, status, price, length and flag read after the sync has reported
+  (see :mod:`instainstru_desktop.store.pull`); the table may be read meanwhile: a plan names an
   index (``INDEXED BY``) only when the file holds it (:meth:`ReviewRepository.indexes`), and
   otherwise asks the same question without it, sorting what it reads.
 - The instructor sort walks the instructors by name (``CROSS JOIN`` fixes that loop order) and
@@ -221,19 +225,22 @@ _OWN_INDEX = {
 
 
 def time_index(f: ReviewFilter, indexes: Indexes = None) -> str | None:
-    """The index that answers ``f`` in start order, or None (text, no filter at all, or the
-    index is not in the file: ``indexes`` names those that are).
+    """The index that answers ``f`` in start order, or None (text, no filter at all, or no
+    such index is in the file: ``indexes`` names those that are).
 
     One exact term reads its own ``(column, start)`` index: the matches come in time order.
-    A date range alone reads the start index. Any other mix walks :data:`FILTER_INDEX`.
+    A date range alone, any other mix, and a term whose own index a first download has not
+    built yet (the status and flag ones come after the sync) walk :data:`FILTER_INDEX`.
     """
-    index = _time_index(f)
-    return index if index is not None and _held(index, indexes) else None
-
-
-def _time_index(f: ReviewFilter) -> str | None:
     if f.text or f.empty:
         return None
+    for index in (_time_index(f), FILTER_INDEX):
+        if _held(index, indexes):
+            return index
+    return None
+
+
+def _time_index(f: ReviewFilter) -> str:
     exact = [
         name
         for name, present in (
@@ -245,8 +252,6 @@ def _time_index(f: ReviewFilter) -> str | None:
         )
         if present
     ]
-    if not exact:
-        return "ix_bookings_start"
     if len(exact) == 1 and exact[0] in _OWN_INDEX and len(f.statuses) <= 1:
         return _OWN_INDEX[exact[0]]
     return FILTER_INDEX
@@ -295,6 +300,19 @@ def first_page_plan(
         f" LEFT JOIN lesson_types AS t ON t.id = b.lesson_type_id{where}{order_by} LIMIT ?"
     )
     return [(walked, [walk, *params, limit]), (whole, [*params, limit])]
+
+
+def unfiltered_page_plan(
+    sort: str, descending: bool, limit: int, indexes: Indexes = None
+) -> Statement:
+    """The first ``limit`` rows of the whole table in a sort other than the instructor's: the
+    planner walks the sort's index (time order: :data:`FILTER_INDEX`, which starts with the
+    start time) and stops after ``limit`` rows."""
+    select_from = _with_type(_from(sort, ReviewFilter(), indexes))
+    return (
+        f"SELECT {_COLUMNS}{select_from}{_order_by(sort, descending, hinted=False)} LIMIT ?",
+        [limit],
+    )
 
 
 def _with_type(select_from: str) -> str:
@@ -368,11 +386,8 @@ class ReviewRepository:
         if sort == INSTRUCTOR and f.empty:
             return self.rows(self.order_head(f, sort, descending, limit))
         if f.empty:
-            sql = (
-                f"SELECT {_COLUMNS}{_with_type(_from(sort, f, self.indexes()))}"
-                f"{_order_by(sort, descending, hinted=False)} LIMIT ?"
-            )
-            return [_record(r) for r in self._execute(sql, [limit])]
+            sql, params = unfiltered_page_plan(sort, descending, limit, self.indexes())
+            return [_record(r) for r in self._execute(sql, params)]
         found: list[ReviewRecord] = []
         for sql, params in first_page_plan(f, sort, descending, limit, walk, self.indexes()):
             found = [_record(r) for r in self._execute(sql, params)]

@@ -58,7 +58,9 @@ from instainstru_desktop.services import AvailabilityService
 from instainstru_desktop.store import Store, open_store
 from instainstru_desktop.store.mirror import BY_NAME
 from instainstru_desktop.sync.api import API_PREFIX, ApiClient
+from instainstru_desktop.sync.collector import collector_paused
 from instainstru_desktop.sync.engine import SyncEngine
+from instainstru_desktop.sync.pages import readable_page
 
 YEAR_OF_LESSONS = 2_000
 
@@ -214,10 +216,11 @@ def admin_first_syncs(
 def split_sync(server: Served, token: str, path: Path, shape: str = "table") -> dict[str, float]:
     """The same first sync, timed per stage: server (to the first byte), transfer, parse, apply.
 
-    Calls the same store code as the engine (``uow.pull.apply`` per page, one transaction each;
-    the apply includes turning the page's rows into the cache's column order). The pages are
-    asked for in ``shape``: ``table`` (bookings as column names and rows), as the app asks for
-    them; ``objects``, as older clients get them.
+    Calls the same code as the engine: the page is parsed and turned into the cache's column
+    order as the fetch thread does it (``ApiClient.pull``, ``sync.pages.readable_page``, with
+    the cycle collector held off), which is the ``parse`` stage; then ``uow.pull.apply`` per
+    page, one transaction each. The pages are asked for in ``shape``: ``table`` (bookings as
+    column names and rows), as the app asks for them; ``objects``, as older clients get them.
     """
     store = open_store(path)
     times = {"server": 0.0, "transfer": 0.0, "parse": 0.0, "apply": 0.0, "bytes": 0.0}
@@ -233,7 +236,8 @@ def split_sync(server: Served, token: str, path: Path, shape: str = "table") -> 
                 t1 = time.perf_counter()
                 body = response.read()
             t2 = time.perf_counter()
-            page: dict[str, Any] = orjson.loads(body)
+            with collector_paused():
+                page: dict[str, Any] = readable_page(orjson.loads(body))
             t3 = time.perf_counter()
             with store.uow() as uow:
                 summary = uow.pull.apply(page, now=uow.now_text())

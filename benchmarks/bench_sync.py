@@ -13,6 +13,10 @@ run ``--repeats`` times into a new cache (median and best printed, with the CPU 
 process and, for the child, the server process spent), beside the same pages pulled the old way
 in the same run: fetched, parsed and applied one after another (the ``split`` line's total).
 
+The split asks for the pages as the app does, with the bookings as a table (``shape=table``);
+the child's split is also run with the pages as objects, as older clients get them, and the two
+are printed stage by stage with the bytes each sent.
+
 A first sync writes its pages without the bookings' indexes and builds those readers need once
 with the last page, inside the sync (``store/pull.py``); the indexes only the admin table's
 other sorts read, and the daily backup, follow in the step after the sync
@@ -54,7 +58,9 @@ from instainstru_desktop.services import AvailabilityService
 from instainstru_desktop.store import Store, open_store
 from instainstru_desktop.store.mirror import BY_NAME
 from instainstru_desktop.sync.api import API_PREFIX, ApiClient
+from instainstru_desktop.sync.collector import collector_paused
 from instainstru_desktop.sync.engine import SyncEngine
+from instainstru_desktop.sync.pages import readable_page
 
 YEAR_OF_LESSONS = 2_000
 
@@ -207,13 +213,17 @@ def admin_first_syncs(
     return runs, store, rows
 
 
-def split_sync(server: Served, token: str, path: Path) -> dict[str, float]:
+def split_sync(server: Served, token: str, path: Path, shape: str = "table") -> dict[str, float]:
     """The same first sync, timed per stage: server (to the first byte), transfer, parse, apply.
 
-    Calls the same store code as the engine (``uow.pull.apply`` per page, one transaction each).
+    Calls the same code as the engine: the page is parsed and turned into the cache's column
+    order as the fetch thread does it (``ApiClient.pull``, ``sync.pages.readable_page``, with
+    the cycle collector held off), which is the ``parse`` stage; then ``uow.pull.apply`` per
+    page, one transaction each. The pages are asked for in ``shape``: ``table`` (bookings as
+    column names and rows), as the app asks for them; ``objects``, as older clients get them.
     """
     store = open_store(path)
-    times = {"server": 0.0, "transfer": 0.0, "parse": 0.0, "apply": 0.0}
+    times = {"server": 0.0, "transfer": 0.0, "parse": 0.0, "apply": 0.0, "bytes": 0.0}
     rows = 0
     cursor = "0"
     headers = {"Authorization": f"Bearer {token}", **server.access_headers}
@@ -221,11 +231,13 @@ def split_sync(server: Served, token: str, path: Path) -> dict[str, float]:
     with httpx.Client(base_url=base_url, headers=headers, timeout=120) as http:
         while True:
             t0 = time.perf_counter()
-            with http.stream("GET", "/sync/pull", params={"cursor": cursor}) as response:
+            params = {"cursor": cursor, "shape": shape}
+            with http.stream("GET", "/sync/pull", params=params) as response:
                 t1 = time.perf_counter()
                 body = response.read()
             t2 = time.perf_counter()
-            page: dict[str, Any] = orjson.loads(body)
+            with collector_paused():
+                page: dict[str, Any] = readable_page(orjson.loads(body))
             t3 = time.perf_counter()
             with store.uow() as uow:
                 summary = uow.pull.apply(page, now=uow.now_text())
@@ -235,6 +247,7 @@ def split_sync(server: Served, token: str, path: Path) -> dict[str, float]:
             times["transfer"] += t2 - t1
             times["parse"] += t3 - t2
             times["apply"] += t4 - t3
+            times["bytes"] += len(body)
             rows += summary.rows
             cursor = page["cursor"]
             if not page["has_more"]:
@@ -327,8 +340,11 @@ def week_reads(store: Store, instructor_id: str, repeats: int = 2000) -> list[fl
     return samples
 
 
-def admin_in_child(folder: Path, repeats: int) -> tuple[Runs, dict[str, float], int]:
-    """The admin's first syncs and the split against the server started as the app starts it."""
+def admin_in_child(
+    folder: Path, repeats: int
+) -> tuple[Runs, dict[str, float], dict[str, float], int]:
+    """The admin's first syncs and the split against the server started as the app starts it,
+    and the split of the same pages asked for as objects (older clients), for comparison."""
     from ui.embedded import ChildServer, start_embedded_server
 
     _url, child = start_embedded_server(folder / "server.sqlite3")
@@ -341,9 +357,10 @@ def admin_in_child(folder: Path, repeats: int) -> tuple[Runs, dict[str, float], 
         with ApiClient(child.base_url, headers=child.access_headers) as api:
             token = api.sign_in(DEMO_ADMIN.email, DEMO_ADMIN.password).token
         stages = split_sync(child, token, folder / "admin-child-split.sqlite3")
+        objects = split_sync(child, token, folder / "admin-child-objects.sqlite3", "objects")
     finally:
         child.stop()
-    return runs, stages, bookings
+    return runs, stages, objects, bookings
 
 
 def split_line(stages: dict[str, float], first_sync_s: float) -> str:
@@ -358,6 +375,17 @@ def split_line(stages: dict[str, float], first_sync_s: float) -> str:
         + "    the apply includes building the bookings' indexes readers need once, with the "
         + f"last page: {stages['indexes']:.3f} s; the sort-only ones, in the step after the "
         + f"sync: {stages['sort_indexes']:.3f} s (both measured again on the same cache)"
+    )
+
+
+def shapes_line(table: dict[str, float], objects: dict[str, float]) -> str:
+    """The split of the pages asked for as a table (as the app does) beside the same pages as
+    objects, stage by stage, with the bytes sent."""
+    names = ("server", "transfer", "parse", "apply")
+    return (
+        "  bookings as a table vs as objects (older clients), same pages: "
+        + ", ".join(f"{name} {table[name]:.3f} vs {objects[name]:.3f} s" for name in names)
+        + f"; {table['bytes'] / 1e6:.1f} vs {objects['bytes'] / 1e6:.1f} MB"
     )
 
 
@@ -392,7 +420,7 @@ def main() -> None:
     finally:
         server.stop()
     # the app's way: the same database served by the server's own process
-    child_runs, child_stages, child_bookings = admin_in_child(folder, args.repeats)
+    child_runs, child_stages, child_objects, child_bookings = admin_in_child(folder, args.repeats)
     child_s = child_runs.median
 
     raw_rate, apply_rate = raw_n / raw_s, apply_n / apply_s
@@ -427,6 +455,7 @@ def main() -> None:
     print(f"  {child_runs.describe()}")
     print(f"  {child_runs.describe_after()}")
     print(split_line(child_stages, child_s))
+    print(shapes_line(child_stages, child_objects))
     print(f"week read from cache:  median {median_ms:.3f} ms, p95 {p95_ms:.3f} ms (target < 1 ms)")
     print(f"raw executemany:       {raw_rate:,.0f} bookings/s (ceiling)")
     print(

@@ -35,6 +35,7 @@ from instainstru_desktop.store.local_changes import LocalChanges
 from instainstru_desktop.store.mirror import BY_NAME, ENTITIES, Entity, Params
 from instainstru_desktop.store.repositories.mirror import MirrorRepository
 from instainstru_desktop.store.repositories.sync_state import START_CURSOR, SyncStateRepository
+from instainstru_desktop.store.wire_table import table_rows
 
 log = logging.getLogger(__name__)
 #: Entities of lessons' conversations: a page holding them changes what those lessons show.
@@ -63,7 +64,7 @@ class ConvertedRows:
 
 
 def convert_page(page: Mapping[str, Any]) -> dict[str, Any]:
-    """The page with each entity's wire objects turned into rows in column order.
+    """The page with each entity's wire objects (or table) turned into rows in column order.
 
     Pure: no database. The sync engine calls it in the thread that fetched the page, so the
     conversion of the next page runs while SQLite writes the current one (SQLite releases the
@@ -73,13 +74,18 @@ def convert_page(page: Mapping[str, Any]) -> dict[str, Any]:
     for entity in ENTITIES:
         items = page.get(entity.page_field)
         if items and not isinstance(items, ConvertedRows):
-            converted[entity.page_field] = ConvertedRows([entity.from_wire(i) for i in items])
+            rows = _rows_of(entity, items)
+            converted[entity.page_field] = ConvertedRows(rows) if rows else []
     return converted
 
 
 def _rows_of(entity: Entity, items: Any) -> list[Params]:
+    """An entity's part of a page in column order: converted already, a list of objects, or a
+    table (:mod:`.wire_table`; one that does not hold together raises ``UnreadablePageError``)."""
     if isinstance(items, ConvertedRows):
         return items.rows
+    if isinstance(items, Mapping):
+        return table_rows(entity, items)
     return [entity.from_wire(item) for item in items]
 
 
@@ -100,16 +106,17 @@ class PullApplier:
         self._state.update(cursor=START_CURSOR)
 
     def apply(self, page: Mapping[str, Any], *, now: str) -> PageSummary:
-        """Write a page as the server sent it or as :func:`convert_page` returned it."""
+        """Write a page as the server sent it or as :func:`convert_page` returned it. A page
+        that cannot be read raises ``UnreadablePageError`` before anything is written."""
+        page = convert_page(page)
         counts: dict[str, int] = {}
         keys: dict[str, set[str]] = defaultdict(set)
         talked: set[str] = set()  # lessons whose conversation changed: their unread counts did
         tombstones = _tombstones_by_entity(page.get("tombstones") or ())
         for entity in ENTITIES:
-            items = page.get(entity.page_field) or ()
-            if not items:
+            rows = _rows_of(entity, page.get(entity.page_field) or ())
+            if not rows:
                 continue
-            rows = _rows_of(entity, items)
             self._mirror.fill(entity.name, rows, more=bool(page.get("has_more")))
             self._changes.absorb(entity, rows)
             counts[entity.name] = len(rows)

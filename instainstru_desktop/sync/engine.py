@@ -38,7 +38,6 @@ from instainstru_desktop.clocks import CLOCK_SKEW_WARNING_SECONDS
 from instainstru_desktop.protocol import CLASH_CODE
 from instainstru_desktop.store import AfterSync, StorageError, Store
 from instainstru_desktop.store.mirror import Subject, instant_text, parse_instant, precise_text
-from instainstru_desktop.store.pull import convert_page
 from instainstru_desktop.store.repositories.outbox import RETENTION, OutboxMutation
 from instainstru_desktop.store.repositories.sync_state import cursor_seq
 from instainstru_desktop.sync.api import ApiClient, PushReply
@@ -51,6 +50,7 @@ from instainstru_desktop.sync.errors import (
     ResetRequired,
     ServerUnavailable,
 )
+from instainstru_desktop.sync.pages import readable_page
 from instainstru_desktop.sync.prefetch import FetchedPage, PagePrefetch
 from instainstru_desktop.sync.recovery import Recovery
 
@@ -317,7 +317,7 @@ class SyncEngine:
                 cursor = "0" if start_over else uow.sync_state.get().cursor
             try:
                 with PagePrefetch(
-                    self._api, cursor, self._pull_limit, self._store.clock, prepare=convert_page
+                    self._api, cursor, self._pull_limit, self._store.clock, prepare=readable_page
                 ) as pages:
                     for fetched in pages:
                         self._apply_page(fetched, report, start_over=start_over)

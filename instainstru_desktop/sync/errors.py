@@ -115,6 +115,10 @@ class MutationGap(ApiError):  # noqa: N818
         return int(self.body.get("expected_mutation_id", 0))
 
 
+class UnreadableAnswer(ApiError):  # noqa: N818
+    """The server answered with changes this app cannot read; none of them was applied."""
+
+
 _BY_CODE: dict[str, type[ApiError]] = {
     "unauthenticated": Unauthenticated,
     "forbidden": Forbidden,

@@ -29,7 +29,7 @@ def server_snapshot(server: ServerHandle, token: str) -> dict[str, dict[str, dic
     with ApiClient(server.url, token=token, device="consistency-check") as api:
         cursor = "0"
         while True:
-            page = api.pull(cursor)
+            page = api.pull(cursor, table=False)
             written: set[tuple[str, str]] = set()
             for entity in ENTITIES:
                 for item in page.get(entity.page_field) or ():

@@ -71,6 +71,8 @@ class Switchboard(httpx.BaseTransport):
         self.faults: list[Fault] = []
         self.injected: list[tuple[str, str]] = []
         self.hook: Callable[[httpx.Request, str], None] | None = None
+        #: Rewrites the body of each answer that arrives (a server that sends something odd).
+        self.rewrite: Callable[[httpx.Request, bytes], bytes] | None = None
 
     def inject(self, path: str, kind: str, times: int = 1) -> None:
         with self._lock:
@@ -117,6 +119,12 @@ class Switchboard(httpx.BaseTransport):
             if kind == "timeout_after":
                 raise httpx.ReadTimeout("injected: reply too late", request=request)
             return httpx.Response(503, request=request)
+        if self.rewrite is not None:
+            body = self.rewrite(request, response.read())
+            response.close()
+            sent = ("content-length", "content-encoding")  # the body is new and plain
+            headers = [(k, v) for k, v in response.headers.items() if k not in sent]
+            return httpx.Response(response.status_code, headers=headers, content=body)
         return response
 
     def close(self) -> None:

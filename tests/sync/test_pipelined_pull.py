@@ -34,7 +34,7 @@ def served_pages(server, token: str) -> list[tuple[str, set[str]]]:
     with ApiClient(server.url, token=token) as api:
         cursor, more = "0", True
         while more:
-            page = api.pull(cursor, LIMIT)
+            page = api.pull(cursor, LIMIT, table=False)
             cursor, more = page["cursor"], page["has_more"]
             pages.append((cursor, {b["id"] for b in page["bookings"]}))
     return pages

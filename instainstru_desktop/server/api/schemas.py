@@ -582,23 +582,31 @@ class PulledTemplate(BaseModel):
     version: int
 
 
+class PulledTable(BaseModel):
+    """An entity's rows in a pull page asked for with ``shape=table``: the object form's keys
+    once, then each row's values in their order (docs/api.md, "Sync")."""
+
+    columns: list[str]
+    rows: list[list[Any]]
+
+
 class PullOut(BaseModel):
     cursor: str
     has_more: bool
     server_time: datetime
-    instructors: list[InstructorOut]
-    lesson_types: list[LessonTypeOut]
-    students: list[StudentOut]
-    templates: list[PulledTemplate]
-    overrides: list[OverrideOut]
-    bookings: list[BookingOut]
-    conflicts: list[ConflictOut]
-    audit: list[AuditEntryOut]
-    messages: list[MessageOut]
-    message_reads: list[ReadMarkerOut]
+    instructors: list[InstructorOut] | PulledTable
+    lesson_types: list[LessonTypeOut] | PulledTable
+    students: list[StudentOut] | PulledTable
+    templates: list[PulledTemplate] | PulledTable
+    overrides: list[OverrideOut] | PulledTable
+    bookings: list[BookingOut] | PulledTable
+    conflicts: list[ConflictOut] | PulledTable
+    audit: list[AuditEntryOut] | PulledTable
+    messages: list[MessageOut] | PulledTable
+    message_reads: list[ReadMarkerOut] | PulledTable
     tombstones: list[TombstoneOut]
-    series: list[SeriesOut]
-    terms: list[TermOut]
+    series: list[SeriesOut] | PulledTable
+    terms: list[TermOut] | PulledTable
 
 
 class PushIn(WireModel):

@@ -48,7 +48,8 @@ def _flag(stored: Any) -> Any:
     return case((stored.is_(None), None), (stored != literal_column("0"), true), else_=false)
 
 
-def _json_value(column: ColumnElement[Any]) -> Any:
+def json_value(column: ColumnElement[Any]) -> Any:
+    """A selected column as SQLite writes it into JSON the way orjson writes its value."""
     value = column.element if isinstance(column, Label) else column
     if isinstance(column.type, DateTime):
         return _instant(value)
@@ -63,7 +64,7 @@ def _as_json(statement: AnySelect) -> AnySelect:
     columns = list(statement.selected_columns)
     pairs: list[Any] = []
     for column in columns:
-        pairs += [_sql_text(column.name), _json_value(column)]
+        pairs += [_sql_text(column.name), json_value(column)]
     named = {column.name: column for column in columns}
     return statement.with_only_columns(func.json_object(*pairs), named["start"], named["id"])
 

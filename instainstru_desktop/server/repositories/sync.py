@@ -8,7 +8,7 @@ because a full pull can be 100k bookings.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -57,6 +57,10 @@ from instainstru_desktop.server.core.models import (
 )
 from instainstru_desktop.server.repositories._locks import locking
 from instainstru_desktop.server.repositories._types import AnyRow
+from instainstru_desktop.server.repositories.booking_table import (
+    BookingTable,
+    changed_booking_table,
+)
 from instainstru_desktop.server.repositories.bookings import booking_view
 from instainstru_desktop.server.repositories.compiled import Prepared
 from instainstru_desktop.server.repositories.messages import MESSAGE_VIEW, READ_VIEW
@@ -388,6 +392,13 @@ class SyncRepository:
         # ORDER BY: a client applies a page as a whole, and sorting 100k rows costs ~20%.
         result = self._s.connection().execute(stmt)
         return list(result.keys()), result.all()
+
+    def changed_booking_table(
+        self, after: int, upto: int, who: str | None, *, blank: Collection[str] = ()
+    ) -> BookingTable:
+        """:meth:`changed_bookings` as a table, in this snapshot (:mod:`.booking_table`); the
+        columns in ``blank`` are null."""
+        return changed_booking_table(self._s.connection(), after, upto, who, blank=blank)
 
     def changed_series(self, after: int, upto: int, who: str | None) -> Sequence[Series]:
         stmt = select(Series).where(

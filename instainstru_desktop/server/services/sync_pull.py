@@ -9,6 +9,8 @@ never split, so a client that applies a page and stores its cursor is always con
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from operator import itemgetter
 from typing import Any
 
 from instainstru_desktop.server.core.errors import ResetRequired
@@ -56,7 +58,9 @@ def _plan(sizes: dict[int, int], cap: int | None, upto: int, limit: int) -> tupl
     return bound, has_more
 
 
-def pull(uow: UnitOfWork, caller: Caller, cursor: str, limit: int) -> Json:
+def pull(uow: UnitOfWork, caller: Caller, cursor: str, limit: int, *, table: bool = False) -> Json:
+    """One page of changes after ``cursor``; ``table``: its bookings as a table (column names
+    and rows of values) instead of a list of objects, with the same values."""
     principal = require(caller.principal, Permission.SYNC)
     scope = None if principal.role is Role.ADMIN else principal.instructor_id
     see_review = principal.role is Role.ADMIN
@@ -74,7 +78,7 @@ def pull(uow: UnitOfWork, caller: Caller, cursor: str, limit: int) -> Json:
         bound, has_more = _plan(sizes, cap, head[0], limit)
         if has_more:
             page["cursor"], page["has_more"] = cursor_text(bound, tx.sync.nonce_of(bound)), True
-        return {**page, **_changes(tx, after, bound, scope, see_review)}
+        return {**page, **_changes(tx, after, bound, scope, see_review, table)}
 
 
 def _empty() -> Json:
@@ -96,12 +100,13 @@ def _empty() -> Json:
     return {key: [] for key in keys}
 
 
-def _changes(tx: Tx, after: int, bound: int, scope: str | None, see_review: bool) -> Json:
+def _changes(
+    tx: Tx, after: int, bound: int, scope: str | None, see_review: bool, table: bool
+) -> Json:
     sync = tx.sync
-    keys, rows = sync.changed_bookings(after, bound, scope)
-    bookings = views.bookings(rows, keys, see_note=True, see_review=see_review)
+    bookings, booked = _bookings(tx, after, bound, scope, see_review, table)
     student_ids = sync.changed_students(after, bound, scope)
-    student_ids.update(b["student_id"] for b in bookings)
+    student_ids.update(booked)
     instructor_ids = sync.changed_instructors(after, bound, scope)
     instructors = tx.instructors.all_with_users(instructor_ids) if instructor_ids else []
     types = tx.lesson_types.of_instructors([i.id for i, _ in instructors])
@@ -141,6 +146,19 @@ def _changes(tx: Tx, after: int, bound: int, scope: str | None, see_review: bool
         "series": [series_view(r) for r in sync.changed_series(after, bound, scope)],
         "terms": [term_view(r) for r in sync.changed_terms(after, bound, scope)],
     }
+
+
+def _bookings(
+    tx: Tx, after: int, bound: int, scope: str | None, see_review: bool, table: bool
+) -> tuple[Any, Iterable[str]]:
+    """The changed bookings in the page's form, and the students they name."""
+    if not table:
+        keys, rows = tx.sync.changed_bookings(after, bound, scope)
+        objects = views.bookings(rows, keys, see_note=True, see_review=see_review)
+        return objects, map(itemgetter("student_id"), objects)
+    blank = views.hidden_booking_fields(see_note=True, see_review=see_review)
+    found = tx.sync.changed_booking_table(after, bound, scope, blank=blank)
+    return {"columns": found.columns, "rows": found.rows}, found.student_ids
 
 
 def state(uow: UnitOfWork, caller: Caller, client_id: str) -> Json:

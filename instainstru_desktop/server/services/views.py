@@ -122,12 +122,18 @@ def booking(row: Any, *, see_note: bool, see_review: bool) -> Json:
     return bookings([row], row._fields, see_note=see_note, see_review=see_review)[0]
 
 
+def hidden_booking_fields(*, see_note: bool, see_review: bool) -> list[str]:
+    """The fields of a booking that are null for an audience: the instructor's private note
+    and the admin's review, each unless the audience may see it."""
+    return [k for k, seen in (("note", see_note), ("review_note", see_review)) if not seen]
+
+
 def bookings(
     rows: Iterable[Any], keys: Sequence[str], *, see_note: bool, see_review: bool
 ) -> list[Json]:
     """Many rows of ``booking_view()`` at once (a full pull: 100k), keys looked up once."""
     result = [dict(zip(keys, row, strict=True)) for row in rows]
-    hidden = [k for k, seen in (("note", see_note), ("review_note", see_review)) if not seen]
+    hidden = hidden_booking_fields(see_note=see_note, see_review=see_review)
     for item in result if hidden else ():
         for key in hidden:
             item[key] = None

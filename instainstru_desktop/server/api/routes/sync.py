@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from starlette.responses import Response
@@ -28,10 +28,13 @@ def pull(
     context: ContextDep,
     cursor: Annotated[str, Query(max_length=100)] = "0",
     limit: Annotated[int | None, Query(ge=1, le=100_000), QUERY_WHOLE] = None,
+    shape: Literal["objects", "table"] = "objects",
 ) -> Response:
-    """What changed after ``cursor`` (rows, not ORM objects, serialized by orjson: 100k fast)."""
+    """What changed after ``cursor`` (rows, not ORM objects, serialized by orjson: 100k fast).
+    ``shape=table``: the bookings as column names and rows of values (docs/api.md, "Sync")."""
     rows = limit or context.settings.pull_page_rows
-    return json_response(sync_pull.pull(uow, caller, cursor, rows))
+    page = sync_pull.pull(uow, caller, cursor, rows, table=shape == "table")
+    return json_response(page)
 
 
 @router.get("/state", response_model=SyncStateOut)

@@ -6,7 +6,7 @@ time when the weekly time changes later."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,15 +25,38 @@ from ui.shell.main_window import MainWindow
 LESSONS = 3
 
 
-def early_hours(qtbot: QtBot, window: MainWindow, iid: str) -> tuple[WeeklyRequest, int]:
+def busy(server: LiveServer, student_id: str, start: datetime, end: datetime) -> bool:
+    """Whether the student has a lesson (with anyone) overlapping ``start``-``end``."""
+    found = server.query(
+        "SELECT 1 FROM bookings WHERE student_id = ? AND status = 'confirmed'"
+        " AND start_utc < ? AND end_utc > ?",
+        student_id,
+        end.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+        start.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+    )
+    return bool(found)
+
+
+def free_early(server: LiveServer, student_id: str, days: list[date], zone: str) -> bool:
+    """Whether the student has no lesson between 05:00 and 09:00 on any of those days."""
+    starts = [datetime.combine(day, time(5), ZoneInfo(zone)) for day in days]
+    return not any(busy(server, student_id, s, s + timedelta(hours=4)) for s in starts)
+
+
+def early_hours(
+    qtbot: QtBot, window: MainWindow, iid: str, server: LiveServer
+) -> tuple[WeeklyRequest, int]:
     """Weekly lessons at 06:00 the instructor opens early hours for (06:00-08:00 on each date,
-    their other hours kept: the demo calendar is full), and 07:00, where they could move."""
+    their other hours kept: the demo calendar is full), and 07:00, where they could move; for a
+    student free then (the demo students have lessons with other instructors on some dates)."""
     services = window.session.services
-    student = read_db(qtbot, window, services.lessons.students)[0]
+    zone = window.session.core.identity.time_zone
+    first = datetime.now(ZoneInfo(zone)).date() + timedelta(days=4)
+    dates = [first + timedelta(weeks=week) for week in range(LESSONS)]
+    students = read_db(qtbot, window, services.lessons.students)
+    student = next(s for s in students if free_early(server, s.id, dates, zone))
     kind = read_db(qtbot, window, lambda: services.lessons.lesson_types(iid))[0]
     assert kind.duration_minutes <= 60
-    first = datetime.now(ZoneInfo(window.session.core.identity.time_zone)).date()
-    first += timedelta(days=4)
     for week in range(LESSONS):
         day = first + timedelta(weeks=week)
         monday = day - timedelta(days=day.weekday())
@@ -56,7 +79,7 @@ def book_series(
     """Book weekly lessons in the app and wait until the server has them; their ids by date."""
     window, iid = app.window, app.instructor_id
     series = window.session.services.series
-    request, later = early_hours(qtbot, window, iid)
+    request, later = early_hours(qtbot, window, iid, server)
     series_id = read_db(qtbot, window, lambda: series.book_weekly(request)[0])
     window.sync_now()
 
@@ -89,11 +112,13 @@ def server_hours(server: LiveServer, ids: list[str], zone: str) -> list[int]:
 
 
 def another_student_takes(server: LiveServer, request: WeeklyRequest, start: datetime) -> str:
-    """A student other than the series' books the instructor at ``start`` on the web."""
-    [(email,)] = server.query(
-        "SELECT email FROM users WHERE role = 'student' AND id != ? ORDER BY email LIMIT 1",
+    """A student other than the series' (free then) books the instructor at ``start`` on the
+    web."""
+    students = server.query(
+        "SELECT id, email FROM users WHERE role = 'student' AND id != ? ORDER BY email",
         request.student_id,
     )
+    email = next(e for i, e in students if not busy(server, i, start, start + timedelta(hours=1)))
     student = server.client(email, STUDENT_PASSWORD)
     answer = student.post(
         "/bookings",

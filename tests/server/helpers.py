@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from instainstru_desktop.server.core.models import (
+    Booking,
     Instructor,
     LessonType,
     User,
@@ -160,3 +161,51 @@ def build_studio(uow: UnitOfWork, *, students: int = 3, now: datetime = T0) -> S
 
 def iso(instant: datetime) -> str:
     return instant.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+#: Notes a reader must carry as they are: quotes and backslashes, non-ASCII, empty, none.
+AWKWARD_NOTES: tuple[str | None, ...] = (
+    "plain",
+    'with "quotes" and \\ back',
+    "ünïcödé ✓",
+    "",
+    "line\nbreak",
+    None,
+)
+_STATUSES = ("confirmed", "completed", "cancelled", "no_show")
+
+
+def varied_booking(
+    studio: Studio,
+    n: int,
+    start: datetime,
+    *,
+    notes: tuple[str | None, ...] = AWKWARD_NOTES,
+    booking_id: str | None = None,
+) -> Booking:
+    """The ``n``-th of a run of lessons that differ in all a reader has to get right: both
+    instructors, three students, every status, flags both ways, notes that need escaping (and
+    none), creation times with microseconds, versions."""
+    teacher = studio.instructors[n % 2]
+    assert teacher.instructor_id is not None
+    assert teacher.lesson_type_id is not None
+    status = _STATUSES[n % 4]
+    return Booking(
+        id=booking_id or new_id(),
+        instructor_id=teacher.instructor_id,
+        student_id=studio.students[n % 3].user_id,
+        lesson_type_id=teacher.lesson_type_id,
+        start_utc=start,
+        end_utc=start + timedelta(minutes=45),
+        status=status,
+        cancelled_by="student" if status == "cancelled" else None,
+        cancel_reason=notes[n % len(notes)] if status == "cancelled" else None,
+        note=notes[(n + 1) % len(notes)],
+        flagged=n % 3 == 0,
+        review_note=notes[(n + 2) % len(notes)],
+        price_cents=4000 + n,
+        currency="EUR",
+        created_at=start - timedelta(days=3, microseconds=123_457 * n),
+        updated_at=start - timedelta(days=1, seconds=n),
+        version=1 + n % 3,
+    )

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from instainstru_desktop.server.core.models import AvailabilityOverride, Booking
+from instainstru_desktop.server.core.models import AvailabilityOverride
 from instainstru_desktop.server.repositories.bookings import (
     BookingFilter,
     _page_statement,
@@ -19,10 +19,10 @@ from instainstru_desktop.server.repositories.bookings import (
 )
 from instainstru_desktop.server.repositories.compiled import compiled_for
 from instainstru_desktop.server.repositories.uow import UnitOfWork
-from tests.server.helpers import Studio, new_id
+from tests.server.helpers import AWKWARD_NOTES, Studio, new_id, varied_booking
 
 T = datetime(2026, 3, 2, 9, tzinfo=UTC)
-NOTES = ["plain", 'with "quotes" and \\ back', "ünïcödé ✓", "", "line\nbreak"]
+NOTES = AWKWARD_NOTES[:-1]  # all but none
 
 
 def _utc(instant: datetime) -> datetime:
@@ -33,35 +33,10 @@ def _utc(instant: datetime) -> datetime:
 def _lessons(uow: UnitOfWork, studio: Studio) -> None:
     """Forty lessons of both instructors and three students: every status, flags, notes that
     need escaping, and creation times with microseconds."""
-    statuses = ["confirmed", "completed", "cancelled", "no_show"]
     with uow.write() as tx:
         for n in range(40):
-            teacher = studio.instructors[n % 2]
             start = T + timedelta(days=n // 4, hours=n % 4)
-            assert teacher.instructor_id is not None
-            assert teacher.lesson_type_id is not None
-            status = statuses[n % 4]
-            tx.bookings.insert(
-                Booking(
-                    id=new_id(),
-                    instructor_id=teacher.instructor_id,
-                    student_id=studio.students[n % 3].user_id,
-                    lesson_type_id=teacher.lesson_type_id,
-                    start_utc=start,
-                    end_utc=start + timedelta(minutes=45),
-                    status=status,
-                    cancelled_by="student" if status == "cancelled" else None,
-                    cancel_reason=NOTES[n % 5] if status == "cancelled" else None,
-                    note=NOTES[(n + 1) % 5],
-                    flagged=n % 3 == 0,
-                    review_note=NOTES[(n + 2) % 5],
-                    price_cents=4000 + n,
-                    currency="EUR",
-                    created_at=T - timedelta(days=3, microseconds=123_457 * n),
-                    updated_at=T - timedelta(days=1, seconds=n),
-                    version=1 + n % 3,
-                )
-            )
+            tx.bookings.insert(varied_booking(studio, n, start, notes=NOTES))
         instructor_id = studio.instructors[0].instructor_id
         assert instructor_id is not None
         for day, ranges in ((date(2026, 3, 3), [[600, 720]]), (date(2026, 3, 5), [])):

@@ -7,48 +7,21 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from instainstru_desktop.server.core.models import Booking
 from instainstru_desktop.server.repositories.uow import UnitOfWork
-from tests.server.helpers import Person, Studio, new_id
+from tests.server.helpers import Person, Studio, varied_booking
 
 API = "/api/v1"
 T = datetime(2026, 3, 2, 9, tzinfo=UTC)
-NOTES = ["plain", 'with "quotes" and \\ back', "ünïcödé ✓", "", "line\nbreak", None]
 
 
 def _lessons(uow: UnitOfWork, studio: Studio, count: int = 30, commits: int = 3) -> None:
     """Lessons of both instructors in ``commits`` commits: every status, flags both ways, notes
     that need escaping (and none), instants with and without microseconds."""
-    statuses = ["confirmed", "completed", "cancelled", "no_show"]
     for part in range(commits):
         with uow.write() as tx:
             for n in range(part, count, commits):
-                teacher = studio.instructors[n % 2]
-                assert teacher.instructor_id is not None
-                assert teacher.lesson_type_id is not None
                 start = T + timedelta(days=n // 4, hours=n % 4)
-                status = statuses[n % 4]
-                tx.bookings.insert(
-                    Booking(
-                        id=new_id(),
-                        instructor_id=teacher.instructor_id,
-                        student_id=studio.students[n % 3].user_id,
-                        lesson_type_id=teacher.lesson_type_id,
-                        start_utc=start,
-                        end_utc=start + timedelta(minutes=45),
-                        status=status,
-                        cancelled_by="student" if status == "cancelled" else None,
-                        cancel_reason=NOTES[n % 6] if status == "cancelled" else None,
-                        note=NOTES[(n + 1) % 6],
-                        flagged=n % 3 == 0,
-                        review_note=NOTES[(n + 2) % 6],
-                        price_cents=4000 + n,
-                        currency="EUR",
-                        created_at=T - timedelta(days=3, microseconds=123_457 * n),
-                        updated_at=T - timedelta(days=1, seconds=n),
-                        version=1 + n % 3,
-                    )
-                )
+                tx.bookings.insert(varied_booking(studio, n, start))
             tx.commit()
 
 

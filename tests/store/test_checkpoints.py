@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from instainstru_desktop.sqlite_checkpoints import FALLBACK_PAGES
 from instainstru_desktop.store import Store, open_store
 from tests.store import factories as f
+from tests.sync.harness import wait_until
 
 START = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
@@ -33,15 +32,6 @@ def _bookings_in_the_file_alone(path: Path, copy: Path) -> int | None:
         return None
     finally:
         connection.close()
-
-
-def _wait_for(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.01)
-    return False
 
 
 def _pull_page(store: Store, count: int) -> None:
@@ -63,14 +53,16 @@ def test_a_big_pull_page_is_copied_into_the_file_by_the_thread(store: Store) -> 
     # a checkpoint that began before the page's commit leaves it for the next one: wait for
     # the page itself, not for a count of checkpoints
     alone = path.with_name("alone.sqlite3")
-    assert _wait_for(lambda: _bookings_in_the_file_alone(path, alone) == 3_000)
+    wait_until(
+        lambda: _bookings_in_the_file_alone(path, alone) == 3_000, 10, "the page in the file"
+    )
 
 
 def test_closing_the_cache_stops_the_thread_and_keeps_every_row(tmp_path: Path) -> None:
     path = tmp_path / "cache.sqlite3"
     store = open_store(path)
     _pull_page(store, 500)
-    assert _wait_for(lambda: store.database.checkpoints.done >= 1)
+    wait_until(lambda: store.database.checkpoints.done >= 1, 10, "a checkpoint")
     assert store.database.checkpoints.running
 
     store.close()

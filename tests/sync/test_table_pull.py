@@ -13,52 +13,26 @@ import httpx
 import orjson
 import pytest
 
-from instainstru_desktop.server.core.models import Booking
 from instainstru_desktop.store.mirror import ENTITIES
 from instainstru_desktop.sync.errors import UnreadableAnswer
-from tests.server.helpers import Person
+from tests.server.helpers import Person, varied_booking
 from tests.sync.consistency import assert_cache_equals_server, cache_snapshot
 from tests.sync.harness import Device, ServerHandle
 
-NOTES = ["plain", 'with "quotes" and \\ back', "ünïcödé ✓", "", "line\nbreak", None]
 MakeDevice = Callable[..., Device]
 
 
 def add_history(server: ServerHandle, *, commits: int, per_commit: int, first: int = 0) -> None:
     """Lessons of both instructors, ``per_commit`` in each of ``commits`` commits: every status,
     flags both ways, notes that need escaping (and none), instants with microseconds."""
-    statuses = ["confirmed", "completed", "cancelled", "no_show"]
     studio = server.studio
     start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
     for part in range(commits):
         with server.uow.write() as tx:
             for n in range(first + part * per_commit, first + (part + 1) * per_commit):
-                teacher = studio.instructors[n % 2]
-                assert teacher.instructor_id is not None
-                assert teacher.lesson_type_id is not None
-                status = statuses[n % 4]
                 begin = start + timedelta(hours=n)
-                tx.bookings.insert(
-                    Booking(
-                        id=f"{n:08d}-0000-4000-8000-000000000000",
-                        instructor_id=teacher.instructor_id,
-                        student_id=studio.students[n % 3].user_id,
-                        lesson_type_id=teacher.lesson_type_id,
-                        start_utc=begin,
-                        end_utc=begin + timedelta(minutes=45),
-                        status=status,
-                        cancelled_by="student" if status == "cancelled" else None,
-                        cancel_reason=NOTES[n % 6] if status == "cancelled" else None,
-                        note=NOTES[(n + 1) % 6],
-                        flagged=n % 3 == 0,
-                        review_note=NOTES[(n + 2) % 6],
-                        price_cents=4000 + n,
-                        currency="EUR",
-                        created_at=begin - timedelta(days=3, microseconds=123_457 * n),
-                        updated_at=begin - timedelta(days=1, seconds=n),
-                        version=1 + n % 3,
-                    )
-                )
+                booking_id = f"{n:08d}-0000-4000-8000-000000000000"
+                tx.bookings.insert(varied_booking(studio, n, begin, booking_id=booking_id))
             tx.commit()
 
 

@@ -176,18 +176,22 @@ def test_a_local_edit_made_while_the_step_runs_is_kept_and_sent(make_device, ser
     with device.store.read() as uow:
         booking_ids = [row["id"] for row in uow.mirror.rows("booking")[:200]]
     flagged: list[str] = []
-    edited = threading.Event()
+    built_one, edited = threading.Event(), threading.Event()
     between: list[int] = []  # edits committed at each pause of the step
 
     def between_steps() -> bool:
         between.append(len(flagged))
         if len(between) == 2:  # one index built: hold on until an edit has gone in
+            built_one.set()
             assert edited.wait(30)
         return False
 
     step = threading.Thread(target=lambda: device.store.after_sync(between_steps))
     step.start()
-    while step.is_alive() and len(flagged) < len(booking_ids):  # edits race the builds
+    # the first edit once an index is built (all of them could otherwise go in during the
+    # first build), the others racing the builds that follow
+    assert built_one.wait(30)
+    while step.is_alive() and len(flagged) < len(booking_ids):
         booking_id = booking_ids[len(flagged)]
         device.admin.flag(booking_id, "checked during the index builds")
         flagged.append(booking_id)

@@ -11,8 +11,9 @@ rules, and the rest would cost it a tenth of its start-up.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from instainstru_desktop.lazy_names import lazy_attributes
 
 if TYPE_CHECKING:
     from instainstru_desktop.domain.availability import Availability, Weekday, WeeklyTemplate
@@ -195,14 +196,7 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """Load a name's module on first use and keep the name here (later lookups are plain)."""
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_attributes(__name__, _HOMES, globals())
 
 
 def __dir__() -> list[str]:

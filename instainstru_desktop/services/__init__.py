@@ -9,8 +9,9 @@ only when a change touches what it shows (``ui/shell/refresh.py`` hands the chan
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from instainstru_desktop.lazy_names import lazy_attributes
 
 if TYPE_CHECKING:
     from instainstru_desktop.services.admin import AdminQuery, AdminService
@@ -51,11 +52,7 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{home}"), name)
+__getattr__ = lazy_attributes(__name__, _HOMES, globals())
 
 
 __all__ = [

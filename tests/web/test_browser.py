@@ -26,6 +26,14 @@ def _first_time(page: Any) -> Any:
     return page.locator("#times .slots a").first
 
 
+def _open_profile(site: Site, browser_context: Any) -> tuple[PageStudio, Any, Any]:
+    """A studio built from now, its instructor's profile open, and the first free time there."""
+    studio = build(site.uow, datetime.now(UTC))
+    page = browser_context.new_page()
+    page.goto(site.url + "/ines-teacher")
+    return studio, page, _first_time(page)
+
+
 def _book_through_the_api(site: Site, studio: PageStudio, href: str) -> None:
     """Another student books the time a page's link names, through the API."""
     with site.client() as api:
@@ -97,10 +105,7 @@ def test_whole_journey_books_syncs_and_cancels(
 def test_a_time_booked_elsewhere_disappears_live_and_booking_it_is_refused_kindly(
     site: Site, browser_context: Any
 ) -> None:
-    studio = build(site.uow, datetime.now(UTC))
-    page = browser_context.new_page()
-    page.goto(site.url + "/ines-teacher")
-    first = _first_time(page)
+    studio, page, first = _open_profile(site, browser_context)
     href = first.get_attribute("href")
     label = first.get_attribute("aria-label")
     # another student books that time through the API while the page stays open (before or
@@ -121,10 +126,7 @@ def test_a_time_booked_elsewhere_disappears_live_and_booking_it_is_refused_kindl
 def test_a_time_booked_on_another_day_leaves_the_other_days_links_in_place(
     site: Site, browser_context: Any
 ) -> None:
-    studio = build(site.uow, datetime.now(UTC))
-    page = browser_context.new_page()
-    page.goto(site.url + "/ines-teacher")
-    first = _first_time(page)
+    studio, page, first = _open_profile(site, browser_context)
     # an element's own JS property is not in its HTML: it survives only if the element does
     first.evaluate("link => { link.kept = true; }")
     last = page.locator("#times li.day:last-child .slots a").first

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Index, and_, delete, func, literal, select, tuple_
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.sqlite import insert
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.schema import CreateIndex, DropIndex
 
@@ -35,6 +36,15 @@ def sort_only(index: Index) -> bool:
     :data:`instainstru_desktop.store.models.SORT_ONLY`): a first download builds it after the
     sync, not with its last page."""
     return bool(index.info.get(SORT_ONLY))
+
+
+def held_indexes(connection: Connection) -> frozenset[str]:
+    """The declared indexes the file holds now (SQLite's own have no SQL): a bulk load drops
+    some for a while, so plans name an index only when it is here."""
+    found = connection.exec_driver_sql(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+    )
+    return frozenset(str(name) for (name,) in found)
 
 
 @cache
@@ -96,10 +106,7 @@ class MirrorRepository:
 
     def index_names(self) -> frozenset[str]:
         """The indexes the file holds now (declared ones only: SQLite's own have no SQL)."""
-        found = self._session.connection().exec_driver_sql(
-            "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
-        )
-        return frozenset(str(name) for (name,) in found)
+        return held_indexes(self._session.connection())
 
     def missing_indexes(self) -> list[Index]:
         """The declared indexes of the mirror tables that the file does not hold (a bulk load

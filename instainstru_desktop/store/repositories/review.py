@@ -54,6 +54,7 @@ from sqlalchemy.orm import Session
 
 from instainstru_desktop.store.errors import classify
 from instainstru_desktop.store.migrations.steps import LENGTH_SECONDS
+from instainstru_desktop.store.repositories.mirror import held_indexes
 
 #: The sort keys, by name (the services' ``SortKey`` spells the same names): the terms each
 #: sorts on before the start time and the rowid.
@@ -344,13 +345,9 @@ class ReviewRepository:
         return self._session.connection().exec_driver_sql(sql, tuple(params))
 
     def indexes(self) -> frozenset[str]:
-        """The indexes of the bookings and instructors the file holds now (all of them, except
-        while a first download is going in)."""
-        found = self._execute(
-            "SELECT name FROM sqlite_master WHERE type = 'index'"
-            " AND tbl_name IN ('bookings', 'instructors')"
-        )
-        return frozenset(str(name) for (name,) in found)
+        """The declared indexes the file holds now (all of them, except while a first download
+        is going in and until the sort-only ones follow it)."""
+        return held_indexes(self._session.connection())
 
     def _rowids(self, sql: str, params: Sequence[Any] = ()) -> array[int]:
         """The first column of every row, read through the driver's own cursor: for 100,000

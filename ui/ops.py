@@ -57,12 +57,14 @@ def describe_error(exc: BaseException, what: str = "doing that") -> tuple[str, s
     """
     from instainstru_desktop.services.errors import ServiceError
     from instainstru_desktop.store.errors import StorageBugError, StorageEnvironmentError
-    from instainstru_desktop.sync.errors import ApiError, Offline
+    from instainstru_desktop.sync.errors import ApiError, ForeignAnswer, Offline
 
     if isinstance(exc, ServiceError):
         return "Not possible", exc.message
     if isinstance(exc, StorageEnvironmentError):
         return "Local data problem", exc.message
+    if isinstance(exc, ForeignAnswer):
+        return "Offline", exc.message
     if isinstance(exc, Offline):
         return "Offline", (
             "The server cannot be reached right now. Your changes are kept on this computer "

@@ -35,7 +35,7 @@ from instainstru_desktop.store.local_changes import LocalChanges
 from instainstru_desktop.store.mirror import BY_NAME, ENTITIES, Entity, Params
 from instainstru_desktop.store.repositories.mirror import MirrorRepository
 from instainstru_desktop.store.repositories.sync_state import START_CURSOR, SyncStateRepository
-from instainstru_desktop.store.wire_table import table_rows
+from instainstru_desktop.store.wire_table import UnreadablePageError, table_rows
 
 log = logging.getLogger(__name__)
 #: Entities of lessons' conversations: a page holding them changes what those lessons show.
@@ -70,11 +70,20 @@ def convert_page(page: Mapping[str, Any]) -> dict[str, Any]:
     conversion of the next page runs while SQLite writes the current one (SQLite releases the
     interpreter lock while it works), and the write transaction only writes.
     """
+    if not isinstance(page.get("cursor"), str):
+        raise UnreadablePageError("the page names no position to continue from")
     converted = dict(page)
     for entity in ENTITIES:
         items = page.get(entity.page_field)
         if items and not isinstance(items, ConvertedRows):
-            rows = _rows_of(entity, items)
+            try:
+                rows = _rows_of(entity, items)
+            except UnreadablePageError:
+                raise
+            except (KeyError, TypeError, ValueError, AttributeError) as error:
+                # objects missing a field, or of the wrong kind: the same verdict as a table
+                # that does not hold together, rather than a crash of the sync thread
+                raise UnreadablePageError(f"{entity.page_field}: {error!r}") from error
             converted[entity.page_field] = ConvertedRows(rows) if rows else []
     return converted
 

@@ -31,7 +31,13 @@ from httpx_sse import EventSource, connect_sse
 from instainstru_desktop import PROTOCOL_VERSION, __version__
 from instainstru_desktop.sync.backoff import Backoff
 from instainstru_desktop.sync.collector import collector_paused
-from instainstru_desktop.sync.errors import ApiError, Offline, ServerUnavailable, error_for
+from instainstru_desktop.sync.errors import (
+    ApiError,
+    ForeignAnswer,
+    Offline,
+    ServerUnavailable,
+    error_for,
+)
 
 API_PREFIX = "/api/v1"
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
@@ -195,26 +201,38 @@ class ApiClient:
             )
         return error
 
-    def _json(self, method: str, path: str, **kwargs: Any) -> Any:
-        response = self.request(method, path, **kwargs)
-        return orjson.loads(response.content) if response.content else None
+    def _json(self, method: str, path: str, **kwargs: Any) -> Json:
+        """The JSON object a 2xx answer holds. Any other body did not come from the server (a
+        Wi-Fi sign-in page answers with HTML and a 200), and is a :class:`ForeignAnswer` rather
+        than a parse error escaping into the sync."""
+        return self._object(self.request(method, path, **kwargs))
+
+    def _object(self, response: httpx.Response) -> Json:
+        try:
+            body = orjson.loads(response.content)
+        except orjson.JSONDecodeError as error:
+            raise ForeignAnswer(self.host) from error
+        if not isinstance(body, dict):
+            raise ForeignAnswer(self.host)
+        return body
 
     # -- endpoints ----------------------------------------------------------------------------
 
     def meta(self) -> Json:
         """Server version, protocol range and clock (anonymous)."""
-        result: Json = self._json("GET", "/meta")
-        return result
+        return self._json("GET", "/meta")
 
     def sign_in(self, email: str, password: str) -> SignIn:
         """Exchange a password for a token; the client keeps using the token."""
         body = self._json("POST", "/auth/token", json={"email": email, "password": password})
-        self.token = str(body["access_token"])
-        return SignIn(self.token, str(body.get("expires_at", "")), dict(body.get("user") or {}))
+        token, user = body.get("access_token"), body.get("user") or {}
+        if not isinstance(token, str) or not token or not isinstance(user, dict):
+            raise ForeignAnswer(self.host)
+        self.token = token
+        return SignIn(token, str(body.get("expires_at", "")), user)
 
     def me(self) -> Json:
-        result: Json = self._json("GET", "/me")
-        return result
+        return self._json("GET", "/me")
 
     def pull(self, cursor: str, limit: int | None = None, *, table: bool = True) -> Json:
         """One page of changes after ``cursor`` (see docs/api.md, "Sync"). ``table``: its
@@ -225,24 +243,26 @@ class ApiClient:
             params["limit"] = limit
         response = self.request("GET", "/sync/pull", params=params)
         with collector_paused():
-            result: Json = orjson.loads(response.content)
-        return result
+            return self._object(response)
 
     def push(self, client_id: str, mutations: Sequence[Json]) -> PushReply:
         body = self._json(
             "POST", "/sync/push", json={"client_id": client_id, "mutations": list(mutations)}
         )
-        return PushReply(int(body["last_mutation_id"]), str(body["cursor"]), list(body["results"]))
+        try:
+            return PushReply(
+                int(body["last_mutation_id"]), str(body["cursor"]), list(body["results"])
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            raise ForeignAnswer(self.host) from error
 
     def sync_state(self, client_id: str) -> Json:
         """The server's ``last_mutation_id`` of this client and its latest cursor."""
-        result: Json = self._json("GET", "/sync/state", params={"client_id": client_id})
-        return result
+        return self._json("GET", "/sync/state", params={"client_id": client_id})
 
     def instructor(self, instructor_id: str) -> Json:
         """An instructor's public profile: name, bio, page address (``slug``), lesson types."""
-        result: Json = self._json("GET", f"/instructors/{instructor_id}")
-        return result
+        return self._json("GET", f"/instructors/{instructor_id}")
 
     @contextmanager
     def event_stream(self, read_timeout: float) -> Iterator[EventSource]:

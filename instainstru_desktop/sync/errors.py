@@ -67,6 +67,29 @@ class Offline(ApiError):  # noqa: N818 - the name is the state the app shows
         return True
 
 
+class ForeignAnswer(Offline):
+    """Something answered that is not the server: a web page where its JSON should be.
+
+    Most often a network that wants a sign-in first (a train's or a hotel's Wi-Fi) answers every
+    address with its own page; a wrong server address does the same. The app is as good as
+    offline until the server itself answers, so this is transient like :class:`Offline`. It
+    counts as ``reached``: a request that got an answer may have been passed on.
+    """
+
+    def __init__(self, host: str) -> None:
+        #: What happened, without what it means for the person's changes.
+        self.explanation = (
+            f"Something other than the InstaInstru server answered at {host}: perhaps a "
+            "Wi-Fi network that asks you to sign in first, or a wrong server address."
+        )
+        super().__init__(
+            f"{self.explanation} You can keep working; your changes are saved here and sent "
+            "when the server answers.",
+            reached=True,
+        )
+        self.code = "foreign_answer"
+
+
 class ServerUnavailable(ApiError):  # noqa: N818
     """The server answered 5xx even after retries."""
 

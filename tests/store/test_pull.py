@@ -12,6 +12,7 @@ from instainstru_desktop.store import open_store
 from instainstru_desktop.store.models import Booking
 from instainstru_desktop.store.pull import convert_page
 from instainstru_desktop.store.repositories.mirror import BULK_FILL_ROWS, sort_only
+from instainstru_desktop.store.wire_table import UnreadablePageError
 from tests.store import factories as f
 
 START = datetime(2026, 3, 2, 9, tzinfo=UTC)
@@ -74,7 +75,7 @@ def test_a_page_that_fails_half_way_leaves_no_row_and_the_old_cursor(store):
     del broken["start"]
     page = f.page("2.b", students=[f.student("s-new")], bookings=[f.booking(START), broken])
 
-    with pytest.raises(KeyError):
+    with pytest.raises(UnreadablePageError, match="'start'"):
         apply(store, page)
 
     with store.read() as uow:

@@ -60,6 +60,9 @@ class Fault:
     times: int = 1
 
 
+PORTAL_PAGE = "<!doctype html><title>Train Wi-Fi</title><p>Accept the terms to go online.</p>"
+
+
 class Switchboard(httpx.BaseTransport):
     """Forwards to the live server and injects faults (thread-safe)."""
 
@@ -100,6 +103,8 @@ class Switchboard(httpx.BaseTransport):
             raise httpx.ReadTimeout("injected: no answer", request=request)
         if kind == "503":
             return httpx.Response(503, request=request)
+        if kind == "portal":  # a Wi-Fi network that answers every address with its sign-in page
+            return httpx.Response(200, html=PORTAL_PAGE, request=request)
         target = httpx.URL(self._server.url)
         forwarded = httpx.Request(
             request.method,

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from instainstru_desktop import __version__
 from instainstru_desktop.services.views import InstructorProfile, SyncMark
-from instainstru_desktop.sync.errors import ApiError, Offline
+from instainstru_desktop.sync.errors import ApiError, ForeignAnswer, Offline
 from ui.account.connection_dialog import (
     BUILT_IN,
     ConnectionDialog,
@@ -481,6 +481,7 @@ def test_answers_that_are_not_an_instainstru_server_are_named():
     assert describe_meta(["x"], host) == (False, not_ours)
     assert describe_failure(ApiError("not_found", 404, "Not Found"), host) == not_ours
     assert describe_failure(ValueError("not JSON"), host) == not_ours
+    assert describe_failure(ForeignAnswer(host), host) == not_ours
     assert describe_meta({"server_version": "0.0.1", "protocol_version": 0}, host)[1].startswith(
         "Connected — server 0.0.1, older than this app expects"
     )

@@ -105,8 +105,10 @@ def describe_meta(meta: object, host: str) -> tuple[bool, str]:
 
 def describe_failure(error: BaseException, host: str) -> str:
     """A sentence for a failed test, naming what the person can check."""
-    from instainstru_desktop.sync.errors import ApiError, Offline, UpdateRequired
+    from instainstru_desktop.sync.errors import ApiError, ForeignAnswer, Offline, UpdateRequired
 
+    if isinstance(error, ForeignAnswer):
+        return f"{host} answered, but it does not look like an InstaInstru server."
     if isinstance(error, Offline):
         return (
             f"No server answered at {host} ({_why_offline(error)}). Check the address, and that "

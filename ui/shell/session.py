@@ -97,7 +97,7 @@ class Session(QObject):
         self.ready.emit()
 
     def _on_start_failed(self, exc: BaseException) -> None:
-        from instainstru_desktop.sync.errors import Offline, Unauthenticated
+        from instainstru_desktop.sync.errors import ForeignAnswer, Offline, Unauthenticated
         from instainstru_desktop.sync.sign_in import SignInRequiredError
         from ui.ops import describe_error
 
@@ -106,6 +106,9 @@ class Session(QObject):
             return
         if isinstance(exc, Unauthenticated):
             self.signInNeeded.emit("That email and password did not match. Please try again.")
+            return
+        if isinstance(exc, ForeignAnswer) and not self.settings.embedded:
+            self.signInNeeded.emit(f"{exc.explanation} Check the address, then sign in again.")
             return
         if isinstance(exc, Offline) and not self.settings.embedded:
             # Only a first sign-in gets here (a remembered one starts offline on its cache): there

@@ -70,8 +70,6 @@ def convert_page(page: Mapping[str, Any]) -> dict[str, Any]:
     conversion of the next page runs while SQLite writes the current one (SQLite releases the
     interpreter lock while it works), and the write transaction only writes.
     """
-    if not isinstance(page.get("cursor"), str):
-        raise UnreadablePageError("the page names no position to continue from")
     converted = dict(page)
     for entity in ENTITIES:
         items = page.get(entity.page_field)

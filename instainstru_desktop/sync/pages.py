@@ -15,6 +15,8 @@ def readable_page(page: dict[str, Any]) -> dict[str, Any]:
     cannot be read is a sync error a person is shown, raised before any of it is applied: the
     sync stops there, and the cursor stays at the last page written whole."""
     try:
+        if not isinstance(page.get("cursor"), str):
+            raise UnreadablePageError("the page names no position to continue from")
         with collector_paused():
             return convert_page(page)
     except UnreadablePageError as error:

@@ -242,7 +242,7 @@ def test_a_big_page_that_fails_after_its_bookings_leaves_no_row_and_every_index(
     broken_conflict = f.conflict("b-1")
     del broken_conflict["kind"]  # conflicts are written after bookings
 
-    with pytest.raises(KeyError):
+    with pytest.raises(UnreadablePageError, match="conflicts: KeyError"):
         apply(store, f.page("2.b", bookings=many_bookings(), conflicts=[broken_conflict]))
 
     assert booking_indexes(store) == declared

@@ -1,4 +1,7 @@
-"""The bundled server inside the desktop app: uvicorn in a daemon thread on 127.0.0.1, port 0.
+"""The bundled server in one process: uvicorn in a daemon thread on 127.0.0.1, port 0.
+
+The desktop app runs it in a child process of its own (``ui.embedded_child``); tests and
+benchmarks run it in theirs.
 
 The listening socket is made here (so the OS picks a free port before uvicorn starts) with
 ``IPPROTO_TCP`` given explicitly: without it every request on loopback costs ~45 ms instead of

@@ -8,7 +8,7 @@ are booked later by whichever comes first:
   checks its own lesson, under the same instructor lock, so a student can never take the time
   of a series lesson that the window has reached);
 - a change of the series or of its term;
-- the server's regular pass (:func:`roll_due`, run by the app every few minutes).
+- the server's regular pass (:func:`roll_due`, run every few minutes by :mod:`.series_passes`).
 
 Every lesson is judged by the domain (``series_plan``) against the calendar read after the
 locks are held: the instructor's row, then the students' rows in id order -- the order every

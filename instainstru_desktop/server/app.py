@@ -81,7 +81,11 @@ _ERROR_STATUSES = ("400", "401", "403", "404", "405", "409", "413", "422", "426"
 
 def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = None) -> FastAPI:
     """A ready-to-serve app on ``settings.database_url`` (``clock`` is for tests)."""
-    database = Database(settings.database_url, pool_size=settings.pool_size)
+    database = Database(
+        settings.database_url,
+        pool_size=settings.pool_size,
+        durable=settings.sqlite_durable_commits,
+    )
     migrations.upgrade(database)
     hub = EventHub()
     uow = UnitOfWork(database, hub)

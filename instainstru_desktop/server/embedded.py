@@ -91,6 +91,8 @@ class EmbeddedServer:
         # The student pages are for a standalone server; this one answers only the app (a
         # test playing a remote server may still ask for them).
         settings.setdefault("web_pages", False)
+        # the app's cache holds what it sent until long after the answer (see Settings)
+        settings.setdefault("sqlite_durable_commits", False)
         self.settings = Settings(
             database_url=database_url,
             seed_demo=seed_demo,

@@ -11,6 +11,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -133,3 +136,63 @@ def test_a_sign_in_refused_by_the_person_leaves_a_read_only_notice(
     qtbot.waitUntil(lambda: bool(asked), timeout=15_000)
     assert window.status_label.text() == "Not signed in: your saved week is shown read-only."
     assert app.presented.messages == []
+
+
+class _SignInPage(BaseHTTPRequestHandler):
+    """A network's sign-in page: every address, every method, the same HTML and a 200."""
+
+    def _answer(self) -> None:
+        body = b"<!doctype html><title>Train Wi-Fi</title><p>Accept the terms to go online.</p>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self) -> None:  # the name http.server calls
+        self._answer()
+
+    def do_POST(self) -> None:
+        self._answer()
+
+    def log_message(self, *_args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def wifi_sign_in_page() -> Iterator[str]:
+    """The address of a real HTTP server on loopback that answers like a Wi-Fi portal."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _SignInPage)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_wifi_sign_in_page_answering_for_the_server_is_named_in_words(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, make_app: MakeApp, wifi_sign_in_page: str
+) -> None:
+    app = make_app(wifi_sign_in_page)
+    window = app.window
+    asked: list[str] = []
+
+    def answer(_parent: object, _server: str, reason: str = "") -> tuple[str, str] | None:
+        asked.append(reason)
+        return (DEMO_INSTRUCTOR.email, DEMO_INSTRUCTOR.password) if len(asked) == 1 else None
+
+    monkeypatch.setattr(SignInDialog, "ask", answer)
+    window.show()
+    qtbot.waitExposed(window)
+    window.start()
+    qtbot.waitUntil(lambda: len(asked) == 2, timeout=30_000)
+    reason = asked[1]
+    host = wifi_sign_in_page.removeprefix("http://")
+    assert reason.startswith(f"Something other than the InstaInstru server answered at {host}")
+    assert "Wi-Fi network that asks you to sign in" in reason
+    assert "Traceback" not in reason
+    assert "Error" not in reason
+    assert app.presented.messages == []
+    assert not window.session.is_ready

@@ -108,7 +108,10 @@ class Session(QObject):
             self.signInNeeded.emit("That email and password did not match. Please try again.")
             return
         if isinstance(exc, ForeignAnswer) and not self.settings.embedded:
-            self.signInNeeded.emit(f"{exc.explanation} Check the address, then sign in again.")
+            self.signInNeeded.emit(
+                f"{exc.explanation} Open any web page to sign in to the network, or check the "
+                "address; then sign in here again."
+            )
             return
         if isinstance(exc, Offline) and not self.settings.embedded:
             # Only a first sign-in gets here (a remembered one starts offline on its cache): there

@@ -178,9 +178,11 @@ def test_a_wifi_sign_in_page_answering_for_the_server_is_named_in_words(
     app = make_app(wifi_sign_in_page)
     window = app.window
     asked: list[str] = []
+    shown_meanwhile: list[str] = []
 
     def answer(_parent: object, _server: str, reason: str = "") -> tuple[str, str] | None:
         asked.append(reason)
+        shown_meanwhile.append(window.status_label.text())
         return (DEMO_INSTRUCTOR.email, DEMO_INSTRUCTOR.password) if len(asked) == 1 else None
 
     monkeypatch.setattr(SignInDialog, "ask", answer)
@@ -196,3 +198,5 @@ def test_a_wifi_sign_in_page_answering_for_the_server_is_named_in_words(
     assert "Error" not in reason
     assert app.presented.messages == []
     assert not window.session.is_ready
+    assert shown_meanwhile == ["Waiting for you to sign in…"] * 2
+    assert window.status_label.text() == "Not signed in: your saved week is shown read-only."

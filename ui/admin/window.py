@@ -218,10 +218,12 @@ class AdminWindow(QMainWindow):
         self.show_error(title, message)
 
     def _on_sign_in_needed(self, reason: str) -> None:
+        self.status_label.setText("Waiting for you to sign in…")
         credentials = self.account.ask_credentials(reason)
         if credentials is None:
             self.status_label.setText("Not signed in.")
             return
+        self.status_label.setText("Signing in…")
         self.session.start(*credentials)
 
     # -- what the menus do --------------------------------------------------------------------

@@ -421,10 +421,12 @@ class MainWindow(QMainWindow):
         self.show_error(title, message)
 
     def _on_sign_in_needed(self, reason: str) -> None:
+        self.status_label.setText("Waiting for you to sign in…")
         credentials = self.account.ask_credentials(reason)
         if credentials is None:
             self.status_label.setText("Not signed in: your saved week is shown read-only.")
             return
+        self.status_label.setText("Signing in…")
         self.session.start(*credentials)
 
     # -- actions ----------------------------------------------------------------------------

@@ -234,13 +234,19 @@ class ApiClient:
     def me(self) -> Json:
         return self._json("GET", "/me")
 
-    def pull(self, cursor: str, limit: int | None = None, *, table: bool = True) -> Json:
+    def pull(
+        self, cursor: str, limit: int | None = None, *, table: bool = True, counts: bool = False
+    ) -> Json:
         """One page of changes after ``cursor`` (see docs/api.md, "Sync"). ``table``: its
         bookings come as a table (``store.wire_table`` reads it), far quicker for both ends than
-        a list of objects; else every entity as objects."""
+        a list of objects; else every entity as objects. ``counts``: the last page also says how
+        many rows of each entity the server has for us (asked for on a download from the start,
+        to check that it arrived whole)."""
         params: dict[str, Any] = {"cursor": cursor, "shape": "table" if table else "objects"}
         if limit:
             params["limit"] = limit
+        if counts:
+            params["counts"] = "1"
         response = self.request("GET", "/sync/pull", params=params)
         with collector_paused():
             return self._object(response)

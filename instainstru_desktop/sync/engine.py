@@ -23,6 +23,13 @@ Rules it keeps, and why:
 - **A restored server is repaired, not trusted blindly.** ``reset_required`` (or a server that
   remembers fewer of our mutations than it acknowledged) makes the client download everything
   again, keep its outbox, and send again every retained mutation the server lost.
+- **A download from the start is checked whole.** Its last page carries the server's counts of
+  each entity, and the cache's are compared with them in the transaction that writes that page
+  (:mod:`.counts`). A difference means rows went missing on the way: everything is downloaded
+  once more (as after ``reset_required``, outbox and local edits kept); if the numbers still
+  differ, the sync stops with :class:`IncompleteDownload`, and the next sync downloads from
+  the start once more instead of building on a cache known to lack rows. Never more than one
+  download again per sync.
 """
 
 from __future__ import annotations
@@ -38,8 +45,10 @@ from instainstru_desktop.clocks import CLOCK_SKEW_WARNING_SECONDS
 from instainstru_desktop.protocol import CLASH_CODE
 from instainstru_desktop.store import AfterSync, StorageError, Store
 from instainstru_desktop.store.mirror import Subject, instant_text, parse_instant, precise_text
+from instainstru_desktop.store.repositories.mirror import MirrorRepository
 from instainstru_desktop.store.repositories.outbox import RETENTION, OutboxMutation
-from instainstru_desktop.store.repositories.sync_state import cursor_seq
+from instainstru_desktop.store.repositories.sync_state import START_CURSOR, cursor_seq
+from instainstru_desktop.sync import counts
 from instainstru_desktop.sync.api import ApiClient, PushReply
 from instainstru_desktop.sync.backoff import Backoff
 from instainstru_desktop.sync.errors import (
@@ -79,6 +88,8 @@ class SyncReport:
     pages: int = 0
     rows: int = 0
     reset: bool = False
+    #: Downloaded from the start again because a download did not arrive whole (its counts)
+    redownloaded: bool = False
     resent: int = 0  # mutations sent again because the server had lost them
     cancelled: bool = False
     error: ApiError | None = None
@@ -139,6 +150,9 @@ class SyncEngine:
         self._on_progress = on_progress
         self._lock = threading.Lock()
         self._recovery = Recovery(store, api)
+        #: The last download from the start did not arrive whole even twice: the next sync
+        #: downloads from the start once more (kept in memory; see :meth:`_pull_pages`)
+        self._download_again = False
 
     # -- public -------------------------------------------------------------------------------
 
@@ -310,22 +324,35 @@ class SyncEngine:
             self._store.restore_indexes(sort_indexes=False)
 
     def _pull_pages(self, report: SyncReport, cancel: threading.Event | None) -> None:
-        start_over = False
-        phase = "pull"
+        """Pull page after page; start over from the beginning after ``reset_required``, or
+        once when a download from the start did not arrive whole (:mod:`.counts`)."""
+        start_over = self._download_again  # the last sync's download lacked rows: again
+        phase = "download" if start_over else "pull"
         while not self._cancelled(cancel, report):
             with self._store.read() as uow:
-                cursor = "0" if start_over else uow.sync_state.get().cursor
+                cursor = START_CURSOR if start_over else uow.sync_state.get().cursor
             try:
                 with PagePrefetch(
-                    self._api, cursor, self._pull_limit, self._store.clock, prepare=readable_page
+                    self._api,
+                    cursor,
+                    self._pull_limit,
+                    self._store.clock,
+                    prepare=readable_page,
+                    counts=cursor == START_CURSOR,
                 ) as pages:
+                    missing: list[counts.CountDifference] = []
                     for fetched in pages:
-                        self._apply_page(fetched, report, start_over=start_over)
+                        missing = self._apply_page(fetched, report, start_over=start_over)
                         start_over = False
                         self._progress(phase, report.rows)
                         if self._cancelled(cancel, report):
                             return
+                if not missing:
+                    self._download_again = False
                     return
+                self._after_incomplete_download(missing, report)
+                start_over = True
+                phase = "download"
             except ResetRequired:
                 if report.reset:
                     raise
@@ -333,14 +360,32 @@ class SyncEngine:
                 phase = "download"
                 report.resent += self._recovery.before_download()
 
-    def _apply_page(self, fetched: FetchedPage, report: SyncReport, *, start_over: bool) -> None:
-        """Write one page, its cursor and the measured clock skew in one transaction."""
+    def _after_incomplete_download(
+        self, missing: list[counts.CountDifference], report: SyncReport
+    ) -> None:
+        """A download from the start did not arrive whole: say so, and let it run once more,
+        or stop the sync when it was already the second (this sync's or the last one's)."""
+        log.warning(
+            "the download from the server did not arrive whole (%s)", counts.described(missing)
+        )
+        if report.redownloaded or self._download_again:
+            self._download_again = True  # the next sync tries again, from the start
+            raise counts.incomplete_download(missing)
+        report.redownloaded = True
+
+    def _apply_page(
+        self, fetched: FetchedPage, report: SyncReport, *, start_over: bool
+    ) -> list[counts.CountDifference]:
+        """Write one page, its cursor and the measured clock skew in one transaction; returns
+        the entities whose rows the cache holds fewer or more of than the server counted, when
+        the page carries its counts (the last page of a download from the start)."""
         page = fetched.page
         skew = self._skew(page, fetched.asked, fetched.answered)
         with self._store.uow() as uow:
             if start_over:
                 uow.pull.start_over()  # in the same transaction as the first page
             summary = uow.pull.apply(page, now=uow.now_text())
+            missing = self._compare_counts(uow.mirror, page)
             uow.sync_state.update(online=True, last_error=None)
             if skew is not None:
                 uow.sync_state.update(clock_skew_seconds=skew)
@@ -355,6 +400,22 @@ class SyncEngine:
         report.override_keys |= summary.override_keys
         report.template_instructors |= summary.template_instructors
         report.kinds |= summary.kinds
+        return missing
+
+    @staticmethod
+    def _compare_counts(
+        mirror: MirrorRepository, page: dict[str, object]
+    ) -> list[counts.CountDifference]:
+        """The server's counts of a last page against the rows the cache now holds from the
+        server (the mirror without local edits: they are not the server's rows yet)."""
+        expected = counts.server_counts(page)
+        if expected is None:
+            return []
+        held = mirror.server_counts(counts.entities_of(expected))
+        found = counts.differences(expected, held)
+        if not found:
+            log.debug("the download arrived whole: %s", expected)
+        return found
 
     def _skew(self, page: dict[str, object], asked: datetime, answered: datetime) -> float | None:
         """This computer's clock minus the server's, from a page's ``server_time``.

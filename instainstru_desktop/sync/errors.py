@@ -142,6 +142,11 @@ class UnreadableAnswer(ApiError):  # noqa: N818
     """The server answered with changes this app cannot read; none of them was applied."""
 
 
+class IncompleteDownload(ApiError):  # noqa: N818
+    """A download from the start did not arrive whole, even when downloaded a second time: the
+    cache holds another number of rows of some entity than the server counted for it."""
+
+
 _BY_CODE: dict[str, type[ApiError]] = {
     "unauthenticated": Unauthenticated,
     "forbidden": Forbidden,

@@ -55,9 +55,11 @@ class PagePrefetch:
     """``with PagePrefetch(api, cursor, limit, clock) as pages: for fetched in pages: ...``
 
     ``prepare`` is applied to each page in the fetch thread (the engine converts the rows
-    there). Iterating yields the pages after ``cursor`` in order until one says ``has_more: false``;
-    a failed fetch raises its error there. Stopping the iteration early is allowed (a cancel):
-    the page in flight is dropped, never applied.
+    there). Iterating yields the pages after ``cursor`` in order until one says ``has_more:
+    false``; a failed fetch raises its error there. Stopping the iteration early is allowed (a
+    cancel): the page in flight is dropped, never applied. ``counts``: every page asks for the
+    server's counts, which only the last one carries (which page that is, is known only once it
+    has come).
     """
 
     def __init__(
@@ -69,10 +71,12 @@ class PagePrefetch:
         *,
         prepare: Callable[[Json], Json] = lambda page: page,
         depth: int = 1,
+        counts: bool = False,
     ) -> None:
         self._api = api
         self._cursor = cursor
         self._limit = limit
+        self._counts = counts
         self._clock = clock
         self._prepare = prepare
         self._ready: queue.Queue[FetchedPage | _Failed] = queue.Queue(maxsize=depth)
@@ -113,7 +117,7 @@ class PagePrefetch:
         while not self._stop.is_set():
             asked = self._clock()
             try:
-                page = self._api.pull(cursor, self._limit)
+                page = self._api.pull(cursor, self._limit, counts=self._counts)
                 answered = self._clock()
                 prepared = self._prepare(page)
             except Exception as error:  # handed to the sync thread, raised there in its turn

@@ -607,6 +607,8 @@ class PullOut(BaseModel):
     tombstones: list[TombstoneOut]
     series: list[SeriesOut] | PulledTable
     terms: list[TermOut] | PulledTable
+    #: Asked for with ``counts=1``, on the last page only: rows per entity the caller may see.
+    counts: dict[str, int] | None = None
 
 
 class PushIn(WireModel):

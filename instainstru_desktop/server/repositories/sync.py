@@ -17,11 +17,14 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    and_,
     bindparam,
     cast,
+    exists,
     func,
     insert,
     literal,
+    or_,
     select,
     tuple_,
     union,
@@ -79,6 +82,22 @@ _SCOPED: tuple[tuple[Any, Any], ...] = (
     (Tombstone, Tombstone.instructor_id),
     (Series, Series.instructor_id),
     (Term, Term.instructor_id),
+)
+
+#: What :meth:`SyncRepository.live_counts` counts like a table: the page's field, the table, and
+#: the column that names the instructor a row belongs to (students are counted apart).
+_COUNTED: tuple[tuple[str, Any, Any], ...] = (
+    ("instructors", Instructor, Instructor.id),
+    ("lesson_types", LessonType, LessonType.instructor_id),
+    ("templates", WeeklyTemplate, WeeklyTemplate.instructor_id),
+    ("overrides", AvailabilityOverride, AvailabilityOverride.instructor_id),
+    ("terms", Term, Term.instructor_id),
+    ("series", Series, Series.instructor_id),
+    ("bookings", Booking, Booking.instructor_id),
+    ("conflicts", Conflict, Conflict.instructor_id),
+    ("audit", AuditEntry, AuditEntry.instructor_id),
+    ("messages", Message, Message.instructor_id),
+    ("message_reads", MessageRead, MessageRead.instructor_id),
 )
 
 #: One statement (UPDATE ... RETURNING: SQLite 3.35+, PostgreSQL) instead of update-then-read.
@@ -444,3 +463,50 @@ class SyncRepository:
             *self._window(Tombstone.seq, after, upto), *self._scope(Tombstone.instructor_id, who)
         )
         return self._s.execute(stmt.order_by(Tombstone.seq, Tombstone.id)).all()
+
+    # -- counts of a full pull -------------------------------------------------------------------
+
+    def live_counts(self, upto: int, who: str | None) -> dict[str, int]:
+        """How many rows of each entity a pull of ``(0, upto]`` sends ``who`` (None: an admin),
+        keyed by the page's field: what a cache that applied every page of a full pull up to
+        ``upto`` holds, so a client can tell whether everything arrived (docs/api.md, "Sync").
+
+        Each count has the window and the scope of the ``changed_*`` query of its entity, and runs
+        in the caller's snapshot. The pull's views join a row to the names it shows (a lesson to
+        its student and lesson type, a message to its author, a read marker to its reader, an
+        instructor to their user) along non-null foreign keys, so each view has exactly one row
+        per row of its table, and counting the table is counting the view -- without the joins,
+        which over 100k bookings would cost more than the count. Tombstones are not counted:
+        they are events, not rows a cache holds. One statement: one round trip, one snapshot.
+        """
+        counts = {
+            field: self._count_of(model, owner, upto, who) for field, model, owner in _COUNTED
+        }
+        counts["students"] = self._count_students(upto, who)
+        row = self._s.connection().execute(select(*(c.label(f) for f, c in counts.items())))
+        return {field: int(value) for field, value in row.one()._mapping.items()}
+
+    def _count_of(self, model: Any, owner: Any, upto: int, who: str | None) -> Any:
+        return (
+            select(func.count())
+            .select_from(model)
+            .where(*self._window(model.seq, 0, upto), *self._scope(owner, who))
+            .scalar_subquery()
+        )
+
+    def _count_students(self, upto: int, who: str | None) -> Any:
+        """The students a full pull sends: those stamped in the window in the caller's scope
+        (:meth:`changed_students`) and those the pulled lessons name (``pull`` adds them). The
+        second set is asked per user only when the first test fails (few users: instructors, an
+        admin), through the bookings' student index, never as a set of 100k lesson rows."""
+        booked = (
+            exists()
+            .where(
+                Booking.student_id == User.id,
+                *self._window(Booking.seq, 0, upto),
+                *self._scope(Booking.instructor_id, who),
+            )
+            .correlate(User)
+        )
+        stamped = and_(*self._window(User.seq, 0, upto), *self._students(who))
+        return select(func.count()).select_from(User).where(or_(stamped, booked)).scalar_subquery()

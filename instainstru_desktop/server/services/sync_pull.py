@@ -58,9 +58,19 @@ def _plan(sizes: dict[int, int], cap: int | None, upto: int, limit: int) -> tupl
     return bound, has_more
 
 
-def pull(uow: UnitOfWork, caller: Caller, cursor: str, limit: int, *, table: bool = False) -> Json:
+def pull(
+    uow: UnitOfWork,
+    caller: Caller,
+    cursor: str,
+    limit: int,
+    *,
+    table: bool = False,
+    counts: bool = False,
+) -> Json:
     """One page of changes after ``cursor``; ``table``: its bookings as a table (column names
-    and rows of values) instead of a list of objects, with the same values."""
+    and rows of values) instead of a list of objects, with the same values; ``counts``: the last
+    page (``has_more: false``) also says how many rows of each entity the caller may see as of
+    its cursor (:func:`_with_counts`)."""
     principal = require(caller.principal, Permission.SYNC)
     scope = None if principal.role is Role.ADMIN else principal.instructor_id
     see_review = principal.role is Role.ADMIN
@@ -73,12 +83,29 @@ def pull(uow: UnitOfWork, caller: Caller, cursor: str, limit: int, *, table: boo
             "server_time": caller.now,
         }
         if head is None or head[0] <= after:
-            return {**page, **_empty()}
+            page.update(_empty())
+            return _with_counts(tx, page, head[0] if head else 0, scope) if counts else page
         sizes, cap = tx.sync.commit_sizes(after, head[0], scope, limit)
         bound, has_more = _plan(sizes, cap, head[0], limit)
         if has_more:
             page["cursor"], page["has_more"] = cursor_text(bound, tx.sync.nonce_of(bound)), True
-        return {**page, **_changes(tx, after, bound, scope, see_review, table)}
+        page.update(_changes(tx, after, bound, scope, see_review, table))
+        if counts and not has_more:
+            return _with_counts(tx, page, bound, scope)
+        return page
+
+
+def _with_counts(tx: Tx, page: Json, upto: int, scope: str | None) -> Json:
+    """``page`` (the last of a pull) with ``counts``: for each entity, the rows the caller may
+    see as of the page's cursor, counted in the page's own snapshot with the pull's own scope.
+
+    Why: a client that pulled from the start compares them with what its cache holds, and so
+    learns whether every page arrived whole. Counted in the same snapshot as the page, no commit
+    can fall between the rows sent and the rows counted; counted with the same window and scope
+    as the pages, a client that applied every page holds exactly these numbers.
+    """
+    page["counts"] = tx.sync.live_counts(upto, scope)
+    return page
 
 
 def _empty() -> Json:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Index, and_, delete, func, literal, select, tuple_
+from sqlalchemy import ColumnElement, Index, and_, delete, exists, func, literal, select, tuple_
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.engine import Connection
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.schema import CreateIndex, DropIndex
 
 from instainstru_desktop.store.mirror import BY_NAME, ENTITIES, Entity, Params, Row
-from instainstru_desktop.store.models import SORT_ONLY
+from instainstru_desktop.store.models import SORT_ONLY, Shadow
 
 _QMARK = sqlite.dialect(paramstyle="qmark")
 
@@ -71,6 +71,38 @@ def _upsert_sql(entity: str) -> str:
     if tuple(compiled.positiontup or ()) != spec.columns:
         raise AssertionError(f"parameter order of the {entity} upsert is not the column order")
     return compiled.string
+
+
+def _key_matches(entity: Entity, key: Any) -> ColumnElement[bool]:
+    """SQL: the row of ``entity``'s table is the one ``key`` (a text column, ``a/b`` for a
+    two-column key) names; each key column compared alone, so the primary key answers it."""
+    columns = [entity.table.c[name] for name in entity.key_columns]
+    if len(columns) == 1:
+        same: ColumnElement[bool] = columns[0] == key
+        return same
+    if len(columns) != 2:
+        raise AssertionError(f"{entity.name}: keys of more than two columns are not named")
+    slash = func.instr(key, "/")
+    first, second = func.substr(key, 1, slash - 1), func.substr(key, slash + 1)
+    return and_(columns[0] == first, columns[1] == second)
+
+
+def _truth_count(entity: Entity) -> Any:
+    """SQL: how many rows of ``entity`` the server sent, as a scalar subquery.
+
+    The table shows the server's rows with this device's unsynced edits replayed on them; a row
+    with such edits has a shadow holding the server's version (NULL: the server has none). So
+    the server's rows are the table's rows without a shadow plus the shadows holding a row:
+    the table's count, less the shadowed keys present in it, plus the shadows with a payload.
+    Shadows are few (one per edited row), so only the first count reads the whole table.
+    """
+    table = entity.table
+    shadowed = Shadow.entity == entity.name
+    present = exists().where(_key_matches(entity, Shadow.key)).correlate(Shadow)
+    total = select(func.count()).select_from(table).scalar_subquery()
+    overlaid = select(func.count()).where(shadowed, present).scalar_subquery()
+    held = select(func.count()).where(shadowed, Shadow.payload.is_not(None)).scalar_subquery()
+    return total - overlaid + held
 
 
 def _where_key(entity: Entity, key: str) -> Any:
@@ -180,6 +212,17 @@ class MirrorRepository:
         spec = BY_NAME[entity]
         result = self._session.connection().execute(select(spec.table)).mappings()
         return [dict(r) for r in result]
+
+    def server_counts(self, entities: Iterable[str]) -> dict[str, int]:
+        """How many rows of each entity the server sent, as of the stored cursor: the mirror's
+        rows without the local edits laid over them (:func:`_truth_count`). Compared with the
+        server's own counts after a download from the start; one statement for all."""
+        names = list(dict.fromkeys(entities))
+        if not names:
+            return {}
+        columns = [_truth_count(BY_NAME[name]).label(name) for name in names]
+        found = self._session.connection().execute(select(*columns)).one()
+        return {name: int(value) for name, value in zip(names, found, strict=True)}
 
     def count(self, entity: str) -> int:
         spec = BY_NAME[entity]

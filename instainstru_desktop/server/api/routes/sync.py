@@ -29,11 +29,13 @@ def pull(
     cursor: Annotated[str, Query(max_length=100)] = "0",
     limit: Annotated[int | None, Query(ge=1, le=100_000), QUERY_WHOLE] = None,
     shape: Literal["objects", "table"] = "objects",
+    counts: Literal["0", "1"] = "0",
 ) -> Response:
     """What changed after ``cursor`` (rows, not ORM objects, serialized by orjson: 100k fast).
-    ``shape=table``: the bookings as column names and rows of values (docs/api.md, "Sync")."""
+    ``shape=table``: the bookings as column names and rows of values; ``counts=1``: the last
+    page also counts the rows of each entity the caller may see (docs/api.md, "Sync")."""
     rows = limit or context.settings.pull_page_rows
-    page = sync_pull.pull(uow, caller, cursor, rows, table=shape == "table")
+    page = sync_pull.pull(uow, caller, cursor, rows, table=shape == "table", counts=counts == "1")
     return json_response(page)
 
 

@@ -95,6 +95,6 @@ def incomplete_download(found: list[CountDifference]) -> IncompleteDownload:
         "incomplete_download",
         200,
         f"The download from the server did not arrive whole ({described(found)}). "
-        "Your own changes are kept. Try again later; if it persists, contact your "
-        "administrator.",
+        "Your own changes are kept, and everything is downloaded again within the hour. If "
+        "this persists, contact your administrator.",
     )

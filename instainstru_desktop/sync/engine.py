@@ -27,9 +27,10 @@ Rules it keeps, and why:
   each entity, and the cache's are compared with them in the transaction that writes that page
   (:mod:`.counts`). A difference means rows went missing on the way: everything is downloaded
   once more (as after ``reset_required``, outbox and local edits kept); if the numbers still
-  differ, the sync stops with :class:`IncompleteDownload`, and the next sync downloads from
-  the start once more instead of building on a cache known to lack rows. Never more than one
-  download again per sync.
+  differ, the sync stops with :class:`IncompleteDownload`; syncs go on from the cache as it
+  is, and the first one an hour later (:data:`DOWNLOAD_AGAIN_AFTER`) downloads from the start
+  once more. Never more than one download again per sync, and a server that keeps counting
+  otherwise is not asked for everything by every client every minute.
 """
 
 from __future__ import annotations
@@ -76,6 +77,11 @@ class SyncProgress:
 
     phase: str
     done: int  # mutations answered / rows applied so far in this phase
+
+
+#: After a download from the start that did not arrive whole even twice, how long syncs go on
+#: from the cache as it is before the next download from the start.
+DOWNLOAD_AGAIN_AFTER = timedelta(hours=1)
 
 
 @dataclass
@@ -150,9 +156,10 @@ class SyncEngine:
         self._on_progress = on_progress
         self._lock = threading.Lock()
         self._recovery = Recovery(store, api)
-        #: The last download from the start did not arrive whole even twice: the next sync
-        #: downloads from the start once more (kept in memory; see :meth:`_pull_pages`)
-        self._download_again = False
+        #: The last download from the start did not arrive whole even twice: the first sync
+        #: from this time on downloads from the start once more (kept in memory; see
+        #: :meth:`_pull_pages`)
+        self._download_again_at: datetime | None = None
 
     # -- public -------------------------------------------------------------------------------
 
@@ -326,7 +333,7 @@ class SyncEngine:
     def _pull_pages(self, report: SyncReport, cancel: threading.Event | None) -> None:
         """Pull page after page; start over from the beginning after ``reset_required``, or
         once when a download from the start did not arrive whole (:mod:`.counts`)."""
-        start_over = self._download_again  # the last sync's download lacked rows: again
+        start_over = self._download_again_due()  # a download lacked rows an hour ago
         phase = "download" if start_over else "pull"
         while not self._cancelled(cancel, report):
             with self._store.read() as uow:
@@ -348,7 +355,8 @@ class SyncEngine:
                         if self._cancelled(cancel, report):
                             return
                 if not missing:
-                    self._download_again = False
+                    if cursor == START_CURSOR:  # counted, and whole
+                        self._download_again_at = None
                     return
                 self._after_incomplete_download(missing, report)
                 start_over = True
@@ -368,10 +376,14 @@ class SyncEngine:
         log.warning(
             "the download from the server did not arrive whole (%s)", counts.described(missing)
         )
-        if report.redownloaded or self._download_again:
-            self._download_again = True  # the next sync tries again, from the start
+        if report.redownloaded or self._download_again_at is not None:
+            self._download_again_at = self._store.clock() + DOWNLOAD_AGAIN_AFTER
             raise counts.incomplete_download(missing)
         report.redownloaded = True
+
+    def _download_again_due(self) -> bool:
+        again = self._download_again_at
+        return again is not None and self._store.clock() >= again
 
     def _apply_page(
         self, fetched: FetchedPage, report: SyncReport, *, start_over: bool

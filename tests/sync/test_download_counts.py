@@ -5,7 +5,7 @@ outbox kept; a server that keeps counting otherwise ends in a sentence, never in
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import httpx
 import orjson
@@ -14,6 +14,7 @@ import pytest
 from instainstru_desktop.services.views import HoursRange
 from instainstru_desktop.store.repositories.sync_state import START_CURSOR
 from instainstru_desktop.sync.backoff import Backoff
+from instainstru_desktop.sync.engine import DOWNLOAD_AGAIN_AFTER
 from instainstru_desktop.sync.errors import IncompleteDownload, Offline
 from tests.sync.consistency import (
     assert_cache_equals_server,
@@ -207,7 +208,14 @@ def test_a_download_after_a_restore_heals_and_keeps_the_edits_waiting_in_the_out
 def test_a_server_that_keeps_counting_otherwise_ends_in_a_sentence_not_a_loop(
     history: ServerHandle, make_device: MakeDevice
 ) -> None:
-    device = make_device("desk", history.studio.instructors[0], pull_limit=5, backoff=PATIENT)
+    later = timedelta()  # how far this device's clock has been moved on
+
+    def clock() -> datetime:
+        return datetime.now(UTC) + later
+
+    device = make_device(
+        "desk", history.studio.instructors[0], pull_limit=5, backoff=PATIENT, clock=clock
+    )
     restored_with_a_waiting_edit(history, device)
     wire = Wire(device)
     wire.change = one_more_lesson
@@ -218,8 +226,8 @@ def test_a_server_that_keeps_counting_otherwise_ends_in_a_sentence_not_a_loop(
     assert not report.error.transient
     assert report.error.message == (
         "The download from the server did not arrive whole (lessons: 14 on the server, 13 "
-        "here). Your own changes are kept. Try again later; if it persists, contact your "
-        "administrator."
+        "here). Your own changes are kept, and everything is downloaded again within the "
+        "hour. If this persists, contact your administrator."
     )
     assert wire.downloads == 2  # the download and one more, then it stopped
     assert device.open_count() == 3  # the edits wait, still shown
@@ -227,12 +235,20 @@ def test_a_server_that_keeps_counting_otherwise_ends_in_a_sentence_not_a_loop(
     with device.store.read() as uow:
         assert uow.sync_state.get().last_error == report.error.message
 
-    again = device.engine.sync_once()  # a later sync tries once more, from the start
+    meanwhile = device.engine.sync_once(force_push=True)  # syncs go on from the cache as it is
+
+    assert meanwhile.error is None
+    assert wire.downloads == 2
+    assert device.open_count() == 0
+
+    later = DOWNLOAD_AGAIN_AFTER + timedelta(seconds=1)
+    again = device.engine.sync_once()  # an hour on, once more from the start
 
     assert isinstance(again.error, IncompleteDownload)
     assert wire.downloads == 3
-    assert shown_days(device) == SHOWN_DAYS  # sent by now, or waiting
+    assert shown_days(device) == SHOWN_DAYS
 
+    later += DOWNLOAD_AGAIN_AFTER
     wire.change = None  # the server counts right again
     healed = device.sync()
 
@@ -241,3 +257,5 @@ def test_a_server_that_keeps_counting_otherwise_ends_in_a_sentence_not_a_loop(
     assert shown_days(device) == SHOWN_DAYS
     assert device.open_count() == 0
     assert_nothing_lost_nothing_duplicated(device, history)
+    device.sync()  # whole again: later syncs build on the cache
+    assert wire.downloads == 4

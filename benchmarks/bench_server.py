@@ -763,6 +763,13 @@ def bookings_only(
     one client and at ``clients``: the booking target is a ratio at both. Also the server's CPU
     time per request (from ``/proc``), whose ratio does not depend on how busy the machine is."""
     print(f"\nPOST /bookings at 1 and {clients} clients, {seconds:.0f} s per run")
+    if Settings().sqlite_durable_commits:
+        print(
+            "(each commit is on disk before its answer, the syncs shared by the writers of the "
+            "moment; INSTAINSTRU_SERVER_SQLITE_DURABLE_COMMITS=false measures without)"
+        )
+    else:
+        print("(commits do not wait for the disk: INSTAINSTRU_SERVER_SQLITE_DURABLE_COMMITS=false)")
     print(
         f"{'endpoint':40} {'clients':>7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
         f"{'CPU ms/req':>10} errors"

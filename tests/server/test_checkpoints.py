@@ -16,10 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from instainstru_desktop.server.app import create_app
 from instainstru_desktop.server.core.db import Database
-from instainstru_desktop.server.core.settings import Settings
-from instainstru_desktop.server.embedded import EmbeddedServer
 from instainstru_desktop.sqlite_checkpoints import EVERY_COMMITS, FALLBACK_PAGES, Checkpoints
 
 
@@ -98,27 +95,3 @@ def test_a_database_without_a_file_has_no_thread() -> None:
         checkpoints.written()
     assert not checkpoints.running
     checkpoints.close()
-
-
-
-def _synchronous(database: Database) -> tuple[int, int]:
-    """``PRAGMA synchronous`` of a write and of a read connection (2: FULL, 1: NORMAL)."""
-    with database.write_bind() as bind, bind.begin() as connection:
-        writing = connection.exec_driver_sql("PRAGMA synchronous").scalar()
-    with database.engine.connect() as connection:
-        reading = connection.exec_driver_sql("PRAGMA synchronous").scalar()
-    return int(writing), int(reading)
-
-
-def test_a_standalone_server_waits_for_the_disk_and_the_apps_own_does_not(tmp_path: Path) -> None:
-    """A booking confirmed to a student survives a power cut (FULL); the server inside the app
-    leaves durability to the app's cache, which sends again what the server forgot."""
-    standalone = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'a.sqlite3'}"))
-    inside = EmbeddedServer(f"sqlite:///{tmp_path / 'b.sqlite3'}", seed_demo=False)
-    embedded = create_app(inside.settings)
-    try:
-        assert _synchronous(standalone.state.context.uow.database) == (2, 2)
-        assert _synchronous(embedded.state.context.uow.database) == (1, 1)
-    finally:
-        standalone.state.context.uow.database.dispose()
-        embedded.state.context.uow.database.dispose()

@@ -30,6 +30,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from instainstru_desktop.server.core.group_commit import GroupCommit
 from instainstru_desktop.sqlite_checkpoints import FALLBACK_PAGES, Checkpoints
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -224,7 +225,7 @@ class Database:
         #: network round trip and may wait on the server, so it never runs on the loop.
         self.reads_inline = self.is_sqlite
         if self.is_sqlite:
-            self.engine = self._sqlite_engine(pool_size, durable)
+            self.engine = self._sqlite_engine(pool_size)
         else:
             self.engine = create_engine(
                 self.url,
@@ -244,8 +245,17 @@ class Database:
         self._sqlite_writer = threading.Lock()
         self._writer_file = _FileLock(_writer_lock_path(self.url) if self.is_sqlite else None)
         self.checkpoints = Checkpoints(_file_path(self.url) if self.is_sqlite else None)
+        #: ``durable`` (SQLite): a write transaction returns once its commit is on disk, so a
+        #: student holding a confirmation (and its .ics) cannot lose the lesson to a power cut.
+        #: Without it a power cut (not a crash) may forget the last commits. PostgreSQL's
+        #: commits are durable by its own settings.
+        path = _file_path(self.url) if self.is_sqlite else None
+        self.group_commit = GroupCommit(path) if durable and path is not None else None
+        self._commits = threading.local()  # whether this thread's write transaction committed
+        if self.group_commit is not None:
+            event.listen(self.engine, "commit", self._on_commit)
 
-    def _sqlite_engine(self, pool_size: int, durable: bool) -> Engine:
+    def _sqlite_engine(self, pool_size: int) -> Engine:
         engine = create_engine(
             self.url,
             pool_size=pool_size,
@@ -264,10 +274,9 @@ class Database:
                 "journal_mode=WAL",
                 f"busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
                 "foreign_keys=ON",
-                # durable: a commit is on disk before its answer leaves, so a student holding a
-                # confirmation (and its .ics) cannot lose the lesson to a power cut. NORMAL
-                # skips that fsync and may forget the last commits (never corrupts the file).
-                f"synchronous={'FULL' if durable else 'NORMAL'}",
+                # a commit only writes the log; a durable database syncs it after the write
+                # lock is released, shared by the writers of that moment (``group_commit``)
+                "synchronous=NORMAL",
                 "cache_size=-65536",
                 # checkpoints run on a thread of their own (``checkpoints``); a commit only
                 # checkpoints should that thread fall far behind
@@ -323,11 +332,22 @@ class Database:
         if not self.is_sqlite:
             yield self._write_engine
             return
+        group, ticket = self.group_commit, 0
+        self._commits.done = False
         try:
             with self._sqlite_writer, self._writer_file.held():
-                yield self._write_engine
+                try:
+                    yield self._write_engine
+                finally:
+                    if group is not None and self._commits.done:
+                        ticket = group.committed()  # after the commit returned
         finally:
             self.checkpoints.written()
+        if group is not None and ticket:
+            group.wait(ticket)  # the write lock is free meanwhile: the next writer goes on
+
+    def _on_commit(self, _connection: Any) -> None:
+        self._commits.done = True
 
     def dispose(self) -> None:
         self.checkpoints.close()

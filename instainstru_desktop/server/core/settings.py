@@ -39,7 +39,8 @@ class Settings(BaseSettings):
     events_keepalive_seconds: float = Field(default=15.0, gt=0)
     pull_page_rows: int = Field(default=50_000, ge=1)
     pool_size: int = Field(default=20, ge=1)
-    #: SQLite: every commit waits for the disk (``synchronous=FULL``), so a confirmed booking
+    #: SQLite: a write returns once its commit is on disk (one flush shared by the writers of
+    #: the moment, outside the write lock: ``core.group_commit``), so a confirmed booking
     #: survives a power cut. The server inside the app turns it off: there the app's own cache
     #: is the durable copy (its outbox keeps answered edits and sends again what a server that
     #: went back in time lacks), and students do not book on it.

@@ -18,13 +18,23 @@ from tests.sync.harness import BASE, Device, ServerHandle, Switchboard
 from tests.sync.scenarios import at, local_day, student_books
 
 
-def test_a_wifi_sign_in_page_is_offline_in_words_and_the_edit_waits_for_the_server(
-    make_device: Callable[..., Device], server: ServerHandle, instructor
-) -> None:
+def _synced_with_a_waiting_note(
+    make_device: Callable[..., Device], server: ServerHandle, instructor, note: str
+) -> tuple[Device, str]:
+    """A device that synced a lesson booked by a student, then noted it: one edit waits."""
     lesson = student_books(server, server.studio.students[0], instructor, at(local_day(2), 10))
     device = make_device()
     device.sync()
-    device.lessons.note(lesson, "Bring the new reeds")
+    device.lessons.note(lesson, note)
+    return device, lesson
+
+
+def test_a_wifi_sign_in_page_is_offline_in_words_and_the_edit_waits_for_the_server(
+    make_device: Callable[..., Device], server: ServerHandle, instructor
+) -> None:
+    device, lesson = _synced_with_a_waiting_note(
+        make_device, server, instructor, "Bring the new reeds"
+    )
     device.switchboard.inject("/api/v1/", "portal", times=1_000)
 
     report = device.engine.sync_once(force_push=True)
@@ -113,10 +123,7 @@ def test_a_sign_in_answered_by_something_else_is_a_foreign_answer(
 def test_a_push_reply_of_the_wrong_shape_keeps_the_edit_queued(
     make_device: Callable[..., Device], server: ServerHandle, instructor
 ) -> None:
-    lesson = student_books(server, server.studio.students[2], instructor, at(local_day(4), 9))
-    device = make_device()
-    device.sync()
-    device.lessons.note(lesson, "Scales first")
+    device, _lesson = _synced_with_a_waiting_note(make_device, server, instructor, "Scales first")
 
     def odd_push_reply(request: httpx.Request, body: bytes) -> bytes:
         return b'{"ok": true}' if request.url.path.endswith("/sync/push") else body

@@ -28,9 +28,10 @@ Rules it keeps, and why:
   (:mod:`.counts`). A difference means rows went missing on the way: everything is downloaded
   once more (as after ``reset_required``, outbox and local edits kept); if the numbers still
   differ, the sync stops with :class:`IncompleteDownload`; syncs go on from the cache as it
-  is, and the first one an hour later (:data:`DOWNLOAD_AGAIN_AFTER`) downloads from the start
-  once more. Never more than one download again per sync, and a server that keeps counting
-  otherwise is not asked for everything by every client every minute.
+  is (each still reporting what it lacks), and the first one an hour later
+  (:data:`DOWNLOAD_AGAIN_AFTER`) downloads from the start once more. Never more than one
+  download again per sync, and a server that keeps counting otherwise is not asked for
+  everything by every client every minute.
 """
 
 from __future__ import annotations
@@ -160,6 +161,9 @@ class SyncEngine:
         #: from this time on downloads from the start once more (kept in memory; see
         #: :meth:`_pull_pages`)
         self._download_again_at: datetime | None = None
+        #: What that download lacked: every sync until a download arrives whole reports it, so
+        #: the status bar does not look healthy while the cache is known to lack rows
+        self._lacking: list[counts.CountDifference] = []
 
     # -- public -------------------------------------------------------------------------------
 
@@ -187,6 +191,8 @@ class SyncEngine:
                     # failure need not wait out their delay (up to minutes) while it answers
                     self._push(report, cancel, True)
                 self._forget_old_answers()
+                if self._download_again_at is not None:  # still lacking rows: say so again
+                    raise counts.incomplete_download(self._lacking)
             except ApiError as error:
                 report.error = error
                 self._record_contact(error)
@@ -356,7 +362,7 @@ class SyncEngine:
                             return
                 if not missing:
                     if cursor == START_CURSOR:  # counted, and whole
-                        self._download_again_at = None
+                        self._download_again_at, self._lacking = None, []
                     return
                 self._after_incomplete_download(missing, report)
                 start_over = True
@@ -378,6 +384,7 @@ class SyncEngine:
         )
         if report.redownloaded or self._download_again_at is not None:
             self._download_again_at = self._store.clock() + DOWNLOAD_AGAIN_AFTER
+            self._lacking = missing
             raise counts.incomplete_download(missing)
         report.redownloaded = True
 

@@ -237,9 +237,11 @@ def test_a_server_that_keeps_counting_otherwise_ends_in_a_sentence_not_a_loop(
 
     meanwhile = device.engine.sync_once(force_push=True)  # syncs go on from the cache as it is
 
-    assert meanwhile.error is None
     assert wire.downloads == 2
-    assert device.open_count() == 0
+    assert device.open_count() == 0  # the edits went out
+    assert isinstance(meanwhile.error, IncompleteDownload)  # and the lack is still said
+    assert meanwhile.error.message == report.error.message
+    assert device.status.status().online is True
 
     later = DOWNLOAD_AGAIN_AFTER + timedelta(seconds=1)
     again = device.engine.sync_once()  # an hour on, once more from the start

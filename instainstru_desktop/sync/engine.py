@@ -157,13 +157,11 @@ class SyncEngine:
         self._on_progress = on_progress
         self._lock = threading.Lock()
         self._recovery = Recovery(store, api)
-        #: The last download from the start did not arrive whole even twice: the first sync
-        #: from this time on downloads from the start once more (kept in memory; see
-        #: :meth:`_pull_pages`)
-        self._download_again_at: datetime | None = None
-        #: What that download lacked: every sync until a download arrives whole reports it, so
-        #: the status bar does not look healthy while the cache is known to lack rows
-        self._lacking: list[counts.CountDifference] = []
+        #: The last download from the start did not arrive whole even twice: what it lacked,
+        #: which every sync reports until a download arrives whole (so the status bar does not
+        #: look healthy meanwhile), and from when a sync downloads from the start once more
+        #: (kept in memory; see :meth:`_pull_pages`)
+        self._lack: tuple[list[counts.CountDifference], datetime] | None = None
 
     # -- public -------------------------------------------------------------------------------
 
@@ -191,8 +189,8 @@ class SyncEngine:
                     # failure need not wait out their delay (up to minutes) while it answers
                     self._push(report, cancel, True)
                 self._forget_old_answers()
-                if self._download_again_at is not None:  # still lacking rows: say so again
-                    raise counts.incomplete_download(self._lacking)
+                if self._lack is not None:  # still lacking rows: say so again
+                    raise counts.incomplete_download(self._lack[0])
             except ApiError as error:
                 report.error = error
                 self._record_contact(error)
@@ -362,7 +360,7 @@ class SyncEngine:
                             return
                 if not missing:
                     if cursor == START_CURSOR:  # counted, and whole
-                        self._download_again_at, self._lacking = None, []
+                        self._lack = None
                     return
                 self._after_incomplete_download(missing, report)
                 start_over = True
@@ -382,15 +380,13 @@ class SyncEngine:
         log.warning(
             "the download from the server did not arrive whole (%s)", counts.described(missing)
         )
-        if report.redownloaded or self._download_again_at is not None:
-            self._download_again_at = self._store.clock() + DOWNLOAD_AGAIN_AFTER
-            self._lacking = missing
+        if report.redownloaded or self._lack is not None:
+            self._lack = (missing, self._store.clock() + DOWNLOAD_AGAIN_AFTER)
             raise counts.incomplete_download(missing)
         report.redownloaded = True
 
     def _download_again_due(self) -> bool:
-        again = self._download_again_at
-        return again is not None and self._store.clock() >= again
+        return self._lack is not None and self._store.clock() >= self._lack[1]
 
     def _apply_page(
         self, fetched: FetchedPage, report: SyncReport, *, start_over: bool

@@ -333,7 +333,8 @@ class Database:
             yield self._write_engine
             return
         group, ticket = self.group_commit, 0
-        self._commits.done = False
+        if group is not None:
+            self._commits.done = False
         try:
             with self._sqlite_writer, self._writer_file.held():
                 try:
